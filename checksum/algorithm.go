@@ -1,0 +1,186 @@
+package checksum
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha512"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"sort"
+	"strings"
+
+	"github.com/minio/sha256-simd"
+	"github.com/zeebo/blake3"
+)
+
+// Algorithm describes one registered digest algorithm.
+type Algorithm struct {
+	// Name is the name users type (-a) and formulars use: rhash's spelling.
+	Name string
+	// Tag is the BSD-style tag written by `--tag` and rhash `--bsd`.
+	Tag string
+	// Size is the digest length in bytes.
+	Size int
+	// Legacy marks algorithms that are broken for integrity use (md5,
+	// sha1): accepted for checking old lists, flagged weak in every output.
+	Legacy bool
+	// GOST marks the GOST algorithms, whose digests tools print in two
+	// byte orders (see Column.Reversed).
+	GOST bool
+	// New returns a fresh hash.
+	New func() hash.Hash
+}
+
+// HexLen is the length of the algorithm's digest in hex digits.
+func (a *Algorithm) HexLen() int { return 2 * a.Size }
+
+func (a *Algorithm) String() string { return a.Name }
+
+// registry is filled once at package initialisation and never changed.
+var registry = []*Algorithm{
+	{Name: "sha256", Tag: "SHA256", Size: 32, New: sha256.New},
+	{Name: "sha512", Tag: "SHA512", Size: 64, New: sha512.New},
+	{Name: "blake3", Tag: "BLAKE3", Size: 32, New: func() hash.Hash { return blake3.New() }},
+	{Name: "md5", Tag: "MD5", Size: 16, Legacy: true, New: md5.New},
+	{Name: "sha1", Tag: "SHA1", Size: 20, Legacy: true, New: sha1.New},
+}
+
+// Algorithms returns every registered algorithm in registry order.
+func Algorithms() []*Algorithm {
+	return append([]*Algorithm(nil), registry...)
+}
+
+// Names returns the registered names, sorted.
+func Names() []string {
+	var n []string
+	for _, a := range registry {
+		n = append(n, a.Name)
+	}
+	sort.Strings(n)
+	return n
+}
+
+// Lookup finds an algorithm by its name or its BSD tag, case-insensitively.
+// A few common spellings used by other tools are accepted too
+// (SHA-256, GOST12-256 written as STREEBOG256 by some tools is not).
+func Lookup(name string) (*Algorithm, error) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	n = strings.ReplaceAll(n, "_", "-")
+	switch n {
+	case "sha-256":
+		n = "sha256"
+	case "sha-512":
+		n = "sha512"
+	case "sha-1":
+		n = "sha1"
+	}
+	for _, a := range registry {
+		if a.Name == n || strings.ToLower(a.Tag) == n {
+			return a, nil
+		}
+	}
+	return nil, fmt.Errorf("unknown algorithm %q (known: %s)", name, strings.Join(Names(), ", "))
+}
+
+// ByHexLen returns the algorithms whose hex digest has n digits.
+func ByHexLen(n int) []*Algorithm {
+	var out []*Algorithm
+	for _, a := range registry {
+		if a.HexLen() == n {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// ParseNames parses a comma-separated algorithm list such as
+// "sha256,gost12-256". Duplicates are an error: each is computed once.
+func ParseNames(list string) ([]*Algorithm, error) {
+	var out []*Algorithm
+	seen := map[string]bool{}
+	for _, f := range strings.Split(list, ",") {
+		if strings.TrimSpace(f) == "" {
+			continue
+		}
+		a, err := Lookup(f)
+		if err != nil {
+			return nil, err
+		}
+		if seen[a.Name] {
+			return nil, fmt.Errorf("algorithm %s given twice", a.Name)
+		}
+		seen[a.Name] = true
+		out = append(out, a)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no algorithm given")
+	}
+	return out, nil
+}
+
+// Column is an algorithm together with the byte order its digests are
+// written in. Digests are always held in memory in the order rhash and
+// openssl print them; Reversed only changes how they are read and written
+// as hex (gostsum's and rhash --gost-reverse's order).
+type Column struct {
+	Alg      *Algorithm
+	Reversed bool
+}
+
+// ReversedSuffix marks a byte-reversed GOST column, as in
+// "gost94-cryptopro/reversed".
+const ReversedSuffix = "/reversed"
+
+// ParseColumn parses "ALG" or "ALG/reversed" (GOST algorithms only).
+func ParseColumn(s string) (Column, error) {
+	name, rev := strings.CutSuffix(s, ReversedSuffix)
+	a, err := Lookup(name)
+	if err != nil {
+		return Column{}, err
+	}
+	if rev && !a.GOST {
+		return Column{}, fmt.Errorf("%s: only GOST digests have a reversed byte order", s)
+	}
+	return Column{Alg: a, Reversed: rev}, nil
+}
+
+func (c Column) String() string {
+	if c.Reversed {
+		return c.Alg.Name + ReversedSuffix
+	}
+	return c.Alg.Name
+}
+
+// Encode writes a digest as lowercase hex in the column's byte order.
+func (c Column) Encode(sum []byte) string {
+	if c.Reversed {
+		return hex.EncodeToString(Reverse(sum))
+	}
+	return hex.EncodeToString(sum)
+}
+
+// Decode reads a hex digest written in the column's byte order and returns
+// it in canonical order. It checks the length against the algorithm.
+func (c Column) Decode(h string) ([]byte, error) {
+	if len(h) != c.Alg.HexLen() {
+		return nil, fmt.Errorf("%s digest must have %d hex digits, got %d", c.Alg.Name, c.Alg.HexLen(), len(h))
+	}
+	b, err := hex.DecodeString(h)
+	if err != nil {
+		return nil, fmt.Errorf("%s digest is not hex: %q", c.Alg.Name, h)
+	}
+	if c.Reversed {
+		b = Reverse(b)
+	}
+	return b, nil
+}
+
+// Reverse returns a copy of b with its bytes in reverse order.
+func Reverse(b []byte) []byte {
+	r := make([]byte, len(b))
+	for i, v := range b {
+		r[len(b)-1-i] = v
+	}
+	return r
+}

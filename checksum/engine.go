@@ -1,0 +1,294 @@
+package checksum
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"runtime"
+	"sort"
+	"sync"
+)
+
+// DefaultBufSize is the read size of each worker. Large reads keep the
+// syscall count low and let the kernel's read-ahead stream.
+const DefaultBufSize = 1 << 20
+
+// Job is one file to hash.
+type Job struct {
+	Path string
+	// Special allows a FIFO, device or other non-regular file (a path the
+	// user named explicitly). Without it such files fail with ErrSpecial.
+	Special bool
+	// Algs, if set, replaces the algorithms given to HashFiles for this
+	// job: a list may mix algorithms line by line.
+	Algs []*Algorithm
+}
+
+// Result is the outcome of hashing one Job.
+type Result struct {
+	Index int    // position of the job in the input
+	Path  string // as given in the Job
+	Size  int64  // bytes read
+	Sums  [][]byte
+	Err   error
+}
+
+// ErrSpecial is returned for a FIFO, socket or device that was not named
+// explicitly: reading one may block forever or never end.
+var ErrSpecial = errors.New("not a regular file")
+
+// ChangedError reports a file whose size changed while it was read.
+type ChangedError struct {
+	Before, After, Read int64
+}
+
+func (e *ChangedError) Error() string {
+	return fmt.Sprintf("file changed while being read (size %d before, %d after, %d bytes read)", e.Before, e.After, e.Read)
+}
+
+// Options tunes HashFiles.
+type Options struct {
+	// Workers is the number of files hashed at once; 0 means GOMAXPROCS.
+	Workers int
+	// BufSize is each worker's read buffer; 0 means DefaultBufSize.
+	BufSize int
+	// Progress, if set, is called from the workers with the number of
+	// bytes just hashed. It must be safe for concurrent use.
+	Progress func(n int64)
+	// Started, if set, is called from the workers when a file is opened.
+	// It must be safe for concurrent use.
+	Started func(path string)
+}
+
+func (o Options) workers() int {
+	if o.Workers > 0 {
+		return o.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (o Options) bufSize() int {
+	if o.BufSize > 0 {
+		return o.BufSize
+	}
+	return DefaultBufSize
+}
+
+// HashFiles hashes every job with every algorithm, each file read once,
+// on opt.Workers goroutines, largest files first so that the last worker
+// does not finish alone. emit is called on the calling goroutine with the
+// results in input order; an error from emit stops the scan. Memory is
+// bounded by Workers read buffers plus the results not yet emitted.
+func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, emit func(Result) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	order := largestFirst(ctx, jobs, opt.workers())
+	work := make(chan int)
+	done := make(chan Result, opt.workers())
+
+	var wg sync.WaitGroup
+	for range min(opt.workers(), max(len(jobs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := newWorker(algs, opt)
+			for i := range work {
+				r := w.hashFile(ctx, jobs[i])
+				r.Index = i
+				select {
+				case done <- r:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(work)
+		for _, i := range order {
+			select {
+			case work <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(done) }()
+
+	// Reorder: results arrive largest first, users expect input order.
+	pending := map[int]Result{}
+	next := 0
+	for r := range done {
+		pending[r.Index] = r
+		for {
+			r, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if err := emit(r); err != nil {
+				cancel()
+				for range done {
+				}
+				return err
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil && next < len(jobs) {
+		return err
+	}
+	return nil
+}
+
+// largestFirst returns the job indexes sorted by decreasing size. Sizes
+// come from stat calls spread over a few goroutines: on a cold tree of
+// 100,000 files the stats alone are worth parallelising.
+func largestFirst(ctx context.Context, jobs []Job, workers int) []int {
+	sizes := make([]int64, len(jobs))
+	var wg sync.WaitGroup
+	stride := max(workers*2, 4)
+	for w := range stride {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(jobs); i += stride {
+				if ctx.Err() != nil {
+					return
+				}
+				if fi, err := os.Stat(jobs[i].Path); err == nil && fi.Mode().IsRegular() {
+					sizes[i] = fi.Size()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	order := make([]int, len(jobs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
+	return order
+}
+
+type worker struct {
+	algs  []*Algorithm
+	multi *Multi
+	other map[string]*Multi // per-job algorithm sets, built once per worker
+	buf   []byte
+	opt   Options
+}
+
+func newWorker(algs []*Algorithm, opt Options) *worker {
+	return &worker{algs: algs, multi: NewMulti(algs), buf: make([]byte, opt.bufSize()), opt: opt}
+}
+
+// use selects the Multi for a job's algorithms.
+func (w *worker) use(algs []*Algorithm) *Multi {
+	if algs == nil {
+		return w.multi
+	}
+	key := ""
+	for _, a := range algs {
+		key += a.Name + ","
+	}
+	if w.other == nil {
+		w.other = map[string]*Multi{}
+	}
+	m, ok := w.other[key]
+	if !ok {
+		m = NewMulti(algs)
+		w.other[key] = m
+	}
+	return m
+}
+
+func (w *worker) hashFile(ctx context.Context, j Job) Result {
+	r := Result{Path: j.Path}
+	// Stat before opening: opening a FIFO nobody writes to blocks forever.
+	if fi, err := os.Stat(j.Path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() && !j.Special {
+		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: ErrSpecial}
+		return r
+	}
+	f, err := OpenRead(j.Path)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	switch {
+	case fi.IsDir():
+		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: errIsDir}
+		return r
+	case !fi.Mode().IsRegular() && !j.Special:
+		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: ErrSpecial}
+		return r
+	}
+	if fi.Mode().IsRegular() {
+		adviseSequential(f)
+	}
+	if w.opt.Started != nil {
+		w.opt.Started(j.Path)
+	}
+	m := w.use(j.Algs)
+	m.Reset()
+	n, err := w.copy(ctx, f, m)
+	r.Size = n
+	if err != nil {
+		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: err}
+		return r
+	}
+	if fi.Mode().IsRegular() {
+		after, err := f.Stat()
+		if err == nil && (after.Size() != fi.Size() || n != fi.Size()) {
+			r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: &ChangedError{Before: fi.Size(), After: after.Size(), Read: n}}
+			return r
+		}
+	}
+	r.Sums = m.Sums()
+	return r
+}
+
+var errIsDir = errors.New("is a directory")
+
+func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi) (int64, error) {
+	var total int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		n, err := rd.Read(w.buf)
+		if n > 0 {
+			m.Write(w.buf[:n])
+			total += int64(n)
+			if w.opt.Progress != nil {
+				w.opt.Progress(int64(n))
+			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+// HashReader hashes everything r yields (standard input, a pipe) with algs.
+func HashReader(ctx context.Context, r io.Reader, algs []*Algorithm, opt Options) (sums [][]byte, n int64, err error) {
+	w := newWorker(algs, opt)
+	n, err = w.copy(ctx, r, w.multi)
+	if err != nil {
+		return nil, n, err
+	}
+	return w.multi.Sums(), n, nil
+}

@@ -1,0 +1,222 @@
+package checksum
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+)
+
+func mustAlgs(t testing.TB, names string) []*Algorithm {
+	t.Helper()
+	a, err := ParseNames(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// writeTree makes files of varied sizes; returns their paths in creation order.
+func writeTree(t *testing.T, sizes []int) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var paths []string
+	for i, n := range sizes {
+		p := filepath.Join(dir, fmt.Sprintf("f%03d", i))
+		b := bytes.Repeat([]byte{byte(i), byte(n)}, n/2+1)[:n]
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+func TestHashFilesInputOrderAndDigests(t *testing.T) {
+	// Sizes out of order, with empty and buffer-boundary files, so largest
+	// first scheduling reorders them and the results must be put back.
+	sizes := []int{10, 0, 3 << 20, 1 << 20, 1<<20 + 1, 7, 2 << 20, 1}
+	paths := writeTree(t, sizes)
+	var jobs []Job
+	for _, p := range paths {
+		jobs = append(jobs, Job{Path: p})
+	}
+	var got []Result
+	var progressed atomic.Int64
+	err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256,sha512,blake3"), Options{Workers: 3, Progress: func(n int64) { progressed.Add(n) }}, func(r Result) error {
+		got = append(got, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(paths) {
+		t.Fatalf("got %d results, want %d", len(got), len(paths))
+	}
+	var total int64
+	for i, r := range got {
+		if r.Index != i || r.Path != paths[i] {
+			t.Fatalf("result %d is %d %s: not in input order", i, r.Index, r.Path)
+		}
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		data, _ := os.ReadFile(paths[i])
+		want := sha256.Sum256(data)
+		if !bytes.Equal(r.Sums[0], want[:]) {
+			t.Errorf("%s: sha256 %x, want %x", paths[i], r.Sums[0], want)
+		}
+		if r.Size != int64(len(data)) {
+			t.Errorf("%s: size %d, want %d", paths[i], r.Size, len(data))
+		}
+		total += r.Size
+	}
+	if progressed.Load() != total {
+		t.Errorf("progress counted %d bytes, want %d", progressed.Load(), total)
+	}
+}
+
+func TestHashFilesPerJobAlgorithms(t *testing.T) {
+	paths := writeTree(t, []int{100, 200})
+	jobs := []Job{{Path: paths[0], Algs: mustAlgs(t, "md5")}, {Path: paths[1], Algs: mustAlgs(t, "sha1,sha256")}}
+	var got []Result
+	if err := HashFiles(context.Background(), jobs, nil, Options{}, func(r Result) error { got = append(got, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got[0].Sums) != 1 || len(got[0].Sums[0]) != 16 {
+		t.Errorf("md5 job: got %d sums", len(got[0].Sums))
+	}
+	if len(got[1].Sums) != 2 || len(got[1].Sums[0]) != 20 || len(got[1].Sums[1]) != 32 {
+		t.Errorf("sha1,sha256 job: got sums of lengths %d", len(got[1].Sums))
+	}
+}
+
+func TestHashFilesErrors(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	noperm := filepath.Join(dir, "noperm")
+	os.WriteFile(noperm, []byte("x"), 0o000)
+	jobs := []Job{
+		{Path: filepath.Join(dir, "missing")},
+		{Path: dir},
+		{Path: fifo},
+		{Path: noperm},
+	}
+	var got []Result
+	if err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256"), Options{}, func(r Result) error { got = append(got, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(got[0].Err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v", got[0].Err)
+	}
+	if got[1].Err == nil || !strings.Contains(got[1].Err.Error(), "is a directory") {
+		t.Errorf("directory: %v", got[1].Err)
+	}
+	if !errors.Is(got[2].Err, ErrSpecial) {
+		t.Errorf("FIFO not named explicitly must be refused without blocking, got %v", got[2].Err)
+	}
+	if os.Geteuid() != 0 && !errors.Is(got[3].Err, fs.ErrPermission) {
+		t.Errorf("unreadable file: %v", got[3].Err)
+	}
+	for _, r := range got {
+		if r.Err != nil && r.Sums != nil {
+			t.Errorf("%s: a failed file must carry no digest", r.Path)
+		}
+	}
+}
+
+func TestHashFilesCancel(t *testing.T) {
+	paths := writeTree(t, []int{1 << 20, 1 << 20, 1 << 20, 1 << 20})
+	var jobs []Job
+	for _, p := range paths {
+		jobs = append(jobs, Job{Path: p})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	err := HashFiles(ctx, jobs, mustAlgs(t, "sha256"), Options{Workers: 1}, func(r Result) error {
+		n++
+		cancel()
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled scan returned %v", err)
+	}
+	if n == len(jobs) {
+		t.Fatalf("cancel did not stop the scan")
+	}
+}
+
+func TestHashFilesEmitErrorStops(t *testing.T) {
+	paths := writeTree(t, []int{1, 2, 3})
+	jobs := []Job{{Path: paths[0]}, {Path: paths[1]}, {Path: paths[2]}}
+	stop := errors.New("stop")
+	err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256"), Options{}, func(r Result) error { return stop })
+	if err != stop {
+		t.Fatalf("got %v, want the emit error", err)
+	}
+}
+
+func TestHashReader(t *testing.T) {
+	sums, n, err := HashReader(context.Background(), strings.NewReader("abc"), mustAlgs(t, "sha256"), Options{})
+	if err != nil || n != 3 {
+		t.Fatal(err, n)
+	}
+	if got := hex.EncodeToString(sums[0]); got != "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" {
+		t.Errorf("sha256(abc) = %s", got)
+	}
+}
+
+func TestHashFilesManyFilesBoundedGoroutines(t *testing.T) {
+	sizes := make([]int, 300)
+	for i := range sizes {
+		sizes[i] = i
+	}
+	paths := writeTree(t, sizes)
+	var jobs []Job
+	for _, p := range paths {
+		jobs = append(jobs, Job{Path: p})
+	}
+	before := runtime.NumGoroutine()
+	peak := 0
+	err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256"), Options{Workers: 2}, func(r Result) error {
+		peak = max(peak, runtime.NumGoroutine())
+		return r.Err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if peak-before > 10 {
+		t.Errorf("%d goroutines for 2 workers: no per-file goroutines wanted", peak-before)
+	}
+}
+
+func BenchmarkHashFiles(b *testing.B) {
+	dir := b.TempDir()
+	var jobs []Job
+	var total int64
+	for i := range 8 {
+		p := filepath.Join(dir, fmt.Sprint(i))
+		data := bytes.Repeat([]byte{byte(i)}, 16<<20)
+		os.WriteFile(p, data, 0o644)
+		jobs = append(jobs, Job{Path: p})
+		total += int64(len(data))
+	}
+	algs := mustAlgs(b, "sha256")
+	b.SetBytes(total)
+	for b.Loop() {
+		HashFiles(context.Background(), jobs, algs, Options{}, func(Result) error { return nil })
+	}
+}

@@ -1,0 +1,46 @@
+package checksum
+
+import "hash"
+
+// Multi feeds several algorithms from one read: each byte is read from disk
+// once whatever the number of algorithms of a table.
+type Multi struct {
+	algs []*Algorithm
+	hs   []hash.Hash
+}
+
+// NewMulti returns a Multi computing every algorithm of algs.
+func NewMulti(algs []*Algorithm) *Multi {
+	m := &Multi{algs: algs, hs: make([]hash.Hash, len(algs))}
+	for i, a := range algs {
+		m.hs[i] = a.New()
+	}
+	return m
+}
+
+// Write feeds p to every algorithm. It never fails.
+func (m *Multi) Write(p []byte) (int, error) {
+	for _, h := range m.hs {
+		h.Write(p)
+	}
+	return len(p), nil
+}
+
+// Sums returns the digests, one per algorithm, in the order given to NewMulti.
+func (m *Multi) Sums() [][]byte {
+	out := make([][]byte, len(m.hs))
+	for i, h := range m.hs {
+		out[i] = h.Sum(nil)
+	}
+	return out
+}
+
+// Reset restarts every algorithm so the Multi can hash the next input.
+func (m *Multi) Reset() {
+	for _, h := range m.hs {
+		h.Reset()
+	}
+}
+
+// Algorithms returns the algorithms the Multi computes.
+func (m *Multi) Algorithms() []*Algorithm { return m.algs }

@@ -1,0 +1,466 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/sverka/sverka/checksum"
+)
+
+const hashSynopsis = `sverka hash [-a ALG[,ALG]] [--tag] [--gost-reverse] [-r] [-j N] PATH...
+       sverka hash -c [-a ALG] [--from FORMAT] [--gost-reverse] LIST...
+       sverka hash --iso-md5 IMAGE
+
+Print or check digests, compatible with sha256sum: GNU lines by default, BSD
+tag lines with --tag (and whenever several algorithms are asked for, so that
+the output reads back unambiguously). '-' is standard input.
+
+Algorithms: ` + "sha256 (default), sha512, blake3, gost12-256, gost12-512, gost94, gost94-cryptopro, md5 and sha1 (legacy)"
+
+type hashOpts struct {
+	common
+	algs        string
+	tag         bool
+	binary      bool
+	reverse     bool
+	recursive   bool
+	follow      bool
+	check       bool
+	from        string
+	status      bool
+	ignoreMiss  bool
+	strict      bool
+	warn        bool
+	isoMD5      bool
+	algorithms  []*checksum.Algorithm
+	explicitAlg bool
+}
+
+func cmdHash(ctx context.Context, c *cli, args []string) int {
+	var o hashOpts
+	fs := newFlags(c, "hash", hashSynopsis)
+	fs.StringVarP(&o.algs, "algorithm", "a", "sha256", "algorithm(s), comma-separated")
+	fs.BoolVar(&o.tag, "tag", false, "print BSD tag lines: ALG (name) = hex")
+	fs.BoolVarP(&o.binary, "binary", "b", false, "mark names with '*' (binary mode) in GNU lines")
+	fs.BoolVar(&o.reverse, "gost-reverse", false, "GOST digests in reversed byte order (as rhash --gost-reverse, gostsum)")
+	fs.BoolVarP(&o.recursive, "recursive", "r", false, "hash directories recursively, in sorted order")
+	fs.BoolVar(&o.follow, "follow", false, "with -r, follow symbolic links")
+	fs.BoolVarP(&o.check, "check", "c", false, "check the digests listed in LIST files")
+	fs.StringVar(&o.from, "from", "auto", "with -c, the list format: auto|gnu|bsd|hashdeep|rhash|rhash-bsd|dpkg|gostsum|gost12sum")
+	fs.BoolVar(&o.status, "status", false, "with -c, print nothing: the exit code tells")
+	fs.BoolVar(&o.ignoreMiss, "ignore-missing", false, "with -c, skip files that do not exist")
+	fs.BoolVar(&o.strict, "strict", false, "with -c, fail on improperly formatted lines")
+	fs.BoolVarP(&o.warn, "warn", "w", false, "with -c, accepted for sha256sum compatibility (malformed lines are always reported)")
+	fs.BoolVar(&o.isoMD5, "iso-md5", false, "check the MD5 implanted in an ISO image (isomd5sum)")
+	o.common.add(fs)
+	if code, done := parseFlags(c, fs, args); done {
+		return code
+	}
+	if err := o.common.check(); err != nil {
+		c.errorf("%v", err)
+		return exitError
+	}
+	o.explicitAlg = fs.Changed("algorithm")
+	algs, err := checksum.ParseNames(o.algs)
+	if err != nil {
+		c.errorf("%v", err)
+		return exitError
+	}
+	o.algorithms = algs
+	paths := fs.Args()
+	switch {
+	case o.isoMD5:
+		if len(paths) == 0 {
+			c.errorf("--iso-md5 needs an IMAGE")
+			return exitError
+		}
+		return hashISOMD5(ctx, c, &o, paths)
+	case o.check:
+		if len(paths) == 0 {
+			paths = []string{"-"}
+		}
+		return hashCheck(ctx, c, &o, paths)
+	}
+	if len(paths) == 0 {
+		paths = []string{"-"}
+	}
+	for _, a := range algs {
+		if a.Legacy {
+			c.warnf("%s is a legacy algorithm: it detects accidents, not deliberate tampering", a.Name)
+		}
+	}
+	return hashPrint(ctx, c, &o, paths)
+}
+
+// target is one thing to hash: a file found on disk or standard input.
+type target struct {
+	path    string
+	stdin   bool
+	special bool
+}
+
+// collect expands the command line into targets: directories walked in
+// sorted order with -r, symbolic links not followed unless --follow,
+// FIFOs and devices found in a walk skipped with a line saying so.
+func collect(c *cli, o *hashOpts, paths []string) (ts []target, failed bool) {
+	for _, p := range paths {
+		if p == "-" {
+			ts = append(ts, target{path: "-", stdin: true})
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			c.errorf("%s: %v", display(p), osErr(err))
+			failed = true
+			continue
+		}
+		if !fi.IsDir() {
+			ts = append(ts, target{path: p, special: !fi.Mode().IsRegular()})
+			continue
+		}
+		if !o.recursive {
+			c.errorf("%s: is a directory (use -r to hash its files)", display(p))
+			failed = true
+			continue
+		}
+		more, bad := walk(c, o, p, map[string]bool{})
+		ts = append(ts, more...)
+		failed = failed || bad
+	}
+	return ts, failed
+}
+
+func walk(c *cli, o *hashOpts, root string, seen map[string]bool) (ts []target, failed bool) {
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		if seen[real] {
+			c.warnf("%s: directory already visited (symbolic link loop), skipped", display(root))
+			return nil, false
+		}
+		seen[real] = true
+	}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			c.errorf("%s: %v", display(p), osErr(err))
+			failed = true
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		switch t := d.Type(); {
+		case t.IsDir():
+			return nil
+		case t.IsRegular():
+			ts = append(ts, target{path: p})
+		case t&fs.ModeSymlink != 0:
+			if !o.follow {
+				c.warnf("%s: symbolic link not followed (use --follow)", display(p))
+				return nil
+			}
+			fi, err := os.Stat(p)
+			if err != nil {
+				c.errorf("%s: %v", display(p), osErr(err))
+				failed = true
+				return nil
+			}
+			if fi.IsDir() {
+				more, bad := walk(c, o, p, seen)
+				ts = append(ts, more...)
+				failed = failed || bad
+			} else if fi.Mode().IsRegular() {
+				ts = append(ts, target{path: p})
+			} else {
+				c.warnf("%s: skipped: not a regular file (name it explicitly to read it)", display(p))
+			}
+		default:
+			c.warnf("%s: skipped: not a regular file (name it explicitly to read it)", display(p))
+		}
+		return nil
+	})
+	if err != nil {
+		c.errorf("%s: %v", display(root), err)
+		failed = true
+	}
+	return ts, failed
+}
+
+func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) int {
+	ts, failed := collect(c, o, paths)
+	cols := make([]checksum.Column, len(o.algorithms))
+	for i, a := range o.algorithms {
+		cols[i] = checksum.Column{Alg: a, Reversed: o.reverse && a.GOST}
+	}
+	tag := o.tag || len(cols) > 1
+	out := newLineWriter(c.stdout)
+	print := func(name string, sums [][]byte) {
+		for i, col := range cols {
+			if tag {
+				checksum.WriteBSD(out, col, sums[i], name)
+			} else {
+				checksum.WriteGNU(out, col, sums[i], name, o.binary)
+			}
+		}
+	}
+	var jobs []checksum.Job
+	for _, t := range ts {
+		if !t.stdin {
+			jobs = append(jobs, checksum.Job{Path: t.path, Special: t.special})
+		}
+	}
+	prog := newProgress(c, &o.common, jobs)
+	defer prog.Finish()
+	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item}
+
+	// Standard input is hashed in its place among the files.
+	next := 0
+	emitStdin := func(upto int) {
+		for ; next < len(ts) && (upto < 0 || next <= upto); next++ {
+			if !ts[next].stdin {
+				continue
+			}
+			sums, _, err := checksum.HashReader(ctx, c.stdin, o.algorithms, opt)
+			if err != nil {
+				c.errorf("-: %v", err)
+				failed = true
+				continue
+			}
+			print("-", sums)
+		}
+	}
+	fileIdx := make([]int, 0, len(jobs))
+	for i, t := range ts {
+		if !t.stdin {
+			fileIdx = append(fileIdx, i)
+		}
+	}
+	err := checksum.HashFiles(ctx, jobs, o.algorithms, opt, func(r checksum.Result) error {
+		emitStdin(fileIdx[r.Index] - 1)
+		next = fileIdx[r.Index] + 1
+		if r.Err != nil {
+			c.errorf("%s: %v", display(r.Path), osErr(r.Err))
+			failed = true
+			return nil
+		}
+		print(r.Path, r.Sums)
+		return out.err
+	})
+	emitStdin(-1)
+	if err != nil {
+		c.errorf("%v", err)
+		return exitError
+	}
+	if out.err != nil {
+		c.errorf("writing output: %v", out.err)
+		return exitError
+	}
+	if failed {
+		return exitFail
+	}
+	return exitOK
+}
+
+// lineWriter remembers the first write error (a closed pipe) so the scan
+// can stop instead of hashing for nobody.
+type lineWriter struct {
+	w   io.Writer
+	err error
+}
+
+func newLineWriter(w io.Writer) *lineWriter { return &lineWriter{w: w} }
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	n, err := l.w.Write(p)
+	l.err = err
+	return n, err
+}
+
+func hashCheck(ctx context.Context, c *cli, o *hashOpts, lists []string) int {
+	var algs []*checksum.Algorithm
+	if o.explicitAlg {
+		algs = o.algorithms
+	}
+	code := exitOK
+	for _, list := range lists {
+		code = max(code, checkList(ctx, c, o, list, algs))
+	}
+	return code
+}
+
+func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*checksum.Algorithm) int {
+	var data []byte
+	var err error
+	if list == "-" {
+		data, err = io.ReadAll(c.stdin)
+	} else {
+		data, err = os.ReadFile(list)
+	}
+	if err != nil {
+		c.errorf("%s: %v", display(list), osErr(err))
+		return exitError
+	}
+	name := list
+	if list == "-" {
+		name = "standard input"
+	}
+	entries, bad, err := checksum.ReadList(bytes.NewReader(data), checksum.ReadOptions{
+		Format: checksum.Format(o.from), Algs: algs, Reversed: o.reverse, File: name,
+	})
+	if err != nil {
+		c.errorf("%v", err)
+		return exitError
+	}
+	for _, b := range bad {
+		if !o.status {
+			c.errorf("%v", &b)
+		}
+	}
+	if len(entries) == 0 {
+		c.errorf("%s: no properly formatted checksum lines found", display(name))
+		return exitError
+	}
+	weak := map[string]bool{}
+	jobs := make([]checksum.Job, len(entries))
+	for i, e := range entries {
+		var ea []*checksum.Algorithm
+		for _, s := range e.Sums {
+			ea = append(ea, s.Col.Alg)
+			if s.Col.Alg.Legacy && !weak[s.Col.Alg.Name] {
+				weak[s.Col.Alg.Name] = true
+				if !o.status {
+					c.warnf("%s uses %s, a legacy algorithm: it detects accidents, not deliberate tampering", display(name), s.Col.Alg.Name)
+				}
+			}
+		}
+		jobs[i] = checksum.Job{Path: e.Name, Algs: ea}
+	}
+	prog := newProgress(c, &o.common, jobs)
+	defer prog.Finish()
+	out := newLineWriter(c.stdout)
+	var mismatched, unreadable, verified int
+	say := func(e checksum.Entry, verdict string) {
+		if o.status || (o.quiet && verdict == "OK") {
+			return
+		}
+		esc, slash := checksum.EscapeName(e.Name)
+		if slash {
+			fmt.Fprintf(out, "\\%s: %s\n", esc, verdict)
+		} else {
+			fmt.Fprintf(out, "%s: %s\n", e.Name, verdict)
+		}
+	}
+	err = checksum.HashFiles(ctx, jobs, nil, checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item}, func(r checksum.Result) error {
+		e := entries[r.Index]
+		if r.Err != nil {
+			if o.ignoreMiss && errors.Is(r.Err, fs.ErrNotExist) {
+				return nil
+			}
+			unreadable++
+			if !o.status {
+				c.errorf("%s: %v", display(e.Name), osErr(r.Err))
+			}
+			say(e, "FAILED open or read")
+			return out.err
+		}
+		verified++
+		ok := e.Size < 0 || e.Size == r.Size
+		var hint []string
+		for i, s := range e.Sums {
+			if bytes.Equal(s.Digest, r.Sums[i]) {
+				continue
+			}
+			ok = false
+			if s.Col.Alg.GOST && bytes.Equal(checksum.Reverse(s.Digest), r.Sums[i]) {
+				hint = append(hint, reverseHint(s.Col))
+			}
+		}
+		if ok {
+			say(e, "OK")
+			return out.err
+		}
+		mismatched++
+		say(e, "FAILED")
+		for _, h := range hint {
+			if !o.status {
+				c.warnf("%s: %s", display(e.Name), h)
+			}
+		}
+		return out.err
+	})
+	if err != nil {
+		c.errorf("%v", err)
+		return exitError
+	}
+	if !o.status {
+		if n := len(bad); n > 0 {
+			c.warnf("%d %s improperly formatted", n, plural(n, "line is", "lines are"))
+		}
+		if unreadable > 0 {
+			c.warnf("%d listed %s could not be read", unreadable, plural(unreadable, "file", "files"))
+		}
+		if mismatched > 0 {
+			c.warnf("%d computed %s did NOT match", mismatched, plural(mismatched, "checksum", "checksums"))
+		}
+	}
+	if o.ignoreMiss && verified == 0 && unreadable == 0 {
+		if !o.status {
+			c.errorf("%s: no file was verified", display(name))
+		}
+		return exitFail
+	}
+	if out.err != nil {
+		c.errorf("writing output: %v", out.err)
+		return exitError
+	}
+	if mismatched > 0 || unreadable > 0 || (o.strict && len(bad) > 0) {
+		return exitFail
+	}
+	return exitOK
+}
+
+// reverseHint explains a GOST digest that matches only byte-reversed.
+func reverseHint(col checksum.Column) string {
+	if col.Reversed {
+		return fmt.Sprintf("the %s digest matches in rhash's byte order: the list is not byte-reversed, drop --gost-reverse (still a failure)", col.Alg.Name)
+	}
+	return fmt.Sprintf("the %s digest matches byte-reversed (gostsum's order): read the list with --gost-reverse (still a failure)", col.Alg.Name)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// osErr strips the path from an *fs.PathError: messages name the file
+// once, in front.
+func osErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// display makes a file name safe for a message line: control characters
+// and invalid UTF-8 are escaped so a hostile name cannot forge output.
+func display(name string) string {
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			q := strconv.Quote(name)
+			return q[1 : len(q)-1]
+		}
+	}
+	return name
+}

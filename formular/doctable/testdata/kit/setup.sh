@@ -1,0 +1,3 @@
+#!/bin/sh
+# install the kit
+exec ./bin/kesl-setup "$@"

@@ -1,0 +1,242 @@
+package formular
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sverka/sverka/checksum"
+)
+
+// FormatVersion is the only version of the file format this package reads
+// and writes: the first line of every formular is "sverka-formular 1".
+const FormatVersion = 1
+
+// Magic starts the first line of a formular, followed by a space and the
+// format version.
+const Magic = "sverka-formular"
+
+// Known header keys.
+const (
+	KeyProduct           = "product"
+	KeyVersion           = "version"
+	KeyBuild             = "build"
+	KeyFormularID        = "formular-id"
+	KeyCertificate       = "certificate"
+	KeyCertificateIssuer = "certificate-issuer"
+	KeyProtectionClass   = "protection-class"
+	KeyValidUntil        = "valid-until"
+	KeySupportUntil      = "support-until"
+)
+
+// DateLayout is the layout of the date header fields (valid-until,
+// support-until).
+const DateLayout = "2006-01-02"
+
+// Formular is a parsed formular. Parse returns it in canonical order: the
+// entries of each file table sorted by path; header fields, tables and
+// parameter rows in the order of the file.
+type Formular struct {
+	// Version is the format version of the file (FormatVersion).
+	Version int
+	Header  []Field
+	Tables  []*Table
+}
+
+// Field is one "key: value" header line. Unknown keys are kept, in order.
+type Field struct {
+	Key, Value string
+	Line       int
+}
+
+// Kind is the kind of a table.
+type Kind string
+
+// The table kinds.
+const (
+	// KindImage lists disk images (ISO files) by their file name.
+	KindImage Kind = "image"
+	// KindMedia lists files of the installation kit, relative to the
+	// medium's root (inside the image or a copied directory).
+	KindMedia Kind = "media"
+	// KindModules lists executable modules of the installed product,
+	// relative to a root variable.
+	KindModules Kind = "modules"
+	// KindParameters lists constraints on settings values.
+	KindParameters Kind = "parameters"
+)
+
+// Kinds lists every table kind in the order the specification gives them.
+var kinds = []Kind{KindImage, KindMedia, KindModules, KindParameters}
+
+// Operating systems a modules table may declare with os=.
+const (
+	OSLinux   = "linux"
+	OSWindows = "windows"
+)
+
+// Settings source formats of a parameters table.
+var formats = []string{"ini", "json", "xml", "kv", "reg", "registry"}
+
+// Table is one table: a header line "[kind attributes... columns...]" and
+// its rows.
+type Table struct {
+	Kind Kind
+	// Line is the line of the table header.
+	Line int
+	// Columns are the digest columns of a file table, in declared order.
+	// Every Entry has one digest per column.
+	Columns []checksum.Column
+	// Root is the root of a modules table as written: a variable
+	// ("${INSTALLDIR}", "%ProgramFiles(x86)%") or an absolute path ("/").
+	Root string
+	// Defaults maps an operating system ("linux", "windows", ...) to the
+	// root's default path there; the key "" is the default on any system.
+	Defaults map[string]string
+	// OS is "", "linux" or "windows". Windows tables compare names
+	// case-insensitively and accept either separator in rows.
+	OS string
+	// Closed marks tables whose directories (or sources) must hold
+	// nothing unlisted: unlisted files or keys are failures.
+	Closed bool
+	// HasMode marks modules tables with a permission column.
+	HasMode bool
+	// Source is where a parameters table reads its values ("" when it
+	// comes from the command line); Format is how to read it.
+	Source string
+	Format string
+	// Entries are the rows of a file table (image, media, modules),
+	// sorted by path.
+	Entries []Entry
+	// Params are the rows of a parameters table, in file order.
+	Params []Param
+}
+
+// Entry is one row of a file table.
+type Entry struct {
+	Line int
+	// Path is '/'-separated and relative to the table's root; for an
+	// image table it is the image's file name. It may hold any bytes
+	// except NUL and '/' inside a name (file names need not be UTF-8).
+	Path string
+	// Sums holds one digest per table column, in canonical byte order
+	// (the order rhash prints), whatever order the column is written in.
+	Sums [][]byte
+	Size int64
+	// Mode holds the permission bits when the table declares mode.
+	Mode uint32
+}
+
+// Get returns the value of a header key, or "" when it is absent.
+func (f *Formular) Get(key string) string {
+	v, _ := f.Lookup(key)
+	return v
+}
+
+// Lookup returns the value of a header key and whether it is present.
+func (f *Formular) Lookup(key string) (string, bool) {
+	for _, h := range f.Header {
+		if h.Key == key {
+			return h.Value, true
+		}
+	}
+	return "", false
+}
+
+// Set sets a header key, replacing its value in place or appending it.
+func (f *Formular) Set(key, value string) {
+	for i := range f.Header {
+		if f.Header[i].Key == key {
+			f.Header[i].Value = value
+			return
+		}
+	}
+	f.Header = append(f.Header, Field{Key: key, Value: value})
+}
+
+// Product returns the product name of the header.
+func (f *Formular) Product() string { return f.Get(KeyProduct) }
+
+// ProductVersion returns the product version the certificate covers.
+func (f *Formular) ProductVersion() string { return f.Get(KeyVersion) }
+
+// FormularID returns the formular's identifier (or sticker number).
+func (f *Formular) FormularID() string { return f.Get(KeyFormularID) }
+
+// ValidUntil returns the certificate's last day of validity, whether the
+// header gives one, and an error for a malformed date.
+func (f *Formular) ValidUntil() (time.Time, bool, error) { return f.date(KeyValidUntil) }
+
+// SupportUntil returns the end of the certificate's support period.
+func (f *Formular) SupportUntil() (time.Time, bool, error) { return f.date(KeySupportUntil) }
+
+func (f *Formular) date(key string) (time.Time, bool, error) {
+	v, ok := f.Lookup(key)
+	if !ok {
+		return time.Time{}, false, nil
+	}
+	t, err := time.Parse(DateLayout, v)
+	if err != nil {
+		return time.Time{}, true, fmt.Errorf("%s: %q is not a date YYYY-MM-DD", key, v)
+	}
+	return t, true, nil
+}
+
+// TablesOf returns the tables of a kind, in file order.
+func (f *Formular) TablesOf(kind Kind) []*Table {
+	var out []*Table
+	for _, t := range f.Tables {
+		if t.Kind == kind {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Windows reports whether the table uses Windows name semantics.
+func (t *Table) Windows() bool { return t.OS == OSWindows }
+
+// RootVar returns the name of the table's root variable ("INSTALLDIR",
+// "ProgramFiles(x86)") and true, or false when the root is a literal path
+// or the table has no root.
+func (t *Table) RootVar() (string, bool) {
+	if name, ok := strings.CutPrefix(t.Root, "${"); ok {
+		if name, ok := strings.CutSuffix(name, "}"); ok {
+			return name, true
+		}
+	}
+	if len(t.Root) > 2 && t.Root[0] == '%' && t.Root[len(t.Root)-1] == '%' {
+		return t.Root[1 : len(t.Root)-1], true
+	}
+	return "", false
+}
+
+// Default returns the root's default path on the operating system goos
+// (as runtime.GOOS spells it), falling back to the default for any system.
+func (t *Table) Default(goos string) (string, bool) {
+	if p, ok := t.Defaults[goos]; ok {
+		return p, true
+	}
+	p, ok := t.Defaults[""]
+	return p, ok
+}
+
+// NameKey returns the key under which the table compares a path: the path
+// itself, or its upper-case folding in a Windows table.
+func (t *Table) NameKey(path string) string {
+	if t.Windows() {
+		return strings.ToUpper(path)
+	}
+	return path
+}
+
+// Column returns the index of the table's column for an algorithm name
+// (in either byte order) and whether there is one.
+func (t *Table) Column(name string) (int, bool) {
+	for i, c := range t.Columns {
+		if c.Alg.Name == name {
+			return i, true
+		}
+	}
+	return -1, false
+}

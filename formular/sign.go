@@ -1,0 +1,177 @@
+package formular
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"aead.dev/minisign"
+	"golang.org/x/crypto/blake2b"
+)
+
+// Reasons a signature does not verify. VerifySignature wraps them with the
+// details, so callers can tell them apart with errors.Is.
+var (
+	ErrMalformedSignature = errors.New("malformed signature")
+	ErrWrongKey           = errors.New("signed by another key")
+	ErrBadSignature       = errors.New("bad signature")
+)
+
+// SignatureSuffix is appended to a file's name to name its detached
+// signature.
+const SignatureSuffix = ".minisig"
+
+// KeyID formats a minisign key id as the minisign tool prints it.
+func KeyID(id uint64) string { return fmt.Sprintf("%016X", id) }
+
+// GenerateKey makes a minisign key pair and returns the contents of the
+// public and the secret key files, in the minisign tool's format. The
+// secret key is encrypted with password (scrypt, with minisign's
+// parameters) unless unencrypted is set.
+func GenerateKey(password string, unencrypted bool) (pub, priv []byte, err error) {
+	if !unencrypted && password == "" {
+		return nil, nil, errors.New("empty password: give one, or ask for an unencrypted key")
+	}
+	pk, sk, err := minisign.GenerateKey(nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if unencrypted {
+		priv, err = sk.MarshalText()
+	} else {
+		priv, err = minisign.EncryptKey(password, sk)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	pub = fmt.Appendf(nil, "untrusted comment: minisign public key %s\n%s\n", KeyID(pk.ID()), pk.String())
+	return pub, append(priv, '\n'), nil
+}
+
+// readSecretKey reads a secret key file, encrypted or not.
+func readSecretKey(privFile []byte, password string) (minisign.PrivateKey, error) {
+	var sk minisign.PrivateKey
+	if minisign.IsEncrypted(privFile) {
+		k, err := minisign.DecryptKey(password, privFile)
+		if err != nil {
+			return sk, errors.New("cannot decrypt the secret key: wrong password or damaged key file")
+		}
+		return k, nil
+	}
+	if err := sk.UnmarshalText(bytes.TrimSpace(privFile)); err != nil {
+		return sk, fmt.Errorf("not a minisign secret key: %v", err)
+	}
+	return sk, nil
+}
+
+// SignFile signs data with the secret key file's key and returns the
+// contents of the detached signature file. The signature is minisign's
+// pre-hashed one (BLAKE2b-512), the default of the minisign tool; the
+// trusted comment is signed too and shown on verification.
+func SignFile(privFile []byte, password string, data []byte, trustedComment string) (sig []byte, err error) {
+	if strings.ContainsAny(trustedComment, "\r\n") {
+		return nil, errors.New("the trusted comment must be one line")
+	}
+	sk, err := readSecretKey(privFile, password)
+	if err != nil {
+		return nil, err
+	}
+	r := minisign.NewReader(bytes.NewReader(data))
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return nil, err
+	}
+	return r.SignWithComments(sk, trustedComment, "signature from sverka secret key "+KeyID(sk.ID())), nil
+}
+
+// ParsePublicKey reads a public key given as its base64 line, as
+// `minisign -P` takes it.
+func ParsePublicKey(s string) (minisign.PublicKey, error) {
+	var pk minisign.PublicKey
+	s = strings.TrimSpace(s)
+	if s == "" || strings.ContainsAny(s, "\r\n") {
+		return pk, errors.New("malformed public key: expected one base64 line such as RWQ...")
+	}
+	if err := pk.UnmarshalText([]byte(s)); err != nil {
+		return pk, fmt.Errorf("malformed public key: %v", strings.TrimPrefix(err.Error(), "minisign: "))
+	}
+	return pk, nil
+}
+
+// ReadPublicKey reads the contents of a public key file as `minisign -G`
+// writes it (an untrusted comment line, then the key), or a file holding
+// the base64 line alone.
+func ReadPublicKey(contents []byte) (minisign.PublicKey, error) {
+	lines := strings.Split(strings.TrimSpace(string(contents)), "\n")
+	if len(lines) > 0 && strings.HasPrefix(lines[0], "untrusted comment:") {
+		lines = lines[1:]
+	}
+	if len(lines) != 1 {
+		return minisign.PublicKey{}, errors.New("malformed public key file: expected a comment line and one base64 key line")
+	}
+	return ParsePublicKey(lines[0])
+}
+
+// VerifySignature checks a detached minisign signature of data. It returns
+// the signer's key id and the signed trusted comment, or an error wrapping
+// ErrMalformedSignature, ErrWrongKey or ErrBadSignature with the details.
+// Both minisign signature kinds are accepted: pre-hashed (the default of
+// minisign since 0.10) and legacy.
+func VerifySignature(pub minisign.PublicKey, data, sig []byte) (keyID string, trustedComment string, err error) {
+	var s minisign.Signature
+	if err := s.UnmarshalText(sig); err != nil {
+		return "", "", fmt.Errorf("%w: %s", ErrMalformedSignature, strings.TrimPrefix(err.Error(), "minisign: "))
+	}
+	if s.KeyID != pub.ID() {
+		return KeyID(s.KeyID), "", fmt.Errorf("%w: the signature is by key %s, the public key given is %s",
+			ErrWrongKey, KeyID(s.KeyID), KeyID(pub.ID()))
+	}
+	raw, err := base64.StdEncoding.DecodeString(pub.String())
+	if err != nil || len(raw) != 2+8+ed25519.PublicKeySize {
+		return "", "", errors.New("internal error: cannot encode the public key")
+	}
+	key := ed25519.PublicKey(raw[10:])
+	msg := data
+	if s.Algorithm == minisign.HashEdDSA {
+		h := blake2b.Sum512(data)
+		msg = h[:]
+	}
+	id := KeyID(s.KeyID)
+	if !ed25519.Verify(key, msg, s.Signature[:]) {
+		return id, "", fmt.Errorf("%w: the file was changed after it was signed, or the signature is of another file", ErrBadSignature)
+	}
+	if !ed25519.Verify(key, append(s.Signature[:], s.TrustedComment...), s.CommentSignature[:]) {
+		return id, "", fmt.Errorf("%w: the signature's trusted comment was altered", ErrBadSignature)
+	}
+	return id, s.TrustedComment, nil
+}
+
+// TrustedComment returns the trusted comment sverka signs a formular with:
+// its identifier, product and version, tab-separated as minisign separates
+// its own fields.
+func TrustedComment(f *Formular) string {
+	var parts []string
+	for _, k := range []string{KeyFormularID, KeyProduct, KeyVersion} {
+		if v := f.Get(k); v != "" {
+			parts = append(parts, k+": "+oneLine(v))
+		}
+	}
+	if len(parts) == 0 {
+		return "sverka formular"
+	}
+	return "sverka formular\t" + strings.Join(parts, "\t")
+}
+
+// oneLine drops control characters so that a value cannot break the
+// signature file's line structure.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+}

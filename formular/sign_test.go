@@ -1,0 +1,265 @@
+package formular
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func readFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestMinisignMadeFixtures: a key pair and signatures made by the minisign
+// tool verify with this package, the key given either way.
+func TestMinisignMadeFixtures(t *testing.T) {
+	data := readFile(t, "signed.formular")
+	pubFile := readFile(t, "minisign.pub")
+	fromFile, err := ReadPublicKey(pubFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Split(strings.TrimSpace(string(pubFile)), "\n")[1]
+	fromLine, err := ParsePublicKey(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fromFile.Equal(fromLine) {
+		t.Fatal("-p and -P forms give different keys")
+	}
+	if bare, err := ReadPublicKey([]byte(line + "\n")); err != nil || !bare.Equal(fromFile) {
+		t.Errorf("a file holding the base64 line alone: %v", err)
+	}
+	for _, sigName := range []string{"signed.formular.minisig", "signed.formular.legacy.minisig"} {
+		sig := readFile(t, sigName)
+		id, tc, err := VerifySignature(fromFile, data, sig)
+		if err != nil {
+			t.Fatalf("%s: %v", sigName, err)
+		}
+		if id != "C6E6F14D6EA7D243" {
+			t.Errorf("%s: key id %s", sigName, id)
+		}
+		if sigName == "signed.formular.minisig" {
+			f, err := Parse(data, "signed.formular")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The fixture was signed with the comment sverka writes.
+			if tc != TrustedComment(f) {
+				t.Errorf("trusted comment %q, TrustedComment gives %q", tc, TrustedComment(f))
+			}
+		}
+	}
+	// The minisign tool's unencrypted secret key signs with this package.
+	sig, err := SignFile(readFile(t, "minisign.key"), "", data, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := VerifySignature(fromFile, data, sig); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestVerifyFailures(t *testing.T) {
+	data := readFile(t, "signed.formular")
+	sig := readFile(t, "signed.formular.minisig")
+	pub, err := ReadPublicKey(readFile(t, "minisign.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherPub, _, err := GenerateKey("", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := ReadPublicKey(otherPub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := bytes.Replace(data, []byte("1.0"), []byte("1.1"), 1)
+	oneByte := bytes.Clone(data)
+	oneByte[len(oneByte)-2] ^= 1
+	lines := strings.Split(string(sig), "\n")
+	tamperedComment := strings.Join([]string{lines[0], lines[1], "trusted comment: forged", lines[3], ""}, "\n")
+	cases := []struct {
+		name string
+		pub  int // 0: the signer's key, 1: another key
+		data []byte
+		sig  []byte
+		want error
+		says string
+	}{
+		{"edited formular", 0, edited, sig, ErrBadSignature, "changed after it was signed"},
+		{"one byte flipped", 0, oneByte, sig, ErrBadSignature, "changed after it was signed"},
+		{"another file's signature", 0, []byte("other\n"), sig, ErrBadSignature, "changed after"},
+		{"other key", 1, data, sig, ErrWrongKey, "C6E6F14D6EA7D243"},
+		{"truncated", 0, data, sig[:len(sig)/2], ErrMalformedSignature, ""},
+		{"garbled", 0, data, bytes.ReplaceAll(sig, []byte("R"), []byte("!")), ErrMalformedSignature, ""},
+		{"empty", 0, data, nil, ErrMalformedSignature, ""},
+		{"altered trusted comment", 0, data, []byte(tamperedComment), ErrBadSignature, "trusted comment was altered"},
+	}
+	for _, c := range cases {
+		key := pub
+		if c.pub == 1 {
+			key = other
+		}
+		_, _, err := VerifySignature(key, c.data, c.sig)
+		if !errors.Is(err, c.want) {
+			t.Errorf("%s: error %v, want %v", c.name, err, c.want)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%s: %q does not say %q", c.name, err, c.says)
+		}
+		if c.want == ErrWrongKey && !strings.Contains(err.Error(), KeyID(other.ID())) {
+			t.Errorf("%s: %q does not name the key given", c.name, err)
+		}
+	}
+}
+
+func TestPublicKeyErrors(t *testing.T) {
+	for _, s := range []string{"", "RWQ", "not base64!", "RWRD0qduTfHmxjRyXx3DTtd5Wr7aRvPiAeKt0UZYD0OXhowq+G0uC8cy\nRWRD"} {
+		if _, err := ParsePublicKey(s); err == nil || !strings.Contains(err.Error(), "malformed public key") {
+			t.Errorf("ParsePublicKey(%q) = %v", s, err)
+		}
+	}
+	if _, err := ReadPublicKey([]byte("untrusted comment: x\n")); err == nil {
+		t.Error("a key file without a key")
+	}
+}
+
+func TestSignUnencrypted(t *testing.T) {
+	pubFile, privFile, err := GenerateKey("", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(pubFile, []byte("untrusted comment: minisign public key ")) {
+		t.Errorf("public key file:\n%s", pubFile)
+	}
+	pub, err := ReadPublicKey(pubFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("sverka-formular 1\n")
+	sig, err := SignFile(privFile, "ignored", data, "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, tc, err := VerifySignature(pub, data, sig); err != nil || tc != "c" || id != KeyID(pub.ID()) {
+		t.Errorf("VerifySignature = %s %q %v", id, tc, err)
+	}
+	if _, err := SignFile(privFile, "", data, "two\nlines"); err == nil {
+		t.Error("a two-line trusted comment was accepted")
+	}
+	if _, err := SignFile([]byte("garbage"), "", data, ""); err == nil {
+		t.Error("a garbage secret key signed")
+	}
+	if _, _, err := GenerateKey("", false); err == nil {
+		t.Error("an encrypted key with an empty password")
+	}
+}
+
+// TestSignEncrypted uses minisign's scrypt parameters (about 1 GiB of
+// memory), so it runs once and not in -short mode.
+func TestSignEncrypted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scrypt with minisign's parameters is slow")
+	}
+	pubFile, privFile, err := GenerateKey("correct horse", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := ReadPublicKey(pubFile)
+	data := []byte("x")
+	if _, err := SignFile(privFile, "wrong", data, ""); err == nil || !strings.Contains(err.Error(), "wrong password") {
+		t.Errorf("wrong password: %v", err)
+	}
+	sig, err := SignFile(privFile, "correct horse", data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := VerifySignature(pub, data, sig); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestMinisignToolVerifiesOurs: keys and signatures made by this package
+// verify with the minisign tool, and the tool signs with our unencrypted
+// key. It needs the tool; the fixture half above never does.
+func TestMinisignToolVerifiesOurs(t *testing.T) {
+	tool, err := exec.LookPath("minisign")
+	if err != nil {
+		t.Skip("minisign not on PATH")
+	}
+	dir := t.TempDir()
+	pubFile, privFile, err := GenerateKey("", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	data := readFile(t, "signed.formular")
+	f, err := Parse(data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := SignFile(privFile, "", data, TrustedComment(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	formular := write("f.formular", data)
+	write("f.formular.minisig", sig)
+	pubPath := write("k.pub", pubFile)
+	keyPath := write("k.key", privFile)
+	pub, _ := ReadPublicKey(pubFile)
+
+	out, err := exec.Command(tool, "-Vm", formular, "-p", pubPath).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "formular-id: DEMO-0001") {
+		t.Errorf("minisign -Vm -p: %v\n%s", err, out)
+	}
+	out, err = exec.Command(tool, "-Vm", formular, "-P", pub.String()).CombinedOutput()
+	if err != nil {
+		t.Errorf("minisign -Vm -P: %v\n%s", err, out)
+	}
+	// A changed byte fails with the tool too.
+	write("f.formular", append(bytes.Clone(data), '\n'))
+	if out, err := exec.Command(tool, "-Vm", formular, "-p", pubPath).CombinedOutput(); err == nil {
+		t.Errorf("minisign accepted a changed file:\n%s", out)
+	}
+	// The tool signs with a secret key this package wrote.
+	write("f.formular", data)
+	out, err = exec.Command(tool, "-S", "-s", keyPath, "-m", formular, "-x", filepath.Join(dir, "tool.minisig"), "-t", "by the tool").CombinedOutput()
+	if err != nil {
+		t.Fatalf("minisign -S with our key: %v\n%s", err, out)
+	}
+	toolSig, err := os.ReadFile(filepath.Join(dir, "tool.minisig"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, tc, err := VerifySignature(pub, data, toolSig); err != nil || tc != "by the tool" {
+		t.Errorf("tool's signature: %q %v", tc, err)
+	}
+}
+
+func TestTrustedComment(t *testing.T) {
+	f := mustParse(t, "sverka-formular 1\nversion: 2\nproduct: P\nformular-id: F 1\n\n[media sha256]\n")
+	if got, want := TrustedComment(f), "sverka formular\tformular-id: F 1\tproduct: P\tversion: 2"; got != want {
+		t.Errorf("got %q want %q", got, want)
+	}
+	if got := TrustedComment(&Formular{}); got != "sverka formular" {
+		t.Errorf("empty header: %q", got)
+	}
+}

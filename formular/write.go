@@ -1,0 +1,239 @@
+package formular
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Marshal returns the canonical form of f: the version line, the header in
+// its order, then each table after one blank line, file rows sorted by
+// path bytewise, lower-case hex, LF line ends and a final newline. Comments
+// are not part of the model and are not written.
+//
+// Marshal reads its output back before returning it: a model that would not
+// read back as itself (a header value with a line break, a digest of the
+// wrong length, an absolute path...) is an error, never a file.
+func Marshal(f *Formular) ([]byte, error) {
+	b, err := marshal(f)
+	if err != nil {
+		return nil, fmt.Errorf("formular: cannot write: %w", err)
+	}
+	g, err := Parse(b, "")
+	if err != nil {
+		return nil, fmt.Errorf("formular: cannot write a readable formular: %w", err)
+	}
+	if d := diff(f, g); d != "" {
+		return nil, fmt.Errorf("formular: cannot write: %s does not read back as written", d)
+	}
+	return b, nil
+}
+
+// WriteTo writes the canonical form of f to w.
+func (f *Formular) WriteTo(w io.Writer) (int64, error) {
+	b, err := Marshal(f)
+	if err != nil {
+		return 0, err
+	}
+	n, err := w.Write(b)
+	return int64(n), err
+}
+
+func marshal(f *Formular) ([]byte, error) {
+	if f.Version != 0 && f.Version != FormatVersion {
+		return nil, fmt.Errorf("format version %d (this program writes version %d)", f.Version, FormatVersion)
+	}
+	var b bytes.Buffer
+	b.WriteString(versionLine() + "\n")
+	for _, h := range f.Header {
+		if err := checkField(h.Key, h.Value); err != nil {
+			return nil, err
+		}
+		b.WriteString(h.Key + ": " + h.Value + "\n")
+	}
+	for _, t := range f.Tables {
+		b.WriteByte('\n')
+		if err := writeTable(&b, t); err != nil {
+			return nil, fmt.Errorf("[%s] table: %w", t.Kind, err)
+		}
+	}
+	return b.Bytes(), nil
+}
+
+// TableHeader returns the table's header line as the writer spells it.
+func (t *Table) TableHeader() string {
+	parts := []string{string(t.Kind)}
+	if t.Root != "" {
+		parts = append(parts, "root="+quoteAttr(t.Root))
+	}
+	oss := make([]string, 0, len(t.Defaults))
+	for os := range t.Defaults {
+		oss = append(oss, os)
+	}
+	slices.Sort(oss) // "" (any system) sorts first
+	for _, os := range oss {
+		name := "default"
+		if os != "" {
+			name += "." + os
+		}
+		parts = append(parts, name+"="+quoteAttr(t.Defaults[os]))
+	}
+	if t.OS != "" {
+		parts = append(parts, "os="+quoteAttr(t.OS))
+	}
+	if t.Source != "" {
+		parts = append(parts, "source="+quoteAttr(t.Source))
+	}
+	if t.Format != "" {
+		parts = append(parts, "format="+quoteAttr(t.Format))
+	}
+	if t.Closed {
+		parts = append(parts, "closed")
+	}
+	if t.HasMode {
+		parts = append(parts, "mode")
+	}
+	for _, c := range t.Columns {
+		parts = append(parts, c.String())
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}
+
+func writeTable(b *bytes.Buffer, t *Table) error {
+	for _, c := range t.Columns {
+		if c.Alg == nil {
+			return errors.New("column without an algorithm")
+		}
+	}
+	b.WriteString(t.TableHeader() + "\n")
+	if t.Kind == KindParameters {
+		for _, p := range t.Params {
+			line, err := paramLine(p)
+			if err != nil {
+				return err
+			}
+			b.WriteString(line + "\n")
+		}
+		return nil
+	}
+	entries := slices.Clone(t.Entries)
+	slices.SortStableFunc(entries, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
+	for _, e := range entries {
+		if len(e.Sums) != len(t.Columns) {
+			return fmt.Errorf("%q has %d digests for %d columns", e.Path, len(e.Sums), len(t.Columns))
+		}
+		if needsEscape(e.Path) {
+			b.WriteByte('\\')
+		}
+		for i, c := range t.Columns {
+			if len(e.Sums[i]) != c.Alg.Size {
+				return fmt.Errorf("%q: %s digest of %d bytes, want %d", e.Path, c.Alg.Name, len(e.Sums[i]), c.Alg.Size)
+			}
+			b.WriteString(c.Encode(e.Sums[i]))
+			b.WriteByte(' ')
+		}
+		b.WriteString(strconv.FormatInt(e.Size, 10))
+		b.WriteByte(' ')
+		if t.HasMode {
+			fmt.Fprintf(b, "%04o ", e.Mode)
+		}
+		if needsEscape(e.Path) {
+			b.WriteString(escapePath(e.Path))
+		} else {
+			b.WriteString(e.Path)
+		}
+		b.WriteByte('\n')
+	}
+	return nil
+}
+
+func paramLine(p Param) (string, error) {
+	texts := append([]string{p.Key, p.Note, p.Lo, p.Hi, p.Pattern}, p.Values...)
+	for _, s := range texts {
+		if err := checkText("parameter text", s); err != nil {
+			return "", fmt.Errorf("parameter %q: %w", p.Key, err)
+		}
+	}
+	if p.Op == OpMatches && !patternEscaped(p.Pattern) {
+		return "", fmt.Errorf(`parameter %q: pattern /%s/ has an unescaped / or ends in a lone \ (write \/)`, p.Key, p.Pattern)
+	}
+	line := quoteValue(p.Key) + " " + p.Constraint()
+	if p.Note != "" {
+		line += "  # " + p.Note
+	}
+	return line, nil
+}
+
+// Equal reports whether two formulars have the same content: everything
+// but line numbers, with file rows compared in path order.
+func Equal(a, b *Formular) bool { return diff(a, b) == "" }
+
+// diff names the first difference between two formulars, or "".
+func diff(a, b *Formular) string {
+	va, vb := a.Version, b.Version
+	if va == 0 {
+		va = FormatVersion
+	}
+	if vb == 0 {
+		vb = FormatVersion
+	}
+	if va != vb {
+		return "the format version"
+	}
+	if len(a.Header) != len(b.Header) {
+		return "the header"
+	}
+	for i := range a.Header {
+		if a.Header[i].Key != b.Header[i].Key || a.Header[i].Value != b.Header[i].Value {
+			return fmt.Sprintf("header field %q", a.Header[i].Key)
+		}
+	}
+	if len(a.Tables) != len(b.Tables) {
+		return "the list of tables"
+	}
+	for i := range a.Tables {
+		if d := diffTable(a.Tables[i], b.Tables[i]); d != "" {
+			return fmt.Sprintf("table %d [%s]: %s", i+1, a.Tables[i].Kind, d)
+		}
+	}
+	return ""
+}
+
+func diffTable(a, b *Table) string {
+	if a.TableHeader() != b.TableHeader() {
+		return "the table header"
+	}
+	if len(a.Entries) != len(b.Entries) {
+		return "the number of rows"
+	}
+	ea, eb := slices.Clone(a.Entries), slices.Clone(b.Entries)
+	byPath := func(x, y Entry) int { return strings.Compare(x.Path, y.Path) }
+	slices.SortStableFunc(ea, byPath)
+	slices.SortStableFunc(eb, byPath)
+	for i := range ea {
+		x, y := ea[i], eb[i]
+		if x.Path != y.Path || x.Size != y.Size || a.HasMode && x.Mode != y.Mode || len(x.Sums) != len(y.Sums) {
+			return fmt.Sprintf("row %q", x.Path)
+		}
+		for j := range x.Sums {
+			if !bytes.Equal(x.Sums[j], y.Sums[j]) {
+				return fmt.Sprintf("row %q", x.Path)
+			}
+		}
+	}
+	if len(a.Params) != len(b.Params) {
+		return "the number of parameters"
+	}
+	for i := range a.Params {
+		x, y := a.Params[i], b.Params[i]
+		if x.Key != y.Key || x.Op != y.Op || x.Lo != y.Lo || x.Hi != y.Hi || x.Pattern != y.Pattern ||
+			x.Note != y.Note || !slices.Equal(x.Values, y.Values) {
+			return fmt.Sprintf("parameter %q", x.Key)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,452 @@
+package iso
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Limits that keep a damaged or hostile image from exhausting memory or
+// looping; real images stay far below them.
+const (
+	maxDirSize  = 64 << 20 // one directory's extent
+	maxDepth    = 1024     // directory nesting
+	maxCEHops   = 64       // SUSP continuation areas per record
+	maxCELength = 1 << 20  // one continuation area
+)
+
+// Directory record flags (ECMA-119 9.1.6).
+const (
+	flagAssociated = 0x04
+	flagDirectory  = 0x02
+	flagMulti      = 0x80
+)
+
+// POSIX file types of the Rock Ridge PX entry.
+const (
+	modeType    = 0o170000
+	modeRegular = 0o100000
+	modeDir     = 0o040000
+	modeSymlink = 0o120000
+)
+
+// walker reads one directory tree. Every error names the byte offset on the
+// image of the structure at fault.
+type walker struct {
+	r        io.ReaderAt
+	size     int64 // bytes readable
+	volume   int64 // volume space size
+	bs       int64 // logical block size
+	rr       bool  // use Rock Ridge names
+	joliet   bool  // the tree is the Joliet one
+	suspSkip int   // SUSP LEN_SKP of the SP entry
+	seen     map[int64]bool
+	members  []Member
+	symlinks []Symlink
+}
+
+// record is one directory record.
+type record struct {
+	off      int64 // byte offset of the record on the image
+	data     int64 // byte offset of the extent's data (after any extended attribute record)
+	length   int64 // data length
+	flags    byte
+	interlvd bool // file unit size or interleave gap set
+	name     []byte
+	su       []byte // system use area
+	suOff    int64
+}
+
+// rrInfo is what the Rock Ridge entries of a record say.
+type rrInfo struct {
+	name      strings.Builder
+	hasName   bool
+	mode      uint32
+	hasMode   bool
+	symlink   bool
+	target    strings.Builder
+	slCont    bool // the last symlink component continues in the next entry
+	slAny     bool // a component was written
+	relocated bool // RE: reached through its CL entry instead
+	child     int64
+	hasChild  bool // CL: a relocated directory lives at child
+	zisofs    bool
+	rrip      bool // a Rock Ridge entry or extension reference was seen
+}
+
+func (w *walker) readAt(off, n int64, what string) ([]byte, error) {
+	if off < 0 || n < 0 || off > w.size || n > w.size-off {
+		return nil, fmt.Errorf("%s at byte offset %d (%d bytes) lies beyond the end of the image (%d bytes; the volume has %d): truncated or corrupt", what, off, n, w.size, w.volume)
+	}
+	b := make([]byte, n)
+	if _, err := w.r.ReadAt(b, off); err != nil {
+		return nil, fmt.Errorf("reading %s at byte offset %d: %w", what, off, err)
+	}
+	return b, nil
+}
+
+// detectRockRidge reads the root directory's "." record: Rock Ridge
+// starts with a SUSP SP entry there, whose LEN_SKP applies to every record.
+func (w *walker) detectRockRidge(loc, length int64) (bool, error) {
+	if length <= 0 {
+		return false, fmt.Errorf("root directory at byte offset %d has length %d", loc, length)
+	}
+	b, err := w.readAt(loc, min(length, sectorSize), "the root directory")
+	if err != nil {
+		return false, err
+	}
+	rec, _, err := parseRecord(b, 0, loc, w.bs)
+	if err != nil {
+		return false, err
+	}
+	if rec == nil || len(rec.name) != 1 || rec.name[0] != 0 {
+		return false, fmt.Errorf("root directory at byte offset %d does not start with its \".\" record", loc)
+	}
+	su := rec.su
+	if len(su) < 7 || string(su[0:2]) != "SP" || su[2] < 7 || su[4] != 0xBE || su[5] != 0xEF {
+		return false, nil
+	}
+	var info rrInfo
+	if err := w.parseSUSP(su, rec.suOff, &info, 0); err != nil {
+		return false, err
+	}
+	w.suspSkip = int(su[6])
+	return info.rrip, nil
+}
+
+// parseRecord parses the directory record at b[pos:], b being the extent
+// read from byte offset base. It returns nil at a zero length byte (the
+// rest of the sector is padding) and the position of the next record.
+func parseRecord(b []byte, pos int, base, bs int64) (*record, int, error) {
+	l := int(b[pos])
+	if l == 0 {
+		next := (pos/sectorSize + 1) * sectorSize
+		return nil, next, nil
+	}
+	off := base + int64(pos)
+	if l < 34 {
+		return nil, 0, fmt.Errorf("directory record at byte offset %d: length %d is shorter than a record", off, l)
+	}
+	if pos%sectorSize+l > sectorSize || pos+l > len(b) {
+		return nil, 0, fmt.Errorf("directory record at byte offset %d: length %d runs past its sector", off, l)
+	}
+	r := b[pos : pos+l]
+	nl := int(r[32])
+	if nl == 0 || 33+nl > l {
+		return nil, 0, fmt.Errorf("directory record at byte offset %d: name length %d does not fit a record of %d bytes", off, nl, l)
+	}
+	suStart := 33 + nl
+	if nl%2 == 0 {
+		suStart++ // padding byte after an even-length name
+	}
+	suStart = min(suStart, l)
+	xattr := int64(r[1])
+	rec := &record{
+		off:      off,
+		data:     (int64(binary.LittleEndian.Uint32(r[2:])) + xattr) * bs,
+		length:   int64(binary.LittleEndian.Uint32(r[10:])),
+		flags:    r[25],
+		interlvd: r[26] != 0 || r[27] != 0,
+		name:     r[33 : 33+nl],
+		su:       r[suStart:],
+		suOff:    off + int64(suStart),
+	}
+	return rec, pos + l, nil
+}
+
+// walk lists the directory whose extent is at loc, length bytes long;
+// prefix is its path with a trailing slash ("" for the root).
+func (w *walker) walk(prefix string, loc, length int64, depth int) error {
+	if depth > maxDepth {
+		return fmt.Errorf("directory %q at byte offset %d: nested deeper than %d levels", prefix, loc, maxDepth)
+	}
+	if w.seen[loc] {
+		return fmt.Errorf("directory %q at byte offset %d is reached twice: the tree has a loop", prefix, loc)
+	}
+	w.seen[loc] = true
+	if length <= 0 || length > maxDirSize {
+		return fmt.Errorf("directory %q at byte offset %d: implausible length %d", prefix, loc, length)
+	}
+	what := "directory " + quoteDir(prefix)
+	b, err := w.readAt(loc, length, what)
+	if err != nil {
+		return err
+	}
+	var pending *Member // a multi-extent file waiting for its final record
+	var pendingRaw string
+	for pos := 0; pos < len(b); {
+		rec, next, err := parseRecord(b, pos, loc, w.bs)
+		if err != nil {
+			return err
+		}
+		pos = next
+		if rec == nil {
+			continue
+		}
+		if len(rec.name) == 1 && rec.name[0] <= 1 {
+			continue // "." and ".."
+		}
+		if rec.flags&flagAssociated != 0 {
+			continue
+		}
+		var info rrInfo
+		if w.rr {
+			if err := w.parseSUSP(rec.su, rec.suOff, &info, 0); err != nil {
+				return err
+			}
+			if info.relocated {
+				continue
+			}
+		}
+		name, err := w.name(rec, &info)
+		if err != nil {
+			return err
+		}
+		path := prefix + name
+		isDir := rec.flags&flagDirectory != 0 || info.hasChild
+		if pending != nil && (isDir || string(rec.name) != pendingRaw) {
+			return fmt.Errorf("directory record at byte offset %d: multi-extent file %q ends without its final record", pending.Record, pending.Name)
+		}
+		switch {
+		case isDir:
+			dloc, dlen := rec.data, rec.length
+			if info.hasChild {
+				dloc = info.child * w.bs
+				if dlen, err = w.dirLength(dloc, path); err != nil {
+					return err
+				}
+			}
+			if err := w.walk(path+"/", dloc, dlen, depth+1); err != nil {
+				return err
+			}
+			continue
+		case info.symlink || (info.hasMode && info.mode&modeType == modeSymlink):
+			w.symlinks = append(w.symlinks, Symlink{Name: path, Target: info.target.String()})
+			continue
+		case info.hasMode && info.mode&modeType != modeRegular:
+			continue // device, FIFO or socket: no content to check
+		}
+		if rec.interlvd {
+			return fmt.Errorf("directory record at byte offset %d: file %q is recorded interleaved, which sverka does not read", rec.off, path)
+		}
+		if rec.length > 0 && (rec.data < 0 || rec.data > w.volume || rec.length > w.volume-rec.data) {
+			return fmt.Errorf("directory record at byte offset %d: file %q (bytes %d to %d) extends beyond the volume (%d bytes)", rec.off, path, rec.data, rec.data+rec.length, w.volume)
+		}
+		if pending == nil {
+			pending = &Member{Name: path, Record: rec.off, Zisofs: info.zisofs}
+			pendingRaw = string(rec.name)
+		}
+		if rec.length > 0 {
+			pending.Extents = append(pending.Extents, Extent{Offset: rec.data, Length: rec.length})
+			pending.Size += rec.length
+		}
+		if rec.flags&flagMulti == 0 {
+			w.members = append(w.members, *pending)
+			pending = nil
+		}
+	}
+	if pending != nil {
+		return fmt.Errorf("directory record at byte offset %d: multi-extent file %q ends without its final record", pending.Record, pending.Name)
+	}
+	return nil
+}
+
+func quoteDir(prefix string) string {
+	if prefix == "" {
+		return "/"
+	}
+	return fmt.Sprintf("%q", strings.TrimSuffix(prefix, "/"))
+}
+
+// dirLength reads the "." record of the directory at loc for its length: a
+// Rock Ridge CL entry gives only the location.
+func (w *walker) dirLength(loc int64, path string) (int64, error) {
+	b, err := w.readAt(loc, sectorSize, "relocated directory "+fmt.Sprintf("%q", path))
+	if err != nil {
+		return 0, err
+	}
+	rec, _, err := parseRecord(b, 0, loc, w.bs)
+	if err != nil {
+		return 0, err
+	}
+	if rec == nil || len(rec.name) != 1 || rec.name[0] != 0 {
+		return 0, fmt.Errorf("relocated directory %q at byte offset %d does not start with its \".\" record", path, loc)
+	}
+	return rec.length, nil
+}
+
+// name returns the record's name as shown to users.
+func (w *walker) name(rec *record, info *rrInfo) (string, error) {
+	var n string
+	switch {
+	case info.hasName:
+		n = info.name.String()
+	case w.joliet:
+		n = stripVersion(decodeUCS2(rec.name))
+	default:
+		n = stripVersion(string(rec.name))
+		if rec.flags&flagDirectory == 0 {
+			// "README.;1": a file without extension keeps its separator.
+			n = strings.TrimSuffix(n, ".")
+		}
+	}
+	if n == "" || n == "." || n == ".." || strings.ContainsAny(n, "/\x00") {
+		return "", fmt.Errorf("directory record at byte offset %d: unusable name %q", rec.off, n)
+	}
+	if !utf8.ValidString(n) {
+		return "", fmt.Errorf("directory record at byte offset %d: name %q is not valid UTF-8", rec.off, n)
+	}
+	return n, nil
+}
+
+// stripVersion drops an ISO 9660 file version (";1").
+func stripVersion(n string) string {
+	if i := strings.LastIndexByte(n, ';'); i >= 0 {
+		v := n[i+1:]
+		if strings.Trim(v, "0123456789") == "" {
+			return n[:i]
+		}
+	}
+	return n
+}
+
+// decodeUCS2 decodes a Joliet name: big-endian UCS-2 (UTF-16 pairs are
+// accepted as well); an odd trailing byte is dropped.
+func decodeUCS2(b []byte) string {
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = binary.BigEndian.Uint16(b[2*i:])
+	}
+	return string(utf16.Decode(u))
+}
+
+// parseSUSP reads the System Use Sharing Protocol entries of area, found at
+// byte offset off, into info, following continuation areas (CE).
+func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error {
+	skip := w.suspSkip
+	if hops > 0 {
+		skip = 0 // LEN_SKP applies to the record's own area only
+	}
+	if skip > len(area) {
+		return nil
+	}
+	var ceOff, ceLen int64
+	ce := false
+	for i := skip; i+4 <= len(area); {
+		sig := string(area[i : i+2])
+		l := int(area[i+2])
+		if l == 0 && area[i] == 0 {
+			break // padding
+		}
+		if l < 4 || i+l > len(area) {
+			return fmt.Errorf("system use entry %q at byte offset %d: length %d does not fit its area", sig, off+int64(i), l)
+		}
+		d := area[i+4 : i+l]
+		at := off + int64(i)
+		i += l
+		switch sig {
+		case "ST":
+			i = len(area)
+		case "CE":
+			if len(d) < 24 {
+				return fmt.Errorf("system use entry CE at byte offset %d: too short", at)
+			}
+			ceOff = int64(binary.LittleEndian.Uint32(d[0:]))*w.bs + int64(binary.LittleEndian.Uint32(d[8:]))
+			ceLen = int64(binary.LittleEndian.Uint32(d[16:]))
+			ce = true
+		case "NM":
+			if len(d) < 1 {
+				return fmt.Errorf("system use entry NM at byte offset %d: too short", at)
+			}
+			info.rrip = true
+			if d[0]&0x06 != 0 {
+				continue // the current or parent directory
+			}
+			info.name.Write(d[1:])
+			info.hasName = true
+		case "PX":
+			info.rrip = true
+			if len(d) >= 8 {
+				info.mode = binary.LittleEndian.Uint32(d[0:])
+				info.hasMode = true
+			}
+		case "SL":
+			info.rrip = true
+			info.symlink = true
+			if len(d) < 1 {
+				return fmt.Errorf("system use entry SL at byte offset %d: too short", at)
+			}
+			if err := info.addSymlink(d[1:], at); err != nil {
+				return err
+			}
+		case "RE":
+			info.rrip = true
+			info.relocated = true
+		case "CL":
+			info.rrip = true
+			if len(d) < 4 {
+				return fmt.Errorf("system use entry CL at byte offset %d: too short", at)
+			}
+			info.child = int64(binary.LittleEndian.Uint32(d[0:]))
+			info.hasChild = true
+		case "ZF":
+			info.zisofs = true
+		case "RR", "TF", "PN":
+			info.rrip = true
+		case "ER":
+			// ER: LEN_ID, LEN_DES, LEN_SRC, EXT_VER, then the identifier.
+			if len(d) >= 4 && 4+int(d[0]) <= len(d) {
+				switch string(d[4 : 4+int(d[0])]) {
+				case "RRIP_1991A", "IEEE_P1282", "IEEE_1282":
+					info.rrip = true
+				}
+			}
+		}
+	}
+	if !ce {
+		return nil
+	}
+	if hops >= maxCEHops {
+		return fmt.Errorf("system use continuation at byte offset %d: more than %d continuation areas", ceOff, maxCEHops)
+	}
+	if ceLen > maxCELength {
+		return fmt.Errorf("system use continuation at byte offset %d: implausible length %d", ceOff, ceLen)
+	}
+	b, err := w.readAt(ceOff, ceLen, "system use continuation area")
+	if err != nil {
+		return err
+	}
+	return w.parseSUSP(b, ceOff, info, hops+1)
+}
+
+// addSymlink appends the component records of one SL entry to the target.
+func (info *rrInfo) addSymlink(c []byte, at int64) error {
+	for len(c) > 0 {
+		if len(c) < 2 || 2+int(c[1]) > len(c) {
+			return fmt.Errorf("system use entry SL at byte offset %d: component runs past the entry", at)
+		}
+		flags, content := c[0], c[2:2+int(c[1])]
+		c = c[2+int(c[1]):]
+		if info.slAny && !info.slCont {
+			if t := info.target.String(); t != "/" {
+				info.target.WriteByte('/')
+			}
+		}
+		switch {
+		case flags&0x02 != 0:
+			info.target.WriteString(".")
+		case flags&0x04 != 0:
+			info.target.WriteString("..")
+		case flags&0x08 != 0:
+			info.target.WriteString("/")
+		default:
+			info.target.Write(content)
+		}
+		info.slAny = true
+		info.slCont = flags&0x01 != 0
+	}
+	return nil
+}

@@ -1,0 +1,303 @@
+package iso
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/sverka/sverka/checksum"
+)
+
+// TestScanPlan drives the pass over synthetic layouts: extents crossing
+// buffer boundaries, shared extents, several extents, extents out of image
+// order, empty members and members past the end, for several buffer sizes
+// and worker counts.
+func TestScanPlan(t *testing.T) {
+	data := make([]byte, 10000)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range data {
+		data[i] = byte(rng.Uint32())
+	}
+	im := &Image{Size: int64(len(data)), VolumeSize: 12000, Members: []Member{
+		{Name: "a", Extents: []Extent{{0, 100}}},
+		{Name: "b", Extents: []Extent{{50, 4000}}},               // overlaps a
+		{Name: "c", Extents: []Extent{{50, 4000}}},               // shares b's extent
+		{Name: "d", Extents: []Extent{{4096, 10}, {6000, 3000}}}, // two extents
+		{Name: "e", Extents: []Extent{{8000, 500}, {100, 20}}},   // out of image order
+		{Name: "f"}, // empty
+		{Name: "g", Extents: []Extent{{9000, 1000}}},              // ends at the image's end
+		{Name: "h", Extents: []Extent{{9500, 1000}}},              // beyond the end
+		{Name: "i", Extents: []Extent{{100, 10}, {10500, 10}}},    // second extent beyond
+		{Name: "j", Extents: []Extent{{10200, 10}, {200, 10}}},    // out of order and beyond
+		{Name: "k", Extents: []Extent{{3000, 1}, {3001, 1}}},      // adjacent extents
+		{Name: "l", Extents: []Extent{{0, 10000}}, Zisofs: true},  // compressed
+		{Name: "m", Extents: []Extent{{9999, 1}}},                 // last byte
+		{Name: "n", Extents: []Extent{{0, 10000}}},                // the whole image
+		{Name: "o", Extents: []Extent{{4000, 50}, {4100, 50}}},    // both inside b
+		{Name: "p", Extents: []Extent{{7000, 10}, {7000, 10}}},    // the same extent twice
+		{Name: "q", Extents: []Extent{{1, 1}, {2, 1}, {3, 1}}},    // tiny pieces
+		{Name: "r", Extents: []Extent{{5000, 2000}, {100, 4000}}}, // out of order, long
+	}}
+	for i := range im.Members {
+		for _, e := range im.Members[i].Extents {
+			im.Members[i].Size += e.Length
+		}
+	}
+	want := func(m Member) ([]byte, error) {
+		if m.Zisofs {
+			return nil, errors.New("zisofs")
+		}
+		h := sha256.New()
+		for _, e := range m.Extents {
+			if e.Offset+e.Length > int64(len(data)) {
+				return nil, ErrBeyondEnd
+			}
+			h.Write(data[e.Offset : e.Offset+e.Length])
+		}
+		return h.Sum(nil), nil
+	}
+	image := sha256.Sum256(data)
+	for _, bufSize := range []int{1, 7, 100, 4096, 1 << 20} {
+		for _, workers := range []int{1, 3} {
+			t.Run(fmt.Sprintf("buf%d-workers%d", bufSize, workers), func(t *testing.T) {
+				var calls int
+				var last int64
+				res, err := scan(context.Background(), im, bytes.NewReader(data), ScanOptions{
+					ImageAlgs: []*checksum.Algorithm{sha256Alg}, MemberAlgs: []*checksum.Algorithm{sha256Alg, mustAlg("md5")},
+					Workers: workers, BufSize: bufSize,
+					Progress: func(n int64) { calls++; last = n },
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(res.ImageSums[0], image[:]) || res.ImageRead != int64(len(data)) || last != res.ImageRead || calls == 0 {
+					t.Errorf("image %x read %d progress %d", res.ImageSums[0], res.ImageRead, last)
+				}
+				for i, m := range im.Members {
+					ms := res.Members[i]
+					w, werr := want(m)
+					if werr != nil {
+						if ms.Err == nil || ms.Sums != nil {
+							t.Errorf("%s: sums %x err %v, want an error", m.Name, ms.Sums, ms.Err)
+						}
+						if errors.Is(werr, ErrBeyondEnd) && !errors.Is(ms.Err, ErrBeyondEnd) {
+							t.Errorf("%s: err %v, want beyond the end", m.Name, ms.Err)
+						}
+						continue
+					}
+					if ms.Err != nil || !bytes.Equal(ms.Sums[0], w) || len(ms.Sums) != 2 || ms.Read != m.Size {
+						t.Errorf("%s: sum %x read %d err %v, want %x", m.Name, ms.Sums, ms.Read, ms.Err, w)
+					}
+				}
+			})
+		}
+	}
+}
+
+// errReader fails with an I/O error past a given offset, like a scratched
+// disc.
+type errReader struct {
+	r   io.ReaderAt
+	bad int64
+}
+
+var errIO = errors.New("input/output error")
+
+func (e errReader) ReadAt(p []byte, off int64) (int, error) {
+	if off+int64(len(p)) <= e.bad {
+		return e.r.ReadAt(p, off)
+	}
+	n := 0
+	if off < e.bad {
+		n, _ = e.r.ReadAt(p[:e.bad-off], off)
+	}
+	return n, errIO
+}
+
+func TestScanReadError(t *testing.T) {
+	data := bytes.Repeat([]byte("x"), 5000)
+	im := &Image{Size: 5000, VolumeSize: 5000, Members: []Member{
+		{Name: "before", Size: 100, Extents: []Extent{{0, 100}}},
+		{Name: "across", Size: 1000, Extents: []Extent{{2500, 1000}}},
+		{Name: "after", Size: 100, Extents: []Extent{{4000, 100}}},
+	}}
+	res, err := scan(context.Background(), im, errReader{bytes.NewReader(data), 3000}, ScanOptions{
+		ImageAlgs: []*checksum.Algorithm{sha256Alg}, MemberAlgs: []*checksum.Algorithm{sha256Alg}, BufSize: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(res.ImageErr, errIO) || res.ImageRead != 3000 {
+		t.Fatalf("image err %v read %d", res.ImageErr, res.ImageRead)
+	}
+	if res.Members[0].Err != nil || !errors.Is(res.Members[1].Err, errIO) || !errors.Is(res.Members[2].Err, errIO) {
+		t.Fatalf("member errors %v, %v, %v", res.Members[0].Err, res.Members[1].Err, res.Members[2].Err)
+	}
+}
+
+func TestScanCancel(t *testing.T) {
+	im, err := Open(filepath.Join(fixtures, "md5.iso"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = im.Scan(ctx, ScanOptions{BufSize: 4096, MemberAlgs: []*checksum.Algorithm{sha256Alg},
+		Progress: func(n int64) {
+			if n > 100000 {
+				cancel()
+			}
+		}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want canceled", err)
+	}
+}
+
+// TestDeviceLength: on a block device the pass stops at the volume's end,
+// since a drive reports sectors the image file never had.
+func TestDeviceLength(t *testing.T) {
+	data := make([]byte, 8192)
+	im := &Image{Device: true, Size: 8192, VolumeSize: 6144}
+	res, err := scan(context.Background(), im, bytes.NewReader(data), ScanOptions{ImageAlgs: []*checksum.Algorithm{sha256Alg}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := sha256.Sum256(data[:6144]); res.ImageRead != 6144 || !bytes.Equal(res.ImageSums[0], want[:]) {
+		t.Fatalf("read %d sum %x", res.ImageRead, res.ImageSums[0])
+	}
+	res, err = scan(context.Background(), im, bytes.NewReader(data), ScanOptions{Length: 7000})
+	if err != nil || res.ImageRead != 7000 {
+		t.Fatalf("explicit length: read %d, %v", res.ImageRead, err)
+	}
+}
+
+// TestMultiExtent builds an image holding a file over 4 GiB, which ISO 9660
+// level 3 records in several extents, and checks the member's digest
+// against the source file's.
+func TestMultiExtent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 4 GiB image")
+	}
+	if _, err := exec.LookPath("xorriso"); err != nil {
+		t.Skip("xorriso not installed")
+	}
+	dir := t.TempDir()
+	if free := freeSpace(dir); free >= 0 && free < 6<<30 {
+		t.Skipf("%d bytes free in the temporary directory, 6 GiB needed", free)
+	}
+	src := filepath.Join(dir, "src")
+	if err := os.Mkdir(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const size = 4<<30 + 3<<20 + 123
+	big := filepath.Join(src, "big.bin")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A sparse file with a few marks, so the digest depends on every extent.
+	for _, off := range []int64{0, 1 << 30, 4<<30 - 1, 4 << 30, size - 10} {
+		if _, err := f.WriteAt([]byte("mark"), off); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := os.WriteFile(filepath.Join(src, "small.txt"), []byte("small\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(dir, "big.iso")
+	out, err := exec.Command("xorriso", "-as", "mkisofs", "-R", "-J", "-iso-level", "3", "-o", img, src).CombinedOutput()
+	if err != nil {
+		t.Fatalf("xorriso: %v\n%s", err, out)
+	}
+	h := sha256Alg.New()
+	f, err = os.Open(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(h, f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	want := h.Sum(nil)
+	os.Remove(big) // the image now holds the only 4 GiB copy
+
+	im, err := Open(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Close()
+	i, m := member(t, im, "big.bin")
+	if len(m.Extents) < 2 || m.Size != size {
+		t.Fatalf("big.bin: size %d in %d extents, want %d in several", m.Size, len(m.Extents), size)
+	}
+	res, err := im.Scan(context.Background(), ScanOptions{MemberAlgs: []*checksum.Algorithm{sha256Alg}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Members[i]; got.Err != nil || !bytes.Equal(got.Sums[0], want) || got.Read != size {
+		t.Fatalf("big.bin: sum %x read %d err %v, want %x", got.Sums, got.Read, got.Err, want)
+	}
+	j, _ := member(t, im, "small.txt")
+	if s := sha256.Sum256([]byte("small\n")); !bytes.Equal(res.Members[j].Sums[0], s[:]) {
+		t.Errorf("small.txt: %x", res.Members[j].Sums)
+	}
+}
+
+// BenchmarkScan measures the ordered pass (image and member sha256) and
+// the image digest alone over a 128 MiB image made by xorriso.
+func BenchmarkScan(b *testing.B) {
+	if _, err := exec.LookPath("xorriso"); err != nil {
+		b.Skip("xorriso not installed")
+	}
+	dir := b.TempDir()
+	src := filepath.Join(dir, "src")
+	os.Mkdir(src, 0o755)
+	rng := rand.New(rand.NewPCG(3, 4))
+	buf := make([]byte, 1<<20)
+	for i := range 64 {
+		for j := range buf {
+			buf[j] = byte(rng.Uint32())
+		}
+		n := (i%8 + 1) * len(buf) / 4
+		if err := os.WriteFile(filepath.Join(src, fmt.Sprintf("f%02d.bin", i)), buf[:n], 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	img := filepath.Join(dir, "bench.iso")
+	if out, err := exec.Command("xorriso", "-as", "mkisofs", "-R", "-J", "-o", img, src).CombinedOutput(); err != nil {
+		b.Fatalf("xorriso: %v\n%s", err, out)
+	}
+	im, err := Open(img)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer im.Close()
+	algs := []*checksum.Algorithm{sha256Alg}
+	for _, bc := range []struct {
+		name string
+		opt  ScanOptions
+	}{
+		{"image+members", ScanOptions{ImageAlgs: algs, MemberAlgs: algs}},
+		{"image", ScanOptions{ImageAlgs: algs}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(im.Size)
+			for b.Loop() {
+				if _, err := im.Scan(context.Background(), bc.opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package iso
+
+import "os"
+
+// deviceSize finds a block device's size by seeking to its end.
+func deviceSize(f *os.File) (int64, error) { return seekSize(f) }

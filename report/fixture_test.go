@@ -1,0 +1,204 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sverka/sverka/verify"
+)
+
+// Names that must survive every rendering.
+const (
+	cyrillicName = "doc/Руководство администратора.pdf"
+	invalidName  = "doc/README\n\xffbad.txt" // a newline and a byte that is not UTF-8
+)
+
+var msk = time.FixedZone("MSK", 3*60*60)
+
+func hexOf(seed string, n int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < 2*n; i++ {
+		fmt.Fprintf(&b, "%08x", uint32(len(seed)*2654435761)+uint32(i)*40503+uint32(seed[i%len(seed)])*97)
+	}
+	return b.String()[:2*n]
+}
+
+func dg(alg, seed string) verify.Digest {
+	n := 32
+	if strings.HasSuffix(alg, "512") {
+		n = 64
+	}
+	if alg == "md5" {
+		n = 16
+	}
+	return verify.Digest{Alg: alg, Hex: hexOf(alg+seed, n)}
+}
+
+func digests(seed string, algs ...string) []verify.Digest {
+	var ds []verify.Digest
+	for _, a := range algs {
+		ds = append(ds, dg(a, seed))
+	}
+	return ds
+}
+
+func size(n int64) *int64 { return &n }
+
+// count fills a table's counts from its items, as verify does.
+func count(t verify.Table) verify.Table {
+	t.Counts = map[verify.Status]int{}
+	for _, it := range t.Items {
+		t.Counts[it.Status]++
+	}
+	return t
+}
+
+// fixedReport is a check with a table of each kind and an item of every
+// status, at a fixed time on host-1.
+func fixedReport() *Report {
+	start := time.Date(2026, 11, 23, 10, 15, 0, 0, msk)
+	media := []string{"sha256", "gost12-256"}
+	okFile := func(name string, sz int64, line int) verify.Item {
+		return verify.Item{Name: name, Line: line, Status: verify.OK, Size: sz, ActualSize: size(sz),
+			Expected: digests(name, media...), Actual: digests(name, media...)}
+	}
+	modified := okFile("packages/kesl_12.1.0-1297_amd64.deb", 48213504, 18)
+	modified.Status, modified.Failure = verify.Modified, true
+	modified.ActualSize = size(48213760)
+	modified.Actual = digests("tampered", media...)
+	modified.Differs = []string{"size", "sha256", "gost12-256"}
+
+	reversed := verify.Item{Name: "tools/gostsum-list.txt", Line: 21, Status: verify.Modified, Failure: true,
+		Size: 1840, ActualSize: size(1840),
+		Expected: digests("rev", "sha256", "gost94-cryptopro"),
+		Actual:   []verify.Digest{dg("sha256", "rev"), dg("gost94-cryptopro", "other")},
+		Differs:  []string{"gost94-cryptopro"},
+		Hint:     "the gost94-cryptopro digest matches with its bytes reversed (gostsum order); re-import the list with --gost-reverse",
+	}
+	renamed := verify.Item{Name: "packages/kesl-gui_12.1.0-1297_amd64.deb", Line: 19, Status: verify.Renamed, Failure: true,
+		Size: 20971520, Expected: digests("gui", media...), Actual: digests("gui", media...),
+		Other: "packages/kesl-gui_12.1.0-1297_amd64 (1).deb"}
+
+	r := &Report{
+		Schema: Schema,
+		Tool:   Tool{Name: "sverka", Version: "1.2.0", SHA256: hexOf("sverka-binary", 32)},
+		Run: Run{
+			Start: start, End: start.Add(12*time.Second + 480*time.Millisecond),
+			CheckDate: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC),
+			Host:      "host-1", OS: "linux", OSVersion: "Debian GNU/Linux 12 (bookworm), Linux 6.1.0-18-amd64",
+			Arch: "amd64", User: "auditor",
+			Args: []string{"sverka", "verify", "-f", "formular.txt", "-p", "demo.pub", "--media", "kit.iso",
+				"--installed", "/mnt/host", "--settings", "/mnt/host/etc/kesl.ini", "--at", "2026-11-23"},
+		},
+		Formular: FormularInfo{
+			Path:   "formular.txt",
+			SHA256: hexOf("formular", 32),
+			Header: []Field{
+				{"product", "Kaspersky Endpoint Security для Linux"},
+				{"version", "12.1.0.1297"},
+				{"formular-id", "643.46856491.00111-01 30 01"},
+				{"certificate", "4068"},
+				{"certificate-issuer", "ФСТЭК России"},
+				{"protection-class", "4Б"},
+				{"valid-until", "2027-05-31"},
+				{"support-until", "2026-10-31"},
+				{"sticker", "H 0012345"},
+			},
+			Signature: &Signature{KeyID: "E7620F1842B4E81F",
+				TrustedComment: "formular 643.46856491.00111-01 30 01 Kaspersky Endpoint Security для Linux 12.1.0.1297",
+				Verified:       true},
+		},
+		Sources: Sources{
+			Media: &Media{Path: "kit.iso", Kind: MediaImage, Size: 734003200,
+				Digests:      digests("kit.iso-wrong", media...),
+				ImplantedMD5: &ImplantedMD5{Present: true, OK: false, Expected: hexOf("md5a", 16), Computed: hexOf("md5b", 16)}},
+			Installed: &Installed{Root: "/mnt/host", Vars: []Var{{"INSTALLDIR", "/mnt/host/opt/kaspersky/kesl"}}},
+			Settings:  []string{"/mnt/host/etc/opt/kaspersky/kesl.ini"},
+		},
+		Result: verify.Result{
+			Verdict: verify.NotHolds,
+			Reasons: []string{
+				"image: kes_12.1_cert.iso MODIFIED (sha256, gost12-256)",
+				"media: 5 findings (MODIFIED 2, MISSING 1, RENAMED 1, UNREADABLE 1)",
+				"modules: 2 findings (MODIFIED 1, EXTRA 1)",
+				"parameters: 2 findings (VIOLATED 1, UNSET 1)",
+			},
+			Warnings: []string{
+				"support ended on 2026-10-31",
+				"media: packages/postinst-extra.sh is not listed (the table is not closed)",
+				"modules: md5 is a weak algorithm",
+			},
+		},
+	}
+	image := verify.Item{Name: "kes_12.1_cert.iso", Line: 11, Status: verify.Modified, Failure: true,
+		Size: 734003200, ActualSize: size(734003200),
+		Expected: digests("kit.iso", media...), Actual: digests("kit.iso-wrong", media...),
+		Differs: []string{"sha256", "gost12-256"}}
+	r.Result.Tables = []verify.Table{
+		count(verify.Table{Kind: "image", Line: 10, Columns: media, Items: []verify.Item{image}}),
+		count(verify.Table{Kind: "media", Line: 13, Columns: media, Items: []verify.Item{
+			okFile("autorun.inf", 58, 14),
+			okFile(cyrillicName, 5242880, 15),
+			{Name: invalidName, Line: 16, Status: verify.Missing, Failure: true, Size: 1024,
+				Expected: digests("readme", media...)},
+			okFile("doc/release_notes.txt", 10240, 17),
+			modified,
+			renamed,
+			{Name: "packages/locked.deb", Line: 20, Status: verify.Unreadable, Failure: true, Size: 4096,
+				Expected: digests("locked", media...), Detail: "open packages/locked.deb: permission denied"},
+			reversed,
+			{Name: "packages/postinst-extra.sh", Status: verify.Extra, ActualSize: size(733),
+				Actual: digests("extra", media...)},
+		}}),
+		count(verify.Table{Kind: "modules", Line: 30, Root: "${INSTALLDIR}", Columns: []string{"md5", "sha256"},
+			Closed: true, Weak: []string{"md5"}, Items: []verify.Item{
+				{Name: "bin/kesl", Line: 31, Status: verify.OK, Size: 9437184, ActualSize: size(9437184),
+					Expected: digests("kesl", "md5", "sha256"), Actual: digests("kesl", "md5", "sha256"),
+					Mode: "0755", ActualMode: "0755"},
+				{Name: "lib/libkesl.so", Line: 32, Status: verify.Modified, Failure: true, Size: 2097152, ActualSize: size(2097152),
+					Expected: digests("libkesl", "md5", "sha256"), Actual: digests("libkesl", "md5", "sha256"),
+					Mode: "0644", ActualMode: "0666", Differs: []string{"mode"}},
+				{Name: "lib/libinject.so", Status: verify.Extra, Failure: true, ActualSize: size(16384),
+					Actual: digests("inject", "md5", "sha256"), ActualMode: "0755"},
+			}}),
+		count(verify.Table{Kind: "parameters", Line: 40, Source: "${INSTALLDIR}/etc/kesl.ini", Format: "ini", Items: []verify.Item{
+			{Name: "Scan.ScanArchives", Line: 41, Status: verify.OK, Allowed: "= no", Value: "no", HasValue: true},
+			{Name: "Update.Threads", Line: 42, Status: verify.Violated, Failure: true, Allowed: "range 1..16",
+				Value: "32", HasValue: true, Note: "operations manual, 4.2"},
+			{Name: "Update.Source", Line: 43, Status: verify.Unset, Failure: true, Allowed: "in {KLServers, SCServer}",
+				Note: "руководство по эксплуатации, п. 5.1"},
+			{Name: "Network.Proxy", Line: 44, Status: verify.OK, Allowed: "absent"},
+		}}),
+	}
+	return r
+}
+
+// bigReport is a check of a media table of n files in 200 directories,
+// each with two digests, a few of them failing.
+func bigReport(n int) *Report {
+	r := fixedReport()
+	algs := []string{"sha256", "gost12-256"}
+	t := verify.Table{Kind: "media", Line: 13, Columns: algs, Items: make([]verify.Item, n)}
+	for i := range t.Items {
+		name := fmt.Sprintf("dir-%03d/Файл-%06d.dat", i%200, i)
+		it := verify.Item{Name: name, Line: 14 + i, Status: verify.OK, Size: int64(i) * 4099, ActualSize: size(int64(i) * 4099)}
+		for _, a := range algs {
+			d := verify.Digest{Alg: a, Hex: hexOf(fmt.Sprint(a, i), 32)}
+			it.Expected = append(it.Expected, d)
+			it.Actual = append(it.Actual, d)
+		}
+		if i%997 == 5 {
+			it.Status, it.Failure = verify.Modified, true
+			it.Actual = []verify.Digest{{Alg: "sha256", Hex: hexOf(fmt.Sprint("x", i), 32)}, it.Expected[1]}
+			it.Differs = []string{"sha256"}
+		}
+		t.Items[i] = it
+	}
+	// Sorted by name, as a formular lists them.
+	slices.SortFunc(t.Items, func(a, b verify.Item) int { return strings.Compare(a.Name, b.Name) })
+	r.Result.Tables = []verify.Table{count(t)}
+	r.Result.Reasons = []string{"media: MODIFIED files"}
+	return r
+}

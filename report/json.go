@@ -1,0 +1,585 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/sverka/sverka/docs"
+	"github.com/sverka/sverka/verify"
+)
+
+// The wire types below are the JSON document of docs/report.md, field for
+// field and in its order. They are kept apart from the Go model so that the
+// document changes only with its schema version.
+
+type jsonHead struct {
+	Schema   string       `json:"schema"`
+	Tool     jsonTool     `json:"tool"`
+	Run      jsonRun      `json:"run"`
+	Formular jsonFormular `json:"formular"`
+	Sources  jsonSources  `json:"sources"`
+	Verdict  string       `json:"verdict"`
+	Reasons  []string     `json:"reasons"`
+	Warnings []string     `json:"warnings"`
+}
+
+// jsonReport is what ReadJSON decodes; WriteJSON streams the same shape.
+type jsonReport struct {
+	jsonHead
+	Tables []jsonTable `json:"tables"`
+}
+
+type jsonTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	SHA256  string `json:"sha256"`
+}
+
+type jsonRun struct {
+	Start     string   `json:"start"`
+	End       string   `json:"end"`
+	Duration  float64  `json:"duration_seconds"`
+	CheckDate string   `json:"check_date"`
+	Host      string   `json:"host"`
+	OS        string   `json:"os"`
+	OSVersion string   `json:"os_version"`
+	Arch      string   `json:"arch"`
+	User      string   `json:"user"`
+	Args      []string `json:"args"`
+	ArgsB64   []string `json:"args_b64,omitempty"`
+}
+
+type jsonField struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+type jsonSignature struct {
+	KeyID          string `json:"key_id"`
+	TrustedComment string `json:"trusted_comment"`
+	Verified       bool   `json:"verified"`
+}
+
+type jsonFormular struct {
+	Path      string         `json:"path"`
+	PathB64   string         `json:"path_b64,omitempty"`
+	SHA256    string         `json:"sha256"`
+	Header    []jsonField    `json:"header"`
+	Signature *jsonSignature `json:"signature,omitempty"`
+}
+
+type jsonPath struct {
+	Path    string `json:"path"`
+	PathB64 string `json:"path_b64,omitempty"`
+}
+
+type jsonImplanted struct {
+	Present  bool   `json:"present"`
+	OK       bool   `json:"ok"`
+	Expected string `json:"expected,omitempty"`
+	Computed string `json:"computed,omitempty"`
+}
+
+type jsonMedia struct {
+	Path         string          `json:"path"`
+	PathB64      string          `json:"path_b64,omitempty"`
+	Kind         string          `json:"kind"`
+	Size         int64           `json:"size"`
+	Digests      []verify.Digest `json:"digests"`
+	ImplantedMD5 *jsonImplanted  `json:"implanted_md5,omitempty"`
+}
+
+type jsonVar struct {
+	Name    string `json:"name"`
+	Path    string `json:"path"`
+	PathB64 string `json:"path_b64,omitempty"`
+}
+
+type jsonInstalled struct {
+	Root    string    `json:"root"`
+	RootB64 string    `json:"root_b64,omitempty"`
+	Vars    []jsonVar `json:"vars"`
+}
+
+type jsonSources struct {
+	Media     *jsonMedia     `json:"media,omitempty"`
+	Installed *jsonInstalled `json:"installed,omitempty"`
+	Settings  []jsonPath     `json:"settings"`
+}
+
+type jsonTableHead struct {
+	Kind      string     `json:"kind"`
+	Line      int        `json:"line"`
+	Root      string     `json:"root,omitempty"`
+	RootB64   string     `json:"root_b64,omitempty"`
+	Source    string     `json:"source,omitempty"`
+	SourceB64 string     `json:"source_b64,omitempty"`
+	Format    string     `json:"format,omitempty"`
+	Columns   []string   `json:"columns,omitempty"`
+	Closed    bool       `json:"closed,omitempty"`
+	Weak      []string   `json:"weak,omitempty"`
+	Counts    jsonCounts `json:"counts"`
+}
+
+type jsonTable struct {
+	jsonTableHead
+	Items []jsonItem `json:"items"`
+}
+
+type jsonItem struct {
+	Name       string          `json:"name"`
+	NameB64    string          `json:"name_b64,omitempty"`
+	Line       int             `json:"line,omitempty"`
+	Status     verify.Status   `json:"status"`
+	Failure    bool            `json:"failure"`
+	Size       int64           `json:"size,omitempty"`
+	ActualSize *int64          `json:"actual_size,omitempty"`
+	Expected   []verify.Digest `json:"expected,omitempty"`
+	Actual     []verify.Digest `json:"actual,omitempty"`
+	Differs    []string        `json:"differs,omitempty"`
+	Other      string          `json:"other,omitempty"`
+	OtherB64   string          `json:"other_b64,omitempty"`
+	Mode       string          `json:"mode,omitempty"`
+	ActualMode string          `json:"actual_mode,omitempty"`
+	Allowed    string          `json:"allowed,omitempty"`
+	Value      string          `json:"value,omitempty"`
+	ValueB64   string          `json:"value_b64,omitempty"`
+	HasValue   bool            `json:"has_value,omitempty"`
+	Note       string          `json:"note,omitempty"`
+	Detail     string          `json:"detail,omitempty"`
+	DetailB64  string          `json:"detail_b64,omitempty"`
+	Hint       string          `json:"hint,omitempty"`
+}
+
+// jsonCounts writes the statuses in report order rather than alphabetically.
+type jsonCounts map[verify.Status]int
+
+func (c jsonCounts) MarshalJSON() ([]byte, error) {
+	keys := make([]verify.Status, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := statusRank(keys[i]), statusRank(keys[j])
+		if a != b {
+			return a < b
+		}
+		return keys[i] < keys[j]
+	})
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		ks, err := json.Marshal(string(k))
+		if err != nil {
+			return nil, err
+		}
+		b.Write(ks)
+		fmt.Fprintf(&b, ":%d", c[k])
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// statusRank orders statuses as verify.Statuses does, unknown ones last.
+func statusRank(s verify.Status) int {
+	if i := slices.Index(verify.Statuses, s); i >= 0 {
+		return i
+	}
+	return len(verify.Statuses)
+}
+
+const (
+	timeLayout = time.RFC3339Nano
+	dateLayout = time.DateOnly
+)
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func headOf(r *Report) jsonHead {
+	h := jsonHead{
+		Schema: r.Schema,
+		Tool:   jsonTool{Name: r.Tool.Name, Version: r.Tool.Version, SHA256: r.Tool.SHA256},
+		Run: jsonRun{
+			Start:     r.Run.Start.Format(timeLayout),
+			End:       r.Run.End.Format(timeLayout),
+			Duration:  r.Run.Duration().Seconds(),
+			CheckDate: r.Run.CheckDate.Format(dateLayout),
+			Host:      r.Run.Host,
+			OS:        r.Run.OS,
+			OSVersion: r.Run.OSVersion,
+			Arch:      r.Run.Arch,
+			User:      r.Run.User,
+			Args:      make([]string, len(r.Run.Args)),
+		},
+		Formular: jsonFormular{SHA256: r.Formular.SHA256, Header: make([]jsonField, len(r.Formular.Header))},
+		Sources:  jsonSources{Settings: make([]jsonPath, len(r.Sources.Settings))},
+		Verdict:  string(r.Result.Verdict),
+		Reasons:  nonNil(r.Result.Reasons),
+		Warnings: nonNil(r.Result.Warnings),
+	}
+	if h.Schema == "" {
+		h.Schema = Schema
+	}
+	raw := false
+	for i, a := range r.Run.Args {
+		h.Run.Args[i] = Display(a)
+		raw = raw || !Clean(a)
+	}
+	if raw {
+		// One raw arg makes all of them travel raw: the two lists stay
+		// parallel and a reader needs no per-element rule.
+		for _, a := range r.Run.Args {
+			h.Run.ArgsB64 = append(h.Run.ArgsB64, base64.StdEncoding.EncodeToString([]byte(a)))
+		}
+	}
+	h.Formular.Path, h.Formular.PathB64 = encodeText(r.Formular.Path)
+	for i, f := range r.Formular.Header {
+		h.Formular.Header[i] = jsonField{Key: f.Key, Value: f.Value}
+	}
+	if s := r.Formular.Signature; s != nil {
+		h.Formular.Signature = &jsonSignature{KeyID: s.KeyID, TrustedComment: s.TrustedComment, Verified: s.Verified}
+	}
+	if m := r.Sources.Media; m != nil {
+		jm := &jsonMedia{Kind: m.Kind, Size: m.Size, Digests: nonNil(m.Digests)}
+		jm.Path, jm.PathB64 = encodeText(m.Path)
+		if im := m.ImplantedMD5; im != nil {
+			jm.ImplantedMD5 = &jsonImplanted{Present: im.Present, OK: im.OK, Expected: im.Expected, Computed: im.Computed}
+		}
+		h.Sources.Media = jm
+	}
+	if in := r.Sources.Installed; in != nil {
+		ji := &jsonInstalled{Vars: make([]jsonVar, len(in.Vars))}
+		ji.Root, ji.RootB64 = encodeText(in.Root)
+		for i, v := range in.Vars {
+			ji.Vars[i].Name = v.Name
+			ji.Vars[i].Path, ji.Vars[i].PathB64 = encodeText(v.Path)
+		}
+		h.Sources.Installed = ji
+	}
+	for i, s := range r.Sources.Settings {
+		h.Sources.Settings[i].Path, h.Sources.Settings[i].PathB64 = encodeText(s)
+	}
+	return h
+}
+
+func tableHeadOf(t *verify.Table) jsonTableHead {
+	h := jsonTableHead{
+		Kind: t.Kind, Line: t.Line, Format: t.Format,
+		Columns: t.Columns, Closed: t.Closed, Weak: t.Weak,
+		Counts: jsonCounts(t.Counts),
+	}
+	if h.Counts == nil {
+		h.Counts = jsonCounts{}
+	}
+	h.Root, h.RootB64 = encodeText(t.Root)
+	h.Source, h.SourceB64 = encodeText(t.Source)
+	return h
+}
+
+func itemOf(it *verify.Item) jsonItem {
+	j := jsonItem{
+		Line: it.Line, Status: it.Status, Failure: it.Failure,
+		Size: it.Size, ActualSize: it.ActualSize,
+		Expected: it.Expected, Actual: it.Actual, Differs: it.Differs,
+		Mode: it.Mode, ActualMode: it.ActualMode,
+		Allowed: it.Allowed, HasValue: it.HasValue, Note: it.Note, Hint: it.Hint,
+	}
+	j.Name, j.NameB64 = encodeText(it.Name)
+	j.Other, j.OtherB64 = encodeText(it.Other)
+	j.Value, j.ValueB64 = encodeText(it.Value)
+	j.Detail, j.DetailB64 = encodeText(it.Detail)
+	return j
+}
+
+// encoder writes indented JSON fragments without escaping <, > and &,
+// which a report shows often (allowed values, notes) and which need no
+// escaping outside HTML.
+type encoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+func newEncoder() *encoder {
+	e := &encoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}
+
+// object returns v as indented JSON at the given depth, without its closing
+// brace and the newline before it, so that the caller can append fields.
+func (e *encoder) object(v any, depth int) ([]byte, error) {
+	b, err := e.value(v, depth)
+	if err != nil {
+		return nil, err
+	}
+	end := bytes.LastIndexByte(b, '\n')
+	if end < 0 || b[len(b)-1] != '}' {
+		return nil, errors.New("internal error: object encoded without fields")
+	}
+	return b[:end], nil
+}
+
+// value returns v as indented JSON at the given depth; the slice is valid
+// until the next call.
+func (e *encoder) value(v any, depth int) ([]byte, error) {
+	e.buf.Reset()
+	e.enc.SetIndent(indent(depth), "  ")
+	if err := e.enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")), nil
+}
+
+func indent(depth int) string {
+	const spaces = "                "
+	if 2*depth <= len(spaces) {
+		return spaces[:2*depth]
+	}
+	return string(bytes.Repeat([]byte(" "), 2*depth))
+}
+
+// WriteJSON writes r as the indented JSON document of docs/report.md. Items
+// are encoded one at a time, so memory stays small whatever the report's
+// size; the output is the same as encoding the whole document at once.
+func WriteJSON(w io.Writer, r *Report) error {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	e := newEncoder()
+	b, err := e.object(headOf(r), 0)
+	if err != nil {
+		return fmt.Errorf("encoding report: %w", err)
+	}
+	bw.Write(b)
+	bw.WriteString(",\n  \"tables\": [")
+	for i := range r.Result.Tables {
+		t := &r.Result.Tables[i]
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		if b, err = e.object(tableHeadOf(t), 2); err != nil {
+			return fmt.Errorf("encoding table %d (%s): %w", i+1, t.Kind, err)
+		}
+		bw.Write(b)
+		bw.WriteString(",\n      \"items\": [")
+		for j := range t.Items {
+			if j > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString("\n        ")
+			if b, err = e.value(itemOf(&t.Items[j]), 4); err != nil {
+				return fmt.Errorf("encoding table %d (%s) item %d: %w", i+1, t.Kind, j+1, err)
+			}
+			bw.Write(b)
+		}
+		if len(t.Items) > 0 {
+			bw.WriteString("\n      ")
+		}
+		bw.WriteString("]\n    }")
+	}
+	if len(r.Result.Tables) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
+}
+
+// schemaURL names the embedded schema in validation messages.
+const schemaURL = "urn:sverka:report.schema.json"
+
+// compiled holds the embedded schema compiled once; it never changes
+// afterwards.
+var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(docs.ReportSchema))
+	if err != nil {
+		return nil, fmt.Errorf("embedded report schema: %w", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource(schemaURL, doc); err != nil {
+		return nil, fmt.Errorf("embedded report schema: %w", err)
+	}
+	return c.Compile(schemaURL)
+})
+
+// Validate checks data against the report schema (docs/report.schema.json).
+// The error carries the schema's own message, naming where the document
+// breaks it.
+func Validate(data []byte) error {
+	_, err := validate(data)
+	return err
+}
+
+func validate(data []byte) (any, error) {
+	sch, err := compiled()
+	if err != nil {
+		return nil, err
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("report is not JSON: %w", err)
+	}
+	if err := sch.Validate(doc); err != nil {
+		return nil, fmt.Errorf("report does not follow %s: %w", Schema, err)
+	}
+	return doc, nil
+}
+
+// ReadJSON validates data against the report schema, then decodes it. A
+// report the schema rejects is rejected with the schema's message; so is
+// one whose raw names do not match their display forms.
+func ReadJSON(data []byte) (*Report, error) {
+	if _, err := validate(data); err != nil {
+		return nil, err
+	}
+	var j jsonReport
+	if err := json.Unmarshal(data, &j); err != nil {
+		return nil, fmt.Errorf("decoding report: %w", err)
+	}
+	return j.report()
+}
+
+func (j *jsonReport) report() (*Report, error) {
+	r := &Report{
+		Schema: j.Schema,
+		Tool:   Tool{Name: j.Tool.Name, Version: j.Tool.Version, SHA256: j.Tool.SHA256},
+		Run: Run{
+			Host: j.Run.Host, OS: j.Run.OS, OSVersion: j.Run.OSVersion,
+			Arch: j.Run.Arch, User: j.Run.User,
+		},
+		Formular: FormularInfo{SHA256: j.Formular.SHA256},
+		Result: verify.Result{
+			Verdict:  verify.Verdict(j.Verdict),
+			Reasons:  j.Reasons,
+			Warnings: j.Warnings,
+			Tables:   make([]verify.Table, len(j.Tables)),
+		},
+	}
+	var err error
+	if r.Run.Start, err = time.Parse(timeLayout, j.Run.Start); err != nil {
+		return nil, fmt.Errorf("run.start: %w", err)
+	}
+	if r.Run.End, err = time.Parse(timeLayout, j.Run.End); err != nil {
+		return nil, fmt.Errorf("run.end: %w", err)
+	}
+	if r.Run.CheckDate, err = time.Parse(dateLayout, j.Run.CheckDate); err != nil {
+		return nil, fmt.Errorf("run.check_date: %w", err)
+	}
+	if j.Run.ArgsB64 != nil {
+		if len(j.Run.ArgsB64) != len(j.Run.Args) {
+			return nil, errors.New("run.args_b64 and run.args differ in length")
+		}
+		for i, b := range j.Run.ArgsB64 {
+			a, err := decodeText(fmt.Sprintf("run.args[%d]", i), j.Run.Args[i], b)
+			if err != nil {
+				return nil, err
+			}
+			r.Run.Args = append(r.Run.Args, a)
+		}
+	} else {
+		r.Run.Args = j.Run.Args
+	}
+	if r.Formular.Path, err = decodeText("formular.path", j.Formular.Path, j.Formular.PathB64); err != nil {
+		return nil, err
+	}
+	for _, f := range j.Formular.Header {
+		r.Formular.Header = append(r.Formular.Header, Field{Key: f.Key, Value: f.Value})
+	}
+	if s := j.Formular.Signature; s != nil {
+		r.Formular.Signature = &Signature{KeyID: s.KeyID, TrustedComment: s.TrustedComment, Verified: s.Verified}
+	}
+	if m := j.Sources.Media; m != nil {
+		rm := &Media{Kind: m.Kind, Size: m.Size, Digests: m.Digests}
+		if rm.Path, err = decodeText("sources.media.path", m.Path, m.PathB64); err != nil {
+			return nil, err
+		}
+		if im := m.ImplantedMD5; im != nil {
+			rm.ImplantedMD5 = &ImplantedMD5{Present: im.Present, OK: im.OK, Expected: im.Expected, Computed: im.Computed}
+		}
+		r.Sources.Media = rm
+	}
+	if in := j.Sources.Installed; in != nil {
+		ri := &Installed{}
+		if ri.Root, err = decodeText("sources.installed.root", in.Root, in.RootB64); err != nil {
+			return nil, err
+		}
+		for i, v := range in.Vars {
+			p, err := decodeText(fmt.Sprintf("sources.installed.vars[%d].path", i), v.Path, v.PathB64)
+			if err != nil {
+				return nil, err
+			}
+			ri.Vars = append(ri.Vars, Var{Name: v.Name, Path: p})
+		}
+		r.Sources.Installed = ri
+	}
+	for i, s := range j.Sources.Settings {
+		p, err := decodeText(fmt.Sprintf("sources.settings[%d].path", i), s.Path, s.PathB64)
+		if err != nil {
+			return nil, err
+		}
+		r.Sources.Settings = append(r.Sources.Settings, p)
+	}
+	for ti := range j.Tables {
+		jt := &j.Tables[ti]
+		t := &r.Result.Tables[ti]
+		*t = verify.Table{
+			Kind: jt.Kind, Line: jt.Line, Format: jt.Format, Columns: jt.Columns,
+			Closed: jt.Closed, Weak: jt.Weak, Counts: map[verify.Status]int(jt.Counts),
+			Items: make([]verify.Item, len(jt.Items)),
+		}
+		where := fmt.Sprintf("tables[%d]", ti)
+		if t.Root, err = decodeText(where+".root", jt.Root, jt.RootB64); err != nil {
+			return nil, err
+		}
+		if t.Source, err = decodeText(where+".source", jt.Source, jt.SourceB64); err != nil {
+			return nil, err
+		}
+		for ii := range jt.Items {
+			if err := jt.Items[ii].item(&t.Items[ii], fmt.Sprintf("%s.items[%d]", where, ii)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return r, nil
+}
+
+func (j *jsonItem) item(it *verify.Item, where string) error {
+	*it = verify.Item{
+		Line: j.Line, Status: j.Status, Failure: j.Failure,
+		Size: j.Size, ActualSize: j.ActualSize,
+		Expected: j.Expected, Actual: j.Actual, Differs: j.Differs,
+		Mode: j.Mode, ActualMode: j.ActualMode,
+		Allowed: j.Allowed, HasValue: j.HasValue, Note: j.Note, Hint: j.Hint,
+	}
+	var err error
+	if it.Name, err = decodeText(where+".name", j.Name, j.NameB64); err != nil {
+		return err
+	}
+	if it.Other, err = decodeText(where+".other", j.Other, j.OtherB64); err != nil {
+		return err
+	}
+	if it.Value, err = decodeText(where+".value", j.Value, j.ValueB64); err != nil {
+		return err
+	}
+	it.Detail, err = decodeText(where+".detail", j.Detail, j.DetailB64)
+	return err
+}

@@ -1,0 +1,126 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/sverka/sverka/verify"
+)
+
+// Events of --format ndjson (docs/report.md, "Events"). Each line is one
+// JSON object that a log collector can take on its own.
+
+type findingEvent struct {
+	Schema    string   `json:"schema"`
+	Event     string   `json:"event"`
+	Time      string   `json:"time"`
+	Host      string   `json:"host"`
+	Formular  string   `json:"formular"`
+	Table     string   `json:"table"`
+	TableLine int      `json:"table_line"`
+	Item      jsonItem `json:"item"`
+}
+
+type tableCounts struct {
+	Table     string     `json:"table"`
+	TableLine int        `json:"table_line"`
+	Counts    jsonCounts `json:"counts"`
+}
+
+type summaryFormular struct {
+	Path    string `json:"path"`
+	SHA256  string `json:"sha256"`
+	ID      string `json:"id,omitempty"`
+	Product string `json:"product,omitempty"`
+	Version string `json:"version,omitempty"`
+	KeyID   string `json:"key_id,omitempty"`
+}
+
+type summaryEvent struct {
+	Schema    string          `json:"schema"`
+	Event     string          `json:"event"`
+	Verdict   string          `json:"verdict"`
+	Reasons   []string        `json:"reasons"`
+	Warnings  []string        `json:"warnings"`
+	Counts    []tableCounts   `json:"counts"`
+	Totals    jsonCounts      `json:"totals"`
+	Formular  summaryFormular `json:"formular"`
+	Tool      jsonTool        `json:"tool"`
+	Host      string          `json:"host"`
+	Start     string          `json:"start"`
+	End       string          `json:"end"`
+	Duration  float64         `json:"duration_seconds"`
+	CheckDate string          `json:"check_date"`
+}
+
+// WriteNDJSON writes one "finding" event per item that is not OK (EXTRA
+// warnings included; the item's failure field tells them apart), then one
+// "summary" event with the verdict, its reasons and the counts.
+func WriteNDJSON(w io.Writer, r *Report) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	end := r.Run.End.Format(timeLayout)
+	formular := Display(r.Formular.Path)
+	for ti := range r.Result.Tables {
+		t := &r.Result.Tables[ti]
+		for ii := range t.Items {
+			it := &t.Items[ii]
+			if it.Status == verify.OK {
+				continue
+			}
+			ev := findingEvent{
+				Schema: Schema, Event: "finding", Time: end, Host: r.Run.Host,
+				Formular: formular, Table: t.Kind, TableLine: t.Line, Item: itemOf(it),
+			}
+			if err := enc.Encode(&ev); err != nil {
+				return fmt.Errorf("encoding finding %s: %w", Display(it.Name), err)
+			}
+		}
+	}
+	sum := summaryEvent{
+		Schema: Schema, Event: "summary",
+		Verdict:  string(r.Result.Verdict),
+		Reasons:  nonNil(r.Result.Reasons),
+		Warnings: nonNil(r.Result.Warnings),
+		Counts:   []tableCounts{},
+		Totals:   jsonCounts(totals(&r.Result)),
+		Formular: summaryFormular{
+			Path: formular, SHA256: r.Formular.SHA256,
+			ID: r.Formular.Get("formular-id"), Product: r.Formular.Get("product"), Version: r.Formular.Get("version"),
+		},
+		Tool:      jsonTool{Name: r.Tool.Name, Version: r.Tool.Version, SHA256: r.Tool.SHA256},
+		Host:      r.Run.Host,
+		Start:     r.Run.Start.Format(timeLayout),
+		End:       end,
+		Duration:  r.Run.Duration().Seconds(),
+		CheckDate: r.Run.CheckDate.Format(dateLayout),
+	}
+	if s := r.Formular.Signature; s != nil {
+		sum.Formular.KeyID = s.KeyID
+	}
+	for _, t := range r.Result.Tables {
+		c := t.Counts
+		if c == nil {
+			c = map[verify.Status]int{}
+		}
+		sum.Counts = append(sum.Counts, tableCounts{Table: t.Kind, TableLine: t.Line, Counts: c})
+	}
+	if err := enc.Encode(&sum); err != nil {
+		return fmt.Errorf("encoding summary: %w", err)
+	}
+	return bw.Flush()
+}
+
+// totals adds up the tables' counts.
+func totals(res *verify.Result) map[verify.Status]int {
+	sum := map[verify.Status]int{}
+	for _, t := range res.Tables {
+		for s, n := range t.Counts {
+			sum[s] += n
+		}
+	}
+	return sum
+}

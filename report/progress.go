@@ -1,0 +1,154 @@
+package report
+
+import (
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// ProgressOptions control the progress display.
+type ProgressOptions struct {
+	Mode  string // "auto" (only on a terminal), "always" or "never"
+	Quiet bool   // --quiet: nothing at all
+	Lang  string
+}
+
+// progressInterval bounds the display to ten updates a second.
+const progressInterval = 100 * time.Millisecond
+
+// Progress shows bytes and items done of their totals, the rate, the time
+// left and the item being read, on stderr. The workers only touch atomic
+// counters; one goroutine redraws at most ten times a second. A nil
+// *Progress is valid and shows nothing.
+type Progress struct {
+	bytes      atomic.Int64
+	items      atomic.Int64
+	name       atomic.Pointer[string]
+	totalBytes int64
+	totalItems int
+	l          lang
+
+	bar  *progressbar.ProgressBar
+	stop chan struct{}
+	done chan struct{}
+	once sync.Once
+}
+
+// NewProgress starts a display on w for a job of totalBytes bytes in
+// totalItems items, or returns nil when nothing is to be shown: --quiet,
+// mode "never", or mode "auto" when w is not a terminal.
+func NewProgress(w io.Writer, totalBytes int64, totalItems int, opt ProgressOptions) *Progress {
+	if opt.Quiet || opt.Mode == "never" || w == nil {
+		return nil
+	}
+	if opt.Mode != "always" {
+		f, ok := w.(*os.File)
+		if !ok || !term.IsTerminal(int(f.Fd())) {
+			return nil
+		}
+	}
+	p := &Progress{
+		totalBytes: totalBytes,
+		totalItems: totalItems,
+		l:          langOf(opt.Lang),
+		stop:       make(chan struct{}),
+		done:       make(chan struct{}),
+	}
+	max := totalBytes
+	if max <= 0 {
+		max = -1 // unknown: a spinner with the bytes read
+	}
+	p.bar = progressbar.NewOptions64(max,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionThrottle(progressInterval),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetWidth(24),
+		progressbar.OptionShowDescriptionAtLineEnd(),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionUseANSICodes(false),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionSetDescription(p.description()),
+	)
+	go p.run()
+	return p
+}
+
+// Add counts n more bytes read. It is safe for concurrent use and costs
+// one atomic add.
+func (p *Progress) Add(n int64) {
+	if p != nil {
+		p.bytes.Add(n)
+	}
+}
+
+// Item records that reading of the named item starts; the items count
+// shown is the number of items started.
+func (p *Progress) Item(name string) {
+	if p != nil {
+		p.items.Add(1)
+		p.name.Store(&name)
+	}
+}
+
+// Finish stops the display and clears its line. It may be called more
+// than once.
+func (p *Progress) Finish() {
+	if p == nil {
+		return
+	}
+	p.once.Do(func() {
+		close(p.stop)
+		<-p.done
+		p.bar.Finish()
+	})
+}
+
+func (p *Progress) run() {
+	defer close(p.done)
+	tick := time.NewTicker(progressInterval)
+	defer tick.Stop()
+	var last int64 = -1
+	var lastItems int64 = -1
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-tick.C:
+		}
+		b, n := p.bytes.Load(), p.items.Load()
+		if b == last && n == lastItems {
+			continue
+		}
+		last, lastItems = b, n
+		if p.totalBytes > 0 {
+			b = min(b, p.totalBytes) // a file that grew must not overflow the bar
+		}
+		p.bar.Describe(p.description())
+		p.bar.Set64(b)
+	}
+}
+
+// description is the text after the bar: items done of total and the item
+// being read, cut to keep the line on one row.
+func (p *Progress) description() string {
+	s := p.l.f("progress-items", p.items.Load(), p.totalItems)
+	if np := p.name.Load(); np != nil {
+		s += " " + shorten(Display(*np), 40)
+	}
+	return s
+}
+
+// shorten keeps the end of a name, the part that tells files apart.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return "…" + string(r[len(r)-n+1:])
+}

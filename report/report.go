@@ -1,0 +1,169 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"runtime"
+	"time"
+
+	"github.com/sverka/sverka/verify"
+)
+
+// Schema names the version of the report document this package writes and
+// reads. A report that adds, removes or changes the meaning of a field gets
+// a new version.
+const Schema = "sverka-report/1"
+
+// Report is the evidence of one check: who checked what, when, with which
+// tool, against which formular, and what was found.
+type Report struct {
+	Schema   string // Schema when written by this package
+	Tool     Tool
+	Run      Run
+	Formular FormularInfo
+	Sources  Sources
+	Result   verify.Result
+}
+
+// Tool names the build that computed the report.
+type Tool struct {
+	Name    string // "sverka"
+	Version string
+	SHA256  string // hex digest of the running executable (SelfDigest)
+}
+
+// Run says when, where and how the check ran.
+type Run struct {
+	Start, End time.Time
+	// CheckDate is the date the certificate's validity is judged on (today,
+	// or --at). Only its year, month and day are kept.
+	CheckDate time.Time
+	Host      string
+	OS        string // runtime.GOOS
+	OSVersion string // distribution and kernel release, or the Windows version
+	Arch      string // runtime.GOARCH
+	User      string
+	Args      []string // the command line, program name first
+}
+
+// Duration is the run's wall-clock time.
+func (r Run) Duration() time.Duration { return r.End.Sub(r.Start) }
+
+// Field is one header line of the formular, unknown keys included.
+type Field struct {
+	Key, Value string
+}
+
+// Signature describes the formular's detached signature.
+type Signature struct {
+	KeyID          string // minisign key id, 16 upper-case hex digits
+	TrustedComment string
+	Verified       bool
+}
+
+// FormularInfo identifies the formular the check ran against.
+type FormularInfo struct {
+	Path      string
+	SHA256    string // hex digest of the formular file's raw bytes
+	Header    []Field
+	Signature *Signature // nil when the formular was not signed
+}
+
+// Get returns the value of the first header field named key, or "".
+func (f FormularInfo) Get(key string) string {
+	for _, h := range f.Header {
+		if h.Key == key {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+// Media kinds.
+const (
+	MediaDirectory = "directory"
+	MediaImage     = "image"
+	MediaDevice    = "device"
+)
+
+// Media is the checked installation kit.
+type Media struct {
+	Path         string
+	Kind         string // MediaDirectory, MediaImage or MediaDevice
+	Size         int64  // bytes of the image or device; total of the files for a directory
+	Digests      []verify.Digest
+	ImplantedMD5 *ImplantedMD5 // nil when not looked for (directories)
+}
+
+// ImplantedMD5 is the outcome of the isomd5sum check of an image.
+type ImplantedMD5 struct {
+	Present  bool // the image carries an implanted MD5
+	OK       bool // it matches
+	Expected string
+	Computed string
+}
+
+// Var is one root variable of the modules tables and the path it stood for.
+type Var struct {
+	Name, Path string
+}
+
+// Installed is the checked installed product.
+type Installed struct {
+	Root string // --installed: the mounted system's root, "" for the running host
+	Vars []Var
+}
+
+// Sources names everything the check read besides the formular.
+type Sources struct {
+	Media     *Media
+	Installed *Installed
+	Settings  []string // settings files or registry hives the parameters were read from
+}
+
+// NewRun describes a run starting now on this host: host name, OS and its
+// version, architecture and user are filled in; End is left for the
+// caller, and CheckDate is start's date until the caller sets --at.
+// What cannot be learnt stays empty.
+func NewRun(start time.Time, args []string) Run {
+	r := Run{
+		Start:     start,
+		CheckDate: time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, start.Location()),
+		OS:        runtime.GOOS,
+		OSVersion: osVersion(),
+		Arch:      runtime.GOARCH,
+		Args:      append([]string(nil), args...),
+	}
+	r.Host, _ = os.Hostname()
+	if u, err := user.Current(); err == nil {
+		r.User = u.Username
+	} else if s := os.Getenv("USER"); s != "" {
+		r.User = s
+	} else {
+		r.User = os.Getenv("USERNAME")
+	}
+	return r
+}
+
+// SelfDigest returns the hex SHA-256 of the running executable, so that a
+// report names exactly the build that computed it.
+func SelfDigest() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("locating the running executable: %w", err)
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", fmt.Errorf("reading the running executable: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("reading %s: %w", exe, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

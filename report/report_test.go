@@ -1,0 +1,555 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/sverka/sverka/docs"
+	"github.com/sverka/sverka/verify"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (run go test -update after checking the change):\n%s",
+			name, firstDiff(want, got))
+	}
+}
+
+// firstDiff shows the first line that differs.
+func firstDiff(want, got []byte) string {
+	wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	for i := range max(len(wl), len(gl)) {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return "line " + strconv.Itoa(i+1) + ":\nwant: " + w + "\ngot:  " + g
+		}
+	}
+	return ""
+}
+
+func TestGolden(t *testing.T) {
+	r := fixedReport()
+	cases := []struct {
+		name   string
+		render func(*bytes.Buffer) error
+	}{
+		{"text_en.txt", func(b *bytes.Buffer) error { return WriteText(b, r, TextOptions{Lang: "en"}) }},
+		{"text_ru.txt", func(b *bytes.Buffer) error { return WriteText(b, r, TextOptions{Lang: "ru"}) }},
+		{"text_en_verbose.txt", func(b *bytes.Buffer) error { return WriteText(b, r, TextOptions{Lang: "en", Verbose: true}) }},
+		{"text_ru_verbose.txt", func(b *bytes.Buffer) error { return WriteText(b, r, TextOptions{Lang: "ru", Verbose: true}) }},
+		{"report.json", func(b *bytes.Buffer) error { return WriteJSON(b, r) }},
+		{"report.ndjson", func(b *bytes.Buffer) error { return WriteNDJSON(b, r) }},
+		{"report_en.html", func(b *bytes.Buffer) error { return WriteHTML(b, r, "en") }},
+		{"report_ru.html", func(b *bytes.Buffer) error { return WriteHTML(b, r, "ru") }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := c.render(&b); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, c.name, b.Bytes())
+		})
+	}
+}
+
+func TestTextShowsWhatBroke(t *testing.T) {
+	r := fixedReport()
+	var b bytes.Buffer
+	if err := WriteText(&b, r, TextOptions{Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"Kaspersky Endpoint Security для Linux 12.1.0.1297",
+		"4068, ФСТЭК России, class 4Б, valid until 31 May 2027",
+		"NOT HOLD  the certified configuration does not hold",
+		`doc/README\n\xffbad.txt`, // escaped: the newline must not split the line
+		"found as packages/kesl-gui_12.1.0-1297_amd64 (1).deb",
+		"hint: the gost94-cryptopro digest matches with its bytes reversed",
+		"allowed range 1..16; actual 32; note: operations manual, 4.2",
+		"mode 0644 → 0666",
+		"open packages/locked.deb: permission denied",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "autorun.inf") {
+		t.Error("an OK item is listed without -v")
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Error("escape codes without colour")
+	}
+	// One line per non-OK item after the counts.
+	lines := 0
+	for _, l := range strings.Split(out, "\n") {
+		for _, s := range verify.Statuses[1:] {
+			if strings.HasPrefix(l, string(s)+" ") {
+				lines++
+			}
+		}
+	}
+	if want := 11; lines != want {
+		t.Errorf("%d finding lines, want %d:\n%s", lines, want, out)
+	}
+
+	b.Reset()
+	if err := WriteText(&b, r, TextOptions{Lang: "en", Verbose: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "autorun.inf") {
+		t.Error("-v does not list OK items")
+	}
+
+	b.Reset()
+	if err := WriteText(&b, r, TextOptions{Lang: "en", Color: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "\x1b[") {
+		t.Error("no escape codes with colour")
+	}
+	plain := stripANSI(b.String())
+	var p bytes.Buffer
+	WriteText(&p, r, TextOptions{Lang: "en"})
+	if plain != p.String() {
+		t.Errorf("coloured text differs from plain text beyond the escape codes:\n%s", firstDiff(p.Bytes(), []byte(plain)))
+	}
+}
+
+func stripANSI(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func TestTextHolds(t *testing.T) {
+	r := fixedReport()
+	r.Result = verify.Result{Verdict: verify.Holds, Tables: r.Result.Tables[:1]}
+	r.Result.Tables[0].Items[0].Status = verify.OK
+	r.Result.Tables[0].Items[0].Failure = false
+	r.Result.Tables[0] = count(r.Result.Tables[0])
+	for _, lang := range []string{"en", "ru"} {
+		var b bytes.Buffer
+		if err := WriteText(&b, r, TextOptions{Lang: lang}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "\nHOLDS  ") {
+			t.Errorf("%s: no HOLDS line:\n%s", lang, b.String())
+		}
+	}
+}
+
+func TestColorEnabled(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	t.Setenv("NO_COLOR", "")
+	cases := []struct {
+		mode, noColor string
+		want          bool
+	}{
+		{"always", "1", true},
+		{"never", "", false},
+		{"auto", "", false}, // a file is not a terminal
+		{"auto", "1", false},
+	}
+	for _, c := range cases {
+		t.Setenv("NO_COLOR", c.noColor)
+		if got := ColorEnabled(c.mode, f); got != c.want {
+			t.Errorf("ColorEnabled(%q) with NO_COLOR=%q = %v, want %v", c.mode, c.noColor, got, c.want)
+		}
+	}
+}
+
+func TestLangFromEnv(t *testing.T) {
+	cases := []struct {
+		all, messages, lang, want string
+	}{
+		{"", "", "", "en"},
+		{"", "", "ru_RU.UTF-8", "ru"},
+		{"", "", "en_US.UTF-8", "en"},
+		{"C", "", "ru_RU.UTF-8", "en"},
+		{"", "ru_RU.UTF-8", "en_US.UTF-8", "ru"},
+		{"ru_RU.KOI8-R", "en_US", "en_US", "ru"},
+		{"", "", "uk_UA.UTF-8", "en"},
+	}
+	for _, c := range cases {
+		t.Setenv("LC_ALL", c.all)
+		t.Setenv("LC_MESSAGES", c.messages)
+		t.Setenv("LANG", c.lang)
+		if got := LangFromEnv(); got != c.want {
+			t.Errorf("LC_ALL=%q LC_MESSAGES=%q LANG=%q: %q, want %q", c.all, c.messages, c.lang, got, c.want)
+		}
+	}
+}
+
+func TestCatalogueComplete(t *testing.T) {
+	for id, m := range catalogue {
+		if m[en] == "" || m[ru] == "" {
+			t.Errorf("message %q lacks a language: %q", id, m)
+		}
+		if strings.Count(m[en], "%") != strings.Count(m[ru], "%") {
+			t.Errorf("message %q: the languages take different arguments: %q", id, m)
+		}
+	}
+	for _, s := range verify.Statuses {
+		if _, ok := catalogue["st-"+string(s)]; !ok {
+			t.Errorf("status %s has no label", s)
+		}
+	}
+}
+
+func TestDates(t *testing.T) {
+	d := time.Date(2026, 11, 23, 9, 5, 7, 0, msk)
+	cases := []struct {
+		l             lang
+		date, instant string
+	}{
+		{ru, "23.11.2026", "23.11.2026 09:05:07 +03:00"},
+		{en, "23 November 2026", "23 November 2026 09:05:07 +03:00"},
+	}
+	for _, c := range cases {
+		if got := c.l.date(d); got != c.date {
+			t.Errorf("date = %q, want %q", got, c.date)
+		}
+		if got := c.l.timestamp(d); got != c.instant {
+			t.Errorf("timestamp = %q, want %q", got, c.instant)
+		}
+	}
+	if got := ru.dateText("2027-05-31"); got != "31.05.2027" {
+		t.Errorf("dateText = %q", got)
+	}
+	if got := ru.dateText("indefinite"); got != "indefinite" {
+		t.Errorf("dateText of a non-date = %q", got)
+	}
+}
+
+func TestDisplay(t *testing.T) {
+	cases := []struct {
+		in, want string
+		clean    bool
+	}{
+		{"plain/name.txt", "plain/name.txt", true},
+		{"Руководство.pdf", "Руководство.pdf", true},
+		{`back\slash`, `back\slash`, true},
+		{"a\nb", `a\nb`, false},
+		{"tab\there", `tab\there`, false},
+		{"bad\xffbyte", `bad\xffbyte`, false},
+		{"\x1b[31mred", `\x1b[31mred`, false},
+		{"del\x7f", `del\x7f`, false},
+		{"c1\u0085", `c1\u0085`, false},
+		{"evil\u202eexe.txt", `evil\u202eexe.txt`, false},
+		{"trunc\xd0", `trunc\xd0`, false},
+		{"", "", true},
+	}
+	for _, c := range cases {
+		if got := Display(c.in); got != c.want {
+			t.Errorf("Display(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if got := Clean(c.in); got != c.clean {
+			t.Errorf("Clean(%q) = %v", c.in, got)
+		}
+		d, raw := encodeText(c.in)
+		back, err := decodeText("name", d, raw)
+		if err != nil || back != c.in {
+			t.Errorf("round trip of %q: %q, %v", c.in, back, err)
+		}
+	}
+	if _, err := decodeText("name", "other.txt", "YWJj"); err == nil {
+		t.Error("a display form that does not match its raw bytes was accepted")
+	}
+}
+
+// normalize makes nil and empty slices alike and times comparable, the
+// only differences a JSON round trip may introduce.
+func normalize(r *Report) *Report {
+	c := *r
+	c.Run.Start = c.Run.Start.UTC()
+	c.Run.End = c.Run.End.UTC()
+	c.Run.CheckDate = time.Date(c.Run.CheckDate.Year(), c.Run.CheckDate.Month(), c.Run.CheckDate.Day(), 0, 0, 0, 0, time.UTC)
+	b, _ := json.Marshal(struct {
+		R Report
+	}{c})
+	var out struct{ R Report }
+	json.Unmarshal(b, &out)
+	return &out.R
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	r := fixedReport()
+	var b bytes.Buffer
+	if err := WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := Validate(b.Bytes()); err != nil {
+		t.Fatalf("the written report does not validate: %v", err)
+	}
+	back, err := ReadJSON(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(normalize(back), normalize(r)) {
+		t.Errorf("round trip changed the report:\n%+v\n%+v", normalize(back), normalize(r))
+	}
+	if !back.Run.Start.Equal(r.Run.Start) || !back.Run.End.Equal(r.Run.End) {
+		t.Errorf("times changed: %v %v", back.Run.Start, back.Run.End)
+	}
+	if _, off := back.Run.Start.Zone(); off != 3*3600 {
+		t.Errorf("start lost its zone: %v", back.Run.Start)
+	}
+	got := back.Result.Tables[1].Items[2].Name
+	if got != invalidName {
+		t.Errorf("the invalid UTF-8 name came back as %q, want %q", got, invalidName)
+	}
+	var again bytes.Buffer
+	if err := WriteJSON(&again, back); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again.Bytes(), b.Bytes()) {
+		t.Errorf("writing the read report gives other bytes:\n%s", firstDiff(b.Bytes(), again.Bytes()))
+	}
+}
+
+func TestJSONStreamMatchesWholeEncoding(t *testing.T) {
+	r := fixedReport()
+	var streamed bytes.Buffer
+	if err := WriteJSON(&streamed, r); err != nil {
+		t.Fatal(err)
+	}
+	whole := jsonReport{jsonHead: headOf(r)}
+	for i := range r.Result.Tables {
+		tb := jsonTable{jsonTableHead: tableHeadOf(&r.Result.Tables[i]), Items: []jsonItem{}}
+		for j := range r.Result.Tables[i].Items {
+			tb.Items = append(tb.Items, itemOf(&r.Result.Tables[i].Items[j]))
+		}
+		whole.Tables = append(whole.Tables, tb)
+	}
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(whole); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(streamed.Bytes(), want.Bytes()) {
+		t.Errorf("streamed JSON differs from the whole document's encoding:\n%s", firstDiff(want.Bytes(), streamed.Bytes()))
+	}
+	// An empty report is still a valid document.
+	empty := fixedReport()
+	empty.Result = verify.Result{Verdict: verify.NotHolds, Reasons: []string{"formular has no tables"}}
+	streamed.Reset()
+	if err := WriteJSON(&streamed, empty); err != nil {
+		t.Fatal(err)
+	}
+	if err := Validate(streamed.Bytes()); err != nil {
+		t.Errorf("report without tables: %v\n%s", err, streamed.String())
+	}
+}
+
+func TestJSONNames(t *testing.T) {
+	r := fixedReport()
+	r.Run.Args = append(r.Run.Args, "--media", "kit\xff.iso")
+	var b bytes.Buffer
+	if err := WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid(b.Bytes()) {
+		t.Fatal("invalid JSON")
+	}
+	if !strings.Contains(b.String(), `"name": "doc/README\\n\\xffbad.txt",`) ||
+		!strings.Contains(b.String(), `"name_b64": "ZG9jL1JFQURNRQr/YmFkLnR4dA=="`) {
+		t.Errorf("the invalid name is not written as display form plus raw bytes:\n%s", b.String())
+	}
+	if strings.Count(b.String(), "_b64") != 2 {
+		t.Errorf("raw copies written for clean strings: %d", strings.Count(b.String(), "_b64"))
+	}
+	back, err := ReadJSON(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Run.Args, r.Run.Args) {
+		t.Errorf("args came back as %q", back.Run.Args)
+	}
+}
+
+func TestReadJSONRejects(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, fixedReport()); err != nil {
+		t.Fatal(err)
+	}
+	good := b.String()
+	cases := []struct {
+		name, old, new, want string
+	}{
+		{"other version", `"schema": "sverka-report/1"`, `"schema": "sverka-report/2"`, "/schema"},
+		{"unknown field", `"schema": "sverka-report/1",`, `"schema": "sverka-report/1", "extra": 1,`, "extra"},
+		{"holds with reasons", `"verdict": "NOT HOLD"`, `"verdict": "HOLDS"`, "/reasons"},
+		{"unknown status", `"status": "RENAMED"`, `"status": "MOVED"`, "/status"},
+		{"OK item that fails", `"status": "OK",
+          "failure": false`, `"status": "OK",
+          "failure": true`, "/failure"},
+		{"missing that does not fail", `"status": "MISSING",
+          "failure": true`, `"status": "MISSING",
+          "failure": false`, "/failure"},
+		{"bad time", `"start": "2026-11-23T10:15:00+03:00"`, `"start": "23.11.2026 10:15"`, "/run/start"},
+		{"upper-case digest", `"sha256": "` + fixedReport().Formular.SHA256 + `"`, `"sha256": "` + strings.ToUpper(fixedReport().Formular.SHA256) + `"`, "/formular/sha256"},
+		{"negative size", `"size": 58,`, `"size": -58,`, "/size"},
+		{"mismatched raw name", `"name_b64": "ZG9jL1JFQURNRQr/YmFkLnR4dA=="`, `"name_b64": "YWJj"`, "does not match"},
+		{"bad base64", `"name_b64": "ZG9jL1JFQURNRQr/YmFkLnR4dA=="`, `"name_b64": "!!!!"`, "name_b64"},
+		{"trailing data", "}\n", "}\n{}", "after top-level value"},
+		{"not JSON", good, "<html>", "not JSON"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if !strings.Contains(good, c.old) {
+				t.Fatalf("fixture lacks %q", c.old)
+			}
+			data := []byte(strings.Replace(good, c.old, c.new, 1))
+			_, err := ReadJSON(data)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %q does not mention %q", err, c.want)
+			}
+		})
+	}
+}
+
+// eventSchema compiles the schema's NDJSON event definition.
+func eventSchema(t testing.TB) *jsonschema.Schema {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(docs.ReportSchema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource(schemaURL, doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile(schemaURL + "#/$defs/event")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
+}
+
+func TestNDJSON(t *testing.T) {
+	r := fixedReport()
+	var b bytes.Buffer
+	if err := WriteNDJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	sch := eventSchema(t)
+	var events []map[string]any
+	sc := bufio.NewScanner(&b)
+	for sc.Scan() {
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(sc.Bytes()))
+		if err != nil {
+			t.Fatalf("line %d: %v", len(events)+1, err)
+		}
+		if err := sch.Validate(v); err != nil {
+			t.Errorf("line %d does not follow the schema: %v", len(events)+1, err)
+		}
+		events = append(events, v.(map[string]any))
+	}
+	notOK := 0
+	for _, tb := range r.Result.Tables {
+		for _, it := range tb.Items {
+			if it.Status != verify.OK {
+				notOK++
+			}
+		}
+	}
+	if len(events) != notOK+1 {
+		t.Fatalf("%d events, want %d findings and a summary", len(events), notOK)
+	}
+	for _, e := range events[:notOK] {
+		if e["event"] != "finding" || e["host"] != "host-1" {
+			t.Errorf("not a finding of host-1: %v", e)
+		}
+	}
+	sum := events[notOK]
+	if sum["event"] != "summary" || sum["verdict"] != "NOT HOLD" {
+		t.Errorf("last event is not the summary: %v", sum)
+	}
+	if tot := sum["totals"].(map[string]any); tot["OK"] != json.Number("6") || tot["MODIFIED"] != json.Number("4") {
+		t.Errorf("totals: %v", tot)
+	}
+}
+
+func TestHTMLSelfContained(t *testing.T) {
+	for _, lang := range []string{"en", "ru"} {
+		var b bytes.Buffer
+		if err := WriteHTML(&b, fixedReport(), lang); err != nil {
+			t.Fatal(err)
+		}
+		h := b.String()
+		for _, bad := range []string{"<script", "http://", "https://", "src=", "@import", "url(", "<link", "@font-face"} {
+			if strings.Contains(strings.ToLower(h), bad) {
+				t.Errorf("%s: the HTML holds %q", lang, bad)
+			}
+		}
+		title := map[string]string{"en": "Integrity check report", "ru": "Протокол контроля целостности"}[lang]
+		for _, want := range []string{
+			"<title>" + title, "NOT HOLD", "Kaspersky Endpoint Security для Linux",
+			"Руководство администратора.pdf", `README\n\xffbad.txt`, "display: table-header-group",
+			"break-inside: avoid", "counter(page)", "word-break: break-all",
+		} {
+			if !strings.Contains(h, want) {
+				t.Errorf("%s: the HTML lacks %q", lang, want)
+			}
+		}
+	}
+	var b bytes.Buffer
+	WriteHTML(&b, fixedReport(), "ru")
+	for _, want := range []string{"23.11.2026", "31.05.2027", "Проверку провёл"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("ru: the HTML lacks %q", want)
+		}
+	}
+}

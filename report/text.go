@@ -1,0 +1,251 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"golang.org/x/term"
+
+	"github.com/sverka/sverka/verify"
+)
+
+// TextOptions control the terminal rendering.
+type TextOptions struct {
+	Lang    string // "ru" or "en"; LangFromEnv gives the default
+	Color   bool   // ANSI colours (ColorEnabled decides)
+	Verbose bool   // list every item, OK ones too
+	// ReportKeyID is the key id of a verified signature over the report
+	// file itself, shown when a saved report is rendered again.
+	ReportKeyID string
+}
+
+// ColorEnabled decides --color: "always" and "never" say it; "auto" (or
+// anything else) colours only a terminal, and not when NO_COLOR is set to
+// a non-empty value or TERM is "dumb".
+func ColorEnabled(mode string, f *os.File) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" || f == nil {
+		return false
+	}
+	return term.IsTerminal(int(f.Fd()))
+}
+
+// palette styles the text rendering; without colour every style is the
+// identity, so the output holds no escape codes at all.
+type palette struct {
+	on                      bool
+	good, bad, warn, strong lipgloss.Style
+}
+
+func newPalette(w io.Writer, on bool) palette {
+	p := palette{on: on}
+	if !on {
+		return p
+	}
+	r := lipgloss.NewRenderer(w)
+	// The caller has decided on colour already; the renderer must not
+	// second-guess it from the writer.
+	r.SetColorProfile(termenv.ANSI)
+	p.good = r.NewStyle().Foreground(lipgloss.Color("2")).Bold(true)
+	p.bad = r.NewStyle().Foreground(lipgloss.Color("1")).Bold(true)
+	p.warn = r.NewStyle().Foreground(lipgloss.Color("3"))
+	p.strong = r.NewStyle().Bold(true)
+	return p
+}
+
+func (p palette) paint(s lipgloss.Style, text string) string {
+	if !p.on {
+		return text
+	}
+	return s.Render(text)
+}
+
+func (p palette) status(it *verify.Item) string {
+	s := fmt.Sprintf("%-10s", it.Status)
+	switch {
+	case it.Status == verify.OK:
+		return p.paint(p.good, s)
+	case it.Failure:
+		return p.paint(p.bad, s)
+	}
+	return p.paint(p.warn, s)
+}
+
+// WriteText writes the terminal rendering: a header naming the product and
+// its certificate, the verdict in one line, the counts per table, then one
+// line per item that is not OK (every item with Verbose).
+func WriteText(w io.Writer, r *Report, opt TextOptions) error {
+	l := langOf(opt.Lang)
+	p := newPalette(w, opt.Color)
+	bw := bufio.NewWriter(w)
+	f := &r.Formular
+
+	fmt.Fprintf(bw, "%s %s · %s\n", r.Tool.Name, r.Tool.Version, l.t("title"))
+	rows := [][2]string{}
+	if s := strings.TrimSpace(f.Get("product") + " " + f.Get("version")); s != "" {
+		rows = append(rows, [2]string{l.t("product"), s})
+	}
+	fs := Display(f.Path)
+	if id := f.Get("formular-id"); id != "" {
+		fs = id + " (" + fs + ")"
+	}
+	rows = append(rows, [2]string{l.t("formular"), fs}, [2]string{l.t("signature"), signatureText(l, f.Signature)})
+	if s := certificateText(l, f); s != "" {
+		rows = append(rows, [2]string{l.t("certificate"), s})
+	}
+	rows = append(rows, [2]string{l.t("checked"),
+		l.f("checked-on", l.timestamp(r.Run.End), Display(r.Run.Host), l.date(r.Run.CheckDate))})
+	if opt.ReportKeyID != "" {
+		rows = append(rows, [2]string{l.t("report-key"), opt.ReportKeyID})
+	}
+	width := 0
+	for _, row := range rows {
+		width = max(width, len([]rune(row[0])))
+	}
+	for _, row := range rows {
+		fmt.Fprintf(bw, "%s:%s %s\n", row[0], strings.Repeat(" ", width-len([]rune(row[0]))), row[1])
+	}
+
+	bw.WriteByte('\n')
+	if r.Result.Verdict == verify.Holds {
+		fmt.Fprintf(bw, "%s  %s\n", p.paint(p.good, string(verify.Holds)), l.t("holds"))
+	} else {
+		fmt.Fprintf(bw, "%s  %s\n", p.paint(p.bad, string(r.Result.Verdict)), l.t("notholds"))
+	}
+	for _, s := range r.Result.Reasons {
+		fmt.Fprintf(bw, "  - %s\n", Display(s))
+	}
+	if len(r.Result.Warnings) > 0 {
+		fmt.Fprintf(bw, "%s:\n", p.paint(p.warn, l.t("warnings")))
+		for _, s := range r.Result.Warnings {
+			fmt.Fprintf(bw, "  - %s\n", Display(s))
+		}
+	}
+
+	if len(r.Result.Tables) > 0 {
+		bw.WriteByte('\n')
+	}
+	kw := 0
+	for _, t := range r.Result.Tables {
+		kw = max(kw, len([]rune(l.kind(t.Kind))))
+	}
+	for _, t := range r.Result.Tables {
+		k := l.kind(t.Kind)
+		fmt.Fprintf(bw, "%s%s  %s: %s", k, strings.Repeat(" ", kw-len([]rune(k))),
+			l.f("table-line", t.Line), l.f("total-n", len(t.Items)))
+		for _, s := range verify.Statuses {
+			if n := t.Counts[s]; n > 0 {
+				fmt.Fprintf(bw, ", %s %d", s, n)
+			}
+		}
+		for _, a := range t.Weak {
+			fmt.Fprintf(bw, "; %s", p.paint(p.warn, l.f("weak", a)))
+		}
+		bw.WriteByte('\n')
+	}
+
+	first := true
+	for ti := range r.Result.Tables {
+		t := &r.Result.Tables[ti]
+		for ii := range t.Items {
+			it := &t.Items[ii]
+			if it.Status == verify.OK && !opt.Verbose {
+				continue
+			}
+			if first {
+				bw.WriteByte('\n')
+				first = false
+			}
+			k := l.kind(t.Kind)
+			fmt.Fprintf(bw, "%s %s%s %s", p.status(it), k, strings.Repeat(" ", kw-len([]rune(k))), Display(it.Name))
+			if d := describe(l, t, it); d != "" {
+				fmt.Fprintf(bw, " — %s", d)
+			}
+			bw.WriteByte('\n')
+		}
+	}
+	return bw.Flush()
+}
+
+func signatureText(l lang, s *Signature) string {
+	switch {
+	case s == nil:
+		return l.t("sig-none")
+	case s.Verified:
+		return l.f("signed-by", s.KeyID, l.t("sig-verified"))
+	}
+	return l.f("signed-by", s.KeyID, l.t("sig-bad"))
+}
+
+// certificateText is the certificate in one line: number, issuer, class
+// and validity.
+func certificateText(l lang, f *FormularInfo) string {
+	var parts []string
+	for _, k := range []string{"certificate", "certificate-issuer"} {
+		if v := f.Get(k); v != "" {
+			parts = append(parts, v)
+		}
+	}
+	if v := f.Get("protection-class"); v != "" {
+		parts = append(parts, l.f("class-short", v))
+	}
+	if v := f.Get("valid-until"); v != "" {
+		parts = append(parts, l.f("valid-short", l.dateText(v)))
+	}
+	if v := f.Get("support-until"); v != "" {
+		parts = append(parts, l.f("support-short", l.dateText(v)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// describe says in one line what was found for an item beyond its status:
+// what differs, the other name, the allowed and actual value, the note,
+// the detail and the hint.
+func describe(l lang, t *verify.Table, it *verify.Item) string {
+	var parts []string
+	if len(it.Differs) > 0 {
+		parts = append(parts, l.f("d-differs", strings.Join(it.Differs, ", ")))
+	}
+	if it.ActualSize != nil && *it.ActualSize != it.Size && it.Status != verify.Extra {
+		parts = append(parts, l.f("d-size", bytesText(it.Size), bytesText(*it.ActualSize)))
+	}
+	if it.ActualMode != "" && it.ActualMode != it.Mode && it.Mode != "" {
+		parts = append(parts, l.f("d-mode", it.Mode, it.ActualMode))
+	}
+	if it.Other != "" {
+		parts = append(parts, l.f("d-found-as", Display(it.Other)))
+	}
+	if t.Kind == "parameters" || it.Allowed != "" {
+		if it.Allowed != "" {
+			parts = append(parts, l.f("d-allowed", it.Allowed))
+		}
+		if it.HasValue {
+			parts = append(parts, l.f("d-actual", Display(it.Value)))
+		} else if it.Status != verify.Missing {
+			parts = append(parts, l.f("d-actual", l.t("d-unset")))
+		}
+	}
+	if it.Status != verify.OK && !it.Failure {
+		parts = append(parts, l.t("d-warning"))
+	}
+	if it.Detail != "" {
+		parts = append(parts, Display(it.Detail))
+	}
+	if it.Note != "" {
+		parts = append(parts, l.f("d-note", Display(it.Note)))
+	}
+	if it.Hint != "" {
+		parts = append(parts, l.f("d-hint", Display(it.Hint)))
+	}
+	return strings.Join(parts, "; ")
+}

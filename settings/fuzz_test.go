@@ -1,0 +1,99 @@
+package settings
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// checkParsed asserts what holds for any input of any format: an error is
+// a ParseError with a line inside the input, and a source lists sorted,
+// distinct keys that it can all look up, at lines inside the input.
+func checkParsed(t *testing.T, data []byte, format string) (Source, error) {
+	src, warns, err := Parse(data, "fuzz", format)
+	maxLine := bytes.Count(data, []byte{'\n'}) + 1
+	if err != nil {
+		var pe *ParseError
+		if !errors.As(err, &pe) {
+			t.Fatalf("error %v is not a ParseError", err)
+		}
+		if pe.Line < 1 || pe.Line > maxLine || pe.File != "fuzz" {
+			t.Fatalf("error %v: line outside 1..%d", err, maxLine)
+		}
+		return nil, err
+	}
+	keys := src.Keys()
+	if !slices.IsSorted(keys) || len(slices.Compact(slices.Clone(keys))) != len(keys) {
+		t.Fatalf("Keys() not sorted and distinct: %q", keys)
+	}
+	for _, k := range keys {
+		v, ok := src.Lookup(k)
+		if !ok {
+			t.Fatalf("Keys() lists %q, Lookup does not find it", k)
+		}
+		if v.Line < 1 || v.Line > maxLine {
+			t.Fatalf("Lookup(%q) at line %d, outside 1..%d", k, v.Line, maxLine)
+		}
+	}
+	for _, w := range warns {
+		if w.Line < 1 || w.Line > maxLine || w.Msg == "" {
+			t.Fatalf("warning %+v: line outside 1..%d or no message", w, maxLine)
+		}
+	}
+	return src, nil
+}
+
+// seed adds the committed fixture and a few inputs to a fuzz target.
+func seed(f *testing.F, fixture string, more ...string) {
+	data, err := os.ReadFile(filepath.Join("testdata", fixture))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	for _, m := range more {
+		f.Add([]byte(m))
+	}
+}
+
+func FuzzINI(f *testing.F) {
+	seed(f, "kesl.ini", "[a]\nb=c\nb=\"d\"\n", "k=v\r\n[s] ;x\r\n", "\xff\xfe[\x00")
+	f.Fuzz(func(t *testing.T, data []byte) { checkParsed(t, data, "ini") })
+}
+
+func FuzzKV(f *testing.F) {
+	seed(f, "kesl.env", "export A=\"x\\\"\ny\" # c\nB='z'\n", "A=1\nA=2\n", "A=\"\\")
+	f.Fuzz(func(t *testing.T, data []byte) { checkParsed(t, data, "kv") })
+}
+
+func FuzzJSON(f *testing.F) {
+	seed(f, "settings.json", `{"a":[1,{"b":null}],"a":{"c~/":true}}`, `[]`, `{"a":1,}`, "\xef\xbb\xbf\"s\"")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := checkParsed(t, data, "json")
+		// The reader must agree with encoding/json on what is JSON, but
+		// for its own nesting bound.
+		text, derr := decodeText(data)
+		if derr != nil || (err != nil && strings.Contains(err.Error(), "nested deeper")) {
+			return
+		}
+		if valid := json.Valid(text); valid != (err == nil) {
+			t.Fatalf("json.Valid = %v, Parse error = %v", valid, err)
+		}
+	})
+}
+
+func FuzzXML(f *testing.F) {
+	seed(f, "settings.xml", "<a b='1'><c/><c>x</c></a>", "<a:b xmlns:a='u' a:c='1'/>", "<?xml version='1.0' encoding='koi8-r'?><r>\xe1</r>")
+	f.Fuzz(func(t *testing.T, data []byte) { checkParsed(t, data, "xml") })
+}
+
+func FuzzReg(f *testing.F) {
+	seed(f, "kes-export.reg",
+		"REGEDIT4\n[HKLM\\A]\n@=hex(7):61,00,\\\n 00\n\"b\"=-\n[-HKLM\\A]\n",
+		h5+"[HKCU\\x]\n\"\\\\\"=dword:1\n\"q\"=hex(b):01\n")
+	f.Fuzz(func(t *testing.T, data []byte) { checkParsed(t, data, "reg") })
+}

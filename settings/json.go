@@ -1,0 +1,199 @@
+package settings
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// maxDepth bounds the nesting of JSON and XML documents: settings are
+// shallow, and a bound keeps hostile input from costing time and memory
+// quadratic in its depth.
+const maxDepth = 256
+
+// jsonSource holds a parsed JSON document by pointer. Containers keep the
+// byte range of their raw JSON and compact it only when looked up.
+type jsonSource struct {
+	data []byte
+	vals map[string]jsonValue
+}
+
+type jsonValue struct {
+	text       string
+	start, end int // raw JSON of an object or array; end == 0 for scalars
+	line       int
+	leaf       bool // listed by Keys: a scalar or an empty container
+}
+
+func (s *jsonSource) Lookup(key string) (Value, bool) {
+	v, ok := s.vals[key]
+	if !ok {
+		return Value{}, false
+	}
+	if v.end == 0 {
+		return Value{Text: v.text, Line: v.line}, true
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, s.data[v.start:v.end]); err != nil {
+		// The range was read by the decoder, so it is valid JSON.
+		return Value{Text: string(s.data[v.start:v.end]), Line: v.line}, true
+	}
+	return Value{Text: b.String(), Line: v.line}, true
+}
+
+func (s *jsonSource) Keys() []string {
+	var keys []string
+	for k, v := range s.vals {
+		if v.leaf {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// jsonNode is one value of the document while it is read; object members
+// keep their order so that a name given twice can replace its first value.
+type jsonNode struct {
+	v     jsonValue
+	names []string
+	kids  []*jsonNode
+}
+
+type jsonParser struct {
+	file  string
+	data  []byte
+	dec   *json.Decoder
+	lines lineCounter
+	warns []Warning
+}
+
+// parseJSON reads a JSON document; the rules are documented on Parse.
+func parseJSON(data []byte, file string) (Source, []Warning, error) {
+	text, err := decodeText(data)
+	if err != nil {
+		return nil, nil, &ParseError{file, 1, err.Error()}
+	}
+	p := &jsonParser{file: file, data: text, dec: json.NewDecoder(bytes.NewReader(text)), lines: lineCounter{data: text}}
+	p.dec.UseNumber()
+	root, err := p.value(0)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := p.dec.Token(); err != io.EOF {
+		if err == nil {
+			return nil, nil, p.errorAt(p.start(), "text after the JSON document")
+		}
+		return nil, nil, p.wrap(err)
+	}
+	s := &jsonSource{data: text, vals: make(map[string]jsonValue)}
+	flattenJSON(s.vals, "", root)
+	return s, p.warns, nil
+}
+
+func flattenJSON(vals map[string]jsonValue, ptr string, n *jsonNode) {
+	vals[ptr] = n.v
+	for i, k := range n.kids {
+		flattenJSON(vals, ptr+"/"+n.names[i], k)
+	}
+}
+
+// start is the offset where the decoder's next token begins: the decoder
+// reports where the last one ended, and separators are skipped here.
+func (p *jsonParser) start() int {
+	off := int(p.dec.InputOffset())
+	for off < len(p.data) && strings.IndexByte(" \t\r\n,:", p.data[off]) >= 0 {
+		off++
+	}
+	return off
+}
+
+func (p *jsonParser) errorAt(off int, msg string) error {
+	return &ParseError{p.file, p.lines.at(off), msg}
+}
+
+// wrap turns a decoder error into a ParseError at its line.
+func (p *jsonParser) wrap(err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return p.errorAt(int(se.Offset), se.Error())
+	}
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return p.errorAt(len(p.data), "unexpected end of JSON input")
+	}
+	return p.errorAt(int(p.dec.InputOffset()), err.Error())
+}
+
+func (p *jsonParser) value(depth int) (*jsonNode, error) {
+	if depth > maxDepth {
+		return nil, p.errorAt(p.start(), fmt.Sprintf("nested deeper than %d levels", maxDepth))
+	}
+	start := p.start()
+	tok, err := p.dec.Token()
+	if err != nil {
+		return nil, p.wrap(err)
+	}
+	n := &jsonNode{v: jsonValue{line: p.lines.at(start), leaf: true}}
+	switch t := tok.(type) {
+	case string:
+		n.v.text = t
+	case json.Number:
+		n.v.text = string(t)
+	case bool:
+		n.v.text = strconv.FormatBool(t)
+	case nil:
+		// null: present, with empty text.
+	case json.Delim:
+		if t != '{' && t != '[' {
+			return nil, p.errorAt(start, fmt.Sprintf("unexpected %q", rune(t)))
+		}
+		index := make(map[string]int)
+		for i := 0; p.dec.More(); i++ {
+			name := strconv.Itoa(i)
+			if t == '{' {
+				keyStart := p.start()
+				ktok, err := p.dec.Token()
+				if err != nil {
+					return nil, p.wrap(err)
+				}
+				k, ok := ktok.(string)
+				if !ok {
+					return nil, p.errorAt(keyStart, "object member without a string name")
+				}
+				name = escapePointer(k)
+			}
+			kid, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			if j, dup := index[name]; dup {
+				p.warns = append(p.warns, Warning{File: p.file, Line: kid.v.line,
+					Msg: fmt.Sprintf("name %q given again in an object (first at line %d); the value of line %d wins", name, n.kids[j].v.line, kid.v.line)})
+				n.kids[j] = kid
+				continue
+			}
+			index[name] = len(n.kids)
+			n.names = append(n.names, name)
+			n.kids = append(n.kids, kid)
+		}
+		if _, err := p.dec.Token(); err != nil { // the closing delimiter
+			return nil, p.wrap(err)
+		}
+		n.v.start, n.v.end = start, int(p.dec.InputOffset())
+		n.v.leaf = len(n.kids) == 0
+	}
+	return n, nil
+}
+
+// escapePointer escapes a name as a JSON pointer reference token.
+func escapePointer(s string) string {
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+}

@@ -1,0 +1,285 @@
+package settings
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"unicode/utf16"
+)
+
+// Value is the actual value of one parameter as its source holds it.
+type Value struct {
+	// Text is the value as text, read the way the product reads it:
+	// quotes removed, numbers as written, registry data decoded.
+	Text string
+	// Line is the 1-based line of the value in its file, 0 where the source
+	// has no lines (the live registry).
+	Line int
+}
+
+// Warning is something suspicious in a source that does not stop it from
+// being read, such as a duplicated key.
+type Warning struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (w Warning) String() string {
+	return fmt.Sprintf("settings %s line %d: %s", w.File, w.Line, w.Msg)
+}
+
+// ParseError is a source that cannot be read as its format: the file and
+// the 1-based line where reading stopped.
+type ParseError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("settings %s line %d: %s", e.File, e.Line, e.Msg)
+}
+
+// Source holds the parameter values of one settings file or registry tree.
+type Source interface {
+	// Lookup returns the value addressed by key, in the addressing of the
+	// source's format, and whether the source holds it.
+	Lookup(key string) (Value, bool)
+	// Keys returns every key the source holds, sorted, each spelled so that
+	// Lookup finds it. Containers (JSON objects and arrays, XML elements
+	// with child elements) are not listed: their contents are.
+	Keys() []string
+}
+
+// MaxFileSize bounds what Open reads: settings files are small, and a path
+// naming a device or a huge file must not exhaust memory.
+const MaxFileSize = 64 << 20
+
+// Formats returns the names of the file formats Open and Parse accept.
+// The live Windows registry is read by OpenRegistry instead.
+func Formats() []string {
+	return []string{"ini", "json", "kv", "reg", "xml"}
+}
+
+// Open reads the settings file at path in the given format (one of Formats).
+// The file is opened read-only and never written.
+func Open(path, format string) (Source, []Warning, error) {
+	if !slices.Contains(Formats(), strings.ToLower(format)) {
+		return nil, nil, unknownFormat(path, format)
+	}
+	f, err := openReadOnly(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("settings %s: %w", path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("settings %s: %w", path, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, nil, fmt.Errorf("settings %s: larger than %d MiB, not a settings file", path, MaxFileSize>>20)
+	}
+	return Parse(data, path, format)
+}
+
+// Parse reads settings from data in the given format; file names the data
+// in errors and warnings. The formats and their addressing:
+//
+// ini: "Section.Key", or "Key" for keys before the first section. Names are
+// case-sensitive (Windows itself compares INI names case-insensitively; a
+// table must spell them as the file does). Lines starting with ";" or "#" are
+// comments; there are no inline comments, as in Windows. Names and values
+// are trimmed, and a value wholly enclosed in double or single quotes loses
+// them. A key given twice in a section: the last value wins, with a warning
+// naming both lines. Any other line is an error.
+//
+// json: a JSON pointer, "/update/threads", with "~0" for "~" and "~1" for
+// "/" in names and 0-based array indexes; "" is the whole document. Strings
+// read unquoted, numbers exactly as written, true and false as such, null as
+// present with empty text. Objects and arrays are present, their text the
+// compact JSON. A name given twice in an object: the last wins, with a
+// warning.
+//
+// xml: "/root/child/leaf" for the trimmed text of an element, ".../@name" for
+// an attribute; a step may carry a 1-based index, "/a/b[2]", and a step
+// without one means its first match. Keys lists indexes only where siblings
+// share a name. Namespace prefixes are dropped (local names only). An
+// attribute's line is its element's. An empty element with attributes is
+// listed by its attributes only. Encodings other than UTF-8 and UTF-16
+// are decoded as the XML declaration names them.
+//
+// kv: "KEY=value" or "key = value" lines, with an optional "export " prefix;
+// "#" starts a comment line, and in unquoted values a comment after
+// whitespace. Double quotes take the shell's backslash escapes (\" \\ \$ \`),
+// single quotes none; a quoted value may span lines. Variables are not
+// expanded. Keys are case-sensitive; a repeated key: the last wins, with a
+// warning.
+//
+// reg: `HKLM\Path\Key\Value`, the hive abbreviated (HKLM, HKCU, HKCR, HKU,
+// HKCC) or spelled in full, case-insensitive as in Windows; a key's default
+// value ("@=") is `HKLM\Path\Key\(Default)`, as regedit shows it (a value
+// really named "(Default)" cannot be told from it). Data read
+// as text: REG_SZ and REG_EXPAND_SZ as the string (variables not expanded),
+// dword, qword and hex(4)/hex(5)/hex(b) as unsigned decimal, REG_MULTI_SZ as
+// its strings joined with "\n", anything else (hex:, REG_NONE, resource
+// lists) as lowercase hex digits. Deletions ("[-Key]", "Name"=-) are applied
+// in file order, as importing the file would, each with a warning since an
+// export holds none.
+//
+// Every text format may start with a UTF-8 byte order mark, or be UTF-16
+// with one.
+func Parse(data []byte, file, format string) (Source, []Warning, error) {
+	switch strings.ToLower(format) {
+	case "ini":
+		return parseINI(data, file)
+	case "json":
+		return parseJSON(data, file)
+	case "xml":
+		return parseXML(data, file)
+	case "kv":
+		return parseKV(data, file)
+	case "reg":
+		return parseReg(data, file)
+	}
+	return nil, nil, unknownFormat(file, format)
+}
+
+func unknownFormat(file, format string) error {
+	if strings.EqualFold(format, "registry") {
+		return fmt.Errorf("settings %s: the live registry is not a file format; read it with OpenRegistry", file)
+	}
+	return fmt.Errorf("settings %s: unknown format %q (known: %s)", file, format, strings.Join(Formats(), ", "))
+}
+
+// table is the Source of the line-oriented formats: a map from the key as
+// looked up to its value, with the keys as listed.
+type table struct {
+	vals map[string]Value
+	// fold maps a key as asked to the form vals is indexed by; nil means
+	// the key is used as given.
+	fold func(string) string
+	// names maps the form vals is indexed by to the spelling Keys lists,
+	// where they differ.
+	names map[string]string
+}
+
+func newTable() *table { return &table{vals: make(map[string]Value)} }
+
+func (t *table) Lookup(key string) (Value, bool) {
+	if t.fold != nil {
+		key = t.fold(key)
+	}
+	v, ok := t.vals[key]
+	return v, ok
+}
+
+func (t *table) Keys() []string {
+	keys := make([]string, 0, len(t.vals))
+	for k := range t.vals {
+		if n, ok := t.names[k]; ok {
+			k = n
+		}
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// set stores a value under key, returning a warning if the key was already
+// set: the last value wins.
+func (t *table) set(file, key string, v Value) []Warning {
+	old, dup := t.vals[key]
+	t.vals[key] = v
+	if !dup {
+		return nil
+	}
+	return []Warning{{File: file, Line: v.Line,
+		Msg: fmt.Sprintf("key %q set again (first at line %d); the value of line %d wins", key, old.Line, v.Line)}}
+}
+
+var (
+	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
+	bomUTF16LE = []byte{0xFF, 0xFE}
+	bomUTF16BE = []byte{0xFE, 0xFF}
+)
+
+// decodeText turns data into UTF-8 text: a UTF-8 byte order mark is
+// dropped, and UTF-16 with a byte order mark (as Windows tools write it) is
+// decoded. Anything else is taken as UTF-8 and left alone.
+func decodeText(data []byte) ([]byte, error) {
+	switch {
+	case bytes.HasPrefix(data, bomUTF8):
+		return data[len(bomUTF8):], nil
+	case bytes.HasPrefix(data, bomUTF16LE):
+		return decodeUTF16(data[2:], false)
+	case bytes.HasPrefix(data, bomUTF16BE):
+		return decodeUTF16(data[2:], true)
+	}
+	return data, nil
+}
+
+func decodeUTF16(b []byte, bigEndian bool) ([]byte, error) {
+	if len(b)%2 != 0 {
+		return nil, errors.New("UTF-16 text with an odd number of bytes")
+	}
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		if bigEndian {
+			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+		} else {
+			u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
+		}
+	}
+	return []byte(string(utf16.Decode(u))), nil
+}
+
+// lines splits text into lines without their "\n" or "\r\n" ends.
+func lines(text []byte) []string {
+	s := strings.Split(string(text), "\n")
+	for i, l := range s {
+		s[i] = strings.TrimSuffix(l, "\r")
+	}
+	return s
+}
+
+// textLines decodes data and splits it into lines, reporting an encoding
+// problem as a ParseError at line 1.
+func textLines(data []byte, file string) ([]string, error) {
+	text, err := decodeText(data)
+	if err != nil {
+		return nil, &ParseError{File: file, Line: 1, Msg: err.Error()}
+	}
+	return lines(text), nil
+}
+
+// lineCounter turns byte offsets into 1-based line numbers, cheaply when
+// the offsets grow, as they do while a decoder walks its input.
+type lineCounter struct {
+	data []byte
+	off  int
+	line int
+}
+
+func (c *lineCounter) at(off int) int {
+	off = min(max(off, 0), len(c.data))
+	if off < c.off {
+		c.off, c.line = 0, 0
+	}
+	c.line += bytes.Count(c.data[c.off:off], []byte{'\n'})
+	c.off = off
+	return c.line + 1
+}
+
+// openFile is what openReadOnly returns; kept narrow so that nothing here
+// can write.
+type openFile interface {
+	io.Reader
+	Close() error
+}
+
+var _ openFile = (*os.File)(nil)

@@ -1,0 +1,179 @@
+package verify
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+
+	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/iso"
+)
+
+// checkImage verifies the [image] and [media] tables against an image file
+// or a block device in one sequential pass: the whole-image digests and
+// every member's digests come from the same read.
+func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Result) error {
+	im, err := iso.Open(src.Media)
+	if err != nil {
+		return fmt.Errorf("media %s: %w", src.Media, err)
+	}
+	defer im.Close()
+	imageTables, mediaTables := f.TablesOf(formular.KindImage), f.TablesOf(formular.KindMedia)
+	imageAlgs, imageIdx := union(imageTables)
+	memberAlgs, memberIdx := union(mediaTables)
+
+	opt := iso.ScanOptions{ImageAlgs: imageAlgs, MemberAlgs: memberAlgs, Workers: src.Engine.Workers, ImplantedMD5: true}
+	if im.Device {
+		// A drive reports more sectors than the image had: read what the
+		// formular says the image holds.
+		if e := onlyEntry(imageTables); e != nil {
+			opt.Length = e.Size
+		}
+	}
+	if src.Engine.Progress != nil {
+		var last int64
+		opt.Progress = func(done int64) {
+			src.Engine.Progress(done - last)
+			last = done
+		}
+	}
+	sr, err := im.Scan(ctx, opt)
+	if err != nil {
+		return fmt.Errorf("media %s: %w", src.Media, err)
+	}
+	if sr.ImageErr != nil {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("media %s: read stopped at byte %d: %v", src.Media, sr.ImageRead, sr.ImageErr))
+	}
+	info := &ImageInfo{Path: src.Media, Kind: "image", Size: im.Size}
+	if im.Device {
+		info.Kind = "device"
+	}
+	for i, a := range imageAlgs {
+		info.Digests = append(info.Digests, Digest{Alg: a.Name, Hex: hex.EncodeToString(sr.ImageSums[i])})
+	}
+	if m := sr.ImplantedMD5; m != nil && m.Present {
+		info.ImplantedMD5 = &ImplantedMD5{Expected: m.Implant.MD5, Computed: m.Computed, OK: m.OK}
+		if !m.OK {
+			res.Reasons = append(res.Reasons, fmt.Sprintf("the MD5 implanted in the image (isomd5sum) does not match: recorded %s, computed %s", m.Implant.MD5, m.Computed))
+		}
+	}
+	res.Image = info
+
+	name := filepath.Base(src.Media)
+	for ti, t := range imageTables {
+		out := newTable(t)
+		out.Root = src.Media
+		r := checksum.Result{Size: sr.ImageRead, Sums: pick(sr.ImageSums, imageIdx[ti])}
+		if sr.ImageErr != nil {
+			r.Err = sr.ImageErr
+		}
+		out.Items = judgeImage(t, name, im.Device, r)
+		out.count()
+		res.Tables = append(res.Tables, out)
+	}
+
+	for ti, t := range mediaTables {
+		out := newTable(t)
+		out.Root = src.Media
+		seen := make([]found, 0, len(im.Members)+len(im.Symlinks))
+		for mi, m := range im.Members {
+			ms := sr.Members[mi]
+			seen = append(seen, found{rel: m.Name, mode: 0o444, size: m.Size, hashed: true,
+				res: checksum.Result{Path: m.Name, Size: ms.Read, Sums: pick(ms.Sums, memberIdx[ti]), Err: ms.Err}})
+		}
+		for _, l := range im.Symlinks {
+			seen = append(seen, found{rel: l.Name, mode: fs.ModeSymlink, link: l.Target})
+		}
+		m := newMatcher(t, seen, src.IgnoreCase || t.OS == formular.OSWindows)
+		out.Items = m.judge(func(string) string { return "not on the image" })
+		out.count()
+		res.Tables = append(res.Tables, out)
+	}
+	return nil
+}
+
+// judgeImage compares the image read with an [image] table. The image's
+// file name is part of the certified content, as the vendor's checker has
+// it: the right content under another name is RENAMED, still a failure.
+// A device has no file name; only its content counts.
+func judgeImage(t *formular.Table, name string, device bool, r checksum.Result) []Item {
+	item := func(e formular.Entry) Item {
+		it := Item{Name: e.Path, Line: e.Line, Size: e.Size, Expected: digests(t.Columns, e.Sums)}
+		compare(&it, t, e, r)
+		return it
+	}
+	var byName, byContent *formular.Entry
+	for i := range t.Entries {
+		e := &t.Entries[i]
+		if !device && e.Path == name {
+			byName = e
+		}
+		if r.Err == nil && r.Size == e.Size && equalSums(r.Sums, e.Sums) && byContent == nil {
+			byContent = e
+		}
+	}
+	var it Item
+	switch {
+	case byName != nil:
+		it = item(*byName)
+	case byContent != nil && device:
+		it = item(*byContent)
+		it.Detail = "read from the device"
+	case byContent != nil:
+		it = item(*byContent)
+		it.Status, it.Other = Renamed, name
+		it.Detail = "the image's content is right but its file name is " + name + ": names are part of the certified content"
+	case len(t.Entries) == 1:
+		it = item(t.Entries[0])
+		if !device {
+			it.Detail = fmt.Sprintf("file name %s, expected %s; %s", name, t.Entries[0].Path, it.Detail)
+		}
+	default:
+		size := r.Size
+		it = Item{Name: name, Status: Extra, ActualSize: &size, Actual: digests(t.Columns, r.Sums),
+			Detail: "the image matches no row of the [image] table, by name or content"}
+	}
+	it.Failure = it.Status != OK
+	return []Item{it}
+}
+
+// union gathers the algorithms of several tables, each once, and for each
+// table the index of each of its columns in the union.
+func union(ts []*formular.Table) ([]*checksum.Algorithm, [][]int) {
+	var algs []*checksum.Algorithm
+	pos := map[*checksum.Algorithm]int{}
+	idx := make([][]int, len(ts))
+	for i, t := range ts {
+		for _, c := range t.Columns {
+			p, ok := pos[c.Alg]
+			if !ok {
+				p = len(algs)
+				pos[c.Alg] = p
+				algs = append(algs, c.Alg)
+			}
+			idx[i] = append(idx[i], p)
+		}
+	}
+	return algs, idx
+}
+
+func pick(sums [][]byte, idx []int) [][]byte {
+	if sums == nil {
+		return nil
+	}
+	out := make([][]byte, len(idx))
+	for i, p := range idx {
+		out[i] = sums[p]
+	}
+	return out
+}
+
+func onlyEntry(ts []*formular.Table) *formular.Entry {
+	if len(ts) == 1 && len(ts[0].Entries) == 1 {
+		return &ts[0].Entries[0]
+	}
+	return nil
+}

@@ -1,0 +1,179 @@
+package verify
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/settings"
+)
+
+// checkParameters evaluates a parameters table against its settings
+// source. A source that cannot be read or parsed makes every row
+// UNREADABLE: what could not be checked is never OK. skipped is non-empty
+// when no source applies to this run.
+func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *Result) (out Table, skipped string, err error) {
+	out = newTable(t)
+	path, err := parameterSource(f, t, src)
+	if err != nil {
+		return out, "", err
+	}
+	if path == "" {
+		return out, "no --settings FILE or --installed ROOT given for its source", nil
+	}
+	out.Source = path
+	format := t.Format
+	if format == "" {
+		format = formatOf(path)
+	}
+	out.Format = format
+
+	var source settings.Source
+	var readErr error
+	if format == "registry" {
+		if src.Installed != "" {
+			readErr = fmt.Errorf("the live registry can only be read on the Windows host itself; export the key with regedit and pass --settings FILE.reg")
+		} else {
+			source, readErr = settings.OpenRegistry(path)
+		}
+	} else {
+		var warns []settings.Warning
+		source, warns, readErr = settings.Open(path, format)
+		for _, w := range warns {
+			res.Warnings = append(res.Warnings, w.String())
+		}
+	}
+	if readErr != nil {
+		res.Reasons = append(res.Reasons, fmt.Sprintf("[parameters] table (line %d): source %s: %v", t.Line, path, readErr))
+	}
+	listed := map[string]bool{}
+	fold := format == "reg" || format == "registry"
+	keyOf := func(k string) string {
+		if fold {
+			return strings.ToLower(k)
+		}
+		return k
+	}
+	for _, p := range t.Params {
+		listed[keyOf(p.Key)] = true
+		it := Item{Name: p.Key, Line: p.Line, Note: p.Note, Allowed: p.Constraint()}
+		if readErr != nil {
+			it.Status, it.Failure, it.Detail = Unreadable, true, readErr.Error()
+			out.Items = append(out.Items, it)
+			continue
+		}
+		v, present := source.Lookup(p.Key)
+		it.Value, it.HasValue = v.Text, present
+		ok, allowed, cerr := p.Check(v.Text, present)
+		if allowed != "" {
+			it.Allowed = allowed
+		}
+		switch {
+		case ok:
+			it.Status = OK
+		case !present:
+			it.Status, it.Detail = Unset, "not set; required: "+it.Allowed
+		default:
+			it.Status = Violated
+			it.Detail = fmt.Sprintf("value %q, allowed: %s", v.Text, it.Allowed)
+			if cerr != nil {
+				it.Detail += " (" + cerr.Error() + ")"
+			}
+		}
+		if present && v.Line > 0 {
+			it.Detail = strings.TrimPrefix(it.Detail+fmt.Sprintf("; %s line %d", filepath.Base(path), v.Line), "; ")
+		}
+		it.Failure = it.Status != OK
+		out.Items = append(out.Items, it)
+	}
+	if readErr == nil && t.Closed {
+		for _, k := range source.Keys() {
+			if listed[keyOf(k)] {
+				continue
+			}
+			v, _ := source.Lookup(k)
+			it := Item{Name: k, Status: Extra, Failure: true, Value: v.Text, HasValue: true, Detail: "set in the source but not listed in the closed table"}
+			if v.Line > 0 {
+				it.Detail += fmt.Sprintf("; %s line %d", filepath.Base(path), v.Line)
+			}
+			out.Items = append(out.Items, it)
+		}
+	}
+	out.count()
+	return out, "", nil
+}
+
+// parameterSource picks the settings source of a table: a --settings file
+// whose name matches the table's source=, the only --settings file when
+// there is one table, else source= itself (under --installed for an
+// offline system).
+func parameterSource(f *formular.Formular, t *formular.Table, src Sources) (string, error) {
+	if len(src.Settings) > 0 {
+		base := filepath.Base(strings.ReplaceAll(t.Source, `\`, "/"))
+		for _, s := range src.Settings {
+			if t.Source != "" && strings.EqualFold(filepath.Base(s), base) {
+				return s, nil
+			}
+		}
+		if len(src.Settings) == 1 {
+			return src.Settings[0], nil
+		}
+		if t.Source == "" {
+			return "", fmt.Errorf("[parameters] table (line %d) has no source= and several --settings files were given: none matches", t.Line)
+		}
+	}
+	if t.Source == "" {
+		return "", nil
+	}
+	if t.Format == "registry" {
+		return t.Source, nil
+	}
+	if src.Installed == "" && !src.Modules && len(src.Vars) == 0 {
+		return "", nil
+	}
+	head, rest := t.Source, ""
+	if i := strings.IndexAny(t.Source, `/\`); i > 0 {
+		head, rest = t.Source[:i], t.Source[i+1:]
+	}
+	if name, isVar := varOf(head); isVar {
+		// The variable's default is declared by the modules table rooted
+		// at it.
+		decl := t
+		for _, m := range f.Tables {
+			if v, ok := m.RootVar(); ok && v == name {
+				decl = m
+				break
+			}
+		}
+		root, err := resolveRoot(decl, head, src)
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(root, filepath.FromSlash(strings.ReplaceAll(rest, `\`, "/"))), nil
+	}
+	if src.Installed != "" {
+		p := strings.ReplaceAll(t.Source, `\`, "/")
+		if len(p) >= 2 && p[1] == ':' {
+			p = p[2:]
+		}
+		return filepath.Join(src.Installed, filepath.FromSlash(p)), nil
+	}
+	return t.Source, nil
+}
+
+// formatOf guesses a settings format from a file name, for --settings
+// files given to a table that declares no format.
+func formatOf(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".ini", ".conf", ".cfg":
+		return "ini"
+	case ".json":
+		return "json"
+	case ".xml":
+		return "xml"
+	case ".reg":
+		return "reg"
+	}
+	return "kv"
+}

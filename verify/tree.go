@@ -1,0 +1,461 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/formular"
+)
+
+// TreeOptions tunes CheckTree.
+type TreeOptions struct {
+	// IgnoreCase compares names case-insensitively (a kit copied to a
+	// case-insensitive file system). Windows tables always do.
+	IgnoreCase bool
+	// Recursive walks the whole root for unlisted files (a kit). Without
+	// it only the directories holding listed files are looked at (an
+	// installed product under / must not make the check walk the disk).
+	Recursive bool
+	Engine    checksum.Options
+}
+
+// found is a file seen under a table's root, and its digests once read.
+type found struct {
+	rel  string // slash-separated, as on disk
+	mode fs.FileMode
+	size int64
+	// link is a symbolic link's target, shown, never followed.
+	link string
+	// dirExtra marks an unlisted directory inside a closed table's
+	// directory: an addition, reported EXTRA.
+	dirExtra bool
+	// res is the hash result; hashed says whether it was read at all.
+	res    checksum.Result
+	hashed bool
+}
+
+// CheckTree checks a file table (media or modules) against the directory
+// root: every listed file hashed once with every column's algorithm, in
+// parallel; unlisted files reported EXTRA; the content of a missing file
+// found under an unlisted name reported RENAMED.
+func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOptions) (Table, error) {
+	out := newTable(t)
+	out.Root = root
+	fi, err := os.Stat(root)
+	if err != nil {
+		return out, fmt.Errorf("%s table (line %d): root %s: %w", t.Kind, t.Line, root, err)
+	}
+	if !fi.IsDir() {
+		return out, fmt.Errorf("%s table (line %d): root %s is not a directory", t.Kind, t.Line, root)
+	}
+	fold := opt.IgnoreCase || t.OS == formular.OSWindows
+	seen, unreadableDirs := scan(root, t, opt.Recursive, fold)
+	m := newMatcher(t, seen, fold)
+
+	// Hash the listed regular files, and the unlisted ones whose size is
+	// that of a missing file: they may be its renamed copy.
+	var jobs []checksum.Job
+	var idx []int
+	for i := range seen {
+		f := &seen[i]
+		if f.mode.IsRegular() && (m.isListed(f.rel) || m.missingSizes[f.size]) {
+			jobs = append(jobs, checksum.Job{Path: filepath.Join(root, filepath.FromSlash(f.rel))})
+			idx = append(idx, i)
+		}
+	}
+	err = checksum.HashFiles(ctx, jobs, m.algs(), opt.Engine, func(r checksum.Result) error {
+		f := &seen[idx[r.Index]]
+		f.res, f.hashed = r, true
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+	out.Items = m.judge(func(rel string) string { return missingDetail(root, rel, unreadableDirs) })
+	out.count()
+	return out, nil
+}
+
+// matcher pairs a table's rows with what was found.
+type matcher struct {
+	t            *formular.Table
+	seen         []found
+	fold         bool
+	byKey        map[string]int
+	listed       map[string]bool
+	missingSizes map[int64]bool
+}
+
+func newMatcher(t *formular.Table, seen []found, fold bool) *matcher {
+	m := &matcher{t: t, seen: seen, fold: fold, byKey: map[string]int{}, listed: map[string]bool{}, missingSizes: map[int64]bool{}}
+	for i := range seen {
+		m.byKey[m.key(seen[i].rel)] = i
+	}
+	for _, e := range t.Entries {
+		m.listed[m.key(e.Path)] = true
+		if _, ok := m.byKey[m.key(e.Path)]; !ok {
+			m.missingSizes[e.Size] = true
+		}
+	}
+	return m
+}
+
+func (m *matcher) key(p string) string {
+	if m.fold {
+		return strings.ToLower(p)
+	}
+	return p
+}
+
+func (m *matcher) isListed(rel string) bool { return m.listed[m.key(rel)] }
+
+func (m *matcher) algs() []*checksum.Algorithm {
+	algs := make([]*checksum.Algorithm, len(m.t.Columns))
+	for i, c := range m.t.Columns {
+		algs[i] = c.Alg
+	}
+	return algs
+}
+
+// judge gives every row its status, then reports unlisted files: EXTRA, or
+// the renamed copy of a missing row. why explains a missing row.
+func (m *matcher) judge(why func(rel string) string) []Item {
+	t := m.t
+	items := make([]Item, len(t.Entries))
+	for i, e := range t.Entries {
+		it := &items[i]
+		*it = Item{Name: e.Path, Line: e.Line, Size: e.Size, Expected: digests(t.Columns, e.Sums)}
+		if t.HasMode {
+			it.Mode = fmt.Sprintf("%04o", e.Mode)
+		}
+		fi, ok := m.byKey[m.key(e.Path)]
+		if !ok {
+			it.Status = Missing
+			if why != nil {
+				it.Detail = why(e.Path)
+			}
+			if strings.HasPrefix(it.Detail, "directory unreadable") {
+				it.Status = Unreadable
+			}
+			continue
+		}
+		f := &m.seen[fi]
+		switch {
+		case f.mode&fs.ModeSymlink != 0:
+			it.Status, it.Differs = Modified, []string{"type"}
+			it.Detail = fmt.Sprintf("replaced by a symbolic link to %s (not followed)", f.link)
+			continue
+		case f.mode.IsDir():
+			it.Status, it.Differs, it.Detail = Modified, []string{"type"}, "replaced by a directory"
+			continue
+		case !f.mode.IsRegular():
+			it.Status, it.Differs, it.Detail = Modified, []string{"type"}, "replaced by a "+typeName(f.mode)
+			continue
+		}
+		if t.HasMode {
+			it.ActualMode = fmt.Sprintf("%04o", uint32(f.mode.Perm()))
+		}
+		if !f.hashed {
+			it.Status, it.Detail = Unreadable, "not read"
+			continue
+		}
+		compare(it, t, e, f.res)
+	}
+
+	// A missing row whose exact content stands under an unlisted name was
+	// renamed: both names are reported, and it is still a failure.
+	taken := map[int]bool{}
+	for i := range items {
+		it := &items[i]
+		if it.Status != Missing {
+			continue
+		}
+		for fi := range m.seen {
+			f := &m.seen[fi]
+			if taken[fi] || !f.hashed || f.res.Err != nil || m.isListed(f.rel) ||
+				f.res.Size != t.Entries[i].Size || !equalSums(f.res.Sums, t.Entries[i].Sums) {
+				continue
+			}
+			taken[fi] = true
+			it.Status, it.Other = Renamed, f.rel
+			it.Detail = "content found under another name: " + f.rel
+			break
+		}
+	}
+	for fi := range m.seen {
+		f := &m.seen[fi]
+		if taken[fi] || m.isListed(f.rel) || (f.mode.IsDir() && !f.dirExtra) {
+			continue
+		}
+		it := Item{Name: f.rel, Status: Extra, Failure: t.Closed, Detail: "not listed in the formular"}
+		if f.mode.IsRegular() {
+			size := f.size
+			it.ActualSize = &size
+			if f.hashed && f.res.Err == nil {
+				it.Actual = digests(t.Columns, f.res.Sums)
+			}
+		} else {
+			it.Detail += " (" + typeName(f.mode) + ")"
+		}
+		if !t.Closed {
+			it.Detail += "; a warning: the table is not closed"
+		}
+		items = append(items, it)
+	}
+	for i := range items {
+		if items[i].Status != Extra {
+			items[i].Failure = items[i].Status != OK
+		}
+	}
+	return items
+}
+
+// compare fills an item from its hash result.
+func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
+	if r.Err != nil {
+		it.Status = Unreadable
+		it.Detail = osErrText(r.Err)
+		return
+	}
+	size := r.Size
+	it.ActualSize = &size
+	it.Actual = digests(t.Columns, r.Sums)
+	if size != e.Size {
+		it.Differs = append(it.Differs, "size")
+	}
+	var hints []string
+	for i, c := range t.Columns {
+		if bytes.Equal(e.Sums[i], r.Sums[i]) {
+			continue
+		}
+		it.Differs = append(it.Differs, c.String())
+		if c.Alg.GOST && bytes.Equal(checksum.Reverse(e.Sums[i]), r.Sums[i]) {
+			hints = append(hints, reversedHint(c))
+		}
+	}
+	if t.HasMode && it.ActualMode != it.Mode {
+		it.Differs = append(it.Differs, "mode")
+	}
+	if len(it.Differs) == 0 {
+		it.Status = OK
+		return
+	}
+	it.Status = Modified
+	var d []string
+	for _, what := range it.Differs {
+		switch what {
+		case "size":
+			d = append(d, fmt.Sprintf("size %d, expected %d", size, e.Size))
+		case "mode":
+			d = append(d, fmt.Sprintf("mode %s, expected %s", it.ActualMode, it.Mode))
+		default:
+			d = append(d, what+" digest differs")
+		}
+	}
+	it.Detail = strings.Join(d, "; ")
+	it.Hint = strings.Join(hints, "; ")
+}
+
+// reversedHint explains a GOST digest that matches only byte-reversed: the
+// formular was made from a list read in the wrong byte order.
+func reversedHint(c checksum.Column) string {
+	other := checksum.Column{Alg: c.Alg, Reversed: !c.Reversed}
+	return fmt.Sprintf("the %s digest matches byte-reversed: the table's column should be %s (import the list with%s --gost-reverse)", c, other, map[bool]string{true: "out", false: ""}[c.Reversed])
+}
+
+func equalSums(a, b [][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !bytes.Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func digests(cols []checksum.Column, sums [][]byte) []Digest {
+	if sums == nil {
+		return nil
+	}
+	out := make([]Digest, len(cols))
+	for i, c := range cols {
+		out[i] = Digest{Alg: c.String(), Hex: c.Encode(sums[i])}
+	}
+	return out
+}
+
+// scan lists what lies under root: recursively for a kit, else only the
+// directories that hold listed files. Symbolic links are never followed.
+func scan(root string, t *formular.Table, recursive, fold bool) (seen []found, unreadable map[string]string) {
+	unreadable = map[string]string{}
+	add := func(rel string, d fs.DirEntry, extraDir bool) {
+		f := found{rel: rel, mode: d.Type(), dirExtra: extraDir}
+		if info, err := d.Info(); err == nil {
+			f.mode, f.size = info.Mode(), info.Size()
+		}
+		if f.mode&fs.ModeSymlink != 0 {
+			f.link, _ = os.Readlink(filepath.Join(root, filepath.FromSlash(rel)))
+		}
+		seen = append(seen, f)
+	}
+	if recursive {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			rel, _ := filepath.Rel(root, p)
+			rel = filepath.ToSlash(rel)
+			if err != nil {
+				unreadable[rel] = osErrText(err)
+				return nil
+			}
+			if rel != "." {
+				add(rel, d, false)
+			}
+			return nil
+		})
+		return seen, unreadable
+	}
+	k := func(p string) string {
+		if fold {
+			return strings.ToLower(p)
+		}
+		return p
+	}
+	dirs := map[string]string{}  // directories holding listed files
+	parents := map[string]bool{} // and every directory above them
+	files := map[string]bool{}
+	for _, e := range t.Entries {
+		files[k(e.Path)] = true
+		d := path.Dir(e.Path)
+		dirs[k(d)] = d
+		for ; d != "." && d != "/" && !parents[k(d)]; d = path.Dir(d) {
+			parents[k(d)] = true
+		}
+	}
+	var names []string
+	for _, d := range dirs {
+		names = append(names, d)
+	}
+	sort.Strings(names)
+	for _, dir := range names {
+		onDisk := dir
+		if fold {
+			onDisk = resolveFold(root, dir)
+		}
+		ents, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(onDisk)))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			unreadable[dir] = osErrText(err)
+		}
+		for _, d := range ents {
+			rel := d.Name()
+			if onDisk != "." {
+				rel = onDisk + "/" + rel
+			}
+			// A directory counts where a file is listed (replaced), or
+			// as an unlisted addition to a closed table's directory.
+			if d.IsDir() && !files[k(rel)] && (parents[k(rel)] || !t.Closed) {
+				continue
+			}
+			add(rel, d, d.IsDir() && !files[k(rel)])
+		}
+	}
+	return seen, unreadable
+}
+
+// resolveFold finds the directory that matches dir case-insensitively, one
+// component at a time: an offline Windows system mounted on a
+// case-sensitive file system keeps its own spelling of every name.
+func resolveFold(root, dir string) string {
+	if dir == "." {
+		return dir
+	}
+	cur := "."
+	for _, part := range strings.Split(dir, "/") {
+		next := part
+		if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(cur), part)); err != nil {
+			ents, _ := os.ReadDir(filepath.Join(root, filepath.FromSlash(cur)))
+			for _, e := range ents {
+				if strings.EqualFold(e.Name(), part) {
+					next = e.Name()
+					break
+				}
+			}
+		}
+		if cur == "." {
+			cur = next
+		} else {
+			cur += "/" + next
+		}
+	}
+	return cur
+}
+
+// missingDetail explains why a listed file was not found: a parent that
+// could not be read, or a path reached only through a symbolic link.
+func missingDetail(root, rel string, unreadable map[string]string) string {
+	for d := path.Dir(rel); ; d = path.Dir(d) {
+		if msg, ok := unreadable[d]; ok {
+			return "directory unreadable: " + d + ": " + msg
+		}
+		if d == "." || d == "/" {
+			break
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel))); err == nil {
+		return "reached only through a symbolic link, which is not followed"
+	}
+	return ""
+}
+
+func typeName(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "symbolic link"
+	case m.IsDir():
+		return "directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "FIFO"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	}
+	return "special file"
+}
+
+// osErrText is an OS error without the path, which the item names already.
+func osErrText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func newTable(t *formular.Table) Table {
+	out := Table{Kind: string(t.Kind), Line: t.Line, Closed: t.Closed, Source: t.Source, Format: t.Format}
+	for _, c := range t.Columns {
+		out.Columns = append(out.Columns, c.String())
+		if c.Alg.Legacy {
+			out.Weak = append(out.Weak, c.Alg.Name)
+		}
+	}
+	return out
+}
+
+// count fills the per-status counts.
+func (t *Table) count() {
+	t.Counts = map[Status]int{}
+	for _, it := range t.Items {
+		t.Counts[it.Status]++
+	}
+}
