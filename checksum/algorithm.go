@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/minio/sha256-simd"
+	"github.com/sverka/sverka/checksum/gost"
 	"github.com/zeebo/blake3"
 )
 
@@ -42,6 +43,10 @@ var registry = []*Algorithm{
 	{Name: "sha256", Tag: "SHA256", Size: 32, New: sha256.New},
 	{Name: "sha512", Tag: "SHA512", Size: 64, New: sha512.New},
 	{Name: "blake3", Tag: "BLAKE3", Size: 32, New: func() hash.Hash { return blake3.New() }},
+	{Name: "gost12-256", Tag: "GOST12-256", Size: 32, GOST: true, New: gost.New256},
+	{Name: "gost12-512", Tag: "GOST12-512", Size: 64, GOST: true, New: gost.New512},
+	{Name: "gost94", Tag: "GOST94", Size: 32, GOST: true, New: gost.New94},
+	{Name: "gost94-cryptopro", Tag: "GOST94-CRYPTOPRO", Size: 32, GOST: true, New: gost.New94CryptoPro},
 	{Name: "md5", Tag: "MD5", Size: 16, Legacy: true, New: md5.New},
 	{Name: "sha1", Tag: "SHA1", Size: 20, Legacy: true, New: sha1.New},
 }

@@ -301,10 +301,10 @@ func (p *listParser) wrap(err error) error {
 	return fmt.Errorf("%s: %w", p.opt.File, err)
 }
 
-// GOSTReverseColumn is the column rhash's --gost-reverse gives a digest
-// of a: rhash reverses the GOST R 34.11-94 digests (gost94 and
-// gost94-cryptopro) and nothing else, Streebog included, so every tool
-// prints Streebog in one order.
+// GOSTReverseColumn is the column rhash's --gost-reverse gives digests
+// of a. rhash reverses only GOST R 34.11-94 digests (gost94 and
+// gost94-cryptopro); Streebog is printed in one order by every tool, and
+// the flag leaves it alone.
 func GOSTReverseColumn(a *Algorithm, gostReverse bool) Column {
 	return Column{Alg: a, Reversed: gostReverse && a.GOST && strings.HasPrefix(a.Name, "gost94")}
 }

@@ -66,7 +66,7 @@ const (
 	KindParameters Kind = "parameters"
 )
 
-// Kinds lists every table kind in the order the specification gives them.
+// kinds lists every table kind in the order the specification gives them.
 var kinds = []Kind{KindImage, KindMedia, KindModules, KindParameters}
 
 // Operating systems a modules table may declare with os=.
@@ -75,7 +75,7 @@ const (
 	OSWindows = "windows"
 )
 
-// Settings source formats of a parameters table.
+// formats are the settings source formats of a parameters table.
 var formats = []string{"ini", "json", "xml", "kv", "reg", "registry"}
 
 // Table is one table: a header line "[kind attributes... columns...]" and

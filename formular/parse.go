@@ -341,10 +341,16 @@ func (t *Table) setAttr(a attr) error {
 		if err := value(&v); err != nil {
 			return err
 		}
+		os := strings.TrimPrefix(name, "default")
+		if os != "" {
+			if os = os[1:]; os == "" {
+				return errors.New(`"default." names no system (default.linux=, default.windows=...)`)
+			}
+		}
 		if t.Defaults == nil {
 			t.Defaults = map[string]string{}
 		}
-		t.Defaults[strings.TrimPrefix(strings.TrimPrefix(name, "default"), ".")] = v
+		t.Defaults[os] = v
 		return nil
 	case name == "source" && t.Kind == KindParameters:
 		return value(&t.Source)
@@ -574,7 +580,14 @@ func isHex(s string) bool {
 	return s != ""
 }
 
+// UnknownSize is the size of a row imported from a list that gives none
+// (sha256sum's): written "-", and not compared by verify.
+const UnknownSize = -1
+
 func parseSize(s string) (int64, error) {
+	if s == "-" {
+		return UnknownSize, nil
+	}
 	if !isDecimal(s) || (len(s) > 1 && s[0] == '0') {
 		return 0, fmt.Errorf("bad size %q: a decimal number of bytes without leading zeros", s)
 	}

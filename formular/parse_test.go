@@ -162,6 +162,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown os", v + "[modules root=/ os=plan9 sha256]\n", 2, "unknown os=plan9"},
 		{"unknown default os", v + "[modules root=${X} default.plan9=/x sha256]\n", 2, "unknown system"},
 		{"mode on windows", v + "[modules root=%SystemRoot% os=windows mode sha256]\n", 2, "not for an os=windows"},
+		{"default dot", v + "[modules root=${X} default.=/x sha256]\n", 2, "names no system"},
 		{"closed with value", v + "[media closed=yes sha256]\n", 2, "takes no value"},
 		{"attr twice", v + "[modules root=/ root=/ sha256]\n", 2, "root given twice"},
 		{"unterminated quote", v + "[modules root=\"/x sha256]\n", 2, "unterminated"},

@@ -2,12 +2,17 @@ package formular
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/blake2b"
+	"golang.org/x/crypto/scrypt"
 )
 
 func readFile(t *testing.T, name string) []byte {
@@ -167,16 +172,42 @@ func TestSignUnencrypted(t *testing.T) {
 	}
 }
 
-// TestSignEncrypted uses minisign's scrypt parameters (about 1 GiB of
-// memory), so it runs once and not in -short mode.
-func TestSignEncrypted(t *testing.T) {
-	if testing.Short() {
-		t.Skip("scrypt with minisign's parameters is slow")
+// cheapEncryptedKey encrypts an unencrypted minisign secret key file the
+// way minisign does, but with the smallest scrypt cost minisign files allow,
+// so that tests of encrypted keys take milliseconds.
+func cheapEncryptedKey(t *testing.T, unencrypted []byte, password string) []byte {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(string(unencrypted)), "\n")
+	raw, err := base64.StdEncoding.DecodeString(lines[len(lines)-1])
+	if err != nil || len(raw) != 158 {
+		t.Fatalf("unencrypted key: %v", err)
 	}
-	pubFile, privFile, err := GenerateKey("correct horse", false)
+	const ops, mem = 1 << 15, 1 << 24 // scrypt N=1024, r=8, p=1
+	salt := bytes.Repeat([]byte{7}, 32)
+	keystream, err := scrypt.Key([]byte(password), salt, 1024, 8, 1, 104)
 	if err != nil {
 		t.Fatal(err)
 	}
+	plain := raw[54:126] // key id and Ed25519 key
+	chk := blake2b.Sum256(append([]byte("Ed"), plain...))
+	ct := append(bytes.Clone(plain), chk[:]...)
+	for i := range ct {
+		ct[i] ^= keystream[i]
+	}
+	out := append([]byte("Ed"), "ScB2"...)
+	out = append(out, salt...)
+	out = binary.LittleEndian.AppendUint64(out, ops)
+	out = binary.LittleEndian.AppendUint64(out, mem)
+	out = append(out, ct...)
+	return []byte("untrusted comment: minisign encrypted secret key\n" + base64.StdEncoding.EncodeToString(out) + "\n")
+}
+
+func TestSignWithEncryptedKey(t *testing.T) {
+	pubFile, plain, err := GenerateKey("", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	privFile := cheapEncryptedKey(t, plain, "correct horse")
 	pub, _ := ReadPublicKey(pubFile)
 	data := []byte("x")
 	if _, err := SignFile(privFile, "wrong", data, ""); err == nil || !strings.Contains(err.Error(), "wrong password") {
@@ -187,6 +218,29 @@ func TestSignEncrypted(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, _, err := VerifySignature(pub, data, sig); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestGenerateEncryptedKey uses minisign's own scrypt cost (1 GiB of
+// memory, seconds of CPU), so it is left out in -short mode.
+func TestGenerateEncryptedKey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scrypt with minisign's parameters is slow")
+	}
+	pubFile, privFile, err := GenerateKey("correct horse", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(privFile, []byte("encrypted secret key")) {
+		t.Errorf("secret key file:\n%s", privFile)
+	}
+	pub, _ := ReadPublicKey(pubFile)
+	sig, err := SignFile(privFile, "correct horse", []byte("x"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := VerifySignature(pub, []byte("x"), sig); err != nil {
 		t.Error(err)
 	}
 }

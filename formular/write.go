@@ -136,7 +136,11 @@ func writeTable(b *bytes.Buffer, t *Table) error {
 			b.WriteString(c.Encode(e.Sums[i]))
 			b.WriteByte(' ')
 		}
-		b.WriteString(strconv.FormatInt(e.Size, 10))
+		if e.Size < 0 {
+			b.WriteString("-")
+		} else {
+			b.WriteString(strconv.FormatInt(e.Size, 10))
+		}
 		b.WriteByte(' ')
 		if t.HasMode {
 			fmt.Fprintf(b, "%04o ", e.Mode)

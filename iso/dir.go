@@ -44,6 +44,11 @@ type walker struct {
 	joliet   bool  // the tree is the Joliet one
 	suspSkip int   // SUSP LEN_SKP of the SP entry
 	seen     map[int64]bool
+	// budget is what is left to read of directories and continuation
+	// areas: on a sound image they never overlap, so they add up to less
+	// than the image; a corrupt tree pointing many records at large
+	// extents would otherwise read the image over and over.
+	budget   int64
 	members  []Member
 	symlinks []Symlink
 }
@@ -171,6 +176,9 @@ func (w *walker) walk(prefix string, loc, length int64, depth int) error {
 		return fmt.Errorf("directory %q at byte offset %d: implausible length %d", prefix, loc, length)
 	}
 	what := "directory " + quoteDir(prefix)
+	if w.budget -= length; w.budget < 0 {
+		return fmt.Errorf("%s at byte offset %d: the directories add up to more than the image: the tree is corrupt", what, loc)
+	}
 	b, err := w.readAt(loc, length, what)
 	if err != nil {
 		return err
@@ -414,6 +422,9 @@ func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error
 	}
 	if ceLen > maxCELength {
 		return fmt.Errorf("system use continuation at byte offset %d: implausible length %d", ceOff, ceLen)
+	}
+	if w.budget -= ceLen; w.budget < 0 {
+		return fmt.Errorf("system use continuation at byte offset %d: the directories add up to more than the image: the tree is corrupt", ceOff)
 	}
 	b, err := w.readAt(ceOff, ceLen, "system use continuation area")
 	if err != nil {

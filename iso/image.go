@@ -219,7 +219,7 @@ descriptors:
 		im.GPT = len(mbr) >= 520 && string(mbr[512:520]) == "EFI PART"
 	}
 
-	w := &walker{r: r, size: size, volume: im.VolumeSize, bs: im.BlockSize, seen: map[int64]bool{}}
+	w := &walker{r: r, size: size, volume: im.VolumeSize, bs: im.BlockSize, seen: map[int64]bool{}, budget: size}
 	root := pvd[156 : 156+34]
 	rootLoc := int64(binary.LittleEndian.Uint32(root[2:])) * im.BlockSize
 	rootLen := int64(binary.LittleEndian.Uint32(root[10:]))

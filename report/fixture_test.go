@@ -70,12 +70,12 @@ func fixedReport() *Report {
 	modified.Actual = digests("tampered", media...)
 	modified.Differs = []string{"size", "sha256", "gost12-256"}
 
-	reversed := verify.Item{Name: "tools/gostsum-list.txt", Line: 21, Status: verify.Modified, Failure: true,
+	reversed := verify.Item{Name: "tools/gost-list.txt", Line: 21, Status: verify.Modified, Failure: true,
 		Size: 1840, ActualSize: size(1840),
-		Expected: digests("rev", "sha256", "gost94-cryptopro"),
-		Actual:   []verify.Digest{dg("sha256", "rev"), dg("gost94-cryptopro", "other")},
-		Differs:  []string{"gost94-cryptopro"},
-		Hint:     "the gost94-cryptopro digest matches with its bytes reversed (gostsum order); re-import the list with --gost-reverse",
+		Expected: digests("rev", media...),
+		Actual:   []verify.Digest{dg("sha256", "rev"), dg("gost12-256", "other")},
+		Differs:  []string{"gost12-256"},
+		Hint:     "the gost12-256 digest matches with its bytes reversed (the order RFC 6986 lists); re-import the list with --gost-reverse",
 	}
 	renamed := verify.Item{Name: "packages/kesl-gui_12.1.0-1297_amd64.deb", Line: 19, Status: verify.Renamed, Failure: true,
 		Size: 20971520, Expected: digests("gui", media...), Actual: digests("gui", media...),

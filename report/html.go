@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/sverka/sverka/verify"
@@ -43,13 +44,32 @@ func WriteHTMLOptions(w io.Writer, r *Report, opt HTMLOptions) error {
 		return fmt.Errorf("report template: %w", err)
 	}
 	bw := bufio.NewWriterSize(w, 256<<10)
-	if err := tmpl.Execute(bw, newHTMLDoc(l, r, opt)); err != nil {
+	d := newHTMLDoc(l, r, opt)
+	if err := tmpl.ExecuteTemplate(bw, "top", d); err != nil {
+		return fmt.Errorf("rendering HTML report: %w", err)
+	}
+	for i := range d.Tables {
+		ht := &d.Tables[i]
+		if ht.Params {
+			err = tmpl.ExecuteTemplate(bw, "params", ht)
+		} else if err = tmpl.ExecuteTemplate(bw, "files-start", ht); err == nil {
+			writeFileRows(bw, l, &r.Result.Tables[i], ht)
+			err = tmpl.ExecuteTemplate(bw, "files-end", ht)
+		}
+		if err != nil {
+			return fmt.Errorf("rendering HTML report, table %d: %w", i+1, err)
+		}
+	}
+	if err := tmpl.ExecuteTemplate(bw, "bottom", d); err != nil {
 		return fmt.Errorf("rendering HTML report: %w", err)
 	}
 	return bw.Flush()
 }
 
-type kv struct{ Key, Value string }
+type kv struct {
+	Key, Value string
+	Head       bool // a heading row that starts a group
+}
 
 type countRow struct {
 	Table string
@@ -64,22 +84,11 @@ type findingRow struct {
 	Class, Detail string
 }
 
-type digestCell struct {
-	Hex, Expected, Actual string // Hex when they agree or only one is known
-}
-
-type fileRow struct {
-	N                       int
-	Name, Size, Mode, Class string
-	Status                  verify.Status
-	Digests                 []digestCell
-	Detail                  string
-}
-
+// dirGroup is one directory of a file table: its items in table order.
 type dirGroup struct {
-	Dir   string // "" for the table root
-	Rows  []fileRow
-	Total string
+	Dir   string // display form; "" for the table root
+	Items []int  // indexes into the table's items
+	Total string // the per-directory count row
 	size  int64
 }
 
@@ -192,9 +201,11 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 	var c []kv
 	add := func(k, v string) {
 		if v != "" {
-			c = append(c, kv{k, v})
+			c = append(c, kv{Key: k, Value: v})
 		}
 	}
+	head := func(k string) { c = append(c, kv{Key: k, Head: true}) }
+	head(l.t("g-product"))
 	add(l.t("product"), f.Get("product"))
 	add(l.t("version"), f.Get("version"))
 	add(l.t("certificate"), f.Get("certificate"))
@@ -202,6 +213,7 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 	add(l.t("class"), f.Get("protection-class"))
 	add(l.t("valid-until"), l.dateText(f.Get("valid-until")))
 	add(l.t("support-until"), l.dateText(f.Get("support-until")))
+	head(l.t("formular"))
 	add(l.t("formular-id"), f.Get("formular-id"))
 	add(l.t("formular"), Display(f.Path))
 	add(l.t("formular-sha256"), f.SHA256)
@@ -217,6 +229,7 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 			add(h.Key, Display(h.Value))
 		}
 	}
+	head(l.t("g-run"))
 	add(l.t("check-date"), l.date(r.Run.CheckDate))
 	add(l.t("host"), Display(r.Run.Host))
 	add(l.t("os"), strings.TrimSpace(r.Run.OS+" "+r.Run.Arch+", "+r.Run.OSVersion))
@@ -231,6 +244,7 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 		args[i] = Display(a)
 	}
 	add(l.t("command"), strings.Join(args, " "))
+	head(l.t("g-sources"))
 	if m := r.Sources.Media; m != nil {
 		add(l.t("media"), Display(m.Path)+" ("+l.t(m.Kind)+")")
 		add(l.t("media-size"), bytesText(m.Size))
@@ -364,16 +378,16 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 	}
 	// Fixed column widths keep a long name or digest from pushing the
 	// table off the page; digests take what the other columns leave.
-	fixed := 5 + 10 + 12 // number, size, status
+	fixed := 4 + 11 + 11 // number, size, status
 	if ht.HasMode {
 		fixed += 6
 	}
-	name := 34
+	name := 24
 	if len(ht.Algs) == 0 {
 		name = 100 - fixed
 	}
 	left := 100 - fixed - name
-	ht.Widths = append(ht.Widths, 5, name, 10)
+	ht.Widths = append(ht.Widths, 4, name, 11)
 	if ht.HasMode {
 		ht.Widths = append(ht.Widths, 6)
 	}
@@ -384,60 +398,156 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 		}
 		ht.Widths = append(ht.Widths, wd)
 	}
-	ht.Widths = append(ht.Widths, 12)
+	ht.Widths = append(ht.Widths, 11)
 
 	index := map[string]int{}
 	var total int64
 	for i := range t.Items {
 		it := &t.Items[i]
-		dir, base := path.Split(it.Name)
-		dir = strings.TrimSuffix(dir, "/")
+		dir := itemDir(it.Name)
 		gi, ok := index[dir]
 		if !ok {
 			gi = len(ht.Groups)
 			index[dir] = gi
 			ht.Groups = append(ht.Groups, dirGroup{Dir: Display(dir)})
 		}
-		row := fileRow{
-			Name: Display(base), Status: it.Status, Class: statusClass(it),
-			Detail: describe(l, t, it),
-		}
-		if it.Mode != "" || it.ActualMode != "" {
-			row.Mode = it.Mode
-			if it.Mode == "" || it.ActualMode != "" && it.ActualMode != it.Mode {
-				row.Mode = strings.TrimPrefix(it.Mode+" → "+it.ActualMode, " → ")
-			}
-		}
-		for _, a := range ht.Algs {
-			exp, act := digestOf(it.Expected, a), digestOf(it.Actual, a)
-			switch {
-			case exp == act, act == "":
-				row.Digests = append(row.Digests, digestCell{Hex: exp})
-			case exp == "":
-				row.Digests = append(row.Digests, digestCell{Hex: act})
-			default:
-				row.Digests = append(row.Digests, digestCell{Expected: exp, Actual: act})
-			}
-		}
-		size := it.Size
-		if it.Status == verify.Extra && it.ActualSize != nil {
-			size = *it.ActualSize
-		}
-		row.Size = bytesText(size)
-		ht.Groups[gi].Rows = append(ht.Groups[gi].Rows, row)
+		size := itemSize(it)
+		ht.Groups[gi].Items = append(ht.Groups[gi].Items, i)
 		ht.Groups[gi].size += size
 		total += size
 	}
-	n := 0
 	for gi := range ht.Groups {
 		g := &ht.Groups[gi]
-		for ri := range g.Rows {
-			n++
-			g.Rows[ri].N = n
-		}
-		g.Total = l.f("dir-total", len(g.Rows), bytesText(g.size))
+		g.Total = l.f("dir-total", len(g.Items), bytesText(g.size))
 	}
 	ht.Grouped = len(ht.Groups) > 1 || len(ht.Groups) == 1 && ht.Groups[0].Dir != ""
 	ht.Total = l.f("grand-total", len(t.Items), bytesText(total))
 	return ht
+}
+
+// itemDir is the directory part of an item's name, "" at the table root.
+func itemDir(name string) string {
+	dir, _ := path.Split(name)
+	return strings.TrimSuffix(dir, "/")
+}
+
+// itemSize is the size an item shows: the listed size, or the size found
+// for an item the formular does not list.
+func itemSize(it *verify.Item) int64 {
+	if it.Status == verify.Extra && it.ActualSize != nil {
+		return *it.ActualSize
+	}
+	return it.Size
+}
+
+// writeFileRows writes the rows of a file table, grouped by directory. A
+// table may hold a whole kit, so the rows are written here rather than by
+// the template: the same markup, escaped the same way, a few times faster.
+func writeFileRows(w *bufio.Writer, l lang, t *verify.Table, ht *htmlTable) {
+	cols := strconv.Itoa(len(ht.Widths))
+	exp, act := template.HTMLEscapeString(l.t("exp")), template.HTMLEscapeString(l.t("act"))
+	labels := map[verify.Status]string{}
+	n := 0
+	for gi := range ht.Groups {
+		g := &ht.Groups[gi]
+		if ht.Grouped {
+			w.WriteString(`<tr class="dir"><td colspan="` + cols + `">`)
+			if g.Dir != "" {
+				escape(w, g.Dir)
+				w.WriteString("/")
+			} else {
+				escape(w, l.t("root-dir"))
+			}
+			w.WriteString("</td></tr>\n")
+		}
+		for _, i := range g.Items {
+			it := &t.Items[i]
+			n++
+			class := statusClass(it)
+			if class == "ok" {
+				w.WriteString("<tr>")
+			} else {
+				w.WriteString(`<tr class="` + class + `">`)
+			}
+			w.WriteString(`<td class="n">` + strconv.Itoa(n) + `</td><td class="name">`)
+			_, base := path.Split(it.Name)
+			escape(w, Display(base))
+			if class != "ok" {
+				if d := describe(l, t, it); d != "" {
+					w.WriteString(`<div class="det">`)
+					escape(w, d)
+					w.WriteString("</div>")
+				}
+			}
+			w.WriteString(`</td><td class="n">`)
+			escape(w, bytesText(itemSize(it)))
+			w.WriteString("</td>")
+			if ht.HasMode {
+				w.WriteString("<td>")
+				m := it.Mode
+				if it.Mode == "" || it.ActualMode != "" && it.ActualMode != it.Mode {
+					m = strings.TrimPrefix(it.Mode+" → "+it.ActualMode, " → ")
+				}
+				escape(w, m)
+				w.WriteString("</td>")
+			}
+			for _, a := range ht.Algs {
+				e, x := digestOf(it.Expected, a), digestOf(it.Actual, a)
+				w.WriteString(`<td class="hex">`)
+				switch {
+				case e == x, x == "":
+					escape(w, e)
+				case e == "":
+					escape(w, x)
+				default:
+					w.WriteString(exp + " ")
+					escape(w, e)
+					w.WriteString("<br><strong>" + act + " ")
+					escape(w, x)
+					w.WriteString("</strong>")
+				}
+				w.WriteString("</td>")
+			}
+			label, ok := labels[it.Status]
+			if !ok {
+				label = template.HTMLEscapeString(l.status(it.Status))
+				labels[it.Status] = label
+			}
+			w.WriteString(`<td class="st ` + class + `">` + label + "</td></tr>\n")
+		}
+		if ht.Grouped {
+			w.WriteString(`<tr class="dirtotal"><td colspan="` + cols + `">`)
+			escape(w, g.Total)
+			w.WriteString("</td></tr>\n")
+		}
+	}
+}
+
+// escape writes s as HTML text, escaping what html/template escapes in
+// text: & < > " ' and NUL.
+func escape(w *bufio.Writer, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var rep string
+		switch s[i] {
+		case '&':
+			rep = "&amp;"
+		case '<':
+			rep = "&lt;"
+		case '>':
+			rep = "&gt;"
+		case '"':
+			rep = "&#34;"
+		case '\'':
+			rep = "&#39;"
+		case 0:
+			rep = "\uFFFD"
+		default:
+			continue
+		}
+		w.WriteString(s[last:i])
+		w.WriteString(rep)
+		last = i + 1
+	}
+	w.WriteString(s[last:])
 }

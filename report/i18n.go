@@ -83,6 +83,9 @@ var catalogue = map[string][2]string{
 	"warnings": {"Warnings", "Предупреждения"},
 
 	"characteristics": {"Evaluation characteristics", "Характеристики проверки"},
+	"g-product":       {"Product and certificate", "Продукт и сертификат"},
+	"g-run":           {"The check", "Проверка"},
+	"g-sources":       {"What was checked", "Объекты проверки"},
 	"host":            {"Host", "Компьютер"},
 	"os":              {"Operating system", "Операционная система"},
 	"user":            {"User", "Пользователь"},
@@ -166,6 +169,7 @@ var catalogue = map[string][2]string{
 	"d-note":     {"note: %s", "примечание: %s"},
 	"d-hint":     {"hint: %s", "подсказка: %s"},
 	"d-warning":  {"warning only", "только предупреждение"},
+	"d-extra":    {"not in the formular", "нет в формуляре"},
 
 	"st-OK":         {"OK", "совпадает"},
 	"st-MODIFIED":   {"MODIFIED", "изменён"},

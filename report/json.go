@@ -370,6 +370,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 	}
 	bw.Write(b)
 	bw.WriteString(",\n  \"tables\": [")
+	var scratch []byte
 	for i := range r.Result.Tables {
 		t := &r.Result.Tables[i]
 		if i > 0 {
@@ -386,10 +387,8 @@ func WriteJSON(w io.Writer, r *Report) error {
 				bw.WriteByte(',')
 			}
 			bw.WriteString("\n        ")
-			if b, err = e.value(itemOf(&t.Items[j]), 4); err != nil {
-				return fmt.Errorf("encoding table %d (%s) item %d: %w", i+1, t.Kind, j+1, err)
-			}
-			bw.Write(b)
+			it := itemOf(&t.Items[j])
+			scratch = writeItem(bw, &it, 4, scratch)
 		}
 		if len(t.Items) > 0 {
 			bw.WriteString("\n      ")

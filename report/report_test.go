@@ -97,7 +97,7 @@ func TestTextShowsWhatBroke(t *testing.T) {
 		"NOT HOLD  the certified configuration does not hold",
 		`doc/README\n\xffbad.txt`, // escaped: the newline must not split the line
 		"found as packages/kesl-gui_12.1.0-1297_amd64 (1).deb",
-		"hint: the gost94-cryptopro digest matches with its bytes reversed",
+		"hint: the gost12-256 digest matches with its bytes reversed",
 		"allowed range 1..16; actual 32; note: operations manual, 4.2",
 		"mode 0644 → 0666",
 		"open packages/locked.deb: permission denied",
@@ -440,7 +440,7 @@ func TestReadJSONRejects(t *testing.T) {
 		{"negative size", `"size": 58,`, `"size": -58,`, "/size"},
 		{"mismatched raw name", `"name_b64": "ZG9jL1JFQURNRQr/YmFkLnR4dA=="`, `"name_b64": "YWJj"`, "does not match"},
 		{"bad base64", `"name_b64": "ZG9jL1JFQURNRQr/YmFkLnR4dA=="`, `"name_b64": "!!!!"`, "name_b64"},
-		{"trailing data", "}\n", "}\n{}", "after top-level value"},
+		{"trailing data", "\n}\n", "\n}\n{}", "after top-level value"},
 		{"not JSON", good, "<html>", "not JSON"},
 	}
 	for _, c := range cases {

@@ -213,14 +213,27 @@ func certificateText(l lang, f *FormularInfo) string {
 // the detail and the hint.
 func describe(l lang, t *verify.Table, it *verify.Item) string {
 	var parts []string
-	if len(it.Differs) > 0 {
-		parts = append(parts, l.f("d-differs", strings.Join(it.Differs, ", ")))
+	sizeChanged := it.ActualSize != nil && *it.ActualSize != it.Size && it.Status != verify.Extra
+	modeChanged := it.ActualMode != "" && it.ActualMode != it.Mode && it.Mode != ""
+	// Size and mode changes are shown with their values below; the list
+	// of what differs need not name them again.
+	var differs []string
+	for _, d := range it.Differs {
+		if !(d == "size" && sizeChanged || d == "mode" && modeChanged) {
+			differs = append(differs, d)
+		}
 	}
-	if it.ActualSize != nil && *it.ActualSize != it.Size && it.Status != verify.Extra {
+	if len(differs) > 0 {
+		parts = append(parts, l.f("d-differs", strings.Join(differs, ", ")))
+	}
+	if sizeChanged {
 		parts = append(parts, l.f("d-size", bytesText(it.Size), bytesText(*it.ActualSize)))
 	}
-	if it.ActualMode != "" && it.ActualMode != it.Mode && it.Mode != "" {
+	if modeChanged {
 		parts = append(parts, l.f("d-mode", it.Mode, it.ActualMode))
+	}
+	if it.Status == verify.Extra {
+		parts = append(parts, l.t("d-extra"))
 	}
 	if it.Other != "" {
 		parts = append(parts, l.f("d-found-as", Display(it.Other)))

@@ -18,8 +18,8 @@ func TestINI(t *testing.T) {
 		},
 		keys: []string{"A.k", "B.C.k", "top"},
 	}, {
-		name: "comments, CRLF and blank lines",
-		in:   "\xef\xbb\xbf; c\r\n# c\r\n\r\n[S] ; trailing comment\r\n  k=v\r\n",
+		name:  "comments, CRLF and blank lines",
+		in:    "\xef\xbb\xbf; c\r\n# c\r\n\r\n[S] ; trailing comment\r\n  k=v\r\n",
 		looks: []lookup{{key: "S.k", text: "v", line: 5}},
 		keys:  []string{"S.k"},
 	}, {
@@ -34,8 +34,8 @@ func TestINI(t *testing.T) {
 			{key: "S.f", text: "a=b", line: 7},
 		},
 	}, {
-		name: "duplicated key: last wins, warning at the second line",
-		in:   "[S]\nk=1\n[T]\nk=x\n[S]\nk=2\n",
+		name:  "duplicated key: last wins, warning at the second line",
+		in:    "[S]\nk=1\n[T]\nk=x\n[S]\nk=2\n",
 		looks: []lookup{{key: "S.k", text: "2", line: 6}, {key: "T.k", text: "x", line: 4}},
 		warns: []int{6},
 	}, {
@@ -99,9 +99,9 @@ func TestKV(t *testing.T) {
 		},
 	}, {
 		name: "multi-line quoted value keeps its first line",
-		in:   "A=\"one\ntwo\"\nB='x\n\ny'\nC=after\n",
+		in:   "A=\"one  \ntwo\"\nB='x\n\ny'\nC=after\n",
 		looks: []lookup{
-			{key: "A", text: "one\ntwo", line: 1},
+			{key: "A", text: "one  \ntwo", line: 1},
 			{key: "B", text: "x\n\ny", line: 3},
 			{key: "C", text: "after", line: 6},
 		},
@@ -153,8 +153,8 @@ func TestJSON(t *testing.T) {
 		looks: []lookup{{key: "", text: "only", line: 1}},
 		keys:  []string{""},
 	}, {
-		name: "duplicated name replaces the whole value",
-		in:   "{\"u\": {\"a\": 1},\n \"u\": {\"b\": 2}}",
+		name:  "duplicated name replaces the whole value",
+		in:    "{\"u\": {\"a\": 1},\n \"u\": {\"b\": 2}}",
 		looks: []lookup{{key: "/u/b", text: "2", line: 2}, {key: "/u/a", absent: true}},
 		warns: []int{2},
 	}, {
@@ -220,7 +220,7 @@ func TestXML(t *testing.T) {
 	}, {
 		name: "text outside", in: "<r/>\nstray", errLn: 2, errMsg: "outside the root",
 	}, {
-		name: "no root", in: "<?xml version=\"1.0\"?>\n", errLn: 1, errMsg: "no root",
+		name: "no root", in: "<?xml version=\"1.0\"?>\n", errLn: 2, errMsg: "no root",
 	}, {
 		name: "unknown encoding", in: "<?xml version=\"1.0\" encoding=\"x-nonesuch\"?>\n<r/>", errLn: 1, errMsg: "encoding",
 	}, {

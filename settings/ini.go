@@ -61,9 +61,9 @@ func unquoteINI(v string) string {
 
 // quoteShort quotes s for an error message, cut to a readable length.
 func quoteShort(s string) string {
-	const max = 60
-	if r := []rune(s); len(r) > max {
-		s = string(r[:max]) + "..."
+	const limit = 60
+	if r := []rune(s); len(r) > limit {
+		s = string(r[:limit]) + "..."
 	}
 	return strconv.Quote(s)
 }

@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"errors"
 	"strings"
 )
 
@@ -14,13 +15,14 @@ func parseKV(data []byte, file string) (Source, []Warning, error) {
 	var warns []Warning
 	for i := 0; i < len(ls); i++ {
 		n := i + 1
-		l := strings.TrimSpace(ls[i])
-		if l == "" || l[0] == '#' {
+		// Only the left is trimmed: a quote left open keeps its blanks.
+		l := strings.TrimLeft(ls[i], " \t")
+		if strings.TrimSpace(l) == "" || l[0] == '#' {
 			continue
 		}
 		if rest, ok := strings.CutPrefix(l, "export"); ok && rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
-			l = strings.TrimSpace(rest)
-			if !strings.Contains(l, "=") && validKVKey(l) {
+			l = strings.TrimLeft(rest, " \t")
+			if !strings.Contains(l, "=") && validKVKey(strings.TrimSpace(l)) {
 				continue // "export NAME" exports a variable set elsewhere
 			}
 		}
@@ -46,15 +48,12 @@ func validKVKey(k string) bool {
 	return k != "" && !strings.ContainsAny(k, " \t\"'=#")
 }
 
-type kvError string
-
-func (e kvError) Error() string { return string(e) }
-
 // kvValue reads the value starting at v, taking further lines from next
 // while a quote is open; it returns the value and how many of next it used.
 // Quoted and unquoted pieces join as in the shell: a"b"'c' is abc.
-func kvValue(v string, next []string) (string, int, error) {
+func kvValue(line string, next []string) (string, int, error) {
 	var b strings.Builder
+	v := []byte(line) // grows by whole lines while a quote is open
 	used := 0
 	for i := 0; i < len(v); {
 		c := v[i]
@@ -77,15 +76,15 @@ func kvValue(v string, next []string) (string, int, error) {
 					break
 				}
 				if used == len(next) {
-					return "", used, kvError("quote " + string(c) + " not closed")
+					return "", used, errors.New("quote " + string(c) + " not closed")
 				}
-				v += "\n" + next[used]
+				v = append(append(v, '\n'), next[used]...)
 				used++
 			}
 			if c == '\'' {
-				b.WriteString(v[i+1 : j])
+				b.Write(v[i+1 : j])
 			} else {
-				b.WriteString(unescapeDouble(v[i+1 : j]))
+				b.WriteString(unescapeDouble(string(v[i+1 : j])))
 			}
 			i = j + 1
 		default:

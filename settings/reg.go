@@ -176,12 +176,16 @@ func parseReg(data []byte, file string) (Source, []Warning, error) {
 			return nil, nil, &ParseError{file, n, "value name without \"=\""}
 		}
 		rest = strings.TrimLeft(rest, " \t")
-		if strings.HasPrefix(strings.ToLower(rest), "hex") {
+		if strings.HasPrefix(strings.ToLower(rest), "hex") && strings.HasSuffix(rest, `\`) {
 			// Long binary data continues over lines ending in a backslash.
+			var b strings.Builder
 			for strings.HasSuffix(rest, `\`) && i+1 < len(ls) {
+				b.WriteString(rest[:len(rest)-1])
 				i++
-				rest = rest[:len(rest)-1] + strings.TrimSpace(ls[i])
+				rest = strings.TrimSpace(ls[i])
 			}
+			b.WriteString(rest)
+			rest = b.String()
 		}
 		if rest == "-" {
 			b.deleteValue(key, name)

@@ -98,8 +98,8 @@ func parseXML(data []byte, file string) (Source, []Warning, error) {
 	}
 	dec := xml.NewDecoder(bytes.NewReader(text))
 	dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
-		if utf16 && strings.HasPrefix(strings.ToLower(label), "utf-16") {
-			return r, nil // already decoded from its byte order mark
+		if utf16 {
+			return r, nil // already decoded, as its byte order mark says
 		}
 		enc, err := htmlindex.Get(label)
 		if err != nil {
@@ -137,16 +137,18 @@ func parseXML(data []byte, file string) (Source, []Warning, error) {
 				return nil, nil, &ParseError{file, line, fmt.Sprintf("nested deeper than %d levels", maxDepth)}
 			}
 			n := &xmlNode{parent: cur, name: t.Name.Local, index: 1, line: line}
+			seen := make(map[string]int, len(t.Attr))
 			for _, a := range t.Attr {
 				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
 					continue // namespace declarations are not settings
 				}
-				if i := slices.IndexFunc(n.attrs, func(b xml.Attr) bool { return b.Name.Local == a.Name.Local }); i >= 0 {
+				if i, dup := seen[a.Name.Local]; dup {
 					warns = append(warns, Warning{File: file, Line: line,
 						Msg: fmt.Sprintf("attribute %q given twice in <%s>; the last wins", a.Name.Local, t.Name.Local)})
 					n.attrs[i] = a
 					continue
 				}
+				seen[a.Name.Local] = len(n.attrs)
 				n.attrs = append(n.attrs, a)
 			}
 			if cur == nil {
@@ -177,7 +179,8 @@ func parseXML(data []byte, file string) (Source, []Warning, error) {
 		}
 	}
 	if root == nil {
-		return nil, nil, &ParseError{file, max(1, bytes.Count(text, []byte{'\n'})), "no root element"}
+		line, _ := dec.InputPos()
+		return nil, nil, &ParseError{file, line, "no root element"}
 	}
 	s := &xmlSource{vals: make(map[string]Value), names: make(map[string]string)}
 	s.add(root, "", "")

@@ -111,7 +111,7 @@ func judgeImage(t *formular.Table, name string, device bool, r checksum.Result) 
 		if !device && e.Path == name {
 			byName = e
 		}
-		if r.Err == nil && r.Size == e.Size && equalSums(r.Sums, e.Sums) && byContent == nil {
+		if r.Err == nil && (e.Size < 0 || r.Size == e.Size) && equalSums(r.Sums, e.Sums) && byContent == nil {
 			byContent = e
 		}
 	}

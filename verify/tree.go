@@ -67,7 +67,7 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	var idx []int
 	for i := range seen {
 		f := &seen[i]
-		if f.mode.IsRegular() && (m.isListed(f.rel) || m.missingSizes[f.size]) {
+		if f.mode.IsRegular() && (m.isListed(f.rel) || m.missingSizes[f.size] || m.missingSizes[formular.UnknownSize]) {
 			jobs = append(jobs, checksum.Job{Path: filepath.Join(root, filepath.FromSlash(f.rel))})
 			idx = append(idx, i)
 		}
@@ -182,7 +182,7 @@ func (m *matcher) judge(why func(rel string) string) []Item {
 		for fi := range m.seen {
 			f := &m.seen[fi]
 			if taken[fi] || !f.hashed || f.res.Err != nil || m.isListed(f.rel) ||
-				f.res.Size != t.Entries[i].Size || !equalSums(f.res.Sums, t.Entries[i].Sums) {
+				(t.Entries[i].Size >= 0 && f.res.Size != t.Entries[i].Size) || !equalSums(f.res.Sums, t.Entries[i].Sums) {
 				continue
 			}
 			taken[fi] = true
@@ -229,7 +229,7 @@ func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
 	size := r.Size
 	it.ActualSize = &size
 	it.Actual = digests(t.Columns, r.Sums)
-	if size != e.Size {
+	if e.Size >= 0 && size != e.Size {
 		it.Differs = append(it.Differs, "size")
 	}
 	var hints []string

@@ -1,7 +1,7 @@
 //go:build ignore
 
-// This program writes streebog_amd64.s, the unrolled Streebog compression
-// function: go run gen_amd64.go
+// This program writes streebog_amd64.s, the Streebog compression function
+// with its LPS transformations unrolled: go run gen_amd64.go
 package main
 
 import (
@@ -11,15 +11,13 @@ import (
 	"os"
 )
 
-// Stack buffers, 64 bytes each: two for the state S and two for the
-// round key input K⊕C, written alternately so that an LPS never
-// overwrites the bytes it still reads.
+// Stack frame: the state S and the round key input K⊕C, 64 bytes each,
+// and the round counter.
 const (
-	bufS0 = 0
-	bufS1 = 64
-	bufT0 = 128
-	bufT1 = 192
-	frame = 256
+	bufS  = 0
+	bufT  = 64
+	count = 128
+	frame = 136
 )
 
 func main() {
@@ -33,50 +31,44 @@ func main() {
 	w("")
 	w("// func gAsm(h, n, m *[8]uint64)")
 	w("//")
-	w("// h = E(LPS(h⊕n), m) ⊕ h ⊕ m. Each LPS output word gathers one byte of")
-	w("// every input word; the bytes are loaded straight from the stack copy")
-	w("// of the input, which keeps the lookups on the load ports. The key")
-	w("// schedule's LPS and the state's LPS of a round are interleaved.")
+	w("// h = E(LPS(h⊕n), m) ⊕ h ⊕ m. An LPS walks its eight input words and")
+	w("// scatters each word's bytes, taken two at a time from AL and AH, into")
+	w("// eight accumulators R8..R15, one per output word. MOVBLZX, not")
+	w("// MOVBQZX: with a REX prefix the AH encoding means SPL.")
 	w("TEXT ·gAsm(SB), 0, $%d-24", frame)
-	w("\tMOVQ h+0(FP), R8")
-	w("\tMOVQ n+8(FP), R9")
-	w("\tMOVQ m+16(FP), R10")
+	w("\tMOVQ h+0(FP), DX")
+	w("\tMOVQ n+8(FP), CX")
 	w("\tLEAQ ·lpsTable(SB), DI")
-	// T0 = h ⊕ n.
+	// T = h ⊕ n.
 	for j := 0; j < 8; j++ {
-		w("\tMOVQ %d(R8), AX", 8*j)
-		w("\tXORQ %d(R9), AX", 8*j)
-		w("\tMOVQ AX, %d(SP)", bufT0+8*j)
+		w("\tMOVQ %d(DX), AX", 8*j)
+		w("\tXORQ %d(CX), AX", 8*j)
+		w("\tMOVQ AX, %d(SP)", bufT+8*j)
 	}
-	// K1 = LPS(T0); S0 = m ⊕ K1; T1 = K1 ⊕ C1.
+	w("\tLEAQ ·streebogC(SB), CX")
+	w("\tMOVQ m+16(FP), DX")
+	// K1 = LPS(T); S = m ⊕ K1; T = K1 ⊕ C1.
+	lps(w, bufT)
 	for j := 0; j < 8; j++ {
-		lookups(w, bufT0, j, "AX", "CX", -1, "", "")
-		w("\tMOVQ %d(R10), SI", 8*j)
-		w("\tXORQ AX, SI")
-		w("\tMOVQ SI, %d(SP)", bufS0+8*j)
-		w("\tXORQ ·streebogC+%d(SB), AX", 8*j)
-		w("\tMOVQ AX, %d(SP)", bufT1+8*j)
+		w("\tMOVQ %d(DX), AX", 8*j)
+		w("\tXORQ %s, AX", acc[j])
+		w("\tMOVQ AX, %d(SP)", bufS+8*j)
+		w("\tXORQ %d(CX), %s", 8*j, acc[j])
+		w("\tMOVQ %s, %d(SP)", acc[j], bufT+8*j)
 	}
-	sIn, sOut := bufS0, bufS1
-	tIn, tOut := bufT1, bufT0
-	for r := 0; r < 12; r++ {
-		w("\t// round %d", r+1)
-		for j := 0; j < 8; j++ {
-			// AX = LPS(S)_j, BX = LPS(K⊕C)_j = next key word.
-			lookups(w, sIn, j, "AX", "CX", tIn, "BX", "DX")
-			w("\tXORQ BX, AX")
-			if r < 11 {
-				w("\tMOVQ AX, %d(SP)", sOut+8*j)
-				w("\tXORQ ·streebogC+%d(SB), BX", 64*(r+1)+8*j)
-				w("\tMOVQ BX, %d(SP)", tOut+8*j)
-			} else {
-				// Last round: h ⊕= S ⊕ m.
-				w("\tXORQ %d(R10), AX", 8*j)
-				w("\tXORQ AX, %d(R8)", 8*j)
-			}
-		}
-		sIn, sOut = sOut, sIn
-		tIn, tOut = tOut, tIn
+	// Rounds 1..11 run as a loop, which keeps the code in the op cache;
+	// CX walks the round constants; the counter lives on the stack
+	// because every spare register holds an accumulator.
+	w("\tMOVQ $11, %d(SP)", count)
+	w("round:")
+	round(w, false)
+	w("\tADDQ $64, CX")
+	w("\tDECQ %d(SP)", count)
+	w("\tJNZ round")
+	round(w, true)
+	w("\tMOVQ h+0(FP), DX")
+	for j := 0; j < 8; j++ {
+		w("\tXORQ %s, %d(DX)", acc[j], 8*j)
 	}
 	w("\tRET")
 	if err := os.WriteFile("streebog_amd64.s", b.Bytes(), 0o644); err != nil {
@@ -84,19 +76,45 @@ func main() {
 	}
 }
 
-// lookups emits acc = LPS(buffer in)_j, and when in2 >= 0 interleaves
-// acc2 = LPS(buffer in2)_j.
-func lookups(w func(string, ...any), in, j int, acc, idx string, in2 int, acc2, idx2 string) {
+var acc = [8]string{"R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15"}
+
+// lps emits acc[j] = LPS(buffer in)_j for j = 0..7.
+func lps(w func(string, ...any), in int) {
 	for k := 0; k < 8; k++ {
 		op := "XORQ"
 		if k == 0 {
 			op = "MOVQ"
 		}
-		w("\tMOVBQZX %d(SP), %s", in+8*k+j, idx)
-		w("\t%s %d(DI)(%s*8), %s", op, 2048*k, idx, acc)
-		if in2 >= 0 {
-			w("\tMOVBQZX %d(SP), %s", in2+8*k+j, idx2)
-			w("\t%s %d(DI)(%s*8), %s", op, 2048*k, idx2, acc2)
+		w("\tMOVQ %d(SP), AX", in+8*k)
+		for j := 0; j < 8; j += 2 {
+			w("\tMOVBLZX AL, SI")
+			w("\tMOVBLZX AH, BX")
+			w("\t%s %d(DI)(SI*8), %s", op, 2048*k, acc[j])
+			w("\t%s %d(DI)(BX*8), %s", op, 2048*k, acc[j+1])
+			if j < 6 {
+				w("\tSHRQ $16, AX")
+			}
+		}
+	}
+}
+
+// round emits S' = LPS(S), K = LPS(K⊕C), S = S' ⊕ K and the next K⊕C
+// from the constant at 64(CX); the last round leaves S ⊕ m in acc.
+func round(w func(string, ...any), last bool) {
+	lps(w, bufS)
+	for j := 0; j < 8; j++ {
+		w("\tMOVQ %s, %d(SP)", acc[j], bufS+8*j)
+	}
+	lps(w, bufT)
+	for j := 0; j < 8; j++ {
+		if !last {
+			w("\tXORQ %s, %d(SP)", acc[j], bufS+8*j)
+			w("\tXORQ %d(CX), %s", 64+8*j, acc[j])
+			w("\tMOVQ %s, %d(SP)", acc[j], bufT+8*j)
+		} else {
+			// h ⊕= S ⊕ m follows.
+			w("\tXORQ %d(SP), %s", bufS+8*j, acc[j])
+			w("\tXORQ %d(DX), %s", 8*j, acc[j])
 		}
 	}
 }

@@ -159,7 +159,7 @@ func cmdFormularMake(ctx context.Context, c *cli, args []string) int {
 			}
 		}
 		for _, t := range tables {
-			t.Closed = !*open
+			t.Closed = !*open && t.Kind == formular.KindMedia
 			f.Tables = append(f.Tables, t)
 		}
 	}
@@ -174,6 +174,13 @@ func cmdFormularMake(ctx context.Context, c *cli, args []string) int {
 		}
 		for _, w := range warns {
 			c.warnf("%s", w)
+		}
+		if rf.def == "" {
+			// The reference installation's own place is the default root
+			// unless said otherwise.
+			if abs, err := filepath.Abs(*modules); err == nil {
+				rf.def = abs
+			}
 		}
 		if err := rf.apply(t, ""); err != nil {
 			c.errorf("%v", err)
@@ -222,7 +229,7 @@ func columns(list string, reverse bool) ([]checksum.Column, error) {
 	}
 	cols := make([]checksum.Column, len(algs))
 	for i, a := range algs {
-		cols[i] = checksum.Column{Alg: a, Reversed: reverse && a.GOST}
+		cols[i] = checksum.GOSTReverseColumn(a, reverse)
 	}
 	return cols, nil
 }

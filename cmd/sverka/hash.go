@@ -196,7 +196,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) int {
 	ts, failed := collect(c, o, paths)
 	cols := make([]checksum.Column, len(o.algorithms))
 	for i, a := range o.algorithms {
-		cols[i] = checksum.Column{Alg: a, Reversed: o.reverse && a.GOST}
+		cols[i] = checksum.GOSTReverseColumn(a, o.reverse)
 	}
 	tag := o.tag || len(cols) > 1
 	out := newLineWriter(c.stdout)
@@ -286,7 +286,10 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 }
 
 func hashCheck(ctx context.Context, c *cli, o *hashOpts, lists []string) int {
-	var algs []*checksum.Algorithm
+	// Without -a, untagged digests are read as the coreutils tools would
+	// by their length: sha256, sha512, sha1 or md5. BLAKE3 and GOST lists
+	// say so with a tag, a format or -a: never guessed.
+	algs, _ := checksum.ParseNames("sha256,sha512,sha1,md5")
 	if o.explicitAlg {
 		algs = o.algorithms
 	}
@@ -329,6 +332,7 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 		c.errorf("%s: no properly formatted checksum lines found", display(name))
 		return exitError
 	}
+	entries = mergeByName(entries)
 	weak := map[string]bool{}
 	jobs := make([]checksum.Job, len(entries))
 	for i, e := range entries {
@@ -426,6 +430,35 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 		return exitFail
 	}
 	return exitOK
+}
+
+// mergeByName joins the lines that name the same file one after another
+// (rhash --bsd and --tag with several algorithms write one line per
+// algorithm), so that each file is read once and judged once.
+func mergeByName(entries []checksum.Entry) []checksum.Entry {
+	out := entries[:0:0]
+	for _, e := range entries {
+		if n := len(out); n > 0 && out[n-1].Name == e.Name && !hasAlg(out[n-1].Sums, e.Sums) {
+			out[n-1].Sums = append(out[n-1].Sums, e.Sums...)
+			if out[n-1].Size < 0 {
+				out[n-1].Size = e.Size
+			}
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func hasAlg(have, more []checksum.Sum) bool {
+	for _, a := range have {
+		for _, b := range more {
+			if a.Col.Alg == b.Col.Alg {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // reverseHint explains a GOST digest that matches only byte-reversed.

@@ -142,10 +142,12 @@ func toolVersion() string {
 // text. Parse errors are reported by parseFlags, never by pflag exiting.
 func newFlags(c *cli, name, synopsis string) *pflag.FlagSet {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	// parseFlags prints help and errors itself: help on stdout, errors
+	// once, on stderr.
+	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
 	fs.Usage = func() {
-		fmt.Fprintf(c.stderr, "Usage: %s\n\nFlags:\n%s", synopsis, fs.FlagUsages())
+		fmt.Fprintf(c.stdout, "Usage: %s\n\nFlags:\n%s", synopsis, fs.FlagUsages())
 	}
 	return fs
 }
@@ -155,11 +157,11 @@ func newFlags(c *cli, name, synopsis string) *pflag.FlagSet {
 func parseFlags(c *cli, fs *pflag.FlagSet, args []string) (code int, done bool) {
 	err := fs.Parse(args)
 	if errors.Is(err, pflag.ErrHelp) {
-		fs.SetOutput(c.stdout)
 		fs.Usage()
 		return exitOK, true
 	}
 	if err != nil {
+		c.errorf("%s: %v (see 'sverka %s --help')", fs.Name(), err, fs.Name())
 		return exitError, true
 	}
 	return 0, false

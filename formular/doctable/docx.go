@@ -14,7 +14,7 @@ import (
 
 // maxPart bounds how much of one decompressed part of a DOCX is read: a
 // checksum table never comes near it, a zip bomb does.
-const maxPart = 256 << 20
+const maxPart = 64 << 20
 
 const (
 	nsW       = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -114,9 +114,9 @@ func TestParseTextLayouts(t *testing.T) {
 			rows: []wantRow{{1, "foo.txt", -1, []string{"md5 " + fooMD5}}},
 		},
 		{
-			name: "unsupported column next to a supported one",
-			text: "Имя файла   CRC32      SHA-256\nfoo.txt     7e3265a8   " + fooSHA256 + "\n",
-			rows: []wantRow{{2, "foo.txt", -1, []string{"sha256 " + fooSHA256}}},
+			name:    "unsupported column next to a supported one",
+			text:    "Имя файла   CRC32      SHA-256\nfoo.txt     7e3265a8   " + fooSHA256 + "\n",
+			rows:    []wantRow{{2, "foo.txt", -1, []string{"sha256 " + fooSHA256}}},
 			skipped: []wantSkip{{1, `column "CRC32" ignored: algorithm CRC32 is not supported`}},
 		},
 	}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"syscall"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"sverka": func() {
+			os.Exit(run(context.Background(), os.Args[1:], &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}))
+		},
+	})
+}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata",
+		Setup: func(env *testscript.Env) error {
+			// Reports and messages in one language whatever the machine's.
+			env.Setenv("LANG", "en_US.UTF-8")
+			env.Setenv("NO_COLOR", "")
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "root":
+				return os.Geteuid() == 0, nil
+			}
+			return false, nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// mkname NAME CONTENT: a file whose Go-quoted NAME and CONTENT
+			// may hold newlines, backslashes or invalid UTF-8, which txtar
+			// cannot.
+			"mkname": func(ts *testscript.TestScript, neg bool, args []string) {
+				name, err := strconv.Unquote(`"` + args[0] + `"`)
+				ts.Check(err)
+				content, err := strconv.Unquote(`"` + args[1] + `"`)
+				ts.Check(err)
+				ts.Check(os.WriteFile(ts.MkAbs(name), []byte(content+"\n"), 0o644))
+			},
+			"mkfifo": func(ts *testscript.TestScript, neg bool, args []string) {
+				ts.Check(syscall.Mkfifo(ts.MkAbs(args[0]), 0o644))
+			},
+			// flipbyte FILE OFFSET: invert one byte, as a damaged copy would.
+			"flipbyte": func(ts *testscript.TestScript, neg bool, args []string) {
+				p := ts.MkAbs(args[0])
+				off, err := strconv.ParseInt(args[1], 10, 64)
+				ts.Check(err)
+				data, err := os.ReadFile(p)
+				ts.Check(err)
+				if off < 0 {
+					off += int64(len(data))
+				}
+				data[off] ^= 0xff
+				ts.Check(os.WriteFile(p, data, 0o644))
+			},
+			// truncate FILE SIZE
+			"truncate": func(ts *testscript.TestScript, neg bool, args []string) {
+				n, err := strconv.ParseInt(args[1], 10, 64)
+				ts.Check(err)
+				ts.Check(os.Truncate(ts.MkAbs(args[0]), n))
+			},
+			"chmod": func(ts *testscript.TestScript, neg bool, args []string) {
+				m, err := strconv.ParseUint(args[0], 8, 32)
+				ts.Check(err)
+				ts.Check(os.Chmod(ts.MkAbs(args[1]), os.FileMode(m)))
+			},
+		},
+	})
+}
