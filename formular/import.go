@@ -45,12 +45,11 @@ func FromList(kind Kind, entries []checksum.Entry, opt ImportOptions) (*Table, e
 			}
 		}
 		name = strings.TrimPrefix(name, "./")
-		name = strings.TrimLeft(name, "/")
-		if name != "" {
+		if name != "" && !strings.HasPrefix(name, "/") {
 			name = path.Clean(name)
 		}
-		if name == "" || name == "." || name == ".." || strings.HasPrefix(name, "../") {
-			return nil, fmt.Errorf("%s line %d: %q is not a path inside the table's root", opt.File, e.Line, e.Name)
+		if name == "" || name == "." || name == ".." || strings.HasPrefix(name, "../") || strings.HasPrefix(name, "/") {
+			return nil, fmt.Errorf("%s line %d: %q is not a path inside the table's root (absolute names need --strip-prefix)", opt.File, e.Line, e.Name)
 		}
 		if prev, ok := seen[name]; ok {
 			return nil, fmt.Errorf("%s line %d: %s is listed twice (first on line %d)", opt.File, e.Line, name, prev)

@@ -291,6 +291,7 @@ func ImplantedMD5(ctx context.Context, path string, progress func(done int64)) (
 		return &MD5Check{}, nil
 	}
 	m := newMD5Feeder(*imp, int64(binary.BigEndian.Uint32(pvd[84:])), pvdOff)
+	adviseSequential(f)
 	buf := make([]byte, defaultBufSize)
 	for off := int64(0); off < m.total; {
 		if err := ctx.Err(); err != nil {

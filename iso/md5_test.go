@@ -58,6 +58,14 @@ func TestImplantedMD5Absent(t *testing.T) {
 	if err != nil || c.Present || c.OK {
 		t.Fatalf("check %+v, %v; want absent", c, err)
 	}
+	im, err := Open(filepath.Join(fixtures, "rrjoliet.iso"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Close()
+	if res := scanSHA256(t, im, ScanOptions{ImplantedMD5: true}); res.ImplantedMD5 == nil || res.ImplantedMD5.Present {
+		t.Fatalf("scan check %+v, want absent", res.ImplantedMD5)
+	}
 	_, err = ImplantedMD5(context.Background(), filepath.Join(fixtures, "md5.sha256"), nil)
 	if !errors.Is(err, ErrNotISO) {
 		t.Fatalf("not an image: %v", err)

@@ -113,6 +113,7 @@ func (im *Image) Scan(ctx context.Context, opt ScanOptions) (*ScanResult, error)
 	if im.f == nil {
 		return nil, errors.New("scan of a closed image")
 	}
+	adviseSequential(im.f)
 	return scan(ctx, im, im.f, opt)
 }
 
@@ -309,8 +310,11 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 	res.ImageSums = imageSum.Sums()
 	res.ImageRead = off
 	res.ImageErr = readErr
-	if md5f != nil {
+	switch {
+	case md5f != nil:
 		res.ImplantedMD5 = md5f.result()
+	case opt.ImplantedMD5:
+		res.ImplantedMD5 = &MD5Check{} // absent
 	}
 	// Members whose bytes were not all read.
 	cause := error(ErrBeyondEnd)

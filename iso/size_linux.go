@@ -16,3 +16,9 @@ func deviceSize(f *os.File) (int64, error) {
 	}
 	return int64(size), nil
 }
+
+// adviseSequential tells the kernel the image is read once, start to end,
+// so it reads ahead aggressively.
+func adviseSequential(f *os.File) {
+	_ = unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_SEQUENTIAL)
+}

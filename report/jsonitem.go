@@ -56,10 +56,10 @@ func writeItem(w *bufio.Writer, j *jsonItem, depth int, buf []byte) []byte {
 			if i > 0 {
 				w.WriteByte(',')
 			}
-			w.WriteString("\n" + iw.ind + "    ")
+			iw.nl("    ")
 			iw.quote(d)
 		}
-		w.WriteString("\n" + iw.ind + "  ]")
+		iw.nl("  ]")
 	}
 	iw.str("other", j.Other, true)
 	iw.str("other_b64", j.OtherB64, true)
@@ -76,7 +76,7 @@ func writeItem(w *bufio.Writer, j *jsonItem, depth int, buf []byte) []byte {
 	iw.str("detail", j.Detail, true)
 	iw.str("detail_b64", j.DetailB64, true)
 	iw.str("hint", j.Hint, true)
-	w.WriteString("\n" + iw.ind + "}")
+	iw.nl("}")
 	return iw.buf
 }
 
@@ -85,7 +85,16 @@ func (iw *itemWriter) key(k string) {
 		iw.w.WriteByte(',')
 	}
 	iw.first = false
-	iw.w.WriteString("\n" + iw.ind + "  \"" + k + "\": ")
+	iw.nl("  \"")
+	iw.w.WriteString(k)
+	iw.w.WriteString("\": ")
+}
+
+// nl starts a new line at the item's indentation, followed by s.
+func (iw *itemWriter) nl(s string) {
+	iw.w.WriteByte('\n')
+	iw.w.WriteString(iw.ind)
+	iw.w.WriteString(s)
 }
 
 func (iw *itemWriter) str(k, v string, omitEmpty bool) {
@@ -116,13 +125,15 @@ func (iw *itemWriter) digests(k string, ds []verify.Digest) {
 		if i > 0 {
 			iw.w.WriteByte(',')
 		}
-		iw.w.WriteString("\n" + iw.ind + "    {\n" + iw.ind + "      \"alg\": ")
+		iw.nl("    {")
+		iw.nl(`      "alg": `)
 		iw.quote(d.Alg)
-		iw.w.WriteString(",\n" + iw.ind + "      \"hex\": ")
+		iw.w.WriteByte(',')
+		iw.nl(`      "hex": `)
 		iw.quote(d.Hex)
-		iw.w.WriteString("\n" + iw.ind + "    }")
+		iw.nl("    }")
 	}
-	iw.w.WriteString("\n" + iw.ind + "  ]")
+	iw.nl("  ]")
 }
 
 const hexDigits = "0123456789abcdef"

@@ -440,6 +440,9 @@ func TestReadJSONRejects(t *testing.T) {
 		{"negative size", `"size": 58,`, `"size": -58,`, "/size"},
 		{"mismatched raw name", `"name_b64": "ZG9jL1JFQURNRQr/YmFkLnR4dA=="`, `"name_b64": "YWJj"`, "does not match"},
 		{"bad base64", `"name_b64": "ZG9jL1JFQURNRQr/YmFkLnR4dA=="`, `"name_b64": "!!!!"`, "name_b64"},
+		{"huge exponent", `"size": 58,`, `"size": 1e999999,`, "out of range"},
+		{"huge negative exponent", `"duration_seconds": 12.48`, `"duration_seconds": 12.48e-99999`, "out of range"},
+		{"long number", `"size": 58,`, `"size": 5` + strings.Repeat("0", 60) + `,`, "too long"},
 		{"trailing data", "\n}\n", "\n}\n{}", "after top-level value"},
 		{"not JSON", good, "<html>", "not JSON"},
 	}

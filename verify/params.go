@@ -73,12 +73,11 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 		case ok:
 			it.Status = OK
 		case !present:
-			it.Status, it.Detail = Unset, "not set; required: "+it.Allowed
+			it.Status = Unset
 		default:
 			it.Status = Violated
-			it.Detail = fmt.Sprintf("value %q, allowed: %s", v.Text, it.Allowed)
 			if cerr != nil {
-				it.Detail += " (" + cerr.Error() + ")"
+				it.Detail = cerr.Error()
 			}
 		}
 		if present && v.Line > 0 {
@@ -93,9 +92,9 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 				continue
 			}
 			v, _ := source.Lookup(k)
-			it := Item{Name: k, Status: Extra, Failure: true, Value: v.Text, HasValue: true, Detail: "set in the source but not listed in the closed table"}
+			it := Item{Name: k, Status: Extra, Failure: true, Value: v.Text, HasValue: true}
 			if v.Line > 0 {
-				it.Detail += fmt.Sprintf("; %s line %d", filepath.Base(path), v.Line)
+				it.Detail = fmt.Sprintf("%s line %d", filepath.Base(path), v.Line)
 			}
 			out.Items = append(out.Items, it)
 		}

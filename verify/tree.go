@@ -187,7 +187,6 @@ func (m *matcher) judge(why func(rel string) string) []Item {
 			}
 			taken[fi] = true
 			it.Status, it.Other = Renamed, f.rel
-			it.Detail = "content found under another name: " + f.rel
 			break
 		}
 	}
@@ -196,7 +195,7 @@ func (m *matcher) judge(why func(rel string) string) []Item {
 		if taken[fi] || m.isListed(f.rel) || (f.mode.IsDir() && !f.dirExtra) {
 			continue
 		}
-		it := Item{Name: f.rel, Status: Extra, Failure: t.Closed, Detail: "not listed in the formular"}
+		it := Item{Name: f.rel, Status: Extra, Failure: t.Closed}
 		if f.mode.IsRegular() {
 			size := f.size
 			it.ActualSize = &size
@@ -204,10 +203,7 @@ func (m *matcher) judge(why func(rel string) string) []Item {
 				it.Actual = digests(t.Columns, f.res.Sums)
 			}
 		} else {
-			it.Detail += " (" + typeName(f.mode) + ")"
-		}
-		if !t.Closed {
-			it.Detail += "; a warning: the table is not closed"
+			it.Detail = typeName(f.mode)
 		}
 		items = append(items, it)
 	}
@@ -249,19 +245,9 @@ func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
 		it.Status = OK
 		return
 	}
+	// What differs, the sizes and the modes are in their own fields:
+	// renderings show them in the reader's language.
 	it.Status = Modified
-	var d []string
-	for _, what := range it.Differs {
-		switch what {
-		case "size":
-			d = append(d, fmt.Sprintf("size %d, expected %d", size, e.Size))
-		case "mode":
-			d = append(d, fmt.Sprintf("mode %s, expected %s", it.ActualMode, it.Mode))
-		default:
-			d = append(d, what+" digest differs")
-		}
-	}
-	it.Detail = strings.Join(d, "; ")
 	it.Hint = strings.Join(hints, "; ")
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -106,6 +107,7 @@ func cmdFormularMake(ctx context.Context, c *cli, args []string) int {
 	mode := fs.Bool("mode", false, "record the modules' permission bits")
 	open := fs.Bool("open", false, "do not close the tables (unlisted files become warnings, not failures)")
 	excludes := fs.StringArray("exclude", nil, "leave out paths matching this glob (repeatable)")
+	tables := fs.StringArray("tables", nil, "add the tables written in FILE, such as a safe-parameter table typed from the manual (repeatable)")
 	sets := fs.StringArray("set", nil, "header field KEY=VALUE (repeatable)")
 	out := fs.StringP("output", "o", "", "formular file to write ('-': standard output)")
 	o.add(fs)
@@ -116,8 +118,8 @@ func cmdFormularMake(ctx context.Context, c *cli, args []string) int {
 		c.errorf("%v", err)
 		return exitError
 	}
-	if *out == "" || fs.NArg() > 0 || (*media == "" && *modules == "") {
-		c.errorf("formular make needs --media and/or --modules, and -o FILE")
+	if *out == "" || fs.NArg() > 0 || (*media == "" && *modules == "" && len(*tables) == 0) {
+		c.errorf("formular make needs --media, --modules or --tables, and -o FILE")
 		return exitError
 	}
 	cols, err := columns(*algs, false)
@@ -175,9 +177,9 @@ func cmdFormularMake(ctx context.Context, c *cli, args []string) int {
 		for _, w := range warns {
 			c.warnf("%s", w)
 		}
-		if rf.def == "" {
+		if rf.def == "" && !strings.HasPrefix(rf.rootVar, "%") && rf.os != formular.OSWindows {
 			// The reference installation's own place is the default root
-			// unless said otherwise.
+			// unless said otherwise; Windows variables have their own.
 			if abs, err := filepath.Abs(*modules); err == nil {
 				rf.def = abs
 			}
@@ -189,7 +191,40 @@ func cmdFormularMake(ctx context.Context, c *cli, args []string) int {
 		t.Closed = !*open
 		f.Tables = append(f.Tables, t)
 	}
+	for _, path := range *tables {
+		more, err := readTables(path)
+		if err != nil {
+			c.errorf("%v", err)
+			return exitError
+		}
+		f.Tables = append(f.Tables, more...)
+	}
 	return writeFormular(c, f, *out)
+}
+
+// readTables reads a file of tables in the formular's syntax, with or
+// without a version line and header of its own.
+func readTables(path string) ([]*formular.Table, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(data, []byte(formular.Magic)) {
+		f, err := formular.Parse(append([]byte(formular.Magic+" 1\n"), data...), path)
+		var pe *formular.ParseError
+		if errors.As(err, &pe) {
+			pe.Line-- // name the line of the file, not of the version line added on top
+		}
+		if err != nil {
+			return nil, err
+		}
+		return f.Tables, nil
+	}
+	f, err := formular.Parse(data, path)
+	if err != nil {
+		return nil, err
+	}
+	return f.Tables, nil
 }
 
 func writeFormular(c *cli, f *formular.Formular, out string) int {
@@ -272,6 +307,9 @@ func cmdFormularImport(ctx context.Context, c *cli, args []string) int {
 			c.errorf("%v", err)
 			return exitError
 		}
+	}
+	if *from != "text" && *from != "docx" {
+		aa = listAlgs(*from, *algs != "", aa)
 	}
 	var entries []checksum.Entry
 	for _, list := range fs.Args() {

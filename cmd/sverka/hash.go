@@ -286,13 +286,7 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 }
 
 func hashCheck(ctx context.Context, c *cli, o *hashOpts, lists []string) int {
-	// Without -a, untagged digests are read as the coreutils tools would
-	// by their length: sha256, sha512, sha1 or md5. BLAKE3 and GOST lists
-	// say so with a tag, a format or -a: never guessed.
-	algs, _ := checksum.ParseNames("sha256,sha512,sha1,md5")
-	if o.explicitAlg {
-		algs = o.algorithms
-	}
+	algs := listAlgs(o.from, o.explicitAlg, o.algorithms)
 	code := exitOK
 	for _, list := range lists {
 		code = max(code, checkList(ctx, c, o, list, algs))
@@ -430,6 +424,22 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 		return exitFail
 	}
 	return exitOK
+}
+
+// listAlgs is the -a given to a list reader. Without -a, untagged digests
+// of a generic list are read as the coreutils tools would, by their
+// length: sha256, sha512, sha1 or md5. BLAKE3 and GOST lists say so with a
+// tag, a format (gostsum, gost12sum) or -a: never guessed.
+func listAlgs(format string, explicit bool, given []*checksum.Algorithm) []*checksum.Algorithm {
+	if explicit {
+		return given
+	}
+	switch format {
+	case "", "auto", "gnu", "bsd", "rhash", "rhash-bsd":
+		algs, _ := checksum.ParseNames("sha256,sha512,sha1,md5")
+		return algs
+	}
+	return nil
 }
 
 // mergeByName joins the lines that name the same file one after another

@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -66,6 +68,18 @@ func TestScripts(t *testing.T) {
 				n, err := strconv.ParseInt(args[1], 10, 64)
 				ts.Check(err)
 				ts.Check(os.Truncate(ts.MkAbs(args[0]), n))
+			},
+			// utf16 SRC DST: SRC as regedit writes exports: UTF-16LE with a
+			// byte order mark and CRLF line ends.
+			"utf16": func(ts *testscript.TestScript, neg bool, args []string) {
+				data, err := os.ReadFile(ts.MkAbs(args[0]))
+				ts.Check(err)
+				text := strings.ReplaceAll(string(data), "\n", "\r\n")
+				out := []byte{0xff, 0xfe}
+				for _, u := range utf16.Encode([]rune(text)) {
+					out = append(out, byte(u), byte(u>>8))
+				}
+				ts.Check(os.WriteFile(ts.MkAbs(args[1]), out, 0o644))
 			},
 			"chmod": func(ts *testscript.TestScript, neg bool, args []string) {
 				m, err := strconv.ParseUint(args[0], 8, 32)

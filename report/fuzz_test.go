@@ -1,0 +1,65 @@
+package report
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzReadJSON: ReadJSON never panics, rejects whatever the schema
+// rejects, and what it accepts writes back to a valid report that reads
+// back the same.
+func FuzzReadJSON(f *testing.F) {
+	golden, err := os.ReadFile(filepath.Join("testdata", "golden", "report.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(golden)
+	s := string(golden)
+	for _, m := range [][2]string{
+		{`"NOT HOLD"`, `"HOLDS"`},
+		{`"failure": true`, `"failure": false`},
+		{`"name_b64": "`, `"name_b64": "A`},
+		{`"size": 58`, `"size": 1e30`},
+		{`"size": 58`, `"size": 58.5`},
+		{`"tables": [`, `"tables": [{}, `},
+		{`"check_date": "2026-11-23"`, `"check_date": "2026-02-30"`},
+		{`"args": [`, `"args_b64": ["AA=="], "args": [`},
+		{`"line": 13,`, `"line": 13, "line": -1,`},
+	} {
+		f.Add([]byte(strings.Replace(s, m[0], m[1], 1)))
+	}
+	f.Add(golden[:len(golden)/2])
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ReadJSON(data)
+		if Validate(data) != nil {
+			if err == nil {
+				t.Fatal("ReadJSON accepted what the schema rejects")
+			}
+			return
+		}
+		if err != nil {
+			return // valid by the schema, rejected by a check beyond it
+		}
+		var out bytes.Buffer
+		if err := WriteJSON(&out, r); err != nil {
+			t.Fatalf("writing an accepted report: %v", err)
+		}
+		if err := Validate(out.Bytes()); err != nil {
+			t.Fatalf("an accepted report writes back invalid: %v\n%s", err, out.Bytes())
+		}
+		r2, err := ReadJSON(out.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var again bytes.Buffer
+		WriteJSON(&again, r2)
+		if !bytes.Equal(out.Bytes(), again.Bytes()) {
+			t.Fatalf("not stable:\n%s", firstDiff(out.Bytes(), again.Bytes()))
+		}
+	})
+}
