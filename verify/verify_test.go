@@ -1,0 +1,243 @@
+package verify
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/formular"
+)
+
+// kit writes files under a temporary root.
+func kit(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// tableOf makes a formular table describing the files as they are now.
+func tableOf(t *testing.T, kind formular.Kind, root string, algs string) *formular.Table {
+	t.Helper()
+	cols := []checksum.Column{}
+	for _, n := range strings.Split(algs, ",") {
+		c, err := checksum.ParseColumn(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols = append(cols, c)
+	}
+	tab, _, err := formular.MakeTree(context.Background(), kind, root, cols, formular.MakeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab
+}
+
+func statuses(items []Item) map[string]Status {
+	m := map[string]Status{}
+	for _, it := range items {
+		m[it.Name] = it.Status
+	}
+	return m
+}
+
+func TestCheckTreeStatuses(t *testing.T) {
+	files := map[string]string{"a.txt": "alpha", "b.txt": "beta", "dir/c.txt": "gamma", "gone.txt": "delta", "moved.txt": "epsilon"}
+	root := kit(t, files)
+	tab := tableOf(t, formular.KindMedia, root, "sha256,gost12-256")
+
+	os.WriteFile(filepath.Join(root, "a.txt"), []byte("ALPHA"), 0o644)       // same size, other content
+	os.WriteFile(filepath.Join(root, "b.txt"), []byte("beta, longer"), 0o644) // other size
+	os.Remove(filepath.Join(root, "gone.txt"))
+	os.Rename(filepath.Join(root, "moved.txt"), filepath.Join(root, "renamed.txt"))
+	os.WriteFile(filepath.Join(root, "new.txt"), []byte("zeta"), 0o644)
+	os.Remove(filepath.Join(root, "dir/c.txt"))
+	os.Mkdir(filepath.Join(root, "dir/c.txt"), 0o755)
+
+	out, err := CheckTree(context.Background(), tab, root, TreeOptions{Recursive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := statuses(out.Items)
+	want := map[string]Status{"a.txt": Modified, "b.txt": Modified, "dir/c.txt": Modified, "gone.txt": Missing, "moved.txt": Renamed, "new.txt": Extra}
+	for name, s := range want {
+		if got[name] != s {
+			t.Errorf("%s: %s, want %s", name, got[name], s)
+		}
+	}
+	if _, ok := got["renamed.txt"]; ok {
+		t.Errorf("the renamed copy must not be reported again as EXTRA")
+	}
+	for _, it := range out.Items {
+		switch it.Name {
+		case "a.txt":
+			if strings.Join(it.Differs, ",") != "sha256,gost12-256" {
+				t.Errorf("a.txt differs in %v", it.Differs)
+			}
+		case "b.txt":
+			if it.Differs[0] != "size" || *it.ActualSize != 12 {
+				t.Errorf("b.txt: differs %v, size %v", it.Differs, it.ActualSize)
+			}
+		case "dir/c.txt":
+			if it.Differs[0] != "type" || !strings.Contains(it.Detail, "directory") {
+				t.Errorf("dir/c.txt: %v %q", it.Differs, it.Detail)
+			}
+		case "moved.txt":
+			if it.Other != "renamed.txt" || !it.Failure {
+				t.Errorf("moved.txt: other %q, failure %v", it.Other, it.Failure)
+			}
+		case "new.txt":
+			if !it.Failure {
+				t.Errorf("EXTRA in a closed table must be a failure")
+			}
+		}
+	}
+	if out.Counts[OK] != 0 || out.Counts[Modified] != 3 {
+		t.Errorf("counts %v", out.Counts)
+	}
+}
+
+func TestCheckTreeOpenTableExtraIsWarning(t *testing.T) {
+	root := kit(t, map[string]string{"a": "1"})
+	tab := tableOf(t, formular.KindMedia, root, "sha256")
+	tab.Closed = false
+	os.WriteFile(filepath.Join(root, "b"), []byte("2"), 0o644)
+	out, err := CheckTree(context.Background(), tab, root, TreeOptions{Recursive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range out.Items {
+		if it.Name == "b" && (it.Status != Extra || it.Failure) {
+			t.Errorf("b: %s failure=%v, want a non-failing EXTRA", it.Status, it.Failure)
+		}
+	}
+	res := &Result{Tables: []Table{out}}
+	verdict(res, nil)
+	if res.Verdict != Holds || len(res.Warnings) == 0 {
+		t.Errorf("verdict %s, warnings %v", res.Verdict, res.Warnings)
+	}
+}
+
+func TestCheckTreeSymlinkNotFollowed(t *testing.T) {
+	root := kit(t, map[string]string{"a": "1"})
+	tab := tableOf(t, formular.KindMedia, root, "sha256")
+	outside := filepath.Join(t.TempDir(), "same")
+	os.WriteFile(outside, []byte("1"), 0o644)
+	os.Remove(filepath.Join(root, "a"))
+	if err := os.Symlink(outside, filepath.Join(root, "a")); err != nil {
+		t.Skip(err)
+	}
+	out, _ := CheckTree(context.Background(), tab, root, TreeOptions{Recursive: true})
+	if it := out.Items[0]; it.Status != Modified || it.Differs[0] != "type" || !strings.Contains(it.Detail, outside) {
+		t.Errorf("a symbolic link to identical content must be MODIFIED (type): %+v", it)
+	}
+}
+
+func TestReversedGOSTHint(t *testing.T) {
+	root := kit(t, map[string]string{"a": "foo\n"})
+	tab := tableOf(t, formular.KindMedia, root, "gost94-cryptopro")
+	// The formular was made from a list read in the wrong byte order.
+	tab.Entries[0].Sums[0] = checksum.Reverse(tab.Entries[0].Sums[0])
+	out, _ := CheckTree(context.Background(), tab, root, TreeOptions{Recursive: true})
+	it := out.Items[0]
+	if it.Status != Modified || !strings.Contains(it.Hint, "gost94-cryptopro/reversed") {
+		t.Errorf("a byte-reversed GOST digest stays a failure with a hint: %+v", it)
+	}
+}
+
+func TestIgnoreCase(t *testing.T) {
+	root := kit(t, map[string]string{"Setup.EXE": "x"})
+	tab := tableOf(t, formular.KindMedia, root, "sha256")
+	tab.Entries[0].Path = "setup.exe"
+	out, _ := CheckTree(context.Background(), tab, root, TreeOptions{Recursive: true})
+	if it := out.Items[0]; it.Status != Renamed || it.Other != "Setup.EXE" {
+		t.Errorf("names are exact by default: %+v", it)
+	}
+	out, _ = CheckTree(context.Background(), tab, root, TreeOptions{Recursive: true, IgnoreCase: true})
+	if s := statuses(out.Items); s["setup.exe"] != OK || len(s) != 1 {
+		t.Errorf("--ignore-case: %v", s)
+	}
+}
+
+func TestCertificate(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse(formular.DateLayout, s); return d }
+	tests := []struct {
+		header         string
+		at             string
+		reason, warned bool
+	}{
+		{"valid-until: 2027-05-31\n", "2027-05-31", false, false},
+		{"valid-until: 2027-05-31\n", "2027-06-01", true, false},
+		{"valid-until: 2030-01-01\nsupport-until: 2027-01-01\n", "2027-06-01", false, true},
+		{"", "2027-06-01", false, true},
+	}
+	for _, tt := range tests {
+		f, err := formular.Parse([]byte("sverka-formular 1\n"+tt.header+"\n[media sha256]\n"), "f")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := &Result{}
+		certificate(f, day(tt.at), res)
+		if (len(res.Reasons) > 0) != tt.reason || (len(res.Warnings) > 0) != tt.warned {
+			t.Errorf("%q at %s: reasons %v, warnings %v", tt.header, tt.at, res.Reasons, res.Warnings)
+		}
+	}
+}
+
+func TestVerdictFailsClosed(t *testing.T) {
+	res := &Result{}
+	verdict(res, []string{"media"})
+	if res.Verdict != NotHolds || !strings.Contains(strings.Join(res.Reasons, " "), "nothing was checked") {
+		t.Errorf("a check of nothing must not hold: %v %v", res.Verdict, res.Reasons)
+	}
+	res = &Result{Tables: []Table{{Kind: "media", Items: []Item{{Name: "x", Status: Unreadable, Failure: true}}}}}
+	verdict(res, nil)
+	if res.Verdict != NotHolds {
+		t.Errorf("an UNREADABLE item must not hold")
+	}
+}
+
+func TestResolveRoot(t *testing.T) {
+	win := &formular.Table{Kind: formular.KindModules, Root: "%ProgramFiles(x86)%", OS: formular.OSWindows}
+	mnt := t.TempDir()
+	os.MkdirAll(filepath.Join(mnt, "PROGRAM FILES (X86)"), 0o755)
+	tests := []struct {
+		t    *formular.Table
+		src  Sources
+		want string
+		err  bool
+	}{
+		{win, Sources{Installed: mnt}, filepath.Join(mnt, "PROGRAM FILES (X86)"), false},
+		{win, Sources{Vars: map[string]string{"ProgramFiles(x86)": "/x"}}, "/x", false},
+		{&formular.Table{Kind: formular.KindModules, Root: "${INSTALLDIR}", Defaults: map[string]string{"": "/opt/p"}}, Sources{Installed: "/mnt/h"}, "/mnt/h/opt/p", false},
+		{&formular.Table{Kind: formular.KindModules, Root: "${INSTALLDIR}", Defaults: map[string]string{"": "/opt/p"}}, Sources{Installed: "/"}, "/opt/p", false},
+		{&formular.Table{Kind: formular.KindModules, Root: "/"}, Sources{Installed: "/mnt/h"}, "/mnt/h", false},
+		{&formular.Table{Kind: formular.KindModules, Root: "${NOPE}"}, Sources{Installed: "/"}, "", true},
+	}
+	for _, tt := range tests {
+		got, err := resolveRoot(tt.t, tt.t.Root, tt.src)
+		if (err != nil) != tt.err || got != tt.want {
+			t.Errorf("resolveRoot(%s, %+v) = %q, %v; want %q", tt.t.Root, tt.src, got, err, tt.want)
+		}
+	}
+}
+
+func TestCheckMissingMediaIsAnError(t *testing.T) {
+	f, _ := formular.Parse([]byte("sverka-formular 1\n\n[media sha256]\n"), "f")
+	if _, err := Check(context.Background(), f, Sources{Media: filepath.Join(t.TempDir(), "none")}); err == nil {
+		t.Errorf("unreadable media must be an error (exit 2), not a verdict")
+	}
+}
