@@ -61,6 +61,8 @@ type Options struct {
 	// Started, if set, is called from the workers when a file is opened.
 	// It must be safe for concurrent use.
 	Started func(path string)
+	// NoMmap reads every file with read calls, never through a mapping.
+	NoMmap bool
 }
 
 func (o Options) workers() int {
@@ -241,7 +243,14 @@ func (w *worker) hashFile(ctx context.Context, j Job) Result {
 	}
 	m := w.use(j.Algs)
 	m.Reset()
-	n, err := w.copy(ctx, f, m)
+	var n int64
+	mapped := false
+	if fi.Mode().IsRegular() && !w.opt.NoMmap {
+		n, mapped, err = w.hashMapped(ctx, f, fi.Size(), m)
+	}
+	if !mapped {
+		n, err = w.copy(ctx, f, m)
+	}
 	r.Size = n
 	if err != nil {
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: err}

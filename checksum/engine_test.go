@@ -7,13 +7,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 )
 
@@ -101,43 +99,6 @@ func TestHashFilesPerJobAlgorithms(t *testing.T) {
 	}
 }
 
-func TestHashFilesErrors(t *testing.T) {
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skip("no FIFOs here:", err)
-	}
-	noperm := filepath.Join(dir, "noperm")
-	os.WriteFile(noperm, []byte("x"), 0o000)
-	jobs := []Job{
-		{Path: filepath.Join(dir, "missing")},
-		{Path: dir},
-		{Path: fifo},
-		{Path: noperm},
-	}
-	var got []Result
-	if err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256"), Options{}, func(r Result) error { got = append(got, r); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if !errors.Is(got[0].Err, fs.ErrNotExist) {
-		t.Errorf("missing file: %v", got[0].Err)
-	}
-	if got[1].Err == nil || !strings.Contains(got[1].Err.Error(), "is a directory") {
-		t.Errorf("directory: %v", got[1].Err)
-	}
-	if !errors.Is(got[2].Err, ErrSpecial) {
-		t.Errorf("FIFO not named explicitly must be refused without blocking, got %v", got[2].Err)
-	}
-	if os.Geteuid() != 0 && !errors.Is(got[3].Err, fs.ErrPermission) {
-		t.Errorf("unreadable file: %v", got[3].Err)
-	}
-	for _, r := range got {
-		if r.Err != nil && r.Sums != nil {
-			t.Errorf("%s: a failed file must carry no digest", r.Path)
-		}
-	}
-}
-
 func TestHashFilesCancel(t *testing.T) {
 	paths := writeTree(t, []int{1 << 20, 1 << 20, 1 << 20, 1 << 20})
 	var jobs []Job
@@ -218,5 +179,53 @@ func BenchmarkHashFiles(b *testing.B) {
 	b.SetBytes(total)
 	for b.Loop() {
 		HashFiles(context.Background(), jobs, algs, Options{}, func(Result) error { return nil })
+	}
+}
+
+// A file that changes while it is read is reported, never hashed as if
+// whole, and never crashes the process: through a mapping (large files)
+// and through read calls alike.
+func TestHashFilesChangedWhileRead(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		size   int
+		noMmap bool
+		change func(p string) error
+	}{
+		{"shrinks under the mapping", 32 << 20, false, func(p string) error { return os.Truncate(p, 4096) }},
+		{"shrinks while read", 32 << 20, true, func(p string) error { return os.Truncate(p, 4096) }},
+		{"grows while read", 3 << 20, true, func(p string) error {
+			f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = f.Write([]byte("more"))
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "f")
+			if err := os.WriteFile(p, make([]byte, tc.size), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			changed := false
+			opt := Options{Workers: 1, NoMmap: tc.noMmap, Progress: func(int64) {
+				if !changed {
+					changed = true
+					if err := tc.change(p); err != nil {
+						t.Error(err)
+					}
+				}
+			}}
+			var got Result
+			err := HashFiles(context.Background(), []Job{{Path: p}}, mustAlgs(t, "sha256"), opt, func(r Result) error { got = r; return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Err == nil || got.Sums != nil {
+				t.Fatalf("a file changed while read must fail, got sums %x err %v", got.Sums, got.Err)
+			}
+		})
 	}
 }

@@ -57,8 +57,10 @@ type ScanResult struct {
 	ImageRead int64
 	// Length is the number of bytes the pass meant to read.
 	Length int64
-	// ImageErr is the read error that ended the pass early, if any; a
-	// short image file (truncated) is not an error but ImageRead < Length.
+	// ImageErr is the read error that ended the pass early, if any. A
+	// truncated image is not an error: its file is shorter than
+	// Image.VolumeSize, and ImageRead is short of Length when Length
+	// asked for more than the file holds.
 	ImageErr error
 	// Members are in the order of Image.Members.
 	Members []MemberSum
@@ -235,7 +237,7 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 
 	// The reader: one goroutine (this one), offsets only increasing.
 	var active []segment
-	next, rr := 0, 0
+	next, nextWorker := 0, 0
 	var off int64
 	var readErr error
 	for off < length {
@@ -273,8 +275,8 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 			lo, hi := max(s.off, off), min(s.end, end)
 			if lo < hi {
 				if s.first && lo == s.off {
-					workerOf[s.member] = rr % workers
-					rr++
+					workerOf[s.member] = nextWorker % workers
+					nextWorker++
 				}
 				b.refs.Add(1)
 				taskChs[workerOf[s.member]] <- task{member: s.member, buf: b,

@@ -65,14 +65,20 @@ func NewProgress(w io.Writer, totalBytes int64, totalItems int, opt ProgressOpti
 	}
 	p.bar = progressbar.NewOptions64(max,
 		progressbar.OptionSetWriter(w),
-		progressbar.OptionThrottle(progressInterval),
+		// The ticker in run paces the display; the bar's own throttle
+		// then lets one of its two redraws a tick through.
+		progressbar.OptionThrottle(progressInterval/2),
 		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowCount(),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionSetWidth(24),
 		progressbar.OptionShowDescriptionAtLineEnd(),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionUseANSICodes(false),
 		progressbar.OptionSpinnerType(14),
+		// The bar's own spinner goroutine (for an unknown total) reads
+		// its state unlocked; the ticker in run redraws instead.
+		progressbar.OptionSetSpinnerChangeInterval(0),
 		progressbar.OptionSetDescription(p.description()),
 	)
 	go p.run()
@@ -129,8 +135,8 @@ func (p *Progress) run() {
 		if p.totalBytes > 0 {
 			b = min(b, p.totalBytes) // a file that grew must not overflow the bar
 		}
-		p.bar.Describe(p.description())
 		p.bar.Set64(b)
+		p.bar.Describe(p.description())
 	}
 }
 

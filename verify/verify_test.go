@@ -59,7 +59,7 @@ func TestCheckTreeStatuses(t *testing.T) {
 	root := kit(t, files)
 	tab := tableOf(t, formular.KindMedia, root, "sha256,gost12-256")
 
-	os.WriteFile(filepath.Join(root, "a.txt"), []byte("ALPHA"), 0o644)       // same size, other content
+	os.WriteFile(filepath.Join(root, "a.txt"), []byte("ALPHA"), 0o644)        // same size, other content
 	os.WriteFile(filepath.Join(root, "b.txt"), []byte("beta, longer"), 0o644) // other size
 	os.Remove(filepath.Join(root, "gone.txt"))
 	os.Rename(filepath.Join(root, "moved.txt"), filepath.Join(root, "renamed.txt"))

@@ -5,7 +5,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"unicode/utf16"
 
@@ -47,9 +46,7 @@ func TestScripts(t *testing.T) {
 				ts.Check(err)
 				ts.Check(os.WriteFile(ts.MkAbs(name), []byte(content+"\n"), 0o644))
 			},
-			"mkfifo": func(ts *testscript.TestScript, neg bool, args []string) {
-				ts.Check(syscall.Mkfifo(ts.MkAbs(args[0]), 0o644))
-			},
+			"mkfifo": mkfifo,
 			// flipbyte FILE OFFSET: invert one byte, as a damaged copy would.
 			"flipbyte": func(ts *testscript.TestScript, neg bool, args []string) {
 				p := ts.MkAbs(args[0])

@@ -21,11 +21,15 @@ export SOURCE_DATE_EPOCH=1700000000
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 
-# stage DIR NAME: copies DIR into the work area with fixed file dates.
+# stage DIR NAME: copies DIR into the work area.
 stage() {
 	rm -rf "$work/$2"
 	cp -a "$1" "$work/$2"
-	find "$work/$2" -exec touch -h -d @"$SOURCE_DATE_EPOCH" {} +
+}
+
+# freeze NAME: fixed dates on every file of a staged tree, once complete.
+freeze() {
+	find "$work/$1" -exec touch -h -d @"$SOURCE_DATE_EPOCH" {} +
 }
 
 # manifest TREE NAME: sha256sum lines for every regular file of TREE.
@@ -44,16 +48,19 @@ mk() {
 stage src rrjoliet
 ln -s readme.txt "$work/rrjoliet/link-to-readme"
 ln "$work/rrjoliet/bin/kesl" "$work/rrjoliet/bin/kesl-hardlink"
+freeze rrjoliet
 mk -R -J -joliet-long -V RRJOLIET -o rrjoliet.iso "$work/rrjoliet"
 manifest "$work/rrjoliet" rrjoliet
 
 # Joliet only: no Rock Ridge, names come from the Joliet tree.
 stage src joliet
+freeze joliet
 mk --norock -J -joliet-long -V JOLIET -o joliet.iso "$work/joliet"
 manifest "$work/joliet" joliet
 
 # Plain ISO 9660, no extension: names as recorded, version ";1" dropped.
 stage plain plain
+freeze plain
 mk --norock -iso-level 1 -V PLAIN -o plain.iso "$work/plain"
 manifest "$work/plain" plain
 
@@ -64,7 +71,7 @@ stage plain hybrid
 mkdir -p "$work/hybrid/boot"
 head -c 2048 /dev/zero | tr '\0' 'B' >"$work/hybrid/boot/boot.img"
 head -c 8192 /dev/zero | tr '\0' 'E' >"$work/hybrid/boot/efi.img"
-touch -d @"$SOURCE_DATE_EPOCH" "$work/hybrid/boot" "$work/hybrid/boot/"*
+freeze hybrid
 mk -R -J -V HYBRID \
 	-isohybrid-mbr "$ISOHDPFX" \
 	-b boot/boot.img -c boot/boot.cat -no-emul-boot -boot-load-size 4 \
@@ -78,7 +85,7 @@ manifest "$work/hybrid" hybrid
 # to be larger than about 700 KiB. The filler compresses to nothing.
 stage plain md5
 head -c 720896 /dev/zero | tr '\0' 'M' >"$work/md5/FILLER.BIN"
-touch -d @"$SOURCE_DATE_EPOCH" "$work/md5/FILLER.BIN"
+freeze md5
 mk -R -J -V MD5 -o md5.iso "$work/md5"
 implantisomd5 --force md5.iso >/dev/null
 manifest "$work/md5" md5

@@ -1,0 +1,51 @@
+//go:build !windows
+
+package checksum
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+func TestHashFilesErrors(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	noperm := filepath.Join(dir, "noperm")
+	os.WriteFile(noperm, []byte("x"), 0o000)
+	jobs := []Job{
+		{Path: filepath.Join(dir, "missing")},
+		{Path: dir},
+		{Path: fifo},
+		{Path: noperm},
+	}
+	var got []Result
+	if err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256"), Options{}, func(r Result) error { got = append(got, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(got[0].Err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v", got[0].Err)
+	}
+	if got[1].Err == nil || !strings.Contains(got[1].Err.Error(), "is a directory") {
+		t.Errorf("directory: %v", got[1].Err)
+	}
+	if !errors.Is(got[2].Err, ErrSpecial) {
+		t.Errorf("FIFO not named explicitly must be refused without blocking, got %v", got[2].Err)
+	}
+	if os.Geteuid() != 0 && !errors.Is(got[3].Err, fs.ErrPermission) {
+		t.Errorf("unreadable file: %v", got[3].Err)
+	}
+	for _, r := range got {
+		if r.Err != nil && r.Sums != nil {
+			t.Errorf("%s: a failed file must carry no digest", r.Path)
+		}
+	}
+}

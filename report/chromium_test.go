@@ -1,0 +1,137 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// printPDF prints an HTML report to PDF with headless Chromium, or skips
+// the test when Chromium or pdftotext is not installed.
+func printPDF(t *testing.T, html []byte) string {
+	t.Helper()
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed")
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "report.html")
+	out := filepath.Join(dir, "report.pdf")
+	if err := os.WriteFile(in, html, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+filepath.Join(dir, "profile"), "--no-pdf-header-footer",
+		"--print-to-pdf="+out, in)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, b)
+	}
+	return out
+}
+
+func pdfText(t *testing.T, pdf string, page int) string {
+	t.Helper()
+	var args []string
+	if page > 0 {
+		args = append(args, "-f", strconv.Itoa(page), "-l", strconv.Itoa(page))
+	}
+	b, err := exec.Command("pdftotext", append(args, pdf, "-")...).Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(b)
+}
+
+func pdfPages(t *testing.T, pdf string) int {
+	t.Helper()
+	b, err := exec.Command("pdfinfo", pdf).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v", err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "Pages:"); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err == nil {
+				return n
+			}
+		}
+	}
+	t.Fatalf("pdfinfo gives no page count:\n%s", b)
+	return 0
+}
+
+func TestHTMLPrints(t *testing.T) {
+	for _, lang := range []string{"ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteHTML(&b, fixedReport(), lang); err != nil {
+				t.Fatal(err)
+			}
+			pdf := printPDF(t, b.Bytes())
+			// A cell wraps a long name: compare with the lines joined.
+			text := strings.Join(strings.Fields(pdfText(t, pdf, 0)), " ")
+			title := map[string]string{"ru": "Протокол контроля целостности", "en": "Integrity check report"}[lang]
+			for _, want := range []string{title, "NOT HOLD", "Kaspersky Endpoint Security для Linux",
+				"Руководство администратора.pdf", "Update.Threads"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the printed report lacks %q", want)
+				}
+			}
+			n := pdfPages(t, pdf)
+			page := map[string]string{"ru": "Стр. %d из %d", "en": "Page %d of %d"}[lang]
+			for p := 1; p <= n; p++ {
+				if want := fmt.Sprintf(page, p, n); !strings.Contains(pdfText(t, pdf, p), want) {
+					t.Errorf("page %d is not numbered %q", p, want)
+				}
+			}
+		})
+	}
+}
+
+// A large kit prints to a sane number of pages, every page of the item
+// list under its table header.
+func TestHTMLPrintsLargeReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("prints 5,000 items")
+	}
+	var b bytes.Buffer
+	if err := WriteHTML(&b, bigReport(5000), "ru"); err != nil {
+		t.Fatal(err)
+	}
+	pdf := printPDF(t, b.Bytes())
+	n := pdfPages(t, pdf)
+	if n < 50 || n > 400 {
+		t.Fatalf("5,000 items print on %d pages", n)
+	}
+	listed := 0
+	for p := 1; p <= n; p++ {
+		text := pdfText(t, pdf, p)
+		if !strings.Contains(text, "Файл-") {
+			continue // not a page of the item list
+		}
+		listed++
+		for _, h := range []string{"Имя", "Размер", "sha256", "gost12-256", "Статус"} {
+			if !strings.Contains(text, h) {
+				t.Errorf("page %d lists items without the header %q", p, h)
+				break
+			}
+		}
+	}
+	if listed < n-3 {
+		t.Errorf("only %d of %d pages list items", listed, n)
+	}
+	t.Logf("5,000 items: %d pages", n)
+}
