@@ -119,22 +119,19 @@ func (p *Progress) run() {
 	defer close(p.done)
 	tick := time.NewTicker(progressInterval)
 	defer tick.Stop()
-	var last int64 = -1
-	var lastItems int64 = -1
 	for {
 		select {
 		case <-p.stop:
 			return
 		case <-tick.C:
 		}
-		b, n := p.bytes.Load(), p.items.Load()
-		if b == last && n == lastItems {
-			continue
-		}
-		last, lastItems = b, n
+		b := p.bytes.Load()
 		if p.totalBytes > 0 {
 			b = min(b, p.totalBytes) // a file that grew must not overflow the bar
 		}
+		// Redrawn every tick, changed or not, so a stall shows as a
+		// falling rate. Set64 draws; Describe, within the bar's throttle,
+		// only records the text for the next tick's drawing.
 		p.bar.Set64(b)
 		p.bar.Describe(p.description())
 	}

@@ -155,15 +155,18 @@ func verdict(res *Result, notChecked []string) {
 		}
 		checked++
 		var parts []string
-		var extraWarn int
+		var extraFiles, extraLinks int
 		for _, s := range Statuses {
 			n := 0
 			for _, it := range t.Items {
-				if it.Status == s && it.Failure {
+				switch {
+				case it.Status != s:
+				case it.Failure:
 					n++
-				}
-				if it.Status == s && s == Extra && !it.Failure {
-					extraWarn++
+				case s == Extra && strings.HasPrefix(it.Detail, "symbolic link"):
+					extraLinks++
+				case s == Extra:
+					extraFiles++
 				}
 			}
 			if n > 0 {
@@ -173,8 +176,11 @@ func verdict(res *Result, notChecked []string) {
 		if len(parts) > 0 {
 			res.Reasons = append(res.Reasons, fmt.Sprintf("[%s] table (line %d): %s", t.Kind, t.Line, strings.Join(parts, ", ")))
 		}
-		if extraWarn > 0 {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("[%s] table (line %d): %d unlisted %s (the table is not closed)", t.Kind, t.Line, extraWarn, plural(extraWarn, "file", "files")))
+		if extraFiles > 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("[%s] table (line %d): %d unlisted %s (the table is not closed)", t.Kind, t.Line, extraFiles, plural(extraFiles, "file", "files")))
+		}
+		if extraLinks > 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("[%s] table (line %d): %d unlisted symbolic %s, not followed (formulars list content, not links)", t.Kind, t.Line, extraLinks, plural(extraLinks, "link", "links")))
 		}
 		if len(t.Weak) > 0 {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("[%s] table (line %d) relies on %s: legacy, detects accidents but not deliberate tampering", t.Kind, t.Line, strings.Join(t.Weak, ", ")))

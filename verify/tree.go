@@ -196,6 +196,15 @@ func (m *matcher) judge(why func(rel string) string) []Item {
 			continue
 		}
 		it := Item{Name: f.rel, Status: Extra, Failure: t.Closed}
+		if f.mode&fs.ModeSymlink != 0 {
+			// The formular lists content, not links (make warns about
+			// them): an unlisted link is shown, with its target, as a
+			// warning. A listed file replaced by a link is MODIFIED above.
+			it.Failure = false
+			it.Detail = "symbolic link to " + f.link + ", not followed"
+			items = append(items, it)
+			continue
+		}
 		if f.mode.IsRegular() {
 			size := f.size
 			it.ActualSize = &size

@@ -3,12 +3,15 @@ package main
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf16"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/sverka/sverka/iso"
 )
 
 func TestMain(m *testing.M) {
@@ -23,6 +26,12 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata",
 		Setup: func(env *testscript.Env) error {
+			// Shared fixtures (ISO images) are read from the repository.
+			testdata, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
+			if err != nil {
+				return err
+			}
+			env.Setenv("TESTDATA", testdata)
 			// Reports and messages in one language whatever the machine's.
 			env.Setenv("LANG", "en_US.UTF-8")
 			env.Setenv("NO_COLOR", "")
@@ -77,6 +86,32 @@ func TestScripts(t *testing.T) {
 					out = append(out, byte(u), byte(u>>8))
 				}
 				ts.Check(os.WriteFile(ts.MkAbs(args[1]), out, 0o644))
+			},
+			// isoflip IMAGE MEMBER: invert the first byte of a member of an
+			// ISO image, found through its extent.
+			"isoflip": func(ts *testscript.TestScript, neg bool, args []string) {
+				p := ts.MkAbs(args[0])
+				im, err := iso.Open(p)
+				ts.Check(err)
+				var off int64 = -1
+				for _, m := range im.Members {
+					if m.Name == args[1] && len(m.Extents) > 0 {
+						off = m.Extents[0].Offset
+					}
+				}
+				im.Close()
+				if off < 0 {
+					ts.Fatalf("no member %s with data in %s", args[1], args[0])
+				}
+				f, err := os.OpenFile(p, os.O_RDWR, 0)
+				ts.Check(err)
+				defer f.Close()
+				b := make([]byte, 1)
+				_, err = f.ReadAt(b, off)
+				ts.Check(err)
+				b[0] ^= 0xff
+				_, err = f.WriteAt(b, off)
+				ts.Check(err)
 			},
 			"chmod": func(ts *testscript.TestScript, neg bool, args []string) {
 				m, err := strconv.ParseUint(args[0], 8, 32)
