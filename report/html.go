@@ -71,10 +71,12 @@ type kv struct {
 	Head       bool // a heading row that starts a group
 }
 
+// countRow is one status across the tables (the counts are transposed:
+// table titles wrap at spaces, status words would break mid-word).
 type countRow struct {
-	Table string
-	Total int
-	Cells []int
+	Status verify.Status
+	Cells  []int
+	Total  int
 }
 
 type findingRow struct {
@@ -118,8 +120,10 @@ type htmlDoc struct {
 	Holds                bool
 	Verdict, VerdictText string
 	Reasons, Warnings    []string
-	CountCols            []verify.Status
+	CountTables          []string // column heads
 	CountRows            []countRow
+	CountItems           []int // items per table
+	CountAll             int
 	Findings             []findingRow
 	Tables               []htmlTable
 }
@@ -170,17 +174,21 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 		}
 	}
 	for _, s := range verify.Statuses {
-		if used[s] {
-			d.CountCols = append(d.CountCols, s)
+		if !used[s] {
+			continue
 		}
+		row := countRow{Status: s}
+		for _, t := range r.Result.Tables {
+			row.Cells = append(row.Cells, t.Counts[s])
+			row.Total += t.Counts[s]
+		}
+		d.CountRows = append(d.CountRows, row)
 	}
 	for ti := range r.Result.Tables {
 		t := &r.Result.Tables[ti]
-		row := countRow{Table: tableTitle(l, t), Total: len(t.Items)}
-		for _, s := range d.CountCols {
-			row.Cells = append(row.Cells, t.Counts[s])
-		}
-		d.CountRows = append(d.CountRows, row)
+		d.CountTables = append(d.CountTables, tableTitle(l, t))
+		d.CountItems = append(d.CountItems, len(t.Items))
+		d.CountAll += len(t.Items)
 		for ii := range t.Items {
 			it := &t.Items[ii]
 			if it.Status == verify.OK {
