@@ -386,16 +386,16 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 	}
 	// Fixed column widths keep a long name or digest from pushing the
 	// table off the page; digests take what the other columns leave.
-	fixed := 4 + 11 + 11 // number, size, status
+	fixed := 5 + 10 + 12 // number, size, status
 	if ht.HasMode {
 		fixed += 6
 	}
-	name := 24
+	name := 23
 	if len(ht.Algs) == 0 {
 		name = 100 - fixed
 	}
 	left := 100 - fixed - name
-	ht.Widths = append(ht.Widths, 4, name, 11)
+	ht.Widths = append(ht.Widths, 5, name, 10)
 	if ht.HasMode {
 		ht.Widths = append(ht.Widths, 6)
 	}
@@ -406,7 +406,7 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 		}
 		ht.Widths = append(ht.Widths, wd)
 	}
-	ht.Widths = append(ht.Widths, 11)
+	ht.Widths = append(ht.Widths, 12)
 
 	index := map[string]int{}
 	var total int64

@@ -113,6 +113,16 @@ func TestScripts(t *testing.T) {
 				_, err = f.WriteAt(b, off)
 				ts.Check(err)
 			},
+			// replace OLD NEW FILE: edit a file in place, as a forger would.
+			"replace": func(ts *testscript.TestScript, neg bool, args []string) {
+				p := ts.MkAbs(args[2])
+				data, err := os.ReadFile(p)
+				ts.Check(err)
+				if !strings.Contains(string(data), args[0]) {
+					ts.Fatalf("%s does not contain %q", args[2], args[0])
+				}
+				ts.Check(os.WriteFile(p, []byte(strings.Replace(string(data), args[0], args[1], 1)), 0o644))
+			},
 			"chmod": func(ts *testscript.TestScript, neg bool, args []string) {
 				m, err := strconv.ParseUint(args[0], 8, 32)
 				ts.Check(err)
