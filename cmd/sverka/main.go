@@ -157,8 +157,7 @@ func newFlags(c *cli, name, synopsis string) *pflag.FlagSet {
 func parseFlags(c *cli, fs *pflag.FlagSet, args []string) (code int, done bool) {
 	err := fs.Parse(args)
 	if errors.Is(err, pflag.ErrHelp) {
-		fs.Usage()
-		return exitOK, true
+		return exitOK, true // pflag has printed the usage
 	}
 	if err != nil {
 		c.errorf("%s: %v (see 'sverka %s --help')", fs.Name(), err, fs.Name())
