@@ -61,8 +61,6 @@ type Options struct {
 	// Started, if set, is called from the workers when a file is opened.
 	// It must be safe for concurrent use.
 	Started func(path string)
-	// NoMmap reads every file with read calls, never through a mapping.
-	NoMmap bool
 }
 
 func (o Options) workers() int {
@@ -88,7 +86,7 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	order := largestFirst(ctx, jobs, opt.workers())
+	order, modes := largestFirst(ctx, jobs, opt.workers())
 	work := make(chan int)
 	done := make(chan Result, opt.workers())
 
@@ -99,7 +97,7 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 			defer wg.Done()
 			w := newWorker(algs, opt)
 			for i := range work {
-				r := w.hashFile(ctx, jobs[i])
+				r := w.hashFile(ctx, jobs[i], modes[i])
 				r.Index = i
 				select {
 				case done <- r:
@@ -147,11 +145,13 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 	return nil
 }
 
-// largestFirst returns the job indexes sorted by decreasing size. Sizes
-// come from stat calls spread over a few goroutines: on a cold tree of
-// 100,000 files the stats alone are worth parallelising.
-func largestFirst(ctx context.Context, jobs []Job, workers int) []int {
+// largestFirst returns the job indexes sorted by decreasing size, and each
+// job's file type. Sizes come from stat calls spread over a few
+// goroutines: on a cold tree of 100,000 files the stats alone are worth
+// parallelising.
+func largestFirst(ctx context.Context, jobs []Job, workers int) ([]int, []fs.FileMode) {
 	sizes := make([]int64, len(jobs))
+	modes := make([]fs.FileMode, len(jobs))
 	var wg sync.WaitGroup
 	stride := max(workers*2, 4)
 	for w := range stride {
@@ -162,8 +162,11 @@ func largestFirst(ctx context.Context, jobs []Job, workers int) []int {
 				if ctx.Err() != nil {
 					return
 				}
-				if fi, err := os.Stat(jobs[i].Path); err == nil && fi.Mode().IsRegular() {
-					sizes[i] = fi.Size()
+				if fi, err := os.Stat(jobs[i].Path); err == nil {
+					modes[i] = fi.Mode()
+					if fi.Mode().IsRegular() {
+						sizes[i] = fi.Size()
+					}
 				}
 			}
 		}()
@@ -174,7 +177,7 @@ func largestFirst(ctx context.Context, jobs []Job, workers int) []int {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
-	return order
+	return order, modes
 }
 
 type worker struct {
@@ -209,10 +212,12 @@ func (w *worker) use(algs []*Algorithm) *Multi {
 	return m
 }
 
-func (w *worker) hashFile(ctx context.Context, j Job) Result {
+// hashFile hashes one job; mode is the file's type as stat saw it before
+// (0 if unknown).
+func (w *worker) hashFile(ctx context.Context, j Job, mode fs.FileMode) Result {
 	r := Result{Path: j.Path}
-	// Stat before opening: opening a FIFO nobody writes to blocks forever.
-	if fi, err := os.Stat(j.Path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() && !j.Special {
+	// Opening a FIFO nobody writes to blocks forever: refuse before open.
+	if mode != 0 && !mode.IsRegular() && !mode.IsDir() && !j.Special {
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: ErrSpecial}
 		return r
 	}
@@ -235,7 +240,7 @@ func (w *worker) hashFile(ctx context.Context, j Job) Result {
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: ErrSpecial}
 		return r
 	}
-	if fi.Mode().IsRegular() {
+	if fi.Mode().IsRegular() && fi.Size() > int64(len(w.buf)) {
 		adviseSequential(f)
 	}
 	if w.opt.Started != nil {
@@ -243,14 +248,11 @@ func (w *worker) hashFile(ctx context.Context, j Job) Result {
 	}
 	m := w.use(j.Algs)
 	m.Reset()
-	var n int64
-	mapped := false
-	if fi.Mode().IsRegular() && !w.opt.NoMmap {
-		n, mapped, err = w.hashMapped(ctx, f, fi.Size(), m)
+	limit := int64(-1)
+	if fi.Mode().IsRegular() {
+		limit = fi.Size()
 	}
-	if !mapped {
-		n, err = w.copy(ctx, f, m)
-	}
+	n, err := w.copy(ctx, f, m, limit)
 	r.Size = n
 	if err != nil {
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: err}
@@ -269,9 +271,12 @@ func (w *worker) hashFile(ctx context.Context, j Job) Result {
 
 var errIsDir = errors.New("is a directory")
 
-func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi) (int64, error) {
+// copy feeds everything rd yields to m. With size >= 0 (a regular file's
+// size) it stops once that many bytes are read instead of asking for the
+// end of file: a file that grew is caught by the caller's second stat.
+func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi, size int64) (int64, error) {
 	var total int64
-	for {
+	for size < 0 || total < size {
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
@@ -290,12 +295,13 @@ func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi) (int64, error
 			return total, err
 		}
 	}
+	return total, nil
 }
 
 // HashReader hashes everything r yields (standard input, a pipe) with algs.
 func HashReader(ctx context.Context, r io.Reader, algs []*Algorithm, opt Options) (sums [][]byte, n int64, err error) {
 	w := newWorker(algs, opt)
-	n, err = w.copy(ctx, r, w.multi)
+	n, err = w.copy(ctx, r, w.multi, -1)
 	if err != nil {
 		return nil, n, err
 	}
