@@ -108,6 +108,9 @@ type ReadOptions struct {
 	// Algs are the algorithms given with -a. They decide the algorithm of
 	// lines that do not name it; lines with a tag or a header keep theirs.
 	Algs []*Algorithm
+	// Defaults says Algs are the caller's defaults, not the user's -a:
+	// messages then do not blame an -a nobody gave.
+	Defaults bool
 	// Reversed is rhash's --gost-reverse: GOST R 34.11-94 digests are
 	// written byte-reversed. See GOSTReverseColumn.
 	Reversed bool
@@ -249,6 +252,9 @@ func newListParser(opt ReadOptions) (*listParser, error) {
 	p.cands = candidates{algs: Algorithms()}
 	if len(opt.Algs) > 0 {
 		p.cands = candidates{algs: opt.Algs, from: "-a " + algNames(opt.Algs)}
+		if opt.Defaults {
+			p.cands.from = "the algorithms read without -a (" + algNames(opt.Algs) + ")"
+		}
 	}
 	switch p.format {
 	case FormatDpkg:

@@ -251,8 +251,8 @@ func writeFormular(c *cli, f *formular.Formular, out string) int {
 	for _, t := range f.Tables {
 		n += len(t.Entries) + len(t.Params)
 	}
-	fmt.Fprintf(c.stderr, "sverka: %s written: %d %s, %d rows; review it, then sign it: sverka sign -s KEY.key %s\n",
-		out, len(f.Tables), plural(len(f.Tables), "table", "tables"), n, out)
+	fmt.Fprintf(c.stderr, "sverka: %s written: %d %s, %d %s; review it, then sign it: sverka sign -s KEY.key %s\n",
+		out, len(f.Tables), plural(len(f.Tables), "table", "tables"), n, plural(n, "row", "rows"), out)
 	return exitOK
 }
 
@@ -308,12 +308,14 @@ func cmdFormularImport(ctx context.Context, c *cli, args []string) int {
 			return exitError
 		}
 	}
+	defaults := false
 	if *from != "text" && *from != "docx" {
+		defaults = *algs == "" && listAlgs(*from, false, nil) != nil
 		aa = listAlgs(*from, *algs != "", aa)
 	}
 	var entries []checksum.Entry
 	for _, list := range fs.Args() {
-		es, code := readForImport(c, *from, list, aa, *reverse)
+		es, code := readForImport(c, *from, list, aa, defaults, *reverse)
 		if code != exitOK {
 			return code
 		}
@@ -352,7 +354,7 @@ func cmdFormularImport(ctx context.Context, c *cli, args []string) int {
 // readForImport reads one list, or one document's tables, into entries.
 // Lines it could not use are printed with their numbers; a list with such
 // lines is not imported: a formular must not silently miss a row.
-func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, reverse bool) ([]checksum.Entry, int) {
+func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, defaults, reverse bool) ([]checksum.Entry, int) {
 	data, err := os.ReadFile(list)
 	if err != nil {
 		c.errorf("%s: %v", list, osErr(err))
@@ -387,7 +389,8 @@ func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, revers
 			c.errorf("%s: no checksum table found", list)
 			return nil, exitError
 		}
-		fmt.Fprintf(c.stderr, "sverka: %s: %d rows read, %d lines not used\n", filepath.Base(list), len(es), len(skipped))
+		fmt.Fprintf(c.stderr, "sverka: %s: %d %s read, %d %s not used\n", filepath.Base(list),
+			len(es), plural(len(es), "row", "rows"), len(skipped), plural(len(skipped), "line", "lines"))
 		return es, exitOK
 	}
 	format, err := checksum.ParseFormat(from)
@@ -395,7 +398,7 @@ func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, revers
 		c.errorf("--from: %v", err)
 		return nil, exitError
 	}
-	es, bad, err := checksum.ReadList(bytes.NewReader(data), checksum.ReadOptions{Format: format, Algs: algs, Reversed: reverse, File: list})
+	es, bad, err := checksum.ReadList(bytes.NewReader(data), checksum.ReadOptions{Format: format, Algs: algs, Defaults: defaults, Reversed: reverse, File: list})
 	if err != nil {
 		c.errorf("%v", err)
 		return nil, exitError
@@ -407,7 +410,8 @@ func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, revers
 		c.errorf("%s: %d %s could not be read: nothing imported", list, len(bad), plural(len(bad), "line", "lines"))
 		return nil, exitError
 	}
-	return es, exitOK
+	// rhash --bsd and --tag write one line per algorithm: one row each file.
+	return mergeByName(es), exitOK
 }
 
 // makeImageTables makes [image] and [media] from an ISO image in one pass.

@@ -311,7 +311,7 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 		name = "standard input"
 	}
 	entries, bad, err := checksum.ReadList(bytes.NewReader(data), checksum.ReadOptions{
-		Format: checksum.Format(o.from), Algs: algs, Reversed: o.reverse, File: name,
+		Format: checksum.Format(o.from), Algs: algs, Defaults: !o.explicitAlg, Reversed: o.reverse, File: name,
 	})
 	if err != nil {
 		c.errorf("%v", err)

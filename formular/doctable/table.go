@@ -280,7 +280,7 @@ func newResolver(opt Options) *resolver { return &resolver{opt: opt, used: map[i
 // spec whose digests have hexLen digits. title names the column in errors.
 func (r *resolver) resolve(s spec, hexLen int, title string) (checksum.Column, error) {
 	col := func(a *checksum.Algorithm) checksum.Column {
-		return checksum.Column{Alg: a, Reversed: r.opt.Reversed && a.GOST}
+		return checksum.GOSTReverseColumn(a, r.opt.Reversed)
 	}
 	if s.unsupported != "" {
 		return checksum.Column{}, fmt.Errorf("column %q: algorithm %s is not supported", title, s.unsupported)
