@@ -75,7 +75,9 @@ func fixedReport() *Report {
 		Expected: digests("rev", media...),
 		Actual:   []verify.Digest{dg("sha256", "rev"), dg("gost12-256", "other")},
 		Differs:  []string{"gost12-256"},
-		Hint:     "the gost12-256 digest matches with its bytes reversed (the order RFC 6986 lists); re-import the list with --gost-reverse",
+		Hint:     "the gost12-256 digest matches byte-reversed: the table's column should be gost12-256/reversed (import the list with --gost-reverse)",
+		HintCode: verify.HintGOSTReversed,
+		HintArgs: map[string]string{"column": "gost12-256", "should_be": "gost12-256/reversed"},
 	}
 	renamed := verify.Item{Name: "packages/kesl-gui_12.1.0-1297_amd64.deb", Line: 19, Status: verify.Renamed, Failure: true,
 		Size: 20971520, Expected: digests("gui", media...), Actual: digests("gui", media...),
@@ -119,16 +121,29 @@ func fixedReport() *Report {
 		},
 		Result: verify.Result{
 			Verdict: verify.NotHolds,
-			Reasons: []string{
-				"image: kes_12.1_cert.iso MODIFIED (sha256, gost12-256)",
-				"media: 5 findings (MODIFIED 2, MISSING 1, RENAMED 1, UNREADABLE 1)",
-				"modules: 2 findings (MODIFIED 1, EXTRA 1)",
-				"parameters: 2 findings (VIOLATED 1, UNSET 1)",
+			Reasons: []verify.Message{
+				{Code: verify.CodeImplantedMD5Mismatch, Args: map[string]string{"recorded": hexOf("md5a", 16), "computed": hexOf("md5b", 16)},
+					Text: "the MD5 implanted in the image (isomd5sum) does not match: recorded " + hexOf("md5a", 16) + ", computed " + hexOf("md5b", 16)},
+				{Code: verify.CodeTableFailed, Table: "image", Line: 10, Counts: map[verify.Status]int{verify.Modified: 1},
+					Text: "[image] table (line 10): 1 MODIFIED"},
+				{Code: verify.CodeTableFailed, Table: "media", Line: 13,
+					Counts: map[verify.Status]int{verify.Modified: 2, verify.Missing: 1, verify.Renamed: 1, verify.Unreadable: 1},
+					Text:   "[media] table (line 13): 2 MODIFIED, 1 MISSING, 1 RENAMED, 1 UNREADABLE"},
+				{Code: verify.CodeTableFailed, Table: "modules", Line: 30, Counts: map[verify.Status]int{verify.Modified: 1, verify.Extra: 1},
+					Text: "[modules] table (line 30): 1 MODIFIED, 1 EXTRA"},
+				{Code: verify.CodeTableFailed, Table: "parameters", Line: 40, Counts: map[verify.Status]int{verify.Violated: 1, verify.Unset: 1},
+					Text: "[parameters] table (line 40): 1 VIOLATED, 1 UNSET"},
 			},
-			Warnings: []string{
-				"support ended on 2026-10-31",
-				"media: packages/postinst-extra.sh is not listed (the table is not closed)",
-				"modules: md5 is a weak algorithm",
+			Warnings: []verify.Message{
+				{Code: verify.CodeSettings, Args: map[string]string{"file": "/mnt/host/etc/opt/kaspersky/kesl.ini", "line": "9",
+					"message": `key "Update.Threads" set again (first at line 7); the value of line 9 wins`},
+					Text: `settings /mnt/host/etc/opt/kaspersky/kesl.ini line 9: key "Update.Threads" set again (first at line 7); the value of line 9 wins`},
+				{Code: verify.CodeSupportEnded, Args: map[string]string{"certificate": "4068", "until": "2026-10-31", "check_date": "2026-11-23"},
+					Text: "support of certificate 4068 ended on 2026-10-31 (check date 2026-11-23)"},
+				{Code: verify.CodeExtraFiles, Table: "media", Line: 13, Counts: map[verify.Status]int{verify.Extra: 1},
+					Text: "[media] table (line 13): 1 unlisted file (the table is not closed)"},
+				{Code: verify.CodeWeakAlgorithm, Table: "modules", Line: 30, Args: map[string]string{"algorithms": "md5"},
+					Text: "[modules] table (line 30) relies on md5: legacy, detects accidents but not deliberate tampering"},
 			},
 		},
 	}
@@ -147,7 +162,7 @@ func fixedReport() *Report {
 			modified,
 			renamed,
 			{Name: "packages/locked.deb", Line: 20, Status: verify.Unreadable, Failure: true, Size: 4096,
-				Expected: digests("locked", media...), Detail: "open packages/locked.deb: permission denied"},
+				Expected: digests("locked", media...), Detail: "permission denied", DetailCode: verify.DetailError},
 			reversed,
 			{Name: "packages/postinst-extra.sh", Status: verify.Extra, ActualSize: size(733),
 				Actual: digests("extra", media...)},
@@ -166,7 +181,8 @@ func fixedReport() *Report {
 		count(verify.Table{Kind: "parameters", Line: 40, Source: "${INSTALLDIR}/etc/kesl.ini", Format: "ini", Items: []verify.Item{
 			{Name: "Scan.ScanArchives", Line: 41, Status: verify.OK, Allowed: "= no", Value: "no", HasValue: true},
 			{Name: "Update.Threads", Line: 42, Status: verify.Violated, Failure: true, Allowed: "range 1..16",
-				Value: "32", HasValue: true, Note: "operations manual, 4.2"},
+				Value: "32", HasValue: true, Note: "operations manual, 4.2",
+				Detail: "kesl.ini line 9", DetailCode: verify.DetailSettingsLine, DetailArgs: map[string]string{"file": "kesl.ini", "line": "9"}},
 			{Name: "Update.Source", Line: 43, Status: verify.Unset, Failure: true, Allowed: "in {KLServers, SCServer}",
 				Note: "руководство по эксплуатации, п. 5.1"},
 			{Name: "Network.Proxy", Line: 44, Status: verify.OK, Allowed: "absent"},
@@ -199,6 +215,7 @@ func bigReport(n int) *Report {
 	// Sorted by name, as a formular lists them.
 	slices.SortFunc(t.Items, func(a, b verify.Item) int { return strings.Compare(a.Name, b.Name) })
 	r.Result.Tables = []verify.Table{count(t)}
-	r.Result.Reasons = []string{"media: MODIFIED files"}
+	r.Result.Reasons = []verify.Message{{Code: verify.CodeTableFailed, Table: "media", Line: 13,
+		Counts: count(t).Counts, Text: "[media] table (line 13): MODIFIED files"}}
 	return r
 }

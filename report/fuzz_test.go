@@ -28,6 +28,10 @@ func FuzzReadJSON(f *testing.F) {
 		{`"check_date": "2026-11-23"`, `"check_date": "2026-02-30"`},
 		{`"args": [`, `"args_b64": ["AA=="], "args": [`},
 		{`"line": 13,`, `"line": 13, "line": -1,`},
+		{`"code": "support-ended"`, `"code": "table-failed"`},
+		{`"line": "9"`, `"line": "9", "extra": "x"`},
+		{`"detail_code": "error"`, `"detail_code": "error", "detail_args_b64": {"a": "AA=="}`},
+		{`"detail_code": "settings-line",`, `"detail_code": "settings-line", "detail_args_b64": {"file": "AA=="},`},
 	} {
 		f.Add([]byte(strings.Replace(s, m[0], m[1], 1)))
 	}

@@ -157,11 +157,11 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 	} else {
 		d.VerdictText = l.t("notholds")
 	}
-	for _, s := range r.Result.Reasons {
-		d.Reasons = append(d.Reasons, Display(s))
+	for i := range r.Result.Reasons {
+		d.Reasons = append(d.Reasons, l.message(&r.Result.Reasons[i], l.status))
 	}
-	for _, s := range r.Result.Warnings {
-		d.Warnings = append(d.Warnings, Display(s))
+	for i := range r.Result.Warnings {
+		d.Warnings = append(d.Warnings, l.message(&r.Result.Warnings[i], l.status))
 	}
 	d.Chars = characteristics(l, r, opt)
 
@@ -362,11 +362,11 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 			if it.Note != "" {
 				note = append(note, Display(it.Note))
 			}
-			if it.Detail != "" {
-				note = append(note, Display(it.Detail))
+			if d := l.detail(it); d != "" {
+				note = append(note, d)
 			}
-			if it.Hint != "" {
-				note = append(note, l.f("d-hint", Display(it.Hint)))
+			if h := l.hint(it); h != "" {
+				note = append(note, l.f("d-hint", h))
 			}
 			ht.ParamRows = append(ht.ParamRows, paramRow{
 				N: i + 1, Key: Display(it.Name), Allowed: it.Allowed, Actual: actual,
@@ -440,12 +440,12 @@ func itemDir(name string) string {
 }
 
 // itemSize is the size an item shows: the listed size, or the size found
-// for an item the formular does not list.
+// for an item the formular does not list or lists without a size.
 func itemSize(it *verify.Item) int64 {
-	if it.Status == verify.Extra && it.ActualSize != nil {
+	if (it.Status == verify.Extra || it.Size < 0) && it.ActualSize != nil {
 		return *it.ActualSize
 	}
-	return it.Size
+	return max(it.Size, 0)
 }
 
 // writeFileRows writes the rows of a file table, grouped by directory. A

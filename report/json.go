@@ -26,14 +26,27 @@ import (
 // document changes only with its schema version.
 
 type jsonHead struct {
-	Schema   string       `json:"schema"`
-	Tool     jsonTool     `json:"tool"`
-	Run      jsonRun      `json:"run"`
-	Formular jsonFormular `json:"formular"`
-	Sources  jsonSources  `json:"sources"`
-	Verdict  string       `json:"verdict"`
-	Reasons  []string     `json:"reasons"`
-	Warnings []string     `json:"warnings"`
+	Schema   string        `json:"schema"`
+	Tool     jsonTool      `json:"tool"`
+	Run      jsonRun       `json:"run"`
+	Formular jsonFormular  `json:"formular"`
+	Sources  jsonSources   `json:"sources"`
+	Verdict  string        `json:"verdict"`
+	Reasons  []jsonMessage `json:"reasons"`
+	Warnings []jsonMessage `json:"warnings"`
+}
+
+// jsonMessage is a reason or a warning: its code and arguments for
+// renderings in any language, and verify's English sentence.
+type jsonMessage struct {
+	Code    string            `json:"code"`
+	Table   string            `json:"table,omitempty"`
+	Line    int               `json:"line,omitempty"`
+	Counts  jsonCounts        `json:"counts,omitempty"`
+	Args    map[string]string `json:"args,omitempty"`
+	ArgsB64 map[string]string `json:"args_b64,omitempty"`
+	Text    string            `json:"text"`
+	TextB64 string            `json:"text_b64,omitempty"`
 }
 
 // jsonReport is what ReadJSON decodes; WriteJSON streams the same shape.
@@ -161,7 +174,14 @@ type jsonItem struct {
 	Note       string          `json:"note,omitempty"`
 	Detail     string          `json:"detail,omitempty"`
 	DetailB64  string          `json:"detail_b64,omitempty"`
-	Hint       string          `json:"hint,omitempty"`
+	DetailCode string          `json:"detail_code,omitempty"`
+	// DetailArgs are display forms; DetailArgsB64 holds the raw bytes of
+	// those that differ from theirs.
+	DetailArgs    map[string]string `json:"detail_args,omitempty"`
+	DetailArgsB64 map[string]string `json:"detail_args_b64,omitempty"`
+	Hint          string            `json:"hint,omitempty"`
+	HintCode      string            `json:"hint_code,omitempty"`
+	HintArgs      map[string]string `json:"hint_args,omitempty"`
 }
 
 // jsonCounts writes the statuses in report order rather than alphabetically.
@@ -235,8 +255,8 @@ func headOf(r *Report) jsonHead {
 		Formular: jsonFormular{SHA256: r.Formular.SHA256, Header: make([]jsonField, len(r.Formular.Header))},
 		Sources:  jsonSources{Settings: make([]jsonPath, len(r.Sources.Settings))},
 		Verdict:  string(r.Result.Verdict),
-		Reasons:  nonNil(r.Result.Reasons),
-		Warnings: nonNil(r.Result.Warnings),
+		Reasons:  messagesOf(r.Result.Reasons),
+		Warnings: messagesOf(r.Result.Warnings),
 	}
 	if h.Schema == "" {
 		h.Schema = Schema
@@ -303,13 +323,95 @@ func itemOf(it *verify.Item) jsonItem {
 		Size: it.Size, ActualSize: it.ActualSize,
 		Expected: it.Expected, Actual: it.Actual, Differs: it.Differs,
 		Mode: it.Mode, ActualMode: it.ActualMode,
-		Allowed: it.Allowed, HasValue: it.HasValue, Note: it.Note, Hint: it.Hint,
+		Allowed: it.Allowed, HasValue: it.HasValue, Note: it.Note,
+		DetailCode: string(it.DetailCode),
+		Hint:       it.Hint, HintCode: string(it.HintCode), HintArgs: it.HintArgs,
 	}
 	j.Name, j.NameB64 = encodeText(it.Name)
 	j.Other, j.OtherB64 = encodeText(it.Other)
 	j.Value, j.ValueB64 = encodeText(it.Value)
 	j.Detail, j.DetailB64 = encodeText(it.Detail)
+	j.DetailArgs, j.DetailArgsB64 = encodeArgs(it.DetailArgs)
 	return j
+}
+
+// messagesOf gives the wire form of reasons or warnings; never nil.
+func messagesOf(ms []verify.Message) []jsonMessage {
+	out := make([]jsonMessage, len(ms))
+	for i := range ms {
+		m := &ms[i]
+		out[i] = jsonMessage{Code: string(m.Code), Table: m.Table, Line: m.Line, Counts: jsonCounts(m.Counts)}
+		out[i].Args, out[i].ArgsB64 = encodeArgs(m.Args)
+		out[i].Text, out[i].TextB64 = encodeText(m.Text)
+	}
+	return out
+}
+
+// encodeArgs is encodeText for every value of a message's arguments: the
+// display forms, and the raw bytes of those that are not clean.
+func encodeArgs(args map[string]string) (display, raw map[string]string) {
+	if len(args) == 0 {
+		return nil, nil
+	}
+	display = make(map[string]string, len(args))
+	for k, v := range args {
+		d, r := encodeText(v)
+		display[k] = d
+		if r != "" {
+			if raw == nil {
+				raw = map[string]string{}
+			}
+			raw[k] = r
+		}
+	}
+	return display, raw
+}
+
+// decodeArgs is the inverse of encodeArgs.
+func decodeArgs(field string, display, raw map[string]string) (map[string]string, error) {
+	for k := range raw {
+		if _, ok := display[k]; !ok {
+			return nil, fmt.Errorf("%s_b64 has %q, %s has not", field, k, field)
+		}
+	}
+	if len(display) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]string, len(display))
+	for k, d := range display {
+		v, err := decodeText(field+"."+k, d, raw[k])
+		if err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// message is the inverse of messagesOf for one message.
+func (j *jsonMessage) message(where string) (verify.Message, error) {
+	m := verify.Message{Code: verify.Code(j.Code), Table: j.Table, Line: j.Line}
+	if len(j.Counts) > 0 {
+		m.Counts = map[verify.Status]int(j.Counts)
+	}
+	var err error
+	if m.Args, err = decodeArgs(where+".args", j.Args, j.ArgsB64); err != nil {
+		return m, err
+	}
+	m.Text, err = decodeText(where+".text", j.Text, j.TextB64)
+	return m, err
+}
+
+func messagesFrom(field string, js []jsonMessage) ([]verify.Message, error) {
+	var out []verify.Message
+	for i := range js {
+		m, err := js[i].message(fmt.Sprintf("%s[%d]", field, i))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 // encoder writes indented JSON fragments without escaping <, > and &,
@@ -532,13 +634,17 @@ func (j *jsonReport) report() (*Report, error) {
 		},
 		Formular: FormularInfo{SHA256: j.Formular.SHA256},
 		Result: verify.Result{
-			Verdict:  verify.Verdict(j.Verdict),
-			Reasons:  j.Reasons,
-			Warnings: j.Warnings,
-			Tables:   make([]verify.Table, len(j.Tables)),
+			Verdict: verify.Verdict(j.Verdict),
+			Tables:  make([]verify.Table, len(j.Tables)),
 		},
 	}
 	var err error
+	if r.Result.Reasons, err = messagesFrom("reasons", j.Reasons); err != nil {
+		return nil, err
+	}
+	if r.Result.Warnings, err = messagesFrom("warnings", j.Warnings); err != nil {
+		return nil, err
+	}
 	if r.Run.Start, err = time.Parse(timeLayout, j.Run.Start); err != nil {
 		return nil, fmt.Errorf("run.start: %w", err)
 	}
@@ -632,7 +738,12 @@ func (j *jsonItem) item(it *verify.Item, where string) error {
 		Size: j.Size, ActualSize: j.ActualSize,
 		Expected: j.Expected, Actual: j.Actual, Differs: j.Differs,
 		Mode: j.Mode, ActualMode: j.ActualMode,
-		Allowed: j.Allowed, HasValue: j.HasValue, Note: j.Note, Hint: j.Hint,
+		Allowed: j.Allowed, HasValue: j.HasValue, Note: j.Note,
+		DetailCode: verify.Code(j.DetailCode),
+		Hint:       j.Hint, HintCode: verify.Code(j.HintCode), HintArgs: j.HintArgs,
+	}
+	if len(it.HintArgs) == 0 {
+		it.HintArgs = nil
 	}
 	var err error
 	if it.Name, err = decodeText(where+".name", j.Name, j.NameB64); err != nil {
@@ -644,6 +755,9 @@ func (j *jsonItem) item(it *verify.Item, where string) error {
 	if it.Value, err = decodeText(where+".value", j.Value, j.ValueB64); err != nil {
 		return err
 	}
-	it.Detail, err = decodeText(where+".detail", j.Detail, j.DetailB64)
+	if it.Detail, err = decodeText(where+".detail", j.Detail, j.DetailB64); err != nil {
+		return err
+	}
+	it.DetailArgs, err = decodeArgs(where+".detail_args", j.DetailArgs, j.DetailArgsB64)
 	return err
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"sort"
 	"strconv"
 	"unicode/utf8"
 
@@ -75,7 +76,12 @@ func writeItem(w *bufio.Writer, j *jsonItem, depth int, buf []byte) []byte {
 	iw.str("note", j.Note, true)
 	iw.str("detail", j.Detail, true)
 	iw.str("detail_b64", j.DetailB64, true)
+	iw.str("detail_code", j.DetailCode, true)
+	iw.strMap("detail_args", j.DetailArgs)
+	iw.strMap("detail_args_b64", j.DetailArgsB64)
 	iw.str("hint", j.Hint, true)
+	iw.str("hint_code", j.HintCode, true)
+	iw.strMap("hint_args", j.HintArgs)
 	iw.nl("}")
 	return iw.buf
 }
@@ -103,6 +109,31 @@ func (iw *itemWriter) str(k, v string, omitEmpty bool) {
 	}
 	iw.key(k)
 	iw.quote(v)
+}
+
+// strMap writes a map of strings with its keys sorted, as encoding/json
+// does; an empty map is left out.
+func (iw *itemWriter) strMap(k string, m map[string]string) {
+	if len(m) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(m))
+	for key := range m {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	iw.key(k)
+	iw.w.WriteByte('{')
+	for i, key := range keys {
+		if i > 0 {
+			iw.w.WriteByte(',')
+		}
+		iw.nl("    ")
+		iw.quote(key)
+		iw.w.WriteString(": ")
+		iw.quote(m[key])
+	}
+	iw.nl("  }")
 }
 
 func (iw *itemWriter) int(n int64) {

@@ -29,7 +29,9 @@ func TestItemEncodingMatchesEncodingJSON(t *testing.T) {
 		"\b\f\n\r\t", "bad \xff\xfe utf-8", "\u2028\u2029 separators", "Кириллица", "emoji 🙂", "\xe2\x80"}
 	for _, s := range tricky {
 		j := jsonItem{Name: s, NameB64: s, Status: verify.Status(s), Other: s, Allowed: s, Note: s, Hint: s,
-			Mode: s, Detail: s, Differs: []string{s, "x"}, Expected: []verify.Digest{{Alg: s, Hex: s}}}
+			Mode: s, Detail: s, Differs: []string{s, "x"}, Expected: []verify.Digest{{Alg: s, Hex: s}},
+			DetailCode: s, DetailArgs: map[string]string{s: s, "b": s, "a": "x"}, DetailArgsB64: map[string]string{"z": s},
+			HintCode: s, HintArgs: map[string]string{s + "k": s}}
 		if got, want := handItem(&j), encodingJSONItem(t, &j); !bytes.Equal(got, want) {
 			t.Errorf("%q:\ngot  %s\nwant %s", s, got, want)
 		}
@@ -49,7 +51,8 @@ func FuzzItemEncoding(f *testing.F) {
 	f.Add("bad\xff\n", "\u2028<&>", int64(-1), false)
 	f.Fuzz(func(t *testing.T, a, b string, n int64, flag bool) {
 		j := jsonItem{Name: a, Status: verify.Status(b), Failure: flag, Size: n, ActualSize: &n, Line: int(n),
-			Value: b, HasValue: flag, Differs: []string{a}, Actual: []verify.Digest{{Alg: a, Hex: b}}}
+			Value: b, HasValue: flag, Differs: []string{a}, Actual: []verify.Digest{{Alg: a, Hex: b}},
+			DetailArgs: map[string]string{a: b, b: a}, HintArgs: map[string]string{b: b}}
 		if got, want := handItem(&j), encodingJSONItem(t, &j); !bytes.Equal(got, want) {
 			t.Errorf("got  %s\nwant %s", got, want)
 		}

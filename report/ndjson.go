@@ -42,8 +42,8 @@ type summaryEvent struct {
 	Schema    string          `json:"schema"`
 	Event     string          `json:"event"`
 	Verdict   string          `json:"verdict"`
-	Reasons   []string        `json:"reasons"`
-	Warnings  []string        `json:"warnings"`
+	Reasons   []jsonMessage   `json:"reasons"`
+	Warnings  []jsonMessage   `json:"warnings"`
 	Counts    []tableCounts   `json:"counts"`
 	Totals    jsonCounts      `json:"totals"`
 	Formular  summaryFormular `json:"formular"`
@@ -83,8 +83,8 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 	sum := summaryEvent{
 		Schema: Schema, Event: "summary",
 		Verdict:  string(r.Result.Verdict),
-		Reasons:  nonNil(r.Result.Reasons),
-		Warnings: nonNil(r.Result.Warnings),
+		Reasons:  messagesOf(r.Result.Reasons),
+		Warnings: messagesOf(r.Result.Warnings),
 		Counts:   []tableCounts{},
 		Totals:   jsonCounts(totals(&r.Result)),
 		Formular: summaryFormular{

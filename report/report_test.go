@@ -97,10 +97,12 @@ func TestTextShowsWhatBroke(t *testing.T) {
 		"NOT HOLD  the certified configuration does not hold",
 		`doc/README\n\xffbad.txt`, // escaped: the newline must not split the line
 		"found as packages/kesl-gui_12.1.0-1297_amd64 (1).deb",
-		"hint: the gost12-256 digest matches with its bytes reversed",
-		"allowed range 1..16; actual 32; note: operations manual, 4.2",
+		"hint: the gost12-256 digest matches byte-reversed: the table's column should be gost12-256/reversed (import the list with --gost-reverse)",
+		"  - [media] table (line 13): 2 MODIFIED, 1 MISSING, 1 RENAMED, 1 UNREADABLE\n",
+		"  - support of certificate 4068 ended on 2026-10-31 (check date 2026-11-23)\n",
 		"mode 0644 → 0666",
-		"open packages/locked.deb: permission denied",
+		"packages/locked.deb — permission denied",
+		"allowed range 1..16; actual 32; kesl.ini line 9; note: operations manual, 4.2",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text output lacks %q:\n%s", want, out)
@@ -380,7 +382,8 @@ func TestJSONStreamMatchesWholeEncoding(t *testing.T) {
 	}
 	// An empty report is still a valid document.
 	empty := fixedReport()
-	empty.Result = verify.Result{Verdict: verify.NotHolds, Reasons: []string{"formular has no tables"}}
+	empty.Result = verify.Result{Verdict: verify.NotHolds, Reasons: []verify.Message{{Code: verify.CodeNothingChecked,
+		Text: "nothing was checked: give --media, --installed or --settings"}}}
 	streamed.Reset()
 	if err := WriteJSON(&streamed, empty); err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ type TextOptions struct {
 	Lang    string // "ru" or "en"; LangFromEnv gives the default
 	Color   bool   // ANSI colours (ColorEnabled decides)
 	Verbose bool   // list every item, OK ones too
+	Quiet   bool   // list only the items that break the verdict, not warnings
 	// ReportKeyID is the key id of a verified signature over the report
 	// file itself, shown when a saved report is rendered again.
 	ReportKeyID string
@@ -122,13 +123,13 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	} else {
 		fmt.Fprintf(bw, "%s  %s\n", p.paint(p.bad, string(r.Result.Verdict)), l.t("notholds"))
 	}
-	for _, s := range r.Result.Reasons {
-		fmt.Fprintf(bw, "  - %s\n", Display(s))
+	for i := range r.Result.Reasons {
+		fmt.Fprintf(bw, "  - %s\n", l.message(&r.Result.Reasons[i], statusToken))
 	}
 	if len(r.Result.Warnings) > 0 {
 		fmt.Fprintf(bw, "%s:\n", p.paint(p.warn, l.t("warnings")))
-		for _, s := range r.Result.Warnings {
-			fmt.Fprintf(bw, "  - %s\n", Display(s))
+		for i := range r.Result.Warnings {
+			fmt.Fprintf(bw, "  - %s\n", l.message(&r.Result.Warnings[i], statusToken))
 		}
 	}
 
@@ -159,7 +160,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		t := &r.Result.Tables[ti]
 		for ii := range t.Items {
 			it := &t.Items[ii]
-			if it.Status == verify.OK && !opt.Verbose {
+			if (it.Status == verify.OK && !opt.Verbose) || (opt.Quiet && !it.Failure) {
 				continue
 			}
 			if first {
@@ -176,6 +177,10 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	}
 	return bw.Flush()
 }
+
+// statusToken labels a status in the text rendering: the token itself, in
+// every language.
+func statusToken(s verify.Status) string { return string(s) }
 
 func signatureText(l lang, s *Signature) string {
 	switch {
@@ -213,7 +218,7 @@ func certificateText(l lang, f *FormularInfo) string {
 // the detail and the hint.
 func describe(l lang, t *verify.Table, it *verify.Item) string {
 	var parts []string
-	sizeChanged := it.ActualSize != nil && *it.ActualSize != it.Size && it.Status != verify.Extra
+	sizeChanged := it.ActualSize != nil && it.Size >= 0 && *it.ActualSize != it.Size && it.Status != verify.Extra
 	modeChanged := it.ActualMode != "" && it.ActualMode != it.Mode && it.Mode != ""
 	// Size and mode changes are shown with their values below; the list
 	// of what differs need not name them again.
@@ -251,14 +256,14 @@ func describe(l lang, t *verify.Table, it *verify.Item) string {
 	if it.Status != verify.OK && !it.Failure {
 		parts = append(parts, l.t("d-warning"))
 	}
-	if it.Detail != "" {
-		parts = append(parts, Display(it.Detail))
+	if d := l.detail(it); d != "" {
+		parts = append(parts, d)
 	}
 	if it.Note != "" {
 		parts = append(parts, l.f("d-note", Display(it.Note)))
 	}
-	if it.Hint != "" {
-		parts = append(parts, l.f("d-hint", Display(it.Hint)))
+	if h := l.hint(it); h != "" {
+		parts = append(parts, l.f("d-hint", h))
 	}
 	return strings.Join(parts, "; ")
 }

@@ -61,13 +61,13 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 		switch t.Kind {
 		case formular.KindImage:
 			if src.Media == "" {
-				notChecked = append(notChecked, skip(res, t, "no --media given"))
+				notChecked = append(notChecked, skip(res, t, WhyNoMedia))
 			} else if mediaIsDir {
-				notChecked = append(notChecked, skip(res, t, "the media is a directory, not the image"))
+				notChecked = append(notChecked, skip(res, t, WhyMediaIsDirectory))
 			}
 		case formular.KindMedia:
 			if src.Media == "" {
-				notChecked = append(notChecked, skip(res, t, "no --media given"))
+				notChecked = append(notChecked, skip(res, t, WhyNoMedia))
 				continue
 			}
 			if !mediaIsDir {
@@ -80,7 +80,7 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 			res.Tables = append(res.Tables, out)
 		case formular.KindModules:
 			if src.Installed == "" && !src.Modules && len(src.Vars) == 0 {
-				notChecked = append(notChecked, skip(res, t, "no --installed ROOT or --var given"))
+				notChecked = append(notChecked, skip(res, t, WhyNoInstalled))
 				continue
 			}
 			root, err := resolveRoot(t, t.Root, src)
@@ -93,8 +93,10 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 				out = newTable(t)
 				out.Root = root
 				for _, e := range t.Entries {
-					out.Items = append(out.Items, Item{Name: e.Path, Line: e.Line, Size: e.Size, Status: Missing, Failure: true,
-						Expected: digests(t.Columns, e.Sums), Detail: "root directory " + root + " not found"})
+					it := Item{Name: e.Path, Line: e.Line, Size: e.Size, Status: Missing, Failure: true,
+						Expected: digests(t.Columns, e.Sums)}
+					it.setDetail(rootNotFound(root))
+					out.Items = append(out.Items, it)
 				}
 				out.count()
 			}
@@ -116,10 +118,9 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 	return res, nil
 }
 
-// skip records a table that was not checked and says why.
+// skip records a table that was not checked and says why (a Why code).
 func skip(res *Result, t *formular.Table, why string) string {
-	msg := fmt.Sprintf("[%s] table (line %d) not checked: %s", t.Kind, t.Line, why)
-	res.Warnings = append(res.Warnings, msg)
+	res.Warnings = append(res.Warnings, tableNotChecked(string(t.Kind), t.Line, why))
 	return string(t.Kind)
 }
 
@@ -127,67 +128,50 @@ func skip(res *Result, t *formular.Table, why string) string {
 func certificate(f *formular.Formular, at time.Time, res *Result) {
 	day := at.Format(formular.DateLayout)
 	cert := f.Get(formular.KeyCertificate)
-	if cert == "" {
-		cert = "the certificate"
-	} else {
-		cert = "certificate " + cert
-	}
 	if until, ok, err := f.ValidUntil(); err != nil {
-		res.Reasons = append(res.Reasons, fmt.Sprintf("valid-until cannot be read: %v", err))
+		res.Reasons = append(res.Reasons, dateUnreadable(CodeValidUntilUnreadable, formular.KeyValidUntil, err))
 	} else if !ok {
-		res.Warnings = append(res.Warnings, "the formular states no valid-until date: the certificate's validity was not checked")
+		res.Warnings = append(res.Warnings, noValidUntil)
 	} else if until.Format(formular.DateLayout) < day {
-		res.Reasons = append(res.Reasons, fmt.Sprintf("%s expired on %s (check date %s)", cert, until.Format(formular.DateLayout), day))
+		res.Reasons = append(res.Reasons, certificateExpired(cert, until.Format(formular.DateLayout), day))
 	}
 	if until, ok, err := f.SupportUntil(); err != nil {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("support-until cannot be read: %v", err))
+		res.Warnings = append(res.Warnings, dateUnreadable(CodeSupportUntilUnreadable, formular.KeySupportUntil, err))
 	} else if ok && until.Format(formular.DateLayout) < day {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("support of %s ended on %s (check date %s)", cert, until.Format(formular.DateLayout), day))
+		res.Warnings = append(res.Warnings, supportEnded(cert, until.Format(formular.DateLayout), day))
 	}
 }
 
 // verdict fills the verdict and its reasons from the tables.
 func verdict(res *Result, notChecked []string) {
-	checked := 0
 	for _, t := range res.Tables {
-		if t.Skipped != "" {
-			continue
-		}
-		checked++
-		var parts []string
-		var extraFiles, extraLinks int
-		for _, s := range Statuses {
-			n := 0
-			for _, it := range t.Items {
-				switch {
-				case it.Status != s:
-				case it.Failure:
-					n++
-				case s == Extra && strings.HasPrefix(it.Detail, "symbolic link"):
-					extraLinks++
-				case s == Extra:
-					extraFiles++
-				}
-			}
-			if n > 0 {
-				parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		failing := map[Status]int{}
+		var nFiles, nLinks int
+		for _, it := range t.Items {
+			switch {
+			case it.Failure:
+				failing[it.Status]++
+			case it.Status == Extra && it.DetailCode == DetailUnlistedSymlink:
+				nLinks++
+			case it.Status == Extra:
+				nFiles++
 			}
 		}
-		if len(parts) > 0 {
-			res.Reasons = append(res.Reasons, fmt.Sprintf("[%s] table (line %d): %s", t.Kind, t.Line, strings.Join(parts, ", ")))
+		if len(failing) > 0 {
+			res.Reasons = append(res.Reasons, tableFailed(t.Kind, t.Line, failing))
 		}
-		if extraFiles > 0 {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("[%s] table (line %d): %d unlisted %s (the table is not closed)", t.Kind, t.Line, extraFiles, plural(extraFiles, "file", "files")))
+		if nFiles > 0 {
+			res.Warnings = append(res.Warnings, extraFiles(t.Kind, t.Line, nFiles))
 		}
-		if extraLinks > 0 {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("[%s] table (line %d): %d unlisted symbolic %s, not followed (formulars list content, not links)", t.Kind, t.Line, extraLinks, plural(extraLinks, "link", "links")))
+		if nLinks > 0 {
+			res.Warnings = append(res.Warnings, extraLinks(t.Kind, t.Line, nLinks))
 		}
 		if len(t.Weak) > 0 {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("[%s] table (line %d) relies on %s: legacy, detects accidents but not deliberate tampering", t.Kind, t.Line, strings.Join(t.Weak, ", ")))
+			res.Warnings = append(res.Warnings, weakAlgorithm(t.Kind, t.Line, t.Weak))
 		}
 	}
-	if checked == 0 {
-		res.Reasons = append(res.Reasons, "nothing was checked: give --media, --installed or --settings")
+	if len(res.Tables) == 0 {
+		res.Reasons = append(res.Reasons, nothingChecked)
 	}
 	if len(res.Reasons) == 0 {
 		res.Verdict = Holds
@@ -207,13 +191,6 @@ func dedupe(s []string) []string {
 		}
 	}
 	return out
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // windowsDefaults are the usual values of the Windows root variables, used

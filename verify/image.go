@@ -45,7 +45,7 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 		return fmt.Errorf("media %s: %w", src.Media, err)
 	}
 	if sr.ImageErr != nil {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("media %s: read stopped at byte %d: %v", src.Media, sr.ImageRead, sr.ImageErr))
+		res.Warnings = append(res.Warnings, readStopped(src.Media, sr.ImageRead, sr.ImageErr))
 	}
 	info := &ImageInfo{Path: src.Media, Kind: "image", Size: im.Size}
 	if im.Device {
@@ -57,7 +57,7 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 	if m := sr.ImplantedMD5; m != nil && m.Present {
 		info.ImplantedMD5 = &ImplantedMD5{Expected: m.Implant.MD5, Computed: m.Computed, OK: m.OK}
 		if !m.OK {
-			res.Reasons = append(res.Reasons, fmt.Sprintf("the MD5 implanted in the image (isomd5sum) does not match: recorded %s, computed %s", m.Implant.MD5, m.Computed))
+			res.Reasons = append(res.Reasons, implantedMismatch(m.Implant.MD5, m.Computed))
 		}
 	}
 	res.Image = info
@@ -88,7 +88,7 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 			seen = append(seen, found{rel: l.Name, mode: fs.ModeSymlink, link: l.Target})
 		}
 		m := newMatcher(t, seen, src.IgnoreCase || t.OS == formular.OSWindows)
-		out.Items = m.judge(func(string) string { return "not on the image" })
+		out.Items = m.judge(func(string) *Message { return &notOnImage })
 		out.count()
 		res.Tables = append(res.Tables, out)
 	}
@@ -121,20 +121,20 @@ func judgeImage(t *formular.Table, name string, device bool, r checksum.Result) 
 		it = item(*byName)
 	case byContent != nil && device:
 		it = item(*byContent)
-		it.Detail = "read from the device"
+		it.setDetail(readFromDevice)
 	case byContent != nil:
 		it = item(*byContent)
 		it.Status, it.Other = Renamed, name
-		it.Detail = "the image's content is right but its file name is " + name + ": names are part of the certified content"
+		it.setDetail(imageRenamed(name))
 	case len(t.Entries) == 1:
 		it = item(t.Entries[0])
 		if !device {
-			it.Detail = fmt.Sprintf("file name %s, expected %s; %s", name, t.Entries[0].Path, it.Detail)
+			it.setDetail(imageNameDiffers(name, t.Entries[0].Path, it.Detail))
 		}
 	default:
 		size := r.Size
-		it = Item{Name: name, Status: Extra, ActualSize: &size, Actual: digests(t.Columns, r.Sums),
-			Detail: "the image matches no row of the [image] table, by name or content"}
+		it = Item{Name: name, Status: Extra, ActualSize: &size, Actual: digests(t.Columns, r.Sums)}
+		it.setDetail(imageUnmatched)
 	}
 	it.Failure = it.Status != OK
 	return []Item{it}

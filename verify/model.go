@@ -61,11 +61,17 @@ type Item struct {
 	HasValue bool   `json:"has_value,omitempty"`
 	Note     string `json:"note,omitempty"`
 
-	// Detail says in words what differs or why it could not be read.
-	Detail string `json:"detail,omitempty"`
+	// Detail says in English what differs or why it could not be read;
+	// DetailCode and DetailArgs say the same for renderings in other
+	// languages (see the Detail codes).
+	Detail     string            `json:"detail,omitempty"`
+	DetailCode Code              `json:"detail_code,omitempty"`
+	DetailArgs map[string]string `json:"detail_args,omitempty"`
 	// Hint suggests what would read the formular right (e.g. a reversed
 	// GOST byte order); the finding stays a failure.
-	Hint string `json:"hint,omitempty"`
+	Hint     string            `json:"hint,omitempty"`
+	HintCode Code              `json:"hint_code,omitempty"`
+	HintArgs map[string]string `json:"hint_args,omitempty"`
 }
 
 // Table is one formular table's outcome.
@@ -81,15 +87,13 @@ type Table struct {
 	Counts  map[Status]int `json:"counts"`
 	// Weak lists legacy algorithms (md5, sha1) the table relies on.
 	Weak []string `json:"weak,omitempty"`
-	// Skipped says why a table was not checked at all (no source given).
-	Skipped string `json:"skipped,omitempty"`
 }
 
 // Result is the outcome of a whole check.
 type Result struct {
-	Verdict  Verdict  `json:"verdict"`
-	Reasons  []string `json:"reasons"`  // why NOT HOLD; empty when it holds
-	Warnings []string `json:"warnings"` // what does not break the verdict but deserves a look
+	Verdict  Verdict   `json:"verdict"`
+	Reasons  []Message `json:"reasons"`  // why NOT HOLD; empty when it holds
+	Warnings []Message `json:"warnings"` // what does not break the verdict but deserves a look
 	// NotChecked names the kinds of tables the sources given did not
 	// reach (media when only the installed product was checked).
 	NotChecked []string `json:"not_checked,omitempty"`

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -20,7 +21,7 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 		return out, "", err
 	}
 	if path == "" {
-		return out, "no --settings FILE or --installed ROOT given for its source", nil
+		return out, WhyNoSettings, nil
 	}
 	out.Source = path
 	format := t.Format
@@ -31,9 +32,10 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 
 	var source settings.Source
 	var readErr error
+	offline := format == "registry" && src.Installed != ""
 	if format == "registry" {
-		if src.Installed != "" {
-			readErr = fmt.Errorf("the live registry can only be read on the Windows host itself; export the key with regedit and pass --settings FILE.reg")
+		if offline {
+			readErr = errors.New(registryOfflineText)
 		} else {
 			source, readErr = settings.OpenRegistry(path)
 		}
@@ -41,11 +43,14 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 		var warns []settings.Warning
 		source, warns, readErr = settings.Open(path, format)
 		for _, w := range warns {
-			res.Warnings = append(res.Warnings, w.String())
+			res.Warnings = append(res.Warnings, settingsWarning(w.File, w.Line, w.Msg))
 		}
 	}
-	if readErr != nil {
-		res.Reasons = append(res.Reasons, fmt.Sprintf("[parameters] table (line %d): source %s: %v", t.Line, path, readErr))
+	switch {
+	case offline:
+		res.Reasons = append(res.Reasons, registryOffline(t.Line, path))
+	case readErr != nil:
+		res.Reasons = append(res.Reasons, sourceUnreadable(t.Line, path, readErr))
 	}
 	listed := map[string]bool{}
 	fold := format == "reg" || format == "registry"
@@ -59,7 +64,12 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 		listed[keyOf(p.Key)] = true
 		it := Item{Name: p.Key, Line: p.Line, Note: p.Note, Allowed: p.Constraint()}
 		if readErr != nil {
-			it.Status, it.Failure, it.Detail = Unreadable, true, readErr.Error()
+			it.Status, it.Failure = Unreadable, true
+			if offline {
+				it.setDetail(registryDetail)
+			} else {
+				it.setDetail(errorDetail(readErr.Error()))
+			}
 			out.Items = append(out.Items, it)
 			continue
 		}
@@ -69,6 +79,7 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 		if allowed != "" {
 			it.Allowed = allowed
 		}
+		var why string
 		switch {
 		case ok:
 			it.Status = OK
@@ -77,11 +88,15 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 		default:
 			it.Status = Violated
 			if cerr != nil {
-				it.Detail = cerr.Error()
+				why = cerr.Error()
 			}
 		}
-		if present && v.Line > 0 {
-			it.Detail = strings.TrimPrefix(it.Detail+fmt.Sprintf("; %s line %d", filepath.Base(path), v.Line), "; ")
+		line := 0
+		if present {
+			line = v.Line
+		}
+		if why != "" || line > 0 {
+			it.setDetail(settingsLine(why, filepath.Base(path), line))
 		}
 		it.Failure = it.Status != OK
 		out.Items = append(out.Items, it)
@@ -94,7 +109,7 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 			v, _ := source.Lookup(k)
 			it := Item{Name: k, Status: Extra, Failure: true, Value: v.Text, HasValue: true}
 			if v.Line > 0 {
-				it.Detail = fmt.Sprintf("%s line %d", filepath.Base(path), v.Line)
+				it.setDetail(settingsLine("", filepath.Base(path), v.Line))
 			}
 			out.Items = append(out.Items, it)
 		}

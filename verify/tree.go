@@ -80,7 +80,7 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	if err != nil {
 		return out, err
 	}
-	out.Items = m.judge(func(rel string) string { return missingDetail(root, rel, unreadableDirs) })
+	out.Items = m.judge(func(rel string) *Message { return missingDetail(root, rel, unreadableDirs) })
 	out.count()
 	return out, nil
 }
@@ -127,8 +127,9 @@ func (m *matcher) algs() []*checksum.Algorithm {
 }
 
 // judge gives every row its status, then reports unlisted files: EXTRA, or
-// the renamed copy of a missing row. why explains a missing row.
-func (m *matcher) judge(why func(rel string) string) []Item {
+// the renamed copy of a missing row. why explains a missing row (nil: no
+// explanation).
+func (m *matcher) judge(why func(rel string) *Message) []Item {
 	t := m.t
 	items := make([]Item, len(t.Entries))
 	for i, e := range t.Entries {
@@ -141,9 +142,11 @@ func (m *matcher) judge(why func(rel string) string) []Item {
 		if !ok {
 			it.Status = Missing
 			if why != nil {
-				it.Detail = why(e.Path)
+				if d := why(e.Path); d != nil {
+					it.setDetail(*d)
+				}
 			}
-			if strings.HasPrefix(it.Detail, "directory unreadable") {
+			if it.DetailCode == DetailUnreadableDirectory {
 				it.Status = Unreadable
 			}
 			continue
@@ -152,20 +155,19 @@ func (m *matcher) judge(why func(rel string) string) []Item {
 		switch {
 		case f.mode&fs.ModeSymlink != 0:
 			it.Status, it.Differs = Modified, []string{"type"}
-			it.Detail = fmt.Sprintf("replaced by a symbolic link to %s (not followed)", f.link)
-			continue
-		case f.mode.IsDir():
-			it.Status, it.Differs, it.Detail = Modified, []string{"type"}, "replaced by a directory"
+			it.setDetail(replacedBySymlink(f.link))
 			continue
 		case !f.mode.IsRegular():
-			it.Status, it.Differs, it.Detail = Modified, []string{"type"}, "replaced by a "+typeName(f.mode)
+			it.Status, it.Differs = Modified, []string{"type"}
+			it.setDetail(replacedBy(typeOf(f.mode)))
 			continue
 		}
 		if t.HasMode {
 			it.ActualMode = fmt.Sprintf("%04o", uint32(f.mode.Perm()))
 		}
 		if !f.hashed {
-			it.Status, it.Detail = Unreadable, "not read"
+			it.Status = Unreadable
+			it.setDetail(notRead)
 			continue
 		}
 		compare(it, t, e, f.res)
@@ -201,7 +203,7 @@ func (m *matcher) judge(why func(rel string) string) []Item {
 			// them): an unlisted link is shown, with its target, as a
 			// warning. A listed file replaced by a link is MODIFIED above.
 			it.Failure = false
-			it.Detail = "symbolic link to " + f.link + ", not followed"
+			it.setDetail(unlistedSymlink(f.link))
 			items = append(items, it)
 			continue
 		}
@@ -212,7 +214,7 @@ func (m *matcher) judge(why func(rel string) string) []Item {
 				it.Actual = digests(t.Columns, f.res.Sums)
 			}
 		} else {
-			it.Detail = typeName(f.mode)
+			it.setDetail(fileType(typeOf(f.mode)))
 		}
 		items = append(items, it)
 	}
@@ -228,7 +230,7 @@ func (m *matcher) judge(why func(rel string) string) []Item {
 func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
 	if r.Err != nil {
 		it.Status = Unreadable
-		it.Detail = osErrText(r.Err)
+		it.setDetail(errorDetail(osErrText(r.Err)))
 		return
 	}
 	size := r.Size
@@ -237,14 +239,17 @@ func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
 	if e.Size >= 0 && size != e.Size {
 		it.Differs = append(it.Differs, "size")
 	}
-	var hints []string
+	var reversed, shouldBe []string
 	for i, c := range t.Columns {
 		if bytes.Equal(e.Sums[i], r.Sums[i]) {
 			continue
 		}
 		it.Differs = append(it.Differs, c.String())
 		if c.Alg.GOST && bytes.Equal(checksum.Reverse(e.Sums[i]), r.Sums[i]) {
-			hints = append(hints, reversedHint(c))
+			// The formular was made from a list read in the wrong
+			// byte order.
+			other := checksum.Column{Alg: c.Alg, Reversed: !c.Reversed}
+			reversed, shouldBe = append(reversed, c.String()), append(shouldBe, other.String())
 		}
 	}
 	if t.HasMode && it.ActualMode != it.Mode {
@@ -257,14 +262,10 @@ func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
 	// What differs, the sizes and the modes are in their own fields:
 	// renderings show them in the reader's language.
 	it.Status = Modified
-	it.Hint = strings.Join(hints, "; ")
-}
-
-// reversedHint explains a GOST digest that matches only byte-reversed: the
-// formular was made from a list read in the wrong byte order.
-func reversedHint(c checksum.Column) string {
-	other := checksum.Column{Alg: c.Alg, Reversed: !c.Reversed}
-	return fmt.Sprintf("the %s digest matches byte-reversed: the table's column should be %s (import the list with%s --gost-reverse)", c, other, map[bool]string{true: "out", false: ""}[c.Reversed])
+	if len(reversed) > 0 {
+		h := gostReversed(reversed, shouldBe)
+		it.Hint, it.HintCode, it.HintArgs = h.Text, h.Code, h.Args
+	}
 }
 
 func equalSums(a, b [][]byte) bool {
@@ -396,35 +397,37 @@ func resolveFold(root, dir string) string {
 
 // missingDetail explains why a listed file was not found: a parent that
 // could not be read, or a path reached only through a symbolic link.
-func missingDetail(root, rel string, unreadable map[string]string) string {
+func missingDetail(root, rel string, unreadable map[string]string) *Message {
 	for d := path.Dir(rel); ; d = path.Dir(d) {
 		if msg, ok := unreadable[d]; ok {
-			return "directory unreadable: " + d + ": " + msg
+			m := unreadableDirectory(d, msg)
+			return &m
 		}
 		if d == "." || d == "/" {
 			break
 		}
 	}
 	if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel))); err == nil {
-		return "reached only through a symbolic link, which is not followed"
+		return &throughSymlink
 	}
-	return ""
+	return nil
 }
 
-func typeName(m fs.FileMode) string {
+// typeOf names the type of what is not a regular file (a File type).
+func typeOf(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeSymlink != 0:
-		return "symbolic link"
+		return TypeSymlink
 	case m.IsDir():
-		return "directory"
+		return TypeDirectory
 	case m&fs.ModeNamedPipe != 0:
-		return "FIFO"
+		return TypeFIFO
 	case m&fs.ModeSocket != 0:
-		return "socket"
+		return TypeSocket
 	case m&fs.ModeDevice != 0:
-		return "device"
+		return TypeDevice
 	}
-	return "special file"
+	return TypeSpecial
 }
 
 // osErrText is an OS error without the path, which the item names already.

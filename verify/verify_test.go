@@ -92,8 +92,9 @@ func TestCheckTreeStatuses(t *testing.T) {
 				t.Errorf("b.txt: differs %v, size %v", it.Differs, it.ActualSize)
 			}
 		case "dir/c.txt":
-			if it.Differs[0] != "type" || !strings.Contains(it.Detail, "directory") {
-				t.Errorf("dir/c.txt: %v %q", it.Differs, it.Detail)
+			if it.Differs[0] != "type" || it.Detail != "replaced by a directory" ||
+				it.DetailCode != DetailReplacedBy || it.DetailArgs["type"] != TypeDirectory {
+				t.Errorf("dir/c.txt: %v %q %s %v", it.Differs, it.Detail, it.DetailCode, it.DetailArgs)
 			}
 		case "moved.txt":
 			if it.Other != "renamed.txt" || !it.Failure {
@@ -126,8 +127,13 @@ func TestCheckTreeOpenTableExtraIsWarning(t *testing.T) {
 	}
 	res := &Result{Tables: []Table{out}}
 	verdict(res, nil)
-	if res.Verdict != Holds || len(res.Warnings) == 0 {
-		t.Errorf("verdict %s, warnings %v", res.Verdict, res.Warnings)
+	if res.Verdict != Holds || len(res.Warnings) != 1 {
+		t.Fatalf("verdict %s, warnings %v", res.Verdict, res.Warnings)
+	}
+	w := res.Warnings[0]
+	if w.Code != CodeExtraFiles || w.Table != "media" || w.Counts[Extra] != 1 ||
+		!strings.HasSuffix(w.Text, ": 1 unlisted file (the table is not closed)") {
+		t.Errorf("warning %+v", w)
 	}
 }
 
@@ -141,7 +147,8 @@ func TestCheckTreeSymlinkNotFollowed(t *testing.T) {
 		t.Skip(err)
 	}
 	out, _ := CheckTree(context.Background(), tab, root, TreeOptions{Recursive: true})
-	if it := out.Items[0]; it.Status != Modified || it.Differs[0] != "type" || !strings.Contains(it.Detail, outside) {
+	if it := out.Items[0]; it.Status != Modified || it.Differs[0] != "type" || !strings.Contains(it.Detail, outside) ||
+		it.DetailCode != DetailReplacedBySymlink || it.DetailArgs["target"] != outside {
 		t.Errorf("a symbolic link to identical content must be MODIFIED (type): %+v", it)
 	}
 }
@@ -153,8 +160,12 @@ func TestReversedGOSTHint(t *testing.T) {
 	tab.Entries[0].Sums[0] = checksum.Reverse(tab.Entries[0].Sums[0])
 	out, _ := CheckTree(context.Background(), tab, root, TreeOptions{Recursive: true})
 	it := out.Items[0]
-	if it.Status != Modified || !strings.Contains(it.Hint, "gost94-cryptopro/reversed") {
+	if it.Status != Modified || !strings.Contains(it.Hint, "gost94-cryptopro/reversed") ||
+		!strings.Contains(it.Hint, "import the list with --gost-reverse") {
 		t.Errorf("a byte-reversed GOST digest stays a failure with a hint: %+v", it)
+	}
+	if it.HintCode != HintGOSTReversed || it.HintArgs["column"] != "gost94-cryptopro" || it.HintArgs["should_be"] != "gost94-cryptopro/reversed" {
+		t.Errorf("hint code %s, args %v", it.HintCode, it.HintArgs)
 	}
 }
 
@@ -177,12 +188,14 @@ func TestCertificate(t *testing.T) {
 	tests := []struct {
 		header         string
 		at             string
-		reason, warned bool
+		reason, warned Code
+		text           string
 	}{
-		{"valid-until: 2027-05-31\n", "2027-05-31", false, false},
-		{"valid-until: 2027-05-31\n", "2027-06-01", true, false},
-		{"valid-until: 2030-01-01\nsupport-until: 2027-01-01\n", "2027-06-01", false, true},
-		{"", "2027-06-01", false, true},
+		{"valid-until: 2027-05-31\n", "2027-05-31", "", "", ""},
+		{"valid-until: 2027-05-31\n", "2027-06-01", CodeCertificateExpired, "", "the certificate expired on 2027-05-31 (check date 2027-06-01)"},
+		{"certificate: 4068\nvalid-until: 2027-05-31\n", "2027-06-01", CodeCertificateExpired, "", "certificate 4068 expired on 2027-05-31 (check date 2027-06-01)"},
+		{"certificate: 4068\nvalid-until: 2030-01-01\nsupport-until: 2027-01-01\n", "2027-06-01", "", CodeSupportEnded, "support of certificate 4068 ended on 2027-01-01 (check date 2027-06-01)"},
+		{"", "2027-06-01", "", CodeNoValidUntil, "the formular states no valid-until date: the certificate's validity was not checked"},
 	}
 	for _, tt := range tests {
 		f, err := formular.Parse([]byte("sverka-formular 1\n"+tt.header+"\n[media sha256]\n"), "f")
@@ -191,7 +204,14 @@ func TestCertificate(t *testing.T) {
 		}
 		res := &Result{}
 		certificate(f, day(tt.at), res)
-		if (len(res.Reasons) > 0) != tt.reason || (len(res.Warnings) > 0) != tt.warned {
+		var got []Message
+		if tt.reason != "" {
+			got = res.Reasons
+		} else {
+			got = res.Warnings
+		}
+		if (len(res.Reasons) > 0) != (tt.reason != "") || (len(res.Warnings) > 0) != (tt.warned != "") ||
+			len(got) > 0 && (got[0].Code != tt.reason+tt.warned || got[0].Text != tt.text) {
 			t.Errorf("%q at %s: reasons %v, warnings %v", tt.header, tt.at, res.Reasons, res.Warnings)
 		}
 	}
@@ -200,7 +220,8 @@ func TestCertificate(t *testing.T) {
 func TestVerdictFailsClosed(t *testing.T) {
 	res := &Result{}
 	verdict(res, []string{"media"})
-	if res.Verdict != NotHolds || !strings.Contains(strings.Join(res.Reasons, " "), "nothing was checked") {
+	if res.Verdict != NotHolds || len(res.Reasons) != 1 || res.Reasons[0].Code != CodeNothingChecked ||
+		!strings.Contains(res.Reasons[0].Text, "nothing was checked") {
 		t.Errorf("a check of nothing must not hold: %v %v", res.Verdict, res.Reasons)
 	}
 	res = &Result{Tables: []Table{{Kind: "media", Items: []Item{{Name: "x", Status: Unreadable, Failure: true}}}}}
@@ -239,5 +260,65 @@ func TestCheckMissingMediaIsAnError(t *testing.T) {
 	f, _ := formular.Parse([]byte("sverka-formular 1\n\n[media sha256]\n"), "f")
 	if _, err := Check(context.Background(), f, Sources{Media: filepath.Join(t.TempDir(), "none")}); err == nil {
 		t.Errorf("unreadable media must be an error (exit 2), not a verdict")
+	}
+}
+
+func TestVerdictMessages(t *testing.T) {
+	res := &Result{Tables: []Table{
+		{Kind: "media", Line: 3, Items: []Item{
+			{Name: "a", Status: Modified, Failure: true},
+			{Name: "b", Status: Missing, Failure: true},
+			{Name: "c", Status: Missing, Failure: true},
+			{Name: "d", Status: OK},
+			{Name: "l1", Status: Extra, DetailCode: DetailUnlistedSymlink},
+			{Name: "l2", Status: Extra, DetailCode: DetailUnlistedSymlink},
+		}},
+		{Kind: "modules", Line: 9, Weak: []string{"md5", "sha1"}, Items: []Item{{Name: "x", Status: OK}}},
+	}}
+	verdict(res, nil)
+	if res.Verdict != NotHolds || len(res.Reasons) != 1 {
+		t.Fatalf("verdict %s, reasons %+v", res.Verdict, res.Reasons)
+	}
+	r := res.Reasons[0]
+	if r.Code != CodeTableFailed || r.Table != "media" || r.Line != 3 || r.Counts[Modified] != 1 || r.Counts[Missing] != 2 ||
+		len(r.Counts) != 2 || r.Text != "[media] table (line 3): 1 MODIFIED, 2 MISSING" {
+		t.Errorf("reason %+v", r)
+	}
+	want := []struct {
+		code Code
+		text string
+	}{
+		{CodeExtraLinks, "[media] table (line 3): 2 unlisted symbolic links, not followed (formulars list content, not links)"},
+		{CodeWeakAlgorithm, "[modules] table (line 9) relies on md5, sha1: legacy, detects accidents but not deliberate tampering"},
+	}
+	if len(res.Warnings) != len(want) {
+		t.Fatalf("warnings %+v", res.Warnings)
+	}
+	for i, w := range want {
+		if res.Warnings[i].Code != w.code || res.Warnings[i].Text != w.text {
+			t.Errorf("warning %d: %+v, want %s %q", i, res.Warnings[i], w.code, w.text)
+		}
+	}
+	if res.Warnings[1].Args["algorithms"] != "md5, sha1" || res.Warnings[0].Counts[Extra] != 2 {
+		t.Errorf("arguments: %+v", res.Warnings)
+	}
+}
+
+func TestSkippedTableWarns(t *testing.T) {
+	f, err := formular.Parse([]byte("sverka-formular 1\n\n[image sha256]\n"), "f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Check(context.Background(), f, Sources{Media: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) == 0 {
+		t.Fatal("no warning for the image table")
+	}
+	w := res.Warnings[0]
+	if w.Code != CodeTableNotChecked || w.Args["why"] != WhyMediaIsDirectory || w.Table != "image" ||
+		!strings.HasSuffix(w.Text, " not checked: the media is a directory, not the image") {
+		t.Errorf("warning %+v", w)
 	}
 }

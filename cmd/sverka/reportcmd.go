@@ -84,7 +84,7 @@ func cmdReport(_ context.Context, c *cli, args []string) int {
 		c.errorf("%s: %v", path, err)
 		return exitError
 	}
-	if err := render(c, rep, o.format, o.lang, o.output, o.color, o.verbose, keyID); err != nil {
+	if err := render(c, rep, o.format, o.lang, o.output, o.color, o.verbose, false, keyID); err != nil {
 		c.errorf("%v", err)
 		return exitError
 	}

@@ -85,7 +85,7 @@ func cmdVerify(ctx context.Context, c *cli, args []string) int {
 	if rep == nil {
 		return code
 	}
-	if err := render(c, rep, o.format, o.lang, o.output, o.color, o.verbose, ""); err != nil {
+	if err := render(c, rep, o.format, o.lang, o.output, o.color, o.verbose, o.quiet, ""); err != nil {
 		c.errorf("%v", err)
 		return exitError
 	}
@@ -333,7 +333,7 @@ func verifyProgress(c *cli, o *verifyOpts, f *formular.Formular) *report.Progres
 }
 
 // render writes the report in the asked format to FILE or standard output.
-func render(c *cli, rep *report.Report, format, lang, output, color string, verbose bool, reportKeyID string) error {
+func render(c *cli, rep *report.Report, format, lang, output, color string, verbose, quiet bool, reportKeyID string) error {
 	if lang == "" {
 		lang = report.LangFromEnv()
 	}
@@ -363,7 +363,7 @@ func render(c *cli, rep *report.Report, format, lang, output, color string, verb
 		} else {
 			useColor = color == "always"
 		}
-		err = report.WriteText(w, rep, report.TextOptions{Lang: lang, Color: useColor, Verbose: verbose, ReportKeyID: reportKeyID})
+		err = report.WriteText(w, rep, report.TextOptions{Lang: lang, Color: useColor, Verbose: verbose, Quiet: quiet, ReportKeyID: reportKeyID})
 	}
 	if err != nil {
 		return err

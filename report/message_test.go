@@ -1,0 +1,301 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/docs"
+	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/verify"
+)
+
+func writeFiles(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func makeTable(t *testing.T, kind formular.Kind, root string, algs ...string) *formular.Table {
+	t.Helper()
+	var cols []checksum.Column
+	for _, a := range algs {
+		c, err := checksum.ParseColumn(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols = append(cols, c)
+	}
+	tab, _, err := formular.MakeTree(context.Background(), kind, root, cols, formular.MakeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab
+}
+
+// faultyChecks runs real checks that give as many kinds of reason,
+// warning, detail and hint as a directory check can.
+func faultyChecks(t *testing.T) []*verify.Result {
+	t.Helper()
+	kit := t.TempDir()
+	writeFiles(t, kit, map[string]string{"a.txt": "alpha", "b.txt": "beta", "c.txt": "gamma", "gone.txt": "delta",
+		"moved.txt": "epsilon", "rev.txt": "zeta", "sub/e.txt": "eta"})
+	media := makeTable(t, formular.KindMedia, kit, "sha256", "gost94-cryptopro", "md5")
+	media.Line = 10
+	media.Closed = false
+	for i, e := range media.Entries {
+		if e.Path == "rev.txt" {
+			media.Entries[i].Sums[1] = checksum.Reverse(e.Sums[1])
+		}
+	}
+	os.WriteFile(filepath.Join(kit, "a.txt"), []byte("ALPHA"), 0o644)
+	os.Remove(filepath.Join(kit, "b.txt"))
+	os.Mkdir(filepath.Join(kit, "b.txt"), 0o755)
+	os.Remove(filepath.Join(kit, "gone.txt"))
+	os.Rename(filepath.Join(kit, "moved.txt"), filepath.Join(kit, "moved (1).txt"))
+	os.WriteFile(filepath.Join(kit, "new.txt"), []byte("theta"), 0o644)
+	os.Remove(filepath.Join(kit, "c.txt"))
+	if err := os.Symlink("a.txt", filepath.Join(kit, "c.txt")); err != nil {
+		t.Skip(err)
+	}
+	os.Symlink("new.txt", filepath.Join(kit, "link.txt"))
+	sub := filepath.Join(kit, "sub")
+	if os.Chmod(sub, 0) == nil {
+		t.Cleanup(func() { os.Chmod(sub, 0o755) })
+	}
+
+	mods := makeTable(t, formular.KindModules, kit, "sha256")
+	mods.Line, mods.Root = 30, filepath.Join(t.TempDir(), "not-installed")
+
+	settings := filepath.Join(t.TempDir(), "app.ini")
+	os.WriteFile(settings, []byte("[S]\nA = no\nB = 5\nC = lots\nE = 1\nA = off\n"), 0o644)
+	f, err := formular.Parse([]byte("sverka-formular 1\ncertificate: 4068\nvalid-until: 2020-01-01\nsupport-until: 2019-01-01\n\n"+
+		"[parameters closed format=ini]\nS.A = yes  # 4.2\nS.B range 1..16\nS.C range 1..16\nS.D present\n"), "f.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Tables = append([]*formular.Table{{Kind: formular.KindImage, Line: 2}, media, mods}, f.Tables...)
+	at := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	faulty, err := verify.Check(context.Background(), f, verify.Sources{Media: kit, Modules: true, Settings: []string{settings}, At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Nothing the sources reach, and no validity date.
+	empty, err := formular.Parse([]byte("sverka-formular 1\n\n[media sha256]\n\n[modules root=/opt/x sha256]\n\n"+
+		"[parameters source=/etc/x.ini format=ini]\nS.A = yes\n"), "g.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nothing, err := verify.Check(context.Background(), empty, verify.Sources{At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []*verify.Result{faulty, nothing}
+}
+
+// TestMessagesSayWhatVerifySays: the English rendering of every message
+// of real checks is verify's own sentence, and the Russian one is another.
+func TestMessagesSayWhatVerifySays(t *testing.T) {
+	seen := map[verify.Code]bool{}
+	check := func(what string, code verify.Code, text string, say func(lang) string) {
+		t.Helper()
+		seen[code] = true
+		if got := say(en); got != Display(text) {
+			t.Errorf("%s %s in English:\n got  %q\n want %q", what, code, got, text)
+		}
+		if code == verify.DetailError {
+			return // an OS error, as the OS says it
+		}
+		if ru := say(ru); ru == say(en) || ru == "" {
+			t.Errorf("%s %s is not translated: %q", what, code, ru)
+		}
+	}
+	for _, res := range faultyChecks(t) {
+		for _, ms := range [][]verify.Message{res.Reasons, res.Warnings} {
+			for i := range ms {
+				m := &ms[i]
+				check("message", m.Code, m.Text, func(l lang) string { return l.message(m, statusToken) })
+			}
+		}
+		for _, tb := range res.Tables {
+			for i := range tb.Items {
+				it := &tb.Items[i]
+				if it.DetailCode != "" || it.Detail != "" {
+					check("detail of "+it.Name, it.DetailCode, it.Detail, func(l lang) string { return l.detail(it) })
+				}
+				if it.HintCode != "" || it.Hint != "" {
+					check("hint of "+it.Name, it.HintCode, it.Hint, func(l lang) string { return l.hint(it) })
+				}
+			}
+		}
+	}
+	want := []verify.Code{
+		verify.CodeTableFailed, verify.CodeNothingChecked, verify.CodeCertificateExpired, verify.CodeNoValidUntil,
+		verify.CodeSupportEnded, verify.CodeTableNotChecked, verify.CodeExtraFiles, verify.CodeExtraLinks,
+		verify.CodeWeakAlgorithm, verify.CodeSettings,
+		verify.DetailReplacedBy, verify.DetailReplacedBySymlink, verify.DetailUnlistedSymlink, verify.DetailRootNotFound,
+		verify.DetailSettingsLine, verify.DetailConstraintError, verify.HintGOSTReversed,
+	}
+	if os.Geteuid() != 0 {
+		want = append(want, verify.DetailUnreadableDirectory)
+	}
+	for _, c := range want {
+		if !seen[c] {
+			t.Errorf("the checks gave no %s", c)
+		}
+	}
+}
+
+// schemaCodes lists the codes the report schema admits, per kind of
+// message.
+func schemaCodes(t *testing.T) map[string][]string {
+	var s struct {
+		Defs map[string]struct {
+			Properties map[string]struct {
+				Enum []string `json:"enum"`
+			} `json:"properties"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(docs.ReportSchema, &s); err != nil {
+		t.Fatal(err)
+	}
+	return map[string][]string{
+		"reason":  s.Defs["reason"].Properties["code"].Enum,
+		"warning": s.Defs["warning"].Properties["code"].Enum,
+		"detail":  s.Defs["item"].Properties["detail_code"].Enum,
+		"hint":    s.Defs["item"].Properties["hint_code"].Enum,
+	}
+}
+
+// TestEveryCodeRendered: every code the schema admits is said from its
+// code and arguments in both languages, not by falling back to the text.
+func TestEveryCodeRendered(t *testing.T) {
+	const fallback = "ENGLISH FALLBACK"
+	args := map[string]string{"why": verify.WhyNoMedia, "type": verify.TypeFIFO, "column": "gost12-256",
+		"should_be": "gost12-256/reversed", "until": "2026-01-31", "check_date": "2026-02-01"}
+	for _, k := range []string{"certificate", "error", "recorded", "computed", "source", "algorithms", "file", "line",
+		"message", "media", "offset", "target", "directory", "root", "name", "expected"} {
+		args[k] = "v"
+	}
+	codes := schemaCodes(t)
+	for kind, list := range codes {
+		if len(list) == 0 {
+			t.Fatalf("no %s codes in the schema", kind)
+		}
+		for _, c := range list {
+			code := verify.Code(c)
+			for _, l := range []lang{en, ru} {
+				var got string
+				switch kind {
+				case "reason", "warning":
+					m := verify.Message{Code: code, Table: "media", Line: 3, Args: args, Text: fallback,
+						Counts: map[verify.Status]int{verify.Modified: 1, verify.Extra: 2}}
+					got = l.message(&m, l.status)
+				case "detail":
+					if code == verify.DetailError {
+						continue
+					}
+					got = l.detail(&verify.Item{DetailCode: code, DetailArgs: args, Detail: fallback})
+				case "hint":
+					got = l.hint(&verify.Item{HintCode: code, HintArgs: args, Hint: fallback})
+				}
+				if got == fallback || got == "" || strings.Contains(got, "%!") {
+					t.Errorf("%s %s in %s: %q", kind, c, l.code(), got)
+				}
+			}
+		}
+	}
+}
+
+// TestMessageArgsSurvive: arguments that are not clean text travel as
+// display form plus raw bytes, and read back as they were.
+func TestMessageArgsSurvive(t *testing.T) {
+	r := fixedReport()
+	target := "../evil\nname\xff"
+	r.Result.Warnings = append(r.Result.Warnings, verify.Message{Code: verify.CodeReadStopped,
+		Args: map[string]string{"media": "/dev/sr\x000", "offset": "2048", "error": "input/output error"},
+		Text: "media /dev/sr\x000: read stopped at byte 2048: input/output error"})
+	it := &r.Result.Tables[1].Items[4]
+	it.DetailCode, it.DetailArgs = verify.DetailReplacedBySymlink, map[string]string{"target": target}
+	it.Detail = "replaced by a symbolic link to " + target + " (not followed)"
+	var b bytes.Buffer
+	if err := WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := Validate(b.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"target": "../evil\\nname\\xff"`, `"detail_args_b64": {`, `"args_b64": {`, `"text_b64": "`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the JSON lacks %s", want)
+		}
+	}
+	back, err := ReadJSON(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Result.Tables[1].Items[4].DetailArgs["target"]; got != target {
+		t.Errorf("target came back as %q", got)
+	}
+	if !reflect.DeepEqual(back.Result.Warnings, r.Result.Warnings) {
+		t.Errorf("warnings came back as %+v", back.Result.Warnings)
+	}
+	var text bytes.Buffer
+	WriteText(&text, back, TextOptions{Lang: "ru"})
+	for _, want := range []string{`заменён символической ссылкой на ../evil\nname\xff`, `носитель /dev/sr\x000: чтение остановилось на байте 2048`} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("the Russian text lacks %q:\n%s", want, text.String())
+		}
+	}
+}
+
+// TestSchemaRejectsBadMessages: the schema holds every code to its
+// arguments.
+func TestSchemaRejectsBadMessages(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, fixedReport()); err != nil {
+		t.Fatal(err)
+	}
+	good := b.String()
+	cases := []struct{ name, old, new string }{
+		{"unknown code", `"code": "support-ended"`, `"code": "support-over"`},
+		{"a reason among warnings", `"code": "support-ended"`, `"code": "table-failed"`},
+		{"missing argument", `"until": "2026-10-31"`, `"till": "2026-10-31"`},
+		{"not a date", `"until": "2026-10-31"`, `"until": "31.10.2026"`},
+		{"a string for a message", `"warnings": [`, `"warnings": ["support ended", `},
+		{"counts for a message that has none", `"code": "weak-algorithm",`, `"code": "weak-algorithm", "counts": {"EXTRA": 1},`},
+		{"table without line", `"table": "media",
+      "line": 13,`, `"table": "media",`},
+		{"unknown detail code", `"detail_code": "error"`, `"detail_code": "oops"`},
+		{"detail code without its arguments", `"detail_code": "settings-line",`, `"detail_code": "root-not-found",`},
+		{"arguments of a detail without any", `"detail_code": "error"`, `"detail_code": "error", "detail_args": {"x": "y"}`},
+		{"hint without its column", `"column": "gost12-256",`, ``},
+		{"empty text", `"text": "[image] table (line 10): 1 MODIFIED"`, `"text": ""`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if !strings.Contains(good, c.old) {
+				t.Fatalf("fixture lacks %q", c.old)
+			}
+			data := []byte(strings.Replace(good, c.old, c.new, 1))
+			if err := Validate(data); err == nil {
+				t.Fatal("accepted")
+			}
+		})
+	}
+}

@@ -1,0 +1,371 @@
+package verify
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Code names one kind of message, so that a rendering can say it in its
+// reader's language from the code and the arguments; Text keeps the
+// English sentence for whoever reads the result without a rendering.
+type Code string
+
+// Message is a reason of the verdict, a warning, or what an item's detail
+// or hint says. Args hold the values the sentence names, as strings (file
+// names, dates YYYY-MM-DD, numbers in decimal); OS error texts are kept
+// as the OS gives them.
+type Message struct {
+	Code Code `json:"code"`
+	// Table and Line name the table the message is about: its kind and
+	// its header line in the formular.
+	Table string `json:"table,omitempty"`
+	Line  int    `json:"line,omitempty"`
+	// Counts are items per status: the failing ones for CodeTableFailed,
+	// the unlisted ones for CodeExtraFiles and CodeExtraLinks.
+	Counts map[Status]int    `json:"counts,omitempty"`
+	Args   map[string]string `json:"args,omitempty"`
+	Text   string            `json:"text"` // the English sentence
+}
+
+// Codes of the reasons and warnings of a Result. The arguments each one
+// carries are listed after it.
+const (
+	// CodeTableFailed: a table has failing items (Table, Line, Counts).
+	CodeTableFailed Code = "table-failed"
+	// CodeNothingChecked: the sources given reached no table.
+	CodeNothingChecked Code = "nothing-checked"
+	// CodeCertificateExpired: valid-until is before the check date
+	// (certificate when the formular names one, until, check_date).
+	CodeCertificateExpired Code = "certificate-expired"
+	// CodeValidUntilUnreadable: valid-until is no date (error).
+	CodeValidUntilUnreadable Code = "valid-until-unreadable"
+	// CodeNoValidUntil: the formular states no valid-until (a warning).
+	CodeNoValidUntil Code = "no-valid-until"
+	// CodeSupportEnded: support-until is before the check date (a
+	// warning; certificate when named, until, check_date).
+	CodeSupportEnded Code = "support-ended"
+	// CodeSupportUntilUnreadable: support-until is no date (a warning;
+	// error).
+	CodeSupportUntilUnreadable Code = "support-until-unreadable"
+	// CodeTableNotChecked: no source given reaches a table (a warning;
+	// Table, Line, why: one of the Why codes).
+	CodeTableNotChecked Code = "table-not-checked"
+	// CodeImplantedMD5Mismatch: the image's isomd5sum does not match
+	// (recorded, computed).
+	CodeImplantedMD5Mismatch Code = "implanted-md5-mismatch"
+	// CodeSourceUnreadable: a parameters table's settings source cannot
+	// be read (Table, Line, source, error).
+	CodeSourceUnreadable Code = "source-unreadable"
+	// CodeRegistryOffline: a live registry source with --installed: it
+	// can only be read on the host itself (Table, Line, source).
+	CodeRegistryOffline Code = "registry-offline"
+	// CodeExtraFiles: unlisted files in a table that is not closed (a
+	// warning; Table, Line, Counts).
+	CodeExtraFiles Code = "extra-files"
+	// CodeExtraLinks: unlisted symbolic links, not followed (a warning;
+	// Table, Line, Counts).
+	CodeExtraLinks Code = "extra-links"
+	// CodeWeakAlgorithm: a table relies on legacy algorithms (a warning;
+	// Table, Line, algorithms: comma-separated).
+	CodeWeakAlgorithm Code = "weak-algorithm"
+	// CodeSettings: what the settings reader warns of (file, line,
+	// message: its own text).
+	CodeSettings Code = "settings"
+	// CodeReadStopped: reading the image or device stopped early (a
+	// warning; media, offset, error).
+	CodeReadStopped Code = "read-stopped"
+)
+
+// Why a table was not checked: the why argument of CodeTableNotChecked.
+const (
+	WhyNoMedia          = "no-media"
+	WhyMediaIsDirectory = "media-is-directory"
+	WhyNoInstalled      = "no-installed"
+	WhyNoSettings       = "no-settings"
+)
+
+// Codes of an item's detail, and the arguments each one carries.
+const (
+	// DetailError: the detail is an error text as the OS or the settings
+	// reader gave it.
+	DetailError Code = "error"
+	// DetailNotRead: a listed file that was found but not read.
+	DetailNotRead Code = "not-read"
+	// DetailReplacedBySymlink: a listed file replaced by a symbolic link
+	// (target).
+	DetailReplacedBySymlink Code = "replaced-by-symlink"
+	// DetailReplacedBy: a listed file replaced by something that is not
+	// a file (type: one of the File types).
+	DetailReplacedBy Code = "replaced-by"
+	// DetailFileType: an unlisted item that is not a file (type).
+	DetailFileType Code = "file-type"
+	// DetailUnlistedSymlink: an unlisted symbolic link (target).
+	DetailUnlistedSymlink Code = "unlisted-symlink"
+	// DetailUnreadableDirectory: a directory above the file could not be
+	// read (directory, error).
+	DetailUnreadableDirectory Code = "unreadable-directory"
+	// DetailThroughSymlink: the file is there only through a symbolic
+	// link, which is not followed.
+	DetailThroughSymlink Code = "through-symlink"
+	// DetailNotOnImage: a listed file the image does not hold.
+	DetailNotOnImage Code = "not-on-image"
+	// DetailRootNotFound: a modules table's root is not there (root).
+	DetailRootNotFound Code = "root-not-found"
+	// DetailReadFromDevice: the image row matched by content on a device.
+	DetailReadFromDevice Code = "read-from-device"
+	// DetailImageRenamed: the image's content is right, its name is not
+	// (name).
+	DetailImageRenamed Code = "image-renamed"
+	// DetailImageNameDiffers: the image has another name than its only
+	// row (name, expected, and error when it could not be read).
+	DetailImageNameDiffers Code = "image-name-differs"
+	// DetailImageUnmatched: the image matches no row of the table.
+	DetailImageUnmatched Code = "image-unmatched"
+	// DetailRegistryOffline: as CodeRegistryOffline, for each row.
+	DetailRegistryOffline Code = "registry-offline"
+	// DetailSettingsLine: where the settings source holds the value
+	// (file, line).
+	DetailSettingsLine Code = "settings-line"
+	// DetailConstraintError: the value could not be judged (error; file
+	// and line when known).
+	DetailConstraintError Code = "constraint-error"
+)
+
+// File types: the type argument of DetailReplacedBy and DetailFileType.
+const (
+	TypeDirectory = "directory"
+	TypeFIFO      = "fifo"
+	TypeSocket    = "socket"
+	TypeDevice    = "device"
+	TypeSpecial   = "special"
+	TypeSymlink   = "symlink"
+)
+
+// HintGOSTReversed is an item's hint code: GOST digests that match with
+// their bytes reversed (column: the columns, comma-separated; should_be:
+// the column each should be, in the same order).
+const HintGOSTReversed Code = "gost-reversed"
+
+// The English sentences. Renderings have them in every language from the
+// codes; these fill Text.
+
+func tableName(kind string, line int) string {
+	return fmt.Sprintf("[%s] table (line %d)", kind, line)
+}
+
+func tableFailed(kind string, line int, counts map[Status]int) Message {
+	var parts []string
+	for _, s := range Statuses {
+		if n := counts[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	return Message{Code: CodeTableFailed, Table: kind, Line: line, Counts: counts,
+		Text: tableName(kind, line) + ": " + strings.Join(parts, ", ")}
+}
+
+var whyText = map[string]string{
+	WhyNoMedia:          "no --media given",
+	WhyMediaIsDirectory: "the media is a directory, not the image",
+	WhyNoInstalled:      "no --installed ROOT or --var given",
+	WhyNoSettings:       "no --settings FILE or --installed ROOT given for its source",
+}
+
+func tableNotChecked(kind string, line int, why string) Message {
+	return Message{Code: CodeTableNotChecked, Table: kind, Line: line, Args: map[string]string{"why": why},
+		Text: tableName(kind, line) + " not checked: " + whyText[why]}
+}
+
+// certArgs names the certificate, when the formular does, for the date
+// messages.
+func certArgs(cert, until, day string) (map[string]string, string) {
+	args := map[string]string{"until": until, "check_date": day}
+	if cert == "" {
+		return args, "the certificate"
+	}
+	args["certificate"] = cert
+	return args, "certificate " + cert
+}
+
+func certificateExpired(cert, until, day string) Message {
+	args, name := certArgs(cert, until, day)
+	return Message{Code: CodeCertificateExpired, Args: args,
+		Text: fmt.Sprintf("%s expired on %s (check date %s)", name, until, day)}
+}
+
+func supportEnded(cert, until, day string) Message {
+	args, name := certArgs(cert, until, day)
+	return Message{Code: CodeSupportEnded, Args: args,
+		Text: fmt.Sprintf("support of %s ended on %s (check date %s)", name, until, day)}
+}
+
+func dateUnreadable(code Code, key string, err error) Message {
+	return Message{Code: code, Args: map[string]string{"error": err.Error()},
+		Text: fmt.Sprintf("%s cannot be read: %v", key, err)}
+}
+
+var noValidUntil = Message{Code: CodeNoValidUntil,
+	Text: "the formular states no valid-until date: the certificate's validity was not checked"}
+
+var nothingChecked = Message{Code: CodeNothingChecked,
+	Text: "nothing was checked: give --media, --installed or --settings"}
+
+func implantedMismatch(recorded, computed string) Message {
+	return Message{Code: CodeImplantedMD5Mismatch, Args: map[string]string{"recorded": recorded, "computed": computed},
+		Text: fmt.Sprintf("the MD5 implanted in the image (isomd5sum) does not match: recorded %s, computed %s", recorded, computed)}
+}
+
+const registryOfflineText = "the live registry can only be read on the Windows host itself; export the key with regedit and pass --settings FILE.reg"
+
+func sourceUnreadable(line int, source string, err error) Message {
+	return Message{Code: CodeSourceUnreadable, Table: "parameters", Line: line,
+		Args: map[string]string{"source": source, "error": err.Error()},
+		Text: fmt.Sprintf("%s: source %s: %v", tableName("parameters", line), source, err)}
+}
+
+func registryOffline(line int, source string) Message {
+	return Message{Code: CodeRegistryOffline, Table: "parameters", Line: line,
+		Args: map[string]string{"source": source},
+		Text: fmt.Sprintf("%s: source %s: %s", tableName("parameters", line), source, registryOfflineText)}
+}
+
+func extraFiles(kind string, line, n int) Message {
+	return Message{Code: CodeExtraFiles, Table: kind, Line: line, Counts: map[Status]int{Extra: n},
+		Text: fmt.Sprintf("%s: %d unlisted %s (the table is not closed)", tableName(kind, line), n, plural(n, "file", "files"))}
+}
+
+func extraLinks(kind string, line, n int) Message {
+	return Message{Code: CodeExtraLinks, Table: kind, Line: line, Counts: map[Status]int{Extra: n},
+		Text: fmt.Sprintf("%s: %d unlisted symbolic %s, not followed (formulars list content, not links)", tableName(kind, line), n, plural(n, "link", "links"))}
+}
+
+func weakAlgorithm(kind string, line int, algs []string) Message {
+	list := strings.Join(algs, ", ")
+	return Message{Code: CodeWeakAlgorithm, Table: kind, Line: line, Args: map[string]string{"algorithms": list},
+		Text: fmt.Sprintf("%s relies on %s: legacy, detects accidents but not deliberate tampering", tableName(kind, line), list)}
+}
+
+func settingsWarning(file string, line int, msg string) Message {
+	return Message{Code: CodeSettings, Args: map[string]string{"file": file, "line": strconv.Itoa(line), "message": msg},
+		Text: fmt.Sprintf("settings %s line %d: %s", file, line, msg)}
+}
+
+func readStopped(media string, offset int64, err error) Message {
+	return Message{Code: CodeReadStopped, Args: map[string]string{"media": media, "offset": strconv.FormatInt(offset, 10), "error": err.Error()},
+		Text: fmt.Sprintf("media %s: read stopped at byte %d: %v", media, offset, err)}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Item details.
+
+func detail(code Code, text string, kv ...string) Message {
+	m := Message{Code: code, Text: text}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if m.Args == nil {
+			m.Args = map[string]string{}
+		}
+		m.Args[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
+// setDetail gives an item its detail.
+func (it *Item) setDetail(m Message) {
+	it.Detail, it.DetailCode, it.DetailArgs = m.Text, m.Code, m.Args
+}
+
+func errorDetail(text string) Message { return detail(DetailError, text) }
+
+var typeText = map[string]string{
+	TypeDirectory: "directory",
+	TypeFIFO:      "FIFO",
+	TypeSocket:    "socket",
+	TypeDevice:    "device",
+	TypeSpecial:   "special file",
+	TypeSymlink:   "symbolic link",
+}
+
+func replacedBy(typ string) Message {
+	return detail(DetailReplacedBy, "replaced by a "+typeText[typ], "type", typ)
+}
+
+func replacedBySymlink(target string) Message {
+	return detail(DetailReplacedBySymlink, fmt.Sprintf("replaced by a symbolic link to %s (not followed)", target), "target", target)
+}
+
+func fileType(typ string) Message { return detail(DetailFileType, typeText[typ], "type", typ) }
+
+func unlistedSymlink(target string) Message {
+	return detail(DetailUnlistedSymlink, "symbolic link to "+target+", not followed", "target", target)
+}
+
+func unreadableDirectory(dir, msg string) Message {
+	return detail(DetailUnreadableDirectory, "directory unreadable: "+dir+": "+msg, "directory", dir, "error", msg)
+}
+
+func rootNotFound(root string) Message {
+	return detail(DetailRootNotFound, "root directory "+root+" not found", "root", root)
+}
+
+func imageRenamed(name string) Message {
+	return detail(DetailImageRenamed, "the image's content is right but its file name is "+name+": names are part of the certified content", "name", name)
+}
+
+func imageNameDiffers(name, expected, errText string) Message {
+	m := detail(DetailImageNameDiffers, fmt.Sprintf("file name %s, expected %s", name, expected), "name", name, "expected", expected)
+	if errText != "" {
+		m.Text += "; " + errText
+		m.Args["error"] = errText
+	}
+	return m
+}
+
+// settingsLine says where a settings source holds a value, after the
+// reason it could not be judged, if any.
+func settingsLine(errText, file string, line int) Message {
+	var m Message
+	if errText != "" {
+		m = detail(DetailConstraintError, errText, "error", errText)
+	} else {
+		m = detail(DetailSettingsLine, "")
+	}
+	if line > 0 {
+		if m.Args == nil {
+			m.Args = map[string]string{}
+		}
+		m.Args["file"], m.Args["line"] = file, strconv.Itoa(line)
+		m.Text = strings.TrimPrefix(m.Text+fmt.Sprintf("; %s line %d", file, line), "; ")
+	}
+	return m
+}
+
+var (
+	notRead        = detail(DetailNotRead, "not read")
+	throughSymlink = detail(DetailThroughSymlink, "reached only through a symbolic link, which is not followed")
+	notOnImage     = detail(DetailNotOnImage, "not on the image")
+	readFromDevice = detail(DetailReadFromDevice, "read from the device")
+	imageUnmatched = detail(DetailImageUnmatched, "the image matches no row of the [image] table, by name or content")
+	registryDetail = detail(DetailRegistryOffline, registryOfflineText)
+)
+
+// gostReversed is the hint for GOST columns whose digests match with their
+// bytes reversed: the formular was made from a list read in the wrong
+// byte order.
+func gostReversed(cols, shouldBe []string) Message {
+	var parts []string
+	for i, c := range cols {
+		with := "out"
+		if strings.HasSuffix(shouldBe[i], "/reversed") {
+			with = ""
+		}
+		parts = append(parts, fmt.Sprintf("the %s digest matches byte-reversed: the table's column should be %s (import the list with%s --gost-reverse)", c, shouldBe[i], with))
+	}
+	return detail(HintGOSTReversed, strings.Join(parts, "; "), "column", strings.Join(cols, ", "), "should_be", strings.Join(shouldBe, ", "))
+}
