@@ -150,8 +150,8 @@ func VerifySignature(pub minisign.PublicKey, data, sig []byte) (keyID string, tr
 }
 
 // TrustedComment returns the trusted comment sverka signs a formular with:
-// its identifier, product and version, tab-separated as minisign separates
-// its own fields.
+// its identifier, product and version, separated by "; " so that it reads
+// the same in minisign's output and in a printed report.
 func TrustedComment(f *Formular) string {
 	var parts []string
 	for _, k := range []string{KeyFormularID, KeyProduct, KeyVersion} {
@@ -162,7 +162,7 @@ func TrustedComment(f *Formular) string {
 	if len(parts) == 0 {
 		return "sverka formular"
 	}
-	return "sverka formular\t" + strings.Join(parts, "\t")
+	return "sverka formular; " + strings.Join(parts, "; ")
 }
 
 // oneLine drops control characters so that a value cannot break the
