@@ -125,14 +125,7 @@ func MakeImage(ctx context.Context, path string, cols []checksum.Column, opt Mak
 	for i, c := range cols {
 		algs[i] = c.Alg
 	}
-	so := iso.ScanOptions{ImageAlgs: algs, MemberAlgs: algs, Workers: opt.Engine.Workers}
-	if opt.Engine.Progress != nil {
-		var last int64
-		so.Progress = func(done int64) {
-			opt.Engine.Progress(done - last)
-			last = done
-		}
-	}
+	so := iso.ScanOptions{ImageAlgs: algs, MemberAlgs: algs, Workers: opt.Engine.Workers, Progress: opt.Engine.Progress}
 	sr, err := im.Scan(ctx, so)
 	if err != nil {
 		return nil, nil, nil, err

@@ -131,7 +131,7 @@ func TestFixtures(t *testing.T) {
 			}
 
 			var progress int64
-			res := scanSHA256(t, im, ScanOptions{Progress: func(n int64) { progress = n }})
+			res := scanSHA256(t, im, ScanOptions{Progress: func(n int64) { progress += n }})
 			if got, want := hex.EncodeToString(res.ImageSums[0]), fileSHA256(t, path); got != want {
 				t.Errorf("image sha256 %s, want %s", got, want)
 			}

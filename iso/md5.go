@@ -264,7 +264,7 @@ func findPVD(r io.ReaderAt, size int64) ([]byte, int64, error) {
 // in one sequential read, as checkisomd5 does, without reading the
 // directory tree (a damaged tree does not stop this check). progress, if
 // set, is called with the bytes read so far.
-func ImplantedMD5(ctx context.Context, path string, progress func(done int64)) (*MD5Check, error) {
+func ImplantedMD5(ctx context.Context, path string, progress func(n int64)) (*MD5Check, error) {
 	f, err := checksum.OpenRead(path)
 	if err != nil {
 		return nil, err
@@ -301,7 +301,7 @@ func ImplantedMD5(ctx context.Context, path string, progress func(done int64)) (
 		m.write(buf[:n])
 		off += int64(n)
 		if progress != nil {
-			progress(off)
+			progress(int64(n))
 		}
 		if err == io.EOF {
 			break // truncated: the check fails on the short read

@@ -36,8 +36,8 @@ type ScanOptions struct {
 	// pass, when the image has one.
 	ImplantedMD5 bool
 	// Progress, if set, is called from the reading goroutine with the
-	// number of bytes read so far.
-	Progress func(done int64)
+	// number of bytes just read, as checksum.Options.Progress is.
+	Progress func(n int64)
 }
 
 // MemberSum is one member's outcome.
@@ -288,10 +288,10 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 		}
 		active = kept
 		b.release()
-		off = end
 		if opt.Progress != nil {
-			opt.Progress(off)
+			opt.Progress(end - off)
 		}
+		off = end
 		if err != nil && err != io.EOF {
 			readErr = fmt.Errorf("reading at byte offset %d: %w", off, err)
 			break

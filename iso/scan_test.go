@@ -73,7 +73,7 @@ func TestScanPlan(t *testing.T) {
 				res, err := scan(context.Background(), im, bytes.NewReader(data), ScanOptions{
 					ImageAlgs: []*checksum.Algorithm{sha256Alg}, MemberAlgs: []*checksum.Algorithm{sha256Alg, mustAlg("md5")},
 					Workers: workers, BufSize: bufSize,
-					Progress: func(n int64) { calls++; last = n },
+					Progress: func(n int64) { calls++; last += n },
 				})
 				if err != nil {
 					t.Fatal(err)
@@ -149,9 +149,10 @@ func TestScanCancel(t *testing.T) {
 	}
 	defer im.Close()
 	ctx, cancel := context.WithCancel(context.Background())
+	var read int64
 	_, err = im.Scan(ctx, ScanOptions{BufSize: 4096, MemberAlgs: []*checksum.Algorithm{sha256Alg},
 		Progress: func(n int64) {
-			if n > 100000 {
+			if read += n; read > 100000 {
 				cancel()
 			}
 		}})

@@ -33,13 +33,7 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 			opt.Length = e.Size
 		}
 	}
-	if src.Engine.Progress != nil {
-		var last int64
-		opt.Progress = func(done int64) {
-			src.Engine.Progress(done - last)
-			last = done
-		}
-	}
+	opt.Progress = src.Engine.Progress
 	sr, err := im.Scan(ctx, opt)
 	if err != nil {
 		return fmt.Errorf("media %s: %w", src.Media, err)

@@ -23,8 +23,7 @@ func hashISOMD5(ctx context.Context, c *cli, o *hashOpts, images []string) int {
 			}
 			prog = report.NewProgress(c.stderr, size, 1, progressOptions(&o.common))
 		}
-		var last int64
-		res, err := iso.ImplantedMD5(ctx, path, func(done int64) { prog.Add(done - last); last = done })
+		res, err := iso.ImplantedMD5(ctx, path, prog.Add)
 		prog.Finish()
 		switch {
 		case err != nil:
