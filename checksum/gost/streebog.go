@@ -17,9 +17,11 @@ type streebog struct {
 	buf   [streebogBlock]byte
 	nbuf  int
 	size  int // digest size in bytes: 32 or 64
-	// g is the compression function: gAsm where the processor has one,
-	// gGeneric otherwise.
-	g func(h, n, m *[8]uint64)
+	// g is the compression function and blocks its loop over whole
+	// blocks, which also advances n and sigma: assembly where the
+	// processor has it, gGeneric and blocksGeneric otherwise.
+	g      func(h, n, m *[8]uint64)
+	blocks func(h, n, sigma *[8]uint64, p []byte)
 }
 
 // New256 returns a Streebog-256 (GOST R 34.11-2012, 256-bit) hash.
@@ -28,10 +30,10 @@ func New256() hash.Hash { return newStreebog(32) }
 // New512 returns a Streebog-512 (GOST R 34.11-2012, 512-bit) hash.
 func New512() hash.Hash { return newStreebog(64) }
 
-func newStreebog(size int) *streebog { return newStreebogWith(size, compressFast) }
+func newStreebog(size int) *streebog { return newStreebogWith(size, compressFast, blocksFast) }
 
-func newStreebogWith(size int, g func(h, n, m *[8]uint64)) *streebog {
-	d := &streebog{size: size, g: g}
+func newStreebogWith(size int, g func(h, n, m *[8]uint64), blocks func(h, n, sigma *[8]uint64, p []byte)) *streebog {
+	d := &streebog{size: size, g: g, blocks: blocks}
 	d.Reset()
 	return d
 }
@@ -62,11 +64,11 @@ func (d *streebog) Write(p []byte) (int, error) {
 		if d.nbuf < streebogBlock {
 			return n, nil
 		}
-		d.blocks(d.buf[:])
+		d.blocks(&d.h, &d.n, &d.sigma, d.buf[:])
 		d.nbuf = 0
 	}
 	if full := len(p) &^ (streebogBlock - 1); full > 0 {
-		d.blocks(p[:full])
+		d.blocks(&d.h, &d.n, &d.sigma, p[:full])
 		p = p[full:]
 	}
 	d.nbuf = copy(d.buf[:], p)
@@ -101,8 +103,9 @@ func (d *streebog) finish(out *[64]byte) {
 	}
 }
 
-// blocks compresses whole 64-byte blocks of p.
-func (d *streebog) blocks(p []byte) {
+// blocksGeneric compresses the whole 64-byte blocks of p into h with
+// gGeneric, counting them in n and summing them into sigma.
+func blocksGeneric(h, n, sigma *[8]uint64, p []byte) {
 	for len(p) >= streebogBlock {
 		b := p[:streebogBlock:streebogBlock]
 		var m [8]uint64
@@ -114,9 +117,9 @@ func (d *streebog) blocks(p []byte) {
 		m[5] = binary.LittleEndian.Uint64(b[40:48])
 		m[6] = binary.LittleEndian.Uint64(b[48:56])
 		m[7] = binary.LittleEndian.Uint64(b[56:64])
-		d.g(&d.h, &d.n, &m)
-		addWord(&d.n, 512)
-		add512(&d.sigma, &m)
+		gGeneric(h, n, &m)
+		addWord(n, 512)
+		add512(sigma, &m)
 		p = p[streebogBlock:]
 	}
 }

@@ -12,4 +12,14 @@ const haveAsm = true
 //go:noescape
 func gAsm(h, n, m *[8]uint64)
 
+// blocksAsm is blocksGeneric in assembly; len(p) must be a multiple of 64
+// and h, n and sigma must not overlap.
+//
+//go:noescape
+func blocksAsm(h, n, sigma *[8]uint64, p []byte)
+
 func compressFast(h, n, m *[8]uint64) { gAsm(h, n, m) }
+
+func blocksFast(h, n, sigma *[8]uint64, p []byte) {
+	blocksAsm(h, n, sigma, p[:len(p)&^(streebogBlock-1)])
+}
