@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // DefaultBufSize is the read size of each worker. Large reads keep the
@@ -25,6 +26,10 @@ type Job struct {
 	// Algs, if set, replaces the algorithms given to HashFiles for this
 	// job: a list may mix algorithms line by line.
 	Algs []*Algorithm
+	// Mode and Size, when Mode is set, are what the caller's own stat
+	// found; HashFiles then does not stat the file again to order it.
+	Mode fs.FileMode
+	Size int64
 }
 
 // Result is the outcome of hashing one Job.
@@ -87,8 +92,11 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 	defer cancel()
 
 	order, modes := largestFirst(ctx, jobs, opt.workers())
-	work := make(chan int)
-	done := make(chan Result, opt.workers())
+	// Workers take the next job from a shared counter and hand results
+	// over a roomy channel: on 100,000 small files, goroutine hand-offs
+	// would otherwise cost more than the hashing.
+	var next atomic.Int64
+	done := make(chan []Result, 64)
 
 	var wg sync.WaitGroup
 	for range min(opt.workers(), max(len(jobs), 1)) {
@@ -96,41 +104,59 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 		go func() {
 			defer wg.Done()
 			w := newWorker(algs, opt)
-			for i := range work {
+			// Small files' results travel in batches: one hand-off per
+			// file would cost more than hashing it.
+			var batch []Result
+			var batchBytes int64
+			send := func() bool {
+				select {
+				case done <- batch:
+					batch, batchBytes = nil, 0
+					return true
+				case <-ctx.Done():
+					return false
+				}
+			}
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(order) || ctx.Err() != nil {
+					if len(batch) > 0 {
+						send()
+					}
+					return
+				}
+				i := order[k]
 				r := w.hashFile(ctx, jobs[i], modes[i])
 				r.Index = i
-				select {
-				case done <- r:
-				case <-ctx.Done():
+				batch = append(batch, r)
+				batchBytes += r.Size
+				if (len(batch) >= 256 || batchBytes >= 8<<20) && !send() {
 					return
 				}
 			}
 		}()
 	}
-	go func() {
-		defer close(work)
-		for _, i := range order {
-			select {
-			case work <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
 	go func() { wg.Wait(); close(done) }()
 
 	// Reorder: results arrive largest first, users expect input order.
 	pending := map[int]Result{}
-	next := 0
-	for r := range done {
-		pending[r.Index] = r
+	emitted := 0
+	for rs := range done {
+		for _, r := range rs {
+			pending[r.Index] = r
+		}
 		for {
-			r, ok := pending[next]
+			r, ok := pending[emitted]
 			if !ok {
 				break
 			}
-			delete(pending, next)
-			next++
+			delete(pending, emitted)
+			emitted++
+			if err := ctx.Err(); err != nil {
+				for range done {
+				}
+				return err
+			}
 			if err := emit(r); err != nil {
 				cancel()
 				for range done {
@@ -139,7 +165,7 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 			}
 		}
 	}
-	if err := ctx.Err(); err != nil && next < len(jobs) {
+	if err := ctx.Err(); err != nil && emitted < len(jobs) {
 		return err
 	}
 	return nil
@@ -161,6 +187,10 @@ func largestFirst(ctx context.Context, jobs []Job, workers int) ([]int, []fs.Fil
 			for i := w; i < len(jobs); i += stride {
 				if ctx.Err() != nil {
 					return
+				}
+				if jobs[i].Mode != 0 {
+					modes[i], sizes[i] = jobs[i].Mode, jobs[i].Size
+					continue
 				}
 				if fi, err := os.Stat(jobs[i].Path); err == nil {
 					modes[i] = fi.Mode()
@@ -212,6 +242,14 @@ func (w *worker) use(algs []*Algorithm) *Multi {
 	return m
 }
 
+// src is an open file the engine reads.
+type src interface {
+	io.Reader
+	Close() error
+	Stat() (fs.FileInfo, error)
+	adviseSequential()
+}
+
 // hashFile hashes one job; mode is the file's type as stat saw it before
 // (0 if unknown).
 func (w *worker) hashFile(ctx context.Context, j Job, mode fs.FileMode) Result {
@@ -221,17 +259,12 @@ func (w *worker) hashFile(ctx context.Context, j Job, mode fs.FileMode) Result {
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: ErrSpecial}
 		return r
 	}
-	f, err := OpenRead(j.Path)
+	f, fi, err := openSource(j.Path, j.Special)
 	if err != nil {
 		r.Err = err
 		return r
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		r.Err = err
-		return r
-	}
 	switch {
 	case fi.IsDir():
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: errIsDir}
@@ -241,29 +274,30 @@ func (w *worker) hashFile(ctx context.Context, j Job, mode fs.FileMode) Result {
 		return r
 	}
 	if fi.Mode().IsRegular() && fi.Size() > int64(len(w.buf)) {
-		adviseSequential(f)
+		f.adviseSequential()
 	}
 	if w.opt.Started != nil {
 		w.opt.Started(j.Path)
 	}
 	m := w.use(j.Algs)
 	m.Reset()
-	limit := int64(-1)
+	size := int64(-1)
 	if fi.Mode().IsRegular() {
-		limit = fi.Size()
+		size = fi.Size()
 	}
-	n, err := w.copy(ctx, f, m, limit)
+	n, err := w.copy(ctx, f, m, size)
 	r.Size = n
 	if err != nil {
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: err}
 		return r
 	}
-	if fi.Mode().IsRegular() {
-		after, err := f.Stat()
-		if err == nil && (after.Size() != fi.Size() || n != fi.Size()) {
-			r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: &ChangedError{Before: fi.Size(), After: after.Size(), Read: n}}
-			return r
+	if size >= 0 && n != size {
+		after := n
+		if st, err := f.Stat(); err == nil {
+			after = st.Size()
 		}
+		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: &ChangedError{Before: size, After: after, Read: n}}
+		return r
 	}
 	r.Sums = m.Sums()
 	return r
@@ -272,11 +306,13 @@ func (w *worker) hashFile(ctx context.Context, j Job, mode fs.FileMode) Result {
 var errIsDir = errors.New("is a directory")
 
 // copy feeds everything rd yields to m. With size >= 0 (a regular file's
-// size) it stops once that many bytes are read instead of asking for the
-// end of file: a file that grew is caught by the caller's second stat.
+// size as fstat gave it) a short read is the end of the file, as the kernel
+// has it for regular files, so a small file costs one read call; and since
+// every read asks for a whole buffer, a file that grew yields more than
+// size bytes, which the caller reports.
 func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi, size int64) (int64, error) {
 	var total int64
-	for size < 0 || total < size {
+	for {
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
@@ -294,8 +330,10 @@ func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi, size int64) (
 		if err != nil {
 			return total, err
 		}
+		if size >= 0 && (n < len(w.buf) || total > size) {
+			return total, nil
+		}
 	}
-	return total, nil
 }
 
 // HashReader hashes everything r yields (standard input, a pipe) with algs.

@@ -1,8 +1,10 @@
 package checksum
 
 import (
-	"errors"
+	"io"
+	"io/fs"
 	"os"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -11,18 +13,119 @@ import (
 // kernel lets this process (O_NOATIME needs ownership or CAP_FOWNER): a
 // check must leave no trace on what it checks.
 func OpenRead(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOATIME, 0)
-	if errors.Is(err, unix.EPERM) {
-		f, err = os.OpenFile(path, os.O_RDONLY, 0)
-	}
+	fd, err := openFD(path, true)
 	if err != nil {
 		return nil, err
 	}
-	return f, nil
+	return os.NewFile(uintptr(fd), path), nil
 }
 
-// adviseSequential tells the kernel the file is read once, start to end, so
-// it reads ahead aggressively.
-func adviseSequential(f *os.File) {
-	_ = unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_SEQUENTIAL)
+// openFD opens path read-only, without access time where permitted;
+// nonblock keeps the open of a FIFO from waiting for a writer.
+func openFD(path string, nonblock bool) (int, error) {
+	flags := unix.O_RDONLY | unix.O_CLOEXEC
+	if nonblock {
+		flags |= unix.O_NONBLOCK
+	}
+	for {
+		fd, err := unix.Open(path, flags|unix.O_NOATIME, 0)
+		if err == unix.EPERM {
+			fd, err = unix.Open(path, flags, 0)
+		}
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return -1, &os.PathError{Op: "open", Path: path, Err: err}
+		}
+		return fd, nil
+	}
+}
+
+// fdSource reads a raw descriptor. The engine opens every file through it
+// rather than through os.File: a regular file gains nothing from the
+// network poller, and os.File's registration costs four fcntl and a failing
+// epoll_ctl per file, which on a tree of 100,000 small files is most of
+// the time.
+type fdSource struct{ fd int }
+
+// openSource opens path for hashing and says what it is. Only a special
+// file named explicitly is opened blocking (a FIFO then waits for its
+// writer, as sha256sum does); any other open cannot hang on a FIFO that
+// took a file's place.
+func openSource(path string, special bool) (src, fs.FileInfo, error) {
+	fd, err := openFD(path, !special)
+	if err != nil {
+		return nil, nil, err
+	}
+	s := &fdSource{fd: fd}
+	fi, err := s.Stat()
+	if err != nil {
+		s.Close()
+		return nil, nil, &os.PathError{Op: "stat", Path: path, Err: err}
+	}
+	return s, fi, nil
+}
+
+func (s *fdSource) Read(p []byte) (int, error) {
+	for {
+		n, err := unix.Read(s.fd, p)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		if n == 0 && len(p) > 0 {
+			return 0, io.EOF
+		}
+		return n, nil
+	}
+}
+
+func (s *fdSource) Close() error { return unix.Close(s.fd) }
+
+func (s *fdSource) Stat() (fs.FileInfo, error) {
+	var st unix.Stat_t
+	for {
+		err := unix.Fstat(s.fd, &st)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return statInfo{st: st}, nil
+	}
+}
+
+func (s *fdSource) adviseSequential() {
+	_ = unix.Fadvise(s.fd, 0, 0, unix.FADV_SEQUENTIAL)
+}
+
+// statInfo is the fs.FileInfo of an fstat: only what the engine asks.
+type statInfo struct{ st unix.Stat_t }
+
+func (i statInfo) Name() string       { return "" }
+func (i statInfo) Size() int64        { return i.st.Size }
+func (i statInfo) ModTime() time.Time { return time.Unix(i.st.Mtim.Unix()) }
+func (i statInfo) IsDir() bool        { return i.Mode().IsDir() }
+func (i statInfo) Sys() any           { return &i.st }
+func (i statInfo) Mode() fs.FileMode {
+	m := fs.FileMode(i.st.Mode & 0o777)
+	switch i.st.Mode & unix.S_IFMT {
+	case unix.S_IFDIR:
+		m |= fs.ModeDir
+	case unix.S_IFLNK:
+		m |= fs.ModeSymlink
+	case unix.S_IFIFO:
+		m |= fs.ModeNamedPipe
+	case unix.S_IFSOCK:
+		m |= fs.ModeSocket
+	case unix.S_IFCHR:
+		m |= fs.ModeDevice | fs.ModeCharDevice
+	case unix.S_IFBLK:
+		m |= fs.ModeDevice
+	}
+	return m
 }
