@@ -90,7 +90,7 @@ func faultyChecks(t *testing.T) []*verify.Result {
 	}
 	f.Tables = append([]*formular.Table{{Kind: formular.KindImage, Line: 2}, media, mods}, f.Tables...)
 	at := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
-	faulty, err := verify.Check(context.Background(), f, verify.Sources{Media: kit, Modules: true, Settings: []string{settings}, At: at})
+	faulty, err := verify.Check(context.Background(), f, verify.Sources{Media: kit, Installed: "/", Settings: []string{settings}, At: at})
 	if err != nil {
 		t.Fatal(err)
 	}

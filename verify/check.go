@@ -25,9 +25,6 @@ type Sources struct {
 	Vars map[string]string
 	// Settings are files replacing the source= of parameters tables.
 	Settings []string
-	// Modules asks for the modules tables to be checked on this host even
-	// without Installed.
-	Modules bool
 	// IgnoreCase compares kit names case-insensitively.
 	IgnoreCase bool
 	// At is the check date for the certificate's validity.
@@ -79,7 +76,7 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 			}
 			res.Tables = append(res.Tables, out)
 		case formular.KindModules:
-			if src.Installed == "" && !src.Modules && len(src.Vars) == 0 {
+			if src.Installed == "" && len(src.Vars) == 0 {
 				notChecked = append(notChecked, skip(res, t, WhyNoInstalled))
 				continue
 			}

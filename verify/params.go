@@ -143,7 +143,7 @@ func parameterSource(f *formular.Formular, t *formular.Table, src Sources) (stri
 	if t.Format == "registry" {
 		return t.Source, nil
 	}
-	if src.Installed == "" && !src.Modules && len(src.Vars) == 0 {
+	if src.Installed == "" && len(src.Vars) == 0 {
 		return "", nil
 	}
 	head, rest := t.Source, ""

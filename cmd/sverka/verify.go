@@ -239,12 +239,12 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, args []string) (*repo
 	for _, h := range f.Header {
 		rep.Formular.Header = append(rep.Formular.Header, report.Field{Key: h.Key, Value: h.Value})
 	}
-	rep.Sources = sources(o, vars, res)
+	rep.Sources = sources(o, f, vars, res)
 	return rep, exitOK
 }
 
 // sources describes what the check read besides the formular.
-func sources(o *verifyOpts, vars map[string]string, res *verify.Result) report.Sources {
+func sources(o *verifyOpts, f *formular.Formular, vars map[string]string, res *verify.Result) report.Sources {
 	var s report.Sources
 	if o.media != "" {
 		m := &report.Media{Path: o.media, Kind: report.MediaDirectory}
@@ -269,22 +269,30 @@ func sources(o *verifyOpts, vars map[string]string, res *verify.Result) report.S
 		}
 		s.Media = m
 	}
-	var modRoots []report.Var
+	// Each modules table's root as the formular writes it, and the
+	// directory it stood for in this check.
+	var roots []report.Var
+	named := map[string]bool{}
 	for _, t := range res.Tables {
 		switch t.Kind {
 		case "modules":
-			modRoots = append(modRoots, report.Var{Name: fmt.Sprintf("[modules] line %d", t.Line), Path: t.Root})
+			for _, ft := range f.Tables {
+				if ft.Line == t.Line && !named[ft.Root] {
+					named[ft.Root] = true
+					roots = append(roots, report.Var{Name: ft.Root, Path: t.Root})
+				}
+			}
 		case "parameters":
 			s.Settings = append(s.Settings, t.Source)
 		}
 	}
-	if o.installed != "" || len(vars) > 0 || len(modRoots) > 0 {
-		in := &report.Installed{Root: o.installed}
-		for _, k := range slices.Sorted(maps.Keys(vars)) {
-			in.Vars = append(in.Vars, report.Var{Name: k, Path: vars[k]})
+	for _, k := range slices.Sorted(maps.Keys(vars)) {
+		if !named["${"+k+"}"] && !named["%"+k+"%"] {
+			roots = append(roots, report.Var{Name: k, Path: vars[k]})
 		}
-		in.Vars = append(in.Vars, modRoots...)
-		s.Installed = in
+	}
+	if o.installed != "" || len(roots) > 0 {
+		s.Installed = &report.Installed{Root: o.installed, Vars: roots}
 	}
 	return s
 }
