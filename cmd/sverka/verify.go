@@ -107,6 +107,8 @@ func (o *verifyOpts) check() error {
 		return errors.New("verify needs -f FORMULAR")
 	case (o.pubKey == "") == (o.pubFile == ""):
 		return errors.New("verify needs the signer's public key: -P BASE64 or -p KEY.pub (one of them)")
+	case o.media == "" && o.installed == "" && len(o.vars) == 0 && len(o.settings) == 0:
+		return errors.New("nothing to check: give --media, --installed (/ for this host), --var or --settings")
 	}
 	if err := checkFormat(o.format, true); err != nil {
 		return err
