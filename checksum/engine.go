@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -213,7 +214,7 @@ func largestFirst(ctx context.Context, jobs []Job, workers int) ([]int, []fs.Fil
 type worker struct {
 	algs  []*Algorithm
 	multi *Multi
-	other map[string]*Multi // per-job algorithm sets, built once per worker
+	other []*Multi // per-job algorithm sets, built once per worker
 	buf   []byte
 	opt   Options
 }
@@ -227,18 +228,15 @@ func (w *worker) use(algs []*Algorithm) *Multi {
 	if algs == nil {
 		return w.multi
 	}
-	key := ""
-	for _, a := range algs {
-		key += a.Name + ","
+	// A list holds a few algorithm sets at most: a linear search, with no
+	// allocation per file.
+	for _, m := range w.other {
+		if slices.Equal(m.algs, algs) {
+			return m
+		}
 	}
-	if w.other == nil {
-		w.other = map[string]*Multi{}
-	}
-	m, ok := w.other[key]
-	if !ok {
-		m = NewMulti(algs)
-		w.other[key] = m
-	}
+	m := NewMulti(algs)
+	w.other = append(w.other, m)
 	return m
 }
 

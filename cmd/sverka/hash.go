@@ -210,9 +210,11 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) int {
 		}
 	}
 	var jobs []checksum.Job
-	for _, t := range ts {
+	var fileIdx []int // job index → position among the targets
+	for i, t := range ts {
 		if !t.stdin {
 			jobs = append(jobs, checksum.Job{Path: t.path, Special: t.special})
+			fileIdx = append(fileIdx, i)
 		}
 	}
 	prog := newProgress(c, &o.common, jobs)
@@ -233,12 +235,6 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) int {
 				continue
 			}
 			print("-", sums)
-		}
-	}
-	fileIdx := make([]int, 0, len(jobs))
-	for i, t := range ts {
-		if !t.stdin {
-			fileIdx = append(fileIdx, i)
 		}
 	}
 	err := checksum.HashFiles(ctx, jobs, o.algorithms, opt, func(r checksum.Result) error {

@@ -318,24 +318,30 @@ func loadPublicKey(o *verifyOpts) (minisign.PublicKey, error) {
 	return pk, nil
 }
 
-// verifyProgress sizes the progress display from the formular itself: the
-// listed sizes are what will be read (an image is read whole).
+// verifyProgress sizes the progress display by what the check will read:
+// an image or device once, whole; a kit directory's and the installed
+// modules' listed files.
 func verifyProgress(c *cli, o *verifyOpts, f *formular.Formular) *report.Progress {
 	if !progressOn(c, &o.common) {
 		return nil
 	}
 	var total int64
 	n := 0
+	mediaDir := false
+	if o.media != "" {
+		if fi, err := os.Stat(o.media); err == nil {
+			if mediaDir = fi.IsDir(); !mediaDir {
+				total = fi.Size() // a device says 0; the bar then counts bytes
+			}
+		}
+	}
+	installed := o.installed != "" || len(o.vars) > 0
 	for _, t := range f.Tables {
+		if !(t.Kind == formular.KindMedia && mediaDir) && !(t.Kind == formular.KindModules && installed) {
+			continue
+		}
 		for _, e := range t.Entries {
-			if t.Kind == formular.KindImage {
-				if o.media == "" {
-					continue
-				}
-			}
-			if e.Size > 0 {
-				total += e.Size
-			}
+			total += max(e.Size, 0)
 			n++
 		}
 	}
