@@ -27,10 +27,14 @@ type Job struct {
 	// Algs, if set, replaces the algorithms given to HashFiles for this
 	// job: a list may mix algorithms line by line.
 	Algs []*Algorithm
-	// Mode and Size, when Mode is set, are what the caller's own stat
-	// found; HashFiles then does not stat the file again to order it.
-	Mode fs.FileMode
-	Size int64
+	// Known says Mode and Size are what the caller already knows: its own
+	// stat, or a directory listing's file type and the size a table
+	// expects. HashFiles then orders the job by Size without a stat of its
+	// own, and refuses a special Mode before opening. What is read is
+	// still decided by the fstat of the open file, never by these.
+	Known bool
+	Mode  fs.FileMode
+	Size  int64
 }
 
 // Result is the outcome of hashing one Job.
@@ -38,8 +42,12 @@ type Result struct {
 	Index int    // position of the job in the input
 	Path  string // as given in the Job
 	Size  int64  // bytes read
-	Sums  [][]byte
-	Err   error
+	// Mode is the file's mode as fstat saw it once open (0 if the open
+	// failed): a caller that did not stat the file learns its type and
+	// permissions here.
+	Mode fs.FileMode
+	Sums [][]byte
+	Err  error
 }
 
 // ErrSpecial is returned for a FIFO, socket or device that was not named
@@ -189,7 +197,7 @@ func largestFirst(ctx context.Context, jobs []Job, workers int) ([]int, []fs.Fil
 				if ctx.Err() != nil {
 					return
 				}
-				if jobs[i].Mode != 0 {
+				if jobs[i].Known {
 					modes[i], sizes[i] = jobs[i].Mode, jobs[i].Size
 					continue
 				}
@@ -263,6 +271,7 @@ func (w *worker) hashFile(ctx context.Context, j Job, mode fs.FileMode) Result {
 		return r
 	}
 	defer f.Close()
+	r.Mode = fi.Mode()
 	switch {
 	case fi.IsDir():
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: errIsDir}

@@ -483,20 +483,19 @@ func (p *parser) entry(line string) error {
 	if escaped {
 		s = s[1:]
 	}
-	want := fmt.Sprintf("%d digest(s), size", len(t.Columns))
-	if t.HasMode {
-		want += ", mode"
-	}
-	want += " and path"
 	field := func(what string) (string, error) {
 		f, rest, ok := strings.Cut(s, " ")
 		if !ok {
-			return "", p.errf("row has no %s: the table expects %s, separated by single spaces", what, want)
+			want := fmt.Sprintf("%d digest(s), size", len(t.Columns))
+			if t.HasMode {
+				want += ", mode"
+			}
+			return "", p.errf("row has no %s: the table expects %s and path, separated by single spaces", what, want)
 		}
 		s = rest
 		return f, nil
 	}
-	e := Entry{Line: p.n}
+	e := Entry{Line: p.n, Sums: make([][]byte, 0, len(t.Columns))}
 	for _, c := range t.Columns {
 		h, err := field(c.String() + " digest")
 		if err != nil {

@@ -59,8 +59,12 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 		return out, fmt.Errorf("%s table (line %d): root %s is not a directory", t.Kind, t.Line, root)
 	}
 	fold := opt.IgnoreCase || t.OS == formular.OSWindows
-	seen, unreadableDirs := scan(root, t, opt.Recursive, fold)
+	seen, ents, unreadableDirs := scan(root, t, opt.Recursive, fold)
 	m := newMatcher(t, seen, fold)
+	// A listed file the directory listing calls regular is not stat'ed:
+	// the engine's fstat of the open file gives its size and mode, which
+	// on 100,000 modules saves as many path lookups.
+	describe(root, seen, ents, func(f *found) bool { return f.mode.IsRegular() && m.isListed(f.rel) })
 
 	// Hash the listed regular files, and the unlisted ones whose size is
 	// that of a missing file: they may be its renamed copy.
@@ -68,10 +72,23 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	var idx []int
 	for i := range seen {
 		f := &seen[i]
-		if f.mode.IsRegular() && (m.isListed(f.rel) || m.missingSizes[f.size] || m.missingSizes[formular.UnknownSize]) {
-			jobs = append(jobs, checksum.Job{Path: filepath.Join(root, filepath.FromSlash(f.rel)), Mode: f.mode, Size: f.size})
-			idx = append(idx, i)
+		if !f.mode.IsRegular() {
+			continue
 		}
+		e, listed := m.entry(f.rel)
+		if !listed && !m.missingSizes[f.size] && !m.missingSizes[formular.UnknownSize] {
+			continue
+		}
+		j := checksum.Job{Path: filepath.Join(root, filepath.FromSlash(f.rel)), Known: true, Mode: f.mode, Size: f.size}
+		if f.size == unstated {
+			// Not stat'ed: ordered by the size the table expects.
+			j.Size = 0
+			if listed {
+				j.Size = max(t.Entries[e].Size, 0)
+			}
+		}
+		jobs = append(jobs, j)
+		idx = append(idx, i)
 	}
 	err = checksum.HashFiles(ctx, jobs, m.algs(), opt.Engine, func(r checksum.Result) error {
 		f := &seen[idx[r.Index]]
@@ -81,6 +98,7 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	if err != nil {
 		return out, err
 	}
+	settle(root, seen)
 	out.Items = m.judge(func(rel string) *Message { return missingDetail(root, rel, unreadableDirs) })
 	out.count()
 	return out, nil
@@ -92,17 +110,17 @@ type matcher struct {
 	seen         []found
 	fold         bool
 	byKey        map[string]int
-	listed       map[string]bool
+	listed       map[string]int // row index by key
 	missingSizes map[int64]bool
 }
 
 func newMatcher(t *formular.Table, seen []found, fold bool) *matcher {
-	m := &matcher{t: t, seen: seen, fold: fold, byKey: map[string]int{}, listed: map[string]bool{}, missingSizes: map[int64]bool{}}
+	m := &matcher{t: t, seen: seen, fold: fold, byKey: map[string]int{}, listed: map[string]int{}, missingSizes: map[int64]bool{}}
 	for i := range seen {
 		m.byKey[m.key(seen[i].rel)] = i
 	}
-	for _, e := range t.Entries {
-		m.listed[m.key(e.Path)] = true
+	for i, e := range t.Entries {
+		m.listed[m.key(e.Path)] = i
 		if _, ok := m.byKey[m.key(e.Path)]; !ok {
 			m.missingSizes[e.Size] = true
 		}
@@ -117,7 +135,16 @@ func (m *matcher) key(p string) string {
 	return p
 }
 
-func (m *matcher) isListed(rel string) bool { return m.listed[m.key(rel)] }
+func (m *matcher) isListed(rel string) bool {
+	_, ok := m.listed[m.key(rel)]
+	return ok
+}
+
+// entry returns the index of the row listing rel.
+func (m *matcher) entry(rel string) (int, bool) {
+	i, ok := m.listed[m.key(rel)]
+	return i, ok
+}
 
 func (m *matcher) algs() []*checksum.Algorithm {
 	algs := make([]*checksum.Algorithm, len(m.t.Columns))
@@ -176,16 +203,31 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 
 	// A missing row whose exact content stands under an unlisted name was
 	// renamed: both names are reported, and it is still a failure.
+	// Candidates are indexed by size: a tree of 100,000 files with many
+	// missing rows must not cost their product.
 	taken := map[int]bool{}
+	var unlisted []int
+	bySize := map[int64][]int{}
+	for fi := range m.seen {
+		f := &m.seen[fi]
+		if f.hashed && f.res.Err == nil && !m.isListed(f.rel) {
+			unlisted = append(unlisted, fi)
+			bySize[f.res.Size] = append(bySize[f.res.Size], fi)
+		}
+	}
 	for i := range items {
 		it := &items[i]
 		if it.Status != Missing {
 			continue
 		}
-		for fi := range m.seen {
+		e := t.Entries[i]
+		cands := unlisted
+		if e.Size >= 0 {
+			cands = bySize[e.Size]
+		}
+		for _, fi := range cands {
 			f := &m.seen[fi]
-			if taken[fi] || !f.hashed || f.res.Err != nil || m.isListed(f.rel) ||
-				(t.Entries[i].Size >= 0 && f.res.Size != t.Entries[i].Size) || !equalSums(f.res.Sums, t.Entries[i].Sums) {
+			if taken[fi] || !equalSums(f.res.Sums, e.Sums) {
 				continue
 			}
 			taken[fi] = true
@@ -294,14 +336,18 @@ func digests(cols []checksum.Column, sums [][]byte) []Digest {
 
 // scan lists what lies under root: recursively for a kit, else only the
 // directories that hold listed files. Symbolic links are never followed.
-func scan(root string, t *formular.Table, recursive, fold bool) (seen []found, unreadable map[string]string) {
+//
+// The entries come back with their type only; describe fills in the rest.
+func scan(root string, t *formular.Table, recursive, fold bool) (seen []found, ents []fs.DirEntry, unreadable map[string]string) {
 	unreadable = map[string]string{}
-	var ents []fs.DirEntry
+	// Sized for the table up front: growing a slice of 100,000 entries
+	// copies it again and again, and fresh pages cost a fault each.
+	seen = make([]found, 0, len(t.Entries)+len(t.Entries)/8)
+	ents = make([]fs.DirEntry, 0, cap(seen))
 	add := func(rel string, d fs.DirEntry, extraDir bool) {
-		seen = append(seen, found{rel: rel, mode: d.Type(), dirExtra: extraDir})
+		seen = append(seen, found{rel: rel, mode: d.Type(), size: unstated, dirExtra: extraDir})
 		ents = append(ents, d)
 	}
-	defer func() { describe(root, seen, ents) }()
 	if recursive {
 		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			rel, _ := filepath.Rel(root, p)
@@ -315,7 +361,7 @@ func scan(root string, t *formular.Table, recursive, fold bool) (seen []found, u
 			}
 			return nil
 		})
-		return seen, unreadable
+		return seen, ents, unreadable
 	}
 	k := func(p string) string {
 		if fold {
@@ -361,13 +407,18 @@ func scan(root string, t *formular.Table, recursive, fold bool) (seen []found, u
 			add(rel, d, d.IsDir() && !files[k(rel)])
 		}
 	}
-	return seen, unreadable
+	return seen, ents, unreadable
 }
 
-// describe fills in each entry's mode, size and link target. The lstat
-// calls are spread over a few goroutines: on an installed tree of 100,000
-// files they would otherwise take longer than the directory reads.
-func describe(root string, seen []found, ents []fs.DirEntry) {
+// unstated is the size of an entry not stat'ed yet.
+const unstated = -2
+
+// describe fills in each entry's mode, size and link target, except for
+// the entries skip names: their size stays unstated until they are read.
+// The lstat calls are spread over a few goroutines: on an installed tree
+// of 100,000 files they would otherwise take longer than the directory
+// reads.
+func describe(root string, seen []found, ents []fs.DirEntry, skip func(*found) bool) {
 	const parts = 4
 	var wg sync.WaitGroup
 	for w := range parts {
@@ -376,6 +427,9 @@ func describe(root string, seen []found, ents []fs.DirEntry) {
 			defer wg.Done()
 			for i := w; i < len(seen); i += parts {
 				f := &seen[i]
+				if skip(f) {
+					continue
+				}
 				if info, err := ents[i].Info(); err == nil {
 					f.mode, f.size = info.Mode(), info.Size()
 				}
@@ -386,6 +440,28 @@ func describe(root string, seen []found, ents []fs.DirEntry) {
 		}()
 	}
 	wg.Wait()
+}
+
+// settle takes each unstated entry's mode and size from the fstat of its
+// reading. One that could not be opened is stat'ed now, so the report
+// still shows its type and mode.
+func settle(root string, seen []found) {
+	for i := range seen {
+		f := &seen[i]
+		if f.size != unstated {
+			continue
+		}
+		if f.hashed && (f.res.Mode != 0 || f.res.Err == nil) {
+			f.mode, f.size = f.res.Mode, f.res.Size
+		} else if fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(f.rel))); err == nil {
+			f.mode, f.size = fi.Mode(), fi.Size()
+		} else {
+			f.size = 0
+		}
+		if f.mode&fs.ModeSymlink != 0 {
+			f.link, _ = os.Readlink(filepath.Join(root, filepath.FromSlash(f.rel)))
+		}
+	}
 }
 
 // resolveFold finds the directory that matches dir case-insensitively, one

@@ -322,3 +322,46 @@ func TestSkippedTableWarns(t *testing.T) {
 		t.Errorf("warning %+v", w)
 	}
 }
+
+// A modules table is checked without a stat of each listed file: the
+// reading's own fstat must still give the report its sizes and modes, and
+// renamed copies must still be found when the table states no size.
+func TestModulesTableModesAndSizes(t *testing.T) {
+	root := kit(t, map[string]string{"bin/tool": "tool body", "lib/a.so": "library", "lib/b.so": "other"})
+	tab := tableOf(t, formular.KindModules, root, "sha256")
+	tab.HasMode = true
+	for i := range tab.Entries {
+		tab.Entries[i].Mode = 0o644
+	}
+	for i, e := range tab.Entries {
+		if e.Path == "lib/b.so" {
+			tab.Entries[i].Size = formular.UnknownSize
+		}
+	}
+	if err := os.Chmod(filepath.Join(root, "bin/tool"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(root, "lib/b.so"), filepath.Join(root, "lib/b.so.bak")); err != nil {
+		t.Fatal(err)
+	}
+	out, err := CheckTree(context.Background(), tab, root, TreeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]Item{}
+	for _, it := range out.Items {
+		byName[it.Name] = it
+	}
+	if it := byName["bin/tool"]; it.Status != Modified || it.ActualMode != "0755" || strings.Join(it.Differs, ",") != "mode" {
+		t.Errorf("bin/tool: %s, mode %s, differs %v; want MODIFIED (mode 0755)", it.Status, it.ActualMode, it.Differs)
+	}
+	if it := byName["lib/a.so"]; it.Status != OK || it.ActualMode != "0644" || it.ActualSize == nil || *it.ActualSize != 7 {
+		t.Errorf("lib/a.so: %+v; want OK, mode 0644, size 7", it)
+	}
+	if it := byName["lib/b.so"]; it.Status != Renamed || it.Other != "lib/b.so.bak" {
+		t.Errorf("lib/b.so: %s %q; want RENAMED to lib/b.so.bak", it.Status, it.Other)
+	}
+	if _, ok := byName["lib/b.so.bak"]; ok {
+		t.Errorf("the renamed copy is reported again: %+v", byName["lib/b.so.bak"])
+	}
+}
