@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"io"
 	"testing"
 )
@@ -22,6 +23,22 @@ func BenchmarkWriteHTML100k(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := WriteHTML(io.Discard, r, "ru"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Reading a saved 100,000-item report back, schema validation included:
+// the larger part of 'sverka report render'.
+func BenchmarkReadJSON100k(b *testing.B) {
+	var data bytes.Buffer
+	if err := WriteJSON(&data, bigReport(100_000)); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(data.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ReadJSON(data.Bytes()); err != nil {
 			b.Fatal(err)
 		}
 	}

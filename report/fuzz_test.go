@@ -8,9 +8,21 @@ import (
 	"testing"
 )
 
-// FuzzReadJSON: ReadJSON never panics, rejects whatever the schema
-// rejects, and what it accepts writes back to a valid report that reads
-// back the same.
+// wholeValidate is the reference for Validate: the schema applied by the
+// library to the document as one tree.
+func wholeValidate(t testing.TB, data []byte) error {
+	sch, err := compiled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = readWhole(sch, data, false)
+	return err
+}
+
+// FuzzReadJSON: ReadJSON never panics; Validate, which checks the items
+// apart from the rest, accepts exactly what the schema accepts of the
+// whole document; ReadJSON rejects whatever the schema rejects; and what
+// it accepts writes back to a valid report that reads back the same.
 func FuzzReadJSON(f *testing.F) {
 	golden, err := os.ReadFile(filepath.Join("testdata", "golden", "report.json"))
 	if err != nil {
@@ -40,7 +52,11 @@ func FuzzReadJSON(f *testing.F) {
 	f.Add([]byte(`null`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := ReadJSON(data)
-		if Validate(data) != nil {
+		whole := wholeValidate(t, data)
+		if v := Validate(data); (v == nil) != (whole == nil) {
+			t.Fatalf("Validate says %v, the schema on the whole document %v", v, whole)
+		}
+		if whole != nil {
 			if err == nil {
 				t.Fatal("ReadJSON accepted what the schema rejects")
 			}

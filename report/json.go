@@ -10,14 +10,8 @@ import (
 	"io"
 	"slices"
 	"sort"
-	"strconv"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
-	"github.com/sverka/sverka/docs"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -504,124 +498,6 @@ func WriteJSON(w io.Writer, r *Report) error {
 	}
 	bw.WriteString("]\n}\n")
 	return bw.Flush()
-}
-
-// schemaURL names the embedded schema in validation messages.
-const schemaURL = "urn:sverka:report.schema.json"
-
-// compiled holds the embedded schema compiled once; it never changes
-// afterwards.
-var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(docs.ReportSchema))
-	if err != nil {
-		return nil, fmt.Errorf("embedded report schema: %w", err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource(schemaURL, doc); err != nil {
-		return nil, fmt.Errorf("embedded report schema: %w", err)
-	}
-	return c.Compile(schemaURL)
-})
-
-// Validate checks data against the report schema (docs/report.schema.json).
-// The error carries the schema's own message, naming where the document
-// breaks it.
-func Validate(data []byte) error {
-	_, err := validate(data)
-	return err
-}
-
-func validate(data []byte) (any, error) {
-	sch, err := compiled()
-	if err != nil {
-		return nil, err
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("report is not JSON: %w", err)
-	}
-	if err := checkNumbers(data); err != nil {
-		return nil, err
-	}
-	if err := schemaValidate(sch, doc); err != nil {
-		return nil, fmt.Errorf("report does not follow %s: %w", Schema, err)
-	}
-	return doc, nil
-}
-
-// schemaValidate runs the validator, turning a panic inside it into an
-// error: whatever the input, reading a report must not crash the tool.
-func schemaValidate(sch *jsonschema.Schema, doc any) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("validator failed: %v", p)
-		}
-	}()
-	return sch.Validate(doc)
-}
-
-// Limits on numbers, far beyond any a report holds (sizes are int64, the
-// duration a float64).
-const (
-	maxNumberLen = 40
-	maxExponent  = 400
-)
-
-// checkNumbers rejects numbers the validator would turn into huge exact
-// rationals: 1e999999 takes it minutes or makes it fail, and no report
-// holds such a number.
-func checkNumbers(data []byte) error {
-	inString := false
-	for i := 0; i < len(data); i++ {
-		c := data[i]
-		if inString {
-			switch c {
-			case '\\':
-				i++
-			case '"':
-				inString = false
-			}
-			continue
-		}
-		if c == '"' {
-			inString = true
-			continue
-		}
-		if c != '-' && (c < '0' || c > '9') {
-			continue
-		}
-		j := i
-		for j < len(data) && strings.IndexByte("0123456789+-.eE", data[j]) >= 0 {
-			j++
-		}
-		num := data[i:j]
-		if len(num) > maxNumberLen {
-			return fmt.Errorf("report has a number too long at offset %d", i)
-		}
-		if e := bytes.IndexAny(num, "eE"); e >= 0 {
-			exp := bytes.TrimLeft(num[e+1:], "+-0")
-			if len(exp) > 3 || len(exp) == 3 && string(exp) > strconv.Itoa(maxExponent) {
-				return fmt.Errorf("report has a number out of range at offset %d: %s", i, num)
-			}
-		}
-		i = j - 1
-	}
-	return nil
-}
-
-// ReadJSON validates data against the report schema, then decodes it. A
-// report the schema rejects is rejected with the schema's message; so is
-// one whose raw names do not match their display forms.
-func ReadJSON(data []byte) (*Report, error) {
-	if _, err := validate(data); err != nil {
-		return nil, err
-	}
-	var j jsonReport
-	if err := json.Unmarshal(data, &j); err != nil {
-		return nil, fmt.Errorf("decoding report: %w", err)
-	}
-	return j.report()
 }
 
 func (j *jsonReport) report() (*Report, error) {

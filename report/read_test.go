@@ -1,0 +1,381 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/sverka/sverka/docs"
+	"github.com/sverka/sverka/verify"
+)
+
+func jsonOf(t testing.TB, r *Report) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// The split reading gives the report the whole-document decoding gives.
+func TestReadJSONMatchesWhole(t *testing.T) {
+	sch, err := compiled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]*Report{"fixed": fixedReport(), "big": bigReport(3000)} {
+		data := jsonOf(t, r)
+		// The items are read apart, not by the fallback.
+		if arrays, ok := scanLayout(data); !ok || len(arrays) != len(r.Result.Tables) {
+			t.Fatalf("%s: the scan finds %d items arrays (ok %v), want %d", name, len(arrays), ok, len(r.Result.Tables))
+		}
+		got, err := ReadJSON(data)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want, err := readWhole(sch, data, true)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the split reading decodes another report", name)
+		}
+		if !bytes.Equal(jsonOf(t, got), data) {
+			t.Errorf("%s: does not write back the same", name)
+		}
+	}
+}
+
+// An item that breaks the schema is named by its place in the document,
+// and of several, the first is.
+func TestReadJSONNamesFirstBadItem(t *testing.T) {
+	r := bigReport(3000)
+	items := r.Result.Tables[0].Items
+	items[2500].Failure = true // OK items do not fail
+	items[700].Failure = true
+	items[701].Status = "MOVED"
+	data := jsonOf(t, r)
+	for _, f := range []func([]byte) error{Validate, func(d []byte) error { _, err := ReadJSON(d); return err }} {
+		err := f(data)
+		if err == nil {
+			t.Fatal("accepted")
+		}
+		if !strings.Contains(err.Error(), "at '/tables/0/items/700/failure'") ||
+			strings.Contains(err.Error(), "items/701") || strings.Contains(err.Error(), "items/2500") {
+			t.Errorf("error does not name the first bad item alone: %v", err)
+		}
+		var ve *jsonschema.ValidationError
+		if !errors.As(err, &ve) {
+			t.Errorf("not the validator's error: %T", err)
+		}
+	}
+	if err := wholeValidate(t, data); err == nil || !strings.Contains(err.Error(), "/tables/0/items/700/failure") {
+		t.Errorf("the whole document's error differs in place: %v", err)
+	}
+}
+
+// Documents whose layout the split reading does not follow, or follows
+// only in part, get the schema's verdict on the whole document.
+func TestReadJSONLayouts(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join("testdata", "golden", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(good)
+	cases := []struct {
+		name, old, new string
+		valid          bool
+		want           string // in the error
+	}{
+		{"as written", "", "", true, ""},
+		{"tables twice, the last valid", `"tables": [`, `"tables": [{"kind": "x"}], "tables": [`, true, ""},
+		{"tables twice, the last invalid", "\n}\n", `, "tables": [{"kind": "x"}]` + "\n}\n", false, "/tables/0"},
+		{"items twice, the last valid", `"items": [`, `"items": [{}], "items": [`, true, ""},
+		{"items twice, the last invalid", `"items": [`, `"items": [], "items": [{}, `, false, "/tables/0/items/0"},
+		{"escaped key", `"items": [`, `"it\u0065ms": [`, true, ""},
+		{"escaped key, bad item", `"items": [`, `"it\u0065ms": [{"name": ""}, `, false, "/tables/0/items/0"},
+		{"items not an array", `"items": [`, `"items": {}, "x": [`, false, "/tables/0"},
+		{"item not an object", `"items": [`, `"items": [true, `, false, "/tables/0/items/0"},
+		{"empty element", `"items": [`, `"items": [,`, false, "not JSON"},
+		{"syntax error in an item", `"status": "OK",`, `"status": "OK" "x",`, false, "not JSON"},
+		{"control character in an item", `"status": "OK",`, "\"status\": \"O\x01K\",", false, "not JSON"},
+		{"string holding brackets", `"status": "OK",`, `"status": "OK", "note": "]}\"[{",`, true, ""},
+		{"bad number in an item", `"status": "OK",`, `"status": "OK", "note": 01,`, false, "not JSON"},
+		{"long number in an item", `"status": "OK",`, `"status": "OK", "line": 1e9999,`, false, "out of range"},
+		{"trailing data", "\n}\n", "\n}\n]", false, "after top-level value"},
+		{"not an object", s, "[" + s + "]", false, "want object"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.old == "" {
+				c.old, c.new = s[:1], s[:1]
+			}
+			if !strings.Contains(s, c.old) {
+				t.Fatalf("fixture lacks %q", c.old)
+			}
+			data := []byte(strings.Replace(s, c.old, c.new, 1))
+			whole := wholeValidate(t, data)
+			err := Validate(data)
+			if (whole == nil) != c.valid {
+				t.Fatalf("the case is wrong: the schema says %v", whole)
+			}
+			if (err == nil) != c.valid {
+				t.Fatalf("Validate says %v, the schema %v", err, whole)
+			}
+			_, rerr := ReadJSON(data)
+			if !c.valid && rerr == nil {
+				t.Fatal("ReadJSON accepted")
+			}
+			if !c.valid && !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %q does not mention %q", err, c.want)
+			}
+		})
+	}
+}
+
+// FuzzParseValue: parseValue gives the tree the library's decoder gives,
+// and rejects what it rejects.
+func FuzzParseValue(f *testing.F) {
+	golden, err := os.ReadFile(filepath.Join("testdata", "golden", "report.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(golden)
+	for _, s := range []string{
+		`{"a": [1, -0.5e+3, true, false, null, "x"], "a": {}}`,
+		`"\ud800\u0041 \ud83d\ude00 \udc00 \u00e9 \/\b\f\n\r\t\"\\"`,
+		"\"\xff\xfe ok \xe2\x82\"", `"\u12"`, `"\x"`, "\"a\x01\"", `01`, `1.`, `-`, `1e`, `[1,]`,
+		`{"a" 1}`, `{"a":1,}`, `[] []`, ` {} `, `tru`, `nul`, `[` + strings.Repeat("[", 100) + `]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := parseValue(data, 0)
+		want, werr := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil && !errors.Is(err, errSyntax) {
+			// A number beyond the limits: the only other error.
+			if checkNumbers(data, 0) == nil {
+				t.Fatalf("error %v for numbers checkNumbers accepts", err)
+			}
+			return
+		}
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("parseValue: %v, the library: %v", err, werr)
+		}
+		if err == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("parseValue gives %#v, the library %#v", got, want)
+		}
+	})
+}
+
+// FuzzItemFromValue: an item that follows the schema decodes as
+// encoding/json decodes it.
+func FuzzItemFromValue(f *testing.F) {
+	var doc struct {
+		Tables []struct{ Items []json.RawMessage }
+	}
+	golden, err := os.ReadFile(filepath.Join("testdata", "golden", "report.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	if err := json.Unmarshal(golden, &doc); err != nil {
+		f.Fatal(err)
+	}
+	for _, t := range doc.Tables {
+		for _, it := range t.Items {
+			f.Add([]byte(it))
+		}
+	}
+	f.Add([]byte(`{"name": "a", "status": "OK", "failure": false, "line": 1.0, "size": -1, "expected": [], "hint_args": {}}`))
+	f.Add([]byte(`{"name": "a", "status": "OK", "failure": false, "size": 9223372036854775807, "actual_size": 0}`))
+	sch, err := compiled()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := parseValue(data, 0)
+		if err != nil || schemaValidate(sch.item, v) != nil {
+			return
+		}
+		got, err := itemFromValue(v)
+		canonical, merr := json.Marshal(v) // without the duplicate keys encoding/json would merge
+		if merr != nil {
+			t.Fatal(merr)
+		}
+		var want jsonItem
+		werr := json.Unmarshal(canonical, &want)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("itemFromValue: %v, encoding/json: %v", err, werr)
+		}
+		if err == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("itemFromValue gives\n%#v\nencoding/json\n%#v", got, want)
+		}
+		if err == nil {
+			var a, b verify.Item
+			if (got.item(&a, "x") == nil) != (want.item(&b, "x") == nil) || !reflect.DeepEqual(a, b) {
+				t.Fatal("the items differ")
+			}
+		}
+	})
+}
+
+// The item conditions of the schema are grouped so that the validator
+// evaluates few of them per item. testdata/schema-plain-conditions.json
+// is the schema with every condition a separate if/then over the whole
+// item; both must accept and reject the same items. The status, detail
+// and hint conditions touch disjoint fields, so each group is varied in
+// full with the others left valid.
+func TestItemConditionsRegrouped(t *testing.T) {
+	plainDoc, err := os.ReadFile(filepath.Join("testdata", "schema-plain-conditions.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(plainDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(schemaURL, v); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := c.Compile(schemaURL + "#/$defs/item")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sch, err := compiled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	absent := ""
+	opts := func(vals ...string) []string { return append([]string{absent}, vals...) }
+	statuses := opts(`"OK"`, `"MODIFIED"`, `"MISSING"`, `"RENAMED"`, `"EXTRA"`, `"UNREADABLE"`, `"VIOLATED"`, `"UNSET"`, `"MOVED"`, `1`)
+	var codes []string
+	for _, code := range schemaEnum(t, "detail_code") {
+		codes = append(codes, strconv.Quote(code))
+	}
+	codes = opts(append(codes, `"bogus"`, `null`)...)
+	args := opts(`{}`, `{"target": "t"}`, `{"target": "t", "x": "y"}`, `{"type": "fifo"}`, `{"type": "pipe"}`,
+		`{"name": "n"}`, `{"name": "n", "expected": "e"}`, `{"name": "n", "expected": "e", "error": "x"}`,
+		`{"file": "f", "line": "1"}`, `{"file": "f", "line": "x"}`, `{"error": "e"}`, `{"error": "e", "file": "f"}`,
+		`{"error": "e", "file": "f", "line": "2"}`, `{"directory": "d", "error": "e"}`, `{"root": "r"}`, `[]`)
+	var items []string
+	for _, st := range statuses {
+		for _, fail := range opts(`true`, `false`) {
+			for _, other := range opts(`""`, `"b"`) {
+				items = append(items, item(map[string]string{"status": st, "failure": fail, "other": other}))
+			}
+		}
+	}
+	for _, code := range codes {
+		for _, a := range args {
+			for _, raw := range opts(`{"target": "AAAA"}`) {
+				items = append(items, item(map[string]string{"status": `"UNREADABLE"`, "failure": `true`,
+					"detail": `"d"`, "detail_code": code, "detail_args": a, "detail_args_b64": raw}))
+			}
+		}
+	}
+	for _, code := range opts(`"gost-reversed"`, `"other"`) {
+		for _, a := range opts(`{}`, `{"column": "c", "should_be": "s"}`, `{"column": "", "should_be": "s"}`, `{"column": "c"}`, `{"column": "c", "should_be": "s", "x": "y"}`) {
+			items = append(items, item(map[string]string{"status": `"MODIFIED"`, "failure": `true`,
+				"hint": `"h"`, "hint_code": code, "hint_args": a}))
+		}
+	}
+	valid := 0
+	for _, it := range items {
+		v, err := jsonschema.UnmarshalJSON(strings.NewReader(it))
+		if err != nil {
+			t.Fatalf("%s: %v", it, err)
+		}
+		want, got := plain.Validate(v), sch.item.Validate(v)
+		if (want == nil) != (got == nil) {
+			t.Errorf("%s: plain conditions say %v, grouped %v", it, want, got)
+		}
+		if got == nil {
+			valid++
+		}
+	}
+	// Both outcomes occur, often.
+	if valid < 50 || len(items)-valid < 50 {
+		t.Errorf("%d of %d items valid: the cases do not probe the conditions", valid, len(items))
+	}
+}
+
+// item is a JSON item with a name and the given fields; absent ones are
+// left out.
+func item(fields map[string]string) string {
+	var b strings.Builder
+	b.WriteString(`{"name": "n"`)
+	for _, k := range []string{"status", "failure", "other", "detail", "detail_code", "detail_args", "detail_args_b64", "hint", "hint_code", "hint_args"} {
+		if v := fields[k]; v != "" {
+			b.WriteString(`, "` + k + `": ` + v)
+		}
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// schemaEnum is the enum of an item property in the report schema.
+func schemaEnum(t *testing.T, prop string) []string {
+	var doc struct {
+		Defs struct {
+			Item struct {
+				Properties map[string]struct{ Enum []string }
+			}
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(docs.ReportSchema, &doc); err != nil {
+		t.Fatal(err)
+	}
+	e := doc.Defs.Item.Properties[prop].Enum
+	if len(e) == 0 {
+		t.Fatalf("item property %s has no enum", prop)
+	}
+	return e
+}
+
+// Reading checks items apart from the rest of the document, which is
+// exact only while the schema says nothing about an item beyond
+// $defs/item: no condition on a table or on the document may look into
+// the items arrays.
+func TestSchemaItemsStandAlone(t *testing.T) {
+	var doc struct {
+		Properties map[string]json.RawMessage
+		AllOf      json.RawMessage
+		Defs       map[string]map[string]json.RawMessage `json:"$defs"`
+	}
+	if err := json.Unmarshal(docs.ReportSchema, &doc); err != nil {
+		t.Fatal(err)
+	}
+	same := func(what string, got json.RawMessage, want string) {
+		var g, w any
+		if json.Unmarshal(got, &g) != nil || json.Unmarshal([]byte(want), &w) != nil || !reflect.DeepEqual(g, w) {
+			t.Errorf("%s is %s, want %s", what, got, want)
+		}
+	}
+	same("tables", doc.Properties["tables"], `{"type": "array", "items": {"$ref": "#/$defs/table"}}`)
+	if bytes.Contains(doc.AllOf, []byte("tables")) {
+		t.Errorf("a document condition names the tables: %s", doc.AllOf)
+	}
+	table := doc.Defs["table"]
+	for k := range table {
+		switch k {
+		case "type", "additionalProperties", "required", "properties":
+		default:
+			t.Errorf("$defs/table has %q, which may look into its items", k)
+		}
+	}
+	var props map[string]json.RawMessage
+	if err := json.Unmarshal(table["properties"], &props); err != nil {
+		t.Fatal(err)
+	}
+	same("a table's items", props["items"], `{"type": "array", "items": {"$ref": "#/$defs/item"}}`)
+}
