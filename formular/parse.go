@@ -95,9 +95,21 @@ func (p *parser) parse(text string) error {
 			if err := p.finishTable(); err != nil {
 				return err
 			}
+			// Sized for the lines up to the next table: a table of
+			// 100,000 rows grown row by row is copied again and again.
+			rows := 0
+			for _, l := range lines[i+1:] {
+				if strings.HasPrefix(l, "[") {
+					break
+				}
+				rows++
+			}
+			if t.Kind != KindParameters && rows > 0 {
+				t.Entries = make([]Entry, 0, rows)
+			}
 			p.f.Tables = append(p.f.Tables, t)
 			p.cur = t
-			p.seen = map[string]int{}
+			p.seen = make(map[string]int, rows)
 			inHeader = false
 			continue
 		}
