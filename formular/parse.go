@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -72,7 +74,8 @@ func (p *parser) parse(text string) error {
 	p.once = map[Kind]int{}
 	inHeader := true
 	headerLine := map[string]int{}
-	for i, line := range lines {
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
 		p.n = i + 1
 		if err := checkLine(line); err != nil {
 			return p.wrap(err)
@@ -111,6 +114,12 @@ func (p *parser) parse(text string) error {
 			p.cur = t
 			p.seen = make(map[string]int, rows)
 			inHeader = false
+			if t.Kind != KindParameters && rows >= 2*rowsPerPart {
+				if err := p.rows(lines, i+1, i+1+rows); err != nil {
+					return err
+				}
+				i += rows
+			}
 			continue
 		}
 		if inHeader {
@@ -486,9 +495,90 @@ func (p *parser) finishTable() error {
 	return nil
 }
 
-// entry parses a row of a file table:
-// [\]<hex>... <size> [<mode>] <path>
+// rowsPerPart is the fewest rows worth a goroutine of their own.
+const rowsPerPart = 4096
+
+// rows parses the rows of the current file table, lines[lo:hi], on
+// several goroutines: the rows of a table of 100,000 modules are most of a
+// formular's parse time. Paths given twice are found afterwards, in line
+// order, so the error is the one a parse line by line gives: the first.
+func (p *parser) rows(lines []string, lo, hi int) error {
+	type part struct {
+		entries []Entry
+		err     error
+	}
+	parts := make([]part, min(runtime.GOMAXPROCS(0), (hi-lo)/rowsPerPart))
+	size := (hi - lo + len(parts) - 1) / len(parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			q := &parser{file: p.file, cur: p.cur}
+			pt := &parts[k]
+			first, last := lo+k*size, min(lo+(k+1)*size, hi)
+			pt.entries = make([]Entry, 0, last-first)
+			for j := first; j < last; j++ {
+				line := lines[j]
+				q.n = j + 1
+				if err := checkLine(line); err != nil {
+					pt.err = q.wrap(err)
+					return
+				}
+				if strings.TrimLeft(line, " ") == "" || line[0] == '#' {
+					continue
+				}
+				e, err := q.row(line)
+				if err != nil {
+					pt.err = err
+					return
+				}
+				pt.entries = append(pt.entries, e)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, pt := range parts {
+		for _, e := range pt.entries {
+			if err := p.add(e); err != nil {
+				return err
+			}
+		}
+		if pt.err != nil {
+			return pt.err
+		}
+	}
+	return nil
+}
+
+// entry parses a row of a file table and adds it.
 func (p *parser) entry(line string) error {
+	e, err := p.row(line)
+	if err != nil {
+		return err
+	}
+	return p.add(e)
+}
+
+// add appends a parsed row to the current table, refusing a path given
+// twice.
+func (p *parser) add(e Entry) error {
+	t := p.cur
+	key := t.NameKey(e.Path)
+	if first, dup := p.seen[key]; dup {
+		p.n = e.Line
+		return p.errf("duplicate path %q (first on line %d)", e.Path, first)
+	}
+	p.seen[key] = e.Line
+	t.Entries = append(t.Entries, e)
+	return nil
+}
+
+// row parses a row of a file table, line p.n:
+// [\]<hex>... <size> [<mode>] <path>
+// It reads the parser's table and nothing else of its state, so rows can
+// be parsed by several parsers at once.
+func (p *parser) row(line string) (Entry, error) {
 	t := p.cur
 	escaped := line[0] == '\\'
 	s := line
@@ -511,58 +601,52 @@ func (p *parser) entry(line string) error {
 	for _, c := range t.Columns {
 		h, err := field(c.String() + " digest")
 		if err != nil {
-			return err
+			return Entry{}, err
 		}
 		sum, err := c.Decode(h)
 		if err != nil {
 			if isDecimal(h) {
-				return p.errf("row has fewer digests than the table's %d column(s) (%s)", len(t.Columns), columnNames(t.Columns))
+				return Entry{}, p.errf("row has fewer digests than the table's %d column(s) (%s)", len(t.Columns), columnNames(t.Columns))
 			}
-			return p.errf("column %s: %v", c, err)
+			return Entry{}, p.errf("column %s: %v", c, err)
 		}
 		e.Sums = append(e.Sums, sum)
 	}
 	sz, err := field("size")
 	if err != nil {
-		return err
+		return Entry{}, err
 	}
 	if e.Size, err = parseSize(sz); err != nil {
 		if len(sz) >= 32 && isHex(sz) {
-			return p.errf("row has more digests than the table's %d column(s) (%s)", len(t.Columns), columnNames(t.Columns))
+			return Entry{}, p.errf("row has more digests than the table's %d column(s) (%s)", len(t.Columns), columnNames(t.Columns))
 		}
-		return p.wrap(err)
+		return Entry{}, p.wrap(err)
 	}
 	if t.HasMode {
 		m, err := field("mode")
 		if err != nil {
-			return err
+			return Entry{}, err
 		}
 		if e.Mode, err = parseMode(m); err != nil {
-			return p.wrap(err)
+			return Entry{}, p.wrap(err)
 		}
 	}
 	path := s
 	if escaped {
 		if path, err = unescapePath(s); err != nil {
-			return p.wrap(err)
+			return Entry{}, p.wrap(err)
 		}
 	} else if strings.Contains(path, `\`) && !t.Windows() {
-		return p.errf(`backslash in path %q: write the row escaped (a line starting with \, the backslash as \\)`, path)
+		return Entry{}, p.errf(`backslash in path %q: write the row escaped (a line starting with \, the backslash as \\)`, path)
 	}
 	if t.Windows() {
 		path = strings.ReplaceAll(path, `\`, "/")
 	}
 	if err := checkPath(path, t); err != nil {
-		return p.wrap(err)
+		return Entry{}, p.wrap(err)
 	}
 	e.Path = path
-	key := t.NameKey(path)
-	if first, dup := p.seen[key]; dup {
-		return p.errf("duplicate path %q (first on line %d)", path, first)
-	}
-	p.seen[key] = p.n
-	t.Entries = append(t.Entries, e)
-	return nil
+	return e, nil
 }
 
 func columnNames(cs []checksum.Column) string {

@@ -3,6 +3,7 @@ package formular
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -424,5 +425,62 @@ func TestSpecExamples(t *testing.T) {
 	}
 	if !sawEscaped || !sawNote {
 		t.Error("the first example lost its escaped path or its notes")
+	}
+}
+
+// A large table is parsed on several goroutines: it must give the rows in
+// order, and the error a line-by-line parse gives, the first by line,
+// whichever part of the table holds it.
+func TestParseLargeTable(t *testing.T) {
+	const n = 3*rowsPerPart + 17
+	body := func(edit func(rows []string)) string {
+		rows := make([]string, n)
+		for i := range rows {
+			rows[i] = fmt.Sprintf("%s %d dir%d/file%05d", h64, i, i%7, i)
+		}
+		if edit != nil {
+			edit(rows)
+		}
+		return "sverka-formular 1\nproduct: x\n\n[modules root=/opt/x sha256]\n" + strings.Join(rows, "\n") + "\n# end\n\n[parameters source=/etc/x.ini format=ini]\nk = 1\n"
+	}
+	const first = 5 // line of the first row
+	f := mustParse(t, body(nil))
+	tab := f.Tables[0]
+	if len(tab.Entries) != n {
+		t.Fatalf("%d rows, want %d", len(tab.Entries), n)
+	}
+	for i, e := range tab.Entries {
+		if e.Size != int64(e.Line-first) || !strings.HasSuffix(e.Path, fmt.Sprintf("file%05d", e.Size)) {
+			t.Fatalf("row %d: line %d size %d path %s", i, e.Line, e.Size, e.Path)
+		}
+	}
+	if len(f.Tables) != 2 || len(f.Tables[1].Params) != 1 {
+		t.Errorf("the table after the large one: %+v", f.Tables[1:])
+	}
+
+	dupAt, badAt := 2*rowsPerPart+100, rowsPerPart+50 // the bad row comes first
+	cases := []struct {
+		name string
+		edit func([]string)
+		line int
+		want string
+	}{
+		{"bad row before a duplicate", func(r []string) {
+			r[dupAt] = r[10]
+			r[badAt] = "xyz 1 file"
+		}, first + badAt, "digest"},
+		{"duplicate before a bad row", func(r []string) {
+			r[badAt] = r[10]
+			r[dupAt] = "xyz 1 file"
+		}, first + badAt, `duplicate path "dir3/file00010" (first on line 15)`},
+		{"duplicate across parts", func(r []string) { r[n-1] = r[3] }, first + n - 1, "duplicate path"},
+		{"control character", func(r []string) { r[n-2] += "\x01" }, first + n - 2, "control character"},
+	}
+	for _, c := range cases {
+		_, err := Parse([]byte(body(c.edit)), "f.txt")
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Line != c.line || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v; want line %d, %q", c.name, err, c.line, c.want)
+		}
 	}
 }
