@@ -87,7 +87,7 @@ func (p Param) Check(actual string, present bool) (ok bool, allowed string, err 
 	switch p.Op {
 	case OpEq, OpNe:
 		if len(p.Values) != 1 {
-			return false, allowed, fmt.Errorf("%s needs one value", p.Op)
+			return false, allowed, checkErr(CheckNeedsOneValue, fmt.Sprintf("%s needs one value", p.Op), "op", p.Op)
 		}
 		return (actual == p.Values[0]) == (p.Op == OpEq), allowed, nil
 	case OpIn:
@@ -97,21 +97,66 @@ func (p Param) Check(actual string, present bool) (ok bool, allowed string, err 
 	case OpMatches:
 		re, err := compilePattern(p.Pattern)
 		if err != nil {
-			return false, allowed, err
+			return false, allowed, checkErr(CheckBadPattern, err.Error(), "pattern", p.Pattern)
 		}
 		return re.MatchString(actual), allowed, nil
 	case OpRange:
 		kind, lo, hi, err := parseRange(p.Lo, p.Hi)
 		if err != nil {
-			return false, allowed, err
+			return false, allowed, checkErr(CheckBadRange, err.Error(), "lo", p.Lo, "hi", p.Hi)
 		}
 		v, err := kind.actual(strings.TrimSpace(actual))
 		if err != nil {
-			return false, allowed, fmt.Errorf("value %q: %v", actual, err)
+			code := CheckNotInteger
+			var ce *CheckError
+			if errors.As(err, &ce) {
+				code = ce.Code
+			}
+			return false, allowed, checkErr(code, fmt.Sprintf("value %q: %v", actual, err), "value", actual)
 		}
 		return lo <= v && v <= hi, allowed, nil
 	}
-	return false, allowed, fmt.Errorf("unknown operator %q", p.Op)
+	return false, allowed, checkErr(CheckUnknownOperator, fmt.Sprintf("unknown operator %q", p.Op), "op", p.Op)
+}
+
+// CheckError is why Check could not judge a value: Code (one of the Check
+// constants) and Args let a report say it in its reader's language; Error
+// is the English sentence.
+type CheckError struct {
+	Code string
+	Args map[string]string
+	Msg  string
+}
+
+func (e *CheckError) Error() string { return e.Msg }
+
+// Codes of a CheckError, and the Args each one carries.
+const (
+	CheckNeedsOneValue   = "needs-one-value"  // op
+	CheckUnknownOperator = "unknown-operator" // op
+	CheckBadPattern      = "bad-pattern"      // pattern
+	CheckBadRange        = "bad-range"        // lo, hi
+	// The observed value is not of the range's kind (value).
+	CheckNotInteger      = "not-an-integer"
+	CheckNotSize         = "not-a-size"
+	CheckSizeTooLarge    = "size-too-large"
+	CheckNotDuration     = "not-a-duration"
+	CheckDurationNoUnit  = "duration-without-unit"
+	CheckDurationTooLong = "duration-too-long"
+)
+
+// CheckCodes returns every code a CheckError may carry.
+func CheckCodes() []string {
+	return []string{CheckNeedsOneValue, CheckUnknownOperator, CheckBadPattern, CheckBadRange,
+		CheckNotInteger, CheckNotSize, CheckSizeTooLarge, CheckNotDuration, CheckDurationNoUnit, CheckDurationTooLong}
+}
+
+func checkErr(code, msg string, kv ...string) *CheckError {
+	e := &CheckError{Code: code, Msg: msg, Args: map[string]string{}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		e.Args[kv[i]] = kv[i+1]
+	}
+	return e
 }
 
 func compilePattern(p string) (*regexp.Regexp, error) {
@@ -204,7 +249,7 @@ func (k rangeKind) actual(s string) (int64, error) {
 	case kindInt:
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			return 0, errors.New("not an integer")
+			return 0, checkErr(CheckNotInteger, "not an integer")
 		}
 		return n, nil
 	case kindSize:
@@ -219,23 +264,23 @@ func parseActualSize(s string) (int64, error) {
 	switch strings.ToLower(suffix) {
 	case "", "b", "ib":
 	default:
-		return 0, errors.New("not a size")
+		return 0, checkErr(CheckNotSize, "not a size")
 	}
 	u := int64(1)
 	if num != "" {
 		if m, ok := sizeUnits[strings.ToUpper(num[len(num)-1:])[0]]; ok {
 			u, num = m, num[:len(num)-1]
 		} else if suffix != "" && strings.ToLower(suffix) != "b" {
-			return 0, errors.New("not a size")
+			return 0, checkErr(CheckNotSize, "not a size")
 		}
 	}
 	num = strings.TrimSpace(num)
 	n, err := strconv.ParseInt(num, 10, 64)
 	if err != nil || !isDecimal(num) {
-		return 0, errors.New("not a size (bytes, or a number with K, M, G or T)")
+		return 0, checkErr(CheckNotSize, "not a size (bytes, or a number with K, M, G or T)")
 	}
 	if n > math.MaxInt64/u {
-		return 0, errors.New("size too large")
+		return 0, checkErr(CheckSizeTooLarge, "size too large")
 	}
 	return n * u, nil
 }
@@ -244,16 +289,16 @@ func parseActualDuration(s string) (int64, error) {
 	if num, ok := strings.CutSuffix(s, "d"); ok && isDecimal(num) {
 		n, err := strconv.ParseInt(num, 10, 64)
 		if err != nil || n > math.MaxInt64/int64(24*time.Hour) {
-			return 0, errors.New("duration too long")
+			return 0, checkErr(CheckDurationTooLong, "duration too long")
 		}
 		return n * int64(24*time.Hour), nil
 	}
 	if isDecimal(s) && s != "0" {
-		return 0, errors.New("a duration needs a unit (ms, s, m, h, d)")
+		return 0, checkErr(CheckDurationNoUnit, "a duration needs a unit (ms, s, m, h, d)")
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, errors.New("not a duration (such as 30s, 5m, 1h30m)")
+		return 0, checkErr(CheckNotDuration, "not a duration (such as 30s, 5m, 1h30m)")
 	}
 	return int64(d), nil
 }

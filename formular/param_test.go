@@ -1,6 +1,8 @@
 package formular
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -140,6 +142,59 @@ func TestParamRows(t *testing.T) {
 		line, err := paramLine(p)
 		if err != nil || line != canon {
 			t.Errorf("%q written as %q (%v), want %q", c.row, line, err, canon)
+		}
+	}
+}
+
+// TestCheckErrorCodes: a value Check cannot judge says why by code and
+// arguments, with the English sentence unchanged.
+func TestCheckErrorCodes(t *testing.T) {
+	cases := []struct {
+		row, actual string
+		code        string
+		text        string
+	}{
+		{"A range 1..16", "lots", CheckNotInteger, `value "lots": not an integer`},
+		{"A range 1..16", " 1 2", CheckNotInteger, `value " 1 2": not an integer`},
+		{"A range 1M..2G", "big", CheckNotSize, `value "big": not a size (bytes, or a number with K, M, G or T)`},
+		{"A range 1M..2G", "5bib", CheckNotSize, `value "5bib": not a size`},
+		{"A range 1M..2G", "99999999999T", CheckSizeTooLarge, `value "99999999999T": size too large`},
+		{"A range 1s..1h", "soon", CheckNotDuration, `value "soon": not a duration (such as 30s, 5m, 1h30m)`},
+		{"A range 1s..1h", "30", CheckDurationNoUnit, `value "30": a duration needs a unit (ms, s, m, h, d)`},
+		{"A range 1s..1h", "99999999999d", CheckDurationTooLong, `value "99999999999d": duration too long`},
+	}
+	for _, c := range cases {
+		ok, _, err := param(t, c.row).Check(c.actual, true)
+		ce, isCheck := err.(*CheckError)
+		if ok || !isCheck {
+			t.Errorf("%s on %q: ok %v, error %v (%T), want a CheckError", c.row, c.actual, ok, err, err)
+			continue
+		}
+		if ce.Code != c.code || ce.Args["value"] != c.actual || len(ce.Args) != 1 {
+			t.Errorf("%s on %q: code %s args %v, want %s with the value", c.row, c.actual, ce.Code, ce.Args, c.code)
+		}
+		if err.Error() != c.text {
+			t.Errorf("%s on %q: %q, want %q", c.row, c.actual, err.Error(), c.text)
+		}
+		if !slices.Contains(CheckCodes(), ce.Code) {
+			t.Errorf("CheckCodes lacks %s", ce.Code)
+		}
+	}
+	// Rows the parser would not accept, built by hand.
+	for _, c := range []struct {
+		p    Param
+		code string
+		args map[string]string
+	}{
+		{Param{Key: "A", Op: OpEq}, CheckNeedsOneValue, map[string]string{"op": OpEq}},
+		{Param{Key: "A", Op: "~"}, CheckUnknownOperator, map[string]string{"op": "~"}},
+		{Param{Key: "A", Op: OpMatches, Pattern: "("}, CheckBadPattern, map[string]string{"pattern": "("}},
+		{Param{Key: "A", Op: OpRange, Lo: "9", Hi: "1"}, CheckBadRange, map[string]string{"lo": "9", "hi": "1"}},
+	} {
+		_, _, err := c.p.Check("x", true)
+		ce, isCheck := err.(*CheckError)
+		if !isCheck || ce.Code != c.code || !maps.Equal(ce.Args, c.args) {
+			t.Errorf("%+v: %v, want code %s args %v", c.p, err, c.code, c.args)
 		}
 	}
 }

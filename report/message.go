@@ -65,7 +65,7 @@ func (l lang) message(m *verify.Message, status func(verify.Status) string) stri
 	case verify.CodeImplantedMD5Mismatch:
 		return l.f("msg-implanted-md5-mismatch", arg("recorded"), arg("computed"))
 	case verify.CodeSourceUnreadable:
-		return l.f("msg-source-unreadable", table, arg("source"), arg("error"))
+		return l.f("msg-source-unreadable", table, arg("source"), l.errArg(m.Args, "error", m.Args["error"]))
 	case verify.CodeRegistryOffline:
 		return l.f("msg-source-unreadable", table, arg("source"), l.t("det-registry-offline"))
 	case verify.CodeExtraFiles, verify.CodeExtraLinks:
@@ -74,9 +74,9 @@ func (l lang) message(m *verify.Message, status func(verify.Status) string) stri
 	case verify.CodeWeakAlgorithm:
 		return l.f("msg-weak-algorithm", table, arg("algorithms"))
 	case verify.CodeSettings:
-		return l.f("msg-settings", arg("file"), arg("line"), arg("message"))
+		return l.f("msg-settings", arg("file"), arg("line"), l.errArg(m.Args, "message", m.Args["message"]))
 	case verify.CodeReadStopped:
-		return l.f("msg-read-stopped", arg("media"), arg("offset"), arg("error"))
+		return l.f("msg-read-stopped", arg("media"), arg("offset"), l.errArg(m.Args, "error", m.Args["error"]))
 	}
 	return Display(m.Text)
 }
@@ -98,8 +98,10 @@ func (l lang) detail(it *verify.Item) string {
 		if id := "type-" + it.DetailArgs["type"]; has(id) {
 			return l.t(id)
 		}
+	case verify.DetailError:
+		return l.errArg(it.DetailArgs, "error", it.Detail)
 	case verify.DetailUnreadableDirectory:
-		return l.f("det-unreadable-directory", arg("directory"), arg("error"))
+		return l.f("det-unreadable-directory", arg("directory"), l.errArg(it.DetailArgs, "error", it.DetailArgs["error"]))
 	case verify.DetailRootNotFound:
 		return l.f("det-root-not-found", arg("root"))
 	case verify.DetailImageRenamed:
@@ -113,7 +115,7 @@ func (l lang) detail(it *verify.Item) string {
 	case verify.DetailSettingsLine:
 		return l.f("det-settings-line", arg("file"), arg("line"))
 	case verify.DetailConstraintError:
-		s := l.f("det-constraint-error", arg("error"))
+		s := l.f("det-constraint-error", l.errArg(it.DetailArgs, "error", it.DetailArgs["error"]))
 		if _, ok := it.DetailArgs["file"]; ok {
 			s += "; " + l.f("det-settings-line", arg("file"), arg("line"))
 		}
@@ -142,4 +144,46 @@ func (l lang) hint(it *verify.Item) string {
 		}
 	}
 	return Display(it.Hint)
+}
+
+// errArg says an error or warning carried by args under prefix (see
+// verify.Message): from its code in a language other than English, and as
+// text, the English sentence as written, otherwise. English keeps the
+// sentence itself since it may carry a decoder's or the OS's own words
+// that the code does not hold.
+func (l lang) errArg(args map[string]string, prefix, text string) string {
+	if l != en {
+		if s, ok := l.coded(args, prefix); ok {
+			return s
+		}
+	}
+	return Display(text)
+}
+
+// coded says the error under prefix from its code; false when there is
+// none, or one this build does not know, or an argument is missing.
+func (l lang) coded(args map[string]string, prefix string) (string, bool) {
+	code := args[prefix+"_code"]
+	id := "err-" + code
+	if code == "" || !has(id) {
+		return "", false
+	}
+	names := errArgNames[code]
+	vals := make([]any, len(names))
+	for i, n := range names {
+		v, ok := args[prefix+"_"+n]
+		if !ok {
+			// A warning's own line is the line the message names.
+			v, ok = args[n]
+		}
+		if !ok {
+			return "", false
+		}
+		vals[i] = Display(v)
+	}
+	s := l.f(id, vals...)
+	if line, ok := args[prefix+"_line"]; ok {
+		s = l.f("err-at-line", Display(line), s)
+	}
+	return s, true
 }

@@ -283,7 +283,9 @@ func TestSchemaRejectsBadMessages(t *testing.T) {
       "line": 13,`, `"table": "media",`},
 		{"unknown detail code", `"detail_code": "error"`, `"detail_code": "oops"`},
 		{"detail code without its arguments", `"detail_code": "settings-line",`, `"detail_code": "root-not-found",`},
-		{"arguments of a detail without any", `"detail_code": "error"`, `"detail_code": "error", "detail_args": {"x": "y"}`},
+		{"an error detail's argument that is not an error's", `"error_code": "EACCES"`, `"x": "y"`},
+		{"an error code that is a sentence", `"error_code": "EACCES"`, `"error_code": "permission denied"`},
+		{"a warning's argument that is not its message's", `"message_key": "Update.Threads"`, `"key": "Update.Threads"`},
 		{"hint without its column", `"column": "gost12-256",`, ``},
 		{"empty text", `"text": "[image] table (line 10): 1 MODIFIED"`, `"text": ""`},
 	}

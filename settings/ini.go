@@ -23,24 +23,24 @@ func parseINI(data []byte, file string) (Source, []Warning, error) {
 		case l[0] == '[':
 			end := strings.IndexByte(l, ']')
 			if end < 0 {
-				return nil, nil, &ParseError{file, n, "section header without closing \"]\""}
+				return nil, nil, parseErr(file, n, CodeINISectionUnclosed, "section header without closing \"]\"")
 			}
 			if rest := strings.TrimSpace(l[end+1:]); rest != "" && rest[0] != ';' && rest[0] != '#' {
-				return nil, nil, &ParseError{file, n, "text after section header: " + quoteShort(rest)}
+				return nil, nil, parseErr(file, n, CodeINITextAfterSection, "text after section header: "+quoteShort(rest), "text", quoteShort(rest))
 			}
 			section = strings.TrimSpace(l[1:end])
 			if section == "" {
-				return nil, nil, &ParseError{file, n, "empty section name"}
+				return nil, nil, parseErr(file, n, CodeINIEmptySection, "empty section name")
 			}
 			continue
 		}
 		eq := strings.IndexByte(l, '=')
 		if eq < 0 {
-			return nil, nil, &ParseError{file, n, "not a section, key=value, comment or blank line: " + quoteShort(l)}
+			return nil, nil, parseErr(file, n, CodeINIBadLine, "not a section, key=value, comment or blank line: "+quoteShort(l), "text", quoteShort(l))
 		}
 		key := strings.TrimSpace(l[:eq])
 		if key == "" {
-			return nil, nil, &ParseError{file, n, "key=value line without a key"}
+			return nil, nil, parseErr(file, n, CodeININoKey, "key=value line without a key")
 		}
 		if section != "" {
 			key = section + "." + key

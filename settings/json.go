@@ -77,7 +77,7 @@ type jsonParser struct {
 func parseJSON(data []byte, file string) (Source, []Warning, error) {
 	text, err := decodeText(data)
 	if err != nil {
-		return nil, nil, &ParseError{file, 1, err.Error()}
+		return nil, nil, parseErr(file, 1, CodeUTF16OddLength, err.Error())
 	}
 	p := &jsonParser{file: file, data: text, dec: json.NewDecoder(bytes.NewReader(text)), lines: lineCounter{data: text}}
 	p.dec.UseNumber()
@@ -87,7 +87,7 @@ func parseJSON(data []byte, file string) (Source, []Warning, error) {
 	}
 	if _, err := p.dec.Token(); err != io.EOF {
 		if err == nil {
-			return nil, nil, p.errorAt(p.start(), "text after the JSON document")
+			return nil, nil, p.errorAt(p.start(), CodeJSONTextAfter, "text after the JSON document")
 		}
 		return nil, nil, p.wrap(err)
 	}
@@ -113,25 +113,25 @@ func (p *jsonParser) start() int {
 	return off
 }
 
-func (p *jsonParser) errorAt(off int, msg string) error {
-	return &ParseError{p.file, p.lines.at(off), msg}
+func (p *jsonParser) errorAt(off int, code, msg string, args ...string) error {
+	return parseErr(p.file, p.lines.at(off), code, msg, args...)
 }
 
 // wrap turns a decoder error into a ParseError at its line.
 func (p *jsonParser) wrap(err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return p.errorAt(int(se.Offset), se.Error())
+		return p.errorAt(int(se.Offset), CodeJSONSyntax, se.Error())
 	}
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		return p.errorAt(len(p.data), "unexpected end of JSON input")
+		return p.errorAt(len(p.data), CodeJSONUnexpectedEnd, "unexpected end of JSON input")
 	}
-	return p.errorAt(int(p.dec.InputOffset()), err.Error())
+	return p.errorAt(int(p.dec.InputOffset()), CodeJSONSyntax, err.Error())
 }
 
 func (p *jsonParser) value(depth int) (*jsonNode, error) {
 	if depth > maxDepth {
-		return nil, p.errorAt(p.start(), fmt.Sprintf("nested deeper than %d levels", maxDepth))
+		return nil, p.errorAt(p.start(), CodeTooDeep, fmt.Sprintf("nested deeper than %d levels", maxDepth), "max", strconv.Itoa(maxDepth))
 	}
 	start := p.start()
 	tok, err := p.dec.Token()
@@ -150,7 +150,7 @@ func (p *jsonParser) value(depth int) (*jsonNode, error) {
 		// null: present, with empty text.
 	case json.Delim:
 		if t != '{' && t != '[' {
-			return nil, p.errorAt(start, fmt.Sprintf("unexpected %q", rune(t)))
+			return nil, p.errorAt(start, CodeJSONSyntax, fmt.Sprintf("unexpected %q", rune(t)))
 		}
 		index := make(map[string]int)
 		for i := 0; p.dec.More(); i++ {
@@ -163,7 +163,7 @@ func (p *jsonParser) value(depth int) (*jsonNode, error) {
 				}
 				k, ok := ktok.(string)
 				if !ok {
-					return nil, p.errorAt(keyStart, "object member without a string name")
+					return nil, p.errorAt(keyStart, CodeJSONSyntax, "object member without a string name")
 				}
 				name = escapePointer(k)
 			}
@@ -172,8 +172,9 @@ func (p *jsonParser) value(depth int) (*jsonNode, error) {
 				return nil, err
 			}
 			if j, dup := index[name]; dup {
-				p.warns = append(p.warns, Warning{File: p.file, Line: kid.v.line,
-					Msg: fmt.Sprintf("name %q given again in an object (first at line %d); the value of line %d wins", name, n.kids[j].v.line, kid.v.line)})
+				p.warns = append(p.warns, warning(p.file, kid.v.line, CodeDuplicateName,
+					fmt.Sprintf("name %q given again in an object (first at line %d); the value of line %d wins", name, n.kids[j].v.line, kid.v.line),
+					"name", name, "first_line", strconv.Itoa(n.kids[j].v.line)))
 				n.kids[j] = kid
 				continue
 			}

@@ -28,15 +28,15 @@ func parseKV(data []byte, file string) (Source, []Warning, error) {
 		}
 		eq := strings.IndexByte(l, '=')
 		if eq < 0 {
-			return nil, nil, &ParseError{file, n, "not a key=value, comment or blank line: " + quoteShort(l)}
+			return nil, nil, parseErr(file, n, CodeKVBadLine, "not a key=value, comment or blank line: "+quoteShort(l), "text", quoteShort(l))
 		}
 		key := strings.TrimSpace(l[:eq])
 		if !validKVKey(key) {
-			return nil, nil, &ParseError{file, n, "bad key " + quoteShort(key)}
+			return nil, nil, parseErr(file, n, CodeKVBadKey, "bad key "+quoteShort(key), "key", quoteShort(key))
 		}
 		val, more, err := kvValue(l[eq+1:], ls[i+1:])
 		if err != nil {
-			return nil, nil, &ParseError{file, n, err.Error()}
+			return nil, nil, parseErr(file, n, CodeKVQuoteOpen, err.Error())
 		}
 		i += more
 		warns = append(warns, t.set(file, key, Value{Text: val, Line: n})...)

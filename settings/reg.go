@@ -89,8 +89,9 @@ func (b *regBuilder) put(key, name string, v Value) {
 	addr := regAddress(key, name)
 	f := strings.ToUpper(addr)
 	if old, dup := b.t.vals[f]; dup {
-		b.warns = append(b.warns, Warning{File: b.file, Line: v.Line,
-			Msg: fmt.Sprintf("value %q set again (first at line %d); the value of line %d wins", addr, old.Line, v.Line)})
+		b.warns = append(b.warns, warning(b.file, v.Line, CodeDuplicateValue,
+			fmt.Sprintf("value %q set again (first at line %d); the value of line %d wins", addr, old.Line, v.Line),
+			"value", addr, "first_line", strconv.Itoa(old.Line)))
 	}
 	b.t.vals[f] = v
 	b.t.names[f] = addr
@@ -123,7 +124,7 @@ func parseReg(data []byte, file string) (Source, []Warning, error) {
 		first++
 	}
 	if first == len(ls) {
-		return nil, nil, &ParseError{file, 1, "empty file, not a registry export"}
+		return nil, nil, parseErr(file, 1, CodeRegEmpty, "empty file, not a registry export")
 	}
 	var wide bool // version 5 strings are UTF-16LE; REGEDIT4 ones are bytes
 	switch strings.TrimSpace(ls[first]) {
@@ -131,7 +132,7 @@ func parseReg(data []byte, file string) (Source, []Warning, error) {
 		wide = true
 	case regeditHeader4:
 	default:
-		return nil, nil, &ParseError{file, first + 1, fmt.Sprintf("not a registry export: want %q or %q, got %s", regeditHeader5, regeditHeader4, quoteShort(ls[first]))}
+		return nil, nil, parseErr(file, first+1, CodeRegBadHeader, fmt.Sprintf("not a registry export: want %q or %q, got %s", regeditHeader5, regeditHeader4, quoteShort(ls[first])), "text", quoteShort(ls[first]))
 	}
 
 	b := newRegBuilder(file)
@@ -144,12 +145,12 @@ func parseReg(data []byte, file string) (Source, []Warning, error) {
 			continue
 		case l[0] == '[':
 			if !strings.HasSuffix(l, "]") {
-				return nil, nil, &ParseError{file, n, "key line without closing \"]\""}
+				return nil, nil, parseErr(file, n, CodeRegKeyUnclosed, "key line without closing \"]\"")
 			}
 			path, del := strings.CutPrefix(l[1:len(l)-1], "-")
 			hive, rest, ok := splitRegKey(path)
 			if !ok {
-				return nil, nil, &ParseError{file, n, "unknown root key in " + quoteShort(path)}
+				return nil, nil, parseErr(file, n, CodeRegUnknownRoot, "unknown root key in "+quoteShort(path), "key", quoteShort(path))
 			}
 			key = hive
 			if rest != "" {
@@ -157,23 +158,23 @@ func parseReg(data []byte, file string) (Source, []Warning, error) {
 			}
 			if del {
 				b.deleteKey(key)
-				b.warns = append(b.warns, Warning{File: file, Line: n, Msg: "deletes key " + key + ": a change to the registry, not an export of it"})
+				b.warns = append(b.warns, warning(file, n, CodeDeletesKey, "deletes key "+key+": a change to the registry, not an export of it", "key", key))
 				key = ""
 			}
 			continue
 		case l[0] != '"' && l[0] != '@':
-			return nil, nil, &ParseError{file, n, "not a key, value, comment or blank line: " + quoteShort(l)}
+			return nil, nil, parseErr(file, n, CodeRegBadLine, "not a key, value, comment or blank line: "+quoteShort(l), "text", quoteShort(l))
 		}
 		if key == "" {
-			return nil, nil, &ParseError{file, n, "value outside of a key"}
+			return nil, nil, parseErr(file, n, CodeRegValueOutsideKey, "value outside of a key")
 		}
 		name, rest, err := regValueName(l)
 		if err != nil {
-			return nil, nil, &ParseError{file, n, err.Error()}
+			return nil, nil, parseErr(file, n, CodeRegBadValueName, err.Error())
 		}
 		rest, ok := strings.CutPrefix(strings.TrimLeft(rest, " \t"), "=")
 		if !ok {
-			return nil, nil, &ParseError{file, n, "value name without \"=\""}
+			return nil, nil, parseErr(file, n, CodeRegNoEquals, "value name without \"=\"")
 		}
 		rest = strings.TrimLeft(rest, " \t")
 		if strings.HasPrefix(strings.ToLower(rest), "hex") && strings.HasSuffix(rest, `\`) {
@@ -189,12 +190,12 @@ func parseReg(data []byte, file string) (Source, []Warning, error) {
 		}
 		if rest == "-" {
 			b.deleteValue(key, name)
-			b.warns = append(b.warns, Warning{File: file, Line: n, Msg: "deletes value " + regAddress(key, name) + ": a change to the registry, not an export of it"})
+			b.warns = append(b.warns, warning(file, n, CodeDeletesValue, "deletes value "+regAddress(key, name)+": a change to the registry, not an export of it", "value", regAddress(key, name)))
 			continue
 		}
 		text, err := regData(rest, wide)
 		if err != nil {
-			return nil, nil, &ParseError{file, n, err.Error()}
+			return nil, nil, parseErr(file, n, CodeRegBadData, err.Error())
 		}
 		b.put(key, name, Value{Text: text, Line: n})
 	}

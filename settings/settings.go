@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 )
@@ -26,7 +27,16 @@ type Value struct {
 type Warning struct {
 	File string
 	Line int
-	Msg  string
+	Msg  string // the English sentence
+	// Code names the kind of warning (one of the Code constants) and Args
+	// the values its sentence names, so that a report can say it in its
+	// reader's language.
+	Code string
+	Args map[string]string
+}
+
+func warning(file string, line int, code, msg string, kv ...string) Warning {
+	return Warning{File: file, Line: line, Msg: msg, Code: code, Args: argMap(kv)}
 }
 
 func (w Warning) String() string {
@@ -34,15 +44,103 @@ func (w Warning) String() string {
 }
 
 // ParseError is a source that cannot be read as its format: the file and
-// the 1-based line where reading stopped.
+// the 1-based line where reading stopped, 0 when the file as a whole is
+// refused.
 type ParseError struct {
 	File string
 	Line int
-	Msg  string
+	Msg  string // the English sentence
+	// Code names the kind of error (one of the Code constants) and Args
+	// the values its sentence names, as for Warning.
+	Code string
+	Args map[string]string
 }
 
 func (e *ParseError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("settings %s: %s", e.File, e.Msg)
+	}
 	return fmt.Sprintf("settings %s line %d: %s", e.File, e.Line, e.Msg)
+}
+
+func parseErr(file string, line int, code, msg string, kv ...string) *ParseError {
+	return &ParseError{File: file, Line: line, Msg: msg, Code: code, Args: argMap(kv)}
+}
+
+func argMap(kv []string) map[string]string {
+	if len(kv) < 2 {
+		return nil
+	}
+	m := make(map[string]string, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
+// Codes of warnings and parse errors, and the Args each one carries. Text
+// args quoted by the English sentence ("text", "key" of a parse error) hold
+// it quoted and shortened, as the sentence shows it.
+const (
+	// Warnings.
+	CodeDuplicateKey       = "duplicate-key"       // ini, kv: key, first_line
+	CodeDuplicateName      = "duplicate-name"      // json: name, first_line
+	CodeDuplicateValue     = "duplicate-value"     // reg: value, first_line
+	CodeDuplicateAttribute = "duplicate-attribute" // xml: attribute, element
+	CodeDeletesKey         = "deletes-key"         // reg: key
+	CodeDeletesValue       = "deletes-value"       // reg: value
+
+	// Parse errors of every format.
+	CodeUTF16OddLength = "utf16-odd-length"
+	CodeTooLarge       = "too-large"      // max_mib
+	CodeUnknownFormat  = "unknown-format" // format, known
+	CodeRegistryFormat = "registry-not-a-file"
+	CodeTooDeep        = "too-deep" // json, xml: max
+
+	CodeINISectionUnclosed  = "ini-section-unclosed"
+	CodeINITextAfterSection = "ini-text-after-section" // text
+	CodeINIEmptySection     = "ini-empty-section"
+	CodeINIBadLine          = "ini-bad-line" // text
+	CodeININoKey            = "ini-no-key"
+
+	CodeKVBadLine   = "kv-bad-line" // text
+	CodeKVBadKey    = "kv-bad-key"  // key
+	CodeKVQuoteOpen = "kv-quote-open"
+
+	CodeRegEmpty           = "reg-empty"
+	CodeRegBadHeader       = "reg-bad-header" // text
+	CodeRegKeyUnclosed     = "reg-key-unclosed"
+	CodeRegUnknownRoot     = "reg-unknown-root" // key
+	CodeRegBadLine         = "reg-bad-line"     // text
+	CodeRegValueOutsideKey = "reg-value-outside-key"
+	CodeRegBadValueName    = "reg-bad-value-name"
+	CodeRegNoEquals        = "reg-no-equals"
+	CodeRegBadData         = "reg-bad-data"
+
+	// The decoder's own sentence, in English only, stays in Msg.
+	CodeJSONSyntax        = "json-syntax"
+	CodeJSONUnexpectedEnd = "json-unexpected-end"
+	CodeJSONTextAfter     = "json-text-after"
+
+	CodeXMLSyntax          = "xml-syntax"
+	CodeXMLSecondRoot      = "xml-second-root" // element
+	CodeXMLTextOutsideRoot = "xml-text-outside-root"
+	CodeXMLNoRoot          = "xml-no-root"
+)
+
+// Codes returns every code a Warning or ParseError may carry.
+func Codes() []string {
+	return []string{
+		CodeDuplicateKey, CodeDuplicateName, CodeDuplicateValue, CodeDuplicateAttribute,
+		CodeDeletesKey, CodeDeletesValue,
+		CodeUTF16OddLength, CodeTooLarge, CodeUnknownFormat, CodeRegistryFormat, CodeTooDeep,
+		CodeINISectionUnclosed, CodeINITextAfterSection, CodeINIEmptySection, CodeINIBadLine, CodeININoKey,
+		CodeKVBadLine, CodeKVBadKey, CodeKVQuoteOpen,
+		CodeRegEmpty, CodeRegBadHeader, CodeRegKeyUnclosed, CodeRegUnknownRoot, CodeRegBadLine,
+		CodeRegValueOutsideKey, CodeRegBadValueName, CodeRegNoEquals, CodeRegBadData,
+		CodeJSONSyntax, CodeJSONUnexpectedEnd, CodeJSONTextAfter,
+		CodeXMLSyntax, CodeXMLSecondRoot, CodeXMLTextOutsideRoot, CodeXMLNoRoot,
+	}
 }
 
 // Source holds the parameter values of one settings file or registry tree.
@@ -82,7 +180,8 @@ func Open(path, format string) (Source, []Warning, error) {
 		return nil, nil, fmt.Errorf("settings %s: %w", path, err)
 	}
 	if len(data) > MaxFileSize {
-		return nil, nil, fmt.Errorf("settings %s: larger than %d MiB, not a settings file", path, MaxFileSize>>20)
+		return nil, nil, parseErr(path, 0, CodeTooLarge, fmt.Sprintf("larger than %d MiB, not a settings file", MaxFileSize>>20),
+			"max_mib", strconv.Itoa(MaxFileSize>>20))
 	}
 	return Parse(data, path, format)
 }
@@ -151,9 +250,11 @@ func Parse(data []byte, file, format string) (Source, []Warning, error) {
 
 func unknownFormat(file, format string) error {
 	if strings.EqualFold(format, "registry") {
-		return fmt.Errorf("settings %s: the live registry is not a file format; read it with OpenRegistry", file)
+		return parseErr(file, 0, CodeRegistryFormat, "the live registry is not a file format; read it with OpenRegistry")
 	}
-	return fmt.Errorf("settings %s: unknown format %q (known: %s)", file, format, strings.Join(Formats(), ", "))
+	known := strings.Join(Formats(), ", ")
+	return parseErr(file, 0, CodeUnknownFormat, fmt.Sprintf("unknown format %q (known: %s)", format, known),
+		"format", format, "known", known)
 }
 
 // table is the Source of the line-oriented formats: a map from the key as
@@ -198,8 +299,9 @@ func (t *table) set(file, key string, v Value) []Warning {
 	if !dup {
 		return nil
 	}
-	return []Warning{{File: file, Line: v.Line,
-		Msg: fmt.Sprintf("key %q set again (first at line %d); the value of line %d wins", key, old.Line, v.Line)}}
+	return []Warning{warning(file, v.Line, CodeDuplicateKey,
+		fmt.Sprintf("key %q set again (first at line %d); the value of line %d wins", key, old.Line, v.Line),
+		"key", key, "first_line", strconv.Itoa(old.Line))}
 }
 
 var (
@@ -252,7 +354,7 @@ func lines(text []byte) []string {
 func textLines(data []byte, file string) ([]string, error) {
 	text, err := decodeText(data)
 	if err != nil {
-		return nil, &ParseError{File: file, Line: 1, Msg: err.Error()}
+		return nil, parseErr(file, 1, CodeUTF16OddLength, err.Error())
 	}
 	return lines(text), nil
 }

@@ -94,7 +94,7 @@ func parseXML(data []byte, file string) (Source, []Warning, error) {
 	utf16 := bytes.HasPrefix(data, bomUTF16LE) || bytes.HasPrefix(data, bomUTF16BE)
 	text, err := decodeText(data)
 	if err != nil {
-		return nil, nil, &ParseError{file, 1, err.Error()}
+		return nil, nil, parseErr(file, 1, CodeUTF16OddLength, err.Error())
 	}
 	dec := xml.NewDecoder(bytes.NewReader(text))
 	dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
@@ -110,10 +110,10 @@ func parseXML(data []byte, file string) (Source, []Warning, error) {
 	fail := func(err error) error {
 		var se *xml.SyntaxError
 		if errors.As(err, &se) {
-			return &ParseError{file, se.Line, se.Msg}
+			return parseErr(file, se.Line, CodeXMLSyntax, se.Msg)
 		}
 		line, _ := dec.InputPos()
-		return &ParseError{file, line, err.Error()}
+		return parseErr(file, line, CodeXMLSyntax, err.Error())
 	}
 
 	var root, cur *xmlNode
@@ -131,10 +131,10 @@ func parseXML(data []byte, file string) (Source, []Warning, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if cur == nil && root != nil {
-				return nil, nil, &ParseError{file, line, "second root element <" + t.Name.Local + ">"}
+				return nil, nil, parseErr(file, line, CodeXMLSecondRoot, "second root element <"+t.Name.Local+">", "element", t.Name.Local)
 			}
 			if depth++; depth > maxDepth {
-				return nil, nil, &ParseError{file, line, fmt.Sprintf("nested deeper than %d levels", maxDepth)}
+				return nil, nil, parseErr(file, line, CodeTooDeep, fmt.Sprintf("nested deeper than %d levels", maxDepth), "max", strconv.Itoa(maxDepth))
 			}
 			n := &xmlNode{parent: cur, name: t.Name.Local, index: 1, line: line}
 			seen := make(map[string]int, len(t.Attr))
@@ -143,8 +143,9 @@ func parseXML(data []byte, file string) (Source, []Warning, error) {
 					continue // namespace declarations are not settings
 				}
 				if i, dup := seen[a.Name.Local]; dup {
-					warns = append(warns, Warning{File: file, Line: line,
-						Msg: fmt.Sprintf("attribute %q given twice in <%s>; the last wins", a.Name.Local, t.Name.Local)})
+					warns = append(warns, warning(file, line, CodeDuplicateAttribute,
+						fmt.Sprintf("attribute %q given twice in <%s>; the last wins", a.Name.Local, t.Name.Local),
+						"attribute", a.Name.Local, "element", t.Name.Local))
 					n.attrs[i] = a
 					continue
 				}
@@ -174,13 +175,13 @@ func parseXML(data []byte, file string) (Source, []Warning, error) {
 				// it as a line: never go past where the text ends.
 				end, _ := dec.InputPos()
 				line = min(line+bytes.Count(t[:lead], []byte{'\n'}), end)
-				return nil, nil, &ParseError{file, line, "text outside the root element"}
+				return nil, nil, parseErr(file, line, CodeXMLTextOutsideRoot, "text outside the root element")
 			}
 		}
 	}
 	if root == nil {
 		line, _ := dec.InputPos()
-		return nil, nil, &ParseError{file, line, "no root element"}
+		return nil, nil, parseErr(file, line, CodeXMLNoRoot, "no root element")
 	}
 	s := &xmlSource{vals: make(map[string]Value), names: make(map[string]string)}
 	s.add(root, "", "")

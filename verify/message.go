@@ -1,9 +1,15 @@
 package verify
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
 	"strings"
+	"syscall"
+
+	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/settings"
 )
 
 // Code names one kind of message, so that a rendering can say it in its
@@ -15,6 +21,14 @@ type Code string
 // or hint says. Args hold the values the sentence names, as strings (file
 // names, dates YYYY-MM-DD, numbers in decimal); OS error texts are kept
 // as the OS gives them.
+//
+// An argument holding an error or warning text (error, message) may come
+// with its code, so that a rendering can say it too: error_code is the
+// code of a settings.ParseError (settings.Codes), of a formular.CheckError
+// (formular.CheckCodes) or the errno name of an OS error (ErrnoNames);
+// error_line is the line of a parse error, and error_NAME each argument
+// NAME of the error. message_code and message_NAME do the same for a
+// settings warning.
 type Message struct {
 	Code Code `json:"code"`
 	// Table and Line name the table the message is about: its kind and
@@ -219,8 +233,10 @@ func implantedMismatch(recorded, computed string) Message {
 const registryOfflineText = "the live registry can only be read on the Windows host itself; export the key with regedit and pass --settings FILE.reg"
 
 func sourceUnreadable(line int, source string, err error) Message {
+	args := map[string]string{"source": source, "error": err.Error()}
+	errArgs(args, err)
 	return Message{Code: CodeSourceUnreadable, Table: "parameters", Line: line,
-		Args: map[string]string{"source": source, "error": err.Error()},
+		Args: args,
 		Text: fmt.Sprintf("%s: source %s: %v", tableName("parameters", line), source, err)}
 }
 
@@ -246,14 +262,106 @@ func weakAlgorithm(kind string, line int, algs []string) Message {
 		Text: fmt.Sprintf("%s relies on %s: legacy, detects accidents but not deliberate tampering", tableName(kind, line), list)}
 }
 
-func settingsWarning(file string, line int, msg string) Message {
-	return Message{Code: CodeSettings, Args: map[string]string{"file": file, "line": strconv.Itoa(line), "message": msg},
-		Text: fmt.Sprintf("settings %s line %d: %s", file, line, msg)}
+func settingsWarning(w settings.Warning) Message {
+	args := map[string]string{"file": w.File, "line": strconv.Itoa(w.Line), "message": w.Msg}
+	if w.Code != "" {
+		args["message_code"] = w.Code
+		for k, v := range w.Args {
+			args["message_"+k] = v
+		}
+	}
+	return Message{Code: CodeSettings, Args: args,
+		Text: fmt.Sprintf("settings %s line %d: %s", w.File, w.Line, w.Msg)}
 }
 
 func readStopped(media string, offset int64, err error) Message {
-	return Message{Code: CodeReadStopped, Args: map[string]string{"media": media, "offset": strconv.FormatInt(offset, 10), "error": err.Error()},
+	args := map[string]string{"media": media, "offset": strconv.FormatInt(offset, 10), "error": err.Error()}
+	errArgs(args, err)
+	return Message{Code: CodeReadStopped, Args: args,
 		Text: fmt.Sprintf("media %s: read stopped at byte %d: %v", media, offset, err)}
+}
+
+// errArgs adds to args the code of err and its own arguments, under the
+// names error_code, error_line and error_NAME, when err has a code.
+func errArgs(args map[string]string, err error) {
+	if err == nil {
+		return
+	}
+	var pe *settings.ParseError
+	var ce *formular.CheckError
+	switch {
+	case errors.As(err, &pe) && pe.Code != "":
+		args["error_code"] = pe.Code
+		if pe.Line > 0 {
+			args["error_line"] = strconv.Itoa(pe.Line)
+		}
+		for k, v := range pe.Args {
+			args["error_"+k] = v
+		}
+	case errors.As(err, &ce) && ce.Code != "":
+		args["error_code"] = ce.Code
+		for k, v := range ce.Args {
+			args["error_"+k] = v
+		}
+	default:
+		if name := errnoName(err); name != "" {
+			args["error_code"] = name
+		}
+	}
+}
+
+// errnos are the OS errors a check meets, by their POSIX names. The
+// syscall package names them on every system; on Windows, where the OS
+// speaks in other numbers, the fs.Err fallbacks below catch the usual two.
+var errnos = []struct {
+	errno syscall.Errno
+	name  string
+}{
+	{syscall.EPERM, "EPERM"},
+	{syscall.ENOENT, "ENOENT"},
+	{syscall.EIO, "EIO"},
+	{syscall.ENXIO, "ENXIO"},
+	{syscall.EACCES, "EACCES"},
+	{syscall.EBUSY, "EBUSY"},
+	{syscall.ENODEV, "ENODEV"},
+	{syscall.ENOTDIR, "ENOTDIR"},
+	{syscall.EISDIR, "EISDIR"},
+	{syscall.EINVAL, "EINVAL"},
+	{syscall.EMFILE, "EMFILE"},
+	{syscall.ENFILE, "ENFILE"},
+	{syscall.EROFS, "EROFS"},
+	{syscall.ENAMETOOLONG, "ENAMETOOLONG"},
+	{syscall.ELOOP, "ELOOP"},
+	{syscall.ESTALE, "ESTALE"},
+}
+
+// ErrnoNames returns the errno names error_code may hold.
+func ErrnoNames() []string {
+	names := make([]string, len(errnos))
+	for i, e := range errnos {
+		names[i] = e.name
+	}
+	return names
+}
+
+// errnoName is the POSIX name of the OS error inside err, "" when it has
+// none this package knows.
+func errnoName(err error) string {
+	var no syscall.Errno
+	if errors.As(err, &no) {
+		for _, e := range errnos {
+			if e.errno == no {
+				return e.name
+			}
+		}
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "ENOENT"
+	case errors.Is(err, fs.ErrPermission):
+		return "EACCES"
+	}
+	return ""
 }
 
 func plural(n int, one, many string) string {
@@ -281,7 +389,17 @@ func (it *Item) setDetail(m Message) {
 	it.Detail, it.DetailCode, it.DetailArgs = m.Text, m.Code, m.Args
 }
 
-func errorDetail(text string) Message { return detail(DetailError, text) }
+// errorDetail is the detail of an item that could not be read: text says
+// err as the item shows it.
+func errorDetail(text string, err error) Message {
+	m := detail(DetailError, text)
+	args := map[string]string{}
+	errArgs(args, err)
+	if len(args) > 0 {
+		m.Args = args
+	}
+	return m
+}
 
 var typeText = map[string]string{
 	TypeDirectory: "directory",
@@ -306,8 +424,11 @@ func unlistedSymlink(target string) Message {
 	return detail(DetailUnlistedSymlink, "symbolic link to "+target+", not followed", "target", target)
 }
 
-func unreadableDirectory(dir, msg string) Message {
-	return detail(DetailUnreadableDirectory, "directory unreadable: "+dir+": "+msg, "directory", dir, "error", msg)
+func unreadableDirectory(dir string, err error) Message {
+	msg := osErrText(err)
+	m := detail(DetailUnreadableDirectory, "directory unreadable: "+dir+": "+msg, "directory", dir, "error", msg)
+	errArgs(m.Args, err)
+	return m
 }
 
 func rootNotFound(root string) Message {
@@ -329,10 +450,11 @@ func imageNameDiffers(name, expected, errText string) Message {
 
 // settingsLine says where a settings source holds a value, after the
 // reason it could not be judged, if any.
-func settingsLine(errText, file string, line int) Message {
+func settingsLine(err error, file string, line int) Message {
 	var m Message
-	if errText != "" {
-		m = detail(DetailConstraintError, errText, "error", errText)
+	if err != nil {
+		m = detail(DetailConstraintError, err.Error(), "error", err.Error())
+		errArgs(m.Args, err)
 	} else {
 		m = detail(DetailSettingsLine, "")
 	}

@@ -43,7 +43,7 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 		var warns []settings.Warning
 		source, warns, readErr = settings.Open(path, format)
 		for _, w := range warns {
-			res.Warnings = append(res.Warnings, settingsWarning(w.File, w.Line, w.Msg))
+			res.Warnings = append(res.Warnings, settingsWarning(w))
 		}
 	}
 	switch {
@@ -68,7 +68,7 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 			if offline {
 				it.setDetail(registryDetail)
 			} else {
-				it.setDetail(errorDetail(readErr.Error()))
+				it.setDetail(errorDetail(readErr.Error(), readErr))
 			}
 			out.Items = append(out.Items, it)
 			continue
@@ -79,7 +79,7 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 		if allowed != "" {
 			it.Allowed = allowed
 		}
-		var why string
+		var why error
 		switch {
 		case ok:
 			it.Status = OK
@@ -87,15 +87,13 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 			it.Status = Unset
 		default:
 			it.Status = Violated
-			if cerr != nil {
-				why = cerr.Error()
-			}
+			why = cerr
 		}
 		line := 0
 		if present {
 			line = v.Line
 		}
-		if why != "" || line > 0 {
+		if why != nil || line > 0 {
 			it.setDetail(settingsLine(why, filepath.Base(path), line))
 		}
 		it.Failure = it.Status != OK
@@ -109,7 +107,7 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 			v, _ := source.Lookup(k)
 			it := Item{Name: k, Status: Extra, Failure: true, Value: v.Text, HasValue: true}
 			if v.Line > 0 {
-				it.setDetail(settingsLine("", filepath.Base(path), v.Line))
+				it.setDetail(settingsLine(nil, filepath.Base(path), v.Line))
 			}
 			out.Items = append(out.Items, it)
 		}

@@ -273,7 +273,7 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
 	if r.Err != nil {
 		it.Status = Unreadable
-		it.setDetail(errorDetail(osErrText(r.Err)))
+		it.setDetail(errorDetail(osErrText(r.Err), r.Err))
 		return
 	}
 	size := r.Size
@@ -338,8 +338,8 @@ func digests(cols []checksum.Column, sums [][]byte) []Digest {
 // directories that hold listed files. Symbolic links are never followed.
 //
 // The entries come back with their type only; describe fills in the rest.
-func scan(root string, t *formular.Table, recursive, fold bool) (seen []found, ents []fs.DirEntry, unreadable map[string]string) {
-	unreadable = map[string]string{}
+func scan(root string, t *formular.Table, recursive, fold bool) (seen []found, ents []fs.DirEntry, unreadable map[string]error) {
+	unreadable = map[string]error{}
 	// Sized for the table up front: growing a slice of 100,000 entries
 	// copies it again and again, and fresh pages cost a fault each.
 	seen = make([]found, 0, len(t.Entries)+len(t.Entries)/8)
@@ -353,7 +353,7 @@ func scan(root string, t *formular.Table, recursive, fold bool) (seen []found, e
 			rel, _ := filepath.Rel(root, p)
 			rel = filepath.ToSlash(rel)
 			if err != nil {
-				unreadable[rel] = osErrText(err)
+				unreadable[rel] = err
 				return nil
 			}
 			if rel != "." {
@@ -392,7 +392,7 @@ func scan(root string, t *formular.Table, recursive, fold bool) (seen []found, e
 		}
 		ents, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(onDisk)))
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			unreadable[dir] = osErrText(err)
+			unreadable[dir] = err
 		}
 		for _, d := range ents {
 			rel := d.Name()
@@ -494,10 +494,10 @@ func resolveFold(root, dir string) string {
 
 // missingDetail explains why a listed file was not found: a parent that
 // could not be read, or a path reached only through a symbolic link.
-func missingDetail(root, rel string, unreadable map[string]string) *Message {
+func missingDetail(root, rel string, unreadable map[string]error) *Message {
 	for d := path.Dir(rel); ; d = path.Dir(d) {
-		if msg, ok := unreadable[d]; ok {
-			m := unreadableDirectory(d, msg)
+		if err, ok := unreadable[d]; ok {
+			m := unreadableDirectory(d, err)
 			return &m
 		}
 		if d == "." || d == "/" {

@@ -1,0 +1,127 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sverka/sverka/formular"
+)
+
+// TestErrnoName: OS errors are named by their POSIX errno however they
+// are wrapped; other errors have no name.
+func TestErrnoName(t *testing.T) {
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{&fs.PathError{Op: "open", Path: "/x", Err: syscall.EACCES}, "EACCES"},
+		{fmt.Errorf("settings /x: %w", &fs.PathError{Op: "open", Path: "/x", Err: syscall.ENOENT}), "ENOENT"},
+		{&fs.PathError{Op: "read", Path: "/x", Err: syscall.EISDIR}, "EISDIR"},
+		{&fs.PathError{Op: "open", Path: "/x", Err: syscall.ELOOP}, "ELOOP"},
+		{&fs.PathError{Op: "read", Path: "/dev/sr0", Err: syscall.EIO}, "EIO"},
+		{syscall.EROFS, "EROFS"},
+		{fs.ErrNotExist, "ENOENT"},
+		{fs.ErrPermission, "EACCES"},
+		{errors.New("permission denied"), ""},
+		{syscall.Errno(0), ""},
+	}
+	for _, c := range cases {
+		if got := errnoName(c.err); got != c.want {
+			t.Errorf("errnoName(%v) = %q, want %q", c.err, got, c.want)
+		}
+	}
+	names := ErrnoNames()
+	if len(names) != len(errnos) || names[0] != "EPERM" {
+		t.Errorf("ErrnoNames() = %v", names)
+	}
+}
+
+// TestSettingsMessagesCarryCodes: the settings warnings, constraint
+// errors and unreadable sources of a real check carry the codes and
+// arguments of what went wrong, next to the English text.
+func TestSettingsMessagesCarryCodes(t *testing.T) {
+	dir := t.TempDir()
+	ini := filepath.Join(dir, "app.ini")
+	bad := filepath.Join(dir, "bad.ini")
+	missing := filepath.Join(dir, "gone.ini")
+	os.WriteFile(ini, []byte("[S]\nA = yes\nC = lots\nA = off\n"), 0o644)
+	os.WriteFile(bad, []byte("[S]\nnonsense\n"), 0o644)
+	f, err := formular.Parse([]byte("sverka-formular 1\n\n"+
+		"[parameters source=app.ini format=ini]\nS.C range 1..16\n\n"+
+		"[parameters source=gone.ini format=ini]\nS.B = 1\n\n"+
+		"[parameters source=bad.ini format=ini]\nS.B = 1\n"), "f.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Check(context.Background(), f, Sources{Settings: []string{ini, missing, bad}, At: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var warn *Message
+	for i := range res.Warnings {
+		if res.Warnings[i].Code == CodeSettings {
+			warn = &res.Warnings[i]
+		}
+	}
+	if warn == nil {
+		t.Fatalf("no settings warning in %+v", res.Warnings)
+	}
+	wantWarn := map[string]string{"file": ini, "line": "4", "message": `key "S.A" set again (first at line 2); the value of line 4 wins`,
+		"message_code": "duplicate-key", "message_key": "S.A", "message_first_line": "2"}
+	if !maps.Equal(warn.Args, wantWarn) {
+		t.Errorf("settings warning args %v\nwant %v", warn.Args, wantWarn)
+	}
+
+	c := res.Tables[0].Items[0]
+	wantC := map[string]string{"error": `value "lots": not an integer`, "error_code": "not-an-integer", "error_value": "lots",
+		"file": "app.ini", "line": "3"}
+	if c.DetailCode != DetailConstraintError || !maps.Equal(c.DetailArgs, wantC) {
+		t.Errorf("constraint error %s %v\nwant %v", c.DetailCode, c.DetailArgs, wantC)
+	}
+
+	sources := map[string]Message{}
+	for _, r := range res.Reasons {
+		if r.Code == CodeSourceUnreadable {
+			sources[r.Args["source"]] = r
+		}
+	}
+	if m := sources[missing]; m.Args["error_code"] != "ENOENT" || len(m.Args) != 3 {
+		t.Errorf("missing source: %+v", m)
+	}
+	wantBad := map[string]string{"source": bad, "error": `settings ` + bad + ` line 2: not a section, key=value, comment or blank line: "nonsense"`,
+		"error_code": "ini-bad-line", "error_line": "2", "error_text": `"nonsense"`}
+	if m := sources[bad]; !maps.Equal(m.Args, wantBad) {
+		t.Errorf("unparsable source: %v\nwant %v", m.Args, wantBad)
+	}
+
+	gone := res.Tables[1].Items[0]
+	if gone.Status != Unreadable || gone.DetailCode != DetailError || gone.DetailArgs["error_code"] != "ENOENT" {
+		t.Errorf("item of a missing source: %+v", gone)
+	}
+	if b := res.Tables[2].Items[0]; b.DetailArgs["error_code"] != "ini-bad-line" || b.DetailArgs["error_line"] != "2" {
+		t.Errorf("item of an unparsable source: %+v", b)
+	}
+}
+
+// TestUnreadableDirectoryErrno: a directory the OS refused to list names
+// its errno next to the OS's words.
+func TestUnreadableDirectoryErrno(t *testing.T) {
+	m := unreadableDirectory("sub", &fs.PathError{Op: "open", Path: "/k/sub", Err: syscall.EACCES})
+	want := map[string]string{"directory": "sub", "error": syscall.EACCES.Error(), "error_code": "EACCES"}
+	if !maps.Equal(m.Args, want) || m.Text != "directory unreadable: sub: "+syscall.EACCES.Error() {
+		t.Errorf("%+v", m)
+	}
+	m = errorDetail("disk on fire", errors.New("disk on fire"))
+	if m.Args != nil || m.Text != "disk on fire" {
+		t.Errorf("an error without errno: %+v", m)
+	}
+}
