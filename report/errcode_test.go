@@ -183,3 +183,21 @@ func TestUnknownErrorCodeFallsBack(t *testing.T) {
 		t.Error("settings.Codes lacks reg-empty")
 	}
 }
+
+// A certificate date that is not a date is said in the report's language
+// when the report carries the header's text; an older report without it
+// keeps the English error.
+func TestUnreadableDateInRussian(t *testing.T) {
+	m := &verify.Message{Code: verify.CodeValidUntilUnreadable,
+		Args: map[string]string{"error": `valid-until: "31.05.2027" is not a date YYYY-MM-DD`, "value": "31.05.2027"}}
+	if got := ru.message(m, ru.status); got != "не удаётся прочитать valid-until: «31.05.2027» — не дата вида ГГГГ-ММ-ДД" {
+		t.Errorf("ru: %q", got)
+	}
+	if got := en.message(m, en.status); got != `valid-until cannot be read: "31.05.2027" is not a date YYYY-MM-DD` {
+		t.Errorf("en: %q", got)
+	}
+	delete(m.Args, "value")
+	if got := ru.message(m, ru.status); !strings.HasSuffix(got, `"31.05.2027" is not a date YYYY-MM-DD`) {
+		t.Errorf("ru without value: %q", got)
+	}
+}

@@ -244,6 +244,7 @@ var catalogue = map[string][2]string{
 	// and the OS, by the error_code (message_code) argument of a message.
 	// The English ones are what the reader's own sentence says, less any
 	// words quoted from a decoder; English renderings show that sentence.
+	"err-not-a-date":             {"\"%s\" is not a date YYYY-MM-DD", "«%s» — не дата вида ГГГГ-ММ-ДД"},
 	"err-at-line":                {"line %s: %s", "строка %s: %s"},
 	"err-duplicate-key":          {"key \"%s\" set again (first at line %s); the value of line %s wins", "ключ «%s» задан повторно (впервые в строке %s); действует значение из строки %s"},
 	"err-duplicate-name":         {"name \"%s\" given again in an object (first at line %s); the value of line %s wins", "имя «%s» повторяется в объекте (впервые в строке %s); действует значение из строки %s"},

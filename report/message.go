@@ -59,6 +59,9 @@ func (l lang) message(m *verify.Message, status func(verify.Status) string) stri
 		}
 		return l.f(id+"-none", l.msgDate(m.Args["until"]), l.msgDate(m.Args["check_date"]))
 	case verify.CodeValidUntilUnreadable, verify.CodeSupportUntilUnreadable:
+		if v, ok := m.Args["value"]; ok {
+			return l.f("msg-"+string(m.Code), l.f("err-not-a-date", Display(v)))
+		}
 		return l.f("msg-"+string(m.Code), arg("error"))
 	case verify.CodeNoValidUntil, verify.CodeNothingChecked:
 		return l.t("msg-" + string(m.Code))

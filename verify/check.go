@@ -126,14 +126,14 @@ func certificate(f *formular.Formular, at time.Time, res *Result) {
 	day := at.Format(formular.DateLayout)
 	cert := f.Get(formular.KeyCertificate)
 	if until, ok, err := f.ValidUntil(); err != nil {
-		res.Reasons = append(res.Reasons, dateUnreadable(CodeValidUntilUnreadable, formular.KeyValidUntil, err))
+		res.Reasons = append(res.Reasons, dateUnreadable(CodeValidUntilUnreadable, formular.KeyValidUntil, f.Get(formular.KeyValidUntil), err))
 	} else if !ok {
 		res.Warnings = append(res.Warnings, noValidUntil)
 	} else if until.Format(formular.DateLayout) < day {
 		res.Reasons = append(res.Reasons, certificateExpired(cert, until.Format(formular.DateLayout), day))
 	}
 	if until, ok, err := f.SupportUntil(); err != nil {
-		res.Warnings = append(res.Warnings, dateUnreadable(CodeSupportUntilUnreadable, formular.KeySupportUntil, err))
+		res.Warnings = append(res.Warnings, dateUnreadable(CodeSupportUntilUnreadable, formular.KeySupportUntil, f.Get(formular.KeySupportUntil), err))
 	} else if ok && until.Format(formular.DateLayout) < day {
 		res.Warnings = append(res.Warnings, supportEnded(cert, until.Format(formular.DateLayout), day))
 	}

@@ -214,8 +214,10 @@ func supportEnded(cert, until, day string) Message {
 		Text: fmt.Sprintf("support of %s ended on %s (check date %s)", name, until, day)}
 }
 
-func dateUnreadable(code Code, key string, err error) Message {
-	return Message{Code: code, Args: map[string]string{"error": err.Error()},
+// dateUnreadable reports a certificate date that is not a date; value lets
+// a report say so in its own language.
+func dateUnreadable(code Code, key, value string, err error) Message {
+	return Message{Code: code, Args: map[string]string{"error": err.Error(), "value": value},
 		Text: fmt.Sprintf("%s cannot be read: %v", key, err)}
 }
 
