@@ -115,7 +115,10 @@ type matcher struct {
 }
 
 func newMatcher(t *formular.Table, seen []found, fold bool) *matcher {
-	m := &matcher{t: t, seen: seen, fold: fold, byKey: map[string]int{}, listed: map[string]int{}, missingSizes: map[int64]bool{}}
+	// Sized up front: grown insert by insert, maps of 100,000 names are
+	// rebuilt a dozen times.
+	m := &matcher{t: t, seen: seen, fold: fold, byKey: make(map[string]int, len(seen)),
+		listed: make(map[string]int, len(t.Entries)), missingSizes: map[int64]bool{}}
 	for i := range seen {
 		m.byKey[m.key(seen[i].rel)] = i
 	}
@@ -371,7 +374,7 @@ func scan(root string, t *formular.Table, recursive, fold bool) (seen []found, e
 	}
 	dirs := map[string]string{}  // directories holding listed files
 	parents := map[string]bool{} // and every directory above them
-	files := map[string]bool{}
+	files := make(map[string]bool, len(t.Entries))
 	for _, e := range t.Entries {
 		files[k(e.Path)] = true
 		d := path.Dir(e.Path)
