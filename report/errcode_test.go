@@ -201,3 +201,16 @@ func TestUnreadableDateInRussian(t *testing.T) {
 		t.Errorf("ru without value: %q", got)
 	}
 }
+
+// An image found under another name that could not be read either says
+// its error in the report's language.
+func TestImageNameDiffersErrorInRussian(t *testing.T) {
+	it := &verify.Item{DetailCode: verify.DetailImageNameDiffers, Detail: "file name x.iso, expected kit.iso; permission denied",
+		DetailArgs: map[string]string{"name": "x.iso", "expected": "kit.iso", "error": "permission denied", "error_code": "EACCES"}}
+	if got := ru.detail(it); got != "имя файла x.iso, ожидалось kit.iso; доступ запрещён" {
+		t.Errorf("ru: %q", got)
+	}
+	if got := en.detail(it); got != "file name x.iso, expected kit.iso; permission denied" {
+		t.Errorf("en: %q", got)
+	}
+}

@@ -112,7 +112,7 @@ func (l lang) detail(it *verify.Item) string {
 	case verify.DetailImageNameDiffers:
 		s := l.f("det-image-name-differs", arg("name"), arg("expected"))
 		if e, ok := it.DetailArgs["error"]; ok {
-			s += "; " + Display(e)
+			s += "; " + l.errArg(it.DetailArgs, "error", e)
 		}
 		return s
 	case verify.DetailSettingsLine:

@@ -441,11 +441,18 @@ func imageRenamed(name string) Message {
 	return detail(DetailImageRenamed, "the image's content is right but its file name is "+name+": names are part of the certified content", "name", name)
 }
 
-func imageNameDiffers(name, expected, errText string) Message {
+// imageNameDiffers reports an image under another name than the table's;
+// errText and errArgs are the reading's error, if any, and its code.
+func imageNameDiffers(name, expected, errText string, errArgs map[string]string) Message {
 	m := detail(DetailImageNameDiffers, fmt.Sprintf("file name %s, expected %s", name, expected), "name", name, "expected", expected)
 	if errText != "" {
 		m.Text += "; " + errText
 		m.Args["error"] = errText
+		for k, v := range errArgs {
+			if strings.HasPrefix(k, "error_") {
+				m.Args[k] = v
+			}
+		}
 	}
 	return m
 }
