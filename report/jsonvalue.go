@@ -23,11 +23,47 @@ const maxDepth = 10000
 
 var errSyntax = errors.New("invalid JSON")
 
+// cursor is a place in JSON text: what the value parser and the layout
+// scan of a whole report share.
+type cursor struct {
+	data []byte
+	pos  int
+}
+
+func (c *cursor) at(b byte) bool { return c.pos < len(c.data) && c.data[c.pos] == b }
+
+func (c *cursor) space() {
+	for c.pos < len(c.data) {
+		switch c.data[c.pos] {
+		case ' ', '\t', '\n', '\r':
+			c.pos++
+		default:
+			return
+		}
+	}
+}
+
+// next moves past what follows a member or element: a comma, with more
+// to come, or close, which ends the object or array. Anything else is not
+// JSON (ok false).
+func (c *cursor) next(close byte) (done, ok bool) {
+	c.space()
+	switch {
+	case c.at(','):
+		c.pos++
+		c.space()
+		return false, true
+	case c.at(close):
+		c.pos++
+		return true, true
+	}
+	return false, false
+}
+
 // valueParser reads one JSON value from data. Offsets in its errors are
 // those of data plus base, so that they name a place in the whole report.
 type valueParser struct {
-	data  []byte
-	pos   int
+	cursor
 	base  int
 	depth int
 	buf   []byte // scratch for unescaping strings
@@ -37,7 +73,7 @@ type valueParser struct {
 // around it. A syntax error is errSyntax; a number beyond checkNumber's
 // limits is reported as checkNumbers reports it.
 func parseValue(data []byte, base int) (any, error) {
-	p := valueParser{data: data, base: base}
+	p := valueParser{cursor: cursor{data: data}, base: base}
 	p.space()
 	v, err := p.value()
 	if err != nil {
@@ -48,17 +84,6 @@ func parseValue(data []byte, base int) (any, error) {
 		return nil, errSyntax
 	}
 	return v, nil
-}
-
-func (p *valueParser) space() {
-	for p.pos < len(p.data) {
-		switch p.data[p.pos] {
-		case ' ', '\t', '\n', '\r':
-			p.pos++
-		default:
-			return
-		}
-	}
 }
 
 func (p *valueParser) value() (any, error) {
@@ -107,13 +132,13 @@ func (p *valueParser) object() (any, error) {
 	p.pos++ // {
 	m := map[string]any{}
 	p.space()
-	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+	if p.at('}') {
 		p.pos++
 		p.depth--
 		return m, nil
 	}
 	for {
-		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+		if !p.at('"') {
 			return nil, errSyntax
 		}
 		k, err := p.string()
@@ -121,7 +146,7 @@ func (p *valueParser) object() (any, error) {
 			return nil, err
 		}
 		p.space()
-		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+		if !p.at(':') {
 			return nil, errSyntax
 		}
 		p.pos++
@@ -131,20 +156,13 @@ func (p *valueParser) object() (any, error) {
 			return nil, err
 		}
 		m[k] = v // the last of duplicate keys wins, as in encoding/json
-		p.space()
-		if p.pos >= len(p.data) {
+		done, ok := p.next('}')
+		if !ok {
 			return nil, errSyntax
 		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-			p.space()
-		case '}':
-			p.pos++
+		if done {
 			p.depth--
 			return m, nil
-		default:
-			return nil, errSyntax
 		}
 	}
 }
@@ -156,7 +174,7 @@ func (p *valueParser) array() (any, error) {
 	p.pos++ // [
 	a := []any{}
 	p.space()
-	if p.pos < len(p.data) && p.data[p.pos] == ']' {
+	if p.at(']') {
 		p.pos++
 		p.depth--
 		return a, nil
@@ -167,20 +185,13 @@ func (p *valueParser) array() (any, error) {
 			return nil, err
 		}
 		a = append(a, v)
-		p.space()
-		if p.pos >= len(p.data) {
+		done, ok := p.next(']')
+		if !ok {
 			return nil, errSyntax
 		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-			p.space()
-		case ']':
-			p.pos++
+		if done {
 			p.depth--
 			return a, nil
-		default:
-			return nil, errSyntax
 		}
 	}
 }

@@ -495,7 +495,7 @@ func digestsOf(x any) ([]verify.Digest, error) {
 // it needs to find them; the rest is the decoders' to check. It fails on a
 // layout the split reading cannot follow.
 func scanLayout(data []byte) ([]itemsArray, bool) {
-	s := layoutScanner{d: data}
+	s := layoutScanner{cursor{data: data}}
 	var arrays []itemsArray
 	s.space()
 	if !s.at('{') {
@@ -529,58 +529,42 @@ func scanLayout(data []byte) ([]itemsArray, bool) {
 				if !s.at('[') {
 					return s.skip()
 				}
-				a := itemsArray{table: table, open: s.i}
+				a := itemsArray{table: table, open: s.pos}
 				ok := s.elements(func(int) bool {
-					start := s.i
+					start := s.pos
 					if !s.skip() {
 						return false
 					}
-					a.items = append(a.items, span{start, s.i})
+					a.items = append(a.items, span{start, s.pos})
 					return true
 				})
-				a.close = s.i - 1
+				a.close = s.pos - 1
 				arrays = append(arrays, a)
 				return ok
 			})
 		})
 	})
 	s.space()
-	return arrays, ok && s.i == len(data)
+	return arrays, ok && s.pos == len(data)
 }
 
-type layoutScanner struct {
-	d []byte
-	i int
-}
+type layoutScanner struct{ cursor }
 
-func (s *layoutScanner) at(c byte) bool { return s.i < len(s.d) && s.d[s.i] == c }
-
-func (s *layoutScanner) space() {
-	for s.i < len(s.d) {
-		switch s.d[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
-
-// members walks the object at s.i, calling f with s.i at each member's
+// members walks the object at s.pos, calling f with s.pos at each member's
 // value; f must move past the value.
 func (s *layoutScanner) members(f func(key string) bool) bool {
-	s.i++ // {
+	s.pos++ // {
 	s.space()
 	if s.at('}') {
-		s.i++
+		s.pos++
 		return true
 	}
 	for {
-		start := s.i
+		start := s.pos
 		if !s.at('"') || !s.skipString() {
 			return false
 		}
-		raw := s.d[start:s.i]
+		raw := s.data[start:s.pos]
 		key := string(raw[1 : len(raw)-1])
 		if bytes.IndexByte(raw, '\\') >= 0 {
 			if json.Unmarshal(raw, &key) != nil {
@@ -591,56 +575,40 @@ func (s *layoutScanner) members(f func(key string) bool) bool {
 		if !s.at(':') {
 			return false
 		}
-		s.i++
+		s.pos++
 		s.space()
 		if !f(key) {
 			return false
 		}
-		s.space()
-		switch {
-		case s.at(','):
-			s.i++
-			s.space()
-		case s.at('}'):
-			s.i++
-			return true
-		default:
-			return false
+		if done, ok := s.next('}'); !ok || done {
+			return ok
 		}
 	}
 }
 
-// elements walks the array at s.i as members walks an object.
+// elements walks the array at s.pos as members walks an object.
 func (s *layoutScanner) elements(f func(index int) bool) bool {
-	s.i++ // [
+	s.pos++ // [
 	s.space()
 	if s.at(']') {
-		s.i++
+		s.pos++
 		return true
 	}
 	for n := 0; ; n++ {
 		if !f(n) {
 			return false
 		}
-		s.space()
-		switch {
-		case s.at(','):
-			s.i++
-			s.space()
-		case s.at(']'):
-			s.i++
-			return true
-		default:
-			return false
+		if done, ok := s.next(']'); !ok || done {
+			return ok
 		}
 	}
 }
 
-// skipString moves past the string at s.i.
+// skipString moves past the string at s.pos.
 func (s *layoutScanner) skipString() bool {
-	i := s.i + 1
+	i := s.pos + 1
 	for {
-		q := bytes.IndexByte(s.d[i:], '"')
+		q := bytes.IndexByte(s.data[i:], '"')
 		if q < 0 {
 			return false
 		}
@@ -648,30 +616,30 @@ func (s *layoutScanner) skipString() bool {
 		// The quote ends the string unless an odd number of backslashes
 		// escapes it.
 		bs := 0
-		for k := i - 1; k > s.i && s.d[k] == '\\'; k-- {
+		for k := i - 1; k > s.pos && s.data[k] == '\\'; k-- {
 			bs++
 		}
 		i++
 		if bs%2 == 0 {
-			s.i = i
+			s.pos = i
 			return true
 		}
 	}
 }
 
-// skip moves past the value at s.i, matching brackets and strings but
+// skip moves past the value at s.pos, matching brackets and strings but
 // not checking what lies between them.
 func (s *layoutScanner) skip() bool {
-	if s.i >= len(s.d) {
+	if s.pos >= len(s.data) {
 		return false
 	}
-	switch s.d[s.i] {
+	switch s.data[s.pos] {
 	case '"':
 		return s.skipString()
 	case '{', '[':
 		depth := 0
-		for s.i < len(s.d) {
-			switch s.d[s.i] {
+		for s.pos < len(s.data) {
+			switch s.data[s.pos] {
 			case '"':
 				if !s.skipString() {
 					return false
@@ -682,21 +650,21 @@ func (s *layoutScanner) skip() bool {
 			case '}', ']':
 				depth--
 				if depth == 0 {
-					s.i++
+					s.pos++
 					return true
 				}
 			}
-			s.i++
+			s.pos++
 		}
 		return false
 	}
-	start := s.i
-	for s.i < len(s.d) {
-		switch s.d[s.i] {
+	start := s.pos
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
 		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return s.i > start
+			return s.pos > start
 		}
-		s.i++
+		s.pos++
 	}
-	return s.i > start
+	return s.pos > start
 }
