@@ -123,7 +123,7 @@ func judgeImage(t *formular.Table, name string, device bool, r checksum.Result) 
 	case len(t.Entries) == 1:
 		it = item(t.Entries[0])
 		if !device {
-			it.setDetail(imageNameDiffers(name, t.Entries[0].Path, it.Detail, it.DetailArgs))
+			it.setDetail(imageNameDiffers(name, t.Entries[0].Path, r.Err))
 		}
 	default:
 		size := r.Size

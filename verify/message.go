@@ -441,18 +441,15 @@ func imageRenamed(name string) Message {
 	return detail(DetailImageRenamed, "the image's content is right but its file name is "+name+": names are part of the certified content", "name", name)
 }
 
-// imageNameDiffers reports an image under another name than the table's;
-// errText and errArgs are the reading's error, if any, and its code.
-func imageNameDiffers(name, expected, errText string, errArgs map[string]string) Message {
+// imageNameDiffers reports an image under another name than the table's,
+// with the error of its reading, if any.
+func imageNameDiffers(name, expected string, err error) Message {
 	m := detail(DetailImageNameDiffers, fmt.Sprintf("file name %s, expected %s", name, expected), "name", name, "expected", expected)
-	if errText != "" {
-		m.Text += "; " + errText
-		m.Args["error"] = errText
-		for k, v := range errArgs {
-			if strings.HasPrefix(k, "error_") {
-				m.Args[k] = v
-			}
-		}
+	if err != nil {
+		text := osErrText(err)
+		m.Text += "; " + text
+		m.Args["error"] = text
+		errArgs(m.Args, err)
 	}
 	return m
 }
