@@ -87,7 +87,7 @@ func (p *parser) parse(text string) error {
 			p.f.Version = FormatVersion
 			continue
 		}
-		if strings.TrimLeft(line, " ") == "" || line[0] == '#' {
+		if blankOrComment(line) {
 			continue
 		}
 		if line[0] == '[' {
@@ -495,6 +495,11 @@ func (p *parser) finishTable() error {
 	return nil
 }
 
+// blankOrComment reports a line that holds nothing to read.
+func blankOrComment(line string) bool {
+	return strings.TrimLeft(line, " ") == "" || line[0] == '#'
+}
+
 // rowsPerPart is the fewest rows worth a goroutine of their own.
 const rowsPerPart = 4096
 
@@ -525,7 +530,7 @@ func (p *parser) rows(lines []string, lo, hi int) error {
 					pt.err = q.wrap(err)
 					return
 				}
-				if strings.TrimLeft(line, " ") == "" || line[0] == '#' {
+				if blankOrComment(line) {
 					continue
 				}
 				e, err := q.row(line)
