@@ -79,7 +79,7 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 		if !listed && !m.missingSizes[f.size] && !m.missingSizes[formular.UnknownSize] {
 			continue
 		}
-		j := checksum.Job{Path: filepath.Join(root, filepath.FromSlash(f.rel)), Known: true, Mode: f.mode, Size: f.size}
+		j := checksum.Job{Path: f.path(root), Known: true, Mode: f.mode, Size: f.size}
 		if f.size == unstated {
 			// Not stat'ed: ordered by the size the table expects.
 			j.Size = 0
@@ -436,9 +436,7 @@ func describe(root string, seen []found, ents []fs.DirEntry, skip func(*found) b
 				if info, err := ents[i].Info(); err == nil {
 					f.mode, f.size = info.Mode(), info.Size()
 				}
-				if f.mode&fs.ModeSymlink != 0 {
-					f.link, _ = os.Readlink(filepath.Join(root, filepath.FromSlash(f.rel)))
-				}
+				f.readLink(root)
 			}
 		}()
 	}
@@ -456,14 +454,23 @@ func settle(root string, seen []found) {
 		}
 		if f.hashed && (f.res.Mode != 0 || f.res.Err == nil) {
 			f.mode, f.size = f.res.Mode, f.res.Size
-		} else if fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(f.rel))); err == nil {
+		} else if fi, err := os.Lstat(f.path(root)); err == nil {
 			f.mode, f.size = fi.Mode(), fi.Size()
 		} else {
 			f.size = 0
 		}
-		if f.mode&fs.ModeSymlink != 0 {
-			f.link, _ = os.Readlink(filepath.Join(root, filepath.FromSlash(f.rel)))
-		}
+		f.readLink(root)
+	}
+}
+
+// path is where f stands on disk.
+func (f *found) path(root string) string { return filepath.Join(root, filepath.FromSlash(f.rel)) }
+
+// readLink records the target of f if it is a symbolic link: shown, never
+// followed.
+func (f *found) readLink(root string) {
+	if f.mode&fs.ModeSymlink != 0 {
+		f.link, _ = os.Readlink(f.path(root))
 	}
 }
 
