@@ -226,3 +226,52 @@ func TestHashFilesChangedWhileRead(t *testing.T) {
 		})
 	}
 }
+
+// A NoStat job is read to its first short read, with the table's size as
+// a hint only: whatever the hint, the digest and size are the file's.
+func TestHashFilesNoStat(t *testing.T) {
+	dir := t.TempDir()
+	content := bytes.Repeat([]byte("module"), 5000) // 30,000 bytes
+	p := filepath.Join(dir, "mod.so")
+	if err := os.WriteFile(p, content, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	want := sha256.Sum256(content)
+	tests := []struct {
+		name string
+		hint int64
+		buf  int
+	}{
+		{"exact size", int64(len(content)), 0},
+		{"table says longer", int64(len(content)) + 100, 0},
+		{"table says shorter", 10, 0},
+		{"table says empty", 0, 0},
+		{"several reads", int64(len(content)), 4096},
+		{"several reads, table says shorter", 5000, 4096},
+		{"buffer boundary", int64(len(content)), len(content)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			jobs := []Job{{Path: p, Known: true, NoStat: true, Mode: 0o644, Size: tt.hint}}
+			var got Result
+			err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256"), Options{BufSize: tt.buf}, func(r Result) error { got = r; return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Err != nil {
+				t.Fatal(got.Err)
+			}
+			if got.Size != int64(len(content)) || !bytes.Equal(got.Sums[0], want[:]) {
+				t.Errorf("size %d digest %x, want %d %x", got.Size, got.Sums[0], len(content), want)
+			}
+		})
+	}
+
+	// A directory where the listing saw a file fails, never hashes as empty.
+	jobs := []Job{{Path: dir, Known: true, NoStat: true, Size: 10}}
+	var got Result
+	HashFiles(context.Background(), jobs, mustAlgs(t, "sha256"), Options{}, func(r Result) error { got = r; return nil })
+	if got.Err == nil || got.Sums != nil {
+		t.Errorf("directory read as a file: %+v", got)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -49,22 +48,15 @@ func openFD(path string, nonblock bool) (int, error) {
 // the time.
 type fdSource struct{ fd int }
 
-// openSource opens path for hashing and says what it is. Only a special
-// file named explicitly is opened blocking (a FIFO then waits for its
-// writer, as sha256sum does); any other open cannot hang on a FIFO that
-// took a file's place.
-func openSource(path string, special bool) (src, fs.FileInfo, error) {
+// openSource opens path for hashing. Only a special file named explicitly
+// is opened blocking (a FIFO then waits for its writer, as sha256sum does);
+// any other open cannot hang on a FIFO that took a file's place.
+func openSource(path string, special bool) (src, error) {
 	fd, err := openFD(path, !special)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	s := &fdSource{fd: fd}
-	fi, err := s.Stat()
-	if err != nil {
-		s.Close()
-		return nil, nil, &os.PathError{Op: "stat", Path: path, Err: err}
-	}
-	return s, fi, nil
+	return &fdSource{fd: fd}, nil
 }
 
 func (s *fdSource) Read(p []byte) (int, error) {
@@ -85,7 +77,9 @@ func (s *fdSource) Read(p []byte) (int, error) {
 
 func (s *fdSource) Close() error { return unix.Close(s.fd) }
 
-func (s *fdSource) Stat() (fs.FileInfo, error) {
+// info reads the fstat into values: an fs.FileInfo would cost an
+// allocation per file.
+func (s *fdSource) info() (fs.FileMode, int64, error) {
 	var st unix.Stat_t
 	for {
 		err := unix.Fstat(s.fd, &st)
@@ -93,9 +87,9 @@ func (s *fdSource) Stat() (fs.FileInfo, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return 0, 0, err
 		}
-		return statInfo{st: st}, nil
+		return modeOf(st.Mode), st.Size, nil
 	}
 }
 
@@ -103,17 +97,11 @@ func (s *fdSource) adviseSequential() {
 	_ = unix.Fadvise(s.fd, 0, 0, unix.FADV_SEQUENTIAL)
 }
 
-// statInfo is the fs.FileInfo of an fstat: only what the engine asks.
-type statInfo struct{ st unix.Stat_t }
-
-func (i statInfo) Name() string       { return "" }
-func (i statInfo) Size() int64        { return i.st.Size }
-func (i statInfo) ModTime() time.Time { return time.Unix(i.st.Mtim.Unix()) }
-func (i statInfo) IsDir() bool        { return i.Mode().IsDir() }
-func (i statInfo) Sys() any           { return &i.st }
-func (i statInfo) Mode() fs.FileMode {
-	m := fs.FileMode(i.st.Mode & 0o777)
-	switch i.st.Mode & unix.S_IFMT {
+// modeOf turns a stat mode into an fs.FileMode: type and permission bits,
+// which is all the engine and its callers look at.
+func modeOf(mode uint32) fs.FileMode {
+	m := fs.FileMode(mode & 0o777)
+	switch mode & unix.S_IFMT {
 	case unix.S_IFDIR:
 		m |= fs.ModeDir
 	case unix.S_IFLNK:

@@ -13,17 +13,20 @@ func OpenRead(path string) (*os.File, error) { return os.Open(path) }
 // fileSource hashes through os.File where no cheaper path is written.
 type fileSource struct{ *os.File }
 
-func openSource(path string, special bool) (src, fs.FileInfo, error) {
+func openSource(path string, special bool) (src, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	fi, err := f.Stat()
+	return fileSource{f}, nil
+}
+
+func (s fileSource) info() (fs.FileMode, int64, error) {
+	fi, err := s.Stat()
 	if err != nil {
-		f.Close()
-		return nil, nil, err
+		return 0, 0, err
 	}
-	return fileSource{f}, fi, nil
+	return fi.Mode(), fi.Size(), nil
 }
 
 // adviseSequential is a no-op where the OS has no read-ahead advice.

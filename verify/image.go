@@ -81,7 +81,8 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 		for _, l := range im.Symlinks {
 			seen = append(seen, found{rel: l.Name, mode: fs.ModeSymlink, link: l.Target})
 		}
-		m := newMatcher(t, seen, src.IgnoreCase || t.OS == formular.OSWindows)
+		m := newMatcher(t, src.IgnoreCase || t.OS == formular.OSWindows)
+		m.bind(seen)
 		out.Items = m.judge(func(string) *Message { return &notOnImage })
 		out.count()
 		res.Tables = append(res.Tables, out)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -39,6 +40,8 @@ type found struct {
 	// dirExtra marks an unlisted directory inside a closed table's
 	// directory: an addition, reported EXTRA.
 	dirExtra bool
+	// row is the table row listing the file, -1 if none.
+	row int
 	// res is the hash result; hashed says whether it was read at all.
 	res    checksum.Result
 	hashed bool
@@ -59,33 +62,33 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 		return out, fmt.Errorf("%s table (line %d): root %s is not a directory", t.Kind, t.Line, root)
 	}
 	fold := opt.IgnoreCase || t.OS == formular.OSWindows
-	seen, ents, unreadableDirs := scan(root, t, opt.Recursive, fold)
-	m := newMatcher(t, seen, fold)
+	m := newMatcher(t, fold)
+	seen, ents, unreadableDirs := scan(root, m, opt.Recursive)
+	m.bind(seen)
 	// A listed file the directory listing calls regular is not stat'ed:
 	// the engine's fstat of the open file gives its size and mode, which
 	// on 100,000 modules saves as many path lookups.
-	describe(root, seen, ents, func(f *found) bool { return f.mode.IsRegular() && m.isListed(f.rel) })
+	describe(root, seen, ents, func(f *found) bool { return f.mode.IsRegular() && f.row >= 0 })
 
 	// Hash the listed regular files, and the unlisted ones whose size is
 	// that of a missing file: they may be its renamed copy.
-	var jobs []checksum.Job
-	var idx []int
+	jobs := make([]checksum.Job, 0, len(t.Entries))
+	idx := make([]int, 0, len(t.Entries))
 	for i := range seen {
 		f := &seen[i]
 		if !f.mode.IsRegular() {
 			continue
 		}
-		e, listed := m.entry(f.rel)
-		if !listed && !m.missingSizes[f.size] && !m.missingSizes[formular.UnknownSize] {
+		if f.row < 0 && !m.missingSizes[f.size] && !m.missingSizes[formular.UnknownSize] {
 			continue
 		}
 		j := checksum.Job{Path: f.path(root), Known: true, Mode: f.mode, Size: f.size}
 		if f.size == unstated {
-			// Not stat'ed: ordered by the size the table expects.
-			j.Size = 0
-			if listed {
-				j.Size = max(t.Entries[e].Size, 0)
-			}
+			// Not stat'ed: ordered by the size the table expects, and,
+			// with no mode column to check, read without an fstat to
+			// that size (the engine stats a file that runs longer).
+			j.Size = max(t.Entries[f.row].Size, 0)
+			j.NoStat = !t.HasMode && t.Entries[f.row].Size >= 0
 		}
 		jobs = append(jobs, j)
 		idx = append(idx, i)
@@ -106,29 +109,46 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 
 // matcher pairs a table's rows with what was found.
 type matcher struct {
-	t            *formular.Table
+	t    *formular.Table
+	fold bool
+	// listed is the row index by key; a name scanned is looked up once,
+	// and the pairing kept both ways in found.row and seenAt.
+	listed       map[string]int
 	seen         []found
-	fold         bool
-	byKey        map[string]int
-	listed       map[string]int // row index by key
+	seenAt       []int // index in seen by row, -1 if not found
 	missingSizes map[int64]bool
 }
 
-func newMatcher(t *formular.Table, seen []found, fold bool) *matcher {
-	// Sized up front: grown insert by insert, maps of 100,000 names are
+func newMatcher(t *formular.Table, fold bool) *matcher {
+	// Sized up front: grown insert by insert, a map of 100,000 names is
 	// rebuilt a dozen times.
-	m := &matcher{t: t, seen: seen, fold: fold, byKey: make(map[string]int, len(seen)),
-		listed: make(map[string]int, len(t.Entries)), missingSizes: map[int64]bool{}}
-	for i := range seen {
-		m.byKey[m.key(seen[i].rel)] = i
-	}
+	m := &matcher{t: t, fold: fold, listed: make(map[string]int, len(t.Entries))}
 	for i, e := range t.Entries {
 		m.listed[m.key(e.Path)] = i
-		if _, ok := m.byKey[m.key(e.Path)]; !ok {
+	}
+	return m
+}
+
+// bind pairs the rows with the entries scanned.
+func (m *matcher) bind(seen []found) {
+	m.seen = seen
+	m.seenAt = make([]int, len(m.t.Entries))
+	for i := range m.seenAt {
+		m.seenAt[i] = -1
+	}
+	for i := range seen {
+		f := &seen[i]
+		f.row = -1
+		if r, ok := m.listed[m.key(f.rel)]; ok {
+			f.row, m.seenAt[r] = r, i
+		}
+	}
+	m.missingSizes = map[int64]bool{}
+	for i, e := range m.t.Entries {
+		if m.seenAt[i] < 0 {
 			m.missingSizes[e.Size] = true
 		}
 	}
-	return m
 }
 
 func (m *matcher) key(p string) string {
@@ -141,12 +161,6 @@ func (m *matcher) key(p string) string {
 func (m *matcher) isListed(rel string) bool {
 	_, ok := m.listed[m.key(rel)]
 	return ok
-}
-
-// entry returns the index of the row listing rel.
-func (m *matcher) entry(rel string) (int, bool) {
-	i, ok := m.listed[m.key(rel)]
-	return i, ok
 }
 
 func (m *matcher) algs() []*checksum.Algorithm {
@@ -163,46 +177,13 @@ func (m *matcher) algs() []*checksum.Algorithm {
 func (m *matcher) judge(why func(rel string) *Message) []Item {
 	t := m.t
 	items := make([]Item, len(t.Entries))
-	for i, e := range t.Entries {
-		it := &items[i]
-		*it = Item{Name: e.Path, Line: e.Line, Size: e.Size, Expected: digests(t.Columns, e.Sums)}
-		if t.HasMode {
-			it.Mode = fmt.Sprintf("%04o", e.Mode)
+	// Rows are judged apart from one another: on 100,000 modules, in
+	// parallel.
+	parallel(len(items), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			m.judgeRow(&items[i], i, why)
 		}
-		fi, ok := m.byKey[m.key(e.Path)]
-		if !ok {
-			it.Status = Missing
-			if why != nil {
-				if d := why(e.Path); d != nil {
-					it.setDetail(*d)
-				}
-			}
-			if it.DetailCode == DetailUnreadableDirectory {
-				it.Status = Unreadable
-			}
-			continue
-		}
-		f := &m.seen[fi]
-		switch {
-		case f.mode&fs.ModeSymlink != 0:
-			it.Status, it.Differs = Modified, []string{"type"}
-			it.setDetail(replacedBySymlink(f.link))
-			continue
-		case !f.mode.IsRegular():
-			it.Status, it.Differs = Modified, []string{"type"}
-			it.setDetail(replacedBy(typeOf(f.mode)))
-			continue
-		}
-		if t.HasMode {
-			it.ActualMode = fmt.Sprintf("%04o", uint32(f.mode.Perm()))
-		}
-		if !f.hashed {
-			it.Status = Unreadable
-			it.setDetail(notRead)
-			continue
-		}
-		compare(it, t, e, f.res)
-	}
+	})
 
 	// A missing row whose exact content stands under an unlisted name was
 	// renamed: both names are reported, and it is still a failure.
@@ -213,7 +194,7 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 	bySize := map[int64][]int{}
 	for fi := range m.seen {
 		f := &m.seen[fi]
-		if f.hashed && f.res.Err == nil && !m.isListed(f.rel) {
+		if f.hashed && f.res.Err == nil && f.row < 0 {
 			unlisted = append(unlisted, fi)
 			bySize[f.res.Size] = append(bySize[f.res.Size], fi)
 		}
@@ -240,7 +221,7 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 	}
 	for fi := range m.seen {
 		f := &m.seen[fi]
-		if taken[fi] || m.isListed(f.rel) || (f.mode.IsDir() && !f.dirExtra) {
+		if taken[fi] || f.row >= 0 || (f.mode.IsDir() && !f.dirExtra) {
 			continue
 		}
 		it := Item{Name: f.rel, Status: Extra, Failure: t.Closed}
@@ -272,6 +253,68 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 	return items
 }
 
+// judgeRow gives row i its status in it.
+func (m *matcher) judgeRow(it *Item, i int, why func(rel string) *Message) {
+	t, e := m.t, m.t.Entries[i]
+	*it = Item{Name: e.Path, Line: e.Line, Size: e.Size, Expected: digests(t.Columns, e.Sums)}
+	if t.HasMode {
+		it.Mode = fmt.Sprintf("%04o", e.Mode)
+	}
+	fi := m.seenAt[i]
+	if fi < 0 {
+		it.Status = Missing
+		if why != nil {
+			if d := why(e.Path); d != nil {
+				it.setDetail(*d)
+			}
+		}
+		if it.DetailCode == DetailUnreadableDirectory {
+			it.Status = Unreadable
+		}
+		return
+	}
+	f := &m.seen[fi]
+	switch {
+	case f.mode&fs.ModeSymlink != 0:
+		it.Status, it.Differs = Modified, []string{"type"}
+		it.setDetail(replacedBySymlink(f.link))
+		return
+	case !f.mode.IsRegular():
+		it.Status, it.Differs = Modified, []string{"type"}
+		it.setDetail(replacedBy(typeOf(f.mode)))
+		return
+	}
+	if t.HasMode {
+		it.ActualMode = fmt.Sprintf("%04o", uint32(f.mode.Perm()))
+	}
+	if !f.hashed {
+		it.Status = Unreadable
+		it.setDetail(notRead)
+		return
+	}
+	compare(it, t, e, f.res)
+}
+
+// parallel calls work on consecutive ranges of [0, n) from a goroutine
+// per CPU, or on the whole range at once when n is small.
+func parallel(n int, work func(lo, hi int)) {
+	const least = 4096 // below this, goroutines cost more than they save
+	parts := min(runtime.GOMAXPROCS(0), n/least)
+	if parts <= 1 {
+		work(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work(n*p/parts, n*(p+1)/parts)
+		}()
+	}
+	wg.Wait()
+}
+
 // compare fills an item from its hash result.
 func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
 	if r.Err != nil {
@@ -281,7 +324,13 @@ func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
 	}
 	size := r.Size
 	it.ActualSize = &size
-	it.Actual = digests(t.Columns, r.Sums)
+	if equalSums(e.Sums, r.Sums) {
+		// The usual case, shared: 100,000 modules would otherwise hold
+		// each digest's hex twice.
+		it.Actual = it.Expected
+	} else {
+		it.Actual = digests(t.Columns, r.Sums)
+	}
 	if e.Size >= 0 && size != e.Size {
 		it.Differs = append(it.Differs, "size")
 	}
@@ -341,7 +390,8 @@ func digests(cols []checksum.Column, sums [][]byte) []Digest {
 // directories that hold listed files. Symbolic links are never followed.
 //
 // The entries come back with their type only; describe fills in the rest.
-func scan(root string, t *formular.Table, recursive, fold bool) (seen []found, ents []fs.DirEntry, unreadable map[string]error) {
+func scan(root string, m *matcher, recursive bool) (seen []found, ents []fs.DirEntry, unreadable map[string]error) {
+	t, fold := m.t, m.fold
 	unreadable = map[string]error{}
 	// Sized for the table up front: growing a slice of 100,000 entries
 	// copies it again and again, and fresh pages cost a fault each.
@@ -374,9 +424,7 @@ func scan(root string, t *formular.Table, recursive, fold bool) (seen []found, e
 	}
 	dirs := map[string]string{}  // directories holding listed files
 	parents := map[string]bool{} // and every directory above them
-	files := make(map[string]bool, len(t.Entries))
 	for _, e := range t.Entries {
-		files[k(e.Path)] = true
 		d := path.Dir(e.Path)
 		dirs[k(d)] = d
 		for ; d != "." && d != "/" && !parents[k(d)]; d = path.Dir(d) {
@@ -404,10 +452,15 @@ func scan(root string, t *formular.Table, recursive, fold bool) (seen []found, e
 			}
 			// A directory counts where a file is listed (replaced), or
 			// as an unlisted addition to a closed table's directory.
-			if d.IsDir() && !files[k(rel)] && (parents[k(rel)] || !t.Closed) {
+			if !d.IsDir() {
+				add(rel, d, false)
 				continue
 			}
-			add(rel, d, d.IsDir() && !files[k(rel)])
+			listed := m.isListed(rel)
+			if !listed && (parents[k(rel)] || !t.Closed) {
+				continue
+			}
+			add(rel, d, !listed)
 		}
 	}
 	return seen, ents, unreadable

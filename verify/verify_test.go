@@ -2,6 +2,8 @@ package verify
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,12 +57,13 @@ func statuses(items []Item) map[string]Status {
 }
 
 func TestCheckTreeStatuses(t *testing.T) {
-	files := map[string]string{"a.txt": "alpha", "b.txt": "beta", "dir/c.txt": "gamma", "gone.txt": "delta", "moved.txt": "epsilon"}
+	files := map[string]string{"a.txt": "alpha", "b.txt": "beta", "dir/c.txt": "gamma", "gone.txt": "delta", "moved.txt": "epsilon", "short.txt": "eta, at first"}
 	root := kit(t, files)
 	tab := tableOf(t, formular.KindMedia, root, "sha256,gost12-256")
 
 	os.WriteFile(filepath.Join(root, "a.txt"), []byte("ALPHA"), 0o644)        // same size, other content
 	os.WriteFile(filepath.Join(root, "b.txt"), []byte("beta, longer"), 0o644) // other size
+	os.WriteFile(filepath.Join(root, "short.txt"), []byte("eta"), 0o644)      // shorter
 	os.Remove(filepath.Join(root, "gone.txt"))
 	os.Rename(filepath.Join(root, "moved.txt"), filepath.Join(root, "renamed.txt"))
 	os.WriteFile(filepath.Join(root, "new.txt"), []byte("zeta"), 0o644)
@@ -72,7 +75,7 @@ func TestCheckTreeStatuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := statuses(out.Items)
-	want := map[string]Status{"a.txt": Modified, "b.txt": Modified, "dir/c.txt": Modified, "gone.txt": Missing, "moved.txt": Renamed, "new.txt": Extra}
+	want := map[string]Status{"a.txt": Modified, "b.txt": Modified, "short.txt": Modified, "dir/c.txt": Modified, "gone.txt": Missing, "moved.txt": Renamed, "new.txt": Extra}
 	for name, s := range want {
 		if got[name] != s {
 			t.Errorf("%s: %s, want %s", name, got[name], s)
@@ -88,8 +91,15 @@ func TestCheckTreeStatuses(t *testing.T) {
 				t.Errorf("a.txt differs in %v", it.Differs)
 			}
 		case "b.txt":
-			if it.Differs[0] != "size" || *it.ActualSize != 12 {
-				t.Errorf("b.txt: differs %v, size %v", it.Differs, it.ActualSize)
+			// The whole file, though the table expected only 4 bytes.
+			sum := sha256.Sum256([]byte("beta, longer"))
+			if it.Differs[0] != "size" || *it.ActualSize != 12 || it.Actual[0].Hex != hex.EncodeToString(sum[:]) {
+				t.Errorf("b.txt: differs %v, size %v, actual %v", it.Differs, *it.ActualSize, it.Actual)
+			}
+		case "short.txt":
+			sum := sha256.Sum256([]byte("eta"))
+			if it.Differs[0] != "size" || *it.ActualSize != 3 || it.Actual[0].Hex != hex.EncodeToString(sum[:]) {
+				t.Errorf("short.txt: differs %v, size %v, actual %v", it.Differs, *it.ActualSize, it.Actual)
 			}
 		case "dir/c.txt":
 			if it.Differs[0] != "type" || it.Detail != "replaced by a directory" ||
@@ -106,7 +116,7 @@ func TestCheckTreeStatuses(t *testing.T) {
 			}
 		}
 	}
-	if out.Counts[OK] != 0 || out.Counts[Modified] != 3 {
+	if out.Counts[OK] != 0 || out.Counts[Modified] != 4 {
 		t.Errorf("counts %v", out.Counts)
 	}
 }
