@@ -43,6 +43,10 @@ type Job struct {
 	// a device that took the file's place or a grown file is still told
 	// apart. Result.Mode is then the Job's Mode, not the file's.
 	NoStat bool
+	// NoFollow refuses a symbolic link in the last element of Path
+	// (where the OS lets an open say so): a caller that lists the tree
+	// itself reads only what its listing called a file.
+	NoFollow bool
 }
 
 // Result is the outcome of hashing one Job.
@@ -84,6 +88,10 @@ type Options struct {
 	// Started, if set, is called from the workers when a file is opened.
 	// It must be safe for concurrent use.
 	Started func(path string)
+	// AnyOrder passes results to emit as they come, for a caller that
+	// places them by Result.Index itself: no result then waits for
+	// another, nor costs memory meanwhile.
+	AnyOrder bool
 }
 
 func (o Options) workers() int {
@@ -103,9 +111,9 @@ func (o Options) bufSize() int {
 // HashFiles hashes every job with every algorithm, each file read once,
 // on opt.Workers goroutines, largest files first so that the last worker
 // does not finish alone. emit is called on the calling goroutine with the
-// results in input order; an error from emit stops the scan. Memory is
-// bounded by Workers read buffers, a result slot per job (its digests
-// dropped once emitted) and the results not yet emitted.
+// results in input order (unless opt.AnyOrder); an error from emit stops
+// the scan. Memory is bounded by Workers read buffers, a result slot per
+// job (its digests dropped once emitted) and the results not yet emitted.
 func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, emit func(Result) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -171,33 +179,50 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 	// Reorder: results arrive largest first, users expect input order.
 	// A slot per job rather than a map: on 100,000 files the map's growth
 	// and hashing cost more than the slots' memory.
-	pending := make([]Result, len(jobs))
-	have := make([]bool, len(jobs))
+	var pending []Result
+	var have []bool
+	if !opt.AnyOrder {
+		pending, have = make([]Result, len(jobs)), make([]bool, len(jobs))
+	}
 	emitted := 0
-	for rs := range done {
-		for _, r := range rs {
-			pending[r.Index], have[r.Index] = r, true
+	give := func(r Result) error {
+		emitted++
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		clear(rs) // the digests and errors now live in pending only
+		if err := emit(r); err != nil {
+			cancel()
+			return err
+		}
+		return nil
+	}
+	for rs := range done {
+		var err error
+		if opt.AnyOrder {
+			for _, r := range rs {
+				if err = give(r); err != nil {
+					break
+				}
+			}
+		} else {
+			for _, r := range rs {
+				pending[r.Index], have[r.Index] = r, true
+			}
+			for err == nil && emitted < len(jobs) && have[emitted] {
+				r := pending[emitted]
+				pending[emitted] = Result{} // let the digests go once emitted
+				err = give(r)
+			}
+		}
+		if err != nil {
+			for range done {
+			}
+			return err
+		}
+		clear(rs) // emitted or in pending: the batch goes back empty
 		select {
 		case free <- rs:
 		default:
-		}
-		for emitted < len(jobs) && have[emitted] {
-			r := pending[emitted]
-			pending[emitted] = Result{} // let the digests go once emitted
-			emitted++
-			if err := ctx.Err(); err != nil {
-				for range done {
-				}
-				return err
-			}
-			if err := emit(r); err != nil {
-				cancel()
-				for range done {
-				}
-				return err
-			}
 		}
 	}
 	if err := ctx.Err(); err != nil && emitted < len(jobs) {
@@ -295,7 +320,7 @@ func (w *worker) hashFile(ctx context.Context, j Job, before fs.FileMode) Result
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: ErrSpecial}
 		return r
 	}
-	f, err := openSource(j.Path, j.Special)
+	f, err := openSource(j.Path, j.Special, j.NoFollow)
 	if err != nil {
 		r.Err = err
 		return r

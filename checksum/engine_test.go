@@ -275,3 +275,38 @@ func TestHashFilesNoStat(t *testing.T) {
 		t.Errorf("directory read as a file: %+v", got)
 	}
 }
+
+// With AnyOrder every job still comes back once, its Index saying which.
+func TestHashFilesAnyOrder(t *testing.T) {
+	sizes := make([]int, 600) // more than a batch, so batches are reused
+	for i := range sizes {
+		sizes[i] = (i * 7919) % 5000
+	}
+	sizes[3] = 3 << 20
+	paths := writeTree(t, sizes)
+	jobs := make([]Job, len(paths))
+	for i, p := range paths {
+		jobs[i] = Job{Path: p}
+	}
+	seen := make([]bool, len(jobs))
+	err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256,blake3"), Options{Workers: 2, AnyOrder: true}, func(r Result) error {
+		if seen[r.Index] {
+			t.Fatalf("job %d came back twice", r.Index)
+		}
+		seen[r.Index] = true
+		data, _ := os.ReadFile(paths[r.Index])
+		want := sha256.Sum256(data)
+		if r.Err != nil || r.Path != paths[r.Index] || !bytes.Equal(r.Sums[0], want[:]) || len(r.Sums[1]) != 32 {
+			t.Errorf("job %d: %+v", r.Index, r)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ok := range seen {
+		if !ok {
+			t.Errorf("job %d never came back", i)
+		}
+	}
+}

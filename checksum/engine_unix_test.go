@@ -65,3 +65,26 @@ func TestHashFilesNoStatDevice(t *testing.T) {
 		t.Errorf("device read as a module: %+v", got)
 	}
 }
+
+// NoFollow refuses a link that took a listed file's place, even to a file
+// that would hash right; without it the link is read through.
+func TestHashFilesNoFollow(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real.so")
+	os.WriteFile(target, []byte("module"), 0o644)
+	link := filepath.Join(dir, "link.so")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	jobs := []Job{{Path: link, NoFollow: true}, {Path: link}, {Path: target, NoFollow: true}}
+	var got []Result
+	if err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256"), Options{}, func(r Result) error { got = append(got, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Err == nil || got[0].Sums != nil {
+		t.Errorf("a link read despite NoFollow: %+v", got[0])
+	}
+	if got[1].Err != nil || got[2].Err != nil || got[1].Size != 6 {
+		t.Errorf("the link followed / the file itself: %+v / %+v", got[1], got[2])
+	}
+}

@@ -28,9 +28,17 @@ func (m *Multi) Write(p []byte) (int, error) {
 
 // Sums returns the digests, one per algorithm, in the order given to NewMulti.
 func (m *Multi) Sums() [][]byte {
+	// The digests share one block: two allocations per file in all.
+	n := 0
+	for _, h := range m.hs {
+		n += h.Size()
+	}
+	block := make([]byte, 0, n)
 	out := make([][]byte, len(m.hs))
 	for i, h := range m.hs {
-		out[i] = h.Sum(nil)
+		start := len(block)
+		block = h.Sum(block)
+		out[i] = block[start:len(block):len(block)]
 	}
 	return out
 }

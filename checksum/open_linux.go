@@ -12,20 +12,18 @@ import (
 // kernel lets this process (O_NOATIME needs ownership or CAP_FOWNER): a
 // check must leave no trace on what it checks.
 func OpenRead(path string) (*os.File, error) {
-	fd, err := openFD(path, true)
+	fd, err := openFD(path, unix.O_NONBLOCK)
 	if err != nil {
 		return nil, err
 	}
 	return os.NewFile(uintptr(fd), path), nil
 }
 
-// openFD opens path read-only, without access time where permitted;
-// nonblock keeps the open of a FIFO from waiting for a writer.
-func openFD(path string, nonblock bool) (int, error) {
-	flags := unix.O_RDONLY | unix.O_CLOEXEC
-	if nonblock {
-		flags |= unix.O_NONBLOCK
-	}
+// openFD opens path read-only, without access time where permitted,
+// with the extra flags: O_NONBLOCK keeps the open of a FIFO from waiting
+// for a writer, O_NOFOLLOW refuses a symbolic link.
+func openFD(path string, extra int) (int, error) {
+	flags := unix.O_RDONLY | unix.O_CLOEXEC | extra
 	for {
 		fd, err := unix.Open(path, flags|unix.O_NOATIME, 0)
 		if err == unix.EPERM {
@@ -51,8 +49,15 @@ type fdSource struct{ fd int }
 // openSource opens path for hashing. Only a special file named explicitly
 // is opened blocking (a FIFO then waits for its writer, as sha256sum does);
 // any other open cannot hang on a FIFO that took a file's place.
-func openSource(path string, special bool) (src, error) {
-	fd, err := openFD(path, !special)
+func openSource(path string, special, noFollow bool) (src, error) {
+	extra := 0
+	if !special {
+		extra |= unix.O_NONBLOCK
+	}
+	if noFollow {
+		extra |= unix.O_NOFOLLOW
+	}
+	fd, err := openFD(path, extra)
 	if err != nil {
 		return nil, err
 	}

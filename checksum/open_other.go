@@ -13,7 +13,9 @@ func OpenRead(path string) (*os.File, error) { return os.Open(path) }
 // fileSource hashes through os.File where no cheaper path is written.
 type fileSource struct{ *os.File }
 
-func openSource(path string, special bool) (src, error) {
+// noFollow is not honoured here: the caller's own listing decides what a
+// name is.
+func openSource(path string, special, noFollow bool) (src, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

@@ -98,7 +98,10 @@ func (p *Progress) Add(n int64) {
 func (p *Progress) Item(name string) {
 	if p != nil {
 		p.items.Add(1)
-		p.name.Store(&name)
+		// A copy, so that a nil Progress (no terminal) costs no
+		// allocation per file.
+		n := name
+		p.name.Store(&n)
 	}
 }
 

@@ -75,8 +75,8 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 		seen := make([]found, 0, len(im.Members)+len(im.Symlinks))
 		for mi, m := range im.Members {
 			ms := sr.Members[mi]
-			seen = append(seen, found{rel: m.Name, mode: 0o444, size: m.Size, hashed: true,
-				res: checksum.Result{Path: m.Name, Size: ms.Read, Sums: pick(ms.Sums, memberIdx[ti]), Err: ms.Err}})
+			seen = append(seen, found{rel: m.Name, mode: 0o444, size: m.Size,
+				res: &checksum.Result{Path: m.Name, Size: ms.Read, Sums: pick(ms.Sums, memberIdx[ti]), Err: ms.Err}})
 		}
 		for _, l := range im.Symlinks {
 			seen = append(seen, found{rel: l.Name, mode: fs.ModeSymlink, link: l.Target})

@@ -42,9 +42,8 @@ type found struct {
 	dirExtra bool
 	// row is the table row listing the file, -1 if none.
 	row int
-	// res is the hash result; hashed says whether it was read at all.
-	res    checksum.Result
-	hashed bool
+	// res is the hash result, nil if the file was not read.
+	res *checksum.Result
 }
 
 // CheckTree checks a file table (media or modules) against the directory
@@ -62,40 +61,65 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 		return out, fmt.Errorf("%s table (line %d): root %s is not a directory", t.Kind, t.Line, root)
 	}
 	fold := opt.IgnoreCase || t.OS == formular.OSWindows
-	m := newMatcher(t, fold)
-	seen, ents, unreadableDirs := scan(root, m, opt.Recursive)
-	m.bind(seen)
-	// A listed file the directory listing calls regular is not stat'ed:
-	// the engine's fstat of the open file gives its size and mode, which
-	// on 100,000 modules saves as many path lookups.
-	describe(root, seen, ents, func(f *found) bool { return f.mode.IsRegular() && f.row >= 0 })
+	m := &matcher{t: t, fold: fold}
+	eng := opt.Engine
+	eng.AnyOrder = true // each result has its slot
 
-	// Hash the listed regular files, and the unlisted ones whose size is
-	// that of a missing file: they may be its renamed copy.
-	jobs := make([]checksum.Job, 0, len(t.Entries))
-	idx := make([]int, 0, len(t.Entries))
+	// The listed files are hashed under their own names while the
+	// directories are listed: on 100,000 modules the listing then costs
+	// next to nothing. The listing still decides what a name is: a
+	// result counts only for a name it calls a regular file. A table
+	// whose names are matched case-insensitively is listed first, to
+	// learn each name's spelling on disk.
+	var (
+		seen           []found
+		ents           []fs.DirEntry
+		unreadableDirs map[string]error
+		rows           []checksum.Result
+	)
+	if fold {
+		m.index()
+		seen, ents, unreadableDirs = scan(root, m, opt.Recursive)
+		m.bind(seen)
+		rows, err = hashRows(ctx, t, root, m.onDisk(), eng)
+	} else {
+		listed := make(chan struct{})
+		go func() {
+			defer close(listed)
+			m.index()
+			seen, ents, unreadableDirs = scan(root, m, opt.Recursive)
+		}()
+		rows, err = hashRows(ctx, t, root, nil, eng)
+		<-listed
+		m.bind(seen)
+	}
+	if err != nil {
+		return out, err
+	}
+	for i := range seen {
+		if f := &seen[i]; f.row >= 0 && f.mode.IsRegular() {
+			f.res = &rows[f.row]
+		}
+	}
+	// A listed regular file is not stat'ed: the engine's fstat of the
+	// open file, or the read itself, gives its size and mode.
+	describe(root, seen, ents, func(f *found) bool { return f.res != nil })
+
+	// An unlisted file whose size is that of a missing file may be its
+	// renamed copy: it is hashed too.
+	var jobs []checksum.Job
+	var idx []int
 	for i := range seen {
 		f := &seen[i]
-		if !f.mode.IsRegular() {
-			continue
+		if f.row < 0 && f.mode.IsRegular() && (m.missingSizes[f.size] || m.missingSizes[formular.UnknownSize]) {
+			jobs = append(jobs, checksum.Job{Path: f.path(root), Known: true, Mode: f.mode, Size: f.size})
+			idx = append(idx, i)
 		}
-		if f.row < 0 && !m.missingSizes[f.size] && !m.missingSizes[formular.UnknownSize] {
-			continue
-		}
-		j := checksum.Job{Path: f.path(root), Known: true, Mode: f.mode, Size: f.size}
-		if f.size == unstated {
-			// Not stat'ed: ordered by the size the table expects, and,
-			// with no mode column to check, read without an fstat to
-			// that size (the engine stats a file that runs longer).
-			j.Size = max(t.Entries[f.row].Size, 0)
-			j.NoStat = !t.HasMode && t.Entries[f.row].Size >= 0
-		}
-		jobs = append(jobs, j)
-		idx = append(idx, i)
 	}
-	err = checksum.HashFiles(ctx, jobs, m.algs(), opt.Engine, func(r checksum.Result) error {
-		f := &seen[idx[r.Index]]
-		f.res, f.hashed = r, true
+	others := make([]checksum.Result, len(jobs))
+	err = checksum.HashFiles(ctx, jobs, algsOf(t), eng, func(r checksum.Result) error {
+		others[r.Index] = r
+		seen[idx[r.Index]].res = &others[r.Index]
 		return nil
 	})
 	if err != nil {
@@ -105,6 +129,35 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	out.Items = m.judge(func(rel string) *Message { return missingDetail(root, rel, unreadableDirs) })
 	out.count()
 	return out, nil
+}
+
+// hashRows hashes the rows of t under root and returns the results by
+// row. onDisk, if not nil, gives each row's name as the listing spelled
+// it, or "" for a row the listing did not call a regular file: that row is
+// not read. A symbolic link is never followed, whatever the listing saw.
+func hashRows(ctx context.Context, t *formular.Table, root string, onDisk []string, eng checksum.Options) ([]checksum.Result, error) {
+	jobs := make([]checksum.Job, 0, len(t.Entries))
+	idx := make([]int, 0, len(t.Entries))
+	for i, e := range t.Entries {
+		rel := e.Path
+		if onDisk != nil {
+			if rel = onDisk[i]; rel == "" {
+				continue
+			}
+		}
+		// Ordered by the size the table expects, and, with no mode
+		// column to check, read without an fstat to that size (the
+		// engine stats a file that runs longer).
+		jobs = append(jobs, checksum.Job{Path: filepath.Join(root, filepath.FromSlash(rel)), Known: true,
+			Size: max(e.Size, 0), NoStat: !t.HasMode && e.Size >= 0, NoFollow: true})
+		idx = append(idx, i)
+	}
+	rows := make([]checksum.Result, len(t.Entries))
+	err := checksum.HashFiles(ctx, jobs, algsOf(t), eng, func(r checksum.Result) error {
+		rows[idx[r.Index]] = r
+		return nil
+	})
+	return rows, err
 }
 
 // matcher pairs a table's rows with what was found.
@@ -120,13 +173,19 @@ type matcher struct {
 }
 
 func newMatcher(t *formular.Table, fold bool) *matcher {
+	m := &matcher{t: t, fold: fold}
+	m.index()
+	return m
+}
+
+// index maps every row's key to the row.
+func (m *matcher) index() {
 	// Sized up front: grown insert by insert, a map of 100,000 names is
 	// rebuilt a dozen times.
-	m := &matcher{t: t, fold: fold, listed: make(map[string]int, len(t.Entries))}
-	for i, e := range t.Entries {
+	m.listed = make(map[string]int, len(m.t.Entries))
+	for i, e := range m.t.Entries {
 		m.listed[m.key(e.Path)] = i
 	}
-	return m
 }
 
 // bind pairs the rows with the entries scanned.
@@ -163,9 +222,21 @@ func (m *matcher) isListed(rel string) bool {
 	return ok
 }
 
-func (m *matcher) algs() []*checksum.Algorithm {
-	algs := make([]*checksum.Algorithm, len(m.t.Columns))
-	for i, c := range m.t.Columns {
+// onDisk returns each row's name as the listing spelled it, "" for a row
+// the listing did not call a regular file.
+func (m *matcher) onDisk() []string {
+	names := make([]string, len(m.t.Entries))
+	for i, fi := range m.seenAt {
+		if fi >= 0 && m.seen[fi].mode.IsRegular() {
+			names[i] = m.seen[fi].rel
+		}
+	}
+	return names
+}
+
+func algsOf(t *formular.Table) []*checksum.Algorithm {
+	algs := make([]*checksum.Algorithm, len(t.Columns))
+	for i, c := range t.Columns {
 		algs[i] = c.Alg
 	}
 	return algs
@@ -180,8 +251,9 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 	// Rows are judged apart from one another: on 100,000 modules, in
 	// parallel.
 	parallel(len(items), func(lo, hi int) {
+		expected := digestsOf(t.Columns, t.Entries[lo:hi])
 		for i := lo; i < hi; i++ {
-			m.judgeRow(&items[i], i, why)
+			m.judgeRow(&items[i], i, expected[i-lo], why)
 		}
 	})
 
@@ -194,7 +266,7 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 	bySize := map[int64][]int{}
 	for fi := range m.seen {
 		f := &m.seen[fi]
-		if f.hashed && f.res.Err == nil && f.row < 0 {
+		if f.res != nil && f.res.Err == nil && f.row < 0 {
 			unlisted = append(unlisted, fi)
 			bySize[f.res.Size] = append(bySize[f.res.Size], fi)
 		}
@@ -237,7 +309,7 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 		if f.mode.IsRegular() {
 			size := f.size
 			it.ActualSize = &size
-			if f.hashed && f.res.Err == nil {
+			if f.res != nil && f.res.Err == nil {
 				it.Actual = digests(t.Columns, f.res.Sums)
 			}
 		} else {
@@ -253,10 +325,10 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 	return items
 }
 
-// judgeRow gives row i its status in it.
-func (m *matcher) judgeRow(it *Item, i int, why func(rel string) *Message) {
+// judgeRow gives row i, whose digests are expected, its status in it.
+func (m *matcher) judgeRow(it *Item, i int, expected []Digest, why func(rel string) *Message) {
 	t, e := m.t, m.t.Entries[i]
-	*it = Item{Name: e.Path, Line: e.Line, Size: e.Size, Expected: digests(t.Columns, e.Sums)}
+	*it = Item{Name: e.Path, Line: e.Line, Size: e.Size, Expected: expected}
 	if t.HasMode {
 		it.Mode = fmt.Sprintf("%04o", e.Mode)
 	}
@@ -287,12 +359,12 @@ func (m *matcher) judgeRow(it *Item, i int, why func(rel string) *Message) {
 	if t.HasMode {
 		it.ActualMode = fmt.Sprintf("%04o", uint32(f.mode.Perm()))
 	}
-	if !f.hashed {
+	if f.res == nil {
 		it.Status = Unreadable
 		it.setDetail(notRead)
 		return
 	}
-	compare(it, t, e, f.res)
+	compare(it, t, e, *f.res)
 }
 
 // parallel calls work on consecutive ranges of [0, n) from a goroutine
@@ -373,6 +445,47 @@ func equalSums(a, b [][]byte) bool {
 		}
 	}
 	return true
+}
+
+// digestsOf is digests of every row of entries, made with two
+// allocations for them all rather than two a row: on 100,000 modules the
+// difference is a tenth of the judging.
+func digestsOf(cols []checksum.Column, entries []formular.Entry) [][]Digest {
+	size := 0
+	for _, e := range entries {
+		for _, s := range e.Sums {
+			size += 2 * len(s)
+		}
+	}
+	var b strings.Builder
+	b.Grow(size)
+	var tmp [128]byte
+	for _, e := range entries {
+		for j, s := range e.Sums {
+			b.Write(cols[j].AppendEncode(tmp[:0], s))
+		}
+	}
+	hexes := b.String()
+	names := make([]string, len(cols))
+	for j, c := range cols {
+		names[j] = c.String()
+	}
+	block := make([]Digest, len(cols)*len(entries))
+	out := make([][]Digest, len(entries))
+	at := 0
+	for i, e := range entries {
+		if e.Sums == nil {
+			continue
+		}
+		d := block[i*len(cols) : (i+1)*len(cols) : (i+1)*len(cols)]
+		for j := range cols {
+			n := 2 * len(e.Sums[j])
+			d[j] = Digest{Alg: names[j], Hex: hexes[at : at+n]}
+			at += n
+		}
+		out[i] = d
+	}
+	return out
 }
 
 func digests(cols []checksum.Column, sums [][]byte) []Digest {
@@ -505,7 +618,7 @@ func settle(root string, seen []found) {
 		if f.size != unstated {
 			continue
 		}
-		if f.hashed && (f.res.Mode != 0 || f.res.Err == nil) {
+		if f.res != nil && (f.res.Mode != 0 || f.res.Err == nil) {
 			f.mode, f.size = f.res.Mode, f.res.Size
 		} else if fi, err := os.Lstat(f.path(root)); err == nil {
 			f.mode, f.size = fi.Mode(), fi.Size()

@@ -157,6 +157,18 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, args []string) (*repo
 		at = t
 	}
 
+	// The report names the build that made it: its digest is taken while
+	// the check runs rather than after.
+	type selfDigest struct {
+		hex string
+		err error
+	}
+	self := make(chan selfDigest, 1)
+	go func() {
+		d, err := report.SelfDigest()
+		self <- selfDigest{d, err}
+	}()
+
 	// The signature first, over the raw bytes; nothing is parsed before.
 	pub, err := loadPublicKey(o)
 	if err != nil {
@@ -219,9 +231,10 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, args []string) (*repo
 		run.Host, run.User, run.OSVersion = o.fixedHost, "auditor", ""
 	}
 	run.CheckDate = time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, at.Location())
-	digest, err := report.SelfDigest()
-	if err != nil {
-		c.warnf("%v", err)
+	sd := <-self
+	digest := sd.hex
+	if sd.err != nil {
+		c.warnf("%v", sd.err)
 	}
 	sum := sha256.Sum256(raw)
 	rep := &report.Report{
