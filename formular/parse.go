@@ -36,8 +36,14 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // been checked on data before: Parse trusts nothing and checks everything,
 // but it cannot tell who wrote the file.
 func Parse(data []byte, file string) (*Formular, error) {
+	return ParseText(string(data), file)
+}
+
+// ParseText is Parse of a formular's text: the strings of the result are
+// cut from text, not copied.
+func ParseText(text string, file string) (*Formular, error) {
 	p := &parser{file: file, f: &Formular{}}
-	if err := p.parse(string(data)); err != nil {
+	if err := p.parse(text); err != nil {
 		return nil, err
 	}
 	return p.f, nil
@@ -112,13 +118,15 @@ func (p *parser) parse(text string) error {
 			}
 			p.f.Tables = append(p.f.Tables, t)
 			p.cur = t
-			p.seen = make(map[string]int, rows)
 			inHeader = false
 			if t.Kind != KindParameters && rows >= 2*rowsPerPart {
+				p.seen = nil // rows finds paths given twice its own way
 				if err := p.rows(lines, i+1, i+1+rows); err != nil {
 					return err
 				}
 				i += rows
+			} else {
+				p.seen = make(map[string]int, rows)
 			}
 			continue
 		}
@@ -508,9 +516,13 @@ const rowsPerPart = 4096
 // formular's parse time. Paths given twice are found afterwards, in line
 // order, so the error is the one a parse line by line gives: the first.
 func (p *parser) rows(lines []string, lo, hi int) error {
+	// Each part writes its rows into its own stretch of the table, which
+	// is then closed up over blank and comment lines.
+	t := p.cur
+	t.Entries = t.Entries[:hi-lo]
 	type part struct {
-		entries []Entry
-		err     error
+		first, n int
+		err      error
 	}
 	parts := make([]part, min(runtime.GOMAXPROCS(0), (hi-lo)/rowsPerPart))
 	size := (hi - lo + len(parts) - 1) / len(parts)
@@ -519,11 +531,12 @@ func (p *parser) rows(lines []string, lo, hi int) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			q := &parser{file: p.file, cur: p.cur}
+			q := &parser{file: p.file, cur: t}
 			pt := &parts[k]
-			first, last := lo+k*size, min(lo+(k+1)*size, hi)
-			pt.entries = make([]Entry, 0, last-first)
-			for j := first; j < last; j++ {
+			pt.first = lo + k*size
+			last := min(lo+(k+1)*size, hi)
+			out := t.Entries[pt.first-lo : last-lo]
+			for j := pt.first; j < last; j++ {
 				line := lines[j]
 				q.n = j + 1
 				if err := checkLine(line); err != nil {
@@ -538,22 +551,72 @@ func (p *parser) rows(lines []string, lo, hi int) error {
 					pt.err = err
 					return
 				}
-				pt.entries = append(pt.entries, e)
+				out[pt.n] = e
+				pt.n++
 			}
 		}()
 	}
 	wg.Wait()
+	n := 0
+	var err error
 	for _, pt := range parts {
-		for _, e := range pt.entries {
-			if err := p.add(e); err != nil {
-				return err
-			}
-		}
+		n += copy(t.Entries[n:], t.Entries[pt.first-lo:pt.first-lo+pt.n])
 		if pt.err != nil {
-			return pt.err
+			err = pt.err
+			break
 		}
 	}
+	clear(t.Entries[n:])
+	t.Entries = t.Entries[:n]
+	// Paths given twice: the first in line order, unless the first error
+	// comes before it.
+	if dup := p.firstDuplicate(t.Entries); dup != nil {
+		var pe *ParseError
+		if err == nil || errors.As(err, &pe) && dup.Line < pe.Line {
+			return dup
+		}
+	}
+	return err
+}
+
+// firstDuplicate finds, among entries in line order, the path given twice
+// whose second line comes first, as a parse line by line meets it.
+func (p *parser) firstDuplicate(entries []Entry) *ParseError {
+	t := p.cur
+	if t.Windows() {
+		// Names differ in case only: a map of their keys.
+		seen := make(map[string]int, len(entries))
+		for _, e := range entries {
+			key := t.NameKey(e.Path)
+			if first, dup := seen[key]; dup {
+				return p.duplicate(e, first)
+			}
+			seen[key] = e.Line
+		}
+		return nil
+	}
+	// Sorted stably, a path given twice stands next to itself, its first
+	// line first; the table is sorted so anyway.
+	slices.SortStableFunc(entries, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
+	var second *Entry
+	first := 0
+	for i := 1; i < len(entries); i++ {
+		if entries[i].Path == entries[i-1].Path && (second == nil || entries[i].Line < second.Line) {
+			at := i - 1
+			for at > 0 && entries[at-1].Path == entries[i].Path {
+				at--
+			}
+			second, first = &entries[i], entries[at].Line
+		}
+	}
+	if second != nil {
+		return p.duplicate(*second, first)
+	}
 	return nil
+}
+
+func (p *parser) duplicate(e Entry, first int) *ParseError {
+	return &ParseError{File: p.file, Line: e.Line, Err: fmt.Errorf("duplicate path %q (first on line %d)", e.Path, first)}
 }
 
 // entry parses a row of a file table and adds it.
@@ -572,7 +635,7 @@ func (p *parser) add(e Entry) error {
 	key := t.NameKey(e.Path)
 	if first, dup := p.seen[key]; dup {
 		p.n = e.Line
-		return p.errf("duplicate path %q (first on line %d)", e.Path, first)
+		return p.duplicate(e, first)
 	}
 	p.seen[key] = e.Line
 	t.Entries = append(t.Entries, e)

@@ -457,6 +457,16 @@ func TestParseLargeTable(t *testing.T) {
 	if len(f.Tables) != 2 || len(f.Tables[1].Params) != 1 {
 		t.Errorf("the table after the large one: %+v", f.Tables[1:])
 	}
+	// Blank and comment lines inside, in several parts: the rows close up.
+	f = mustParse(t, body(func(r []string) { r[100], r[2*rowsPerPart+5], r[n-1] = "", "# note", "  " }))
+	if got := len(f.Tables[0].Entries); got != n-3 {
+		t.Errorf("%d rows around blank and comment lines, want %d", got, n-3)
+	}
+	for i, e := range f.Tables[0].Entries {
+		if e.Size != int64(e.Line-first) || e.Path == "" || (i > 0 && f.Tables[0].Entries[i-1].Path >= e.Path) {
+			t.Fatalf("row %d: %+v", i, e)
+		}
+	}
 
 	dupAt, badAt := 2*rowsPerPart+100, rowsPerPart+50 // the bad row comes first
 	cases := []struct {
@@ -474,7 +484,17 @@ func TestParseLargeTable(t *testing.T) {
 			r[dupAt] = "xyz 1 file"
 		}, first + badAt, `duplicate path "dir3/file00010" (first on line 15)`},
 		{"duplicate across parts", func(r []string) { r[n-1] = r[3] }, first + n - 1, "duplicate path"},
+		{"the duplicate met first in line order", func(r []string) {
+			r[1000] = r[20]           // dir6/file00020 again on a later line
+			r[500] = r[601]           // dir6/file00601, which sorts after it, seen again sooner
+			r[2*rowsPerPart] = r[601] // and a third time
+		}, first + 601, fmt.Sprintf(`duplicate path "dir6/file00601" (first on line %d)`, first+500)},
 		{"control character", func(r []string) { r[n-2] += "\x01" }, first + n - 2, "control character"},
+	}
+	// A Windows table's names given twice differ in case only.
+	win := strings.Replace(body(func(r []string) { r[n-3] = strings.ToUpper(r[40]) }), "[modules root=/opt/x sha256]", "[modules root=%ProgramFiles% os=windows sha256]", 1)
+	if _, err := Parse([]byte(win), "f.txt"); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("line %d: duplicate path", first+n-3)) {
+		t.Errorf("windows table, names in two cases: %v", err)
 	}
 	for _, c := range cases {
 		_, err := Parse([]byte(body(c.edit)), "f.txt")
