@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -81,6 +82,13 @@ func cmdVerify(ctx context.Context, c *cli, args []string) int {
 	if err := o.check(); err != nil {
 		c.errorf("%v", err)
 		return exitError
+	}
+	if os.Getenv("GOGC") == "" {
+		// A check builds its tables once and keeps them to the end:
+		// collections while they grow find little to free, and on
+		// 100,000 modules fewer of them save a few percent of the time
+		// and no memory. GOGC, when set, decides.
+		debug.SetGCPercent(400)
 	}
 	rep, code := runVerify(ctx, c, &o, args)
 	if rep == nil {
