@@ -119,21 +119,33 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 	defer cancel()
 
 	order, modes := largestFirst(ctx, jobs, opt.workers())
-	// Workers take the next job from a shared counter and hand results
+	// The small files a caller's listing vouches for come last (they are
+	// the smallest) and go in batches through the workers' rings where
+	// the system has them.
+	small := len(order)
+	for small > 0 && ringEligible(&jobs[order[small-1]]) {
+		small--
+	}
+	// Workers take the next jobs from shared counters and hand results
 	// over a roomy channel: on 100,000 small files, goroutine hand-offs
 	// would otherwise cost more than the hashing.
-	var next atomic.Int64
+	var next, nextSmall atomic.Int64
+	nextSmall.Store(int64(small))
 	done := make(chan []Result, 64)
 	// Emptied batches go back to the workers: 100,000 results would
 	// otherwise be allocated, grown and collected batch by batch.
 	free := make(chan []Result, 64)
 
+	dirs := newDirCache()
+	defer dirs.close()
 	var wg sync.WaitGroup
 	for range min(opt.workers(), max(len(jobs), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			w := newWorker(algs, opt)
+			w.dirs = dirs
+			defer w.closeRing()
 			// Small files' results travel in batches: one hand-off per
 			// file would cost more than hashing it.
 			newBatch := func() []Result {
@@ -155,22 +167,43 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 					return false
 				}
 			}
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(order) || ctx.Err() != nil {
-					if len(batch) > 0 {
-						send()
-					}
-					return
-				}
-				i := order[k]
-				r := w.hashFile(ctx, jobs[i], modes[i])
-				r.Index = i
+			add := func(r Result) bool {
 				batch = append(batch, r)
 				batchBytes += r.Size
-				if (len(batch) >= batchFiles || batchBytes >= 8<<20) && !send() {
-					return
+				return (len(batch) < batchFiles && batchBytes < 8<<20) || send()
+			}
+			var ks []int
+			var rs []Result
+			var ok []bool
+			for ctx.Err() == nil {
+				ks = ks[:0]
+				ring := false
+				if k := int(next.Add(1) - 1); k < small {
+					ks = append(ks, order[k])
+				} else if k0 := int(nextSmall.Add(ringBatch) - ringBatch); k0 < len(order) {
+					ks = append(ks, order[k0:min(k0+ringBatch, len(order))]...)
+					rs, ok = slices.Grow(rs[:0], len(ks))[:len(ks)], slices.Grow(ok[:0], len(ks))[:len(ks)]
+					clear(ok)
+					w.hashBatch(ctx, jobs, ks, rs, ok)
+					ring = true
+				} else {
+					break
 				}
+				for n, i := range ks {
+					var r Result
+					if ring && ok[n] {
+						r = rs[n]
+					} else {
+						r = w.hashFile(ctx, jobs[i], modes[i])
+					}
+					r.Index = i
+					if !add(r) {
+						return
+					}
+				}
+			}
+			if len(batch) > 0 {
+				send()
 			}
 		}()
 	}
@@ -231,6 +264,9 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 	return nil
 }
 
+// ringBatch is the most files a worker submits to its ring at once.
+const ringBatch = 32
+
 // batchFiles is the most results a worker hands over at once.
 const batchFiles = 256
 
@@ -279,6 +315,8 @@ type worker struct {
 	other []*Multi // per-job algorithm sets, built once per worker
 	buf   []byte
 	opt   Options
+	dirs  *dirCache // shared by the run's workers; nil: whole paths
+	ring  ringWorker
 }
 
 func newWorker(algs []*Algorithm, opt Options) *worker {
@@ -320,7 +358,7 @@ func (w *worker) hashFile(ctx context.Context, j Job, before fs.FileMode) Result
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: ErrSpecial}
 		return r
 	}
-	f, err := openSource(j.Path, j.Special, j.NoFollow)
+	f, err := openSource(w.dirs, j.Path, j.Special, j.NoFollow)
 	if err != nil {
 		r.Err = err
 		return r

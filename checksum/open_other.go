@@ -15,7 +15,7 @@ type fileSource struct{ *os.File }
 
 // noFollow is not honoured here: the caller's own listing decides what a
 // name is.
-func openSource(path string, special, noFollow bool) (src, error) {
+func openSource(_ *dirCache, path string, special, noFollow bool) (src, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -33,3 +33,11 @@ func (s fileSource) info() (fs.FileMode, int64, error) {
 
 // adviseSequential is a no-op where the OS has no read-ahead advice.
 func (fileSource) adviseSequential() {}
+
+// dirCache is the Linux engine's directories held open; elsewhere files
+// are opened by their whole path.
+type dirCache struct{}
+
+func newDirCache() *dirCache { return nil }
+
+func (*dirCache) close() {}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"aead.dev/minisign"
@@ -121,6 +122,75 @@ func ReadPublicKey(contents []byte) (minisign.PublicKey, error) {
 // Both minisign signature kinds are accepted: pre-hashed (the default of
 // minisign since 0.10) and legacy.
 func VerifySignature(pub minisign.PublicKey, data, sig []byte) (keyID string, trustedComment string, err error) {
+	return verifySignature(pub, data, nil, sig)
+}
+
+// VerifyMessage is VerifySignature of a formular read by ReadMessage.
+func VerifyMessage(pub minisign.PublicKey, m *Message, sig []byte) (keyID string, trustedComment string, err error) {
+	return verifySignature(pub, m.Data, &m.prehash, sig)
+}
+
+// Message is a formular file's bytes and the BLAKE2b-512 digest that a
+// prehashed minisign signature signs.
+type Message struct {
+	Data    []byte
+	prehash [blake2b.Size]byte
+}
+
+// ReadMessage reads a file whole and takes its digest while it is read:
+// the reading and the hashing of a formular of 100,000 rows then overlap
+// instead of following one another.
+func ReadMessage(path string) (*Message, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := 0
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = int(fi.Size())
+	}
+	const chunk = 1 << 20
+	// One more byte than stat says, so that the end is seen in the
+	// last read: a file that grew is read on.
+	data := make([]byte, 0, size+1)
+	h, _ := blake2b.New512(nil)
+	read := make(chan []byte, 4)
+	hashed := make(chan struct{})
+	go func() {
+		defer close(hashed)
+		for b := range read {
+			h.Write(b)
+		}
+	}()
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):min(cap(data), len(data)+chunk)])
+		if n > 0 {
+			read <- data[len(data) : len(data)+n]
+			data = data[:len(data)+n]
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			close(read)
+			<-hashed
+			return nil, err
+		}
+	}
+	close(read)
+	<-hashed
+	m := &Message{Data: data}
+	h.Sum(m.prehash[:0])
+	return m, nil
+}
+
+// verifySignature checks sig over data; prehash, if not nil, is the
+// BLAKE2b-512 of data, taken already.
+func verifySignature(pub minisign.PublicKey, data []byte, prehash *[blake2b.Size]byte, sig []byte) (keyID string, trustedComment string, err error) {
 	var s minisign.Signature
 	if err := s.UnmarshalText(sig); err != nil {
 		return "", "", fmt.Errorf("%w: %s", ErrMalformedSignature, strings.TrimPrefix(err.Error(), "minisign: "))
@@ -136,8 +206,11 @@ func VerifySignature(pub minisign.PublicKey, data, sig []byte) (keyID string, tr
 	key := ed25519.PublicKey(raw[10:])
 	msg := data
 	if s.Algorithm == minisign.HashEdDSA {
-		h := blake2b.Sum512(data)
-		msg = h[:]
+		if prehash == nil {
+			h := blake2b.Sum512(data)
+			prehash = &h
+		}
+		msg = prehash[:]
 	}
 	id := KeyID(s.KeyID)
 	if !ed25519.Verify(key, msg, s.Signature[:]) {

@@ -317,3 +317,54 @@ func TestTrustedComment(t *testing.T) {
 		t.Errorf("empty header: %q", got)
 	}
 }
+
+// ReadMessage reads any size whole, across its chunk boundaries, and its
+// digest verifies the signature VerifySignature verifies.
+func TestReadMessage(t *testing.T) {
+	pubFile, privFile, err := GenerateKey("", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := ReadPublicKey(pubFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, size := range []int{0, 1, 1000, 1 << 20, 1<<20 + 1, 2 << 20, 5<<20 + 12345} {
+		data := bytes.Repeat([]byte("0123456789abcdef\n"), size/17+1)[:size]
+		path := filepath.Join(dir, "f")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sig, err := SignFile(privFile, "", data, "c")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := ReadMessage(path)
+		if err != nil {
+			t.Fatalf("size %d: %v", size, err)
+		}
+		if !bytes.Equal(m.Data, data) {
+			t.Fatalf("size %d: read %d bytes, not the file", size, len(m.Data))
+		}
+		if _, tc, err := VerifyMessage(pub, m, sig); err != nil || tc != "c" {
+			t.Errorf("size %d: %q %v", size, tc, err)
+		}
+		if size > 0 {
+			data[size/2] ^= 1
+			os.WriteFile(path, data, 0o644)
+			if m, err = ReadMessage(path); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := VerifyMessage(pub, m, sig); !errors.Is(err, ErrBadSignature) {
+				t.Errorf("size %d: a changed byte verified: %v", size, err)
+			}
+		}
+	}
+	if _, err := ReadMessage(filepath.Join(dir, "missing")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+	if _, err := ReadMessage(dir); err == nil {
+		t.Error("a directory read as a formular")
+	}
+}

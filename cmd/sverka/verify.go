@@ -184,11 +184,12 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, args []string) (*repo
 		c.errorf("%v", err)
 		return nil, exitError
 	}
-	raw, err := os.ReadFile(o.formular)
+	msg, err := formular.ReadMessage(o.formular)
 	if err != nil {
 		c.errorf("formular: %v", err)
 		return nil, exitError
 	}
+	raw := msg.Data
 	sigPath := o.formular + formular.SignatureSuffix
 	sig, err := os.ReadFile(sigPath)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -198,7 +199,7 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, args []string) (*repo
 		c.errorf("signature: %v", err)
 		return nil, exitError
 	}
-	keyID, comment, err := formular.VerifySignature(pub, raw, sig)
+	keyID, comment, err := formular.VerifyMessage(pub, msg, sig)
 	if err != nil {
 		c.errorf("signature %s: %v", sigPath, err)
 		return nil, exitError

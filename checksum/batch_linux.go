@@ -1,0 +1,168 @@
+package checksum
+
+import (
+	"context"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// A batch of small files goes through the worker's ring: each file opened
+// into a direct descriptor, read whole into its slot and closed, the three
+// linked, the batch submitted with one system call. Only what succeeds
+// plainly is settled there; a file that fails to open or read, or that
+// fills its slot (longer than its table says), is left to hashFile, which
+// reads it the common way and says what is wrong in the common words.
+
+// ringSlot is the read size of each file of a batch: files expected
+// smaller go through the ring.
+const ringSlot = 64 << 10
+
+// ringWorker is a worker's ring and its buffers.
+type ringWorker struct {
+	r *ring
+	// bufs holds ringBatch slots of ringSlot bytes, mapped apart from the
+	// Go heap: should the ring break with reads in flight, they stay
+	// mapped, and nothing else can ever be written by the kernel.
+	bufs  []byte
+	names []byte // the batch's paths, NUL-terminated
+	res   [ringBatch]int32
+	open  [ringBatch]int32
+	// failed says the ring could not be set up or broke: the worker's
+	// files go the common way from then on.
+	failed bool
+}
+
+// ringEligible says whether j can go through a ring: a regular file by
+// its caller's listing, read without an fstat, expected to fit in a slot.
+func ringEligible(j *Job) bool {
+	return j.NoStat && j.Known && j.Mode.IsRegular() && !j.Special && j.Size >= 0 && j.Size < ringSlot
+}
+
+// hashBatch hashes the jobs ks of jobs (at most ringBatch) and returns
+// their results; ok[i] false leaves ks[i] to the caller.
+func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Result, ok []bool) {
+	rw := &w.ring
+	if rw.failed {
+		return
+	}
+	if rw.r == nil {
+		r, err := newRing(4*ringBatch, ringBatch)
+		if err != nil {
+			rw.failed = true
+			return
+		}
+		bufs, err := unix.Mmap(-1, 0, ringBatch*ringSlot, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+		if err != nil {
+			r.close()
+			rw.failed = true
+			return
+		}
+		rw.r, rw.bufs = r, bufs
+	}
+	// The paths first, all of them: the buffer must not move once the
+	// kernel has its addresses.
+	rw.names = rw.names[:0]
+	at := make([]int32, len(ks))
+	starts := make([]int, len(ks))
+	for i, k := range ks {
+		fd, name := w.dirs.at(jobs[k].Path)
+		at[i], starts[i] = int32(fd), len(rw.names)
+		rw.names = append(append(rw.names, name...), 0)
+	}
+	r := rw.r
+	for i, k := range ks {
+		j := &jobs[k]
+		flags := unix.O_RDONLY | unix.O_NOATIME | unix.O_NONBLOCK
+		if j.NoFollow {
+			flags |= unix.O_NOFOLLOW
+		}
+		rw.res[i], rw.open[i] = 0, 0
+		o := r.sqe()
+		o.Opcode, o.Flags, o.Fd = uringOpOpenat, uringSQEIOLink|uringSQECQESkipSuccess, at[i]
+		o.Addr = uint64(uintptr(unsafe.Pointer(&rw.names[starts[i]])))
+		o.OpFlags = uint32(flags)
+		o.FileIndex = uint32(i + 1)
+		o.UserData = uint64(i)<<2 | uringOpenDone
+		// A short read is the end of the file, not a failure: the hard
+		// link lets the close run after it whatever it returns.
+		rd := r.sqe()
+		rd.Opcode, rd.Flags, rd.Fd = uringOpRead, uringSQEFixedFile|uringSQEIOHardlink, int32(i)
+		rd.Addr = uint64(uintptr(unsafe.Pointer(&rw.bufs[i*ringSlot])))
+		rd.Len = ringSlot
+		rd.UserData = uint64(i)<<2 | uringReadDone
+		c := r.sqe()
+		c.Opcode, c.Flags = uringOpClose, uringSQECQESkipSuccess
+		c.FileIndex = uint32(i + 1)
+		c.UserData = uint64(i)<<2 | uringCloseDone
+	}
+	// Each file ends with one completion: its read's, or, when the open
+	// failed, the open's (the kernel then skips those of the read and the
+	// close, as it does for a failed head of a link whose success it was
+	// told to skip). A close's failure, if any, is of no interest.
+	ended := 0
+	err := r.submit(uint32(3*len(ks)), uint32(len(ks)))
+	for err == nil {
+		r.reap(func(e uringCQE) {
+			i := int(e.UserData >> 2)
+			switch e.UserData & 3 {
+			case uringOpenDone:
+				rw.open[i] = e.Res
+				ended++
+			case uringReadDone:
+				rw.res[i] = e.Res
+				ended++
+			}
+		})
+		if ended >= len(ks) {
+			break
+		}
+		err = r.submit(0, 1)
+	}
+	if err != nil {
+		// The ring may not have finished with the buffers: they are
+		// never used or unmapped again, and the files are read the
+		// common way.
+		rw.failed = true
+		return
+	}
+	for i, k := range ks {
+		j := &jobs[k]
+		n := rw.res[i]
+		if rw.open[i] < 0 || n < 0 || int64(n) > j.Size || ctx.Err() != nil {
+			continue
+		}
+		if w.opt.Started != nil {
+			w.opt.Started(j.Path)
+		}
+		m := w.use(j.Algs)
+		m.Reset()
+		m.Write(rw.bufs[i*ringSlot : i*ringSlot+int(n)])
+		if w.opt.Progress != nil {
+			w.opt.Progress(int64(n))
+		}
+		out[i] = Result{Path: j.Path, Size: int64(n), Mode: j.Mode, Sums: m.Sums()}
+		ok[i] = true
+	}
+}
+
+// What a completion's user data says after the slot.
+const (
+	uringOpenDone = iota
+	uringReadDone
+	uringCloseDone
+)
+
+// closeRing releases the worker's ring; the buffers too, unless the ring
+// broke (see ringWorker.bufs).
+func (w *worker) closeRing() {
+	rw := &w.ring
+	if rw.r == nil {
+		return
+	}
+	rw.r.close()
+	if !rw.failed {
+		unix.Munmap(rw.bufs)
+	}
+	rw.r, rw.bufs = nil, nil
+}
