@@ -24,12 +24,16 @@ func ringOrSkip(t *testing.T) {
 	r.close()
 }
 
-// Small files go through the ring and come out as the common path reads
-// them; whatever the ring cannot settle plainly (a file longer than the
-// table says, one past the slot, a link, a directory, a missing file, a
-// FIFO) still ends as the common path has it.
+// Small files go through the ring, where there is one, and come out as
+// the common path reads them; whatever the ring cannot settle plainly (a
+// file longer than the table says, one past the slot, a link, a
+// directory, a missing file) still ends as the common path has it.
 func TestHashFilesRing(t *testing.T) {
-	ringOrSkip(t)
+	if r, err := newRing(4*ringBatch, ringBatch); err != nil {
+		t.Log("no io_uring here, the common path serves alone:", err)
+	} else {
+		r.close()
+	}
 	dir := t.TempDir()
 	type file struct {
 		name string
