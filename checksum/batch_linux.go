@@ -26,8 +26,11 @@ type ringWorker struct {
 	// mapped, and nothing else can ever be written by the kernel.
 	bufs  []byte
 	names []byte // the batch's paths, NUL-terminated
+	// gen numbers the batches: a completion of an earlier one, should
+	// one come late, is told apart and ignored.
+	gen   uint32
+	state [ringBatch]uint8 // slotPending, or slotRead or slotOpenFailed
 	res   [ringBatch]int32
-	open  [ringBatch]int32
 	// failed says the ring could not be set up or broke: the worker's
 	// files go the common way from then on.
 	failed bool
@@ -71,30 +74,32 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 		rw.names = append(append(rw.names, name...), 0)
 	}
 	r := rw.r
+	rw.gen++
+	tag := func(i int, op uint64) uint64 { return uint64(rw.gen)<<32 | uint64(i)<<2 | op }
 	for i, k := range ks {
 		j := &jobs[k]
 		flags := unix.O_RDONLY | unix.O_NOATIME | unix.O_NONBLOCK
 		if j.NoFollow {
 			flags |= unix.O_NOFOLLOW
 		}
-		rw.res[i], rw.open[i] = 0, 0
+		rw.res[i], rw.state[i] = 0, slotPending
 		o := r.sqe()
 		o.Opcode, o.Flags, o.Fd = uringOpOpenat, uringSQEIOLink|uringSQECQESkipSuccess, at[i]
 		o.Addr = uint64(uintptr(unsafe.Pointer(&rw.names[starts[i]])))
 		o.OpFlags = uint32(flags)
 		o.FileIndex = uint32(i + 1)
-		o.UserData = uint64(i)<<2 | uringOpenDone
+		o.UserData = tag(i, uringOpenDone)
 		// A short read is the end of the file, not a failure: the hard
 		// link lets the close run after it whatever it returns.
 		rd := r.sqe()
 		rd.Opcode, rd.Flags, rd.Fd = uringOpRead, uringSQEFixedFile|uringSQEIOHardlink, int32(i)
 		rd.Addr = uint64(uintptr(unsafe.Pointer(&rw.bufs[i*ringSlot])))
 		rd.Len = ringSlot
-		rd.UserData = uint64(i)<<2 | uringReadDone
+		rd.UserData = tag(i, uringReadDone)
 		c := r.sqe()
 		c.Opcode, c.Flags = uringOpClose, uringSQECQESkipSuccess
 		c.FileIndex = uint32(i + 1)
-		c.UserData = uint64(i)<<2 | uringCloseDone
+		c.UserData = tag(i, uringCloseDone)
 	}
 	// Each file ends with one completion: its read's, or, when the open
 	// failed, the open's (the kernel then skips those of the read and the
@@ -104,13 +109,16 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 	err := r.submit(uint32(3*len(ks)), uint32(len(ks)))
 	for err == nil {
 		r.reap(func(e uringCQE) {
-			i := int(e.UserData >> 2)
+			i := int(e.UserData>>2) & (ringBatch - 1)
+			if uint32(e.UserData>>32) != rw.gen || i >= len(ks) || rw.state[i] != slotPending {
+				return
+			}
 			switch e.UserData & 3 {
 			case uringOpenDone:
-				rw.open[i] = e.Res
+				rw.state[i] = slotOpenFailed
 				ended++
 			case uringReadDone:
-				rw.res[i] = e.Res
+				rw.state[i], rw.res[i] = slotRead, e.Res
 				ended++
 			}
 		})
@@ -129,7 +137,7 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 	for i, k := range ks {
 		j := &jobs[k]
 		n := rw.res[i]
-		if rw.open[i] < 0 || n < 0 || int64(n) > j.Size || ctx.Err() != nil {
+		if rw.state[i] != slotRead || n < 0 || int64(n) > j.Size || ctx.Err() != nil {
 			continue
 		}
 		if w.opt.Started != nil {
@@ -146,11 +154,18 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 	}
 }
 
-// What a completion's user data says after the slot.
+// What a completion's user data says: the batch, the slot, the operation.
 const (
 	uringOpenDone = iota
 	uringReadDone
 	uringCloseDone
+)
+
+// How a slot of the batch stands.
+const (
+	slotPending = iota
+	slotRead
+	slotOpenFailed
 )
 
 // closeRing releases the worker's ring; the buffers too, unless the ring
