@@ -8,11 +8,16 @@ import (
 )
 
 // A batch of small files goes through the worker's ring: each file opened
-// into a direct descriptor, read whole into its slot and closed, the three
-// linked, the batch submitted with one system call. Only what succeeds
-// plainly is settled there; a file that fails to open or read, or that
-// fills its slot (longer than its table says), is left to hashFile, which
-// reads it the common way and says what is wrong in the common words.
+// into a direct descriptor, read whole into its slot, probed for a byte
+// past the size its table says, and closed, the four linked, the batch
+// submitted with one system call. Only a file that is plainly what its
+// table says (as many bytes as expected, and nothing after them) is
+// settled there: a read through a ring may stop short where the page cache
+// does (on a file system that cannot read without blocking), which a plain
+// read never does before the end. Any other file (one that failed to open
+// or read, or is shorter or longer than its table says) is left to
+// hashFile, which reads it the common way and says what is wrong in the
+// common words.
 
 // ringSlot is the read size of each file of a batch: files expected
 // smaller go through the ring.
@@ -29,8 +34,9 @@ type ringWorker struct {
 	// gen numbers the batches: a completion of an earlier one, should
 	// one come late, is told apart and ignored.
 	gen   uint32
-	state [ringBatch]uint8 // slotPending, or slotRead or slotOpenFailed
-	res   [ringBatch]int32
+	state [ringBatch]uint8 // what came back for each file: slotRead, slotProbed, slotOpenFailed
+	res   [ringBatch]int32 // the read's result
+	probe [ringBatch]int32 // the probe's result: 0 at the end of the file
 	// failed says the ring could not be set up or broke: the worker's
 	// files go the common way from then on.
 	failed bool
@@ -75,50 +81,61 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 	}
 	r := rw.r
 	rw.gen++
-	tag := func(i int, op uint64) uint64 { return uint64(rw.gen)<<32 | uint64(i)<<2 | op }
+	tag := func(i int, op uint64) uint64 { return uint64(rw.gen)<<32 | uint64(i)<<3 | op }
 	for i, k := range ks {
 		j := &jobs[k]
 		flags := unix.O_RDONLY | unix.O_NOATIME | unix.O_NONBLOCK
 		if j.NoFollow {
 			flags |= unix.O_NOFOLLOW
 		}
-		rw.res[i], rw.state[i] = 0, slotPending
+		rw.res[i], rw.probe[i], rw.state[i] = 0, 0, 0
 		o := r.sqe()
 		o.Opcode, o.Flags, o.Fd = uringOpOpenat, uringSQEIOLink|uringSQECQESkipSuccess, at[i]
 		o.Addr = uint64(uintptr(unsafe.Pointer(&rw.names[starts[i]])))
 		o.OpFlags = uint32(flags)
 		o.FileIndex = uint32(i + 1)
 		o.UserData = tag(i, uringOpenDone)
-		// A short read is the end of the file, not a failure: the hard
-		// link lets the close run after it whatever it returns.
+		// A read shorter than asked is not a failure of the link: hard
+		// links let the probe and the close run whatever it returns.
 		rd := r.sqe()
 		rd.Opcode, rd.Flags, rd.Fd = uringOpRead, uringSQEFixedFile|uringSQEIOHardlink, int32(i)
 		rd.Addr = uint64(uintptr(unsafe.Pointer(&rw.bufs[i*ringSlot])))
 		rd.Len = ringSlot
 		rd.UserData = tag(i, uringReadDone)
+		// One byte where the file should end: 0 says it does.
+		pr := r.sqe()
+		pr.Opcode, pr.Flags, pr.Fd = uringOpRead, uringSQEFixedFile|uringSQEIOHardlink, int32(i)
+		pr.Addr = uint64(uintptr(unsafe.Pointer(&rw.bufs[i*ringSlot+int(j.Size)])))
+		pr.Len, pr.Off = 1, uint64(j.Size)
+		pr.UserData = tag(i, uringProbeDone)
 		c := r.sqe()
 		c.Opcode, c.Flags = uringOpClose, uringSQECQESkipSuccess
 		c.FileIndex = uint32(i + 1)
 		c.UserData = tag(i, uringCloseDone)
 	}
-	// Each file ends with one completion: its read's, or, when the open
-	// failed, the open's (the kernel then skips those of the read and the
-	// close, as it does for a failed head of a link whose success it was
-	// told to skip). A close's failure, if any, is of no interest.
+	// A file is done when both its reads have come back, or its open
+	// has failed (the kernel then skips the completions of the rest of
+	// the link, as it does after a failed head whose success it was told
+	// to skip). A close's failure, if any, is of no interest.
 	ended := 0
-	err := r.submit(uint32(3*len(ks)), uint32(len(ks)))
+	err := r.submit(uint32(4*len(ks)), uint32(len(ks))) // at least one each
 	for err == nil {
 		r.reap(func(e uringCQE) {
-			i := int(e.UserData>>2) & (ringBatch - 1)
-			if uint32(e.UserData>>32) != rw.gen || i >= len(ks) || rw.state[i] != slotPending {
+			i := int(e.UserData>>3) & (ringBatch - 1)
+			if uint32(e.UserData>>32) != rw.gen || i >= len(ks) || slotDone(rw.state[i]) {
 				return
 			}
-			switch e.UserData & 3 {
+			switch e.UserData & 7 {
 			case uringOpenDone:
-				rw.state[i] = slotOpenFailed
-				ended++
+				rw.state[i] |= slotOpenFailed
 			case uringReadDone:
-				rw.state[i], rw.res[i] = slotRead, e.Res
+				rw.state[i] |= slotRead
+				rw.res[i] = e.Res
+			case uringProbeDone:
+				rw.state[i] |= slotProbed
+				rw.probe[i] = e.Res
+			}
+			if slotDone(rw.state[i]) {
 				ended++
 			}
 		})
@@ -137,7 +154,7 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 	for i, k := range ks {
 		j := &jobs[k]
 		n := rw.res[i]
-		if rw.state[i] != slotRead || n < 0 || int64(n) > j.Size || ctx.Err() != nil {
+		if rw.state[i] != slotRead|slotProbed || int64(n) != j.Size || rw.probe[i] != 0 || ctx.Err() != nil {
 			continue
 		}
 		if w.opt.Started != nil {
@@ -158,15 +175,20 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 const (
 	uringOpenDone = iota
 	uringReadDone
+	uringProbeDone
 	uringCloseDone
 )
 
-// How a slot of the batch stands.
+// What came back for a slot of the batch.
 const (
-	slotPending = iota
-	slotRead
+	slotRead = 1 << iota
+	slotProbed
 	slotOpenFailed
 )
+
+func slotDone(s uint8) bool {
+	return s&slotOpenFailed != 0 || s&(slotRead|slotProbed) == slotRead|slotProbed
+}
 
 // closeRing releases the worker's ring; the buffers too, unless the ring
 // broke (see ringWorker.bufs).

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -57,6 +58,13 @@ type uringCQE struct {
 	Flags    uint32
 }
 
+type uringGeteventsArg struct {
+	Sigmask   uint64
+	SigmaskSz uint32
+	_         uint32
+	Ts        uint64
+}
+
 type uringRsrcRegister struct {
 	Nr, Flags uint32
 	_         uint64
@@ -74,6 +82,7 @@ const (
 	uringSQEIOHardlink      = 1 << 3
 	uringSQECQESkipSuccess  = 1 << 6
 	uringEnterGetEvents     = 1 << 0
+	uringEnterExtArg        = 1 << 3
 	uringFeatSingleMmap     = 1 << 0
 	uringOffSQRing          = 0
 	uringOffCQRing          = 0x8000000
@@ -173,10 +182,15 @@ func (r *ring) sqe() *uringSQE {
 
 // submit publishes the n entries prepared and waits for at least wait
 // completions, or less if a signal comes: the caller reaps and asks again.
+// A wait longer than ringPatience is an error: the caller then gives up on
+// the ring rather than hang on a completion that may never come.
 func (r *ring) submit(n, wait uint32) error {
 	atomic.StoreUint32(r.sqTail, r.tail)
+	ts := unix.NsecToTimespec(int64(ringPatience))
+	arg := uringGeteventsArg{Ts: uint64(uintptr(unsafe.Pointer(&ts)))}
 	for {
-		got, _, errno := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(r.fd), uintptr(n), uintptr(wait), uringEnterGetEvents, 0, 0)
+		got, _, errno := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(r.fd), uintptr(n), uintptr(wait),
+			uringEnterGetEvents|uringEnterExtArg, uintptr(unsafe.Pointer(&arg)), unsafe.Sizeof(arg))
 		switch {
 		case errno == unix.EINTR:
 			continue // nothing was taken
@@ -190,6 +204,11 @@ func (r *ring) submit(n, wait uint32) error {
 		n -= uint32(got)
 	}
 }
+
+// ringPatience is how long a wait for a batch's completions may take.
+// Reads of small files take microseconds; a minute means something is
+// wrong, and the files are better read the common way.
+const ringPatience = time.Minute
 
 // reap calls f with every completion there, and frees their places.
 func (r *ring) reap(f func(uringCQE)) int {
