@@ -103,6 +103,10 @@ type ring struct {
 	cqes           []uringCQE
 	tail           uint32 // the next submission's index, not yet published
 	maps           [][]byte
+	// wait is the argument of every wait, and the timeout it points to:
+	// fields of the ring, in the heap, where they never move.
+	wait    uringGeteventsArg
+	timeout unix.Timespec
 }
 
 // newRing sets up a ring of at least entries submissions and a table of
@@ -115,7 +119,8 @@ func newRing(entries, files uint32) (*ring, error) {
 	if errno != 0 {
 		return nil, fmt.Errorf("io_uring_setup: %w", errno)
 	}
-	r := &ring{fd: int(fd)}
+	r := &ring{fd: int(fd), timeout: unix.NsecToTimespec(int64(ringPatience))}
+	r.wait.Ts = uint64(uintptr(unsafe.Pointer(&r.timeout)))
 	if err := r.mapRings(&p); err != nil {
 		r.close()
 		return nil, err
@@ -186,11 +191,9 @@ func (r *ring) sqe() *uringSQE {
 // the ring rather than hang on a completion that may never come.
 func (r *ring) submit(n, wait uint32) error {
 	atomic.StoreUint32(r.sqTail, r.tail)
-	ts := unix.NsecToTimespec(int64(ringPatience))
-	arg := uringGeteventsArg{Ts: uint64(uintptr(unsafe.Pointer(&ts)))}
 	for {
 		got, _, errno := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(r.fd), uintptr(n), uintptr(wait),
-			uringEnterGetEvents|uringEnterExtArg, uintptr(unsafe.Pointer(&arg)), unsafe.Sizeof(arg))
+			uringEnterGetEvents|uringEnterExtArg, uintptr(unsafe.Pointer(&r.wait)), unsafe.Sizeof(r.wait))
 		switch {
 		case errno == unix.EINTR:
 			continue // nothing was taken
