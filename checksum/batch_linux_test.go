@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+	"unsafe"
 )
 
 // ringOrSkip skips where the kernel offers no usable io_uring (switched
@@ -149,5 +150,26 @@ func TestHashBatchSettles(t *testing.T) {
 	}
 	if w.ring.failed {
 		t.Error("the ring broke")
+	}
+}
+
+// The kernel's structures as io_uring.h lays them out.
+func TestRingLayout(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		got, want uintptr
+	}{
+		{"io_uring_sqe", unsafe.Sizeof(uringSQE{}), 64},
+		{"io_uring_sqe.user_data", unsafe.Offsetof(uringSQE{}.UserData), 32},
+		{"io_uring_sqe.file_index", unsafe.Offsetof(uringSQE{}.FileIndex), 44},
+		{"io_uring_cqe", unsafe.Sizeof(uringCQE{}), 16},
+		{"io_uring_params", unsafe.Sizeof(uringParams{}), 120},
+		{"io_uring_params.cq_off", unsafe.Offsetof(uringParams{}.CQOff), 80},
+		{"io_uring_getevents_arg", unsafe.Sizeof(uringGeteventsArg{}), 24},
+		{"io_uring_rsrc_register", unsafe.Sizeof(uringRsrcRegister{}), 32},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, c.got, c.want)
+		}
 	}
 }
