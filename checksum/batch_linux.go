@@ -45,7 +45,7 @@ type ringWorker struct {
 // ringEligible says whether j can go through a ring: a regular file by
 // its caller's listing, read without an fstat, expected to fit in a slot.
 func ringEligible(j *Job) bool {
-	return j.NoStat && j.Known && j.Mode.IsRegular() && !j.Special && j.Size >= 0 && j.Size < ringSlot
+	return j.readsToSize() && !j.Special && j.Size < ringSlot
 }
 
 // hashBatch hashes the jobs ks of jobs (at most ringBatch) and returns

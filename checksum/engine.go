@@ -49,6 +49,12 @@ type Job struct {
 	NoFollow bool
 }
 
+// readsToSize says whether j is read without an fstat, to the end its Size
+// says (see NoStat).
+func (j *Job) readsToSize() bool {
+	return j.NoStat && j.Known && j.Mode.IsRegular() && j.Size >= 0
+}
+
 // Result is the outcome of hashing one Job.
 type Result struct {
 	Index int    // position of the job in the input
@@ -370,7 +376,7 @@ func (w *worker) hashFile(ctx context.Context, j Job, before fs.FileMode) Result
 	m := w.use(j.Algs)
 	m.Reset()
 	var n int64
-	if j.NoStat && j.Known && j.Mode.IsRegular() && j.Size >= 0 {
+	if j.readsToSize() {
 		// Read to the expected end; only a file longer than the table
 		// says is stat'ed, then read on as any other.
 		r.Mode = j.Mode
