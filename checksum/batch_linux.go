@@ -72,8 +72,8 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 	// The paths first, all of them: the buffer must not move once the
 	// kernel has its addresses.
 	rw.names = rw.names[:0]
-	at := make([]int32, len(ks))
-	starts := make([]int, len(ks))
+	var at [ringBatch]int32
+	var starts [ringBatch]int
 	for i, k := range ks {
 		fd, name := w.dirs.at(jobs[k].Path)
 		at[i], starts[i] = int32(fd), len(rw.names)

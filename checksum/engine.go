@@ -179,8 +179,8 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 				return (len(batch) < batchFiles && batchBytes < 8<<20) || send()
 			}
 			var ks []int
-			var rs []Result
-			var ok []bool
+			var rs [ringBatch]Result
+			var ok [ringBatch]bool
 			for ctx.Err() == nil {
 				ks = ks[:0]
 				ring := false
@@ -188,9 +188,8 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 					ks = append(ks, order[k])
 				} else if k0 := int(nextSmall.Add(ringBatch) - ringBatch); k0 < len(order) {
 					ks = append(ks, order[k0:min(k0+ringBatch, len(order))]...)
-					rs, ok = slices.Grow(rs[:0], len(ks))[:len(ks)], slices.Grow(ok[:0], len(ks))[:len(ks)]
-					clear(ok)
-					w.hashBatch(ctx, jobs, ks, rs, ok)
+					ok = [ringBatch]bool{}
+					w.hashBatch(ctx, jobs, ks, rs[:len(ks)], ok[:len(ks)])
 					ring = true
 				} else {
 					break
