@@ -585,13 +585,11 @@ func (p *parser) firstDuplicate(entries []Entry) *ParseError {
 	t := p.cur
 	if t.Windows() {
 		// Names differ in case only: a map of their keys.
-		seen := make(map[string]int, len(entries))
+		p.seen = make(map[string]int, len(entries))
 		for _, e := range entries {
-			key := t.NameKey(e.Path)
-			if first, dup := seen[key]; dup {
-				return p.duplicate(e, first)
+			if err := p.claim(e); err != nil {
+				return err
 			}
-			seen[key] = e.Line
 		}
 		return nil
 	}
@@ -631,14 +629,21 @@ func (p *parser) entry(line string) error {
 // add appends a parsed row to the current table, refusing a path given
 // twice.
 func (p *parser) add(e Entry) error {
-	t := p.cur
-	key := t.NameKey(e.Path)
-	if first, dup := p.seen[key]; dup {
+	if err := p.claim(e); err != nil {
 		p.n = e.Line
+		return err
+	}
+	p.cur.Entries = append(p.cur.Entries, e)
+	return nil
+}
+
+// claim records e's path as seen, or says where it was seen first.
+func (p *parser) claim(e Entry) *ParseError {
+	key := p.cur.NameKey(e.Path)
+	if first, dup := p.seen[key]; dup {
 		return p.duplicate(e, first)
 	}
 	p.seen[key] = e.Line
-	t.Entries = append(t.Entries, e)
 	return nil
 }
 
