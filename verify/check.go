@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,10 @@ type Sources struct {
 	IgnoreCase bool
 	// At is the check date for the certificate's validity.
 	At time.Time
+	// Require lists the table kinds the verdict must cover; "all" stands
+	// for every kind the formular has. A required kind left unchecked
+	// makes the verdict NOT HOLD.
+	Require []string
 	// GOOS is the system whose default roots apply; "" means this one.
 	GOOS   string
 	Engine checksum.Options
@@ -111,14 +116,38 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 		}
 	}
 	certificate(f, src.At, res)
+	required(f, src.Require, res)
 	verdict(res, notChecked)
 	return res, nil
 }
 
 // skip records a table that was not checked and says why (a Why code).
 func skip(res *Result, t *formular.Table, why string) string {
-	res.Warnings = append(res.Warnings, tableNotChecked(string(t.Kind), t.Line, why))
+	m := tableNotChecked(string(t.Kind), t.Line, why)
+	res.Warnings = append(res.Warnings, m)
+	res.Scope.NotChecked = append(res.Scope.NotChecked, m)
 	return string(t.Kind)
+}
+
+// required records the kinds the verdict must cover; verdict then fails
+// any of them that was not checked.
+func required(f *formular.Formular, kinds []string, res *Result) {
+	for _, k := range kinds {
+		if k != "all" {
+			res.Scope.Required = append(res.Scope.Required, k)
+			continue
+		}
+		for _, t := range f.Tables {
+			res.Scope.Required = append(res.Scope.Required, string(t.Kind))
+		}
+	}
+	res.Scope.Required = dedupe(res.Scope.Required)
+}
+
+// Uncover records something the checked media or host holds that the
+// verdict does not cover (a Code of the Uncovered kind).
+func (res *Result) Uncover(m Message) {
+	res.Scope.Uncovered = append(res.Scope.Uncovered, m)
 }
 
 // certificate checks the validity dates of the formular's certificate.
@@ -169,6 +198,19 @@ func verdict(res *Result, notChecked []string) {
 	}
 	if len(res.Tables) == 0 {
 		res.Reasons = append(res.Reasons, nothingChecked)
+	}
+	var checked []string
+	for _, t := range res.Tables {
+		checked = append(checked, t.Kind)
+	}
+	res.Scope.Checked = dedupe(checked)
+	if res.Scope.Checked == nil {
+		res.Scope.Checked = []string{}
+	}
+	for _, k := range res.Scope.Required {
+		if !slices.Contains(res.Scope.Checked, k) {
+			res.Reasons = append(res.Reasons, requiredNotChecked(k))
+		}
 	}
 	if len(res.Reasons) == 0 {
 		res.Verdict = Holds

@@ -89,6 +89,9 @@ const (
 	// CodeReadStopped: reading the image or device stopped early (a
 	// warning; media, offset, error).
 	CodeReadStopped Code = "read-stopped"
+	// CodeRequiredNotChecked: --require names a table kind the check did
+	// not cover (kind).
+	CodeRequiredNotChecked Code = "required-not-checked"
 )
 
 // Why a table was not checked: the why argument of CodeTableNotChecked.
@@ -184,6 +187,11 @@ var whyText = map[string]string{
 	WhyMediaIsDirectory: "the media is a directory, not the image",
 	WhyNoInstalled:      "no --installed ROOT or --var given",
 	WhyNoSettings:       "no --settings FILE or --installed ROOT given for its source",
+}
+
+func requiredNotChecked(kind string) Message {
+	return Message{Code: CodeRequiredNotChecked, Args: map[string]string{"kind": kind},
+		Text: "required " + kind + " not checked"}
 }
 
 func tableNotChecked(kind string, line int, why string) Message {

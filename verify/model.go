@@ -97,7 +97,9 @@ type Result struct {
 	// NotChecked names the kinds of tables the sources given did not
 	// reach (media when only the installed product was checked).
 	NotChecked []string `json:"not_checked,omitempty"`
-	Tables     []Table  `json:"tables"`
+	// Scope is what the verdict covers; HOLDS speaks for it alone.
+	Scope  Scope   `json:"scope"`
+	Tables []Table `json:"tables"`
 	// Image is what the single pass over an image or device found.
 	Image *ImageInfo `json:"image,omitempty"`
 }
@@ -117,4 +119,22 @@ type ImplantedMD5 struct {
 	Expected string `json:"expected"`
 	Computed string `json:"computed"`
 	OK       bool   `json:"ok"`
+}
+
+// Scope says what a verdict covers, so that a HOLDS is never read as
+// covering more than was checked.
+type Scope struct {
+	// Checked lists the kinds of the tables checked, in formular order,
+	// each once.
+	Checked []string `json:"checked"`
+	// NotChecked says, per table, why it was not checked (messages of
+	// CodeTableNotChecked).
+	NotChecked []Message `json:"not_checked,omitempty"`
+	// Uncovered names what the checked media or host holds that neither
+	// the formular nor sverka covers: a directory tree of an image that
+	// cannot be read, boot code the formular records nothing for. It is
+	// not by itself a failure.
+	Uncovered []Message `json:"uncovered,omitempty"`
+	// Required lists the kinds the verdict had to cover (--require).
+	Required []string `json:"required,omitempty"`
 }

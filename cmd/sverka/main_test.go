@@ -23,8 +23,21 @@ func TestMain(m *testing.M) {
 }
 
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{
-		Dir: "testdata",
+	testscript.Run(t, scriptParams("testdata"))
+}
+
+// TestAttacks runs testdata/attack: each script is one way a hostile kit,
+// host, report or user tries to get a wrong verdict, and shows that it
+// cannot. The file names, read in order, are the list of what sverka
+// withstands; docs/security.md says how each attack is met.
+func TestAttacks(t *testing.T) {
+	testscript.Run(t, scriptParams(filepath.Join("testdata", "attack")))
+}
+
+// scriptParams are the settings and commands every CLI script shares.
+func scriptParams(dir string) testscript.Params {
+	return testscript.Params{
+		Dir: dir,
 		Setup: func(env *testscript.Env) error {
 			// Shared fixtures (ISO images) are read from the repository.
 			testdata, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
@@ -129,5 +142,5 @@ func TestScripts(t *testing.T) {
 				ts.Check(os.Chmod(ts.MkAbs(args[1]), os.FileMode(m)))
 			},
 		},
-	})
+	}
 }

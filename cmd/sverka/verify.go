@@ -51,6 +51,7 @@ type verifyOpts struct {
 	output     string
 	verbose    bool
 	ignoreCase bool
+	require    []string
 	fixedTime  string
 	fixedHost  string
 }
@@ -71,6 +72,7 @@ func cmdVerify(ctx context.Context, c *cli, args []string) int {
 	fs.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every item, OK ones too")
 	fs.BoolVar(&o.ignoreCase, "ignore-case", false, "compare kit names case-insensitively (a copy on a case-insensitive file system)")
+	fs.StringSliceVar(&o.require, "require", nil, "table kinds the verdict must cover: image, media, modules, parameters, or all (every table of the formular); one not checked makes it NOT HOLD")
 	fs.StringVar(&o.fixedTime, "fixed-time", "", "")
 	fs.StringVar(&o.fixedHost, "fixed-host", "", "")
 	fs.MarkHidden("fixed-time") // reproducible reports for tests and examples
@@ -118,6 +120,13 @@ func (o *verifyOpts) check() error {
 		return errors.New("verify needs the signer's public key: -P BASE64 or -p KEY.pub (one of them)")
 	case o.media == "" && o.installed == "" && len(o.vars) == 0 && len(o.settings) == 0:
 		return errors.New("nothing to check: give --media, --installed (/ for this host), --var or --settings")
+	}
+	for _, k := range o.require {
+		switch k {
+		case "all", string(formular.KindImage), string(formular.KindMedia), string(formular.KindModules), string(formular.KindParameters):
+		default:
+			return fmt.Errorf("--require %q: expected image, media, modules, parameters or all", k)
+		}
 	}
 	if err := checkFormat(o.format, true); err != nil {
 		return err
@@ -224,7 +233,7 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, args []string) (*repo
 	prog := verifyProgress(c, o, f)
 	src := verify.Sources{
 		Media: o.media, Installed: o.installed, Vars: vars, Settings: o.settings,
-		IgnoreCase: o.ignoreCase, At: at,
+		IgnoreCase: o.ignoreCase, At: at, Require: o.require,
 		Engine: checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item},
 	}
 	res, err := verify.Check(ctx, f, src)
