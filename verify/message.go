@@ -92,6 +92,10 @@ const (
 	// CodeRequiredNotChecked: --require names a table kind the check did
 	// not cover (kind).
 	CodeRequiredNotChecked Code = "required-not-checked"
+	// CodeCannotCheck: the check could not be made (error: what stopped
+	// it, as the command line says it). The only reason of a CANNOT
+	// CHECK verdict.
+	CodeCannotCheck Code = "cannot-check"
 )
 
 // Why a table was not checked: the why argument of CodeTableNotChecked.
@@ -187,6 +191,14 @@ var whyText = map[string]string{
 	WhyMediaIsDirectory: "the media is a directory, not the image",
 	WhyNoInstalled:      "no --installed ROOT or --var given",
 	WhyNoSettings:       "no --settings FILE or --installed ROOT given for its source",
+}
+
+// CannotCheckResult is the result of a check that could not be made:
+// verdict CANNOT CHECK, with err as its one reason.
+func CannotCheckResult(err error) *Result {
+	return &Result{Verdict: CannotCheck, Warnings: []Message{}, Tables: []Table{},
+		Scope:   Scope{Checked: []string{}},
+		Reasons: []Message{{Code: CodeCannotCheck, Args: map[string]string{"error": err.Error()}, Text: "cannot check: " + err.Error()}}}
 }
 
 func requiredNotChecked(kind string) Message {

@@ -25,6 +25,11 @@ type Verdict string
 const (
 	Holds    Verdict = "HOLDS"
 	NotHolds Verdict = "NOT HOLD"
+	// CannotCheck is the verdict of a check that could not be made (bad
+	// signature, unreadable formular or media, interrupted): its report
+	// still says so, for whoever collects reports, and its one reason
+	// (CodeCannotCheck) says why. Exit 2.
+	CannotCheck Verdict = "CANNOT CHECK"
 )
 
 // Digest is one algorithm's digest, hex in the table column's byte order.
