@@ -28,8 +28,9 @@ const bootEntrySize = 32
 // records; real catalogs hold a handful.
 const maxCatalogSectors = 4
 
-// maxBootEntries bounds the boot entries (initial and section entries).
-const maxBootEntries = 64
+// MaxBootEntries bounds the boot entries of a catalog (initial and
+// section entries, bootable or not).
+const MaxBootEntries = 64
 
 // El Torito platform IDs.
 const (
@@ -230,8 +231,8 @@ func parseCatalog(cat []byte, base int64) ([]rawEntry, int, error) {
 				return nil, 0, at(hoff, "section header announces %d entries, more than the catalog's %d bytes hold", count, len(cat))
 			}
 			n++
-			if n > maxBootEntries {
-				return nil, 0, at(off, "more than %d boot entries", maxBootEntries)
+			if n > MaxBootEntries {
+				return nil, 0, at(off, "more than %d boot entries", MaxBootEntries)
 			}
 			e, err := entry(off, n, platform)
 			if err != nil {

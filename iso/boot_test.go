@@ -388,7 +388,7 @@ func FuzzParseCatalog(f *testing.F) {
 			}
 			return
 		}
-		if used > len(cat) || used < 2*bootEntrySize || len(entries) == 0 || len(entries) > maxBootEntries {
+		if used > len(cat) || used < 2*bootEntrySize || len(entries) == 0 || len(entries) > MaxBootEntries {
 			t.Fatalf("used %d of %d, %d entries", used, len(cat), len(entries))
 		}
 		for i, e := range entries {
