@@ -71,6 +71,10 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 		res.Tables = append(res.Tables, out)
 	}
 
+	if boot != nil {
+		res.Tables = append(res.Tables, boot.judge(sr.Extra, src.Media))
+	}
+
 	for ti, t := range mediaTables {
 		out := newTable(t)
 		out.Root = src.Media
@@ -88,9 +92,6 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 		out.Items = m.judge(func(string) *Message { return &notOnImage })
 		out.count()
 		res.Tables = append(res.Tables, out)
-	}
-	if boot != nil {
-		res.Tables = append(res.Tables, boot.judge(sr.Extra, src.Media))
 	}
 	coverBoot(f, im, res)
 	return nil
