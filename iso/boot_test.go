@@ -398,3 +398,43 @@ func FuzzParseCatalog(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadBoot: whatever the bytes after the system area, an image that
+// reads has a boot catalog that reads or says why not, and every boot
+// image it places lies inside the image.
+func FuzzReadBoot(f *testing.F) {
+	b, err := os.ReadFile(filepath.Join(fixtures, "hybrid.iso"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b[systemArea:])
+	f.Fuzz(func(t *testing.T, tail []byte) {
+		data := append(make([]byte, systemArea, systemArea+len(tail)), tail...)
+		im, err := read(bytes.NewReader(data), int64(len(data)))
+		if err != nil || im.ElTorito == nil {
+			return
+		}
+		et := im.ElTorito
+		if et.Err != nil {
+			if len(et.Entries) != 0 || !strings.Contains(et.Err.Error(), "byte offset") {
+				t.Fatalf("error %v with entries %+v", et.Err, et.Entries)
+			}
+			return
+		}
+		if et.Catalog.Offset < systemArea || et.Catalog.Length <= 0 || et.Catalog.Offset+et.Catalog.Length > int64(len(data)) {
+			t.Fatalf("catalog %+v in %d bytes", et.Catalog, len(data))
+		}
+		for _, e := range et.Entries {
+			var n int64
+			for _, x := range e.Image {
+				if x.Offset < 0 || x.Length <= 0 || x.Offset+x.Length > int64(len(data)) {
+					t.Fatalf("entry %d: extent %+v outside %d bytes", e.N, x, len(data))
+				}
+				n += x.Length
+			}
+			if n != e.Size || e.N < 1 || e.N > MaxBootEntries {
+				t.Fatalf("entry %+v", e)
+			}
+		}
+	})
+}
