@@ -288,13 +288,15 @@ func (im *Image) readBoot(r io.ReaderAt, record []byte, recordOff int64) {
 func (im *Image) readCatalog(r io.ReaderAt, record []byte, recordOff int64) ([]BootEntry, Extent, error) {
 	ptr := int64(binary.LittleEndian.Uint32(record[71:])) * cdSector
 	bound := im.Size
-	if ptr < cdSector*17 || ptr+cdSector > bound {
-		return nil, Extent{}, fmt.Errorf("boot record at byte offset %d: its catalog pointer (byte offset %d) lies outside the image's %d bytes past the volume descriptors", recordOff+71, ptr, bound)
+	// The catalog lies past the system area and the primary volume
+	// descriptor, and inside the image.
+	if ptr < systemArea+cdSector || ptr+cdSector > bound {
+		return nil, Extent{}, fmt.Errorf("boot record at byte offset %d: its catalog pointer (byte offset %d) lies outside bytes %d to %d of the image", recordOff+71, ptr, systemArea+cdSector, bound)
 	}
 	cat := make([]byte, min(maxCatalogSectors*cdSector, (bound-ptr)/cdSector*cdSector))
 	n, err := r.ReadAt(cat, ptr)
 	if n < cdSector {
-		return nil, Extent{Offset: ptr, Length: cdSector}, fmt.Errorf("reading the boot catalog at byte offset %d: %w", ptr, cmpErr(err))
+		return nil, Extent{Offset: ptr, Length: cdSector}, fmt.Errorf("reading the boot catalog at byte offset %d: %w", ptr, shortRead(err))
 	}
 	cat = cat[:n/cdSector*cdSector]
 	raw, used, err := parseCatalog(cat, ptr)
@@ -316,7 +318,8 @@ func (im *Image) readCatalog(r io.ReaderAt, record []byte, recordOff int64) ([]B
 	return out, catalog, nil
 }
 
-func cmpErr(err error) error {
+// shortRead is the error of a read that returned too few bytes.
+func shortRead(err error) error {
 	if err == nil || errors.Is(err, io.EOF) {
 		return io.ErrUnexpectedEOF
 	}
