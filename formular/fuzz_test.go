@@ -15,6 +15,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("sverka-formular 1\n[media sha256]\n\\" + h64 + " 1 a\\\\b\\x80\n"))
 	f.Add([]byte("sverka-formular 1\n[parameters format=ini]\nA matches /a\\/b/  # n\n\"k\\\\\" in {\"\", x}\n"))
 	f.Add([]byte("sverka-formular 1\n[modules root=%SystemRoot% os=windows md5]\n" + h64[:32] + " 1 A\\b\n"))
+	f.Add([]byte("sverka-formular 1\n[boot sha256]\n" + h64 + " 2048 el-torito/2 efi no-emulation e\n\\" + h64 + " 1 el-torito/10 0x42 hard-disk a\\b\n" + h64 + " 32768 system-area\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Parse(data, "fuzz")
 		if err != nil {

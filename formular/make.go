@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/sverka/sverka/checksum"
@@ -113,27 +114,43 @@ func excluded(rel string, patterns []string) bool {
 }
 
 // MakeImage reads an ISO image (or a disc in a drive) once, start to end,
-// and returns its [image] table (the image's file name, size and digests)
-// and its [media] table (every member), both from that single pass.
-func MakeImage(ctx context.Context, path string, cols []checksum.Column, opt MakeOptions) (image, media *Table, warnings []string, err error) {
+// and returns its [image] table (the image's file name, size and digests),
+// its [boot] table (what boots: see docs/formular.md) and its [media] table
+// (every member), all from that single pass.
+func MakeImage(ctx context.Context, path string, cols []checksum.Column, opt MakeOptions) (image, boot, media *Table, warnings []string, err error) {
 	im, err := iso.Open(path)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	defer im.Close()
 	algs := make([]*checksum.Algorithm, len(cols))
 	for i, c := range cols {
 		algs[i] = c.Alg
 	}
-	so := iso.ScanOptions{ImageAlgs: algs, MemberAlgs: algs, Workers: opt.Engine.Workers, Progress: opt.Engine.Progress}
+	targets, extra, err := BootTargets(im)
+	if err != nil {
+		// A formular must not be made from an image whose boot catalog
+		// cannot be read: what boots would go unrecorded.
+		return nil, nil, nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	so := iso.ScanOptions{ImageAlgs: algs, MemberAlgs: algs, Workers: opt.Engine.Workers, Progress: opt.Engine.Progress,
+		Extra: extra, ExtraAlgs: algs}
 	sr, err := im.Scan(ctx, so)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	if sr.ImageErr != nil || sr.ImageRead < sr.Length {
-		return nil, nil, nil, fmt.Errorf("%s: read %d of %d bytes: %v", path, sr.ImageRead, sr.Length, sr.ImageErr)
+		return nil, nil, nil, nil, fmt.Errorf("%s: read %d of %d bytes: %v", path, sr.ImageRead, sr.Length, sr.ImageErr)
 	}
 	image = &Table{Kind: KindImage, Columns: cols, Entries: []Entry{{Path: filepath.Base(path), Sums: sr.ImageSums, Size: sr.ImageRead}}}
+	boot = &Table{Kind: KindBoot, Columns: cols}
+	for i, b := range targets {
+		ms := sr.Extra[i]
+		if ms.Err != nil {
+			return nil, nil, nil, nil, fmt.Errorf("%s: %s: %w", path, b.Slot(), ms.Err)
+		}
+		boot.Entries = append(boot.Entries, Entry{Path: b.String(), Sums: ms.Sums, Size: ms.Read})
+	}
 	media = &Table{Kind: KindMedia, Columns: cols, Closed: true}
 	for i, m := range im.Members {
 		if excluded(m.Name, opt.Exclude) {
@@ -141,7 +158,7 @@ func MakeImage(ctx context.Context, path string, cols []checksum.Column, opt Mak
 		}
 		ms := sr.Members[i]
 		if ms.Err != nil {
-			return nil, nil, nil, fmt.Errorf("%s: member %s: %w", path, m.Name, ms.Err)
+			return nil, nil, nil, nil, fmt.Errorf("%s: member %s: %w", path, m.Name, ms.Err)
 		}
 		media.Entries = append(media.Entries, Entry{Path: m.Name, Sums: ms.Sums, Size: ms.Read})
 	}
@@ -149,5 +166,44 @@ func MakeImage(ctx context.Context, path string, cols []checksum.Column, opt Mak
 	for _, l := range im.Symlinks {
 		warnings = append(warnings, fmt.Sprintf("%s: symbolic link to %s not listed (links are not followed)", l.Name, l.Target))
 	}
-	return image, media, warnings, nil
+	return image, boot, media, warnings, nil
+}
+
+// BootTargets lists what boots from an image, as the rows of a [boot]
+// table name it, with the bytes each row hashes: the system area, and
+// when the image has an El Torito boot record, its catalog and every
+// bootable entry's image. An entry whose image is a file of the image is
+// named with that file (the first by name of its hard links). An error
+// means the boot catalog cannot be read.
+func BootTargets(im *iso.Image) ([]BootTarget, [][]iso.Extent, error) {
+	targets := []BootTarget{{What: BootSystemArea}}
+	extra := [][]iso.Extent{{im.SystemArea()}}
+	et := im.ElTorito
+	if et == nil {
+		return targets, extra, nil
+	}
+	if et.Err != nil {
+		return nil, nil, et.Err
+	}
+	targets = append(targets, BootTarget{What: BootCatalog})
+	extra = append(extra, []iso.Extent{et.Catalog})
+	for _, e := range et.Entries {
+		targets = append(targets, EntryTarget(e, ""))
+		extra = append(extra, e.Image)
+	}
+	return targets, extra, nil
+}
+
+// EntryTarget describes a boot entry as a row names it; of the files the
+// entry's image is, it names prefer when that is one of them, else the
+// first.
+func EntryTarget(e iso.BootEntry, prefer string) BootTarget {
+	b := BootTarget{What: BootElTorito, N: e.N, Platform: iso.PlatformName(e.Platform), Emulation: iso.EmulationName(e.Emulation)}
+	if len(e.Files) > 0 {
+		b.File = e.Files[0]
+		if slices.Contains(e.Files, prefer) {
+			b.File = prefer
+		}
+	}
+	return b
 }

@@ -56,6 +56,9 @@ type Kind string
 const (
 	// KindImage lists disk images (ISO files) by their file name.
 	KindImage Kind = "image"
+	// KindBoot lists what boots from an image: its system area, its El
+	// Torito boot catalog and each boot entry's image (see BootTarget).
+	KindBoot Kind = "boot"
 	// KindMedia lists files of the installation kit, relative to the
 	// medium's root (inside the image or a copied directory).
 	KindMedia Kind = "media"
@@ -67,7 +70,7 @@ const (
 )
 
 // kinds lists every table kind in the order the specification gives them.
-var kinds = []Kind{KindImage, KindMedia, KindModules, KindParameters}
+var kinds = []Kind{KindImage, KindBoot, KindMedia, KindModules, KindParameters}
 
 // Operating systems a modules table may declare with os=.
 const (
@@ -105,8 +108,9 @@ type Table struct {
 	// comes from the command line); Format is how to read it.
 	Source string
 	Format string
-	// Entries are the rows of a file table (image, media, modules),
-	// sorted by path.
+	// Entries are the rows of a file table (image, boot, media,
+	// modules), sorted by path; a boot table's in its own order (see
+	// compareBoot).
 	Entries []Entry
 	// Params are the rows of a parameters table, in file order.
 	Params []Param

@@ -162,7 +162,7 @@ func (p *parser) parse(text string) error {
 	}
 	if len(p.f.Tables) == 0 {
 		p.n = len(lines)
-		return p.errf("no table: a formular lists at least one [image], [media], [modules] or [parameters] table")
+		return p.errf("no table: a formular lists at least one [image], [boot], [media], [modules] or [parameters] table")
 	}
 	return nil
 }
@@ -309,13 +309,13 @@ func (p *parser) tableHeader(line string) (*Table, error) {
 		return nil, p.wrap(err)
 	}
 	if len(attrs) == 0 || attrs[0].hasValue {
-		return nil, p.errf("table header %q does not start with a kind (image, media, modules, parameters)", line)
+		return nil, p.errf("table header %q does not start with a kind (image, boot, media, modules, parameters)", line)
 	}
 	t := &Table{Kind: Kind(attrs[0].name), Line: p.n}
 	if !slices.Contains(kinds, t.Kind) {
-		return nil, p.errf("unknown table kind %q (known: image, media, modules, parameters)", attrs[0].name)
+		return nil, p.errf("unknown table kind %q (known: image, boot, media, modules, parameters)", attrs[0].name)
 	}
-	if t.Kind == KindImage || t.Kind == KindMedia {
+	if t.Kind == KindImage || t.Kind == KindBoot || t.Kind == KindMedia {
 		if first, dup := p.once[t.Kind]; dup {
 			return nil, p.errf("a second [%s] table (first on line %d): a formular has at most one", t.Kind, first)
 		}
@@ -357,7 +357,7 @@ func (t *Table) setAttr(a attr) error {
 		return nil
 	}
 	switch {
-	case name == "closed" && t.Kind != KindImage:
+	case name == "closed" && t.Kind != KindImage && t.Kind != KindBoot:
 		return flag(&t.Closed)
 	case name == "mode" && t.Kind == KindModules:
 		return flag(&t.HasMode)
@@ -499,7 +499,10 @@ func (p *parser) finishTable() error {
 	if t == nil {
 		return nil
 	}
-	slices.SortStableFunc(t.Entries, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortStableFunc(t.Entries, t.compareRows)
+	if t.Kind == KindBoot {
+		return checkBootSlots(p.file, t.Entries)
+	}
 	return nil
 }
 
@@ -695,6 +698,9 @@ func (p *parser) row(line string) (Entry, error) {
 		}
 		return Entry{}, p.wrap(err)
 	}
+	if t.Kind == KindBoot && e.Size < 0 {
+		return Entry{}, p.wrap(errBootSize)
+	}
 	if t.HasMode {
 		m, err := field("mode")
 		if err != nil {
@@ -792,6 +798,9 @@ func checkPath(p string, t *Table) error {
 		return fmt.Errorf("NUL byte in path %q", p)
 	case t.Kind == KindImage && strings.Contains(p, "/"):
 		return fmt.Errorf("image %q: an image is named by its file name, without directories", p)
+	case t.Kind == KindBoot:
+		_, err := ParseBootTarget(p)
+		return err
 	}
 	for c := range strings.SplitSeq(p, "/") {
 		switch c {

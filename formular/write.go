@@ -121,7 +121,7 @@ func writeTable(b *bytes.Buffer, t *Table) error {
 		return nil
 	}
 	entries := slices.Clone(t.Entries)
-	slices.SortStableFunc(entries, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortStableFunc(entries, t.compareRows)
 	for _, e := range entries {
 		if len(e.Sums) != len(t.Columns) {
 			return fmt.Errorf("%q has %d digests for %d columns", e.Path, len(e.Sums), len(t.Columns))

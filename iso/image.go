@@ -82,6 +82,12 @@ type Image struct {
 	Names string
 	// Boot is true when an El Torito boot record is present.
 	Boot bool
+	// ElTorito is the boot catalog of the first El Torito boot record,
+	// nil when there is none (see boot.go).
+	ElTorito *ElTorito
+	// SystemAreaZero is true when the first 32 KiB are all zeros: no
+	// boot code for a stick.
+	SystemAreaZero bool
 	// MBR and GPT report a partition table in the system area (a hybrid
 	// image that boots from a USB stick).
 	MBR, GPT bool
@@ -155,7 +161,8 @@ func (im *Image) Close() error {
 // bytes readable from r. It never panics, whatever the bytes.
 func read(r io.ReaderAt, size int64) (*Image, error) {
 	im := &Image{Size: size}
-	var pvd, joliet []byte
+	var pvd, joliet, boot []byte
+	var bootOff int64
 	udf := false
 	sec := make([]byte, sectorSize)
 descriptors:
@@ -171,8 +178,9 @@ descriptors:
 		case "CD001":
 			switch sec[0] {
 			case 0:
-				if bytes.HasPrefix(sec[7:], []byte("EL TORITO SPECIFICATION")) {
+				if bootRecord(sec) && boot == nil {
 					im.Boot = true
+					boot, bootOff = bytes.Clone(sec), off
 				}
 			case 1:
 				if pvd == nil {
@@ -246,6 +254,7 @@ descriptors:
 	sort.SliceStable(w.members, func(i, j int) bool { return w.members[i].Name < w.members[j].Name })
 	sort.SliceStable(w.symlinks, func(i, j int) bool { return w.symlinks[i].Name < w.symlinks[j].Name })
 	im.Members, im.Symlinks = w.members, w.symlinks
+	im.readBoot(r, boot, bootOff)
 	return im, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -40,6 +41,11 @@ type ScanOptions struct {
 	// Progress, if set, is called from the reading goroutine with the
 	// number of bytes just read, as checksum.Options.Progress is.
 	Progress func(n int64)
+	// Extra are runs of bytes hashed in the same pass with ExtraAlgs,
+	// each like a member's extents: what boots (the system area, the
+	// boot catalog, the boot images), which no member need name.
+	Extra     [][]Extent
+	ExtraAlgs []*checksum.Algorithm
 }
 
 // MemberSum is one member's outcome.
@@ -68,6 +74,8 @@ type ScanResult struct {
 	Members []MemberSum
 	// ImplantedMD5 is the implanted MD5 check when asked for, nil otherwise.
 	ImplantedMD5 *MD5Check
+	// Extra are in the order of ScanOptions.Extra.
+	Extra []MemberSum
 }
 
 // ErrBeyondEnd is the error of a member whose bytes lie past the end of
@@ -137,18 +145,39 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 			length = im.VolumeSize
 		}
 	}
-	res := &ScanResult{Length: length, Members: make([]MemberSum, len(im.Members))}
+	res := &ScanResult{Length: length}
+	// The extra runs are members of the pass past the image's own, with
+	// their own algorithms.
+	members := im.Members
+	if len(opt.Extra) > 0 {
+		members = slices.Clip(members)
+		for _, ext := range opt.Extra {
+			var n int64
+			for _, e := range ext {
+				n += e.Length
+			}
+			members = append(members, Member{Size: n, Extents: ext})
+		}
+	}
+	nm := len(im.Members)
+	algsOf := func(i int) []*checksum.Algorithm {
+		if i < nm {
+			return opt.MemberAlgs
+		}
+		return opt.ExtraAlgs
+	}
+	sums := make([]MemberSum, len(members))
 
 	// Plan the pass: every extent of every member, in image order.
 	var segs []segment
 	var later []int // members read after the pass
-	for i, m := range im.Members {
+	for i, m := range members {
 		switch {
 		case m.Zisofs:
-			res.Members[i].Err = errors.New("stored zisofs-compressed: the image does not hold its bytes as such")
+			sums[i].Err = errors.New("stored zisofs-compressed: the image does not hold its bytes as such")
 		case len(m.Extents) == 0:
-			mu := checksum.NewMulti(opt.MemberAlgs)
-			res.Members[i].Sums = mu.Sums()
+			mu := checksum.NewMulti(algsOf(i))
+			sums[i].Sums = mu.Sums()
 		case !ascending(m.Extents):
 			later = append(later, i)
 		default:
@@ -194,7 +223,7 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 
 	// workerOf assigns each member to one worker on its first byte; the
 	// worker keeps its digest state until its last byte.
-	workerOf := make([]int, len(im.Members))
+	workerOf := make([]int, len(members))
 	taskChs := make([]chan task, workers)
 	for w := range taskChs {
 		taskChs[w] = make(chan task, 4*nbuf)
@@ -211,11 +240,11 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 				st := open[t.member]
 				if st == nil {
 					var mu *checksum.Multi
-					if n := len(free); n > 0 {
+					if n := len(free); n > 0 && t.member < nm {
 						mu, free = free[n-1], free[:n-1]
 						mu.Reset()
 					} else {
-						mu = checksum.NewMulti(opt.MemberAlgs)
+						mu = checksum.NewMulti(algsOf(t.member))
 					}
 					st = &memberState{sum: mu}
 					open[t.member] = st
@@ -225,14 +254,16 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 				t.buf.release()
 				if t.last {
 					// Each member's slot is written by its one worker only.
-					res.Members[t.member] = MemberSum{Sums: st.sum.Sums(), Read: st.read}
-					free = append(free, st.sum)
+					sums[t.member] = MemberSum{Sums: st.sum.Sums(), Read: st.read}
+					if t.member < nm {
+						free = append(free, st.sum)
+					}
 					delete(open, t.member)
 				}
 			}
 			// Members left open ran past the end of what was read.
 			for i, st := range open {
-				res.Members[i] = MemberSum{Read: st.read}
+				sums[i] = MemberSum{Read: st.read}
 			}
 		}(taskChs[w])
 	}
@@ -326,9 +357,9 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 		cause = readErr
 	}
 	for _, s := range segs {
-		ms := &res.Members[s.member]
+		ms := &sums[s.member]
 		if ms.Sums == nil && ms.Err == nil {
-			m := im.Members[s.member]
+			m := members[s.member]
 			last := m.Extents[len(m.Extents)-1]
 			ms.Err = fmt.Errorf("bytes %d to %d: %w (%d bytes read)", m.Extents[0].Offset, last.Offset+last.Length, cause, off)
 		}
@@ -337,7 +368,11 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		res.Members[i] = readMember(r, im.Members[i], opt.MemberAlgs, off)
+		sums[i] = readMember(r, members[i], algsOf(i), off)
+	}
+	res.Members, res.Extra = sums[:nm:nm], sums[nm:]
+	if len(opt.Extra) == 0 {
+		res.Extra = nil
 	}
 	return res, nil
 }

@@ -63,7 +63,7 @@ func (l lang) message(m *verify.Message, status func(verify.Status) string) stri
 			return l.f("msg-"+string(m.Code), l.f("err-not-a-date", Display(v)))
 		}
 		return l.f("msg-"+string(m.Code), arg("error"))
-	case verify.CodeNoValidUntil, verify.CodeNothingChecked:
+	case verify.CodeNoValidUntil, verify.CodeNothingChecked, verify.CodeBootNotCovered:
 		return l.t("msg-" + string(m.Code))
 	case verify.CodeImplantedMD5Mismatch:
 		return l.f("msg-implanted-md5-mismatch", arg("recorded"), arg("computed"))
@@ -117,6 +117,10 @@ func (l lang) detail(it *verify.Item) string {
 		return s
 	case verify.DetailSettingsLine:
 		return l.f("det-settings-line", arg("file"), arg("line"))
+	case verify.DetailBootImageUnlisted:
+		return l.f("det-boot-image-unlisted", arg("size"), arg("offset"))
+	case verify.DetailBootEntryChanged:
+		return l.f("det-boot-entry-changed", arg("entry"))
 	case verify.DetailConstraintError:
 		s := l.f("det-constraint-error", l.errArg(it.DetailArgs, "error", it.DetailArgs["error"]))
 		if _, ok := it.DetailArgs["file"]; ok {

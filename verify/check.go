@@ -61,7 +61,7 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 	}
 	for _, t := range f.Tables {
 		switch t.Kind {
-		case formular.KindImage:
+		case formular.KindImage, formular.KindBoot:
 			if src.Media == "" {
 				notChecked = append(notChecked, skip(res, t, WhyNoMedia))
 			} else if mediaIsDir {

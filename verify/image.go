@@ -34,6 +34,8 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 		}
 	}
 	opt.Progress = src.Engine.Progress
+	boot := planBoot(f, im)
+	boot.options(&opt)
 	sr, err := im.Scan(ctx, opt)
 	if err != nil {
 		return fmt.Errorf("media %s: %w", src.Media, err)
@@ -69,6 +71,10 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 		res.Tables = append(res.Tables, out)
 	}
 
+	if boot != nil {
+		res.Tables = append(res.Tables, boot.judge(sr.Extra, src.Media))
+	}
+
 	for ti, t := range mediaTables {
 		out := newTable(t)
 		out.Root = src.Media
@@ -87,6 +93,7 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 		out.count()
 		res.Tables = append(res.Tables, out)
 	}
+	coverBoot(f, im, res)
 	return nil
 }
 

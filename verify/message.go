@@ -92,6 +92,11 @@ const (
 	// CodeRequiredNotChecked: --require names a table kind the check did
 	// not cover (kind).
 	CodeRequiredNotChecked Code = "required-not-checked"
+	// CodeBootNotCovered: the image boots (an El Torito boot record, or
+	// a system area that is not all zeros) and the formular has neither
+	// a [boot] nor an [image] table: what boots is not covered (a scope
+	// message, Scope.Uncovered; no arguments).
+	CodeBootNotCovered Code = "boot-not-covered"
 	// CodeCannotCheck: the check could not be made (error: what stopped
 	// it, as the command line says it). The only reason of a CANNOT
 	// CHECK verdict.
@@ -151,6 +156,13 @@ const (
 	// DetailConstraintError: the value could not be judged (error; file
 	// and line when known).
 	DetailConstraintError Code = "constraint-error"
+	// DetailBootImageUnlisted: a boot entry loads bytes no file of the
+	// image holds (offset, size: where and how many).
+	DetailBootImageUnlisted Code = "boot-image-unlisted"
+	// DetailBootEntryChanged: a boot entry's platform, emulation or file
+	// differs from its row (entry: what the catalog has now, as a row
+	// would name it).
+	DetailBootEntryChanged Code = "boot-entry-changed"
 )
 
 // File types: the type argument of DetailReplacedBy and DetailFileType.
@@ -243,6 +255,8 @@ func dateUnreadable(code Code, key, value string, err error) Message {
 
 var noValidUntil = Message{Code: CodeNoValidUntil,
 	Text: "the formular states no valid-until date: the certificate's validity was not checked"}
+
+var bootNotCovered = Message{Code: CodeBootNotCovered, Text: "boot code not covered by the formular"}
 
 var nothingChecked = Message{Code: CodeNothingChecked,
 	Text: "nothing was checked: give --media, --installed or --settings"}

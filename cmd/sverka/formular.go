@@ -414,7 +414,8 @@ func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, defaul
 	return mergeByName(es), exitOK
 }
 
-// makeImageTables makes [image] and [media] from an ISO image in one pass.
+// makeImageTables makes [image], [boot] and [media] from an ISO image in
+// one pass.
 func makeImageTables(ctx context.Context, c *cli, o *common, path string, cols []checksum.Column, excludes []string) ([]*formular.Table, error) {
 	var prog *report.Progress
 	if progressOn(c, o) {
@@ -424,7 +425,7 @@ func makeImageTables(ctx context.Context, c *cli, o *common, path string, cols [
 		}
 		prog = report.NewProgress(c.stderr, size, 1, progressOptions(o))
 	}
-	image, media, warns, err := formular.MakeImage(ctx, path, cols, formular.MakeOptions{Exclude: excludes, Engine: checksum.Options{Workers: o.jobs, Progress: prog.Add}})
+	image, boot, media, warns, err := formular.MakeImage(ctx, path, cols, formular.MakeOptions{Exclude: excludes, Engine: checksum.Options{Workers: o.jobs, Progress: prog.Add}})
 	prog.Finish()
 	if err != nil {
 		return nil, err
@@ -432,5 +433,5 @@ func makeImageTables(ctx context.Context, c *cli, o *common, path string, cols [
 	for _, w := range warns {
 		c.warnf("%s", w)
 	}
-	return []*formular.Table{image, media}, nil
+	return []*formular.Table{image, boot, media}, nil
 }

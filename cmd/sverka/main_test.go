@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -126,6 +127,28 @@ func scriptParams(dir string) testscript.Params {
 				_, err = f.WriteAt(b, off)
 				ts.Check(err)
 			},
+			// eltorito IMAGE N FIELD VALUE: rewrite a field of the boot
+			// catalog's entry N in place: rba (a sector; negative counts
+			// from the image's end), count (512-byte sectors to load) or
+			// segment (the load segment).
+			"eltorito": eltorito,
+			// writeat FILE OFFSET TEXT: write TEXT at a byte offset
+			// (negative counts from the end), as a planted payload.
+			"writeat": func(ts *testscript.TestScript, neg bool, args []string) {
+				p := ts.MkAbs(args[0])
+				off, err := strconv.ParseInt(args[1], 0, 64)
+				ts.Check(err)
+				st, err := os.Stat(p)
+				ts.Check(err)
+				if off < 0 {
+					off += st.Size()
+				}
+				f, err := os.OpenFile(p, os.O_RDWR, 0)
+				ts.Check(err)
+				defer f.Close()
+				_, err = f.WriteAt([]byte(args[2]), off)
+				ts.Check(err)
+			},
 			// replace OLD NEW FILE: edit a file in place, as a forger would.
 			"replace": func(ts *testscript.TestScript, neg bool, args []string) {
 				p := ts.MkAbs(args[2])
@@ -143,4 +166,52 @@ func scriptParams(dir string) testscript.Params {
 			},
 		},
 	}
+}
+
+// eltorito rewrites a field of a boot catalog entry of an image, found
+// through the iso package's reading of the catalog.
+func eltorito(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 4 {
+		ts.Fatalf("usage: eltorito IMAGE N FIELD VALUE")
+	}
+	p := ts.MkAbs(args[0])
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	v, err := strconv.ParseInt(args[3], 0, 64)
+	ts.Check(err)
+	im, err := iso.Open(p)
+	ts.Check(err)
+	size := im.Size
+	var rec int64 = -1
+	if et := im.ElTorito; et != nil {
+		for _, e := range et.Entries {
+			if e.N == n {
+				rec = e.Record
+			}
+		}
+	}
+	im.Close()
+	if rec < 0 {
+		ts.Fatalf("%s has no boot entry %d", args[0], n)
+	}
+	var at int64
+	var b []byte
+	switch args[2] {
+	case "rba":
+		if v < 0 {
+			v += size / 2048
+		}
+		at, b = rec+8, binary.LittleEndian.AppendUint32(nil, uint32(v))
+	case "count":
+		at, b = rec+6, binary.LittleEndian.AppendUint16(nil, uint16(v))
+	case "segment":
+		at, b = rec+2, binary.LittleEndian.AppendUint16(nil, uint16(v))
+	default:
+		ts.Fatalf("eltorito: unknown field %s (rba, count, segment)", args[2])
+	}
+	f, err := os.OpenFile(p, os.O_RDWR, 0)
+	ts.Check(err)
+	defer f.Close()
+	_, err = f.WriteAt(b, at)
+	ts.Check(err)
 }

@@ -72,7 +72,7 @@ func cmdVerify(ctx context.Context, c *cli, args []string) int {
 	fs.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every item, OK ones too")
 	fs.BoolVar(&o.ignoreCase, "ignore-case", false, "compare kit names case-insensitively (a copy on a case-insensitive file system)")
-	fs.StringSliceVar(&o.require, "require", nil, "table kinds the verdict must cover: image, media, modules, parameters, or all (every table of the formular); one not checked makes it NOT HOLD")
+	fs.StringSliceVar(&o.require, "require", nil, "table kinds the verdict must cover: image, boot, media, modules, parameters, or all (every table of the formular); one not checked makes it NOT HOLD")
 	fs.StringVar(&o.fixedTime, "fixed-time", "", "")
 	fs.StringVar(&o.fixedHost, "fixed-host", "", "")
 	fs.MarkHidden("fixed-time") // reproducible reports for tests and examples
@@ -123,9 +123,9 @@ func (o *verifyOpts) check() error {
 	}
 	for _, k := range o.require {
 		switch k {
-		case "all", string(formular.KindImage), string(formular.KindMedia), string(formular.KindModules), string(formular.KindParameters):
+		case "all", string(formular.KindImage), string(formular.KindBoot), string(formular.KindMedia), string(formular.KindModules), string(formular.KindParameters):
 		default:
-			return fmt.Errorf("--require %q: expected image, media, modules, parameters or all", k)
+			return fmt.Errorf("--require %q: expected image, boot, media, modules, parameters or all", k)
 		}
 	}
 	if err := checkFormat(o.format, true); err != nil {
