@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/regular"
 )
 
 const keygenSynopsis = `sverka keygen [-W] -p KEY.pub -s KEY.key
@@ -86,7 +87,7 @@ func cmdSign(_ context.Context, c *cli, args []string) int {
 		c.errorf("sign needs -s KEY.key and at least one FILE")
 		return exitError
 	}
-	sec, err := os.ReadFile(*secPath)
+	sec, err := formular.ReadKeyFile(*secPath)
 	if err != nil {
 		c.errorf("secret key: %v", err)
 		return exitError
@@ -99,9 +100,9 @@ func cmdSign(_ context.Context, c *cli, args []string) int {
 		}
 	}
 	for _, name := range fs.Args() {
-		data, err := os.ReadFile(name)
+		data, err := regular.ReadFile(name, formular.MaxSize, "a file to sign")
 		if err != nil {
-			c.errorf("%s: %v", name, osErr(err))
+			c.errorf("%s", fileErr(name, err))
 			return exitError
 		}
 		tc := *comment

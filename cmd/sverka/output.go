@@ -109,9 +109,9 @@ func (o *outFile) Commit() error {
 }
 
 // Abort drops what was written; the destination stays as it was. After
-// Commit it does nothing.
+// Commit, or on a nil outFile, it does nothing.
 func (o *outFile) Abort() {
-	if o.f == nil {
+	if o == nil || o.f == nil {
 		return
 	}
 	o.f.Close()
