@@ -7,11 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"aead.dev/minisign"
 	"golang.org/x/crypto/blake2b"
+
+	"github.com/sverka/sverka/internal/regular"
 )
 
 // Reasons a signature does not verify. VerifySignature wraps them with the
@@ -137,22 +138,42 @@ type Message struct {
 	prehash [blake2b.Size]byte
 }
 
-// ReadMessage reads a file whole and takes its digest while it is read:
+// MaxSize bounds a formular file: ten times the largest formular seen (a
+// Windows product of 100,000 modules is some 30 MB), and small enough that
+// a path naming something endless cannot exhaust memory.
+const MaxSize = 1 << 30
+
+// MaxKeySize bounds a key or signature file: a minisign key is some 150
+// bytes, a signature some 300 with its trusted comment.
+const MaxKeySize = 8 << 10
+
+// ReadKeyFile reads a public or secret key file, or a signature file:
+// a regular file of at most MaxKeySize bytes, opened without waiting (a
+// FIFO in its place is refused, not waited on).
+func ReadKeyFile(path string) ([]byte, error) {
+	return regular.ReadFile(path, MaxKeySize, "a key or signature file")
+}
+
+// ReadMessage reads a formular whole and takes its digest while it is read:
 // the reading and the hashing of a formular of 100,000 rows then overlap
-// instead of following one another.
+// instead of following one another. The file must be a regular file of at
+// most MaxSize bytes: a FIFO or a device (/dev/zero) is refused at once.
 func ReadMessage(path string) (*Message, error) {
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	size := 0
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-		size = int(fi.Size())
+	size := int64(0)
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
+	if size > MaxSize {
+		return nil, tooLarge(path)
 	}
 	const chunk = 1 << 20
 	// One more byte than stat says, so that the end is seen in the
-	// last read: a file that grew is read on.
+	// last read: a file that grew is read on, up to the limit.
 	data := make([]byte, 0, size+1)
 	h, _ := blake2b.New512(nil)
 	read := make(chan []byte, 4)
@@ -163,6 +184,10 @@ func ReadMessage(path string) (*Message, error) {
 			h.Write(b)
 		}
 	}()
+	stop := func() {
+		close(read)
+		<-hashed
+	}
 	for {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
@@ -172,20 +197,26 @@ func ReadMessage(path string) (*Message, error) {
 			read <- data[len(data) : len(data)+n]
 			data = data[:len(data)+n]
 		}
+		if len(data) > MaxSize {
+			stop()
+			return nil, tooLarge(path)
+		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			close(read)
-			<-hashed
+			stop()
 			return nil, err
 		}
 	}
-	close(read)
-	<-hashed
+	stop()
 	m := &Message{Data: data}
 	h.Sum(m.prehash[:0])
 	return m, nil
+}
+
+func tooLarge(path string) error {
+	return &regular.TooLargeError{Path: path, Limit: MaxSize, What: "a formular"}
 }
 
 // verifySignature checks sig over data; prehash, if not nil, is the

@@ -5,11 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/sverka/sverka/internal/regular"
 )
 
 // Value is the actual value of one parameter as its source holds it.
@@ -154,8 +155,9 @@ type Source interface {
 	Keys() []string
 }
 
-// MaxFileSize bounds what Open reads: settings files are small, and a path
-// naming a device or a huge file must not exhaust memory.
+// MaxFileSize bounds what Open reads: settings files are small, and a huge
+// file must not exhaust memory. A path naming a FIFO or a device is refused
+// before anything is read.
 const MaxFileSize = 64 << 20
 
 // Formats returns the names of the file formats Open and Parse accept.
@@ -165,12 +167,17 @@ func Formats() []string {
 }
 
 // Open reads the settings file at path in the given format (one of Formats).
-// The file is opened read-only and never written.
+// The file is opened read-only and never written, without waiting: a FIFO,
+// a device or a directory in its place is refused, naming what it is.
 func Open(path, format string) (Source, []Warning, error) {
 	if !slices.Contains(Formats(), strings.ToLower(format)) {
 		return nil, nil, unknownFormat(path, format)
 	}
-	f, err := openReadOnly(path)
+	f, err := regular.Open(path)
+	var nr *regular.NotRegularError
+	if errors.As(err, &nr) {
+		return nil, nil, fmt.Errorf("settings %w", err) // the error names the file
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("settings %s: %w", path, err)
 	}
@@ -376,12 +383,3 @@ func (c *lineCounter) at(off int) int {
 	c.off = off
 	return c.line + 1
 }
-
-// openFile is what openReadOnly returns; kept narrow so that nothing here
-// can write.
-type openFile interface {
-	io.Reader
-	Close() error
-}
-
-var _ openFile = (*os.File)(nil)

@@ -37,6 +37,10 @@ type Sources struct {
 	// GOOS is the system whose default roots apply; "" means this one.
 	GOOS   string
 	Engine checksum.Options
+
+	// settingsFor is the --settings file each parameters table reads,
+	// matched once by Check.
+	settingsFor map[*formular.Table]string
 }
 
 // Check verifies everything the formular lists that the sources let it
@@ -44,6 +48,16 @@ type Sources struct {
 // check could not be made at all (media that cannot be opened, a root
 // variable with no value): the caller must not report a verdict.
 func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, error) {
+	// What the user named is matched to the formular before anything is
+	// read: a misspelt variable or a settings file meant for another
+	// table would otherwise check something else than was asked.
+	if err := checkVars(f, src.Vars); err != nil {
+		return nil, err
+	}
+	var err error
+	if src.settingsFor, err = matchSettings(f, src.Settings); err != nil {
+		return nil, err
+	}
 	res := &Result{}
 	var notChecked []string
 	mediaIsDir := false

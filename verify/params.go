@@ -2,7 +2,6 @@ package verify
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -116,24 +115,12 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 	return out, "", nil
 }
 
-// parameterSource picks the settings source of a table: a --settings file
-// whose name matches the table's source=, the only --settings file when
-// there is one table, else source= itself (under --installed for an
-// offline system).
+// parameterSource picks the settings source of a table: the --settings
+// file matched to it (see matchSettings), else source= itself (under
+// --installed for an offline system).
 func parameterSource(f *formular.Formular, t *formular.Table, src Sources) (string, error) {
-	if len(src.Settings) > 0 {
-		base := filepath.Base(strings.ReplaceAll(t.Source, `\`, "/"))
-		for _, s := range src.Settings {
-			if t.Source != "" && strings.EqualFold(filepath.Base(s), base) {
-				return s, nil
-			}
-		}
-		if len(src.Settings) == 1 {
-			return src.Settings[0], nil
-		}
-		if t.Source == "" {
-			return "", fmt.Errorf("[parameters] table (line %d) has no source= and several --settings files were given: none matches", t.Line)
-		}
+	if s, ok := src.settingsFor[t]; ok {
+		return s, nil
 	}
 	if t.Source == "" {
 		return "", nil

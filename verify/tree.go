@@ -79,7 +79,7 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	)
 	if fold {
 		m.index()
-		seen, ents, unreadableDirs = scan(root, m, opt.Recursive)
+		seen, ents, unreadableDirs = scan(ctx, root, m, opt.Recursive)
 		m.bind(seen)
 		rows, err = hashRows(ctx, t, root, m.onDisk(), eng)
 	} else {
@@ -87,11 +87,14 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 		go func() {
 			defer close(listed)
 			m.index()
-			seen, ents, unreadableDirs = scan(root, m, opt.Recursive)
+			seen, ents, unreadableDirs = scan(ctx, root, m, opt.Recursive)
 		}()
 		rows, err = hashRows(ctx, t, root, nil, eng)
 		<-listed
 		m.bind(seen)
+	}
+	if err == nil {
+		err = ctx.Err() // a listing cut short is not a listing
 	}
 	if err != nil {
 		return out, err
@@ -501,9 +504,11 @@ func digests(cols []checksum.Column, sums [][]byte) []Digest {
 
 // scan lists what lies under root: recursively for a kit, else only the
 // directories that hold listed files. Symbolic links are never followed.
+// It stops when ctx is done: a tree of a million files must not hold an
+// interrupted check.
 //
 // The entries come back with their type only; describe fills in the rest.
-func scan(root string, m *matcher, recursive bool) (seen []found, ents []fs.DirEntry, unreadable map[string]error) {
+func scan(ctx context.Context, root string, m *matcher, recursive bool) (seen []found, ents []fs.DirEntry, unreadable map[string]error) {
 	t, fold := m.t, m.fold
 	unreadable = map[string]error{}
 	// Sized for the table up front: growing a slice of 100,000 entries
@@ -516,6 +521,9 @@ func scan(root string, m *matcher, recursive bool) (seen []found, ents []fs.DirE
 	}
 	if recursive {
 		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if ctx.Err() != nil {
+				return filepath.SkipAll
+			}
 			rel, _ := filepath.Rel(root, p)
 			rel = filepath.ToSlash(rel)
 			if err != nil {
@@ -550,6 +558,9 @@ func scan(root string, m *matcher, recursive bool) (seen []found, ents []fs.DirE
 	}
 	sort.Strings(names)
 	for _, dir := range names {
+		if ctx.Err() != nil {
+			break
+		}
 		onDisk := dir
 		if fold {
 			onDisk = resolveFold(root, dir)

@@ -12,6 +12,7 @@ import (
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/formular/doctable"
+	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/report"
 )
 
@@ -122,6 +123,13 @@ func cmdFormularMake(ctx context.Context, c *cli, args []string) int {
 		c.errorf("formular make needs --media, --modules or --tables, and -o FILE")
 		return exitError
 	}
+	// -o is made ready before the kit is read: a destination that cannot
+	// be written is said now, not after the hashing.
+	dest, ok := openOutput(c, *out)
+	if !ok {
+		return exitError
+	}
+	defer dest.Abort()
 	cols, err := columns(*algs, false)
 	if err != nil {
 		c.errorf("%v", err)
@@ -199,13 +207,13 @@ func cmdFormularMake(ctx context.Context, c *cli, args []string) int {
 		}
 		f.Tables = append(f.Tables, more...)
 	}
-	return writeFormular(c, f, *out)
+	return writeFormular(c, f, *out, dest)
 }
 
 // readTables reads a file of tables in the formular's syntax, with or
 // without a version line and header of its own.
 func readTables(path string) ([]*formular.Table, error) {
-	data, err := os.ReadFile(path)
+	data, err := regular.ReadFile(path, formular.MaxSize, "a formular")
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +235,21 @@ func readTables(path string) ([]*formular.Table, error) {
 	return f.Tables, nil
 }
 
-func writeFormular(c *cli, f *formular.Formular, out string) int {
+// openOutput makes -o FILE ready to be written; nil stands for standard
+// output ("-").
+func openOutput(c *cli, path string) (*outFile, bool) {
+	if path == "-" {
+		return nil, true
+	}
+	out, err := createOutput(path, 0o644)
+	if err != nil {
+		c.errorf("-o: %v", err)
+		return nil, false
+	}
+	return out, true
+}
+
+func writeFormular(c *cli, f *formular.Formular, out string, dest *outFile) int {
 	data, err := formular.Marshal(f)
 	if err != nil {
 		c.errorf("%v", err)
@@ -239,11 +261,15 @@ func writeFormular(c *cli, f *formular.Formular, out string) int {
 		c.errorf("internal error: the formular written does not parse: %v", err)
 		return exitError
 	}
-	if out == "-" {
+	if dest == nil {
 		c.stdout.Write(data)
 		return exitOK
 	}
-	if err := writeFileAtomic(out, data, 0o644); err != nil {
+	if _, err := dest.Write(data); err != nil {
+		c.errorf("writing %s: %v", out, err)
+		return exitError
+	}
+	if err := dest.Commit(); err != nil {
 		c.errorf("%v", err)
 		return exitError
 	}
@@ -290,6 +316,11 @@ func cmdFormularImport(ctx context.Context, c *cli, args []string) int {
 		c.errorf("formular import needs --from FORMAT (%s), LIST files and -o FILE", importFormats)
 		return exitError
 	}
+	dest, ok := openOutput(c, *out)
+	if !ok {
+		return exitError
+	}
+	defer dest.Abort()
 	kind := formular.Kind(*table)
 	switch {
 	case *table == "" && *from == "dpkg":
@@ -348,16 +379,16 @@ func cmdFormularImport(ctx context.Context, c *cli, args []string) int {
 		return exitError
 	}
 	f.Tables = append(f.Tables, t)
-	return writeFormular(c, f, *out)
+	return writeFormular(c, f, *out, dest)
 }
 
 // readForImport reads one list, or one document's tables, into entries.
 // Lines it could not use are printed with their numbers; a list with such
 // lines is not imported: a formular must not silently miss a row.
 func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, defaults, reverse bool) ([]checksum.Entry, int) {
-	data, err := os.ReadFile(list)
+	data, err := checksum.ReadListFile(list)
 	if err != nil {
-		c.errorf("%s: %v", list, osErr(err))
+		c.errorf("%s", fileErr(list, err))
 		return nil, exitError
 	}
 	switch from {

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/internal/regular"
 )
 
 const hashSynopsis = `sverka hash [-a ALG[,ALG]] [--tag] [--gost-reverse] [-r] [-j N] PATH...
@@ -294,12 +295,14 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 	var data []byte
 	var err error
 	if list == "-" {
-		data, err = io.ReadAll(c.stdin)
+		data, err = regular.ReadAll(c.stdin, "standard input", checksum.MaxListSize, "a checksum list")
 	} else {
-		data, err = os.ReadFile(list)
+		// A list is a regular file: a FIFO or a device named as one is
+		// refused rather than waited on ('-' reads a pipe).
+		data, err = checksum.ReadListFile(list)
 	}
 	if err != nil {
-		c.errorf("%s: %v", display(list), osErr(err))
+		c.errorf("%s", fileErr(list, err))
 		return exitError
 	}
 	name := list
@@ -480,6 +483,17 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// fileErr says what is wrong with the file at path, naming it once: the
+// errors of package regular name it themselves.
+func fileErr(path string, err error) string {
+	var nr *regular.NotRegularError
+	var tl *regular.TooLargeError
+	if errors.As(err, &nr) || errors.As(err, &tl) {
+		return display(err.Error())
+	}
+	return display(path) + ": " + osErr(err).Error()
 }
 
 // osErr strips the path from an *fs.PathError: messages name the file

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/regular"
 )
 
 const keygenSynopsis = `sverka keygen [-W] -p KEY.pub -s KEY.key
@@ -86,7 +87,7 @@ func cmdSign(_ context.Context, c *cli, args []string) int {
 		c.errorf("sign needs -s KEY.key and at least one FILE")
 		return exitError
 	}
-	sec, err := os.ReadFile(*secPath)
+	sec, err := formular.ReadKeyFile(*secPath)
 	if err != nil {
 		c.errorf("secret key: %v", err)
 		return exitError
@@ -99,9 +100,9 @@ func cmdSign(_ context.Context, c *cli, args []string) int {
 		}
 	}
 	for _, name := range fs.Args() {
-		data, err := os.ReadFile(name)
+		data, err := regular.ReadFile(name, formular.MaxSize, "a file to sign")
 		if err != nil {
-			c.errorf("%s: %v", name, osErr(err))
+			c.errorf("%s", fileErr(name, err))
 			return exitError
 		}
 		tc := *comment
@@ -160,26 +161,4 @@ func askPassword(c *cli, confirm bool) (string, error) {
 		}
 	}
 	return string(p), nil
-}
-
-// writeFileAtomic writes through a temporary file and a rename, so a
-// reader never sees half a key, formular or report.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -15,12 +15,14 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/spf13/pflag"
 )
 
-// Exit codes of DESIGN.md: scripts rely on them.
+// Exit codes: scripts rely on them.
 const (
 	exitOK    = 0 // holds / all OK
 	exitFail  = 1 // does not hold / a mismatch
@@ -31,11 +33,70 @@ const (
 var version = ""
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
-	stop()
-	os.Exit(code)
+	os.Exit(runMain(os.Args[1:], &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}))
 }
+
+// errInterrupted is the cause of a run cancelled by SIGINT or SIGTERM.
+var errInterrupted = errors.New("interrupted")
+
+// interruptGrace is how long an interrupted command is given to end: to
+// write the report of a check that could not finish. A command still
+// running then is stuck where no cancellation reaches (a read of a dead
+// network mount, a FIFO without a writer named to 'hash'), and the
+// process ends without it.
+const interruptGrace = 700 * time.Millisecond
+
+// runMain runs a command as the process does: SIGINT and SIGTERM cancel
+// its context and end it within interruptGrace, with exit 2 and
+// "interrupted" on standard error; a second signal ends it at once. What
+// the command would say on standard error after the signal (the errors of
+// reads cut short) is dropped: the run was interrupted, nothing else.
+func runMain(args []string, c *cli) int {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	stderr := &gate{w: c.stderr}
+	cc := *c
+	cc.stderr = stderr
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, args, &cc) }()
+	select {
+	case code := <-done:
+		return code
+	case <-sigs:
+	}
+	stderr.close()
+	cancel(errInterrupted)
+	fmt.Fprintln(c.stderr, "sverka: interrupted")
+	select {
+	case <-done:
+	case <-sigs:
+	case <-time.After(interruptGrace):
+	}
+	return exitError
+}
+
+// interrupted says whether ctx was cancelled by a signal.
+func interrupted(ctx context.Context) bool {
+	return errors.Is(context.Cause(ctx), errInterrupted)
+}
+
+// gate passes writes through until it is closed, then drops them.
+type gate struct {
+	w      io.Writer
+	closed atomic.Bool
+}
+
+func (g *gate) Write(p []byte) (int, error) {
+	if g.closed.Load() {
+		return len(p), nil
+	}
+	return g.w.Write(p)
+}
+
+func (g *gate) close() { g.closed.Store(true) }
 
 // cli carries the process's streams so commands never reach for globals.
 type cli struct {

@@ -1,13 +1,15 @@
 package main
 
 import (
-	"context"
 	"encoding/binary"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -18,7 +20,7 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"sverka": func() {
-			os.Exit(run(context.Background(), os.Args[1:], &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}))
+			os.Exit(runMain(os.Args[1:], &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}))
 		},
 	})
 }
@@ -34,6 +36,11 @@ func TestScripts(t *testing.T) {
 func TestAttacks(t *testing.T) {
 	testscript.Run(t, scriptParams(filepath.Join("testdata", "attack")))
 }
+
+// promptLimit is how long a command that must not wait may take: far
+// more than it needs, so that a loaded machine does not fail the test, and
+// far less than a hang.
+const promptLimit = 5 * time.Second
 
 // scriptParams are the settings and commands every CLI script shares.
 func scriptParams(dir string) testscript.Params {
@@ -70,6 +77,55 @@ func scriptParams(dir string) testscript.Params {
 				ts.Check(os.WriteFile(ts.MkAbs(name), []byte(content+"\n"), 0o644))
 			},
 			"mkfifo": mkfifo,
+			// exits CODE PROG ARGS...: run PROG as exec does and require
+			// exit code CODE within promptLimit (exec tells only success
+			// from failure, and "could not check" is 2, not 1).
+			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: exits CODE PROG ARGS...")
+				}
+				want, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				start := time.Now()
+				err = ts.Exec(args[1], args[2:]...)
+				took := time.Since(start)
+				got := 0
+				var ee *exec.ExitError
+				switch {
+				case errors.As(err, &ee):
+					got = ee.ExitCode()
+				case err != nil:
+					ts.Fatalf("%s: %v", args[1], err)
+				}
+				if got != want {
+					ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+				}
+				if took > promptLimit {
+					ts.Fatalf("%s took %v, more than %v", args[1], took.Round(time.Millisecond), promptLimit)
+				}
+			},
+			// await GLOB: wait until a file matching GLOB exists (a
+			// command in the background has got that far).
+			"await": func(ts *testscript.TestScript, neg bool, args []string) {
+				deadline := time.Now().Add(promptLimit)
+				for {
+					m, err := filepath.Glob(ts.MkAbs(args[0]))
+					ts.Check(err)
+					if len(m) > 0 {
+						return
+					}
+					if time.Now().After(deadline) {
+						ts.Fatalf("no file matches %s after %v", args[0], promptLimit)
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+			},
+			// sleep DURATION
+			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
+				d, err := time.ParseDuration(args[0])
+				ts.Check(err)
+				time.Sleep(d)
+			},
 			// flipbyte FILE OFFSET: invert one byte, as a damaged copy would.
 			"flipbyte": func(ts *testscript.TestScript, neg bool, args []string) {
 				p := ts.MkAbs(args[0])

@@ -20,6 +20,7 @@ import (
 
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/report"
 	"github.com/sverka/sverka/verify"
 )
@@ -81,9 +82,34 @@ func cmdVerify(ctx context.Context, c *cli, args []string) int {
 	if code, done := parseFlags(c, fs, args); done {
 		return code
 	}
+	// Usage errors are found before anything runs, and write no report.
 	if err := o.check(); err != nil {
 		c.errorf("%v", err)
 		return exitError
+	}
+	start, at, err := o.dates()
+	if err != nil {
+		c.errorf("%v", err)
+		return exitError
+	}
+	vars, err := o.varMap()
+	if err != nil {
+		c.errorf("%v", err)
+		return exitError
+	}
+	if err := o.checkPaths(); err != nil {
+		c.errorf("%v", err)
+		return exitError
+	}
+	// The report's destination is made ready before the check: one that
+	// cannot be written is said now, not after an hour of reading.
+	var out *outFile
+	if o.output != "" && o.output != "-" {
+		if out, err = createOutput(o.output, 0o644); err != nil {
+			c.errorf("-o: %v", err)
+			return exitError
+		}
+		defer out.Abort()
 	}
 	if os.Getenv("GOGC") == "" {
 		// A check builds its tables once and keeps them to the end:
@@ -92,21 +118,53 @@ func cmdVerify(ctx context.Context, c *cli, args []string) int {
 		// and no memory. GOGC, when set, decides.
 		debug.SetGCPercent(400)
 	}
-	rep, code := runVerify(ctx, c, &o, args)
-	if rep == nil {
-		return code
+
+	// The check runs on its own: when a signal cancels it, its report
+	// is written at once, even if a read somewhere cannot be cancelled.
+	self := startSelfDigest()
+	type outcome struct {
+		rep *report.Report
+		err error
 	}
-	if err := render(c, rep, o.format, o.lang, o.output, o.color, o.verbose, o.quiet, ""); err != nil {
+	done := make(chan outcome, 1)
+	go func() {
+		rep, err := runVerify(ctx, c, &o, args, start, at, vars, self)
+		done <- outcome{rep, err}
+	}()
+	var r outcome
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+	}
+	if ctx.Err() != nil {
+		// What the check had learnt is its own; the report says what
+		// the command line says, and that the check was interrupted.
+		r = outcome{baseReport(&o, args, start, at, self, interruptGrace/4), errInterrupted}
+		if !interrupted(ctx) {
+			r.err = ctx.Err()
+		}
+	}
+	if r.err != nil {
+		c.errorf("%v", r.err)
+		if o.output == "" && o.format == "text" {
+			return exitError // no report was asked for
+		}
+		r.rep.Result = *verify.CannotCheckResult(r.err)
+	}
+	if err := writeReport(c, out, r.rep, &o); err != nil {
 		c.errorf("%v", err)
 		return exitError
 	}
 	if o.output != "" && !o.quiet {
-		fmt.Fprintf(c.stderr, "sverka: %s: report written to %s\n", rep.Result.Verdict, o.output)
+		fmt.Fprintf(c.stderr, "sverka: %s: report written to %s\n", r.rep.Result.Verdict, o.output)
 	}
-	if rep.Result.Verdict == verify.Holds {
+	switch r.rep.Result.Verdict {
+	case verify.Holds:
 		return exitOK
+	case verify.NotHolds:
+		return exitFail
 	}
-	return exitFail
+	return exitError
 }
 
 func (o *verifyOpts) check() error {
@@ -134,6 +192,71 @@ func (o *verifyOpts) check() error {
 	return checkLang(o.lang)
 }
 
+// dates reads --fixed-time and --at: the run's start and the check date.
+func (o *verifyOpts) dates() (start, at time.Time, err error) {
+	start = time.Now().Round(0) // wall clock only: the report must read back equal
+	if o.fixedTime != "" {
+		if start, err = time.Parse(time.RFC3339, o.fixedTime); err != nil {
+			return start, at, fmt.Errorf("--fixed-time: %v", err)
+		}
+	}
+	at = start
+	if o.at != "" {
+		if at, err = time.ParseInLocation(formular.DateLayout, o.at, start.Location()); err != nil {
+			return start, at, fmt.Errorf("--at %q: expected a date YYYY-MM-DD", o.at)
+		}
+	}
+	return start, at, nil
+}
+
+// varMap reads --var NAME=PATH; ${NAME} and %NAME% name the same NAME.
+func (o *verifyOpts) varMap() (map[string]string, error) {
+	vars := map[string]string{}
+	for _, v := range o.vars {
+		name, path, ok := strings.Cut(v, "=")
+		if !ok || name == "" || path == "" {
+			return nil, fmt.Errorf("--var %q: expected NAME=PATH", v)
+		}
+		vars[strings.Trim(name, "${}%")] = path
+	}
+	return vars, nil
+}
+
+// checkPaths refuses paths of the command line that are not there or not
+// what they must be: a misspelt --installed would otherwise be checked as
+// a host that lost its product (NOT HOLD), a misspelt --settings as a
+// settings file that cannot be read.
+func (o *verifyOpts) checkPaths() error {
+	if o.installed != "" {
+		fi, err := os.Stat(o.installed)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf("--installed %s: no such directory: give the root of the system to check (/ for this host)", o.installed)
+		case err != nil:
+			return fmt.Errorf("--installed %s: %v", o.installed, osErr(err))
+		case !fi.IsDir():
+			return fmt.Errorf("--installed %s is %s, not a directory: give the root of the system to check (/ for this host)", o.installed, regular.Kind(fi.Mode()))
+		}
+	}
+	for _, s := range o.settings {
+		fi, err := os.Stat(s)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf("--settings %s: no such file", s)
+		case err != nil:
+			return fmt.Errorf("--settings %s: %v", s, osErr(err))
+		case !fi.Mode().IsRegular():
+			return fmt.Errorf("--settings %s is %s, not a regular file", s, regular.Kind(fi.Mode()))
+		}
+	}
+	if o.media != "" {
+		if _, err := os.Stat(o.media); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("--media %s: no such file, directory or device", o.media)
+		}
+	}
+	return nil
+}
+
 func checkFormat(f string, ndjson bool) error {
 	switch f {
 	case "text", "json", "html":
@@ -153,96 +276,41 @@ func checkLang(l string) error {
 	return nil
 }
 
-// runVerify does the check; a nil report means it could not be made and
-// code says how it ended.
-func runVerify(ctx context.Context, c *cli, o *verifyOpts, args []string) (*report.Report, int) {
-	start := time.Now().Round(0) // wall clock only: the report must read back equal
-	if o.fixedTime != "" {
-		t, err := time.Parse(time.RFC3339, o.fixedTime)
-		if err != nil {
-			c.errorf("--fixed-time: %v", err)
-			return nil, exitError
-		}
-		start = t
-	}
-	at := start
-	if o.at != "" {
-		t, err := time.ParseInLocation(formular.DateLayout, o.at, start.Location())
-		if err != nil {
-			c.errorf("--at %q: expected a date YYYY-MM-DD", o.at)
-			return nil, exitError
-		}
-		at = t
-	}
+// selfDigest is the digest of the running executable, taken while the
+// check runs rather than after: the report names the build that made it.
+type selfDigest struct {
+	done chan struct{}
+	hex  string
+	err  error
+}
 
-	// The report names the build that made it: its digest is taken while
-	// the check runs rather than after.
-	type selfDigest struct {
-		hex string
-		err error
-	}
-	self := make(chan selfDigest, 1)
+func startSelfDigest() *selfDigest {
+	d := &selfDigest{done: make(chan struct{})}
 	go func() {
-		d, err := report.SelfDigest()
-		self <- selfDigest{d, err}
+		d.hex, d.err = report.SelfDigest()
+		close(d.done)
 	}()
+	return d
+}
 
-	// The signature first, over the raw bytes; nothing is parsed before.
-	pub, err := loadPublicKey(o)
-	if err != nil {
-		c.errorf("%v", err)
-		return nil, exitError
+// get waits for the digest, at most wait when wait > 0.
+func (d *selfDigest) get(wait time.Duration) (string, error) {
+	if wait <= 0 {
+		<-d.done
+		return d.hex, d.err
 	}
-	msg, err := formular.ReadMessage(o.formular)
-	if err != nil {
-		c.errorf("formular: %v", err)
-		return nil, exitError
+	select {
+	case <-d.done:
+		return d.hex, d.err
+	case <-time.After(wait):
+		return "", errors.New("the digest of the running executable was not taken in time")
 	}
-	raw := msg.Data
-	sigPath := o.formular + formular.SignatureSuffix
-	sig, err := os.ReadFile(sigPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		c.errorf("formular %s is not signed: %s not found; an unsigned formular proves nothing", o.formular, sigPath)
-		return nil, exitError
-	} else if err != nil {
-		c.errorf("signature: %v", err)
-		return nil, exitError
-	}
-	keyID, comment, err := formular.VerifyMessage(pub, msg, sig)
-	if err != nil {
-		c.errorf("signature %s: %v", sigPath, err)
-		return nil, exitError
-	}
-	// raw is read, never written, from here on: the formular's strings
-	// may share its bytes rather than copy 10 MB of a large one.
-	f, err := formular.ParseText(unsafe.String(unsafe.SliceData(raw), len(raw)), o.formular)
-	if err != nil {
-		c.errorf("%v", err)
-		return nil, exitError
-	}
+}
 
-	vars := map[string]string{}
-	for _, v := range o.vars {
-		name, path, ok := strings.Cut(v, "=")
-		if !ok || name == "" || path == "" {
-			c.errorf("--var %q: expected NAME=PATH", v)
-			return nil, exitError
-		}
-		vars[strings.Trim(name, "${}%")] = path
-	}
-	prog := verifyProgress(c, o, f)
-	src := verify.Sources{
-		Media: o.media, Installed: o.installed, Vars: vars, Settings: o.settings,
-		IgnoreCase: o.ignoreCase, At: at, Require: o.require,
-		Engine: checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item},
-	}
-	res, err := verify.Check(ctx, f, src)
-	prog.Finish()
-	if err != nil {
-		c.errorf("%v", err)
-		return nil, exitError
-	}
-
+// baseReport is the report of a check before anything is read: the tool,
+// the run and the formular's path. A check that cannot be made reports
+// this much, with what it learnt on the way.
+func baseReport(o *verifyOpts, args []string, start, at time.Time, self *selfDigest, wait time.Duration) *report.Report {
 	run := report.NewRun(start, append([]string{"sverka", "verify"}, args...))
 	run.End = time.Now().Round(0)
 	if o.fixedTime != "" {
@@ -252,31 +320,84 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, args []string) (*repo
 		run.Host, run.User, run.OSVersion = o.fixedHost, "auditor", ""
 	}
 	run.CheckDate = time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, at.Location())
-	sd := <-self
-	digest := sd.hex
-	if sd.err != nil {
-		c.warnf("%v", sd.err)
-	}
-	sum := sha256.Sum256(raw)
 	rep := &report.Report{
-		Schema: report.Schema,
-		Tool:   report.Tool{Name: "sverka", Version: toolVersion(), SHA256: digest},
-		Run:    run,
-		Formular: report.FormularInfo{
-			Path: o.formular, SHA256: hex.EncodeToString(sum[:]),
-			Signature: &report.Signature{KeyID: keyID, TrustedComment: comment, Verified: true},
-		},
-		Result: *res,
+		Schema:   report.Schema,
+		Tool:     report.Tool{Name: "sverka", Version: toolVersion()},
+		Run:      run,
+		Formular: report.FormularInfo{Path: o.formular},
 	}
 	if o.fixedHost != "" {
 		rep.Tool.SHA256 = strings.Repeat("0", 64)
 		rep.Tool.Version = "test"
+	} else {
+		rep.Tool.SHA256, _ = self.get(wait)
+	}
+	return rep
+}
+
+// runVerify does the check. When it cannot be made, the error says why
+// and the report holds what was learnt before (the formular's digest and
+// signature), for the CANNOT CHECK report.
+func runVerify(ctx context.Context, c *cli, o *verifyOpts, args []string, start, at time.Time, vars map[string]string, self *selfDigest) (*report.Report, error) {
+	known := report.FormularInfo{Path: o.formular}
+	fail := func(err error) (*report.Report, error) {
+		rep := baseReport(o, args, start, at, self, 0)
+		rep.Formular = known
+		return rep, err
+	}
+	// The signature first, over the raw bytes; nothing is parsed before.
+	pub, err := loadPublicKey(o)
+	if err != nil {
+		return fail(err)
+	}
+	msg, err := formular.ReadMessage(o.formular)
+	if err != nil {
+		return fail(fmt.Errorf("formular: %w", err))
+	}
+	raw := msg.Data
+	sum := sha256.Sum256(raw)
+	known.SHA256 = hex.EncodeToString(sum[:])
+	sigPath := o.formular + formular.SignatureSuffix
+	sig, err := formular.ReadKeyFile(sigPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fail(fmt.Errorf("formular %s is not signed: %s not found; an unsigned formular proves nothing", o.formular, sigPath))
+	} else if err != nil {
+		return fail(fmt.Errorf("signature: %w", err))
+	}
+	keyID, comment, err := formular.VerifyMessage(pub, msg, sig)
+	if err != nil {
+		return fail(fmt.Errorf("signature %s: %w", sigPath, err))
+	}
+	known.Signature = &report.Signature{KeyID: keyID, TrustedComment: comment, Verified: true}
+	// raw is read, never written, from here on: the formular's strings
+	// may share its bytes rather than copy 10 MB of a large one.
+	f, err := formular.ParseText(unsafe.String(unsafe.SliceData(raw), len(raw)), o.formular)
+	if err != nil {
+		return fail(err)
 	}
 	for _, h := range f.Header {
-		rep.Formular.Header = append(rep.Formular.Header, report.Field{Key: h.Key, Value: h.Value})
+		known.Header = append(known.Header, report.Field{Key: h.Key, Value: h.Value})
 	}
+
+	prog := verifyProgress(c, o, f)
+	src := verify.Sources{
+		Media: o.media, Installed: o.installed, Vars: vars, Settings: o.settings,
+		IgnoreCase: o.ignoreCase, At: at, Require: o.require,
+		Engine: checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item},
+	}
+	res, err := verify.Check(ctx, f, src)
+	prog.Finish()
+	if err != nil {
+		return fail(err)
+	}
+	rep := baseReport(o, args, start, at, self, 0)
+	if _, err := self.get(0); err != nil && o.fixedHost == "" {
+		c.warnf("%v", err)
+	}
+	rep.Formular = known
+	rep.Result = *res
 	rep.Sources = sources(o, f, vars, res)
-	return rep, exitOK
+	return rep, nil
 }
 
 // sources describes what the check read besides the formular.
@@ -341,7 +462,7 @@ func loadPublicKey(o *verifyOpts) (minisign.PublicKey, error) {
 		}
 		return pk, nil
 	}
-	data, err := os.ReadFile(o.pubFile)
+	data, err := formular.ReadKeyFile(o.pubFile)
 	if err != nil {
 		return minisign.PublicKey{}, fmt.Errorf("public key: %w", err)
 	}
@@ -384,18 +505,32 @@ func verifyProgress(c *cli, o *verifyOpts, f *formular.Formular) *report.Progres
 
 // render writes the report in the asked format to FILE or standard output.
 func render(c *cli, rep *report.Report, format, lang, output, color string, verbose, quiet bool, reportKeyID string) error {
+	var out *outFile
+	if output != "" && output != "-" {
+		var err error
+		if out, err = createOutput(output, 0o644); err != nil {
+			return err
+		}
+		defer out.Abort()
+	}
+	return renderTo(c, out, rep, format, lang, color, verbose, quiet, reportKeyID)
+}
+
+// writeReport writes verify's report to out, or to standard output when
+// out is nil.
+func writeReport(c *cli, out *outFile, rep *report.Report, o *verifyOpts) error {
+	return renderTo(c, out, rep, o.format, o.lang, o.color, o.verbose, o.quiet, "")
+}
+
+// renderTo writes the report to out, whole or not at all, or to standard
+// output when out is nil.
+func renderTo(c *cli, out *outFile, rep *report.Report, format, lang, color string, verbose, quiet bool, reportKeyID string) error {
 	if lang == "" {
 		lang = report.LangFromEnv()
 	}
 	var w io.Writer = c.stdout
-	var file *os.File
-	if output != "" && output != "-" {
-		var err error
-		if file, err = os.Create(output); err != nil {
-			return err
-		}
-		defer file.Close()
-		w = file
+	if out != nil {
+		w = out
 	}
 	var err error
 	switch format {
@@ -407,7 +542,7 @@ func render(c *cli, rep *report.Report, format, lang, output, color string, verb
 		err = report.WriteHTML(w, rep, lang)
 	default:
 		useColor := false
-		if file == nil {
+		if out == nil {
 			f, _ := c.stdout.(*os.File)
 			useColor = report.ColorEnabled(color, f)
 		} else {
@@ -418,8 +553,8 @@ func render(c *cli, rep *report.Report, format, lang, output, color string, verb
 	if err != nil {
 		return err
 	}
-	if file != nil {
-		return file.Close()
+	if out != nil {
+		return out.Commit()
 	}
 	return nil
 }

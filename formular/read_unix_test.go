@@ -1,0 +1,62 @@
+//go:build unix
+
+package formular
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sverka/sverka/internal/regular"
+)
+
+// A formular, key or signature that is a FIFO or a device is refused at
+// once, naming the file and what it is; one larger than its cap is
+// refused without being read.
+func TestReadRefusesSpecialAndHugeFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	huge := filepath.Join(dir, "huge")
+	if err := os.WriteFile(huge, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, MaxSize+1); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	bigKey := filepath.Join(dir, "big.pub")
+	if err := os.WriteFile(bigKey, make([]byte, MaxKeySize+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		read func() error
+		want string
+	}{
+		{"formular FIFO", func() error { _, err := ReadMessage(fifo); return err }, fifo + " is a FIFO"},
+		{"formular /dev/zero", func() error { _, err := ReadMessage("/dev/zero"); return err }, "/dev/zero is a character device"},
+		{"formular too large", func() error { _, err := ReadMessage(huge); return err }, "larger than 1 GiB, the most a formular may be"},
+		{"key FIFO", func() error { _, err := ReadKeyFile(fifo); return err }, fifo + " is a FIFO"},
+		{"key /dev/zero", func() error { _, err := ReadKeyFile("/dev/zero"); return err }, "/dev/zero is a character device"},
+		{"key too large", func() error { _, err := ReadKeyFile(bigKey); return err }, "larger than 8 KiB"},
+	} {
+		done := make(chan error, 1)
+		go func() { done <- c.read() }()
+		select {
+		case err := <-done:
+			var nr *regular.NotRegularError
+			var tl *regular.TooLargeError
+			if !(errors.As(err, &nr) || errors.As(err, &tl)) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: %v, want %q", c.name, err, c.want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: blocked", c.name)
+		}
+	}
+}
