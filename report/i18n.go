@@ -225,6 +225,7 @@ var catalogue = map[string][2]string{
 	"det-registry-offline":     {"the live registry can only be read on the Windows host itself; export the key with regedit and pass --settings FILE.reg", "реестр работающей системы читается только на самом компьютере с Windows: выгрузите раздел через regedit и передайте --settings ФАЙЛ.reg"},
 	"det-settings-line":        {"%s line %s", "%s, строка %s"},
 	"det-constraint-error":     {"%s", "значение не удалось оценить: %s"},
+	"det-ambiguous-name":       {"names on disk differing only in letter case match this row: %s", "строке соответствуют имена на диске, различающиеся только регистром букв: %s"},
 	"replaced-directory":       {"replaced by a directory", "заменён каталогом"},
 	"replaced-fifo":            {"replaced by a FIFO", "заменён именованным каналом (FIFO)"},
 	"replaced-socket":          {"replaced by a socket", "заменён сокетом"},

@@ -151,6 +151,10 @@ const (
 	// DetailConstraintError: the value could not be judged (error; file
 	// and line when known).
 	DetailConstraintError Code = "constraint-error"
+	// DetailAmbiguousName: names on disk differing only in letter case
+	// match the row, in a table that ignores case; which one the system
+	// reads cannot be told (names: comma-separated, sorted).
+	DetailAmbiguousName Code = "ambiguous-name"
 )
 
 // File types: the type argument of DetailReplacedBy and DetailFileType.
@@ -451,6 +455,11 @@ func unreadableDirectory(dir string, err error) Message {
 	m := detail(DetailUnreadableDirectory, "directory unreadable: "+dir+": "+msg, "directory", dir, "error", msg)
 	errArgs(m.Args, err)
 	return m
+}
+
+func ambiguousName(names []string) Message {
+	list := strings.Join(names, ", ")
+	return detail(DetailAmbiguousName, "names on disk differing only in letter case match this row: "+list, "names", list)
 }
 
 func rootNotFound(root string) Message {
