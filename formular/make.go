@@ -47,7 +47,7 @@ func MakeTree(ctx context.Context, kind Kind, root string, cols []checksum.Colum
 		}
 		// The walk skips an excluded directory whole: a path reached is
 		// excluded by its own name alone.
-		if t.excludes(rel) {
+		if t.ExcludeMatches(rel) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}

@@ -237,20 +237,24 @@ func (t *Table) Excluded(rel string) bool {
 	if len(t.Exclude) == 0 {
 		return false
 	}
-	if t.Windows() {
-		rel = strings.ToLower(rel)
-	}
 	for p := rel; p != "." && p != "/" && p != ""; p = path.Dir(p) {
-		if t.excludes(p) {
+		if t.ExcludeMatches(p) {
 			return true
 		}
 	}
 	return false
 }
 
-// excludes reports whether one path matches an Exclude pattern, whole or
-// by its base name.
-func (t *Table) excludes(p string) bool {
+// ExcludeMatches reports whether the path p itself, whole or by its base
+// name, matches an Exclude pattern (the directories above it aside: a
+// walk that skips an excluded directory asks only this).
+func (t *Table) ExcludeMatches(p string) bool {
+	if len(t.Exclude) == 0 {
+		return false
+	}
+	if t.Windows() {
+		p = strings.ToLower(p)
+	}
 	base := path.Base(p)
 	for _, g := range t.Exclude {
 		if t.Windows() {
