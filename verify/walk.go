@@ -155,7 +155,7 @@ func (l *lister) walk() {
 			if l.t.ExcludeMatches(rel) && !l.m.isListed(rel) {
 				continue
 			}
-			if e.Type()&fs.ModeSymlink != 0 && (l.parents[l.m.key(rel)] || l.dirs[l.m.key(rel)] != "") {
+			if e.Type()&fs.ModeSymlink != 0 && (l.parents[l.m.key(rel)] || l.dirs[l.m.key(rel)] != "") && !l.m.isListed(rel) {
 				l.pathLinks = append(l.pathLinks, len(l.seen))
 			}
 			l.add(rel, e, false)
