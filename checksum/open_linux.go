@@ -22,6 +22,23 @@ func OpenRead(path string) (*os.File, error) {
 	return os.NewFile(uintptr(fd), path), nil
 }
 
+// OpenDir opens the directory path for listing, without updating its
+// access time where the kernel lets this process, as OpenRead does for
+// files: reading a directory marks it read otherwise. With noFollow a
+// symbolic link in the last element is refused (ENOTDIR or ELOOP), not
+// listed as the directory it points to.
+func OpenDir(path string, noFollow bool) (*os.File, error) {
+	extra := unix.O_DIRECTORY
+	if noFollow {
+		extra |= unix.O_NOFOLLOW
+	}
+	fd, err := openFD(nil, path, extra)
+	if err != nil {
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}
+
 // openFD opens path read-only, without access time where permitted,
 // with the extra flags: O_NONBLOCK keeps the open of a FIFO from waiting
 // for a writer, O_NOFOLLOW refuses a symbolic link. With dirs, path is

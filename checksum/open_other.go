@@ -3,12 +3,45 @@
 package checksum
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 )
 
 // OpenRead opens path read-only.
 func OpenRead(path string) (*os.File, error) { return os.Open(path) }
+
+// OpenDir opens the directory path for listing. With noFollow a symbolic
+// link in the last element is refused, as far as a check before the open
+// can tell.
+func OpenDir(path string, noFollow bool) (*os.File, error) {
+	if noFollow {
+		fi, err := os.Lstat(path)
+		if err != nil {
+			return nil, err
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return nil, &fs.PathError{Op: "open", Path: path, Err: errSymlink}
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || !fi.IsDir() {
+		f.Close()
+		if err == nil {
+			err = &fs.PathError{Op: "open", Path: path, Err: errNotDir}
+		}
+		return nil, err
+	}
+	return f, nil
+}
+
+var (
+	errSymlink = errors.New("is a symbolic link")
+	errNotDir  = errors.New("not a directory")
+)
 
 // fileSource hashes through os.File where no cheaper path is written.
 type fileSource struct{ *os.File }

@@ -29,6 +29,10 @@ type MakeOptions struct {
 // given kind listing them. Symbolic links and special files cannot be
 // listed: they are returned as warnings, never silently dropped.
 func MakeTree(ctx context.Context, kind Kind, root string, cols []checksum.Column, opt MakeOptions) (*Table, []string, error) {
+	t := &Table{Kind: kind, Columns: cols, Closed: true, HasMode: opt.Mode}
+	if err := t.setExclude(opt.Exclude); err != nil {
+		return nil, nil, err
+	}
 	var rels []string
 	var modes []uint32
 	var warnings []string
@@ -41,7 +45,9 @@ func MakeTree(ctx context.Context, kind Kind, root string, cols []checksum.Colum
 		if rel == "." {
 			return nil
 		}
-		if excluded(rel, opt.Exclude) {
+		// The walk skips an excluded directory whole: a path reached is
+		// excluded by its own name alone.
+		if t.ExcludeMatches(rel) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -81,7 +87,7 @@ func MakeTree(ctx context.Context, kind Kind, root string, cols []checksum.Colum
 	for i, o := range order {
 		jobs[i] = checksum.Job{Path: filepath.Join(root, filepath.FromSlash(rels[o]))}
 	}
-	t := &Table{Kind: kind, Columns: cols, Closed: true, HasMode: opt.Mode, Entries: make([]Entry, 0, len(rels))}
+	t.Entries = make([]Entry, 0, len(rels))
 	err = checksum.HashFiles(ctx, jobs, algs, opt.Engine, func(r checksum.Result) error {
 		if r.Err != nil {
 			// A formular must not be made from a tree it could not read.
@@ -101,16 +107,20 @@ func MakeTree(ctx context.Context, kind Kind, root string, cols []checksum.Colum
 	return t, warnings, nil
 }
 
-func excluded(rel string, patterns []string) bool {
+// setExclude records the patterns a table is made without, sorted and
+// each once, as the formular writes them: a closed table covers its whole
+// tree, so verify must leave out what make left out.
+func (t *Table) setExclude(patterns []string) error {
 	for _, p := range patterns {
-		if ok, _ := path.Match(p, rel); ok {
-			return true
-		}
-		if ok, _ := path.Match(p, path.Base(rel)); ok {
-			return true
+		if _, err := path.Match(p, ""); err != nil || p == "" {
+			return fmt.Errorf("--exclude %q: not a glob pattern", p)
 		}
 	}
-	return false
+	t.Exclude = slices.Compact(slices.Sorted(slices.Values(patterns)))
+	if len(t.Exclude) == 0 {
+		t.Exclude = nil
+	}
+	return nil
 }
 
 // MakeImage reads an ISO image (or a disc in a drive) once, start to end,
@@ -118,6 +128,10 @@ func excluded(rel string, patterns []string) bool {
 // its [boot] table (what boots: see docs/formular.md) and its [media] table
 // (every member), all from that single pass.
 func MakeImage(ctx context.Context, path string, cols []checksum.Column, opt MakeOptions) (image, boot, media *Table, warnings []string, err error) {
+	media = &Table{Kind: KindMedia, Columns: cols, Closed: true}
+	if err := media.setExclude(opt.Exclude); err != nil {
+		return nil, nil, nil, nil, err
+	}
 	im, err := iso.Open(path)
 	if err != nil {
 		return nil, nil, nil, nil, err
@@ -151,9 +165,8 @@ func MakeImage(ctx context.Context, path string, cols []checksum.Column, opt Mak
 		}
 		boot.Entries = append(boot.Entries, Entry{Path: b.String(), Sums: ms.Sums, Size: ms.Read})
 	}
-	media = &Table{Kind: KindMedia, Columns: cols, Closed: true}
 	for i, m := range im.Members {
-		if excluded(m.Name, opt.Exclude) {
+		if media.Excluded(m.Name) {
 			continue
 		}
 		ms := sr.Members[i]

@@ -2,6 +2,7 @@ package formular
 
 import (
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
@@ -99,9 +100,16 @@ type Table struct {
 	// OS is "", "linux" or "windows". Windows tables compare names
 	// case-insensitively and accept either separator in rows.
 	OS string
-	// Closed marks tables whose directories (or sources) must hold
-	// nothing unlisted: unlisted files or keys are failures.
+	// Closed marks tables that list everything: for a file table, every
+	// file of the whole tree under its root but the Exclude globs; for a
+	// parameters table, every key of its source. Anything unlisted is a
+	// failure.
 	Closed bool
+	// Exclude holds the glob patterns (path.Match syntax) of the paths a
+	// file table leaves out (make --exclude), sorted, each once. A path
+	// is left out when it, or a directory above it, matches a pattern as
+	// a whole path relative to the root or by its base name.
+	Exclude []string
 	// HasMode marks modules tables with a permission column.
 	HasMode bool
 	// Source is where a parameters table reads its values ("" when it
@@ -223,6 +231,47 @@ func (t *Table) Default(goos string) (string, bool) {
 	}
 	p, ok := t.Defaults[""]
 	return p, ok
+}
+
+// Excluded reports whether rel, a slash-separated path relative to the
+// table's root, falls under one of its Exclude patterns: itself or a
+// directory above it matches one. A Windows table matches without regard
+// to letter case, as it compares names.
+func (t *Table) Excluded(rel string) bool {
+	if len(t.Exclude) == 0 {
+		return false
+	}
+	for p := rel; p != "." && p != "/" && p != ""; p = path.Dir(p) {
+		if t.ExcludeMatches(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// ExcludeMatches reports whether the path p itself, whole or by its base
+// name, matches an Exclude pattern (the directories above it aside: a
+// walk that skips an excluded directory asks only this).
+func (t *Table) ExcludeMatches(p string) bool {
+	if len(t.Exclude) == 0 {
+		return false
+	}
+	if t.Windows() {
+		p = strings.ToLower(p)
+	}
+	base := path.Base(p)
+	for _, g := range t.Exclude {
+		if t.Windows() {
+			g = strings.ToLower(g)
+		}
+		if ok, _ := path.Match(g, p); ok {
+			return true
+		}
+		if ok, _ := path.Match(g, base); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // NameKey returns the key under which the table compares a path: the path

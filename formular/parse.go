@@ -3,6 +3,7 @@ package formular
 import (
 	"errors"
 	"fmt"
+	"path"
 	"regexp"
 	"runtime"
 	"slices"
@@ -323,7 +324,7 @@ func (p *parser) tableHeader(line string) (*Table, error) {
 	}
 	given := map[string]bool{}
 	for _, a := range attrs[1:] {
-		if given[a.name] {
+		if given[a.name] && a.name != "exclude" {
 			return nil, p.errf("[%s] table: %s given twice", t.Kind, a.name)
 		}
 		given[a.name] = true
@@ -359,6 +360,21 @@ func (t *Table) setAttr(a attr) error {
 	switch {
 	case name == "closed" && t.Kind != KindImage && t.Kind != KindBoot:
 		return flag(&t.Closed)
+	case name == "exclude" && (t.Kind == KindMedia || t.Kind == KindModules):
+		var g string
+		if err := value(&g); err != nil {
+			return err
+		}
+		if _, err := path.Match(g, ""); err != nil {
+			return fmt.Errorf("exclude=%s: %v", g, err)
+		}
+		if slices.Contains(t.Exclude, g) {
+			return fmt.Errorf("exclude=%s given twice", g)
+		}
+		// Sorted as read: the canonical order, whatever the author's.
+		i, _ := slices.BinarySearch(t.Exclude, g)
+		t.Exclude = slices.Insert(t.Exclude, i, g)
+		return nil
 	case name == "mode" && t.Kind == KindModules:
 		return flag(&t.HasMode)
 	case name == "root" && t.Kind == KindModules:

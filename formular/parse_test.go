@@ -166,6 +166,11 @@ func TestParseErrors(t *testing.T) {
 		{"default dot", v + "[modules root=${X} default.=/x sha256]\n", 2, "names no system"},
 		{"closed with value", v + "[media closed=yes sha256]\n", 2, "takes no value"},
 		{"attr twice", v + "[modules root=/ root=/ sha256]\n", 2, "root given twice"},
+		{"exclude twice", v + "[media exclude=*.log exclude=*.log sha256]\n", 2, "exclude=*.log given twice"},
+		{"exclude bad glob", v + "[media exclude=[a sha256]\n", 2, "exclude=[a: syntax error in pattern"},
+		{"exclude empty", v + "[media exclude= sha256]\n", 2, "exclude needs a value"},
+		{"exclude on image", v + "[image exclude=x sha256]\n", 2, `unknown attribute "exclude"`},
+		{"exclude on parameters", v + "[parameters format=ini exclude=x]\n", 2, `unknown attribute "exclude"`},
 		{"unterminated quote", v + "[modules root=\"/x sha256]\n", 2, "unterminated"},
 		{"no format", v + "[parameters source=/x]\n", 2, "format= missing"},
 		{"unknown format", v + "[parameters format=yaml]\n", 2, `unknown format "yaml"`},
@@ -250,6 +255,41 @@ func TestParseAccepts(t *testing.T) {
 		if _, err := Parse([]byte(in), ""); err != nil {
 			t.Errorf("%q: %v", in, err)
 		}
+	}
+}
+
+func TestExclude(t *testing.T) {
+	f := mustParse(t, "sverka-formular 1\n[modules root=/opt/x exclude=var exclude=\"log files\" closed exclude=*.tmp sha256]\n")
+	tb := f.Tables[0]
+	if strings.Join(tb.Exclude, "|") != "*.tmp|log files|var" {
+		t.Errorf("exclude %q, want sorted", tb.Exclude)
+	}
+	want := "sverka-formular 1\n\n[modules root=/opt/x closed exclude=*.tmp exclude=\"log files\" exclude=var sha256]\n"
+	if got := string(mustMarshal(t, f)); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	tests := []struct {
+		rel  string
+		want bool
+	}{
+		{"var", true},           // by its whole path
+		{"var/cache/x", true},   // under an excluded directory
+		{"lib/var", true},       // by its base name
+		{"lib/a.tmp", true},     // a glob on the base name
+		{"log files/1", true},   // a name with a space
+		{"lib/a.tmp.so", false}, // the glob matches a name whole
+		{"variant/x", false},    // not a prefix match
+		{"lib/VAR/x", false},    // case counts outside Windows
+		{"bin/tool", false},
+	}
+	for _, tt := range tests {
+		if got := tb.Excluded(tt.rel); got != tt.want {
+			t.Errorf("Excluded(%q) = %v, want %v", tt.rel, got, tt.want)
+		}
+	}
+	win := mustParse(t, "sverka-formular 1\n[modules root=%ProgramFiles% os=windows exclude=Logs sha256]\n").Tables[0]
+	if !win.Excluded("App/LOGS/a.txt") {
+		t.Error("a Windows table's exclusions ignore letter case")
 	}
 }
 

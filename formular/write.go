@@ -94,6 +94,9 @@ func (t *Table) TableHeader() string {
 	if t.Closed {
 		parts = append(parts, "closed")
 	}
+	for _, g := range t.Exclude {
+		parts = append(parts, "exclude="+quoteAttr(g))
+	}
 	if t.HasMode {
 		parts = append(parts, "mode")
 	}

@@ -229,6 +229,7 @@ var catalogue = map[string][2]string{
 	"det-boot-image-unlisted":  {"the entry loads %s bytes at byte offset %s, which no file of the image holds", "запись загружает %s байт со смещения %s, которые не принадлежат ни одному файлу образа"},
 	"det-boot-entry-changed":   {"the boot catalog now has %s", "в каталоге загрузки теперь: %s"},
 	"msg-boot-not-covered":     {"boot code not covered by the formular", "загрузочный код формуляром не охвачен"},
+	"det-ambiguous-name":       {"names on disk differing only in letter case match this row: %s", "строке соответствуют имена на диске, различающиеся только регистром букв: %s"},
 	"replaced-directory":       {"replaced by a directory", "заменён каталогом"},
 	"replaced-fifo":            {"replaced by a FIFO", "заменён именованным каналом (FIFO)"},
 	"replaced-socket":          {"replaced by a socket", "заменён сокетом"},

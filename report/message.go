@@ -107,6 +107,8 @@ func (l lang) detail(it *verify.Item) string {
 		return l.f("det-unreadable-directory", arg("directory"), l.errArg(it.DetailArgs, "error", it.DetailArgs["error"]))
 	case verify.DetailRootNotFound:
 		return l.f("det-root-not-found", arg("root"))
+	case verify.DetailAmbiguousName:
+		return l.f("det-ambiguous-name", arg("names"))
 	case verify.DetailImageRenamed:
 		return l.f("det-image-renamed", arg("name"))
 	case verify.DetailImageNameDiffers:

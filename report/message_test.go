@@ -105,7 +105,17 @@ func faultyChecks(t *testing.T) []*verify.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return []*verify.Result{faulty, nothing}
+	// Two names on disk that a check ignoring case cannot tell apart.
+	folded := t.TempDir()
+	writeFiles(t, folded, map[string]string{"read.me": "x"})
+	foldedTab := makeTable(t, formular.KindMedia, folded, "sha256")
+	writeFiles(t, folded, map[string]string{"READ.ME": "y"})
+	ambiguous, err := verify.Check(context.Background(), &formular.Formular{Tables: []*formular.Table{foldedTab}},
+		verify.Sources{Media: folded, IgnoreCase: true, At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []*verify.Result{faulty, nothing, ambiguous}
 }
 
 // TestMessagesSayWhatVerifySays: the English rendering of every message
@@ -149,7 +159,7 @@ func TestMessagesSayWhatVerifySays(t *testing.T) {
 		verify.CodeSupportEnded, verify.CodeTableNotChecked, verify.CodeExtraFiles, verify.CodeExtraLinks,
 		verify.CodeWeakAlgorithm, verify.CodeSettings,
 		verify.DetailReplacedBy, verify.DetailReplacedBySymlink, verify.DetailUnlistedSymlink, verify.DetailRootNotFound,
-		verify.DetailSettingsLine, verify.DetailConstraintError, verify.HintGOSTReversed,
+		verify.DetailSettingsLine, verify.DetailConstraintError, verify.HintGOSTReversed, verify.DetailAmbiguousName,
 	}
 	if os.Geteuid() != 0 {
 		want = append(want, verify.DetailUnreadableDirectory)

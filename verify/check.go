@@ -2,10 +2,10 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
-	"path"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -103,7 +103,7 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 			if err != nil {
 				return nil, err
 			}
-			out, err := CheckTree(ctx, t, root, TreeOptions{IgnoreCase: src.IgnoreCase, Engine: src.Engine})
+			out, err := CheckTree(ctx, t, root, TreeOptions{IgnoreCase: src.IgnoreCase, Jail: src.jailOf(root), Engine: src.Engine})
 			if err != nil {
 				// A root that is not there is what broke, not a usage error.
 				out = newTable(t)
@@ -280,7 +280,15 @@ func resolveRoot(t *formular.Table, root string, src Sources) (string, error) {
 	case !isVar:
 		p = root
 	case src.Vars[name] != "":
-		return src.Vars[name], nil
+		// A path of this machine; the part of it inside an offline copy
+		// is read as that host would read it.
+		v := src.Vars[name]
+		if j := src.jail(); j != "" {
+			if rel, ok := within(j, v); ok {
+				return rootOnHost(t, v, j, rel)
+			}
+		}
+		return v, nil
 	default:
 		if d, ok := t.Default(tableOS); ok {
 			p = d
@@ -295,16 +303,19 @@ func resolveRoot(t *formular.Table, root string, src Sources) (string, error) {
 	if src.Installed == "" {
 		return p, nil
 	}
-	rel := p
-	if len(rel) >= 2 && rel[1] == ':' {
-		rel = rel[2:] // a drive letter has no meaning under a mount point
+	return rootOnHost(t, p, src.Installed, strings.Join(splitPath(p, true), "/"))
+}
+
+// rootOnHost resolves a table's root p, at rel in the offline copy jail,
+// as that host would (see inRoot). A root that is not there is left to
+// the check, which reports it MISSING where it would be; a root that
+// cannot be resolved (a loop of links, an ambiguous spelling) stops it.
+func rootOnHost(t *formular.Table, p, jail, rel string) (string, error) {
+	host, err := resolveOne(jail, rel, t.Windows())
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("[%s] table (line %d): root %s in %s: %w", t.Kind, t.Line, p, jail, err)
 	}
-	rel = strings.ReplaceAll(rel, `\`, "/")
-	rel = strings.TrimLeft(path.Clean("/"+rel), "/")
-	if t.Windows() {
-		rel = resolveFold(src.Installed, rel)
-	}
-	return filepath.Join(src.Installed, filepath.FromSlash(rel)), nil
+	return host, nil
 }
 
 // varOf reads "${NAME}" or "%NAME%".

@@ -163,6 +163,10 @@ const (
 	// differs from its row (entry: what the catalog has now, as a row
 	// would name it).
 	DetailBootEntryChanged Code = "boot-entry-changed"
+	// DetailAmbiguousName: names on disk differing only in letter case
+	// match the row, in a table that ignores case; which one the system
+	// reads cannot be told (names: comma-separated, sorted).
+	DetailAmbiguousName Code = "ambiguous-name"
 )
 
 // File types: the type argument of DetailReplacedBy and DetailFileType.
@@ -465,6 +469,11 @@ func unreadableDirectory(dir string, err error) Message {
 	m := detail(DetailUnreadableDirectory, "directory unreadable: "+dir+": "+msg, "directory", dir, "error", msg)
 	errArgs(m.Args, err)
 	return m
+}
+
+func ambiguousName(names []string) Message {
+	list := strings.Join(names, ", ")
+	return detail(DetailAmbiguousName, "names on disk differing only in letter case match this row: "+list, "names", list)
 }
 
 func rootNotFound(root string) Message {

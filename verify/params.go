@@ -149,16 +149,9 @@ func parameterSource(f *formular.Formular, t *formular.Table, src Sources) (stri
 		if err != nil {
 			return "", err
 		}
-		return filepath.Join(root, filepath.FromSlash(strings.ReplaceAll(rest, `\`, "/"))), nil
+		return src.sourceOnHost(t, root, rest, decl.Windows())
 	}
-	if src.Installed != "" {
-		p := strings.ReplaceAll(t.Source, `\`, "/")
-		if len(p) >= 2 && p[1] == ':' {
-			p = p[2:]
-		}
-		return filepath.Join(src.Installed, filepath.FromSlash(p)), nil
-	}
-	return t.Source, nil
+	return src.sourceOnHost(t, "", t.Source, windowsPath(t.Source))
 }
 
 // formatOf guesses a settings format from a file name, for --settings

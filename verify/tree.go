@@ -7,9 +7,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
-	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -23,11 +22,18 @@ type TreeOptions struct {
 	// IgnoreCase compares names case-insensitively (a kit copied to a
 	// case-insensitive file system). Windows tables always do.
 	IgnoreCase bool
-	// Recursive walks the whole root for unlisted files (a kit). Without
-	// it only the directories holding listed files are looked at (an
-	// installed product under / must not make the check walk the disk).
+	// Recursive marks a kit: its whole root is walked for unlisted files,
+	// and a symbolic link in it is never followed. Without it (an
+	// installed product) a closed table's whole root is walked too, an
+	// open table's directories holding listed files only (an installed
+	// product under / must not make the check walk the disk), and a link
+	// to a directory is followed as the host follows it.
 	Recursive bool
-	Engine    checksum.Options
+	// Jail is the offline copy of a host (verify --installed) that holds
+	// root: a link is resolved inside it, never onto this machine's own
+	// files. "" on this host.
+	Jail   string
+	Engine checksum.Options
 }
 
 // found is a file seen under a table's root, and its digests once read.
@@ -38,7 +44,8 @@ type found struct {
 	// link is a symbolic link's target, shown, never followed.
 	link string
 	// dirExtra marks an unlisted directory inside a closed table's
-	// directory: an addition, reported EXTRA.
+	// directory that was not walked (one reached through a link): an
+	// addition, reported EXTRA.
 	dirExtra bool
 	// row is the table row listing the file, -1 if none.
 	row int
@@ -62,36 +69,34 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	}
 	fold := opt.IgnoreCase || t.OS == formular.OSWindows
 	m := &matcher{t: t, fold: fold}
+	tr := newLister(root, m, opt)
 	eng := opt.Engine
 	eng.AnyOrder = true // each result has its slot
 
-	// The listed files are hashed under their own names while the
-	// directories are listed: on 100,000 modules the listing then costs
-	// next to nothing. The listing still decides what a name is: a
-	// result counts only for a name it calls a regular file. A table
-	// whose names are matched case-insensitively is listed first, to
-	// learn each name's spelling on disk.
-	var (
-		seen           []found
-		ents           []fs.DirEntry
-		unreadableDirs map[string]error
-		rows           []checksum.Result
-	)
-	if fold {
+	// On this host the listed modules are hashed under their own names
+	// while the directories are listed: on 100,000 modules the listing
+	// then costs next to nothing. The listing still decides what a name
+	// is: a result counts only for a name it calls a regular file. A kit,
+	// an offline copy and a table whose names are matched
+	// case-insensitively are listed first, and only what the listing
+	// calls a file is read, where the listing found it: a path through a
+	// link the listing does not follow is never opened.
+	var rows []checksum.Result
+	if fold || opt.Recursive || opt.Jail != "" {
 		m.index()
-		seen, ents, unreadableDirs = scan(ctx, root, m, opt.Recursive)
-		m.bind(seen)
-		rows, err = hashRows(ctx, t, root, m.onDisk(), eng)
+		tr.scan(ctx)
+		m.bind(tr.seen)
+		rows, err = hashRows(ctx, t, tr.path, m.onDisk(), eng)
 	} else {
 		listed := make(chan struct{})
 		go func() {
 			defer close(listed)
 			m.index()
-			seen, ents, unreadableDirs = scan(ctx, root, m, opt.Recursive)
+			tr.scan(ctx)
 		}()
-		rows, err = hashRows(ctx, t, root, nil, eng)
+		rows, err = hashRows(ctx, t, tr.path, nil, eng)
 		<-listed
-		m.bind(seen)
+		m.bind(tr.seen)
 	}
 	if err == nil {
 		err = ctx.Err() // a listing cut short is not a listing
@@ -99,14 +104,16 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	if err != nil {
 		return out, err
 	}
+	seen := tr.seen
 	for i := range seen {
-		if f := &seen[i]; f.row >= 0 && f.mode.IsRegular() {
+		if f := &seen[i]; f.row >= 0 && f.mode.IsRegular() && !m.isAmbiguous(f.row) {
 			f.res = &rows[f.row]
 		}
 	}
 	// A listed regular file is not stat'ed: the engine's fstat of the
-	// open file, or the read itself, gives its size and mode.
-	describe(root, seen, ents, func(f *found) bool { return f.res != nil })
+	// open file, or the read itself, gives its size and mode. Nor is an
+	// unlisted directory that is walked: only what is in it is reported.
+	tr.describe(func(f *found) bool { return f.res != nil || f.mode.IsDir() && f.row < 0 && !f.dirExtra })
 
 	// An unlisted file whose size is that of a missing file may be its
 	// renamed copy: it is hashed too.
@@ -115,7 +122,7 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	for i := range seen {
 		f := &seen[i]
 		if f.row < 0 && f.mode.IsRegular() && (m.missingSizes[f.size] || m.missingSizes[formular.UnknownSize]) {
-			jobs = append(jobs, checksum.Job{Path: f.path(root), Known: true, Mode: f.mode, Size: f.size})
+			jobs = append(jobs, checksum.Job{Path: tr.path(f.rel), Known: true, Mode: f.mode, Size: f.size, NoFollow: true})
 			idx = append(idx, i)
 		}
 	}
@@ -128,17 +135,23 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	if err != nil {
 		return out, err
 	}
-	settle(root, seen)
-	out.Items = m.judge(func(rel string) *Message { return missingDetail(root, rel, unreadableDirs) })
+	tr.settle()
+	out.Items = m.judge(tr.missingDetail)
+	if t.Closed {
+		// A directory of a closed table that cannot be listed may hold
+		// anything: it is a failure of its own, named with its error.
+		out.Items = append(out.Items, tr.unreadableItems()...)
+	}
 	out.count()
 	return out, nil
 }
 
-// hashRows hashes the rows of t under root and returns the results by
-// row. onDisk, if not nil, gives each row's name as the listing spelled
-// it, or "" for a row the listing did not call a regular file: that row is
-// not read. A symbolic link is never followed, whatever the listing saw.
-func hashRows(ctx context.Context, t *formular.Table, root string, onDisk []string, eng checksum.Options) ([]checksum.Result, error) {
+// hashRows hashes the rows of t, each at the path where names it, and
+// returns the results by row. onDisk, if not nil, gives each row's name as
+// the listing spelled it, or "" for a row the listing did not call a
+// regular file: that row is not read. A symbolic link is never followed,
+// whatever the listing saw.
+func hashRows(ctx context.Context, t *formular.Table, where func(rel string) string, onDisk []string, eng checksum.Options) ([]checksum.Result, error) {
 	jobs := make([]checksum.Job, 0, len(t.Entries))
 	idx := make([]int, 0, len(t.Entries))
 	for i, e := range t.Entries {
@@ -151,7 +164,7 @@ func hashRows(ctx context.Context, t *formular.Table, root string, onDisk []stri
 		// Ordered by the size the table expects, and, with no mode
 		// column to check, read without an fstat to that size (the
 		// engine stats a file that runs longer).
-		jobs = append(jobs, checksum.Job{Path: filepath.Join(root, filepath.FromSlash(rel)), Known: true,
+		jobs = append(jobs, checksum.Job{Path: where(rel), Known: true,
 			Size: max(e.Size, 0), NoStat: !t.HasMode && e.Size >= 0, NoFollow: true})
 		idx = append(idx, i)
 	}
@@ -173,6 +186,9 @@ type matcher struct {
 	seen         []found
 	seenAt       []int // index in seen by row, -1 if not found
 	missingSizes map[int64]bool
+	// ambiguous holds, for a row that more than one name on disk matches
+	// (names differing only in letter case), the index in seen of each.
+	ambiguous map[int][]int
 }
 
 func newMatcher(t *formular.Table, fold bool) *matcher {
@@ -198,10 +214,22 @@ func (m *matcher) bind(seen []found) {
 	for i := range m.seenAt {
 		m.seenAt[i] = -1
 	}
+	m.ambiguous = nil
 	for i := range seen {
 		f := &seen[i]
 		f.row = -1
 		if r, ok := m.listed[m.key(f.rel)]; ok {
+			if prev := m.seenAt[r]; prev >= 0 {
+				// Which of the two a Windows system would open cannot
+				// be told: the row is judged on neither.
+				if m.ambiguous == nil {
+					m.ambiguous = map[int][]int{}
+				}
+				if len(m.ambiguous[r]) == 0 {
+					m.ambiguous[r] = []int{prev}
+				}
+				m.ambiguous[r] = append(m.ambiguous[r], i)
+			}
 			f.row, m.seenAt[r] = r, i
 		}
 	}
@@ -225,12 +253,18 @@ func (m *matcher) isListed(rel string) bool {
 	return ok
 }
 
+// isAmbiguous says whether more than one name on disk matches row r.
+func (m *matcher) isAmbiguous(r int) bool {
+	_, ok := m.ambiguous[r]
+	return ok
+}
+
 // onDisk returns each row's name as the listing spelled it, "" for a row
 // the listing did not call a regular file.
 func (m *matcher) onDisk() []string {
 	names := make([]string, len(m.t.Entries))
 	for i, fi := range m.seenAt {
-		if fi >= 0 && m.seen[fi].mode.IsRegular() {
+		if fi >= 0 && m.seen[fi].mode.IsRegular() && !m.isAmbiguous(i) {
 			names[i] = m.seen[fi].rel
 		}
 	}
@@ -269,10 +303,16 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 	bySize := map[int64][]int{}
 	for fi := range m.seen {
 		f := &m.seen[fi]
-		if f.res != nil && f.res.Err == nil && f.row < 0 {
+		if f.res != nil && f.res.Err == nil && f.row < 0 && !t.Excluded(f.rel) {
 			unlisted = append(unlisted, fi)
-			bySize[f.res.Size] = append(bySize[f.res.Size], fi)
 		}
+	}
+	// By name: a directory lists its names in no set order, and the copy
+	// chosen among several must not depend on it.
+	sort.Slice(unlisted, func(a, b int) bool { return m.seen[unlisted[a]].rel < m.seen[unlisted[b]].rel })
+	for _, fi := range unlisted {
+		size := m.seen[fi].res.Size
+		bySize[size] = append(bySize[size], fi)
 	}
 	for i := range items {
 		it := &items[i]
@@ -294,9 +334,10 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 			break
 		}
 	}
+	rows := len(items)
 	for fi := range m.seen {
 		f := &m.seen[fi]
-		if taken[fi] || f.row >= 0 || (f.mode.IsDir() && !f.dirExtra) {
+		if taken[fi] || f.row >= 0 || (f.mode.IsDir() && !f.dirExtra) || t.Excluded(f.rel) {
 			continue
 		}
 		it := Item{Name: f.rel, Status: Extra, Failure: t.Closed}
@@ -320,6 +361,8 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 		}
 		items = append(items, it)
 	}
+	extra := items[rows:]
+	sort.Slice(extra, func(a, b int) bool { return extra[a].Name < extra[b].Name })
 	for i := range items {
 		if items[i].Status != Extra {
 			items[i].Failure = items[i].Status != OK
@@ -346,6 +389,16 @@ func (m *matcher) judgeRow(it *Item, i int, expected []Digest, why func(rel stri
 		if it.DetailCode == DetailUnreadableDirectory {
 			it.Status = Unreadable
 		}
+		return
+	}
+	if all, ok := m.ambiguous[i]; ok {
+		names := make([]string, len(all))
+		for k, si := range all {
+			names[k] = m.seen[si].rel
+		}
+		slices.Sort(names)
+		it.Status = Modified
+		it.setDetail(ambiguousName(names))
 		return
 	}
 	f := &m.seen[fi]
@@ -500,201 +553,6 @@ func digests(cols []checksum.Column, sums [][]byte) []Digest {
 		out[i] = Digest{Alg: c.String(), Hex: c.Encode(sums[i])}
 	}
 	return out
-}
-
-// scan lists what lies under root: recursively for a kit, else only the
-// directories that hold listed files. Symbolic links are never followed.
-// It stops when ctx is done: a tree of a million files must not hold an
-// interrupted check.
-//
-// The entries come back with their type only; describe fills in the rest.
-func scan(ctx context.Context, root string, m *matcher, recursive bool) (seen []found, ents []fs.DirEntry, unreadable map[string]error) {
-	t, fold := m.t, m.fold
-	unreadable = map[string]error{}
-	// Sized for the table up front: growing a slice of 100,000 entries
-	// copies it again and again, and fresh pages cost a fault each.
-	seen = make([]found, 0, len(t.Entries)+len(t.Entries)/8)
-	ents = make([]fs.DirEntry, 0, cap(seen))
-	add := func(rel string, d fs.DirEntry, extraDir bool) {
-		seen = append(seen, found{rel: rel, mode: d.Type(), size: unstated, dirExtra: extraDir})
-		ents = append(ents, d)
-	}
-	if recursive {
-		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if ctx.Err() != nil {
-				return filepath.SkipAll
-			}
-			rel, _ := filepath.Rel(root, p)
-			rel = filepath.ToSlash(rel)
-			if err != nil {
-				unreadable[rel] = err
-				return nil
-			}
-			if rel != "." {
-				add(rel, d, false)
-			}
-			return nil
-		})
-		return seen, ents, unreadable
-	}
-	k := func(p string) string {
-		if fold {
-			return strings.ToLower(p)
-		}
-		return p
-	}
-	dirs := map[string]string{}  // directories holding listed files
-	parents := map[string]bool{} // and every directory above them
-	for _, e := range t.Entries {
-		d := path.Dir(e.Path)
-		dirs[k(d)] = d
-		for ; d != "." && d != "/" && !parents[k(d)]; d = path.Dir(d) {
-			parents[k(d)] = true
-		}
-	}
-	var names []string
-	for _, d := range dirs {
-		names = append(names, d)
-	}
-	sort.Strings(names)
-	for _, dir := range names {
-		if ctx.Err() != nil {
-			break
-		}
-		onDisk := dir
-		if fold {
-			onDisk = resolveFold(root, dir)
-		}
-		ents, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(onDisk)))
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			unreadable[dir] = err
-		}
-		for _, d := range ents {
-			rel := d.Name()
-			if onDisk != "." {
-				rel = onDisk + "/" + rel
-			}
-			// A directory counts where a file is listed (replaced), or
-			// as an unlisted addition to a closed table's directory.
-			if !d.IsDir() {
-				add(rel, d, false)
-				continue
-			}
-			listed := m.isListed(rel)
-			if !listed && (parents[k(rel)] || !t.Closed) {
-				continue
-			}
-			add(rel, d, !listed)
-		}
-	}
-	return seen, ents, unreadable
-}
-
-// unstated is the size of an entry not stat'ed yet.
-const unstated = -2
-
-// describe fills in each entry's mode, size and link target, except for
-// the entries skip names: their size stays unstated until they are read.
-// The lstat calls are spread over a few goroutines: on an installed tree
-// of 100,000 files they would otherwise take longer than the directory
-// reads.
-func describe(root string, seen []found, ents []fs.DirEntry, skip func(*found) bool) {
-	const parts = 4
-	var wg sync.WaitGroup
-	for w := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(seen); i += parts {
-				f := &seen[i]
-				if skip(f) {
-					continue
-				}
-				if info, err := ents[i].Info(); err == nil {
-					f.mode, f.size = info.Mode(), info.Size()
-				}
-				f.readLink(root)
-			}
-		}()
-	}
-	wg.Wait()
-}
-
-// settle takes each unstated entry's mode and size from the fstat of its
-// reading. One that could not be opened is stat'ed now, so the report
-// still shows its type and mode.
-func settle(root string, seen []found) {
-	for i := range seen {
-		f := &seen[i]
-		if f.size != unstated {
-			continue
-		}
-		if f.res != nil && (f.res.Mode != 0 || f.res.Err == nil) {
-			f.mode, f.size = f.res.Mode, f.res.Size
-		} else if fi, err := os.Lstat(f.path(root)); err == nil {
-			f.mode, f.size = fi.Mode(), fi.Size()
-		} else {
-			f.size = 0
-		}
-		f.readLink(root)
-	}
-}
-
-// path is where f stands on disk.
-func (f *found) path(root string) string { return filepath.Join(root, filepath.FromSlash(f.rel)) }
-
-// readLink records the target of f if it is a symbolic link: shown, never
-// followed.
-func (f *found) readLink(root string) {
-	if f.mode&fs.ModeSymlink != 0 {
-		f.link, _ = os.Readlink(f.path(root))
-	}
-}
-
-// resolveFold finds the directory that matches dir case-insensitively, one
-// component at a time: an offline Windows system mounted on a
-// case-sensitive file system keeps its own spelling of every name.
-func resolveFold(root, dir string) string {
-	if dir == "." {
-		return dir
-	}
-	cur := "."
-	for _, part := range strings.Split(dir, "/") {
-		next := part
-		if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(cur), part)); err != nil {
-			ents, _ := os.ReadDir(filepath.Join(root, filepath.FromSlash(cur)))
-			for _, e := range ents {
-				if strings.EqualFold(e.Name(), part) {
-					next = e.Name()
-					break
-				}
-			}
-		}
-		if cur == "." {
-			cur = next
-		} else {
-			cur += "/" + next
-		}
-	}
-	return cur
-}
-
-// missingDetail explains why a listed file was not found: a parent that
-// could not be read, or a path reached only through a symbolic link.
-func missingDetail(root, rel string, unreadable map[string]error) *Message {
-	for d := path.Dir(rel); ; d = path.Dir(d) {
-		if err, ok := unreadable[d]; ok {
-			m := unreadableDirectory(d, err)
-			return &m
-		}
-		if d == "." || d == "/" {
-			break
-		}
-	}
-	if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel))); err == nil {
-		return &throughSymlink
-	}
-	return nil
 }
 
 // typeOf names the type of what is not a regular file (a File type).

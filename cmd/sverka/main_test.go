@@ -215,6 +215,27 @@ func scriptParams(dir string) testscript.Params {
 				}
 				ts.Check(os.WriteFile(p, []byte(strings.Replace(string(data), args[0], args[1], 1)), 0o644))
 			},
+			// nodac PROGRAM ARGS...: run a program as a user who cannot
+			// read what its permissions forbid. Root can (the
+			// capabilities CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH):
+			// run as root, the program runs without them.
+			"nodac": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) == 0 {
+					ts.Fatalf("usage: nodac PROGRAM ARGS...")
+				}
+				if os.Geteuid() == 0 {
+					args = append([]string{"setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search", "--"}, args...)
+				}
+				err := ts.Exec(args[0], args[1:]...)
+				if err != nil {
+					ts.Logf("[%v]", err)
+					if !neg {
+						ts.Fatalf("unexpected command failure")
+					}
+				} else if neg {
+					ts.Fatalf("unexpected command success")
+				}
+			},
 			"chmod": func(ts *testscript.TestScript, neg bool, args []string) {
 				m, err := strconv.ParseUint(args[0], 8, 32)
 				ts.Check(err)

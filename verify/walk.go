@@ -1,0 +1,337 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"sync"
+
+	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/formular"
+)
+
+// lister lists what lies under a table's root: the whole tree for a kit
+// or a closed table, walked without following links, then the
+// directories holding listed files that the walk did not reach (through
+// a link, under an excluded directory) or, for an open table, all of
+// them. Each directory is listed once.
+type lister struct {
+	root string
+	t    *formular.Table
+	m    *matcher
+	opt  TreeOptions
+	res  *dirResolver
+
+	// seen are the entries found, with their type only until describe;
+	// ents their directory entries, index for index.
+	seen []found
+	ents []fs.DirEntry
+	// hostDirs maps a directory, named as in seen, to where it is on this
+	// machine when that is not under its own name below root (it was
+	// reached through a link). Made only when needed: on this host it is
+	// read while the directories are listed.
+	hostDirs map[string]string
+	// unreadable holds the directories that could not be listed, by
+	// matcher key.
+	unreadable map[string]unreadableDir
+	// walked holds the keys of the directories the walk listed.
+	walked map[string]bool
+	// dirs are the directories holding listed files, by key; parents
+	// the keys of every directory above them.
+	dirs    map[string]string
+	parents map[string]bool
+	// pathLinks are the links the walk met where a directory above
+	// listed files stands: the way to them, reported only when it leads
+	// nowhere.
+	pathLinks []int
+}
+
+type unreadableDir struct {
+	rel string
+	err error
+}
+
+func newLister(root string, m *matcher, opt TreeOptions) *lister {
+	return &lister{root: root, t: m.t, m: m, opt: opt,
+		res: &dirResolver{root: root, jail: opt.Jail, fold: m.fold, follow: !opt.Recursive}}
+}
+
+// scan lists the tree. The entries come back with their type only;
+// describe fills in the rest. It stops when ctx is done: a tree of a
+// million files must not hold an interrupted check.
+func (l *lister) scan(ctx context.Context) {
+	t := l.t
+	l.unreadable = map[string]unreadableDir{}
+	l.walked = map[string]bool{}
+	// Sized for the table up front: growing a slice of 100,000 entries
+	// copies it again and again, and fresh pages cost a fault each.
+	l.seen = make([]found, 0, len(t.Entries)+len(t.Entries)/8)
+	l.ents = make([]fs.DirEntry, 0, cap(l.seen))
+	k := l.m.key
+	l.dirs, l.parents = map[string]string{}, map[string]bool{}
+	for _, e := range t.Entries {
+		d := path.Dir(e.Path)
+		l.dirs[k(d)] = d
+		for ; d != "." && d != "/" && !l.parents[k(d)]; d = path.Dir(d) {
+			l.parents[k(d)] = true
+		}
+	}
+	if l.opt.Recursive || t.Closed {
+		l.walk(ctx)
+	}
+	l.listDirs(ctx)
+	// A link on the way to listed files that the host follows is its
+	// path, not an addition; one that leads nowhere is shown.
+	kept := l.seen[:0]
+	keptEnts := l.ents[:0]
+	skip := map[int]bool{}
+	for _, i := range l.pathLinks {
+		if l.followed(l.seen[i].rel) {
+			skip[i] = true
+		}
+	}
+	if len(skip) > 0 {
+		for i := range l.seen {
+			if !skip[i] {
+				kept, keptEnts = append(kept, l.seen[i]), append(keptEnts, l.ents[i])
+			}
+		}
+		l.seen, l.ents = kept, keptEnts
+	}
+}
+
+// followed says whether the link rel on the way to listed files leads to
+// a directory the listing reached: the kernel's on this host, the
+// resolution inside the offline copy otherwise; a kit's never.
+func (l *lister) followed(rel string) bool {
+	if l.opt.Recursive {
+		return false
+	}
+	if l.direct() {
+		fi, err := os.Stat(filepath.Join(l.root, filepath.FromSlash(rel)))
+		return err == nil && fi.IsDir()
+	}
+	found, _ := l.res.resolve(rel)
+	return len(found) > 0
+}
+
+// direct says the listed directories are listed by their own names, the
+// kernel following any link: an installed product on this host, whose
+// links are its own business.
+func (l *lister) direct() bool {
+	return !l.m.fold && l.opt.Jail == "" && !l.opt.Recursive
+}
+
+func (l *lister) add(rel string, d fs.DirEntry, extraDir bool) {
+	l.seen = append(l.seen, found{rel: rel, mode: d.Type(), size: unstated, dirExtra: extraDir})
+	l.ents = append(l.ents, d)
+}
+
+func (l *lister) failed(rel string, err error) {
+	l.unreadable[l.m.key(rel)] = unreadableDir{rel, err}
+}
+
+// walk lists the whole tree under the root, less the excluded paths that
+// are not listed. A symbolic link is an entry, never followed: the walk
+// stays inside the root.
+func (l *lister) walk(ctx context.Context) {
+	type dir struct{ rel, host string }
+	stack := []dir{{".", l.root}}
+	for len(stack) > 0 && ctx.Err() == nil {
+		d := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		l.walked[l.m.key(d.rel)] = true
+		// The root was named or resolved by the caller; below it, a
+		// directory that turned into a link since it was listed is
+		// refused, not followed.
+		ents, err := checksum.ReadDir(d.host, d.rel != ".")
+		if err != nil {
+			l.failed(d.rel, err)
+		}
+		for _, e := range ents {
+			rel := joinRel(d.rel, e.Name())
+			if l.t.ExcludeMatches(rel) && !l.m.isListed(rel) {
+				continue
+			}
+			if e.Type()&fs.ModeSymlink != 0 && (l.parents[l.m.key(rel)] || l.dirs[l.m.key(rel)] != "") && !l.m.isListed(rel) {
+				l.pathLinks = append(l.pathLinks, len(l.seen))
+			}
+			l.add(rel, e, false)
+			if e.IsDir() {
+				stack = append(stack, dir{rel, filepath.Join(d.host, e.Name())})
+			}
+		}
+	}
+}
+
+// listDirs lists the directories holding listed files that the walk, if
+// any, did not list.
+func (l *lister) listDirs(ctx context.Context) {
+	t, k, parents := l.t, l.m.key, l.parents
+	var names []string
+	for key, d := range l.dirs {
+		if !l.walked[key] {
+			names = append(names, d)
+		}
+	}
+	sort.Strings(names)
+	// On this host an installed product's links are its own business:
+	// the kernel follows them. Elsewhere each directory is found as the
+	// host would find it (dirResolver).
+	direct := l.direct()
+	for _, dir := range names {
+		if ctx.Err() != nil {
+			return
+		}
+		var found []hostDir
+		if direct {
+			found = []hostDir{{dir, filepath.Join(l.root, filepath.FromSlash(dir))}}
+		} else {
+			var err error
+			if found, err = l.res.resolve(dir); err != nil {
+				l.failed(dir, err)
+			}
+		}
+		for _, hd := range found {
+			if l.walked[k(hd.rel)] {
+				continue // another spelling, walked already
+			}
+			if hd.host != filepath.Join(l.root, filepath.FromSlash(hd.rel)) {
+				if l.hostDirs == nil {
+					l.hostDirs = map[string]string{}
+				}
+				l.hostDirs[hd.rel] = hd.host
+			}
+			// A resolved directory holds no link: should one have taken
+			// its place since, it is refused.
+			ents, err := checksum.ReadDir(hd.host, !direct)
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				l.failed(hd.rel, err)
+			}
+			for _, d := range ents {
+				rel := joinRel(hd.rel, d.Name())
+				listed := l.m.isListed(rel)
+				if !listed && t.Excluded(rel) {
+					continue
+				}
+				// A directory counts where a file is listed (replaced),
+				// or as an unlisted addition to a closed table's
+				// directory.
+				if !d.IsDir() {
+					l.add(rel, d, false)
+					continue
+				}
+				if !listed && (parents[k(rel)] || !t.Closed) {
+					continue
+				}
+				l.add(rel, d, !listed)
+			}
+		}
+	}
+}
+
+// path is where rel, named as in seen, stands on this machine.
+func (l *lister) path(rel string) string {
+	if l.hostDirs != nil {
+		if h, ok := l.hostDirs[path.Dir(rel)]; ok {
+			return filepath.Join(h, path.Base(rel))
+		}
+	}
+	return filepath.Join(l.root, filepath.FromSlash(rel))
+}
+
+// unstated is the size of an entry not stat'ed yet.
+const unstated = -2
+
+// describe fills in each entry's mode, size and link target, except for
+// the entries skip names: their size stays unstated until they are read.
+// The lstat calls are spread over a few goroutines: on an installed tree
+// of 100,000 files they would otherwise take longer than the directory
+// reads.
+func (l *lister) describe(skip func(*found) bool) {
+	const parts = 4
+	var wg sync.WaitGroup
+	for w := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(l.seen); i += parts {
+				f := &l.seen[i]
+				if skip(f) {
+					continue
+				}
+				if info, err := l.ents[i].Info(); err == nil {
+					f.mode, f.size = info.Mode(), info.Size()
+				}
+				l.readLink(f)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// settle takes each unstated entry's mode and size from the fstat of its
+// reading. One that could not be opened is stat'ed now, so the report
+// still shows its type and mode.
+func (l *lister) settle() {
+	for i := range l.seen {
+		f := &l.seen[i]
+		if f.size != unstated {
+			continue
+		}
+		if f.res != nil && (f.res.Mode != 0 || f.res.Err == nil) {
+			f.mode, f.size = f.res.Mode, f.res.Size
+		} else if fi, err := os.Lstat(l.path(f.rel)); err == nil {
+			f.mode, f.size = fi.Mode(), fi.Size()
+		} else {
+			f.size = 0
+		}
+		l.readLink(f)
+	}
+}
+
+// readLink records the target of f if it is a symbolic link: shown, never
+// followed.
+func (l *lister) readLink(f *found) {
+	if f.mode&fs.ModeSymlink != 0 {
+		f.link, _ = os.Readlink(l.path(f.rel))
+	}
+}
+
+// missingDetail explains why a listed file was not found: a directory
+// above it that could not be read, or, in a kit, a path reached only
+// through a symbolic link.
+func (l *lister) missingDetail(rel string) *Message {
+	for d := path.Dir(rel); ; d = path.Dir(d) {
+		if u, ok := l.unreadable[l.m.key(d)]; ok {
+			m := unreadableDirectory(u.rel, u.err)
+			return &m
+		}
+		if d == "." || d == "/" {
+			break
+		}
+	}
+	if l.opt.Recursive && l.opt.Jail == "" {
+		if _, err := os.Stat(filepath.Join(l.root, filepath.FromSlash(rel))); err == nil {
+			return &throughSymlink
+		}
+	}
+	return nil
+}
+
+// unreadableItems are the directories that could not be listed, by name:
+// in a closed table each is a failure, since it may hold anything.
+func (l *lister) unreadableItems() []Item {
+	var items []Item
+	for _, u := range l.unreadable {
+		it := Item{Name: u.rel, Status: Unreadable, Failure: true}
+		it.setDetail(unreadableDirectory(u.rel, u.err))
+		items = append(items, it)
+	}
+	sort.Slice(items, func(a, b int) bool { return items[a].Name < items[b].Name })
+	return items
+}
