@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"runtime"
 	"slices"
 	"sort"
@@ -343,9 +344,13 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 		it := Item{Name: f.rel, Status: Extra, Failure: t.Closed}
 		if f.mode&fs.ModeSymlink != 0 {
 			// The formular lists content, not links (make warns about
-			// them): an unlisted link is shown, with its target, as a
-			// warning. A listed file replaced by a link is MODIFIED above.
-			it.Failure = false
+			// them): an unlisted link is shown, with its target. It is a
+			// warning where it shows listed content under another name
+			// (libfoo.so -> libfoo.so.1) or the table is open; in a
+			// closed table a link anywhere else is a dropped-in way to
+			// other code (lib/evil.so -> /tmp/evil.so), a failure. A
+			// listed file replaced by a link is MODIFIED above.
+			it.Failure = t.Closed && !m.linksToListed(f.rel, f.link)
 			it.setDetail(unlistedSymlink(f.link))
 			items = append(items, it)
 			continue
@@ -372,6 +377,21 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 }
 
 // judgeRow gives row i, whose digests are expected, its status in it.
+// linksToListed says whether the link rel, with target, leads by a
+// relative target that stays inside the table to a file the table lists.
+// An absolute target, one that climbs out of the table, or one that could
+// not be read never does.
+func (m *matcher) linksToListed(rel, target string) bool {
+	if target == "" || path.IsAbs(target) || strings.ContainsRune(target, '\\') {
+		return false
+	}
+	p := path.Join(path.Dir(rel), target)
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return false
+	}
+	return m.isListed(p)
+}
+
 func (m *matcher) judgeRow(it *Item, i int, expected []Digest, why func(rel string) *Message) {
 	t, e := m.t, m.t.Entries[i]
 	*it = Item{Name: e.Path, Line: e.Line, Size: e.Size, Expected: expected}
