@@ -117,6 +117,8 @@ func (l lang) detail(it *verify.Item) string {
 		return s
 	case verify.DetailSettingsLine:
 		return l.f("det-settings-line", arg("file"), arg("line"))
+	case verify.DetailDuplicateReading:
+		return l.f("det-duplicate-reading", arg("file"), arg("lines"), arg("line"))
 	case verify.DetailConstraintError:
 		s := l.f("det-constraint-error", l.errArg(it.DetailArgs, "error", it.DetailArgs["error"]))
 		if _, ok := it.DetailArgs["file"]; ok {

@@ -151,6 +151,10 @@ const (
 	// DetailConstraintError: the value could not be judged (error; file
 	// and line when known).
 	DetailConstraintError Code = "constraint-error"
+	// DetailDuplicateReading: the key is given more than once and a
+	// program may read the failing occurrence (file, lines: every
+	// occurrence, comma-separated; line: the failing one).
+	DetailDuplicateReading Code = "duplicate-reading"
 )
 
 // File types: the type argument of DetailReplacedBy and DetailFileType.
