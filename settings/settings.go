@@ -354,12 +354,13 @@ func (t *table) set(file, key string, v Value) []Warning {
 		delete(t.names, f)
 	}
 	old, dup := t.vals[f]
+	if dup {
+		v.Others = append(old.Others, Reading{Text: old.Text, Line: old.Line, Present: true})
+	}
 	t.vals[f] = v
 	if !dup {
 		return nil
 	}
-	v.Others = append(old.Others, Reading{Text: old.Text, Line: old.Line, Present: true})
-	t.vals[f] = v
 	return []Warning{warning(file, v.Line, CodeDuplicateKey,
 		fmt.Sprintf("key %q set again (first at line %d); the value of line %d wins", key, firstLine(old), v.Line),
 		"key", key, "first_line", strconv.Itoa(firstLine(old)))}
