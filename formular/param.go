@@ -321,8 +321,8 @@ func (p *parser) param(line string) error {
 	}
 	prm.Line = p.n
 	key := prm.Key
-	if t.Format == "reg" || t.Format == "registry" {
-		key = strings.ToUpper(key) // the registry ignores case
+	if t.Format == "reg" || t.Format == "registry" || (t.Format == "ini" && t.Windows()) {
+		key = strings.ToUpper(key) // the registry and Windows INI files ignore case
 	}
 	if first, dup := p.seen[key]; dup {
 		return p.errf("parameter %q listed twice (first on line %d)", prm.Key, first)

@@ -379,7 +379,7 @@ func (t *Table) setAttr(a attr) error {
 		return flag(&t.HasMode)
 	case name == "root" && t.Kind == KindModules:
 		return value(&t.Root)
-	case name == "os" && t.Kind == KindModules:
+	case name == "os" && (t.Kind == KindModules || t.Kind == KindParameters):
 		return value(&t.OS)
 	case (name == "default" || strings.HasPrefix(name, "default.")) && t.Kind == KindModules:
 		var v string
@@ -433,6 +433,9 @@ func (t *Table) checkHeader() error {
 		}
 		if t.Format == "registry" && t.Source != "" {
 			return errors.New("format=registry reads the live registry and takes no source=")
+		}
+		if t.OS != "" && t.OS != OSLinux && t.OS != OSWindows {
+			return fmt.Errorf("unknown os=%s (known: linux, windows)", t.OS)
 		}
 		return nil
 	}

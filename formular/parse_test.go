@@ -216,6 +216,8 @@ func TestParseErrors(t *testing.T) {
 		{"trailing junk", v + "[parameters format=ini]\nA.b present yes\n", 3, `unexpected "yes"`},
 		{"dup param", v + "[parameters format=ini]\nA.b present\nA.b absent\n", 4, "listed twice (first on line 3)"},
 		{"dup registry param", v + "[parameters format=reg]\nHKLM\\X\\v present\nhklm\\x\\V absent\n", 4, "listed twice"},
+		{"dup windows ini param", v + "[parameters os=windows format=ini]\nScan.Archives present\nSCAN.archives absent\n", 4, "listed twice (first on line 3)"},
+		{"parameters unknown os", v + "[parameters os=dos format=ini]\n", 2, "unknown os=dos"},
 		{"json key", v + "[parameters format=json]\nupdate.threads present\n", 3, "must start with /"},
 		{"registry key", v + "[parameters format=registry]\nSOFTWARE\\X present\n", 3, "must start with a hive"},
 		{"hash value", v + "[parameters format=ini]\nA.b = #fff\n", 3, "cannot start with"},
@@ -542,5 +544,23 @@ func TestParseLargeTable(t *testing.T) {
 		if !errors.As(err, &pe) || pe.Line != c.line || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v; want line %d, %q", c.name, err, c.line, c.want)
 		}
+	}
+}
+
+// TestParametersOS: a parameters table takes os=; in an os=windows ini
+// table keys differing only in case are one key, elsewhere two; the
+// canonical form keeps os=.
+func TestParametersOS(t *testing.T) {
+	in := "sverka-formular 1\n\n[parameters os=windows source=C:/p/s.ini format=ini]\nScan.Archives = no\n\n[parameters source=/etc/s.ini format=ini]\nScan.Archives = no\nSCAN.archives = no\n"
+	f := mustParse(t, in)
+	if !f.Tables[0].Windows() || f.Tables[1].Windows() {
+		t.Fatalf("Windows() = %v, %v; want true, false", f.Tables[0].Windows(), f.Tables[1].Windows())
+	}
+	out, err := Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != in {
+		t.Errorf("canonical form:\n%s\nwant:\n%s", out, in)
 	}
 }

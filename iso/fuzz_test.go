@@ -3,9 +3,11 @@ package iso
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/sverka/sverka/checksum"
 )
@@ -35,6 +37,16 @@ func FuzzRead(f *testing.F) {
 		f.Add(b[systemArea:end])
 	}
 	f.Fuzz(func(t *testing.T, tail []byte) {
+		// A hang is a failure: the worker dies, and the fuzzer saves the input.
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				panic(fmt.Sprintf("read or scan of a %d-byte image still running after 10s", len(tail)+systemArea))
+			}
+		}()
 		data := append(make([]byte, systemArea, systemArea+len(tail)), tail...)
 		im, err := read(bytes.NewReader(data), int64(len(data)))
 		if err != nil {

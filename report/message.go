@@ -123,6 +123,8 @@ func (l lang) detail(it *verify.Item) string {
 		return l.f("det-boot-image-unlisted", arg("size"), arg("offset"))
 	case verify.DetailBootEntryChanged:
 		return l.f("det-boot-entry-changed", arg("entry"))
+	case verify.DetailDuplicateReading:
+		return l.f("det-duplicate-reading", arg("file"), arg("lines"), arg("line"))
 	case verify.DetailConstraintError:
 		s := l.f("det-constraint-error", l.errArg(it.DetailArgs, "error", it.DetailArgs["error"]))
 		if _, ok := it.DetailArgs["file"]; ok {

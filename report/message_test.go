@@ -199,7 +199,7 @@ func TestEveryCodeRendered(t *testing.T) {
 	args := map[string]string{"why": verify.WhyNoMedia, "type": verify.TypeFIFO, "column": "gost12-256",
 		"should_be": "gost12-256/reversed", "until": "2026-01-31", "check_date": "2026-02-01"}
 	for _, k := range []string{"certificate", "error", "recorded", "computed", "source", "algorithms", "file", "line",
-		"message", "media", "offset", "target", "directory", "root", "name", "expected", "size", "entry"} {
+		"message", "media", "offset", "target", "directory", "root", "name", "expected", "size", "entry", "lines"} {
 		args[k] = "v"
 	}
 	codes := schemaCodes(t)

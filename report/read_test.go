@@ -265,7 +265,7 @@ func TestItemConditionsRegrouped(t *testing.T) {
 	codes = opts(append(codes, `"bogus"`, `null`)...)
 	args := opts(`{}`, `{"target": "t"}`, `{"target": "t", "x": "y"}`, `{"type": "fifo"}`, `{"type": "pipe"}`,
 		`{"name": "n"}`, `{"name": "n", "expected": "e"}`, `{"name": "n", "expected": "e", "error": "x"}`,
-		`{"file": "f", "line": "1"}`, `{"file": "f", "line": "x"}`, `{"error": "e"}`, `{"error": "e", "file": "f"}`,
+		`{"file": "f", "line": "1"}`, `{"file": "f", "line": "x"}`, `{"file": "f", "lines": "1, 2", "line": "2"}`, `{"file": "f", "lines": "1,2", "line": "2"}`, `{"error": "e"}`, `{"error": "e", "file": "f"}`,
 		`{"error": "e", "file": "f", "line": "2"}`, `{"directory": "d", "error": "e"}`, `{"root": "r"}`, `[]`,
 		`{"error_code": "EACCES"}`, `{"error_code": "not a code"}`, `{"error": "e", "error_code": "not-an-integer", "error_value": "x"}`,
 		`{"directory": "d", "error": "e", "error_code": "ENOENT", "error_line": "x"}`, `{"error_x": "y", "other": "z"}`)

@@ -15,9 +15,11 @@
 //
 // Every reader is read-only: files are opened for reading only and never
 // written, and the registry is opened with KEY_READ. A file that cannot be
-// parsed is an error naming the file and line (see ParseError); a value that
-// is merely suspicious, such as a duplicated INI key, is reported as a Warning
-// and the last value wins, as the programs reading these files do.
+// parsed is an error naming the file and line (see ParseError); what is
+// merely suspicious, such as a duplicated INI key, is reported as a Warning.
+// A key given more than once has one value (Value.Text) and the others as
+// Value.Others: programs disagree on which occurrence counts, so a checker
+// must judge them all.
 //
 // The rules of each format (case sensitivity, quoting, how non-scalar values
 // read) are documented on Parse.

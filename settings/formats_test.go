@@ -36,7 +36,7 @@ func TestINI(t *testing.T) {
 	}, {
 		name:  "duplicated key: last wins, warning at the second line",
 		in:    "[S]\nk=1\n[T]\nk=x\n[S]\nk=2\n",
-		looks: []lookup{{key: "S.k", text: "2", line: 6}, {key: "T.k", text: "x", line: 4}},
+		looks: []lookup{{key: "S.k", text: "2", line: 6, others: []Reading{{Text: "1", Line: 2, Present: true}}}, {key: "T.k", text: "x", line: 4}},
 		warns: []int{6},
 	}, {
 		name: "line that is nothing", in: "[S]\nk=v\njunk\n", errLn: 3, errMsg: `"junk"`,
@@ -48,6 +48,43 @@ func TestINI(t *testing.T) {
 		name: "text after section", in: "[S] x\n", errLn: 1, errMsg: "after section",
 	}, {
 		name: "no key", in: "[S]\n = v\n", errLn: 2, errMsg: "without a key",
+	}})
+}
+
+// TestINIWindowsCase: read for Windows, section and key names compare as
+// GetPrivateProfileString compares them, case-insensitively; otherwise
+// exactly.
+func TestINIWindowsCase(t *testing.T) {
+	runParseCases(t, "ini", []parseCase{{
+		name: "a key in another case is found", windows: true,
+		in: "[Scan]\nScanArchives=no\n",
+		looks: []lookup{
+			{key: "Scan.ScanArchives", text: "no", line: 2},
+			{key: "SCAN.scanarchives", text: "no", line: 2},
+			{key: "Scan.Other", absent: true},
+		},
+		keys: []string{"Scan.ScanArchives"},
+	}, {
+		name: "keys differing in case are one key given twice", windows: true,
+		in:    "[Scan]\nScanArchives=no\nscanarchives=yes\n",
+		looks: []lookup{{key: "Scan.ScanArchives", text: "yes", line: 3, others: []Reading{{Text: "no", Line: 2, Present: true}}}},
+		keys:  []string{"Scan.scanarchives"},
+		warns: []int{3},
+	}, {
+		name: "sections differing in case are one section", windows: true,
+		in:    "[scan]\nA=1\n[SCAN]\na=2\n",
+		looks: []lookup{{key: "Scan.A", text: "2", line: 4, others: []Reading{{Text: "1", Line: 2, Present: true}}}},
+		keys:  []string{"SCAN.a"},
+		warns: []int{4},
+	}, {
+		name: "elsewhere names are case-sensitive",
+		in:   "[Scan]\nScanArchives=no\nscanarchives=yes\n",
+		looks: []lookup{
+			{key: "Scan.ScanArchives", text: "no", line: 2},
+			{key: "Scan.scanarchives", text: "yes", line: 3},
+			{key: "SCAN.ScanArchives", absent: true},
+		},
+		keys: []string{"Scan.ScanArchives", "Scan.scanarchives"},
 	}})
 }
 
@@ -108,7 +145,7 @@ func TestKV(t *testing.T) {
 	}, {
 		name:  "repeated key",
 		in:    "A=1\nA=2\nA=3\n",
-		looks: []lookup{{key: "A", text: "3", line: 3}},
+		looks: []lookup{{key: "A", text: "3", line: 3, others: []Reading{{Text: "1", Line: 1, Present: true}, {Text: "2", Line: 2, Present: true}}}},
 		warns: []int{2, 3},
 	}, {
 		name: "unclosed quote names the key's line", in: "X=1\nA=\"never\nclosed\n", errLn: 2, errMsg: "not closed",
@@ -153,9 +190,15 @@ func TestJSON(t *testing.T) {
 		looks: []lookup{{key: "", text: "only", line: 1}},
 		keys:  []string{""},
 	}, {
-		name:  "duplicated name replaces the whole value",
-		in:    "{\"u\": {\"a\": 1},\n \"u\": {\"b\": 2}}",
-		looks: []lookup{{key: "/u/b", text: "2", line: 2}, {key: "/u/a", absent: true}},
+		name: "duplicated name replaces the whole value",
+		in:   "{\"u\": {\"a\": 1},\n \"u\": {\"b\": 2}}",
+		looks: []lookup{
+			// The first value lacks b, the last lacks a: each key has a
+			// reading in which it is absent.
+			{key: "/u/b", text: "2", line: 2, others: []Reading{{Line: 1}}},
+			{key: "/u/a", absent: true, others: []Reading{{Text: "1", Line: 1, Present: true}}},
+			{key: "/u", text: `{"b":2}`, line: 2, others: []Reading{{Text: `{"a":1}`, Line: 1, Present: true}}},
+		},
 		warns: []int{2},
 	}, {
 		name: "syntax error names its line", in: "{\n\"a\": 1,\n\"b\" 2\n}", errLn: 3, errMsg: "invalid character",
@@ -178,7 +221,7 @@ func TestXML(t *testing.T) {
 		in:   "<r a=\"1\">\n <x>one</x>\n <x> two </x>\n <y k='v'/>\n <z/>\n <w>\n  <v>deep</v>\n </w>\n</r>\n",
 		looks: []lookup{
 			{key: "/r/@a", text: "1", line: 1},
-			{key: "/r/x", text: "one", line: 2},
+			{key: "/r/x", text: "one", line: 2, others: []Reading{{Text: "two", Line: 3, Present: true}}},
 			{key: "/r/x[1]", text: "one", line: 2},
 			{key: "/r[1]/x[2]", text: "two", line: 3},
 			{key: "/r/y/@k", text: "v", line: 4},
@@ -193,7 +236,28 @@ func TestXML(t *testing.T) {
 			{key: "r/x", absent: true},
 			{key: "/@a", absent: true},
 		},
-		keys: []string{"/r/@a", "/r/w/v", "/r/x[1]", "/r/x[2]", "/r/y/@k", "/r/z"},
+		keys:  []string{"/r/@a", "/r/w/v", "/r/x[1]", "/r/x[2]", "/r/y/@k", "/r/z"},
+		warns: []int{3},
+	}, {
+		name: "a repeated element is read in every copy, a missing child too",
+		in:   "<r>\n <s><b>1</b></s>\n <s><b>2</b><b>3</b></s>\n <s/>\n</r>\n",
+		looks: []lookup{
+			{key: "/r/s/b", text: "1", line: 2, others: []Reading{
+				{Text: "2", Line: 3, Present: true}, {Text: "3", Line: 3, Present: true}, {Line: 4}}},
+			{key: "/r/s[2]/b", text: "2", line: 3, others: []Reading{{Text: "3", Line: 3, Present: true}}},
+			{key: "/r/s[2]/b[2]", text: "3", line: 3},
+			{key: "/r/s[3]/b", absent: true},
+		},
+		keys:  []string{"/r/s[1]/b", "/r/s[2]/b[1]", "/r/s[2]/b[2]", "/r/s[3]"},
+		warns: []int{3, 3},
+	}, {
+		name: "an attribute given twice: the last, and the first as a reading",
+		in:   "<r>\n<s a='safe' a='unsafe'/>\n</r>",
+		looks: []lookup{
+			{key: "/r/s/@a", text: "unsafe", line: 2, others: []Reading{{Text: "safe", Line: 2, Present: true}}},
+		},
+		keys:  []string{"/r/s/@a"},
+		warns: []int{2},
 	}, {
 		name: "namespaces, CDATA, comments, entities",
 		in:   "<?xml version=\"1.0\"?>\n<!-- c -->\n<s:r xmlns:s=\"urn:x\" xmlns=\"urn:y\" s:a=\"&lt;1&gt;\">\n<s:p><![CDATA[a<b]]></s:p><q>x &amp; y</q></s:r>",
@@ -293,7 +357,7 @@ func TestReg(t *testing.T) {
 			{key: `HKCR\a\v`, text: "1", line: 4},
 			{key: `HKEY_USERS\b\v`, text: "2", line: 6},
 			{key: `hkcc\C\V`, text: "3", line: 8},
-			{key: `HKLM\d\v`, text: "5", line: 12},
+			{key: `HKLM\d\v`, text: "5", line: 12, others: []Reading{{Text: "4", Line: 10, Present: true}}},
 		},
 		keys:  []string{`HKCC\c\v`, `HKCR\a\v`, `HKLM\D\V`, `HKU\b\v`},
 		warns: []int{12},

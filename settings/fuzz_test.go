@@ -15,7 +15,13 @@ import (
 // a ParseError with a line inside the input, and a source lists sorted,
 // distinct keys that it can all look up, at lines inside the input.
 func checkParsed(t *testing.T, data []byte, format string) (Source, error) {
-	src, warns, err := Parse(data, "fuzz", format)
+	return checkParsedWith(t, data, format, Options{})
+}
+
+// checkParsedWith is checkParsed with options. The other readings of a
+// key, too, lie at lines inside the input.
+func checkParsedWith(t *testing.T, data []byte, format string, o Options) (Source, error) {
+	src, warns, err := ParseWith(data, "fuzz", format, o)
 	maxLine := bytes.Count(data, []byte{'\n'}) + 1
 	if err != nil {
 		var pe *ParseError
@@ -38,6 +44,14 @@ func checkParsed(t *testing.T, data []byte, format string) (Source, error) {
 		}
 		if v.Line < 1 || v.Line > maxLine {
 			t.Fatalf("Lookup(%q) at line %d, outside 1..%d", k, v.Line, maxLine)
+		}
+		for _, r := range v.Others {
+			if r.Line < 1 || r.Line > maxLine || (!r.Present && r.Text != "") {
+				t.Fatalf("Lookup(%q): other reading %+v: line outside 1..%d or text of an absent key", k, r, maxLine)
+			}
+		}
+		if len(v.Others) > 0 && len(warns) == 0 {
+			t.Fatalf("Lookup(%q) has other readings %+v but no warning says a name is given twice", k, v.Others)
 		}
 	}
 	for _, w := range warns {
@@ -63,6 +77,28 @@ func seed(f *testing.F, fixture string, more ...string) {
 func FuzzINI(f *testing.F) {
 	seed(f, "kesl.ini", "[a]\nb=c\nb=\"d\"\n", "k=v\r\n[s] ;x\r\n", "\xff\xfe[\x00")
 	f.Fuzz(func(t *testing.T, data []byte) { checkParsed(t, data, "ini") })
+}
+
+// FuzzINIWindows: read for Windows, a listed key with its ASCII letters in
+// another case finds the same value. (Beyond ASCII, lower-casing is no
+// identity for Windows either: it upper-cases "i" to "I", never to "\u0130".)
+func FuzzINIWindows(f *testing.F) {
+	seed(f, "kesl.ini", "[a]\nB=c\nb=\"d\"\n[A]\nb=e\n", "[\u0130]\ni=1\n[i\u0307]\nI=2\n")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		src, err := checkParsedWith(t, data, "ini", Options{Windows: true})
+		if err != nil {
+			return
+		}
+		for _, k := range src.Keys() {
+			v, _ := src.Lookup(k)
+			for _, other := range []string{asciiCase(k, 'a'-'A'), asciiCase(k, 'A'-'a')} {
+				w, ok := src.Lookup(other)
+				if !ok || w.Text != v.Text || w.Line != v.Line {
+					t.Fatalf("Lookup(%q) = %+v %v, Lookup(%q) = %+v", other, w, ok, k, v)
+				}
+			}
+		}
+	})
 }
 
 func FuzzKV(f *testing.F) {
@@ -96,4 +132,16 @@ func FuzzReg(f *testing.F) {
 		"REGEDIT4\n[HKLM\\A]\n@=hex(7):61,00,\\\n 00\n\"b\"=-\n[-HKLM\\A]\n",
 		h5+"[HKCU\\x]\n\"\\\\\"=dword:1\n\"q\"=hex(b):01\n")
 	f.Fuzz(func(t *testing.T, data []byte) { checkParsed(t, data, "reg") })
+}
+
+// asciiCase shifts the ASCII letters of s to lower case (d = 'a'-'A') or
+// upper case (d = 'A'-'a'), leaving every other byte.
+func asciiCase(s string, d int) string {
+	b := []byte(s)
+	for i, c := range b {
+		if (d > 0 && c >= 'A' && c <= 'Z') || (d < 0 && c >= 'a' && c <= 'z') {
+			b[i] = byte(int(c) + d)
+		}
+	}
+	return string(b)
 }

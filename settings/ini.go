@@ -5,13 +5,18 @@ import (
 	"strings"
 )
 
-// parseINI reads an INI file; the rules are documented on Parse.
-func parseINI(data []byte, file string) (Source, []Warning, error) {
+// parseINI reads an INI file; the rules are documented on Parse. windows
+// folds the case of section and key names, as Windows does.
+func parseINI(data []byte, file string, windows bool) (Source, []Warning, error) {
 	ls, err := textLines(data, file)
 	if err != nil {
 		return nil, nil, err
 	}
 	t := newTable()
+	if windows {
+		t.fold = strings.ToUpper
+		t.names = make(map[string]string)
+	}
 	var warns []Warning
 	section := ""
 	for i, raw := range ls {

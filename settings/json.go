@@ -21,6 +21,9 @@ const maxDepth = 256
 type jsonSource struct {
 	data []byte
 	vals map[string]jsonValue
+	// root is kept when a name is given twice somewhere, for Lookup to
+	// find every reading of a key through it; nil otherwise.
+	root *jsonNode
 }
 
 type jsonValue struct {
@@ -31,19 +34,44 @@ type jsonValue struct {
 }
 
 func (s *jsonSource) Lookup(key string) (Value, bool) {
+	if s.root != nil && key != "" && strings.HasPrefix(key, "/") {
+		names := strings.Split(key[1:], "/")
+		steps := make([]step, len(names))
+		for i, n := range names {
+			steps[i] = step{name: n}
+		}
+		primary, others := walk(s.root, steps, pickLast)
+		var v Value
+		if primary.present {
+			v = s.value(primary.node.(*jsonNode).v)
+		}
+		for _, o := range others {
+			r := Reading{Line: o.node.(*jsonNode).v.line, Present: o.present}
+			if o.present {
+				r.Text = s.value(o.node.(*jsonNode).v).Text
+			}
+			v.Others = append(v.Others, r)
+		}
+		return v, primary.present
+	}
 	v, ok := s.vals[key]
 	if !ok {
 		return Value{}, false
 	}
+	return s.value(v), true
+}
+
+// value is the text of v: a container's compact JSON.
+func (s *jsonSource) value(v jsonValue) Value {
 	if v.end == 0 {
-		return Value{Text: v.text, Line: v.line}, true
+		return Value{Text: v.text, Line: v.line}
 	}
 	var b bytes.Buffer
 	if err := json.Compact(&b, s.data[v.start:v.end]); err != nil {
 		// The range was read by the decoder, so it is valid JSON.
-		return Value{Text: string(s.data[v.start:v.end]), Line: v.line}, true
+		return Value{Text: string(s.data[v.start:v.end]), Line: v.line}
 	}
-	return Value{Text: b.String(), Line: v.line}, true
+	return Value{Text: b.String(), Line: v.line}
 }
 
 func (s *jsonSource) Keys() []string {
@@ -57,12 +85,34 @@ func (s *jsonSource) Keys() []string {
 	return keys
 }
 
-// jsonNode is one value of the document while it is read; object members
-// keep their order so that a name given twice can replace its first value.
+// jsonNode is one value of the document; object members keep their order
+// so that a name given twice can replace its first value.
 type jsonNode struct {
 	v     jsonValue
 	names []string
 	kids  []*jsonNode
+	index map[string]int // object member name -> its place in names and kids
+	array bool
+	// earlier holds the values a name given more than once had before
+	// its last, in document order.
+	earlier map[string][]*jsonNode
+}
+
+func (n *jsonNode) children(name string) []tnode {
+	i, ok := n.index[name]
+	if n.array {
+		var err error
+		i, err = strconv.Atoi(name)
+		ok = err == nil && i >= 0 && i < len(n.kids) && strconv.Itoa(i) == name
+	}
+	if !ok {
+		return nil
+	}
+	out := make([]tnode, 0, len(n.earlier[name])+1)
+	for _, e := range n.earlier[name] {
+		out = append(out, e)
+	}
+	return append(out, n.kids[i])
 }
 
 type jsonParser struct {
@@ -71,6 +121,7 @@ type jsonParser struct {
 	dec   *json.Decoder
 	lines lineCounter
 	warns []Warning
+	dup   bool // some name is given more than once
 }
 
 // parseJSON reads a JSON document; the rules are documented on Parse.
@@ -93,6 +144,9 @@ func parseJSON(data []byte, file string) (Source, []Warning, error) {
 	}
 	s := &jsonSource{data: text, vals: make(map[string]jsonValue)}
 	flattenJSON(s.vals, "", root)
+	if p.dup {
+		s.root = root
+	}
 	return s, p.warns, nil
 }
 
@@ -152,7 +206,11 @@ func (p *jsonParser) value(depth int) (*jsonNode, error) {
 		if t != '{' && t != '[' {
 			return nil, p.errorAt(start, CodeJSONSyntax, fmt.Sprintf("unexpected %q", rune(t)))
 		}
-		index := make(map[string]int)
+		if t == '{' {
+			n.index = make(map[string]int)
+		} else {
+			n.array = true
+		}
 		for i := 0; p.dec.More(); i++ {
 			name := strconv.Itoa(i)
 			if t == '{' {
@@ -171,14 +229,25 @@ func (p *jsonParser) value(depth int) (*jsonNode, error) {
 			if err != nil {
 				return nil, err
 			}
-			if j, dup := index[name]; dup {
+			if j, dup := n.index[name]; dup && !n.array {
+				first := n.kids[j]
+				if e := n.earlier[name]; len(e) > 0 {
+					first = e[0]
+				}
 				p.warns = append(p.warns, warning(p.file, kid.v.line, CodeDuplicateName,
-					fmt.Sprintf("name %q given again in an object (first at line %d); the value of line %d wins", name, n.kids[j].v.line, kid.v.line),
-					"name", name, "first_line", strconv.Itoa(n.kids[j].v.line)))
+					fmt.Sprintf("name %q given again in an object (first at line %d); the value of line %d wins", name, first.v.line, kid.v.line),
+					"name", name, "first_line", strconv.Itoa(first.v.line)))
+				if n.earlier == nil {
+					n.earlier = make(map[string][]*jsonNode)
+				}
+				n.earlier[name] = append(n.earlier[name], n.kids[j])
 				n.kids[j] = kid
+				p.dup = true
 				continue
 			}
-			index[name] = len(n.kids)
+			if !n.array {
+				n.index[name] = len(n.kids)
+			}
 			n.names = append(n.names, name)
 			n.kids = append(n.kids, kid)
 		}

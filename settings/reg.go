@@ -90,8 +90,11 @@ func (b *regBuilder) put(key, name string, v Value) {
 	f := strings.ToUpper(addr)
 	if old, dup := b.t.vals[f]; dup {
 		b.warns = append(b.warns, warning(b.file, v.Line, CodeDuplicateValue,
-			fmt.Sprintf("value %q set again (first at line %d); the value of line %d wins", addr, old.Line, v.Line),
-			"value", addr, "first_line", strconv.Itoa(old.Line)))
+			fmt.Sprintf("value %q set again (first at line %d); the value of line %d wins", addr, firstLine(old), v.Line),
+			"value", addr, "first_line", strconv.Itoa(firstLine(old))))
+		// An import of the file leaves the last value, but a file that
+		// gives a value twice is no export: every value is a reading.
+		v.Others = append(old.Others, Reading{Text: old.Text, Line: old.Line, Present: true})
 	}
 	b.t.vals[f] = v
 	b.t.names[f] = addr

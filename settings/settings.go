@@ -21,6 +21,35 @@ type Value struct {
 	// Line is the 1-based line of the value in its file, 0 where the source
 	// has no lines (the live registry).
 	Line int
+	// Others are the other readings of a key the source gives more than
+	// once (a repeated INI or key=value key, JSON name, registry value, XML
+	// element or attribute), in file order; nil when it gives it once.
+	// Programs differ in which occurrence they take (Windows'
+	// GetPrivateProfileString the first, most others the last), so a
+	// checker must judge every reading, not just Text. Lookup may report
+	// the key absent and still return Others: a JSON name given twice
+	// whose last value lacks the key, an XML element repeated where only
+	// a later copy holds it.
+	Others []Reading
+}
+
+// Reading is one value a program could read for a key given more than
+// once. Present is false for a reading in which the key is absent, at Line
+// the element or object that lacks it.
+type Reading struct {
+	Text    string
+	Line    int
+	Present bool
+}
+
+// Options say how to read a settings file beyond its format.
+type Options struct {
+	// Windows reads the file as Windows programs do: INI section and key
+	// names compare case-insensitively, as GetPrivateProfileString
+	// compares them. The other formats read the same either way (.reg
+	// names are case-insensitive always; JSON, XML and key=value names
+	// never are).
+	Windows bool
 }
 
 // Warning is something suspicious in a source that does not stop it from
@@ -88,6 +117,7 @@ const (
 	CodeDuplicateName      = "duplicate-name"      // json: name, first_line
 	CodeDuplicateValue     = "duplicate-value"     // reg: value, first_line
 	CodeDuplicateAttribute = "duplicate-attribute" // xml: attribute, element
+	CodeDuplicateElement   = "duplicate-element"   // xml: element, count, first_line
 	CodeDeletesKey         = "deletes-key"         // reg: key
 	CodeDeletesValue       = "deletes-value"       // reg: value
 
@@ -132,7 +162,7 @@ const (
 // Codes returns every code a Warning or ParseError may carry.
 func Codes() []string {
 	return []string{
-		CodeDuplicateKey, CodeDuplicateName, CodeDuplicateValue, CodeDuplicateAttribute,
+		CodeDuplicateKey, CodeDuplicateName, CodeDuplicateValue, CodeDuplicateAttribute, CodeDuplicateElement,
 		CodeDeletesKey, CodeDeletesValue,
 		CodeUTF16OddLength, CodeTooLarge, CodeUnknownFormat, CodeRegistryFormat, CodeTooDeep,
 		CodeINISectionUnclosed, CodeINITextAfterSection, CodeINIEmptySection, CodeINIBadLine, CodeININoKey,
@@ -170,6 +200,11 @@ func Formats() []string {
 // The file is opened read-only and never written, without waiting: a FIFO,
 // a device or a directory in its place is refused, naming what it is.
 func Open(path, format string) (Source, []Warning, error) {
+	return OpenWith(path, format, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(path, format string, o Options) (Source, []Warning, error) {
 	if !slices.Contains(Formats(), strings.ToLower(format)) {
 		return nil, nil, unknownFormat(path, format)
 	}
@@ -190,31 +225,40 @@ func Open(path, format string) (Source, []Warning, error) {
 		return nil, nil, parseErr(path, 0, CodeTooLarge, fmt.Sprintf("larger than %d MiB, not a settings file", MaxFileSize>>20),
 			"max_mib", strconv.Itoa(MaxFileSize>>20))
 	}
-	return Parse(data, path, format)
+	return ParseWith(data, path, format, o)
 }
 
 // Parse reads settings from data in the given format; file names the data
 // in errors and warnings. The formats and their addressing:
 //
+// A key given more than once is read with its value in Text (the last one,
+// or the first for XML elements) and the other values in Others, with a
+// warning naming both lines.
+//
 // ini: "Section.Key", or "Key" for keys before the first section. Names are
-// case-sensitive (Windows itself compares INI names case-insensitively; a
-// table must spell them as the file does). Lines starting with ";" or "#" are
+// case-sensitive, unless Options.Windows: then, as GetPrivateProfileString
+// reads them, "[scan]" and "[Scan]" are one section, a key in any case is
+// found, and two keys differing only in case are one key given twice (Keys
+// lists the last spelling). Lines starting with ";" or "#" are
 // comments; there are no inline comments, as in Windows. Names and values
 // are trimmed, and a value wholly enclosed in double or single quotes loses
-// them. A key given twice in a section: the last value wins, with a warning
-// naming both lines. Any other line is an error.
+// them. A key given twice in a section: the last value is Text. Any other
+// line is an error.
 //
 // json: a JSON pointer, "/update/threads", with "~0" for "~" and "~1" for
 // "/" in names and 0-based array indexes; "" is the whole document. Strings
 // read unquoted, numbers exactly as written, true and false as such, null as
 // present with empty text. Objects and arrays are present, their text the
-// compact JSON. A name given twice in an object: the last wins, with a
-// warning.
+// compact JSON. A name given twice in an object: the last value is Text,
+// and a key through the name has a reading in each of its values.
 //
 // xml: "/root/child/leaf" for the trimmed text of an element, ".../@name" for
 // an attribute; a step may carry a 1-based index, "/a/b[2]", and a step
-// without one means its first match. Keys lists indexes only where siblings
-// share a name. Namespace prefixes are dropped (local names only). An
+// without one means its first match, and has a reading in every match (an
+// element repeated under one parent is warned about once, at its second
+// copy). Keys lists indexes only where siblings share a name. An attribute
+// given twice in an element: the last is Text. Namespace prefixes are
+// dropped (local names only). An
 // attribute's line is its element's. An empty element with attributes is
 // listed by its attributes only. Encodings other than UTF-8 and UTF-16
 // are decoded as the XML declaration names them.
@@ -223,11 +267,12 @@ func Open(path, format string) (Source, []Warning, error) {
 // "#" starts a comment line, and in unquoted values a comment after
 // whitespace. Double quotes take the shell's backslash escapes (\" \\ \$ \`),
 // single quotes none; a quoted value may span lines. Variables are not
-// expanded. Keys are case-sensitive; a repeated key: the last wins, with a
-// warning.
+// expanded. Keys are case-sensitive; a repeated key: the last is Text.
 //
 // reg: `HKLM\Path\Key\Value`, the hive abbreviated (HKLM, HKCU, HKCR, HKU,
-// HKCC) or spelled in full, case-insensitive as in Windows; a key's default
+// HKCC) or spelled in full; key paths and value names are case-insensitive
+// as in Windows, whatever the Options (two values differing only in case
+// are one value given twice); a key's default
 // value ("@=") is `HKLM\Path\Key\(Default)`, as regedit shows it (a value
 // really named "(Default)" cannot be told from it). Data read
 // as text: REG_SZ and REG_EXPAND_SZ as the string (variables not expanded),
@@ -240,9 +285,14 @@ func Open(path, format string) (Source, []Warning, error) {
 // Every text format may start with a UTF-8 byte order mark, or be UTF-16
 // with one.
 func Parse(data []byte, file, format string) (Source, []Warning, error) {
+	return ParseWith(data, file, format, Options{})
+}
+
+// ParseWith is Parse with options.
+func ParseWith(data []byte, file, format string, o Options) (Source, []Warning, error) {
 	switch strings.ToLower(format) {
 	case "ini":
-		return parseINI(data, file)
+		return parseINI(data, file, o.Windows)
 	case "json":
 		return parseJSON(data, file)
 	case "xml":
@@ -299,16 +349,36 @@ func (t *table) Keys() []string {
 }
 
 // set stores a value under key, returning a warning if the key was already
-// set: the last value wins.
+// set: the last value is the Value's Text, the earlier ones its Others.
 func (t *table) set(file, key string, v Value) []Warning {
-	old, dup := t.vals[key]
-	t.vals[key] = v
+	f := key
+	if t.fold != nil {
+		f = t.fold(key)
+	}
+	if f != key {
+		t.names[f] = key
+	} else if t.names != nil {
+		delete(t.names, f)
+	}
+	old, dup := t.vals[f]
+	if dup {
+		v.Others = append(old.Others, Reading{Text: old.Text, Line: old.Line, Present: true})
+	}
+	t.vals[f] = v
 	if !dup {
 		return nil
 	}
 	return []Warning{warning(file, v.Line, CodeDuplicateKey,
-		fmt.Sprintf("key %q set again (first at line %d); the value of line %d wins", key, old.Line, v.Line),
-		"key", key, "first_line", strconv.Itoa(old.Line))}
+		fmt.Sprintf("key %q set again (first at line %d); the value of line %d wins", key, firstLine(old), v.Line),
+		"key", key, "first_line", strconv.Itoa(firstLine(old)))}
+}
+
+// firstLine is the line where a key given more than once was first given.
+func firstLine(v Value) int {
+	if len(v.Others) > 0 {
+		return v.Others[0].Line
+	}
+	return v.Line
 }
 
 var (

@@ -12,29 +12,32 @@ import (
 )
 
 // lookup is one expected Lookup result; absent expects the key missing.
+// others are the readings of a key given more than once, besides text.
 type lookup struct {
 	key    string
 	text   string
 	line   int
 	absent bool
+	others []Reading
 }
 
 // parseCase is one input of a format and what reading it must give.
 type parseCase struct {
-	name   string
-	in     string
-	looks  []lookup
-	keys   []string // nil: not checked
-	warns  []int    // lines of the expected warnings
-	errLn  int      // >0: Parse must fail with a ParseError at this line
-	errMsg string   // ... whose message contains this
+	name    string
+	in      string
+	looks   []lookup
+	keys    []string // nil: not checked
+	warns   []int    // lines of the expected warnings
+	errLn   int      // >0: Parse must fail with a ParseError at this line
+	errMsg  string   // ... whose message contains this
+	windows bool     // read with Options.Windows
 }
 
 func runParseCases(t *testing.T, format string, cases []parseCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			src, warns, err := Parse([]byte(c.in), "f."+format, format)
+			src, warns, err := ParseWith([]byte(c.in), "f."+format, format, Options{Windows: c.windows})
 			if c.errLn > 0 {
 				checkParseError(t, err, "f."+format, c.errLn, c.errMsg)
 				return
@@ -74,6 +77,9 @@ func checkSource(t *testing.T, src Source, looks []lookup, keys []string) {
 		case !l.absent && (v.Text != l.text || v.Line != l.line):
 			t.Errorf("Lookup(%q) = %q line %d, want %q line %d", l.key, v.Text, v.Line, l.text, l.line)
 		}
+		if !slices.Equal(v.Others, l.others) {
+			t.Errorf("Lookup(%q) other readings %+v, want %+v", l.key, v.Others, l.others)
+		}
 	}
 	if keys != nil {
 		if got := src.Keys(); !slices.Equal(got, keys) {
@@ -108,7 +114,7 @@ func TestFixtures(t *testing.T) {
 			{key: "LogLevel", text: "Info", line: 3},
 			{key: "Scan.ScanArchives", text: "no", line: 6},
 			{key: "Scan.ExcludedPaths", text: "/var/lib/docker;/proc", line: 8},
-			{key: "Update.Source", text: "SCServer", line: 13},
+			{key: "Update.Source", text: "SCServer", line: 13, others: []Reading{{Text: "KLServers", Line: 11, Present: true}}},
 			{key: "Network.Proxy", text: "", line: 16},
 			{key: "scan.scanarchives", absent: true},
 		},
@@ -121,9 +127,9 @@ func TestFixtures(t *testing.T) {
 			{key: "/scan/maxSize", text: "6.4e1", line: 5},
 			{key: "/scan/exclude/1", text: "/sys", line: 6},
 			{key: "/scan/exclude", text: `["/proc","/sys"]`, line: 6},
-			{key: "/update/source", text: "SCServer", line: 14},
-			{key: "/update/proxy", absent: true},
-			{key: "/update/a~1b~0c", absent: true},
+			{key: "/update/source", text: "SCServer", line: 14, others: []Reading{{Text: "KLServers", Line: 9, Present: true}}},
+			{key: "/update/proxy", absent: true, others: []Reading{{Line: 10, Present: true}}},
+			{key: "/update/a~1b~0c", absent: true, others: []Reading{{Text: "escaped", Line: 11, Present: true}}},
 			{key: "/empty", text: "{}", line: 17},
 		},
 		keys:  []string{"/empty", "/scan/archives", "/scan/exclude/0", "/scan/exclude/1", "/scan/maxSize", "/scan/threads", "/update/source", "/update/threads"},
@@ -133,7 +139,7 @@ func TestFixtures(t *testing.T) {
 		looks: []lookup{
 			{key: "/settings/@version", text: "12.1", line: 2},
 			{key: "/settings/scan/@archives", text: "no", line: 3},
-			{key: "/settings/update/source", text: "KLServers", line: 5},
+			{key: "/settings/update/source", text: "KLServers", line: 5, others: []Reading{{Text: "SCServer", Line: 6, Present: true}}},
 			{key: "/settings/update/source[2]", text: "SCServer", line: 6},
 			{key: "/settings/update/proxy", text: "http://proxy:3128", line: 7},
 			{key: "/settings/log", text: "/var/log/kesl", line: 9},
@@ -141,6 +147,7 @@ func TestFixtures(t *testing.T) {
 		},
 		keys: []string{"/settings/@version", "/settings/log", "/settings/log/@level", "/settings/scan/@archives", "/settings/scan/@threads",
 			"/settings/update/proxy", "/settings/update/source[1]", "/settings/update/source[2]"},
+		warns: []int{6},
 	}, {
 		file: "kesl.env", format: "kv",
 		looks: []lookup{

@@ -13,21 +13,53 @@ import (
 	"golang.org/x/text/encoding/htmlindex"
 )
 
-// xmlSource holds a parsed XML document. Values are indexed by the
-// canonical path, which gives every element step its index ("/a[1]/b[2]");
-// Keys spells indexes only where siblings share a name.
+// xmlSource holds a parsed XML document: its tree, walked by Lookup, and
+// the keys Keys lists, by canonical path ("/a[1]/b[2]"), spelled with
+// indexes only where siblings share a name.
 type xmlSource struct {
-	vals  map[string]Value
+	doc   *xmlDoc
 	names map[string]string // canonical path -> listed spelling, for listed keys
 }
 
 func (s *xmlSource) Lookup(key string) (Value, bool) {
-	c, ok := canonicalXMLPath(key)
+	steps, ok := xmlSteps(key)
 	if !ok {
 		return Value{}, false
 	}
-	v, ok := s.vals[c]
-	return v, ok
+	primary, others := walk(s.doc, steps, pickXML)
+	var v Value
+	if primary.present {
+		r := xmlReading(primary)
+		v.Text, v.Line = r.Text, r.Line
+	}
+	for _, o := range others {
+		v.Others = append(v.Others, xmlReading(o))
+	}
+	return v, primary.present
+}
+
+// pickXML: a path without an index means the first element of the name,
+// and an attribute given twice its last value.
+func pickXML(st step, kids []tnode) int {
+	if strings.HasPrefix(st.name, "@") {
+		return len(kids) - 1
+	}
+	return 0
+}
+
+func xmlReading(r reached) Reading {
+	switch n := r.node.(type) {
+	case *xmlNode:
+		if r.present {
+			return Reading{Text: strings.TrimSpace(n.text.String()), Line: n.line, Present: true}
+		}
+		return Reading{Line: n.line}
+	case *xmlAttr:
+		return Reading{Text: n.value, Line: n.line, Present: r.present}
+	case *xmlDoc:
+		return Reading{Line: n.root.line}
+	}
+	return Reading{}
 }
 
 func (s *xmlSource) Keys() []string {
@@ -39,54 +71,79 @@ func (s *xmlSource) Keys() []string {
 	return keys
 }
 
-// canonicalXMLPath gives every element step of path an index, [1] where it
-// has none, and checks its shape.
-func canonicalXMLPath(path string) (string, bool) {
+// xmlSteps reads a key as steps: element names with their index (0 where
+// the key gives none), and an attribute, "@name", as the last step only.
+func xmlSteps(path string) ([]step, bool) {
 	if !strings.HasPrefix(path, "/") || len(path) < 2 {
-		return "", false
+		return nil, false
 	}
-	steps := strings.Split(path[1:], "/")
-	var b strings.Builder
-	for i, st := range steps {
-		b.WriteByte('/')
+	parts := strings.Split(path[1:], "/")
+	steps := make([]step, 0, len(parts))
+	for i, st := range parts {
 		if strings.HasPrefix(st, "@") {
-			if i != len(steps)-1 || i == 0 || len(st) < 2 {
-				return "", false
+			if i != len(parts)-1 || i == 0 || len(st) < 2 {
+				return nil, false
 			}
-			b.WriteString(st)
+			steps = append(steps, step{name: st})
 			continue
 		}
-		name, idx := st, "1"
+		name, idx := st, 0
 		if open := strings.IndexByte(st, '['); open >= 0 {
 			if !strings.HasSuffix(st, "]") {
-				return "", false
+				return nil, false
 			}
-			name, idx = st[:open], st[open+1:len(st)-1]
-			if n, err := strconv.Atoi(idx); err != nil || n < 1 || strconv.Itoa(n) != idx {
-				return "", false
+			var s string
+			name, s = st[:open], st[open+1:len(st)-1]
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 || strconv.Itoa(n) != s {
+				return nil, false
 			}
+			idx = n
 		}
-		if name == "" {
-			return "", false
+		if name == "" || strings.HasPrefix(name, "@") {
+			return nil, false
 		}
-		b.WriteString(name)
-		b.WriteByte('[')
-		b.WriteString(idx)
-		b.WriteByte(']')
+		steps = append(steps, step{name: name, index: idx})
 	}
-	return b.String(), true
+	return steps, true
 }
+
+// xmlDoc is the document above its root element.
+type xmlDoc struct{ root *xmlNode }
+
+func (d *xmlDoc) children(name string) []tnode {
+	if d.root != nil && d.root.name == name {
+		return []tnode{d.root}
+	}
+	return nil
+}
+
+// xmlAttr is one attribute of an element, as a step "@name" reaches it.
+type xmlAttr struct {
+	value string
+	line  int
+}
+
+func (*xmlAttr) children(string) []tnode { return nil }
 
 // xmlNode is an element while the document is read.
 type xmlNode struct {
 	parent *xmlNode
 	name   string
-	index  int            // 1-based among siblings of the same name
-	counts map[string]int // children seen per name
+	index  int // 1-based among siblings of the same name
 	text   strings.Builder
 	line   int
 	kids   []*xmlNode
-	attrs  []xml.Attr
+	byName map[string][]tnode // kids by name, in document order
+	attrs  []xml.Attr         // one per name, the last value of a name given twice
+	every  map[string][]tnode // "@name" -> every value given, in document order
+}
+
+func (n *xmlNode) children(name string) []tnode {
+	if strings.HasPrefix(name, "@") {
+		return n.every[name]
+	}
+	return n.byName[name]
 }
 
 // parseXML reads an XML document; the rules are documented on Parse.
@@ -142,6 +199,10 @@ func parseXML(data []byte, file string) (Source, []Warning, error) {
 				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
 					continue // namespace declarations are not settings
 				}
+				if n.every == nil {
+					n.every = make(map[string][]tnode)
+				}
+				n.every["@"+a.Name.Local] = append(n.every["@"+a.Name.Local], &xmlAttr{value: a.Value, line: line})
 				if i, dup := seen[a.Name.Local]; dup {
 					warns = append(warns, warning(file, line, CodeDuplicateAttribute,
 						fmt.Sprintf("attribute %q given twice in <%s>; the last wins", a.Name.Local, t.Name.Local),
@@ -155,11 +216,11 @@ func parseXML(data []byte, file string) (Source, []Warning, error) {
 			if cur == nil {
 				root = n
 			} else {
-				if cur.counts == nil {
-					cur.counts = make(map[string]int)
+				if cur.byName == nil {
+					cur.byName = make(map[string][]tnode)
 				}
-				cur.counts[n.name]++
-				n.index = cur.counts[n.name]
+				cur.byName[n.name] = append(cur.byName[n.name], n)
+				n.index = len(cur.byName[n.name])
 				cur.kids = append(cur.kids, n)
 			}
 			cur = n
@@ -183,28 +244,37 @@ func parseXML(data []byte, file string) (Source, []Warning, error) {
 		line, _ := dec.InputPos()
 		return nil, nil, parseErr(file, line, CodeXMLNoRoot, "no root element")
 	}
-	s := &xmlSource{vals: make(map[string]Value), names: make(map[string]string)}
-	s.add(root, "", "")
+	s := &xmlSource{doc: &xmlDoc{root: root}, names: make(map[string]string)}
+	s.add(root, "", "", file, &warns)
+	slices.SortStableFunc(warns, func(a, b Warning) int { return a.Line - b.Line })
 	return s, warns, nil
 }
 
-// add records n and its subtree under the canonical path c and the listed
-// path l of its parent.
-func (s *xmlSource) add(n *xmlNode, c, l string) {
+// add lists the keys of n and its subtree under the canonical path c and
+// the listed path l of its parent, and warns, in document order, of each
+// element name repeated under one parent.
+func (s *xmlSource) add(n *xmlNode, c, l, file string, warns *[]Warning) {
 	c += "/" + n.name + "[" + strconv.Itoa(n.index) + "]"
+	parent := l
 	l += "/" + n.name
-	if n.parent != nil && n.parent.counts[n.name] > 1 {
-		l += "[" + strconv.Itoa(n.index) + "]"
+	if n.parent != nil {
+		if sib := n.parent.byName[n.name]; len(sib) > 1 {
+			l += "[" + strconv.Itoa(n.index) + "]"
+			if n.index == 2 {
+				path, first := parent+"/"+n.name, sib[0].(*xmlNode).line
+				*warns = append(*warns, warning(file, n.line, CodeDuplicateElement,
+					fmt.Sprintf("element %q given %d times (first at line %d); a key without an index is read in each", path, len(sib), first),
+					"element", path, "count", strconv.Itoa(len(sib)), "first_line", strconv.Itoa(first)))
+			}
+		}
 	}
-	s.vals[c] = Value{Text: strings.TrimSpace(n.text.String()), Line: n.line}
 	if len(n.kids) == 0 && (len(n.attrs) == 0 || strings.TrimSpace(n.text.String()) != "") {
 		s.names[c] = l
 	}
 	for _, a := range n.attrs {
-		s.vals[c+"/@"+a.Name.Local] = Value{Text: a.Value, Line: n.line}
 		s.names[c+"/@"+a.Name.Local] = l + "/@" + a.Name.Local
 	}
 	for _, k := range n.kids {
-		s.add(k, c, l)
+		s.add(k, c, l, file, warns)
 	}
 }

@@ -167,6 +167,10 @@ const (
 	// match the row, in a table that ignores case; which one the system
 	// reads cannot be told (names: comma-separated, sorted).
 	DetailAmbiguousName Code = "ambiguous-name"
+	// DetailDuplicateReading: the key is given more than once and a
+	// program may read the failing occurrence (file, lines: every
+	// occurrence, comma-separated; line: the failing one).
+	DetailDuplicateReading Code = "duplicate-reading"
 )
 
 // File types: the type argument of DetailReplacedBy and DetailFileType.

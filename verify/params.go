@@ -40,7 +40,7 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 		}
 	} else {
 		var warns []settings.Warning
-		source, warns, readErr = settings.Open(path, format)
+		source, warns, readErr = settings.OpenWith(path, format, settings.Options{Windows: t.Windows()})
 		for _, w := range warns {
 			res.Warnings = append(res.Warnings, settingsWarning(w))
 		}
@@ -52,10 +52,10 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 		res.Reasons = append(res.Reasons, sourceUnreadable(t.Line, path, readErr))
 	}
 	listed := map[string]bool{}
-	fold := format == "reg" || format == "registry"
+	fold := format == "reg" || format == "registry" || (format == "ini" && t.Windows())
 	keyOf := func(k string) string {
 		if fold {
-			return strings.ToLower(k)
+			return strings.ToUpper(k) // as the settings reader folds
 		}
 		return k
 	}
@@ -94,6 +94,9 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 		}
 		if why != nil || line > 0 {
 			it.setDetail(settingsLine(why, filepath.Base(path), line))
+		}
+		if it.Status == OK {
+			judgeOtherReadings(&it, p, v, present, filepath.Base(path))
 		}
 		it.Failure = it.Status != OK
 		out.Items = append(out.Items, it)

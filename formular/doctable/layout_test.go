@@ -3,8 +3,10 @@ package doctable
 import (
 	"bytes"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sverka/sverka/checksum"
 )
@@ -300,6 +302,16 @@ func FuzzParseDOCX(f *testing.F) {
 	f.Add(buildDOCX(nil, [][]xrow{{{c("Имя"), c("MD5")}, {c("a"), c(fooMD5)}}}, nil))
 	f.Add([]byte("PK\x03\x04"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// A hang is a failure: the worker dies, and the fuzzer saves the input.
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				panic(fmt.Sprintf("ParseDOCX of %d bytes still running after 10s", len(data)))
+			}
+		}()
 		rows, _, err := ParseDOCX(bytes.NewReader(data), int64(len(data)), "fuzz", Options{})
 		if err == nil && len(rows) == 0 {
 			t.Fatal("no rows and no error")
