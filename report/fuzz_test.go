@@ -11,11 +11,11 @@ import (
 // wholeValidate is the reference for Validate: the schema applied by the
 // library to the document as one tree.
 func wholeValidate(t testing.TB, data []byte) error {
-	sch, err := compiled()
+	all, err := compiled()
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = readWhole(sch, data, false)
+	_, err = readWhole(all, data, false)
 	return err
 }
 

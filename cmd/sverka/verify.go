@@ -96,7 +96,7 @@ func cmdVerify(ctx context.Context, c *cli, args []string) int {
 	if rep == nil {
 		return code
 	}
-	if err := render(c, rep, o.format, o.lang, o.output, o.color, o.verbose, o.quiet, ""); err != nil {
+	if err := render(c, rep, o.format, o.lang, o.output, o.color, o.verbose, o.quiet, nil); err != nil {
 		c.errorf("%v", err)
 		return exitError
 	}
@@ -382,8 +382,9 @@ func verifyProgress(c *cli, o *verifyOpts, f *formular.Formular) *report.Progres
 	return report.NewProgress(c.stderr, total, n, progressOptions(&o.common))
 }
 
-// render writes the report in the asked format to FILE or standard output.
-func render(c *cli, rep *report.Report, format, lang, output, color string, verbose, quiet bool, reportKeyID string) error {
+// render writes the report in the asked format to FILE or standard output;
+// saved says what rendering a saved report checked of it (nil for a check).
+func render(c *cli, rep *report.Report, format, lang, output, color string, verbose, quiet bool, saved *report.Saved) error {
 	if lang == "" {
 		lang = report.LangFromEnv()
 	}
@@ -404,7 +405,7 @@ func render(c *cli, rep *report.Report, format, lang, output, color string, verb
 	case "ndjson":
 		err = report.WriteNDJSON(w, rep)
 	case "html":
-		err = report.WriteHTML(w, rep, lang)
+		err = report.WriteHTMLOptions(w, rep, report.HTMLOptions{Lang: lang, Saved: saved})
 	default:
 		useColor := false
 		if file == nil {
@@ -413,7 +414,7 @@ func render(c *cli, rep *report.Report, format, lang, output, color string, verb
 		} else {
 			useColor = color == "always"
 		}
-		err = report.WriteText(w, rep, report.TextOptions{Lang: lang, Color: useColor, Verbose: verbose, Quiet: quiet, ReportKeyID: reportKeyID})
+		err = report.WriteText(w, rep, report.TextOptions{Lang: lang, Color: useColor, Verbose: verbose, Quiet: quiet, Saved: saved})
 	}
 	if err != nil {
 		return err
