@@ -24,10 +24,15 @@ import (
 // errDisagrees marks the errors of consistent.
 var errDisagrees = errors.New("the report disagrees with itself")
 
-// disagree is an error of consistent: what the report says against what
-// its own content says.
+// disagreement is an error of consistent: what the report says against
+// what its own content says.
+type disagreement struct{ msg string }
+
+func (d *disagreement) Error() string { return d.msg }
+func (d *disagreement) Unwrap() error { return errDisagrees }
+
 func disagree(format string, a ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{errDisagrees}, a...)...)
+	return &disagreement{fmt.Sprintf(format, a...)}
 }
 
 // tableRef names a table as the errors of consistent do.

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -135,6 +139,80 @@ func scriptParams(dir string) testscript.Params {
 					ts.Fatalf("%s does not contain %q", args[2], args[0])
 				}
 				ts.Check(os.WriteFile(p, []byte(strings.Replace(string(data), args[0], args[1], 1)), 0o644))
+			},
+			// exit N PROG ARGS...: run PROG as exec does and require exit
+			// code N, where ! exec would take 1 and 2 alike.
+			"exit": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) < 2 {
+					ts.Fatalf("usage: exit N PROG [ARGS...]")
+				}
+				want, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				code := 0
+				if err := ts.Exec(args[1], args[2:]...); err != nil {
+					var ee *exec.ExitError
+					if !errors.As(err, &ee) {
+						ts.Fatalf("%s: %v", args[1], err)
+					}
+					code = ee.ExitCode()
+				}
+				if (code == want) == neg {
+					ts.Fatalf("%s exited %d, want %s%d", args[1], code, map[bool]string{true: "not ", false: ""}[neg], want)
+				}
+			},
+			// jsonset FILE PATH VALUE: set the member at PATH (names and
+			// array indexes joined by dots) of the JSON document FILE to
+			// the JSON VALUE, as a forger editing a saved report would.
+			"jsonset": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 3 {
+					ts.Fatalf("usage: jsonset FILE PATH VALUE")
+				}
+				p := ts.MkAbs(args[0])
+				data, err := os.ReadFile(p)
+				ts.Check(err)
+				dec := json.NewDecoder(bytes.NewReader(data))
+				dec.UseNumber()
+				var doc any
+				ts.Check(dec.Decode(&doc))
+				dec = json.NewDecoder(strings.NewReader(args[2]))
+				dec.UseNumber()
+				var val any
+				ts.Check(dec.Decode(&val))
+				keys := strings.Split(args[1], ".")
+				cur := doc
+				for i, k := range keys {
+					last := i == len(keys)-1
+					switch c := cur.(type) {
+					case map[string]any:
+						if last {
+							c[k] = val
+						} else {
+							cur = c[k]
+						}
+					case []any:
+						n, err := strconv.Atoi(k)
+						if err != nil || n < 0 || n >= len(c) {
+							ts.Fatalf("%s: no element %s", args[1], k)
+						}
+						if last {
+							c[n] = val
+						} else {
+							cur = c[n]
+						}
+					default:
+						ts.Fatalf("%s: %s is not inside an object or array", args[1], k)
+					}
+				}
+				out, err := json.MarshalIndent(doc, "", "  ")
+				ts.Check(err)
+				ts.Check(os.WriteFile(p, append(out, '\n'), 0o644))
+			},
+			// setq NAME QUOTED: set NAME to the Go-quoted QUOTED, which may
+			// hold control characters and bytes that are not UTF-8.
+			"setq": func(ts *testscript.TestScript, neg bool, args []string) {
+				v, err := strconv.Unquote(`"` + args[1] + `"`)
+				ts.Check(err)
+				ts.Setenv(args[0], v)
 			},
 			"chmod": func(ts *testscript.TestScript, neg bool, args []string) {
 				m, err := strconv.ParseUint(args[0], 8, 32)
