@@ -256,7 +256,9 @@ func TestScopeSaid(t *testing.T) {
 		if v < 0 || c < 0 || v > c {
 			t.Errorf("%s: the verdict is not the first thing on the page", l)
 		}
-		if !strings.Contains(page, strings.TrimPrefix(strings.TrimSuffix(lines[0], "\n"), "HOLDS  ")) {
+		head, scope, _ := strings.Cut(strings.TrimSuffix(lines[0], "\n"), "; ")
+		if !strings.Contains(page, "<strong>HOLDS</strong> — "+strings.TrimPrefix(head, "HOLDS  ")+"</p>") ||
+			!strings.Contains(page, `<p class="scope">`+scope+"</p>") {
 			t.Errorf("%s HTML lacks the scope", l)
 		}
 	}

@@ -127,8 +127,11 @@ type htmlDoc struct {
 	Class                string
 	Cannot               bool // the check could not be made: no tables to show
 	Verdict, VerdictText string
-	Uncovered            []string
-	Required             string
+	// Scope is the part of the verdict's scope that needs saying: the
+	// tables not checked and why.
+	Scope     string
+	Uncovered []string
+	Required  string
 	// ReportSig says that the report's own signature was not checked,
 	// for a saved report rendered without a key.
 	ReportSig         string
@@ -154,15 +157,16 @@ func statusClass(it *verify.Item) string {
 func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 	f := &r.Formular
 	d := &htmlDoc{
-		Lang:        l.code(),
-		Title:       l.t("title"),
-		Product:     Display(strings.TrimSpace(f.Get("product") + " " + f.Get("version"))),
-		Class:       "fails",
-		Cannot:      r.Result.Verdict == verify.CannotCheck,
-		Verdict:     Display(string(r.Result.Verdict)),
-		VerdictText: Display(l.verdictText(r)),
-		Required:    Display(l.required(r)),
+		Lang:     l.code(),
+		Title:    l.t("title"),
+		Product:  Display(strings.TrimSpace(f.Get("product") + " " + f.Get("version"))),
+		Class:    "fails",
+		Cannot:   r.Result.Verdict == verify.CannotCheck,
+		Verdict:  Display(string(r.Result.Verdict)),
+		Required: Display(l.required(r)),
 	}
+	head, scope := l.verdictParts(r)
+	d.VerdictText, d.Scope = Display(head), Display(scope)
 	switch r.Result.Verdict {
 	case verify.Holds:
 		d.Class = "holds"
@@ -315,7 +319,16 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 	if label, v, ok := l.reportSignature(opt.Saved); ok {
 		add(label, v)
 	}
-	return c
+	// A group none of whose fields are known (a check that could not be
+	// made) is left out.
+	out := c[:0]
+	for i, f := range c {
+		if f.Head && (i+1 == len(c) || c[i+1].Head) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 func tableTitle(l lang, t *verify.Table) string {

@@ -36,23 +36,34 @@ func (l lang) kindOf(k string) string {
 	return Display(k)
 }
 
-// verdictText says the verdict with what it covers.
+// verdictText says the verdict with what it covers, in one sentence.
 func (l lang) verdictText(r *Report) string {
+	head, scope := l.verdictParts(r)
+	if scope == "" {
+		return head
+	}
+	return head + "; " + scope
+}
+
+// verdictParts says the verdict, and apart from it the part of its scope
+// that needs saying (the tables not checked), so that a page can set the
+// two on lines of their own.
+func (l lang) verdictParts(r *Report) (head, scope string) {
 	res := &r.Result
 	switch res.Verdict {
 	case verify.CannotCheck:
 		for i := range res.Reasons {
 			if m := &res.Reasons[i]; m.Code == verify.CodeCannotCheck {
 				if e, ok := m.Args["error"]; ok {
-					return l.f("cannot-because", l.errArg(m.Args, "error", e))
+					return l.f("cannot-because", l.errArg(m.Args, "error", e)), ""
 				}
-				return l.f("cannot-because", Display(m.Text))
+				return l.f("cannot-because", Display(m.Text)), ""
 			}
 		}
-		return l.t("cannot")
+		return l.t("cannot"), ""
 	case verify.Holds:
 		if !r.HasScope() {
-			return l.t("holds") + "; " + l.t("predates-scope")
+			return l.t("holds"), l.t("predates-scope")
 		}
 		of := make([]string, len(res.Scope.Checked))
 		for i, k := range res.Scope.Checked {
@@ -60,27 +71,26 @@ func (l lang) verdictText(r *Report) string {
 		}
 		nc := l.notChecked(r)
 		if nc == "" {
-			return l.f("holds-for", l.list(of))
+			return l.f("holds-for", l.list(of)), ""
 		}
-		return l.f("holds-only", l.list(of)) + "; " + nc
+		return l.f("holds-only", l.list(of)), nc
 	}
-	s := l.t("notholds")
+	head = l.t("notholds")
 	if !r.HasScope() {
-		return s + "; " + l.t("predates-scope")
+		return head, l.t("predates-scope")
 	}
-	if nc := l.notChecked(r); nc != "" {
-		checked := make([]string, len(res.Scope.Checked))
-		for i, k := range res.Scope.Checked {
-			checked[i] = l.kind(k)
-		}
-		if len(checked) == 0 {
-			s += "; " + l.t("checked-none")
-		} else {
-			s += "; " + l.f("checked-list", l.list(checked))
-		}
-		s += "; " + nc
+	nc := l.notChecked(r)
+	if nc == "" {
+		return head, ""
 	}
-	return s
+	checked := make([]string, len(res.Scope.Checked))
+	for i, k := range res.Scope.Checked {
+		checked[i] = l.kind(k)
+	}
+	if len(checked) == 0 {
+		return head, l.t("checked-none") + "; " + nc
+	}
+	return head, l.f("checked-list", l.list(checked)) + "; " + nc
 }
 
 // notChecked says the tables not checked, grouped by why: "modules and
