@@ -361,6 +361,11 @@ func match(what string, got []verify.Message, want []claim, r *Report) error {
 			continue
 		}
 		m := &got[i]
+		if slices.ContainsFunc(want, func(c claim) bool {
+			return c.msg.Code == m.Code && c.msg.Table == m.Table && c.msg.Line == m.Line && c.msg.Args["kind"] == m.Args["kind"]
+		}) {
+			return disagree("%s %s is given twice", what, describeMessage(m))
+		}
 		switch m.Code {
 		case verify.CodeSourceUnreadable, verify.CodeRegistryOffline:
 			if !tables[tableRef(m.Table, m.Line)] {
@@ -378,6 +383,15 @@ func match(what string, got []verify.Message, want []claim, r *Report) error {
 		}
 	}
 	return nil
+}
+
+// describeMessage names a message by its code and, when it has one, its
+// table.
+func describeMessage(m *verify.Message) string {
+	if m.Table == "" {
+		return string(m.Code)
+	}
+	return string(m.Code) + " of the " + tableRef(m.Table, m.Line)
 }
 
 // sourceOf says what in a report calls for a message of code.

@@ -70,6 +70,8 @@ func TestForgedReportsRefused(t *testing.T) {
 	}
 	noMD5Reason := fixedReport()
 	noMD5Reason.Result.Reasons = noMD5Reason.Result.Reasons[1:]
+	twice := fixedReport()
+	twice.Result.Reasons = append(twice.Result.Reasons, twice.Result.Reasons[2])
 	noExtraWarning := fixedReport()
 	noExtraWarning.Result.Warnings = slices.Delete(noExtraWarning.Result.Warnings, 2, 3)
 	reasonsOf := func(doc string) string {
@@ -139,6 +141,8 @@ func TestForgedReportsRefused(t *testing.T) {
         "line": 30`, `"table": "media",
         "line": 13`}},
 			"its scope says the media table (line 13) was not checked, yet the report holds its items"},
+		{"a reason given twice", string(jsonOf(t, twice)), nil,
+			"reason table-failed of the media table (line 13) is given twice"},
 		{"a warning of unlisted files dropped", string(jsonOf(t, noExtraWarning)), nil,
 			"its warnings disagree with its items: media table (line 13) has 1 unlisted files that are not failures, and no warning says so"},
 	}

@@ -47,6 +47,14 @@ func FuzzReadJSON(f *testing.F) {
 	} {
 		f.Add([]byte(strings.Replace(s, m[0], m[1], 1)))
 	}
+	for _, name := range []string{filepath.Join("testdata", "report-v1.json"), filepath.Join("testdata", "golden", "partial.json"), filepath.Join("testdata", "golden", "cannot.json")} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(strings.Replace(s, `"host": "host-1",`, `"host": `+strings.Repeat("[", 70)+strings.Repeat("]", 70)+`,`, 1)))
 	f.Add(golden[:len(golden)/2])
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`null`))

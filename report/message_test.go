@@ -175,10 +175,11 @@ func schemaCodes(t *testing.T) map[string][]string {
 		t.Fatal(err)
 	}
 	return map[string][]string{
-		"reason":  s.Defs["reason"].Properties["code"].Enum,
-		"warning": s.Defs["warning"].Properties["code"].Enum,
-		"detail":  s.Defs["item"].Properties["detail_code"].Enum,
-		"hint":    s.Defs["item"].Properties["hint_code"].Enum,
+		"reason":     s.Defs["reason"].Properties["code"].Enum,
+		"warning":    s.Defs["warning"].Properties["code"].Enum,
+		"notChecked": s.Defs["notChecked"].Properties["code"].Enum,
+		"detail":     s.Defs["item"].Properties["detail_code"].Enum,
+		"hint":       s.Defs["item"].Properties["hint_code"].Enum,
 	}
 }
 
@@ -202,7 +203,7 @@ func TestEveryCodeRendered(t *testing.T) {
 			for _, l := range []lang{en, ru} {
 				var got string
 				switch kind {
-				case "reason", "warning":
+				case "reason", "warning", "notChecked":
 					m := verify.Message{Code: code, Table: "media", Line: 3, Args: args, Text: fallback,
 						Counts: map[verify.Status]int{verify.Modified: 1, verify.Extra: 2}}
 					got = l.message(&m, l.status)
