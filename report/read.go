@@ -38,7 +38,7 @@ const (
 
 // MaxSize is the largest report sverka reads: ten times a report of a
 // million items, far beyond any kit, and still within memory.
-const MaxSize = 4 << 30
+const MaxSize int64 = 4 << 30
 
 // maxNesting is the deepest a report's objects and arrays may nest: a
 // report nests six levels at most, and a document nested thousands deep
@@ -123,7 +123,7 @@ func ReadJSON(data []byte) (*Report, error) {
 }
 
 func read(data []byte, decode bool) (*Report, error) {
-	if len(data) > MaxSize {
+	if int64(len(data)) > MaxSize {
 		return nil, fmt.Errorf("report is larger than %d GiB, far beyond any check", MaxSize>>30)
 	}
 	all, err := compiled()

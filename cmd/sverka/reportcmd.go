@@ -134,7 +134,7 @@ func readReport(path string) ([]byte, error) {
 	if _, err := buf.ReadFrom(io.LimitReader(f, report.MaxSize+1)); err != nil {
 		return nil, fmt.Errorf("%s: %v", path, osErr(err))
 	}
-	if buf.Len() > report.MaxSize {
+	if int64(buf.Len()) > report.MaxSize {
 		return nil, tooLarge
 	}
 	return buf.Bytes(), nil
