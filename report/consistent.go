@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -139,10 +140,20 @@ func tableClaims(t *verify.Table) (reasons, warns []claim, err error) {
 	counts := map[verify.Status]int{}
 	failing := map[verify.Status]int{}
 	nFiles, nLinks := 0, 0
+	var listed map[string]bool // made when a link needs it
 	for ii := range t.Items {
 		it := &t.Items[ii]
 		counts[it.Status]++
-		if err := itemConsistent(t, it); err != nil {
+		if it.DetailCode == verify.DetailUnlistedSymlink && listed == nil {
+			listed = map[string]bool{}
+			for _, x := range t.Items {
+				if x.Line > 0 {
+					listed[x.Name] = true
+					listed[strings.ToLower(x.Name)] = true
+				}
+			}
+		}
+		if err := itemConsistent(t, it, listed); err != nil {
 			where := "item " + Display(it.Name)
 			if it.Line > 0 {
 				where += fmt.Sprintf(" (line %d)", it.Line)
@@ -185,28 +196,32 @@ func tableClaims(t *verify.Table) (reasons, warns []claim, err error) {
 }
 
 // itemConsistent checks that an item's failure flag follows from its
-// status and table, and that an OK item has nothing that differs.
-func itemConsistent(t *verify.Table, it *verify.Item) error {
-	want := it.Status != verify.OK
+// status and table, and that an OK item has nothing that differs. listed
+// holds the names of the table's listed rows.
+func itemConsistent(t *verify.Table, it *verify.Item, listed map[string]bool) error {
 	if it.Status == verify.Extra {
-		switch {
-		case t.Kind == "image":
-			want = true // an image matches a row or is a failure
-		case it.DetailCode == verify.DetailUnlistedSymlink:
-			want = false // links are not followed; a warning even in a closed table
+		// An unlisted entry is a failure in a table that lists all there
+		// is: an image or boot table, a closed one. A link there is a
+		// warning only where it leads to a listed file. The other way, a
+		// warning made a failure, hides nothing and is let be.
+		due := t.Kind == "image" || t.Kind == "boot" || t.Closed
+		if it.DetailCode == verify.DetailUnlistedSymlink {
 			if len(it.Actual) > 0 || it.ActualSize != nil {
 				return errors.New("an unlisted symbolic link with the digests or size of a file")
 			}
-		default:
-			want = t.Closed
+			due = due && !linksToListed(it.Name, it.DetailArgs["target"], listed)
 		}
+		if due && !it.Failure {
+			closed := "a closed table"
+			if !t.Closed {
+				closed = "an " + Display(t.Kind) + " table"
+			}
+			return fmt.Errorf("status %s in %s with failure false", Display(string(it.Status)), closed)
+		}
+		return nil
 	}
-	if it.Failure != want {
-		closed := "a table that is not closed"
-		if t.Closed {
-			closed = "a closed table"
-		}
-		return fmt.Errorf("status %s in %s with failure %v", Display(string(it.Status)), closed, it.Failure)
+	if it.Failure != (it.Status != verify.OK) {
+		return fmt.Errorf("status %s with failure %v", Display(string(it.Status)), it.Failure)
 	}
 	if it.Status != verify.OK {
 		return nil
@@ -236,6 +251,21 @@ func itemConsistent(t *verify.Table, it *verify.Item) error {
 		return fmt.Errorf("OK, yet its modes differ: listed %s, found %s", Display(it.Mode), Display(it.ActualMode))
 	}
 	return nil
+}
+
+// linksToListed says whether the link rel, with target, leads by a
+// relative target that stays inside the table to a name the table lists,
+// as verify judges it. Letter case is let go, as a table that ignores it
+// does: the leniency can only keep a warning a warning.
+func linksToListed(rel, target string, listed map[string]bool) bool {
+	if target == "" || path.IsAbs(target) || strings.ContainsRune(target, '\\') {
+		return false
+	}
+	p := path.Join(path.Dir(rel), target)
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return false
+	}
+	return listed[p] || listed[strings.ToLower(p)]
 }
 
 // dateClaims gives the reasons and warnings the certificate's dates call

@@ -105,7 +105,11 @@ func TestForgedReportsRefused(t *testing.T) {
 		{"EXTRA in an open table that fails", fixed, [][2]string{{`"status": "EXTRA",
           "failure": false`, `"status": "EXTRA",
           "failure": true`}},
-			"media table (line 13), item packages/postinst-extra.sh: status EXTRA in a table that is not closed with failure true"},
+			"reason table-failed of the media table (line 13) says 2 MODIFIED, 1 MISSING, 1 RENAMED, 1 UNREADABLE, its items have 2 MODIFIED, 1 MISSING, 1 RENAMED, 1 EXTRA, 1 UNREADABLE"},
+		{"a link out of a closed table called a warning", string(jsonOf(t, linked("/tmp/evil.so"))), nil,
+			"modules table (line 30), item lib/evil.so: status EXTRA in a closed table with failure false"},
+		{"a link climbing out of a closed table called a warning", string(jsonOf(t, linked("../../evil.so"))), nil,
+			"item lib/evil.so: status EXTRA in a closed table with failure false"},
 		{"OK item whose digests differ", partial, [][2]string{{`"actual": [
             {
               "alg": "sha256",
@@ -163,6 +167,31 @@ func TestForgedReportsRefused(t *testing.T) {
 				t.Errorf("error %q does not say %q", err, c.want)
 			}
 		})
+	}
+}
+
+// linked is the fixed report with an unlisted link to target in its
+// closed modules table, called a warning.
+func linked(target string) *Report {
+	r := fixedReport()
+	mods := &r.Result.Tables[2]
+	mods.Items = append(mods.Items, verify.Item{Name: "lib/evil.so", Status: verify.Extra,
+		Detail: "symbolic link to " + target + ", not followed", DetailCode: verify.DetailUnlistedSymlink,
+		DetailArgs: map[string]string{"target": target}})
+	*mods = count(*mods)
+	r.Result.Warnings = append(r.Result.Warnings, verify.Message{Code: verify.CodeExtraLinks, Table: "modules", Line: 30,
+		Counts: map[verify.Status]int{verify.Extra: 1}, Text: "[modules] table (line 30): 1 unlisted symbolic link, not followed (formulars list content, not links)"})
+	return r
+}
+
+// TestLinkToListedIsAWarning: in a closed table, an unlisted link that
+// leads to a listed file shows certified content under another name and
+// stays a warning.
+func TestLinkToListedIsAWarning(t *testing.T) {
+	for _, target := range []string{"libkesl.so", "../lib/libkesl.so", "../bin/kesl"} {
+		if _, err := ReadJSON(jsonOf(t, linked(target))); err != nil {
+			t.Errorf("a link to %s: %v", target, err)
+		}
 	}
 }
 
@@ -399,5 +428,24 @@ func TestReadLimits(t *testing.T) {
 	}
 	if !errors.Is(disagree("x"), errDisagrees) {
 		t.Error("disagree does not wrap errDisagrees")
+	}
+}
+
+// TestCannotCheckKnowsLittle: a check stopped before the tool's or the
+// formular's digest was taken still has a report.
+func TestCannotCheckKnowsLittle(t *testing.T) {
+	r := cannotReport()
+	r.Tool.SHA256 = ""
+	data := jsonOf(t, r)
+	if bytes.Contains(data, []byte(`"sha256"`)) {
+		t.Errorf("an unknown digest is written:\n%s", data)
+	}
+	if _, err := ReadJSON(data); err != nil {
+		t.Fatal(err)
+	}
+	held := fixedReport()
+	held.Tool.SHA256 = ""
+	if err := Validate(jsonOf(t, held)); err == nil {
+		t.Error("a check that was made without its tool's digest is valid")
 	}
 }

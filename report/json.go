@@ -61,7 +61,7 @@ type jsonReport struct {
 type jsonTool struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
-	SHA256  string `json:"sha256"`
+	SHA256  string `json:"sha256,omitempty"` // unknown only when the check could not be made
 }
 
 type jsonRun struct {
