@@ -140,24 +140,26 @@ func scriptParams(dir string) testscript.Params {
 				}
 				ts.Check(os.WriteFile(p, []byte(strings.Replace(string(data), args[0], args[1], 1)), 0o644))
 			},
-			// exit N PROG ARGS...: run PROG as exec does and require exit
-			// code N, where ! exec would take 1 and 2 alike.
-			"exit": func(ts *testscript.TestScript, neg bool, args []string) {
-				if len(args) < 2 {
-					ts.Fatalf("usage: exit N PROG [ARGS...]")
+			// exits CODE PROG ARGS...: run PROG as exec does and require
+			// exit code CODE (exec tells only success from failure, and
+			// "could not check" is 2, not 1).
+			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: exits CODE PROG ARGS...")
 				}
 				want, err := strconv.Atoi(args[0])
 				ts.Check(err)
-				code := 0
-				if err := ts.Exec(args[1], args[2:]...); err != nil {
-					var ee *exec.ExitError
-					if !errors.As(err, &ee) {
-						ts.Fatalf("%s: %v", args[1], err)
-					}
-					code = ee.ExitCode()
+				err = ts.Exec(args[1], args[2:]...)
+				got := 0
+				var ee *exec.ExitError
+				switch {
+				case errors.As(err, &ee):
+					got = ee.ExitCode()
+				case err != nil:
+					ts.Fatalf("%s: %v", args[1], err)
 				}
-				if (code == want) == neg {
-					ts.Fatalf("%s exited %d, want %s%d", args[1], code, map[bool]string{true: "not ", false: ""}[neg], want)
+				if got != want {
+					ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
 				}
 			},
 			// jsonset FILE PATH VALUE: set the member at PATH (names and
