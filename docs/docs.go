@@ -4,12 +4,19 @@ package docs
 
 import _ "embed"
 
-// ReportSchema is the JSON Schema of the report document (report.md
-// specifies it in words). Treat it as read-only; ReportSchemaCopy gives a
-// private copy.
+// ReportSchema is the JSON Schema of the report document, version
+// sverka-report/2 (report.md specifies it in words). Treat it as
+// read-only; ReportSchemaCopy gives a private copy.
 //
 //go:embed report.schema.json
 var ReportSchema []byte
+
+// ReportSchemaV1 is the JSON Schema of version sverka-report/1, kept so
+// that reports written before version 2 are still read. Treat it as
+// read-only.
+//
+//go:embed report.v1.schema.json
+var ReportSchemaV1 []byte
 
 // ReportSchemaCopy returns a copy of ReportSchema that the caller may modify.
 func ReportSchemaCopy() []byte {

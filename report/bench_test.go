@@ -43,3 +43,15 @@ func BenchmarkReadJSON100k(b *testing.B) {
 		}
 	}
 }
+
+// The check of a 100,000-item report against its own items: a small part
+// of reading it.
+func BenchmarkConsistent100k(b *testing.B) {
+	r := bigReport(100_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := consistent(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

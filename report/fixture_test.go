@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -121,6 +122,7 @@ func fixedReport() *Report {
 		},
 		Result: verify.Result{
 			Verdict: verify.NotHolds,
+			Scope:   verify.Scope{Checked: []string{"image", "media", "modules", "parameters"}},
 			Reasons: []verify.Message{
 				{Code: verify.CodeImplantedMD5Mismatch, Args: map[string]string{"recorded": hexOf("md5a", 16), "computed": hexOf("md5b", 16)},
 					Text: "the MD5 implanted in the image (isomd5sum) does not match: recorded " + hexOf("md5a", 16) + ", computed " + hexOf("md5b", 16)},
@@ -217,7 +219,58 @@ func bigReport(n int) *Report {
 	// Sorted by name, as a formular lists them.
 	slices.SortFunc(t.Items, func(a, b verify.Item) int { return strings.Compare(a.Name, b.Name) })
 	r.Result.Tables = []verify.Table{count(t)}
+	failing := count(t).Counts
+	delete(failing, verify.OK)
 	r.Result.Reasons = []verify.Message{{Code: verify.CodeTableFailed, Table: "media", Line: 13,
-		Counts: count(t).Counts, Text: "[media] table (line 13): MODIFIED files"}}
+		Counts: failing, Text: "[media] table (line 13): MODIFIED files"}}
+	r.Result.Warnings = r.Result.Warnings[:2] // the settings and support warnings; no table of theirs is left
+	r.Result.Scope = verify.Scope{Checked: []string{"media"}}
+	r.Sources.Media.ImplantedMD5 = nil
+	return r
+}
+
+// partialReport is a check of the media alone, of a formular with media,
+// modules and parameters tables: it holds for the media only. A file
+// outside the formular's reach is not covered.
+func partialReport() *Report {
+	r := fixedReport()
+	r.Run.Args = []string{"sverka", "verify", "-f", "formular.txt", "-p", "demo.pub", "--media", "kit"}
+	r.Formular.Header[7].Value = "2027-05-31" // support-until: no warning
+	r.Sources = Sources{Media: &Media{Path: "kit", Kind: MediaDirectory, Size: 5242938}}
+	media := r.Result.Tables[1]
+	media.Items = []verify.Item{media.Items[0], media.Items[1]}
+	r.Result = verify.Result{
+		Verdict:  verify.Holds,
+		Reasons:  []verify.Message{},
+		Warnings: []verify.Message{},
+		Tables:   []verify.Table{count(media)},
+		Scope: verify.Scope{
+			Checked: []string{"media"},
+			NotChecked: []verify.Message{
+				{Code: verify.CodeTableNotChecked, Table: "modules", Line: 30, Args: map[string]string{"why": verify.WhyNoInstalled},
+					Text: "[modules] table (line 30) not checked: no --installed ROOT or --var given"},
+				{Code: verify.CodeTableNotChecked, Table: "parameters", Line: 40, Args: map[string]string{"why": verify.WhyNoSettings},
+					Text: "[parameters] table (line 40) not checked: no --settings FILE or --installed ROOT given for its source"},
+			},
+			Uncovered: []verify.Message{
+				{Code: "boot-code-uncovered", Args: map[string]string{"image": "kit"},
+					Text: "boot code of kit is not covered by the formular"},
+			},
+		},
+	}
+	// verify lists the tables not checked among the warnings too.
+	r.Result.Warnings = append(r.Result.Warnings, r.Result.Scope.NotChecked...)
+	return r
+}
+
+// cannotReport is a check that could not be made: the formular's
+// signature did not verify.
+func cannotReport() *Report {
+	r := fixedReport()
+	r.Run.Args = []string{"sverka", "verify", "-f", "formular.txt", "-p", "demo.pub", "--media", "kit.iso", "--format", "json"}
+	r.Run.End = r.Run.Start
+	r.Formular = FormularInfo{Path: "formular.txt"}
+	r.Sources = Sources{}
+	r.Result = *verify.CannotCheckResult(errors.New("signature formular.txt.minisig: invalid signature"))
 	return r
 }

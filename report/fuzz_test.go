@@ -11,11 +11,11 @@ import (
 // wholeValidate is the reference for Validate: the schema applied by the
 // library to the document as one tree.
 func wholeValidate(t testing.TB, data []byte) error {
-	sch, err := compiled()
+	all, err := compiled()
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = readWhole(sch, data, false)
+	_, err = readWhole(all, data, false)
 	return err
 }
 
@@ -47,6 +47,14 @@ func FuzzReadJSON(f *testing.F) {
 	} {
 		f.Add([]byte(strings.Replace(s, m[0], m[1], 1)))
 	}
+	for _, name := range []string{filepath.Join("testdata", "report-v1.json"), filepath.Join("testdata", "golden", "partial.json"), filepath.Join("testdata", "golden", "cannot.json")} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(strings.Replace(s, `"host": "host-1",`, `"host": `+strings.Repeat("[", 70)+strings.Repeat("]", 70)+`,`, 1)))
 	f.Add(golden[:len(golden)/2])
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`null`))

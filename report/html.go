@@ -19,14 +19,16 @@ var htmlSource string
 // HTMLOptions control the printable rendering.
 type HTMLOptions struct {
 	Lang string // "ru" or "en"
-	// ReportKeyID is the key id of a verified signature over the report
-	// file itself, shown when a saved report is rendered again.
-	ReportKeyID string
+	// Saved says what rendering a saved report checked of it; nil for a
+	// report straight from a check.
+	Saved *Saved
 }
 
 // WriteHTML writes the printable report in one self-contained HTML file:
 // inline CSS, no scripts, nothing fetched. It prints on A4 with the table
-// headers repeated on every page and numbered pages.
+// headers repeated on every page and numbered pages. The verdict, with
+// what it covers, comes first. Everything from the report is shown in
+// display form and escaped for HTML.
 func WriteHTML(w io.Writer, r *Report, lang string) error {
 	return WriteHTMLOptions(w, r, HTMLOptions{Lang: lang})
 }
@@ -49,6 +51,9 @@ func WriteHTMLOptions(w io.Writer, r *Report, opt HTMLOptions) error {
 		return fmt.Errorf("rendering HTML report: %w", err)
 	}
 	for i := range d.Tables {
+		if d.Cannot {
+			break
+		}
 		ht := &d.Tables[i]
 		if ht.Params {
 			err = tmpl.ExecuteTemplate(bw, "params", ht)
@@ -104,7 +109,8 @@ type paramRow struct {
 type htmlTable struct {
 	Title, Meta string
 	Params      bool
-	Algs        []string
+	Algs        []string // display forms of algs
+	algs        []string // the digest columns
 	HasMode     bool
 	Widths      []int // percent per column, in order
 	Groups      []dirGroup
@@ -117,15 +123,25 @@ type htmlDoc struct {
 	Lang, Title, Product string
 	PageLabel            [3]string // before counter(page), between, after counter(pages)
 	Chars                []kv
-	Holds                bool
+	// Class is the verdict box's: holds, fails or cannot.
+	Class                string
+	Cannot               bool // the check could not be made: no tables to show
 	Verdict, VerdictText string
-	Reasons, Warnings    []string
-	CountTables          []string // column heads
-	CountRows            []countRow
-	CountItems           []int // items per table
-	CountAll             int
-	Findings             []findingRow
-	Tables               []htmlTable
+	// Scope is the part of the verdict's scope that needs saying: the
+	// tables not checked and why.
+	Scope     string
+	Uncovered []string
+	Required  string
+	// ReportSig says that the report's own signature was not checked,
+	// for a saved report rendered without a key.
+	ReportSig         string
+	Reasons, Warnings []string
+	CountTables       []string // column heads
+	CountRows         []countRow
+	CountItems        []int // items per table
+	CountAll          int
+	Findings          []findingRow
+	Tables            []htmlTable
 }
 
 func statusClass(it *verify.Item) string {
@@ -141,27 +157,42 @@ func statusClass(it *verify.Item) string {
 func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 	f := &r.Formular
 	d := &htmlDoc{
-		Lang:    l.code(),
-		Title:   l.t("title"),
-		Product: strings.TrimSpace(f.Get("product") + " " + f.Get("version")),
-		Holds:   r.Result.Verdict == verify.Holds,
-		Verdict: string(r.Result.Verdict),
+		Lang:     l.code(),
+		Title:    l.t("title"),
+		Product:  Display(strings.TrimSpace(f.Get("product") + " " + f.Get("version"))),
+		Class:    "fails",
+		Cannot:   r.Result.Verdict == verify.CannotCheck,
+		Verdict:  Display(string(r.Result.Verdict)),
+		Required: Display(l.required(r)),
+	}
+	head, scope := l.verdictParts(r)
+	d.VerdictText, d.Scope = Display(head), Display(scope)
+	switch r.Result.Verdict {
+	case verify.Holds:
+		d.Class = "holds"
+	case verify.CannotCheck:
+		d.Class = "cannot"
+	}
+	for _, u := range l.uncovered(r, l.status) {
+		d.Uncovered = append(d.Uncovered, Display(u))
+	}
+	if s := opt.Saved; s != nil && s.KeyID == "" {
+		_, d.ReportSig, _ = l.reportSignature(s)
+		d.ReportSig = Display(d.ReportSig)
 	}
 	// counter(page) and counter(pages) go between the label's parts.
 	parts := strings.SplitN(l.t("page"), "%s", 3)
 	for i := range min(len(parts), 3) {
 		d.PageLabel[i] = parts[i]
 	}
-	if d.Holds {
-		d.VerdictText = l.t("holds")
-	} else {
-		d.VerdictText = l.t("notholds")
+	if !d.Cannot {
+		for i := range r.Result.Reasons {
+			d.Reasons = append(d.Reasons, Display(l.message(&r.Result.Reasons[i], l.status)))
+		}
 	}
-	for i := range r.Result.Reasons {
-		d.Reasons = append(d.Reasons, l.message(&r.Result.Reasons[i], l.status))
-	}
-	for i := range r.Result.Warnings {
-		d.Warnings = append(d.Warnings, l.message(&r.Result.Warnings[i], l.status))
+	ws := shownWarnings(r)
+	for i := range ws {
+		d.Warnings = append(d.Warnings, Display(l.message(&ws[i], l.status)))
 	}
 	d.Chars = characteristics(l, r, opt)
 
@@ -195,8 +226,8 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 				continue
 			}
 			d.Findings = append(d.Findings, findingRow{
-				N: len(d.Findings) + 1, Table: l.kind(t.Kind), Name: Display(it.Name),
-				Status: it.Status, Class: statusClass(it), Detail: describe(l, t, it),
+				N: len(d.Findings) + 1, Table: l.kind(Display(t.Kind)), Name: Display(it.Name),
+				Status: it.Status, Class: statusClass(it), Detail: Display(describe(l, t, it)),
 			})
 		}
 		d.Tables = append(d.Tables, itemTable(l, t))
@@ -209,7 +240,7 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 	var c []kv
 	add := func(k, v string) {
 		if v != "" {
-			c = append(c, kv{Key: k, Value: v})
+			c = append(c, kv{Key: Display(k), Value: Display(v)})
 		}
 	}
 	head := func(k string) { c = append(c, kv{Key: k, Head: true}) }
@@ -225,7 +256,9 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 	add(l.t("formular-id"), f.Get("formular-id"))
 	add(l.t("formular"), Display(f.Path))
 	add(l.t("formular-sha256"), f.SHA256)
-	add(l.t("signature"), signatureText(l, f.Signature))
+	if r.Result.Verdict != verify.CannotCheck || f.Signature != nil {
+		add(l.t("signature"), signatureText(l, f.Signature, opt.Saved))
+	}
 	if f.Signature != nil {
 		add(l.t("trusted-comment"), Display(f.Signature.TrustedComment))
 	}
@@ -283,12 +316,23 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 	for _, s := range r.Sources.Settings {
 		add(l.t("settings"), Display(s))
 	}
-	add(l.t("report-key"), opt.ReportKeyID)
-	return c
+	if label, v, ok := l.reportSignature(opt.Saved); ok {
+		add(label, v)
+	}
+	// A group none of whose fields are known (a check that could not be
+	// made) is left out.
+	out := c[:0]
+	for i, f := range c {
+		if f.Head && (i+1 == len(c) || c[i+1].Head) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 func tableTitle(l lang, t *verify.Table) string {
-	s := l.kind(t.Kind) + " (" + l.f("table-line", t.Line) + ")"
+	s := l.kind(Display(t.Kind)) + " (" + l.f("table-line", t.Line) + ")"
 	if t.Root != "" {
 		s += " " + Display(t.Root)
 	}
@@ -341,13 +385,13 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 	ht := htmlTable{Title: tableTitle(l, t), Params: t.Kind == "parameters"}
 	var meta []string
 	if t.Format != "" {
-		meta = append(meta, t.Format)
+		meta = append(meta, Display(t.Format))
 	}
 	if t.Closed {
 		meta = append(meta, l.t("closed"))
 	}
 	for _, a := range t.Weak {
-		meta = append(meta, l.f("weak", a))
+		meta = append(meta, l.f("weak", Display(a)))
 	}
 	ht.Meta = strings.Join(meta, "; ")
 
@@ -369,15 +413,18 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 				note = append(note, l.f("d-hint", h))
 			}
 			ht.ParamRows = append(ht.ParamRows, paramRow{
-				N: i + 1, Key: Display(it.Name), Allowed: it.Allowed, Actual: actual,
-				Note: strings.Join(note, "; "), Status: it.Status, Class: statusClass(it),
+				N: i + 1, Key: Display(it.Name), Allowed: Display(it.Allowed), Actual: actual,
+				Note: Display(strings.Join(note, "; ")), Status: it.Status, Class: statusClass(it),
 			})
 		}
 		ht.Total = l.f("params-total", len(t.Items))
 		return ht
 	}
 
-	ht.Algs = algorithms(t)
+	ht.algs = algorithms(t)
+	for _, a := range ht.algs {
+		ht.Algs = append(ht.Algs, Display(a))
+	}
 	for i := range t.Items {
 		if t.Items[i].Mode != "" || t.Items[i].ActualMode != "" {
 			ht.HasMode = true
@@ -483,7 +530,7 @@ func writeFileRows(w *bufio.Writer, l lang, t *verify.Table, ht *htmlTable) {
 			if class != "ok" {
 				if d := describe(l, t, it); d != "" {
 					w.WriteString(`<div class="det">`)
-					escape(w, d)
+					escape(w, Display(d))
 					w.WriteString("</div>")
 				}
 			}
@@ -496,22 +543,22 @@ func writeFileRows(w *bufio.Writer, l lang, t *verify.Table, ht *htmlTable) {
 				if it.Mode == "" || it.ActualMode != "" && it.ActualMode != it.Mode {
 					m = strings.TrimPrefix(it.Mode+" → "+it.ActualMode, " → ")
 				}
-				escape(w, m)
+				escape(w, Display(m))
 				w.WriteString("</td>")
 			}
-			for _, a := range ht.Algs {
+			for _, a := range ht.algs {
 				e, x := digestOf(it.Expected, a), digestOf(it.Actual, a)
 				w.WriteString(`<td class="hex">`)
 				switch {
 				case e == x, x == "":
-					escape(w, e)
+					escape(w, Display(e))
 				case e == "":
-					escape(w, x)
+					escape(w, Display(x))
 				default:
 					w.WriteString(exp + " ")
-					escape(w, e)
+					escape(w, Display(e))
 					w.WriteString("<br><strong>" + act + " ")
-					escape(w, x)
+					escape(w, Display(x))
 					w.WriteString("</strong>")
 				}
 				w.WriteString("</td>")

@@ -26,8 +26,17 @@ type jsonHead struct {
 	Formular jsonFormular  `json:"formular"`
 	Sources  jsonSources   `json:"sources"`
 	Verdict  string        `json:"verdict"`
+	Scope    *jsonScope    `json:"scope,omitempty"` // nil in version 1
 	Reasons  []jsonMessage `json:"reasons"`
 	Warnings []jsonMessage `json:"warnings"`
+}
+
+// jsonScope is what the verdict covers (verify.Scope).
+type jsonScope struct {
+	Checked    []string      `json:"checked"`
+	NotChecked []jsonMessage `json:"not_checked,omitempty"`
+	Uncovered  []jsonMessage `json:"uncovered,omitempty"`
+	Required   []string      `json:"required,omitempty"`
 }
 
 // jsonMessage is a reason or a warning: its code and arguments for
@@ -52,7 +61,7 @@ type jsonReport struct {
 type jsonTool struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
-	SHA256  string `json:"sha256"`
+	SHA256  string `json:"sha256,omitempty"` // unknown only when the check could not be made
 }
 
 type jsonRun struct {
@@ -75,15 +84,18 @@ type jsonField struct {
 }
 
 type jsonSignature struct {
-	KeyID          string `json:"key_id"`
-	TrustedComment string `json:"trusted_comment"`
-	Verified       bool   `json:"verified"`
+	KeyID string `json:"key_id"`
+	// TrustedComment is a display form from version 2 on, with the raw
+	// bytes in TrustedCommentB64 when they differ; version 1 wrote it raw.
+	TrustedComment    string `json:"trusted_comment"`
+	TrustedCommentB64 string `json:"trusted_comment_b64,omitempty"`
+	Verified          bool   `json:"verified"`
 }
 
 type jsonFormular struct {
 	Path      string         `json:"path"`
 	PathB64   string         `json:"path_b64,omitempty"`
-	SHA256    string         `json:"sha256"`
+	SHA256    string         `json:"sha256,omitempty"` // unknown only when the check could not be made
 	Header    []jsonField    `json:"header"`
 	Signature *jsonSignature `json:"signature,omitempty"`
 }
@@ -255,6 +267,12 @@ func headOf(r *Report) jsonHead {
 	if h.Schema == "" {
 		h.Schema = Schema
 	}
+	if r.HasScope() {
+		h.Scope = scopeOf(&r.Result.Scope)
+		// A table not checked is part of the scope, said beside the
+		// verdict; among the warnings it would read as a side remark.
+		h.Warnings = messagesOf(warnings(&r.Result))
+	}
 	raw := false
 	for i, a := range r.Run.Args {
 		h.Run.Args[i] = Display(a)
@@ -273,6 +291,9 @@ func headOf(r *Report) jsonHead {
 	}
 	if s := r.Formular.Signature; s != nil {
 		h.Formular.Signature = &jsonSignature{KeyID: s.KeyID, TrustedComment: s.TrustedComment, Verified: s.Verified}
+		if r.HasScope() {
+			h.Formular.Signature.TrustedComment, h.Formular.Signature.TrustedCommentB64 = encodeText(s.TrustedComment)
+		}
 	}
 	if m := r.Sources.Media; m != nil {
 		jm := &jsonMedia{Kind: m.Kind, Size: m.Size, Digests: nonNil(m.Digests)}
@@ -327,6 +348,33 @@ func itemOf(it *verify.Item) jsonItem {
 	j.Detail, j.DetailB64 = encodeText(it.Detail)
 	j.DetailArgs, j.DetailArgsB64 = encodeArgs(it.DetailArgs)
 	return j
+}
+
+// scopeOf gives the wire form of a verdict's scope.
+func scopeOf(s *verify.Scope) *jsonScope {
+	return &jsonScope{
+		Checked:    nonNil(s.Checked),
+		NotChecked: messagesOf(s.NotChecked),
+		Uncovered:  messagesOf(s.Uncovered),
+		Required:   s.Required,
+	}
+}
+
+// warnings are a result's warnings but the tables not checked, which its
+// scope holds.
+func warnings(res *verify.Result) []verify.Message {
+	for i := range res.Warnings {
+		if res.Warnings[i].Code == verify.CodeTableNotChecked {
+			var out []verify.Message
+			for _, m := range res.Warnings {
+				if m.Code != verify.CodeTableNotChecked {
+					out = append(out, m)
+				}
+			}
+			return out
+		}
+	}
+	return res.Warnings
 }
 
 // messagesOf gives the wire form of reasons or warnings; never nil.
@@ -552,6 +600,20 @@ func (j *jsonReport) report() (*Report, error) {
 	}
 	if s := j.Formular.Signature; s != nil {
 		r.Formular.Signature = &Signature{KeyID: s.KeyID, TrustedComment: s.TrustedComment, Verified: s.Verified}
+		if j.Schema != SchemaV1 {
+			if r.Formular.Signature.TrustedComment, err = decodeText("formular.signature.trusted_comment", s.TrustedComment, s.TrustedCommentB64); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if sc := j.Scope; sc != nil {
+		r.Result.Scope = verify.Scope{Checked: nonNil(sc.Checked), Required: sc.Required}
+		if r.Result.Scope.NotChecked, err = messagesFrom("scope.not_checked", sc.NotChecked); err != nil {
+			return nil, err
+		}
+		if r.Result.Scope.Uncovered, err = messagesFrom("scope.uncovered", sc.Uncovered); err != nil {
+			return nil, err
+		}
 	}
 	if m := j.Sources.Media; m != nil {
 		rm := &Media{Kind: m.Kind, Size: m.Size, Digests: m.Digests}

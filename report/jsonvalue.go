@@ -66,6 +66,7 @@ type valueParser struct {
 	cursor
 	base  int
 	depth int
+	limit int    // deepest nesting allowed
 	buf   []byte // scratch for unescaping strings
 }
 
@@ -73,7 +74,13 @@ type valueParser struct {
 // around it. A syntax error is errSyntax; a number beyond checkNumber's
 // limits is reported as checkNumbers reports it.
 func parseValue(data []byte, base int) (any, error) {
-	p := valueParser{cursor: cursor{data: data}, base: base}
+	return parseValueNested(data, base, maxDepth)
+}
+
+// parseValueNested is parseValue with objects and arrays nested at most
+// limit deep; deeper is reported as checkLimits reports it.
+func parseValueNested(data []byte, base, limit int) (any, error) {
+	p := valueParser{cursor: cursor{data: data}, base: base, limit: limit}
 	p.space()
 	v, err := p.value()
 	if err != nil {
@@ -119,10 +126,17 @@ func (p *valueParser) literal(word string) error {
 
 func (p *valueParser) enter() error {
 	p.depth++
-	if p.depth > maxDepth {
+	if p.depth > p.limit {
+		if p.limit < maxDepth {
+			return tooDeep(p.base + p.pos)
+		}
 		return errSyntax
 	}
 	return nil
+}
+
+func tooDeep(off int) error {
+	return fmt.Errorf("report nests deeper than %d levels at offset %d", maxNesting, off)
 }
 
 func (p *valueParser) object() (any, error) {
@@ -403,6 +417,15 @@ func checkNumber(num []byte, off int) error {
 // at offset base of the report. It needs no valid JSON: it runs before
 // the validator sees the document.
 func checkNumbers(data []byte, base int) error {
+	depth := 0
+	return checkLimits(data, base, &depth)
+}
+
+// checkLimits is checkNumbers that also refuses objects and arrays nested
+// deeper than maxNesting; depth carries the nesting from one piece of a
+// report to the next. A string's content is skipped, a quote ends it
+// unless escaped.
+func checkLimits(data []byte, base int, depth *int) error {
 	inString := false
 	for i := 0; i < len(data); i++ {
 		c := data[i]
@@ -415,8 +438,17 @@ func checkNumbers(data []byte, base int) error {
 			}
 			continue
 		}
-		if c == '"' {
+		switch c {
+		case '"':
 			inString = true
+			continue
+		case '{', '[':
+			if *depth++; *depth > maxNesting {
+				return tooDeep(base + i)
+			}
+			continue
+		case '}', ']':
+			*depth--
 			continue
 		}
 		if c != '-' && (c < '0' || c > '9') {

@@ -34,11 +34,85 @@ func (l lang) msgDate(s string) string {
 	return l.dateText(s)
 }
 
-// message says a reason or warning; status labels a status in the
-// rendering's way (the token in text, a word in the Russian HTML).
+// msgSpec says a message from its code alone: the catalogue id of its
+// sentence and the arguments the sentence names, in order. An argument
+// name may carry a prefix saying how it is shown:
+//
+//	"table"       the message's table and line ("[media] table (line 11)")
+//	"kind:NAME"   a table kind, in the rendering's language
+//	"date:NAME"   a date, the language's way
+//	"error:NAME"  an error with its code, said in the language when known
+//
+// Everything else is a value from the checked system, shown in display
+// form. A new code that needs no more than this gets a row here and its
+// sentence, in English and Russian, in the catalogue; message says it
+// then, and says the English text for a code it finds here without its
+// arguments.
+type msgSpec struct {
+	id   string
+	args []string
+}
+
+var msgSpecs = map[verify.Code]msgSpec{
+	verify.CodeNothingChecked:       {"msg-nothing-checked", nil},
+	verify.CodeNoValidUntil:         {"msg-no-valid-until", nil},
+	verify.CodeImplantedMD5Mismatch: {"msg-implanted-md5-mismatch", []string{"recorded", "computed"}},
+	verify.CodeSourceUnreadable:     {"msg-source-unreadable", []string{"table", "source", "error:error"}},
+	verify.CodeWeakAlgorithm:        {"msg-weak-algorithm", []string{"table", "algorithms"}},
+	verify.CodeSettings:             {"msg-settings", []string{"file", "line", "error:message"}},
+	verify.CodeReadStopped:          {"msg-read-stopped", []string{"media", "offset", "error:error"}},
+	verify.CodeRequiredNotChecked:   {"msg-required-not-checked", []string{"kind:kind"}},
+	verify.CodeCannotCheck:          {"msg-cannot-check", []string{"error:error"}},
+	verify.CodeBootNotCovered:       {"msg-boot-not-covered", nil},
+}
+
+// spec says m by its msgSpec; false when its code has none or an
+// argument is missing.
+func (l lang) spec(m *verify.Message) (string, bool) {
+	sp, ok := msgSpecs[m.Code]
+	if !ok {
+		return "", false
+	}
+	vals := make([]any, len(sp.args))
+	for i, a := range sp.args {
+		if a == "table" {
+			if m.Table == "" {
+				return "", false
+			}
+			vals[i] = l.f("msg-table", Display(m.Table), m.Line)
+			continue
+		}
+		how, name, found := strings.Cut(a, ":")
+		if !found {
+			how, name = "", a
+		}
+		v, ok := m.Args[name]
+		if !ok {
+			return "", false
+		}
+		switch how {
+		case "kind":
+			vals[i] = l.kind(Display(v))
+		case "date":
+			vals[i] = l.msgDate(Display(v))
+		case "error":
+			vals[i] = l.errArg(m.Args, name, v)
+		default:
+			vals[i] = Display(v)
+		}
+	}
+	return l.f(sp.id, vals...), true
+}
+
+// message says a reason, a warning, a table not checked or something the
+// verdict does not cover; status labels a status in the rendering's way
+// (the token in text, a word in the Russian HTML).
 func (l lang) message(m *verify.Message, status func(verify.Status) string) string {
 	arg := func(k string) string { return Display(m.Args[k]) }
-	table := l.f("msg-table", m.Table, m.Line)
+	table := l.f("msg-table", Display(m.Table), m.Line)
+	if s, ok := l.spec(m); ok {
+		return s
+	}
 	switch m.Code {
 	case verify.CodeTableFailed:
 		var parts []string
@@ -63,24 +137,14 @@ func (l lang) message(m *verify.Message, status func(verify.Status) string) stri
 			return l.f("msg-"+string(m.Code), l.f("err-not-a-date", Display(v)))
 		}
 		return l.f("msg-"+string(m.Code), arg("error"))
-	case verify.CodeNoValidUntil, verify.CodeNothingChecked, verify.CodeBootNotCovered:
-		return l.t("msg-" + string(m.Code))
-	case verify.CodeImplantedMD5Mismatch:
-		return l.f("msg-implanted-md5-mismatch", arg("recorded"), arg("computed"))
-	case verify.CodeSourceUnreadable:
-		return l.f("msg-source-unreadable", table, arg("source"), l.errArg(m.Args, "error", m.Args["error"]))
 	case verify.CodeRegistryOffline:
 		return l.f("msg-source-unreadable", table, arg("source"), l.t("det-registry-offline"))
 	case verify.CodeExtraFiles, verify.CodeExtraLinks:
 		n := m.Counts[verify.Extra]
 		return l.plural("msg-"+string(m.Code), n, table, n)
-	case verify.CodeWeakAlgorithm:
-		return l.f("msg-weak-algorithm", table, arg("algorithms"))
-	case verify.CodeSettings:
-		return l.f("msg-settings", arg("file"), arg("line"), l.errArg(m.Args, "message", m.Args["message"]))
-	case verify.CodeReadStopped:
-		return l.f("msg-read-stopped", arg("media"), arg("offset"), l.errArg(m.Args, "error", m.Args["error"]))
 	}
+	// A code this build does not know, or one without its arguments: the
+	// English sentence as written.
 	return Display(m.Text)
 }
 

@@ -185,10 +185,11 @@ func schemaCodes(t *testing.T) map[string][]string {
 		t.Fatal(err)
 	}
 	return map[string][]string{
-		"reason":  s.Defs["reason"].Properties["code"].Enum,
-		"warning": s.Defs["warning"].Properties["code"].Enum,
-		"detail":  s.Defs["item"].Properties["detail_code"].Enum,
-		"hint":    s.Defs["item"].Properties["hint_code"].Enum,
+		"reason":     s.Defs["reason"].Properties["code"].Enum,
+		"warning":    s.Defs["warning"].Properties["code"].Enum,
+		"notChecked": s.Defs["notChecked"].Properties["code"].Enum,
+		"detail":     s.Defs["item"].Properties["detail_code"].Enum,
+		"hint":       s.Defs["item"].Properties["hint_code"].Enum,
 	}
 }
 
@@ -197,7 +198,7 @@ func schemaCodes(t *testing.T) map[string][]string {
 func TestEveryCodeRendered(t *testing.T) {
 	const fallback = "ENGLISH FALLBACK"
 	args := map[string]string{"why": verify.WhyNoMedia, "type": verify.TypeFIFO, "column": "gost12-256",
-		"should_be": "gost12-256/reversed", "until": "2026-01-31", "check_date": "2026-02-01"}
+		"should_be": "gost12-256/reversed", "until": "2026-01-31", "check_date": "2026-02-01", "kind": "modules"}
 	for _, k := range []string{"certificate", "error", "recorded", "computed", "source", "algorithms", "file", "line",
 		"message", "media", "offset", "target", "directory", "root", "name", "expected", "size", "entry", "lines"} {
 		args[k] = "v"
@@ -212,7 +213,7 @@ func TestEveryCodeRendered(t *testing.T) {
 			for _, l := range []lang{en, ru} {
 				var got string
 				switch kind {
-				case "reason", "warning":
+				case "reason", "warning", "notChecked":
 					m := verify.Message{Code: code, Table: "media", Line: 3, Args: args, Text: fallback,
 						Counts: map[verify.Status]int{verify.Modified: 1, verify.Extra: 2}}
 					got = l.message(&m, l.status)

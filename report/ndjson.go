@@ -31,7 +31,7 @@ type tableCounts struct {
 
 type summaryFormular struct {
 	Path    string `json:"path"`
-	SHA256  string `json:"sha256"`
+	SHA256  string `json:"sha256,omitempty"`
 	ID      string `json:"id,omitempty"`
 	Product string `json:"product,omitempty"`
 	Version string `json:"version,omitempty"`
@@ -42,6 +42,7 @@ type summaryEvent struct {
 	Schema    string          `json:"schema"`
 	Event     string          `json:"event"`
 	Verdict   string          `json:"verdict"`
+	Scope     *jsonScope      `json:"scope"`
 	Reasons   []jsonMessage   `json:"reasons"`
 	Warnings  []jsonMessage   `json:"warnings"`
 	Counts    []tableCounts   `json:"counts"`
@@ -57,7 +58,8 @@ type summaryEvent struct {
 
 // WriteNDJSON writes one "finding" event per item that is not OK (EXTRA
 // warnings included; the item's failure field tells them apart), then one
-// "summary" event with the verdict, its reasons and the counts.
+// "summary" event with the verdict, what it covers, its reasons and the
+// counts. Events are always of the current version.
 func WriteNDJSON(w io.Writer, r *Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := json.NewEncoder(bw)
@@ -83,8 +85,9 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 	sum := summaryEvent{
 		Schema: Schema, Event: "summary",
 		Verdict:  string(r.Result.Verdict),
+		Scope:    scopeOf(&r.Result.Scope),
 		Reasons:  messagesOf(r.Result.Reasons),
-		Warnings: messagesOf(r.Result.Warnings),
+		Warnings: messagesOf(warnings(&r.Result)),
 		Counts:   []tableCounts{},
 		Totals:   jsonCounts(totals(&r.Result)),
 		Formular: summaryFormular{

@@ -29,37 +29,75 @@ import (
 // syntax error) is checked whole, so that every document gets the
 // schema's own verdict and message.
 
-// schemaURL names the embedded schema in validation messages.
-const schemaURL = "urn:sverka:report.schema.json"
+// schemaURL names the embedded schema in validation messages; schemaV1URL
+// the schema of version 1.
+const (
+	schemaURL   = "urn:sverka:report.schema.json"
+	schemaV1URL = "urn:sverka:report.v1.schema.json"
+)
 
-// schemas holds the document schema and its item definition.
+// MaxSize is the largest report sverka reads: ten times a report of a
+// million items, far beyond any kit, and still within memory.
+const MaxSize int64 = 4 << 30
+
+// maxNesting is the deepest a report's objects and arrays may nest: a
+// report nests six levels at most, and a document nested thousands deep
+// is built to tire the reader.
+const maxNesting = 64
+
+// itemDepth is the nesting of an item's object in a report: the document,
+// "tables", a table, "items".
+const itemDepth = 4
+
+// schemas holds one version's document schema and its item definition.
 type schemas struct {
+	version   string
 	doc, item *jsonschema.Schema
 }
 
-// compiled holds the embedded schema compiled once; it never changes
-// afterwards.
-var compiled = sync.OnceValues(func() (*schemas, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(docs.ReportSchema))
-	if err != nil {
-		return nil, fmt.Errorf("embedded report schema: %w", err)
+// compiled holds the embedded schemas compiled once, by version; they
+// never change afterwards.
+var compiled = sync.OnceValues(func() (map[string]*schemas, error) {
+	all := map[string]*schemas{}
+	for _, v := range []struct {
+		version, url string
+		data         []byte
+	}{{Schema, schemaURL, docs.ReportSchema}, {SchemaV1, schemaV1URL, docs.ReportSchemaV1}} {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(v.data))
+		if err != nil {
+			return nil, fmt.Errorf("embedded report schema %s: %w", v.version, err)
+		}
+		c := jsonschema.NewCompiler()
+		c.AssertFormat()
+		if err := c.AddResource(v.url, doc); err != nil {
+			return nil, fmt.Errorf("embedded report schema %s: %w", v.version, err)
+		}
+		s := &schemas{version: v.version}
+		if s.doc, err = c.Compile(v.url); err != nil {
+			return nil, fmt.Errorf("embedded report schema %s: %w", v.version, err)
+		}
+		if s.item, err = c.Compile(v.url + "#/$defs/item"); err != nil {
+			return nil, fmt.Errorf("embedded report schema %s: %w", v.version, err)
+		}
+		all[v.version] = s
 	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource(schemaURL, doc); err != nil {
-		return nil, fmt.Errorf("embedded report schema: %w", err)
-	}
-	var s schemas
-	if s.doc, err = c.Compile(schemaURL); err != nil {
-		return nil, fmt.Errorf("embedded report schema: %w", err)
-	}
-	if s.item, err = c.Compile(schemaURL + "#/$defs/item"); err != nil {
-		return nil, fmt.Errorf("embedded report schema: %w", err)
-	}
-	return &s, nil
+	return all, nil
 })
 
-// Validate checks data against the report schema (docs/report.schema.json).
+// schemaFor picks the schema of the version doc names: version 1 when it
+// says so, else the current one, whose "schema" const then says what is
+// wrong.
+func schemaFor(all map[string]*schemas, doc any) *schemas {
+	if m, ok := doc.(map[string]any); ok {
+		if v, _ := m["schema"].(string); v == SchemaV1 {
+			return all[SchemaV1]
+		}
+	}
+	return all[Schema]
+}
+
+// Validate checks data against the report schema of its version
+// (docs/report.schema.json, or docs/report.v1.schema.json for version 1).
 // The error carries the schema's own message, naming where the document
 // breaks it.
 func Validate(data []byte) error {
@@ -67,48 +105,63 @@ func Validate(data []byte) error {
 	return err
 }
 
-// ReadJSON validates data against the report schema, then decodes it. A
-// report the schema rejects is rejected with the schema's message; so is
-// one whose raw names do not match their display forms.
+// ReadJSON validates data against the report schema of its version, then
+// decodes it, and checks that its verdict, reasons, counts and failure
+// flags are those its items, scope and dates give. A report the schema
+// rejects is rejected with the schema's message; so is one whose raw
+// names do not match their display forms, and one that disagrees with
+// itself, with the disagreement named.
 func ReadJSON(data []byte) (*Report, error) {
-	return read(data, true)
+	r, err := read(data, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := consistent(r); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 func read(data []byte, decode bool) (*Report, error) {
-	sch, err := compiled()
+	if int64(len(data)) > MaxSize {
+		return nil, fmt.Errorf("report is larger than %d GiB, far beyond any check", MaxSize>>30)
+	}
+	all, err := compiled()
 	if err != nil {
 		return nil, err
 	}
 	arrays, ok := scanLayout(data)
 	if !ok {
-		return readWhole(sch, data, decode)
+		return readWhole(all, data, decode)
 	}
-	// The document without its items, and its numbers checked where they
-	// stand in data.
+	// The document without its items, and its numbers and nesting checked
+	// where they stand in data.
 	skeleton := make([]byte, 0, skeletonSize(data, arrays))
 	from := 0
+	depth := 0
 	for _, a := range arrays {
-		if err := checkNumbers(data[from:a.open+1], from); err != nil {
+		if err := checkLimits(data[from:a.open+1], from, &depth); err != nil {
 			return nil, err
 		}
 		skeleton = append(skeleton, data[from:a.open+1]...)
 		from = a.close
 	}
-	if err := checkNumbers(data[from:], from); err != nil {
+	if err := checkLimits(data[from:], from, &depth); err != nil {
 		return nil, err
 	}
 	skeleton = append(skeleton, data[from:]...)
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(skeleton))
 	if err != nil || !emptied(doc, arrays) {
 		// Not JSON: the whole document says where, in its own offsets.
-		return readWhole(sch, data, decode)
+		return readWhole(all, data, decode)
 	}
+	sch := schemaFor(all, doc)
 	if err := schemaValidate(sch.doc, doc); err != nil {
-		return nil, fmt.Errorf("report does not follow %s: %w", Schema, err)
+		return nil, fmt.Errorf("report does not follow %s: %w", sch.version, err)
 	}
-	items, err := readItems(sch.item, data, arrays, decode)
+	items, err := readItems(sch, data, arrays, decode)
 	if errors.Is(err, errSyntax) {
-		return readWhole(sch, data, decode)
+		return readWhole(all, data, decode)
 	}
 	if err != nil || !decode {
 		return nil, err
@@ -131,16 +184,18 @@ func read(data []byte, decode bool) (*Report, error) {
 }
 
 // readWhole validates and decodes data as one tree.
-func readWhole(sch *schemas, data []byte, decode bool) (*Report, error) {
+func readWhole(all map[string]*schemas, data []byte, decode bool) (*Report, error) {
+	depth := 0
+	if err := checkLimits(data, 0, &depth); err != nil {
+		return nil, err
+	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("report is not JSON: %w", err)
 	}
-	if err := checkNumbers(data, 0); err != nil {
-		return nil, err
-	}
+	sch := schemaFor(all, doc)
 	if err := schemaValidate(sch.doc, doc); err != nil {
-		return nil, fmt.Errorf("report does not follow %s: %w", Schema, err)
+		return nil, fmt.Errorf("report does not follow %s: %w", sch.version, err)
 	}
 	if !decode {
 		return nil, nil
@@ -204,7 +259,7 @@ func emptied(doc any, arrays []itemsArray) bool {
 // decode, decodes it, on all processors. Of the items that fail, the one
 // first in the document is reported. The error is errSyntax when an item
 // is not JSON.
-func readItems(sch *jsonschema.Schema, data []byte, arrays []itemsArray, decode bool) ([][]verify.Item, error) {
+func readItems(sch *schemas, data []byte, arrays []itemsArray, decode bool) ([][]verify.Item, error) {
 	// Items are numbered across tables, in document order.
 	first := make([]int, len(arrays)+1)
 	var items [][]verify.Item
@@ -272,13 +327,13 @@ func readItems(sch *jsonschema.Schema, data []byte, arrays []itemsArray, decode 
 }
 
 // readItem checks one item and, when it is not nil, decodes it into it.
-func readItem(sch *jsonschema.Schema, data []byte, s span, table, index int, it *verify.Item) error {
-	v, err := parseValue(data[s.start:s.end], s.start)
+func readItem(sch *schemas, data []byte, s span, table, index int, it *verify.Item) error {
+	v, err := parseValueNested(data[s.start:s.end], s.start, maxNesting-itemDepth)
 	if err != nil {
 		return err
 	}
-	if err := schemaValidate(sch, v); err != nil {
-		return fmt.Errorf("report does not follow %s: %w", Schema, relocate(err, table, index))
+	if err := schemaValidate(sch.item, v); err != nil {
+		return fmt.Errorf("report does not follow %s: %w", sch.version, relocate(err, table, index))
 	}
 	if it == nil {
 		return nil

@@ -13,21 +13,32 @@ import (
 	"github.com/sverka/sverka/verify"
 )
 
-// Schema names the version of the report document this package writes and
-// reads. A report that adds, removes or changes the meaning of a field gets
-// a new version.
-const Schema = "sverka-report/1"
+// Schema names the version of the report document this package writes. A
+// report that adds, removes or changes the meaning of a field gets a new
+// version. Version 2 adds the verdict's scope and the verdict CANNOT
+// CHECK; it stays open for additions until the first release.
+const Schema = "sverka-report/2"
+
+// SchemaV1 is the version before the scope: still read, and rendered
+// saying that it predates scope.
+const SchemaV1 = "sverka-report/1"
 
 // Report is the evidence of one check: who checked what, when, with which
 // tool, against which formular, and what was found.
 type Report struct {
-	Schema   string // Schema when written by this package
+	Schema   string // Schema when written by this package; SchemaV1 for a report read from version 1
 	Tool     Tool
 	Run      Run
 	Formular FormularInfo
 	Sources  Sources
-	Result   verify.Result
+	// Result is the verdict and the findings. Result.Scope says what the
+	// verdict covers, except in a version 1 report (HasScope).
+	Result verify.Result
 }
+
+// HasScope reports whether the report says what its verdict covers:
+// reports of version 1 do not.
+func (r *Report) HasScope() bool { return r.Schema != SchemaV1 }
 
 // Tool names the build that computed the report.
 type Tool struct {

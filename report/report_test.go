@@ -73,6 +73,35 @@ func TestGolden(t *testing.T) {
 		{"report_en.html", func(b *bytes.Buffer) error { return WriteHTML(b, r, "en") }},
 		{"report_ru.html", func(b *bytes.Buffer) error { return WriteHTML(b, r, "ru") }},
 	}
+	for name, r := range map[string]*Report{"partial": partialReport(), "cannot": cannotReport()} {
+		cases = append(cases, []struct {
+			name   string
+			render func(*bytes.Buffer) error
+		}{
+			{name + "_en.txt", func(b *bytes.Buffer) error { return WriteText(b, r, TextOptions{Lang: "en"}) }},
+			{name + "_ru.txt", func(b *bytes.Buffer) error { return WriteText(b, r, TextOptions{Lang: "ru"}) }},
+			{name + ".json", func(b *bytes.Buffer) error { return WriteJSON(b, r) }},
+			{name + ".ndjson", func(b *bytes.Buffer) error { return WriteNDJSON(b, r) }},
+			{name + "_en.html", func(b *bytes.Buffer) error { return WriteHTML(b, r, "en") }},
+			{name + "_ru.html", func(b *bytes.Buffer) error { return WriteHTML(b, r, "ru") }},
+		}...)
+	}
+	v1, err := os.ReadFile(filepath.Join("testdata", "report-v1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := ReadJSON(v1)
+	if err != nil {
+		t.Fatalf("a version 1 report: %v", err)
+	}
+	saved := &Saved{Signature: "report-v1.json.minisig"}
+	cases = append(cases, []struct {
+		name   string
+		render func(*bytes.Buffer) error
+	}{
+		{"v1_en.txt", func(b *bytes.Buffer) error { return WriteText(b, old, TextOptions{Lang: "en", Saved: saved}) }},
+		{"v1_ru.txt", func(b *bytes.Buffer) error { return WriteText(b, old, TextOptions{Lang: "ru", Saved: saved}) }},
+	}...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var b bytes.Buffer
@@ -428,8 +457,10 @@ func TestReadJSONRejects(t *testing.T) {
 	cases := []struct {
 		name, old, new, want string
 	}{
-		{"other version", `"schema": "sverka-report/1"`, `"schema": "sverka-report/2"`, "/schema"},
-		{"unknown field", `"schema": "sverka-report/1",`, `"schema": "sverka-report/1", "extra": 1,`, "extra"},
+		{"other version", `"schema": "sverka-report/2"`, `"schema": "sverka-report/3"`, "/schema"},
+		{"unknown field", `"schema": "sverka-report/2",`, `"schema": "sverka-report/2", "extra": 1,`, "extra"},
+		{"no scope", `"scope": {`, `"scope_": {`, "scope"},
+		{"version 1 with a scope", `"schema": "sverka-report/2"`, `"schema": "sverka-report/1"`, "scope"},
 		{"holds with reasons", `"verdict": "NOT HOLD"`, `"verdict": "HOLDS"`, "/reasons"},
 		{"unknown status", `"status": "RENAMED"`, `"status": "MOVED"`, "/status"},
 		{"OK item that fails", `"status": "OK",

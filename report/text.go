@@ -20,9 +20,9 @@ type TextOptions struct {
 	Color   bool   // ANSI colours (ColorEnabled decides)
 	Verbose bool   // list every item, OK ones too
 	Quiet   bool   // list only the items that break the verdict, not warnings
-	// ReportKeyID is the key id of a verified signature over the report
-	// file itself, shown when a saved report is rendered again.
-	ReportKeyID string
+	// Saved says what rendering a saved report checked of it; nil for a
+	// report straight from a check.
+	Saved *Saved
 }
 
 // ColorEnabled decides --color: "always" and "never" say it; "auto" (or
@@ -72,7 +72,7 @@ func (p palette) paint(s lipgloss.Style, text string) string {
 }
 
 func (p palette) status(it *verify.Item) string {
-	s := fmt.Sprintf("%-10s", it.Status)
+	s := fmt.Sprintf("%-10s", Display(string(it.Status)))
 	switch {
 	case it.Status == verify.OK:
 		return p.paint(p.good, s)
@@ -83,53 +83,71 @@ func (p palette) status(it *verify.Item) string {
 }
 
 // WriteText writes the terminal rendering: a header naming the product and
-// its certificate, the verdict in one line, the counts per table, then one
-// line per item that is not OK (every item with Verbose).
+// its certificate, the verdict with what it covers in one line, what it
+// does not cover, the counts per table, then one line per item that is
+// not OK (every item with Verbose). Everything from the report is shown
+// in display form: a report may be hostile, and a terminal obeys escape
+// codes.
 func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	l := langOf(opt.Lang)
 	p := newPalette(w, opt.Color)
 	bw := bufio.NewWriter(w)
 	f := &r.Formular
+	cannot := r.Result.Verdict == verify.CannotCheck
 
-	fmt.Fprintf(bw, "%s %s · %s\n", r.Tool.Name, r.Tool.Version, l.t("title"))
+	fmt.Fprintf(bw, "%s %s · %s\n", Display(r.Tool.Name), Display(r.Tool.Version), l.t("title"))
 	rows := [][2]string{}
 	if s := strings.TrimSpace(f.Get("product") + " " + f.Get("version")); s != "" {
 		rows = append(rows, [2]string{l.t("product"), s})
 	}
 	fs := Display(f.Path)
 	if id := f.Get("formular-id"); id != "" {
-		fs = id + " (" + fs + ")"
+		fs = Display(id) + " (" + fs + ")"
 	}
-	rows = append(rows, [2]string{l.t("formular"), fs}, [2]string{l.t("signature"), signatureText(l, f.Signature)})
+	rows = append(rows, [2]string{l.t("formular"), fs})
+	if !cannot || f.Signature != nil {
+		rows = append(rows, [2]string{l.t("signature"), signatureText(l, f.Signature, opt.Saved)})
+	}
+	if s := f.Signature; s != nil && s.TrustedComment != "" && opt.Saved != nil {
+		rows = append(rows, [2]string{l.t("trusted-comment"), s.TrustedComment})
+	}
 	if s := certificateText(l, f); s != "" {
 		rows = append(rows, [2]string{l.t("certificate"), s})
 	}
 	rows = append(rows, [2]string{l.t("checked"),
 		l.f("checked-on", l.timestamp(r.Run.End), Display(r.Run.Host), l.date(r.Run.CheckDate))})
-	if opt.ReportKeyID != "" {
-		rows = append(rows, [2]string{l.t("report-key"), opt.ReportKeyID})
+	if label, v, ok := l.reportSignature(opt.Saved); ok {
+		rows = append(rows, [2]string{label, v})
 	}
 	width := 0
 	for _, row := range rows {
 		width = max(width, len([]rune(row[0])))
 	}
 	for _, row := range rows {
-		fmt.Fprintf(bw, "%s:%s %s\n", row[0], strings.Repeat(" ", width-len([]rune(row[0]))), row[1])
+		fmt.Fprintf(bw, "%s:%s %s\n", row[0], strings.Repeat(" ", width-len([]rune(row[0]))), Display(row[1]))
 	}
 
 	bw.WriteByte('\n')
+	style := p.bad
 	if r.Result.Verdict == verify.Holds {
-		fmt.Fprintf(bw, "%s  %s\n", p.paint(p.good, string(verify.Holds)), l.t("holds"))
-	} else {
-		fmt.Fprintf(bw, "%s  %s\n", p.paint(p.bad, string(r.Result.Verdict)), l.t("notholds"))
+		style = p.good
 	}
-	for i := range r.Result.Reasons {
-		fmt.Fprintf(bw, "  - %s\n", l.message(&r.Result.Reasons[i], statusToken))
+	fmt.Fprintf(bw, "%s  %s\n", p.paint(style, Display(string(r.Result.Verdict))), Display(l.verdictText(r)))
+	for _, u := range l.uncovered(r, statusToken) {
+		fmt.Fprintf(bw, "  %s\n", p.paint(p.warn, Display(l.f("not-covered", u))))
 	}
-	if len(r.Result.Warnings) > 0 {
+	if s := l.required(r); s != "" {
+		fmt.Fprintf(bw, "  %s\n", Display(s))
+	}
+	if !cannot {
+		for i := range r.Result.Reasons {
+			fmt.Fprintf(bw, "  - %s\n", Display(l.message(&r.Result.Reasons[i], statusToken)))
+		}
+	}
+	if ws := shownWarnings(r); len(ws) > 0 {
 		fmt.Fprintf(bw, "%s:\n", p.paint(p.warn, l.t("warnings")))
-		for i := range r.Result.Warnings {
-			fmt.Fprintf(bw, "  - %s\n", l.message(&r.Result.Warnings[i], statusToken))
+		for i := range ws {
+			fmt.Fprintf(bw, "  - %s\n", Display(l.message(&ws[i], statusToken)))
 		}
 	}
 
@@ -138,10 +156,10 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	}
 	kw := 0
 	for _, t := range r.Result.Tables {
-		kw = max(kw, len([]rune(l.kind(t.Kind))))
+		kw = max(kw, len([]rune(l.kind(Display(t.Kind)))))
 	}
 	for _, t := range r.Result.Tables {
-		k := l.kind(t.Kind)
+		k := l.kind(Display(t.Kind))
 		fmt.Fprintf(bw, "%s%s  %s: %s", k, strings.Repeat(" ", kw-len([]rune(k))),
 			l.f("table-line", t.Line), l.f("total-n", len(t.Items)))
 		for _, s := range verify.Statuses {
@@ -150,7 +168,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 			}
 		}
 		for _, a := range t.Weak {
-			fmt.Fprintf(bw, "; %s", p.paint(p.warn, l.f("weak", a)))
+			fmt.Fprintf(bw, "; %s", p.paint(p.warn, l.f("weak", Display(a))))
 		}
 		bw.WriteByte('\n')
 	}
@@ -167,10 +185,10 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 				bw.WriteByte('\n')
 				first = false
 			}
-			k := l.kind(t.Kind)
+			k := l.kind(Display(t.Kind))
 			fmt.Fprintf(bw, "%s %s%s %s", p.status(it), k, strings.Repeat(" ", kw-len([]rune(k))), Display(it.Name))
 			if d := describe(l, t, it); d != "" {
-				fmt.Fprintf(bw, " — %s", d)
+				fmt.Fprintf(bw, " — %s", Display(d))
 			}
 			bw.WriteByte('\n')
 		}
@@ -181,16 +199,6 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 // statusToken labels a status in the text rendering: the token itself, in
 // every language.
 func statusToken(s verify.Status) string { return string(s) }
-
-func signatureText(l lang, s *Signature) string {
-	switch {
-	case s == nil:
-		return l.t("sig-none")
-	case s.Verified:
-		return l.f("signed-by", s.KeyID, l.t("sig-verified"))
-	}
-	return l.f("signed-by", s.KeyID, l.t("sig-bad"))
-}
 
 // certificateText is the certificate in one line: number, issuer, class
 // and validity.

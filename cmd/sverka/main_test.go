@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -235,6 +237,60 @@ func scriptParams(dir string) testscript.Params {
 				} else if neg {
 					ts.Fatalf("unexpected command success")
 				}
+			},
+			// jsonset FILE PATH VALUE: set the member at PATH (names and
+			// array indexes joined by dots) of the JSON document FILE to
+			// the JSON VALUE, as a forger editing a saved report would.
+			"jsonset": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 3 {
+					ts.Fatalf("usage: jsonset FILE PATH VALUE")
+				}
+				p := ts.MkAbs(args[0])
+				data, err := os.ReadFile(p)
+				ts.Check(err)
+				dec := json.NewDecoder(bytes.NewReader(data))
+				dec.UseNumber()
+				var doc any
+				ts.Check(dec.Decode(&doc))
+				dec = json.NewDecoder(strings.NewReader(args[2]))
+				dec.UseNumber()
+				var val any
+				ts.Check(dec.Decode(&val))
+				keys := strings.Split(args[1], ".")
+				cur := doc
+				for i, k := range keys {
+					last := i == len(keys)-1
+					switch c := cur.(type) {
+					case map[string]any:
+						if last {
+							c[k] = val
+						} else {
+							cur = c[k]
+						}
+					case []any:
+						n, err := strconv.Atoi(k)
+						if err != nil || n < 0 || n >= len(c) {
+							ts.Fatalf("%s: no element %s", args[1], k)
+						}
+						if last {
+							c[n] = val
+						} else {
+							cur = c[n]
+						}
+					default:
+						ts.Fatalf("%s: %s is not inside an object or array", args[1], k)
+					}
+				}
+				out, err := json.MarshalIndent(doc, "", "  ")
+				ts.Check(err)
+				ts.Check(os.WriteFile(p, append(out, '\n'), 0o644))
+			},
+			// setq NAME QUOTED: set NAME to the Go-quoted QUOTED, which may
+			// hold control characters and bytes that are not UTF-8.
+			"setq": func(ts *testscript.TestScript, neg bool, args []string) {
+				v, err := strconv.Unquote(`"` + args[1] + `"`)
+				ts.Check(err)
+				ts.Setenv(args[0], v)
 			},
 			"chmod": func(ts *testscript.TestScript, neg bool, args []string) {
 				m, err := strconv.ParseUint(args[0], 8, 32)

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 
@@ -17,7 +19,13 @@ const reportSynopsis = `sverka report render REPORT.json [-p PUBKEY.pub | -P PUB
 Render a saved JSON report again: the JSON is the evidence, text and HTML
 are views of it. With a public key, REPORT.json.minisig (made with
 'sverka sign') is checked first and the signer's key id is shown; a bad
-signature is exit 2. Otherwise the exit code is the report's verdict.`
+signature is exit 2. Without one, the report's own signature is not
+checked, and the rendering says so.
+
+A report whose verdict, reasons, counts or failure flags disagree with its
+items, scope or certificate dates is refused (exit 2), signed or not.
+Otherwise the exit code is the report's verdict: 0 HOLDS, 1 NOT HOLD,
+2 CANNOT CHECK.`
 
 func cmdReport(_ context.Context, c *cli, args []string) int {
 	if len(args) == 0 || args[0] != "render" {
@@ -53,19 +61,19 @@ func cmdReport(_ context.Context, c *cli, args []string) int {
 		return exitError
 	}
 	path := flags.Arg(0)
-	data, err := os.ReadFile(path)
+	data, err := readReport(path)
 	if err != nil {
-		c.errorf("%s: %v", path, osErr(err))
+		c.errorf("report %v", err)
 		return exitError
 	}
-	keyID := ""
+	sigPath := path + formular.SignatureSuffix
+	saved := &report.Saved{}
 	if o.pubFile != "" || o.pubKey != "" {
 		pub, err := loadPublicKey(&o)
 		if err != nil {
 			c.errorf("%v", err)
 			return exitError
 		}
-		sigPath := path + formular.SignatureSuffix
 		sig, err := os.ReadFile(sigPath)
 		if errors.Is(err, fs.ErrNotExist) {
 			c.errorf("report %s is not signed: %s not found", path, sigPath)
@@ -74,22 +82,60 @@ func cmdReport(_ context.Context, c *cli, args []string) int {
 			c.errorf("signature: %v", err)
 			return exitError
 		}
-		if keyID, _, err = formular.VerifySignature(pub, data, sig); err != nil {
+		if saved.KeyID, _, err = formular.VerifySignature(pub, data, sig); err != nil {
 			c.errorf("signature %s: %v", sigPath, err)
 			return exitError
 		}
+	} else {
+		// Anyone can edit a saved report: without its signature checked,
+		// what it says is only what it says.
+		msg := fmt.Sprintf("report %s: its own signature was not checked (no -p): what it says is unproven", path)
+		if fi, err := os.Stat(sigPath); err == nil && fi.Mode().IsRegular() {
+			saved.Signature = sigPath
+			msg += fmt.Sprintf("; %s lies beside it: render with -p KEY.pub to check it", sigPath)
+		}
+		c.warnf("%s", msg)
 	}
 	rep, err := report.ReadJSON(data)
 	if err != nil {
-		c.errorf("%s: %v", path, err)
+		c.errorf("report %s: %v", path, err)
 		return exitError
 	}
-	if err := render(c, rep, o.format, o.lang, o.output, o.color, o.verbose, false, keyID); err != nil {
+	if err := render(c, rep, o.format, o.lang, o.output, o.color, o.verbose, false, saved); err != nil {
 		c.errorf("%v", err)
 		return exitError
 	}
-	if rep.Result.Verdict == verify.Holds {
+	switch rep.Result.Verdict {
+	case verify.Holds:
 		return exitOK
+	case verify.NotHolds:
+		return exitFail
 	}
-	return exitFail
+	c.errorf("report %s: %s: the check it records could not be made", path, rep.Result.Verdict)
+	return exitError
+}
+
+// readReport reads a saved report, refusing one larger than any check
+// writes before reading it all.
+func readReport(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, osErr(err))
+	}
+	defer f.Close()
+	tooLarge := fmt.Errorf("%s: larger than %d GiB, far beyond any report", path, report.MaxSize>>30)
+	var buf bytes.Buffer
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		if fi.Size() > report.MaxSize {
+			return nil, tooLarge
+		}
+		buf.Grow(int(fi.Size()) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(f, report.MaxSize+1)); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, osErr(err))
+	}
+	if int64(buf.Len()) > report.MaxSize {
+		return nil, tooLarge
+	}
+	return buf.Bytes(), nil
 }

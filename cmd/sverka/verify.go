@@ -503,8 +503,9 @@ func verifyProgress(c *cli, o *verifyOpts, f *formular.Formular) *report.Progres
 	return report.NewProgress(c.stderr, total, n, progressOptions(&o.common))
 }
 
-// render writes the report in the asked format to FILE or standard output.
-func render(c *cli, rep *report.Report, format, lang, output, color string, verbose, quiet bool, reportKeyID string) error {
+// render writes the report in the asked format to FILE or standard output;
+// saved says what rendering a saved report checked of it (nil for a check).
+func render(c *cli, rep *report.Report, format, lang, output, color string, verbose, quiet bool, saved *report.Saved) error {
 	var out *outFile
 	if output != "" && output != "-" {
 		var err error
@@ -513,18 +514,18 @@ func render(c *cli, rep *report.Report, format, lang, output, color string, verb
 		}
 		defer out.Abort()
 	}
-	return renderTo(c, out, rep, format, lang, color, verbose, quiet, reportKeyID)
+	return renderTo(c, out, rep, format, lang, color, verbose, quiet, saved)
 }
 
 // writeReport writes verify's report to out, or to standard output when
 // out is nil.
 func writeReport(c *cli, out *outFile, rep *report.Report, o *verifyOpts) error {
-	return renderTo(c, out, rep, o.format, o.lang, o.color, o.verbose, o.quiet, "")
+	return renderTo(c, out, rep, o.format, o.lang, o.color, o.verbose, o.quiet, nil)
 }
 
 // renderTo writes the report to out, whole or not at all, or to standard
 // output when out is nil.
-func renderTo(c *cli, out *outFile, rep *report.Report, format, lang, color string, verbose, quiet bool, reportKeyID string) error {
+func renderTo(c *cli, out *outFile, rep *report.Report, format, lang, color string, verbose, quiet bool, saved *report.Saved) error {
 	if lang == "" {
 		lang = report.LangFromEnv()
 	}
@@ -539,7 +540,7 @@ func renderTo(c *cli, out *outFile, rep *report.Report, format, lang, color stri
 	case "ndjson":
 		err = report.WriteNDJSON(w, rep)
 	case "html":
-		err = report.WriteHTML(w, rep, lang)
+		err = report.WriteHTMLOptions(w, rep, report.HTMLOptions{Lang: lang, Saved: saved})
 	default:
 		useColor := false
 		if out == nil {
@@ -548,7 +549,7 @@ func renderTo(c *cli, out *outFile, rep *report.Report, format, lang, color stri
 		} else {
 			useColor = color == "always"
 		}
-		err = report.WriteText(w, rep, report.TextOptions{Lang: lang, Color: useColor, Verbose: verbose, Quiet: quiet, ReportKeyID: reportKeyID})
+		err = report.WriteText(w, rep, report.TextOptions{Lang: lang, Color: useColor, Verbose: verbose, Quiet: quiet, Saved: saved})
 	}
 	if err != nil {
 		return err
