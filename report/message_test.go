@@ -109,6 +109,7 @@ func faultyChecks(t *testing.T) []*verify.Result {
 	folded := t.TempDir()
 	writeFiles(t, folded, map[string]string{"read.me": "x"})
 	foldedTab := makeTable(t, formular.KindMedia, folded, "sha256")
+	foldedTab.Line = 3 // a table read from a formular has its header line
 	writeFiles(t, folded, map[string]string{"READ.ME": "y"})
 	ambiguous, err := verify.Check(context.Background(), &formular.Formular{Tables: []*formular.Table{foldedTab}},
 		verify.Sources{Media: folded, IgnoreCase: true, At: at})
