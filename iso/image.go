@@ -77,9 +77,18 @@ type Image struct {
 	BlockSize int64
 	// Label is the volume identifier of the primary volume descriptor.
 	Label string
-	// Names says which names the members carry: "rockridge", "joliet" or
-	// "iso9660".
+	// Names says which tree the members come from, and so which names
+	// they carry: TreeRockRidge, else TreeJoliet, else TreeISO9660.
 	Names string
+	// Trees lists the directory trees read, the members' first:
+	// TreeRockRidge, TreeJoliet, TreeISO9660.
+	Trees []string
+	// Conflicts are the disagreements between the trees, and within
+	// each: readers of the image would see other files than its members.
+	Conflicts []Conflict
+	// UDF is true when the image also holds a UDF file system (a UDF
+	// bridge disc), which sverka does not read.
+	UDF bool
 	// Boot is true when an El Torito boot record is present.
 	Boot bool
 	// MBR and GPT report a partition table in the system area (a hybrid
@@ -156,7 +165,8 @@ func (im *Image) Close() error {
 func read(r io.ReaderAt, size int64) (*Image, error) {
 	im := &Image{Size: size}
 	var pvd, joliet []byte
-	udf := false
+	var vrs, udf bool // a volume recognition sequence; an NSR descriptor in it
+	terminated := false
 	sec := make([]byte, sectorSize)
 descriptors:
 	for i := int64(0); i < maxDescriptors; i++ {
@@ -167,8 +177,8 @@ descriptors:
 		if _, err := r.ReadAt(sec, off); err != nil {
 			return nil, fmt.Errorf("reading the volume descriptor at byte offset %d: %w", off, err)
 		}
-		switch string(sec[1:6]) {
-		case "CD001":
+		switch id := string(sec[1:6]); {
+		case id == "CD001" && !terminated:
 			switch sec[0] {
 			case 0:
 				if bytes.HasPrefix(sec[7:], []byte("EL TORITO SPECIFICATION")) {
@@ -178,24 +188,33 @@ descriptors:
 				if pvd == nil {
 					pvd = bytes.Clone(sec)
 					im.pvdOffset = off
+				} else if !bytes.Equal(sec[156:156+34], pvd[156:156+34]) {
+					// Readers differ on which one they take.
+					return nil, fmt.Errorf("volume descriptor at byte offset %d: a second primary volume descriptor with another root directory", off)
 				}
 			case 2:
-				if joliet == nil && isJoliet(sec) {
+				if !isJoliet(sec) {
+					break
+				}
+				if joliet == nil {
 					joliet = bytes.Clone(sec)
+				} else if !bytes.Equal(sec[156:156+34], joliet[156:156+34]) {
+					return nil, fmt.Errorf("volume descriptor at byte offset %d: a second Joliet volume descriptor with another root directory", off)
 				}
 			case 255:
-				break descriptors
+				terminated = true
 			}
-		case "BEA01", "NSR02", "NSR03", "TEA01", "BOOT2", "CDW02":
+		case id == "BEA01" || id == "NSR02" || id == "NSR03" || id == "TEA01" || id == "BOOT2" || id == "CDW02":
 			// The UDF volume recognition sequence; on a UDF-bridge disc it
 			// follows the ISO 9660 descriptors.
-			udf = true
+			vrs = true
+			udf = udf || id == "NSR02" || id == "NSR03"
 		default:
 			break descriptors
 		}
 	}
 	if pvd == nil {
-		if udf {
+		if vrs {
 			return nil, fmt.Errorf("%w: a UDF-only image or disc, which sverka does not read", ErrNotISO)
 		}
 		return nil, fmt.Errorf("%w: no primary volume descriptor at byte offset %d", ErrNotISO, systemArea)
@@ -219,34 +238,74 @@ descriptors:
 		im.GPT = len(mbr) >= 520 && string(mbr[512:520]) == "EFI PART"
 	}
 
-	w := &walker{r: r, size: size, volume: im.VolumeSize, bs: im.BlockSize, seen: map[int64]bool{}, budget: size}
-	root := pvd[156 : 156+34]
-	rootLoc := int64(binary.LittleEndian.Uint32(root[2:])) * im.BlockSize
-	rootLen := int64(binary.LittleEndian.Uint32(root[10:]))
+	// Every tree is read, each directory once per tree that reaches it,
+	// all before the pass: at most three trees, so at most three times
+	// the image.
+	w := &walker{r: r, size: size, volume: im.VolumeSize, bs: im.BlockSize, budget: 3 * size}
+	rootLoc, rootLen := rootOf(pvd, im.BlockSize)
 	rr, err := w.detectRockRidge(rootLoc, rootLen)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case rr:
-		im.Names = "rockridge"
-		w.rr = true
-	case joliet != nil:
-		im.Names = "joliet"
-		w.joliet = true
-		root = joliet[156 : 156+34]
-		rootLoc = int64(binary.LittleEndian.Uint32(root[2:])) * im.BlockSize
-		rootLen = int64(binary.LittleEndian.Uint32(root[10:]))
-	default:
-		im.Names = "iso9660"
+	w.rr = rr
+	plain := newTree(TreeISO9660)
+	primary := []*place{{t: plain}}
+	var trees []*tree // the members' tree first
+	if rr {
+		rock := newTree(TreeRockRidge)
+		primary = []*place{{t: rock}, {t: plain}}
+		trees = append(trees, rock)
 	}
-	if err := w.walk("", rootLoc, rootLen, 0); err != nil {
+	if err := w.walk(rootLoc, rootLen, 0, primary); err != nil {
 		return nil, err
 	}
-	sort.SliceStable(w.members, func(i, j int) bool { return w.members[i].Name < w.members[j].Name })
-	sort.SliceStable(w.symlinks, func(i, j int) bool { return w.symlinks[i].Name < w.symlinks[j].Name })
-	im.Members, im.Symlinks = w.members, w.symlinks
+	if joliet != nil {
+		jt := newTree(TreeJoliet)
+		loc, length := rootOf(joliet, im.BlockSize)
+		if err := w.walk(loc, length, 0, []*place{{t: jt}}); err != nil {
+			return nil, err
+		}
+		trees = append(trees, jt)
+	}
+	trees = append(trees, plain)
+	c := trees[0]
+	im.Names = c.name
+	for _, t := range trees {
+		im.Trees = append(im.Trees, t.name)
+	}
+	im.Conflicts = conflicts(c, trees[1:])
+	sort.SliceStable(c.members, func(i, j int) bool { return c.members[i].Name < c.members[j].Name })
+	sort.SliceStable(c.symlinks, func(i, j int) bool { return c.symlinks[i].Name < c.symlinks[j].Name })
+	im.Members, im.Symlinks = c.members, c.symlinks
+	im.UDF = udf || hasUDFAnchor(r, size)
 	return im, nil
+}
+
+// rootOf reads the root directory record of a volume descriptor.
+func rootOf(vd []byte, bs int64) (loc, length int64) {
+	root := vd[156 : 156+34]
+	return int64(binary.LittleEndian.Uint32(root[2:])) * bs, int64(binary.LittleEndian.Uint32(root[10:]))
+}
+
+// hasUDFAnchor reports a UDF anchor volume descriptor pointer at sector
+// 256, where UDF readers look for it first: a tag of identifier 2 whose
+// checksum holds and which records its own location.
+func hasUDFAnchor(r io.ReaderAt, size int64) bool {
+	const at = 256
+	if size < (at+1)*sectorSize {
+		return false
+	}
+	tag := make([]byte, 16)
+	if _, err := r.ReadAt(tag, at*sectorSize); err != nil {
+		return false
+	}
+	var sum byte
+	for i, b := range tag {
+		if i != 4 {
+			sum += b
+		}
+	}
+	return binary.LittleEndian.Uint16(tag[0:]) == 2 && sum == tag[4] && binary.LittleEndian.Uint32(tag[12:]) == at
 }
 
 // isJoliet reports whether a supplementary volume descriptor carries one of

@@ -209,6 +209,7 @@ var catalogue = map[string][2]string{
 	"msg-weak-algorithm":           {"%s relies on %s: legacy, detects accidents but not deliberate tampering", "%s использует %s: устаревший алгоритм выявляет случайные повреждения, но не преднамеренную подмену"},
 	"msg-settings":                 {"settings %s line %s: %s", "настройки %s, строка %s: %s"},
 	"msg-read-stopped":             {"media %s: read stopped at byte %s: %s", "носитель %s: чтение остановилось на байте %s: %s"},
+	"msg-udf-not-checked":          {"UDF tree not checked", "дерево UDF не проверено"},
 
 	// Item details and hints, by verify's detail and hint codes.
 	"det-not-read":             {"not read", "не прочитан"},
@@ -225,6 +226,13 @@ var catalogue = map[string][2]string{
 	"det-registry-offline":     {"the live registry can only be read on the Windows host itself; export the key with regedit and pass --settings FILE.reg", "реестр работающей системы читается только на самом компьютере с Windows: выгрузите раздел через regedit и передайте --settings ФАЙЛ.reg"},
 	"det-settings-line":        {"%s line %s", "%s, строка %s"},
 	"det-constraint-error":     {"%s", "значение не удалось оценить: %s"},
+	"det-duplicate-record":     {"the %s tree holds %s more than once in one directory: directory records at byte offsets %s", "дерево %s содержит %s в одном каталоге больше одного раза: записи каталога по смещениям %s"},
+	"det-tree-other-content":   {"the %s tree holds other content under %s: its directory record at byte offset %s, the %s tree's at byte offset %s", "дерево %s содержит под именем %s другое содержимое: его запись каталога по смещению %s, запись дерева %s — по смещению %s"},
+	"det-tree-only":            {"only the %s tree shows %s (directory record at byte offset %s); the %s tree does not", "%[2]s видно только в дереве %[1]s (запись каталога по смещению %[3]s), в дереве %[4]s его нет"},
+	"det-tree-missing":         {"the %s tree does not show this file (directory record at byte offset %s of the %s tree)", "в дереве %s этого файла нет (запись каталога по смещению %s в дереве %s)"},
+	"tree-rockridge":           {"Rock Ridge", "Rock Ridge"},
+	"tree-joliet":              {"Joliet", "Joliet"},
+	"tree-iso9660":             {"ISO 9660", "ISO 9660"},
 	"replaced-directory":       {"replaced by a directory", "заменён каталогом"},
 	"replaced-fifo":            {"replaced by a FIFO", "заменён именованным каналом (FIFO)"},
 	"replaced-socket":          {"replaced by a socket", "заменён сокетом"},

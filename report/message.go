@@ -80,6 +80,8 @@ func (l lang) message(m *verify.Message, status func(verify.Status) string) stri
 		return l.f("msg-settings", arg("file"), arg("line"), l.errArg(m.Args, "message", m.Args["message"]))
 	case verify.CodeReadStopped:
 		return l.f("msg-read-stopped", arg("media"), arg("offset"), l.errArg(m.Args, "error", m.Args["error"]))
+	case verify.CodeUDFNotChecked:
+		return l.t("msg-udf-not-checked")
 	}
 	return Display(m.Text)
 }
@@ -117,6 +119,10 @@ func (l lang) detail(it *verify.Item) string {
 		return s
 	case verify.DetailSettingsLine:
 		return l.f("det-settings-line", arg("file"), arg("line"))
+	case verify.DetailDuplicateRecord, verify.DetailTreeOtherContent, verify.DetailTreeOnly, verify.DetailTreeMissing:
+		if s, ok := l.treeDetail(it); ok {
+			return s
+		}
 	case verify.DetailConstraintError:
 		s := l.f("det-constraint-error", l.errArg(it.DetailArgs, "error", it.DetailArgs["error"]))
 		if _, ok := it.DetailArgs["file"]; ok {
@@ -127,6 +133,36 @@ func (l lang) detail(it *verify.Item) string {
 	// An OS error, a reader's own message, or a code this build does not
 	// know: the text as written.
 	return Display(it.Detail)
+}
+
+// treeDetail says a disagreement of an image's directory trees; false
+// when a tree argument names no tree this build knows.
+func (l lang) treeDetail(it *verify.Item) (string, bool) {
+	a := it.DetailArgs
+	tree := func(k string) (string, bool) {
+		id := "tree-" + a[k]
+		return l.t(id), has(id)
+	}
+	t, ok := tree("tree")
+	if !ok {
+		return "", false
+	}
+	name, rec := Display(a["name"]), Display(a["record"])
+	if it.DetailCode == verify.DetailDuplicateRecord {
+		return l.f("det-duplicate-record", t, name, Display(a["records"])), true
+	}
+	mt, ok := tree("members_tree")
+	if !ok {
+		return "", false
+	}
+	switch it.DetailCode {
+	case verify.DetailTreeOtherContent:
+		return l.f("det-tree-other-content", t, name, rec, mt, Display(a["members_record"])), true
+	case verify.DetailTreeOnly:
+		return l.f("det-tree-only", t, name, rec, mt), true
+	default:
+		return l.f("det-tree-missing", t, rec, mt), true
+	}
 }
 
 // hint says an item's hint; "" when it has none.
