@@ -20,8 +20,9 @@ const (
 
 // Directory record flags (ECMA-119 9.1.6).
 const (
-	flagDirectory = 0x02
-	flagMulti     = 0x80
+	flagAssociated = 0x04
+	flagDirectory  = 0x02
+	flagMulti      = 0x80
 )
 
 // POSIX file types of the Rock Ridge PX entry.
@@ -62,13 +63,13 @@ type tree struct {
 	// relocated directory), by byte offset, with their paths: another
 	// reader may show the same record as an empty file.
 	other map[int64]string
-	seen  map[int64]bool // directories walked, by location
+	seen  map[int64]int64 // directories walked: location → length
 	// dups are the names this tree holds twice in one directory.
 	dups []Conflict
 }
 
 func newTree(name string) *tree {
-	return &tree{name: name, other: map[int64]string{}, seen: map[int64]bool{}}
+	return &tree{name: name, other: map[int64]string{}, seen: map[int64]int64{}}
 }
 
 // place is one directory as one tree sees it, while it is listed.
@@ -205,10 +206,10 @@ func (w *walker) walk(loc, length int64, depth int, places []*place) error {
 		return fmt.Errorf("%s at byte offset %d: nested deeper than %d levels", what, loc, maxDepth)
 	}
 	for _, p := range places {
-		if p.t.seen[loc] {
+		if _, ok := p.t.seen[loc]; ok {
 			return fmt.Errorf("directory %s at byte offset %d is reached twice in the %s tree: the tree has a loop", quoteDir(p.prefix), loc, treeTitle[p.t.name])
 		}
-		p.t.seen[loc] = true
+		p.t.seen[loc] = length
 		p.names = map[string]int64{}
 	}
 	if length <= 0 || length > maxDirSize {
@@ -281,6 +282,12 @@ func (w *walker) entry(p *place, rec *record, info *rrInfo) (*child, error) {
 	rr := p.t.name == TreeRockRidge
 	if rr && info.relocated {
 		return nil, nil // reached through its CL entry instead
+	}
+	if rec.flags&flagAssociated != 0 && p.t.name != TreeISO9660 {
+		// Linux hides an associated file, with or without Rock Ridge;
+		// a reader of the plain names that ignores the flag shows it,
+		// which then differs from the members.
+		return nil, nil
 	}
 	name, err := w.name(rec, info, p.t.name)
 	if err != nil {

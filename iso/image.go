@@ -103,6 +103,7 @@ type Image struct {
 	Implanted *Implant
 
 	f         *os.File
+	trees     []*tree // as read, the members' first
 	pvdOffset int64
 	md5Blocks int64 // the volume size as checkisomd5 reads it
 }
@@ -274,6 +275,7 @@ descriptors:
 		im.Trees = append(im.Trees, t.name)
 	}
 	im.Conflicts = conflicts(c, trees[1:])
+	im.trees = trees
 	sort.SliceStable(c.members, func(i, j int) bool { return c.members[i].Name < c.members[j].Name })
 	sort.SliceStable(c.symlinks, func(i, j int) bool { return c.symlinks[i].Name < c.symlinks[j].Name })
 	im.Members, im.Symlinks = c.members, c.symlinks
