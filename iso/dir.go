@@ -177,6 +177,10 @@ func parseRecord(b []byte, pos int, base, bs int64) (*record, int, error) {
 		suStart++ // padding byte after an even-length name
 	}
 	suStart = min(suStart, l)
+	if binary.LittleEndian.Uint32(r[2:]) != binary.BigEndian.Uint32(r[6:]) || binary.LittleEndian.Uint32(r[10:]) != binary.BigEndian.Uint32(r[14:]) {
+		// Readers take one byte order or the other.
+		return nil, 0, fmt.Errorf("directory record at byte offset %d: its location or length differs between its two byte orders", off)
+	}
 	xattr := int64(r[1])
 	rec := &record{
 		off:      off,
@@ -231,7 +235,15 @@ func (w *walker) walk(loc, length int64, depth int, places []*place) error {
 		if rec == nil {
 			continue
 		}
+		if rec.off == loc && (len(rec.name) != 1 || rec.name[0] != 0) {
+			return fmt.Errorf("%s at byte offset %d does not start with its \".\" record", what, loc)
+		}
 		if len(rec.name) == 1 && rec.name[0] <= 1 {
+			if rec.name[0] == 0 && (rec.data != loc || rec.length != length) {
+				// Readers that list a directory from its own "." record
+				// (libarchive, xorriso) would list another extent.
+				return fmt.Errorf("directory record at byte offset %d: the \".\" record of %s points at byte offset %d (%d bytes), not at its directory (byte offset %d, %d bytes)", rec.off, what, rec.data, rec.length, loc, length)
+			}
 			continue // "." and ".."
 		}
 		var info rrInfo
@@ -356,7 +368,7 @@ func foldName(name, treeName string) string {
 	if treeName == TreeRockRidge {
 		return name
 	}
-	return strings.ToUpper(strings.TrimRight(name, ". "))
+	return strings.ToUpper(strings.TrimRight(versionless(name), ". "))
 }
 
 func quoteDir(prefix string) string {
@@ -407,8 +419,13 @@ func (w *walker) name(rec *record, info *rrInfo, treeName string) (string, error
 	return n, nil
 }
 
-// stripVersion drops an ISO 9660 file version (";1").
-func stripVersion(n string) string {
+// stripVersion drops the ISO 9660 file version ";1", as Linux, libarchive
+// and xorriso do; another version stays part of the name they show.
+func stripVersion(n string) string { return strings.TrimSuffix(n, ";1") }
+
+// versionless drops any ISO 9660 file version: the name a reader that
+// hides versions (Windows) shows.
+func versionless(n string) string {
 	if i := strings.LastIndexByte(n, ';'); i >= 0 {
 		v := n[i+1:]
 		if strings.Trim(v, "0123456789") == "" {
@@ -448,6 +465,11 @@ func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error
 		}
 		if l < 4 || i+l > len(area) {
 			return fmt.Errorf("system use entry %q at byte offset %d: length %d does not fit its area", sig, off+int64(i), l)
+		}
+		if !capital(sig[0]) || !capital(sig[1]) {
+			// libarchive stops at such an entry, Linux skips it and
+			// reads on: they would show other names.
+			return fmt.Errorf("system use entry %q at byte offset %d: not a signature of two capital letters", sig, off+int64(i))
 		}
 		d := area[i+4 : i+l]
 		at := off + int64(i)
@@ -529,6 +551,8 @@ func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error
 	}
 	return w.parseSUSP(b, ceOff, info, hops+1)
 }
+
+func capital(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // addSymlink appends the component records of one SL entry to the target.
 func (info *rrInfo) addSymlink(c []byte, at int64) error {

@@ -180,6 +180,9 @@ descriptors:
 		}
 		switch id := string(sec[1:6]); {
 		case id == "CD001" && !terminated:
+			if err := checkDescriptor(sec, off); err != nil {
+				return nil, err
+			}
 			switch sec[0] {
 			case 0:
 				if bytes.HasPrefix(sec[7:], []byte("EL TORITO SPECIFICATION")) {
@@ -281,6 +284,66 @@ descriptors:
 	im.Members, im.Symlinks = c.members, c.symlinks
 	im.UDF = udf || hasUDFAnchor(r, size)
 	return im, nil
+}
+
+// checkDescriptor holds a volume descriptor to ECMA-119: its version, its
+// reserved bytes zero, its numbers alike in both byte orders, its path
+// tables and root record in place. A reader that checks these
+// (libarchive) takes an image that fails them for no ISO 9660 image at
+// all, and shows nothing; another reads on: they disagree.
+func checkDescriptor(sec []byte, off int64) error {
+	bad := func(what string) error {
+		return fmt.Errorf("volume descriptor at byte offset %d (type %d): %s", off, sec[0], what)
+	}
+	zero := func(lo, hi int) bool {
+		for _, c := range sec[lo:hi] {
+			if c != 0 {
+				return false
+			}
+		}
+		return true
+	}
+	both32 := func(at int) bool { return binary.LittleEndian.Uint32(sec[at:]) == binary.BigEndian.Uint32(sec[at+4:]) }
+	both16 := func(at int) bool { return binary.LittleEndian.Uint16(sec[at:]) == binary.BigEndian.Uint16(sec[at+2:]) }
+	switch t := sec[0]; {
+	case t == 0 || t == 3:
+		if sec[6] != 1 {
+			return bad("version is not 1")
+		}
+		return nil
+	case t == 255:
+		if sec[6] != 1 || !zero(7, sectorSize) {
+			return bad("a terminator whose version is not 1 or whose reserved bytes are not zero")
+		}
+		return nil
+	case t == 2 && sec[6] == 2:
+		return nil // an enhanced descriptor (ISO 9660:1999), whose tree sverka does not read
+	case t == 1 || t == 2:
+	default:
+		return bad("not a type ECMA-119 defines")
+	}
+	switch {
+	case sec[6] != 1 || sec[881] != 1:
+		return bad("version or file structure version is not 1")
+	case sec[0] == 1 && (sec[7] != 0 || !zero(88, 120)), !zero(72, 80), !zero(1395, sectorSize), sec[882] != 0 && sec[882] != 0x20:
+		return bad("a reserved byte is not zero")
+	case !both32(80) || !both16(120) || !both16(124) || !both16(128) || !both32(132):
+		return bad("a number differs between its two byte orders")
+	}
+	blocks := binary.LittleEndian.Uint32(sec[80:])
+	if blocks <= 20 {
+		return bad("volume space size of fewer than 21 blocks")
+	}
+	if l, m := binary.LittleEndian.Uint32(sec[140:]), binary.BigEndian.Uint32(sec[148:]); l < 18 || l >= blocks || m != 0 && (m < 18 || m >= blocks) {
+		return bad("a path table outside the volume")
+	}
+	root := sec[156 : 156+34]
+	if root[0] < 34 || root[0] > 68 || binary.LittleEndian.Uint32(root[2:]) != binary.BigEndian.Uint32(root[6:]) ||
+		binary.LittleEndian.Uint32(root[10:]) != binary.BigEndian.Uint32(root[14:]) || root[25]&0x8e != 0x02 ||
+		binary.LittleEndian.Uint16(root[28:]) != binary.BigEndian.Uint16(root[30:]) || root[32] != 1 || root[33] != 0 {
+		return bad("its root directory record is malformed")
+	}
+	return nil
 }
 
 // rootOf reads the root directory record of a volume descriptor.

@@ -204,7 +204,7 @@ func TestTreeConflicts(t *testing.T) {
 		}, Conflict{Kind: ConflictDuplicate, Tree: TreeISO9660, Name: "b.txt", Other: "A.TXT"}},
 		{"versions ;1 and ;2 of one name", []string{"--norock", "-J"}, func(t *testing.T, b []byte) {
 			setName(t, b, recordOf(t, b, TreeISO9660, "B.TXT"), []byte("A.TXT;2"))
-		}, Conflict{Kind: ConflictDuplicate, Tree: TreeISO9660, Name: "A.TXT"}},
+		}, Conflict{Kind: ConflictDuplicate, Tree: TreeISO9660, Name: "A.TXT;2"}},
 		{"Joliet names differing only in case", rrj, func(t *testing.T, b []byte) {
 			setName(t, b, recordOf(t, b, TreeJoliet, "b.txt"), ucs2("A.txt"))
 		}, Conflict{Kind: ConflictDuplicate, Tree: TreeJoliet, Name: "A.txt"}},
@@ -222,7 +222,9 @@ func TestTreeConflicts(t *testing.T) {
 		}, Conflict{Kind: ConflictOnlyIn, Tree: TreeISO9660, Name: "C.TXT"}},
 		{"plain names against Joliet: other content", []string{"--norock", "-J"}, func(t *testing.T, b []byte) {
 			copyExtent(b, recordOf(t, b, TreeISO9660, "C.TXT"), recordOf(t, b, TreeISO9660, "B.TXT")+0)
-			b[recordOf(t, b, TreeISO9660, "C.TXT")+10]-- // a length no member has
+			r := recordOf(t, b, TreeISO9660, "C.TXT")
+			b[r+10]-- // a length no member has, in both byte orders
+			b[r+17]--
 		}, Conflict{Kind: ConflictOnlyIn, Tree: TreeISO9660, Name: "C.TXT"}},
 		{"Joliet hides a member", rrj, func(t *testing.T, b []byte) {
 			setName(t, b, recordOf(t, b, TreeJoliet, "c.txt"), ucs2("z.txt"))
@@ -376,7 +378,8 @@ func TestSecondDescriptorRefused(t *testing.T) {
 	// pointing at the primary root takes its place.
 	copy(b[term+sectorSize:term+2*sectorSize], b[term:term+sectorSize])
 	copy(b[term:term+sectorSize], b[jvd:jvd+sectorSize])
-	b[term+156+2]++
+	b[term+156+2]++ // another root location, in both byte orders
+	b[term+156+9]++
 	if _, err := readBytes(t, b); err == nil || !strings.Contains(err.Error(), "second Joliet") {
 		t.Fatalf("error %v", err)
 	}
