@@ -522,4 +522,3 @@ func listDir(t *testing.T, dir string) (listing, error) {
 	})
 	return l, err
 }
-
