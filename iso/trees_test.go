@@ -384,3 +384,87 @@ func TestSecondDescriptorRefused(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+// TestReaderDisagreementsRefused holds the cases the differential test
+// found, where readers read the same bytes otherwise: each is refused
+// (or, for a version other than ";1", kept in the name as readers show
+// it).
+func TestReaderDisagreementsRefused(t *testing.T) {
+	pvdRoot := func(b []byte) int { return int(binary.LittleEndian.Uint32(b[systemArea+156+2:])) * sectorSize }
+	tests := []struct {
+		name string
+		args []string
+		edit func(t *testing.T, b []byte)
+		err  string // "" : opens, with member want
+		want string
+	}{
+		{"a \".\" record pointing at another extent", []string{"-R", "-J"}, func(t *testing.T, b []byte) {
+			copyExtent(b, pvdRoot(b), recordOf(t, b, TreeRockRidge, "a.txt"))
+		}, `the "." record of directory / points at byte offset`, ""},
+		{"a directory without its \".\" record first", []string{"-R", "-J"}, func(t *testing.T, b []byte) {
+			b[pvdRoot(b)+33] = 'X'
+		}, `does not start with its "." record`, ""},
+		{"a system use entry of no capital signature", []string{"-R", "-J"}, func(t *testing.T, b []byte) {
+			r := recordOf(t, b, TreeRockRidge, "a.txt")
+			i := bytes.Index(b[r:r+int(b[r])], []byte("TF"))
+			if i < 0 {
+				t.Fatal("no TF entry")
+			}
+			b[r+i] = 't'
+		}, "not a signature of two capital letters", ""},
+		{"a location in one byte order only", []string{"-R", "-J"}, func(t *testing.T, b []byte) {
+			b[recordOf(t, b, TreeRockRidge, "a.txt")+9]++
+		}, "differs between its two byte orders", ""},
+		{"a terminator with a reserved byte set", []string{"-R", "-J"}, func(t *testing.T, b []byte) {
+			term := systemArea
+			for b[term] != 255 {
+				term += sectorSize
+			}
+			b[term+190] = 0x7f
+		}, "a terminator whose version is not 1 or whose reserved bytes are not zero", ""},
+		{"a primary descriptor with a reserved byte set", []string{"-R", "-J"}, func(t *testing.T, b []byte) {
+			b[systemArea+1635] = 0xb4
+		}, "a reserved byte is not zero", ""},
+		{"a primary descriptor as makefs writes it", []string{"-R", "-J"}, func(t *testing.T, b []byte) {
+			b[systemArea+882] = 0x20
+		}, "", "a.txt"},
+		{"version 2 of a name", []string{"--norock"}, func(t *testing.T, b []byte) {
+			setName(t, b, recordOf(t, b, TreeISO9660, "B.TXT"), []byte("B.TXT;2"))
+		}, "", "B.TXT;2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := mkimage(t, smallKit, tt.args...)
+			tt.edit(t, b)
+			im, err := readBytes(t, b)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(im.Conflicts) > 0 || !slices.ContainsFunc(im.Members, func(m Member) bool { return m.Name == tt.want }) {
+				t.Fatalf("members %v, conflicts %v", im.Members, im.Conflicts)
+			}
+		})
+	}
+}
+
+func TestFoldName(t *testing.T) {
+	tests := []struct{ name, tree, want string }{
+		{"Setup.exe", TreeRockRidge, "Setup.exe"},
+		{"setup.exe", TreeJoliet, "SETUP.EXE"},
+		{"setup.exe. ", TreeJoliet, "SETUP.EXE"},
+		{"SETUP.EXE;2", TreeISO9660, "SETUP.EXE"},
+		{"SETUP.EXE;12", TreeJoliet, "SETUP.EXE"},
+		{"A;B", TreeISO9660, "A;B"},
+	}
+	for _, tt := range tests {
+		if got := foldName(tt.name, tt.tree); got != tt.want {
+			t.Errorf("foldName(%q, %s) = %q, want %q", tt.name, tt.tree, got, tt.want)
+		}
+	}
+}
