@@ -323,6 +323,10 @@ func (w *walker) entry(p *place, rec *record, info *rrInfo) (*child, error) {
 	}
 	switch {
 	case isDir:
+		if rec.flags&flagMulti != 0 {
+			// libarchive takes the records after it for its extents.
+			return nil, fmt.Errorf("directory record at byte offset %d: directory %q flagged as a file of several extents", rec.off, path)
+		}
 		dloc, dlen := rec.data, rec.length
 		if rr && info.hasChild {
 			p.t.other[rec.off] = path // the placeholder of a relocated directory
@@ -471,6 +475,11 @@ func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error
 			// reads on: they would show other names.
 			return fmt.Errorf("system use entry %q at byte offset %d: not a signature of two capital letters", sig, off+int64(i))
 		}
+		if area[i+3] != 1 {
+			// libarchive and xorriso skip an entry of another version,
+			// Linux reads it.
+			return fmt.Errorf("system use entry %q at byte offset %d: version %d, not 1", sig, off+int64(i), area[i+3])
+		}
 		d := area[i+4 : i+l]
 		at := off + int64(i)
 		i += l
@@ -478,8 +487,8 @@ func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error
 		case "ST":
 			i = len(area)
 		case "CE":
-			if len(d) < 24 {
-				return fmt.Errorf("system use entry CE at byte offset %d: too short", at)
+			if len(d) != 24 || !bothOrders(d) {
+				return fmt.Errorf("system use entry CE at byte offset %d: not 24 bytes of numbers alike in both byte orders", at)
 			}
 			ceOff = int64(binary.LittleEndian.Uint32(d[0:]))*w.bs + int64(binary.LittleEndian.Uint32(d[8:]))
 			ceLen = int64(binary.LittleEndian.Uint32(d[16:]))
@@ -514,8 +523,8 @@ func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error
 			info.relocated = true
 		case "CL":
 			info.rrip = true
-			if len(d) < 4 {
-				return fmt.Errorf("system use entry CL at byte offset %d: too short", at)
+			if len(d) != 8 || !bothOrders(d) {
+				return fmt.Errorf("system use entry CL at byte offset %d: not 8 bytes of a location alike in both byte orders", at)
 			}
 			info.child = int64(binary.LittleEndian.Uint32(d[0:]))
 			info.hasChild = true
@@ -553,6 +562,17 @@ func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error
 }
 
 func capital(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+// bothOrders reports whether d holds 32-bit numbers each recorded in
+// both byte orders, alike: readers take one or the other.
+func bothOrders(d []byte) bool {
+	for i := 0; i+8 <= len(d); i += 8 {
+		if binary.LittleEndian.Uint32(d[i:]) != binary.BigEndian.Uint32(d[i+4:]) {
+			return false
+		}
+	}
+	return true
+}
 
 // addSymlink appends the component records of one SL entry to the target.
 func (info *rrInfo) addSymlink(c []byte, at int64) error {

@@ -468,3 +468,42 @@ func TestFoldName(t *testing.T) {
 		}
 	}
 }
+
+// TestSystemUseEntriesHeldToRRIP: entries readers would skip (another
+// version, a CE or CL of another size or mixed byte orders) and a
+// directory flagged multi-extent are refused: found by the long
+// differential pass.
+func TestSystemUseEntriesHeldToRRIP(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(t *testing.T, b []byte)
+		err  string
+	}{
+		{"an NM entry of version 193", func(t *testing.T, b []byte) {
+			r := recordOf(t, b, TreeRockRidge, "a.txt")
+			b[r+bytes.Index(b[r:r+int(b[r])], []byte("NM"))+3] = 0xc1
+		}, "version 193, not 1"},
+		{"an SP entry of version 85", func(t *testing.T, b []byte) {
+			root := int(binary.LittleEndian.Uint32(b[systemArea+156+2:])) * sectorSize
+			b[root+bytes.Index(b[root:root+int(b[root])], []byte("SP"))+3] = 0x55
+		}, "version 85, not 1"},
+		{"a directory flagged multi-extent", func(t *testing.T, b []byte) {
+			for _, off := range FindStructures(b).Records {
+				if b[off+32] == 3 && string(b[off+33:off+36]) == "SUB" {
+					b[off+25] |= flagMulti
+					return
+				}
+			}
+			t.Fatal("no SUB record")
+		}, "flagged as a file of several extents"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := mkimage(t, smallKit, "-R", "-J")
+			tt.edit(t, b)
+			if _, err := readBytes(t, b); err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Fatalf("error %v, want %q", err, tt.err)
+			}
+		})
+	}
+}
