@@ -67,6 +67,7 @@ var diffImages = []struct {
 	{"plain", "xorriso", []string{"--norock"}},
 	{"bootable", "xorriso", []string{"-R", "-J", "-joliet-long", "-b", "boot/boot.img", "-c", "boot/boot.cat", "-no-emul-boot", "-boot-load-size", "4"}},
 	{"relocated", "genisoimage", []string{"-R", "-J", "-joliet-long"}},
+	{"xorriso-relocated", "xorriso", []string{"-R", "-J", "-joliet-long", "-rr_reloc_dir", "RR_MOVED"}},
 }
 
 // listing is what a reader shows: path → sha256 hex of each regular file.
@@ -137,6 +138,9 @@ func TestDifferential(t *testing.T) {
 				t.Fatal(err)
 			}
 			f, want := mediaFormular(t, orig)
+			if res, err := verify.Check(context.Background(), f, verify.Sources{Media: orig, At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil || res.Verdict != verify.Holds {
+				t.Fatalf("the original does not hold: %v %+v", err, res)
+			}
 			structs := iso.FindStructures(good)
 			if structs == nil {
 				t.Fatal("the original does not open")

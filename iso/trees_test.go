@@ -142,14 +142,15 @@ func TestTreesAgreeOnMasteredImages(t *testing.T) {
 		name  string
 		args  []string
 		names string
+		moved bool // deep directories relocated (Rock Ridge CL/RE)
 	}{
-		{"xorriso -R -J", []string{"-R", "-J", "-joliet-long"}, TreeRockRidge},
-		{"xorriso relocated", []string{"-R", "-J", "-joliet-long", "-D"}, TreeRockRidge},
-		{"genisoimage -R -J relocated", []string{"genisoimage", "-R", "-J", "-joliet-long"}, TreeRockRidge},
-		{"genisoimage hidden file", []string{"genisoimage", "-R", "-J", "-hidden", "top.txt"}, TreeRockRidge},
-		{"genisoimage UDF bridge", []string{"genisoimage", "-R", "-J", "-udf"}, TreeRockRidge},
-		{"xorriso Joliet only", []string{"--norock", "-J", "-joliet-long", "-D"}, TreeJoliet},
-		{"xorriso plain", []string{"--norock", "-D"}, TreeISO9660},
+		{"xorriso deep, not relocated", []string{"-R", "-J", "-joliet-long"}, TreeRockRidge, false},
+		{"xorriso relocated", []string{"-R", "-J", "-joliet-long", "-rr_reloc_dir", "RR_MOVED"}, TreeRockRidge, true},
+		{"genisoimage relocated", []string{"genisoimage", "-R", "-J", "-joliet-long"}, TreeRockRidge, true},
+		{"genisoimage hidden file", []string{"genisoimage", "-R", "-J", "-hidden", "top.txt"}, TreeRockRidge, true},
+		{"genisoimage UDF bridge", []string{"genisoimage", "-R", "-J", "-udf"}, TreeRockRidge, true},
+		{"xorriso Joliet only", []string{"--norock", "-J", "-joliet-long"}, TreeJoliet, false},
+		{"xorriso plain", []string{"--norock"}, TreeISO9660, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,6 +167,10 @@ func TestTreesAgreeOnMasteredImages(t *testing.T) {
 			}
 			if tt.names != TreeISO9660 && !slices.ContainsFunc(im.Members, func(m Member) bool { return m.Name == "a/b/c/d/e/f/g/h/i/j/deep.txt" }) {
 				t.Errorf("members %v", im.Members)
+			}
+			moved := bytes.Contains(b, []byte("RR_MOVED")) || bytes.Contains(b, []byte("rr_moved"))
+			if moved != tt.moved {
+				t.Errorf("relocated: %v", moved)
 			}
 		})
 	}
