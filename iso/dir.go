@@ -64,6 +64,9 @@ type tree struct {
 	// reader may show the same record as an empty file.
 	other map[int64]string
 	seen  map[int64]int64 // directories walked: location → length
+	// dirs are the directories as the tree's reader names them: path
+	// with a trailing slash ("" for the root) and location.
+	dirs []pathEntry
 	// dups are the names this tree holds twice in one directory.
 	dups []Conflict
 }
@@ -214,6 +217,7 @@ func (w *walker) walk(loc, length int64, depth int, places []*place) error {
 			return fmt.Errorf("directory %s at byte offset %d is reached twice in the %s tree: the tree has a loop", quoteDir(p.prefix), loc, treeTitle[p.t.name])
 		}
 		p.t.seen[loc] = length
+		p.t.dirs = append(p.t.dirs, pathEntry{path: p.prefix, loc: loc})
 		p.names = map[string]int64{}
 	}
 	if length <= 0 || length > maxDirSize {
@@ -226,6 +230,7 @@ func (w *walker) walk(loc, length int64, depth int, places []*place) error {
 	if err != nil {
 		return err
 	}
+	nrec := 0
 	for pos := 0; pos < len(b); {
 		rec, next, err := parseRecord(b, pos, loc, w.bs)
 		if err != nil {
@@ -235,8 +240,11 @@ func (w *walker) walk(loc, length int64, depth int, places []*place) error {
 		if rec == nil {
 			continue
 		}
-		if rec.off == loc && (len(rec.name) != 1 || rec.name[0] != 0) {
-			return fmt.Errorf("%s at byte offset %d does not start with its \".\" record", what, loc)
+		// The first two records are "." and "..": a reader that skips
+		// the first two whatever they are (xorriso) would hide a file
+		// put second.
+		if nrec++; nrec <= 2 && (len(rec.name) != 1 || int(rec.name[0]) != nrec-1) {
+			return fmt.Errorf("%s at byte offset %d does not start with its \".\" and \"..\" records", what, loc)
 		}
 		if len(rec.name) == 1 && rec.name[0] <= 1 {
 			if rec.name[0] == 0 && (rec.data != loc || rec.length != length) {

@@ -166,6 +166,7 @@ func (im *Image) Close() error {
 func read(r io.ReaderAt, size int64) (*Image, error) {
 	im := &Image{Size: size}
 	var pvd, joliet []byte
+	var jolietOffset int64
 	var vrs, udf bool // a volume recognition sequence; an NSR descriptor in it
 	terminated := false
 	sec := make([]byte, sectorSize)
@@ -201,7 +202,7 @@ descriptors:
 					break
 				}
 				if joliet == nil {
-					joliet = bytes.Clone(sec)
+					joliet, jolietOffset = bytes.Clone(sec), off
 				} else if !bytes.Equal(sec[156:156+34], joliet[156:156+34]) {
 					return nil, fmt.Errorf("volume descriptor at byte offset %d: a second Joliet volume descriptor with another root directory", off)
 				}
@@ -243,8 +244,9 @@ descriptors:
 	}
 
 	// Every tree is read, each directory once per tree that reaches it,
-	// all before the pass: at most three trees, so at most three times
-	// the image.
+	// and the path tables of the primary and Joliet descriptors, all
+	// before the pass: at most three trees, so at most three times the
+	// image.
 	w := &walker{r: r, size: size, volume: im.VolumeSize, bs: im.BlockSize, budget: 3 * size}
 	rootLoc, rootLen := rootOf(pvd, im.BlockSize)
 	rr, err := w.detectRockRidge(rootLoc, rootLen)
@@ -263,10 +265,16 @@ descriptors:
 	if err := w.walk(rootLoc, rootLen, 0, primary); err != nil {
 		return nil, err
 	}
+	if err := w.checkPathTables(pvd, im.pvdOffset, plain); err != nil {
+		return nil, err
+	}
 	if joliet != nil {
 		jt := newTree(TreeJoliet)
 		loc, length := rootOf(joliet, im.BlockSize)
 		if err := w.walk(loc, length, 0, []*place{{t: jt}}); err != nil {
+			return nil, err
+		}
+		if err := w.checkPathTables(joliet, jolietOffset, jt); err != nil {
 			return nil, err
 		}
 		trees = append(trees, jt)
