@@ -228,7 +228,7 @@ var catalogue = map[string][2]string{
 	"det-constraint-error":     {"%s", "значение не удалось оценить: %s"},
 	"det-duplicate-record":     {"the %s tree holds %s more than once in one directory: directory records at byte offsets %s", "дерево %s содержит %s в одном каталоге больше одного раза: записи каталога по смещениям %s"},
 	"det-tree-other-content":   {"the %s tree holds other content under %s: its directory record at byte offset %s, the %s tree's at byte offset %s", "дерево %s содержит под именем %s другое содержимое: его запись каталога по смещению %s, запись дерева %s — по смещению %s"},
-	"det-tree-only":            {"only the %s tree shows %s (directory record at byte offset %s); the %s tree does not", "%[2]s видно только в дереве %[1]s (запись каталога по смещению %[3]s), в дереве %[4]s его нет"},
+	"det-tree-only":            {"only the %s tree shows %s (directory record at byte offset %s); the %s tree does not", "файл %[2]s виден только в дереве %[1]s (запись каталога по смещению %[3]s); в дереве %[4]s его нет"},
 	"det-tree-missing":         {"the %s tree does not show this file (directory record at byte offset %s of the %s tree)", "в дереве %s этого файла нет (запись каталога по смещению %s в дереве %s)"},
 	"tree-rockridge":           {"Rock Ridge", "Rock Ridge"},
 	"tree-joliet":              {"Joliet", "Joliet"},
