@@ -315,6 +315,11 @@ func (w *walker) entry(p *place, rec *record, info *rrInfo) (*child, error) {
 	}
 	path := p.prefix + name
 	isDir := rec.flags&flagDirectory != 0 || rr && info.hasChild
+	if rr && info.hasMode && (info.mode&modeType == modeDir) != isDir {
+		// Rock Ridge readers take the type from the mode, the others
+		// from the flags: one would list a directory the other does not.
+		return nil, fmt.Errorf("directory record at byte offset %d: %q is a directory by its flags or its Rock Ridge mode (%o), not by both", rec.off, path, info.mode)
+	}
 	continued := p.pending != nil && !isDir && string(rec.name) == p.pendingRaw
 	if p.pending != nil && !continued {
 		return nil, fmt.Errorf("directory record at byte offset %d: multi-extent file %q ends without its final record", p.pending.Record, p.pending.Name)
@@ -514,6 +519,9 @@ func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error
 		case "PX":
 			info.rrip = true
 			if len(d) >= 8 {
+				if !bothOrders(d[:8]) {
+					return fmt.Errorf("system use entry PX at byte offset %d: its mode differs between its two byte orders", at)
+				}
 				info.mode = binary.LittleEndian.Uint32(d[0:])
 				info.hasMode = true
 			}

@@ -507,6 +507,23 @@ func TestSystemUseEntriesHeldToRRIP(t *testing.T) {
 			root := int(binary.LittleEndian.Uint32(b[systemArea+156+2:])) * sectorSize
 			b[root+bytes.Index(b[root:root+int(b[root])], []byte("SP"))+3] = 0x55
 		}, "version 85, not 1"},
+		{"a directory whose Rock Ridge mode says a device", func(t *testing.T, b []byte) {
+			// Found by the long differential pass: bsdtar and xorriso
+			// then list no directory there.
+			for _, off := range FindStructures(b).Records {
+				if b[off+32] == 3 && string(b[off+33:off+36]) == "SUB" {
+					px := off + bytes.Index(b[off:off+int(b[off])], []byte("PX")) + 4
+					binary.LittleEndian.PutUint32(b[px:], 0o060755)
+					binary.BigEndian.PutUint32(b[px+4:], 0o060755)
+					return
+				}
+			}
+			t.Fatal("no SUB record")
+		}, "not by both"},
+		{"a mode in one byte order only", func(t *testing.T, b []byte) {
+			r := recordOf(t, b, TreeRockRidge, "a.txt")
+			b[r+bytes.Index(b[r:r+int(b[r])], []byte("PX"))+5]++
+		}, "its mode differs between its two byte orders"},
 		{"a directory flagged multi-extent", func(t *testing.T, b []byte) {
 			for _, off := range FindStructures(b).Records {
 				if b[off+32] == 3 && string(b[off+33:off+36]) == "SUB" {
