@@ -108,6 +108,7 @@ type rrInfo struct {
 	slCont    bool // the last symlink component continues in the next entry
 	slAny     bool // a component was written
 	relocated bool // RE: reached through its CL entry instead
+	nmDot     bool // an NM entry names the current or parent directory
 	child     int64
 	hasChild  bool // CL: a relocated directory lives at child
 	zisofs    bool
@@ -315,6 +316,10 @@ func (w *walker) entry(p *place, rec *record, info *rrInfo) (*child, error) {
 	}
 	path := p.prefix + name
 	isDir := rec.flags&flagDirectory != 0 || rr && info.hasChild
+	if rr && info.nmDot {
+		// Readers name it "." or "..", or take its ISO 9660 name.
+		return nil, fmt.Errorf("directory record at byte offset %d: %q has a Rock Ridge NM entry for the current or parent directory", rec.off, path)
+	}
 	if rr && info.hasMode && (info.mode&modeType == modeDir) != isDir {
 		// Rock Ridge readers take the type from the mode, the others
 		// from the flags: one would list a directory the other does not.
@@ -511,8 +516,14 @@ func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error
 				return fmt.Errorf("system use entry NM at byte offset %d: too short", at)
 			}
 			info.rrip = true
+			if f := d[0]; f != 0 && f != 1 && f != 2 && f != 4 {
+				// libarchive ignores an NM of other flags, Linux reads
+				// it: they would show other names.
+				return fmt.Errorf("system use entry NM at byte offset %d: flags %#x, not 0, 1, 2 or 4", at, f)
+			}
 			if d[0]&0x06 != 0 {
-				continue // the current or parent directory
+				info.nmDot = true // the current or parent directory
+				continue
 			}
 			info.name.Write(d[1:])
 			info.hasName = true

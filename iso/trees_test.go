@@ -520,6 +520,16 @@ func TestSystemUseEntriesHeldToRRIP(t *testing.T) {
 			}
 			t.Fatal("no SUB record")
 		}, "not by both"},
+		{"an NM entry of reserved flags", func(t *testing.T, b []byte) {
+			// Found by the long differential pass (seed 2): libarchive
+			// ignores the name, sverka read it.
+			r := recordOf(t, b, TreeRockRidge, "a.txt")
+			b[r+bytes.Index(b[r:r+int(b[r])], []byte("NM"))+4] = 0x69
+		}, "flags 0x69, not 0, 1, 2 or 4"},
+		{"an NM entry naming a file the parent directory", func(t *testing.T, b []byte) {
+			r := recordOf(t, b, TreeRockRidge, "a.txt")
+			b[r+bytes.Index(b[r:r+int(b[r])], []byte("NM"))+4] = 4
+		}, "NM entry for the current or parent directory"},
 		{"a mode in one byte order only", func(t *testing.T, b []byte) {
 			r := recordOf(t, b, TreeRockRidge, "a.txt")
 			b[r+bytes.Index(b[r:r+int(b[r])], []byte("PX"))+5]++
