@@ -137,6 +137,12 @@ func MakeImage(ctx context.Context, path string, cols []checksum.Column, opt Mak
 		return nil, nil, nil, nil, err
 	}
 	defer im.Close()
+	if n := len(im.Conflicts); n > 0 {
+		// Readers of this image see other files than its members: a
+		// formular made from it could never hold.
+		return nil, nil, nil, nil, fmt.Errorf("%s: its directory trees disagree in %d place(s), first: %v: readers would see other files than its members (an image whose Joliet names are cut short needs mastering again with -joliet-long)",
+			path, n, im.Conflicts[0])
+	}
 	algs := make([]*checksum.Algorithm, len(cols))
 	for i, c := range cols {
 		algs[i] = c.Alg

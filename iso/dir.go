@@ -33,24 +33,56 @@ const (
 	modeSymlink = 0o120000
 )
 
-// walker reads one directory tree. Every error names the byte offset on the
-// image of the structure at fault.
+// walker reads the directory trees of one image. Every error names the
+// byte offset on the image of the structure at fault.
 type walker struct {
 	r        io.ReaderAt
 	size     int64 // bytes readable
 	volume   int64 // volume space size
 	bs       int64 // logical block size
-	rr       bool  // use Rock Ridge names
-	joliet   bool  // the tree is the Joliet one
+	rr       bool  // the primary tree carries Rock Ridge entries
 	suspSkip int   // SUSP LEN_SKP of the SP entry
-	seen     map[int64]bool
 	// budget is what is left to read of directories and continuation
-	// areas: on a sound image they never overlap, so they add up to less
-	// than the image; a corrupt tree pointing many records at large
-	// extents would otherwise read the image over and over.
-	budget   int64
+	// areas, for all the trees together: on a sound image a tree's
+	// directories never overlap, so each tree reads less than the image;
+	// a corrupt tree pointing many records at large extents would
+	// otherwise read the image over and over, and a second and a third
+	// tree must not multiply that.
+	budget int64
+}
+
+// tree is what one reader of the image sees through one directory tree:
+// the Rock Ridge names of the primary tree, its plain ISO 9660 names, or
+// the Joliet tree.
+type tree struct {
+	name     string // TreeRockRidge, TreeISO9660 or TreeJoliet
 	members  []Member
 	symlinks []Symlink
+	// other holds the records this tree shows as neither a regular file
+	// nor a directory (a symbolic link, a device, the placeholder of a
+	// relocated directory), by byte offset, with their paths: another
+	// reader may show the same record as an empty file.
+	other map[int64]string
+	seen  map[int64]int64 // directories walked: location → length
+	// dirs are the directories as the tree's reader names them: path
+	// with a trailing slash ("" for the root) and location.
+	dirs []pathEntry
+	// dups are the names this tree holds twice in one directory.
+	dups []Conflict
+}
+
+func newTree(name string) *tree {
+	return &tree{name: name, other: map[int64]string{}, seen: map[int64]int64{}}
+}
+
+// place is one directory as one tree sees it, while it is listed.
+type place struct {
+	t      *tree
+	prefix string           // the directory's path with a trailing slash ("" for the root)
+	names  map[string]int64 // folded name → byte offset of its first record
+	// pending is a multi-extent file waiting for its final record.
+	pending    *Member
+	pendingRaw string
 }
 
 // record is one directory record.
@@ -76,6 +108,7 @@ type rrInfo struct {
 	slCont    bool // the last symlink component continues in the next entry
 	slAny     bool // a component was written
 	relocated bool // RE: reached through its CL entry instead
+	nmDot     bool // an NM entry names the current or parent directory
 	child     int64
 	hasChild  bool // CL: a relocated directory lives at child
 	zisofs    bool
@@ -148,6 +181,10 @@ func parseRecord(b []byte, pos int, base, bs int64) (*record, int, error) {
 		suStart++ // padding byte after an even-length name
 	}
 	suStart = min(suStart, l)
+	if binary.LittleEndian.Uint32(r[2:]) != binary.BigEndian.Uint32(r[6:]) || binary.LittleEndian.Uint32(r[10:]) != binary.BigEndian.Uint32(r[14:]) {
+		// Readers take one byte order or the other.
+		return nil, 0, fmt.Errorf("directory record at byte offset %d: its location or length differs between its two byte orders", off)
+	}
 	xattr := int64(r[1])
 	rec := &record{
 		off:      off,
@@ -162,20 +199,31 @@ func parseRecord(b []byte, pos int, base, bs int64) (*record, int, error) {
 	return rec, pos + l, nil
 }
 
-// walk lists the directory whose extent is at loc, length bytes long;
-// prefix is its path with a trailing slash ("" for the root).
-func (w *walker) walk(prefix string, loc, length int64, depth int) error {
+// child is a directory to list next, and the trees that see it there.
+type child struct {
+	loc, length int64
+	places      []*place
+}
+
+// walk lists the directory whose extent is at loc, length bytes long, for
+// each tree that reaches it there (one, or the Rock Ridge and the plain
+// ISO 9660 view of the same primary tree, which share its records).
+func (w *walker) walk(loc, length int64, depth int, places []*place) error {
+	what := "directory " + quoteDir(places[0].prefix)
 	if depth > maxDepth {
-		return fmt.Errorf("directory %q at byte offset %d: nested deeper than %d levels", prefix, loc, maxDepth)
+		return fmt.Errorf("%s at byte offset %d: nested deeper than %d levels", what, loc, maxDepth)
 	}
-	if w.seen[loc] {
-		return fmt.Errorf("directory %q at byte offset %d is reached twice: the tree has a loop", prefix, loc)
+	for _, p := range places {
+		if _, ok := p.t.seen[loc]; ok {
+			return fmt.Errorf("directory %s at byte offset %d is reached twice in the %s tree: the tree has a loop", quoteDir(p.prefix), loc, treeTitle[p.t.name])
+		}
+		p.t.seen[loc] = length
+		p.t.dirs = append(p.t.dirs, pathEntry{path: p.prefix, loc: loc})
+		p.names = map[string]int64{}
 	}
-	w.seen[loc] = true
 	if length <= 0 || length > maxDirSize {
-		return fmt.Errorf("directory %q at byte offset %d: implausible length %d", prefix, loc, length)
+		return fmt.Errorf("%s at byte offset %d: implausible length %d", what, loc, length)
 	}
-	what := "directory " + quoteDir(prefix)
 	if w.budget -= length; w.budget < 0 {
 		return fmt.Errorf("%s at byte offset %d: the directories add up to more than the image: the tree is corrupt", what, loc)
 	}
@@ -183,8 +231,7 @@ func (w *walker) walk(prefix string, loc, length int64, depth int) error {
 	if err != nil {
 		return err
 	}
-	var pending *Member // a multi-extent file waiting for its final record
-	var pendingRaw string
+	nrec := 0
 	for pos := 0; pos < len(b); {
 		rec, next, err := parseRecord(b, pos, loc, w.bs)
 		if err != nil {
@@ -194,72 +241,156 @@ func (w *walker) walk(prefix string, loc, length int64, depth int) error {
 		if rec == nil {
 			continue
 		}
+		// The first two records are "." and "..": a reader that skips
+		// the first two whatever they are (xorriso) would hide a file
+		// put second.
+		if nrec++; nrec <= 2 && (len(rec.name) != 1 || int(rec.name[0]) != nrec-1) {
+			return fmt.Errorf("%s at byte offset %d does not start with its \".\" and \"..\" records", what, loc)
+		}
 		if len(rec.name) == 1 && rec.name[0] <= 1 {
+			if rec.name[0] == 0 && (rec.data != loc || rec.length != length) {
+				// Readers that list a directory from its own "." record
+				// (libarchive, xorriso) would list another extent.
+				return fmt.Errorf("directory record at byte offset %d: the \".\" record of %s points at byte offset %d (%d bytes), not at its directory (byte offset %d, %d bytes)", rec.off, what, rec.data, rec.length, loc, length)
+			}
 			continue // "." and ".."
 		}
-		if rec.flags&flagAssociated != 0 {
-			continue
-		}
 		var info rrInfo
-		if w.rr {
-			if err := w.parseSUSP(rec.su, rec.suOff, &info, 0); err != nil {
-				return err
-			}
-			if info.relocated {
-				continue
-			}
-		}
-		name, err := w.name(rec, &info)
-		if err != nil {
-			return err
-		}
-		path := prefix + name
-		isDir := rec.flags&flagDirectory != 0 || info.hasChild
-		if pending != nil && (isDir || string(rec.name) != pendingRaw) {
-			return fmt.Errorf("directory record at byte offset %d: multi-extent file %q ends without its final record", pending.Record, pending.Name)
-		}
-		switch {
-		case isDir:
-			dloc, dlen := rec.data, rec.length
-			if info.hasChild {
-				dloc = info.child * w.bs
-				if dlen, err = w.dirLength(dloc, path); err != nil {
+		parsed := false
+		var children []child
+		for _, p := range places {
+			if p.t.name == TreeRockRidge && !parsed {
+				if err := w.parseSUSP(rec.su, rec.suOff, &info, 0); err != nil {
 					return err
 				}
+				parsed = true
 			}
-			if err := w.walk(path+"/", dloc, dlen, depth+1); err != nil {
+			c, err := w.entry(p, rec, &info)
+			if err != nil {
 				return err
 			}
-			continue
-		case info.symlink || (info.hasMode && info.mode&modeType == modeSymlink):
-			w.symlinks = append(w.symlinks, Symlink{Name: path, Target: info.target.String()})
-			continue
-		case info.hasMode && info.mode&modeType != modeRegular:
-			continue // device, FIFO or socket: no content to check
+			if c == nil {
+				continue
+			}
+			joined := false
+			for i := range children {
+				if children[i].loc == c.loc && children[i].length == c.length {
+					children[i].places = append(children[i].places, c.places...)
+					joined = true
+				}
+			}
+			if !joined {
+				children = append(children, *c)
+			}
 		}
-		if rec.interlvd {
-			return fmt.Errorf("directory record at byte offset %d: file %q is recorded interleaved, which sverka does not read", rec.off, path)
-		}
-		if rec.length > 0 && (rec.data < 0 || rec.data > w.volume || rec.length > w.volume-rec.data) {
-			return fmt.Errorf("directory record at byte offset %d: file %q (bytes %d to %d) extends beyond the volume (%d bytes)", rec.off, path, rec.data, rec.data+rec.length, w.volume)
-		}
-		if pending == nil {
-			pending = &Member{Name: path, Record: rec.off, Zisofs: info.zisofs}
-			pendingRaw = string(rec.name)
-		}
-		if rec.length > 0 {
-			pending.Extents = append(pending.Extents, Extent{Offset: rec.data, Length: rec.length})
-			pending.Size += rec.length
-		}
-		if rec.flags&flagMulti == 0 {
-			w.members = append(w.members, *pending)
-			pending = nil
+		for _, c := range children {
+			if err := w.walk(c.loc, c.length, depth+1, c.places); err != nil {
+				return err
+			}
 		}
 	}
-	if pending != nil {
-		return fmt.Errorf("directory record at byte offset %d: multi-extent file %q ends without its final record", pending.Record, pending.Name)
+	for _, p := range places {
+		if p.pending != nil {
+			return fmt.Errorf("directory record at byte offset %d: multi-extent file %q ends without its final record", p.pending.Record, p.pending.Name)
+		}
 	}
 	return nil
+}
+
+// entry takes one directory record into the tree of p: a file, a
+// directory to list (returned), or what else the tree shows.
+func (w *walker) entry(p *place, rec *record, info *rrInfo) (*child, error) {
+	rr := p.t.name == TreeRockRidge
+	if rr && info.relocated {
+		return nil, nil // reached through its CL entry instead
+	}
+	if rec.flags&flagAssociated != 0 && p.t.name != TreeISO9660 {
+		// Linux hides an associated file, with or without Rock Ridge;
+		// a reader of the plain names that ignores the flag shows it,
+		// which then differs from the members.
+		return nil, nil
+	}
+	name, err := w.name(rec, info, p.t.name)
+	if err != nil {
+		return nil, err
+	}
+	path := p.prefix + name
+	isDir := rec.flags&flagDirectory != 0 || rr && info.hasChild
+	if rr && info.nmDot {
+		// Readers name it "." or "..", or take its ISO 9660 name.
+		return nil, fmt.Errorf("directory record at byte offset %d: %q has a Rock Ridge NM entry for the current or parent directory", rec.off, path)
+	}
+	if rr && info.hasMode && (info.mode&modeType == modeDir) != isDir {
+		// Rock Ridge readers take the type from the mode, the others
+		// from the flags: one would list a directory the other does not.
+		return nil, fmt.Errorf("directory record at byte offset %d: %q is a directory by its flags or its Rock Ridge mode (%o), not by both", rec.off, path, info.mode)
+	}
+	continued := p.pending != nil && !isDir && string(rec.name) == p.pendingRaw
+	if p.pending != nil && !continued {
+		return nil, fmt.Errorf("directory record at byte offset %d: multi-extent file %q ends without its final record", p.pending.Record, p.pending.Name)
+	}
+	if !continued {
+		// Two records of one name in a directory: a reader shows one
+		// of them, or both under one name, and which one differs.
+		key := foldName(name, p.t.name)
+		if first, ok := p.names[key]; ok {
+			p.t.dups = append(p.t.dups, Conflict{Kind: ConflictDuplicate, Tree: p.t.name, Name: path, Records: []int64{first, rec.off}})
+		} else {
+			p.names[key] = rec.off
+		}
+	}
+	switch {
+	case isDir:
+		if rec.flags&flagMulti != 0 {
+			// libarchive takes the records after it for its extents.
+			return nil, fmt.Errorf("directory record at byte offset %d: directory %q flagged as a file of several extents", rec.off, path)
+		}
+		dloc, dlen := rec.data, rec.length
+		if rr && info.hasChild {
+			p.t.other[rec.off] = path // the placeholder of a relocated directory
+			dloc = info.child * w.bs
+			if dlen, err = w.dirLength(dloc, path); err != nil {
+				return nil, err
+			}
+		}
+		return &child{loc: dloc, length: dlen, places: []*place{{t: p.t, prefix: path + "/"}}}, nil
+	case rr && (info.symlink || (info.hasMode && info.mode&modeType == modeSymlink)):
+		p.t.symlinks = append(p.t.symlinks, Symlink{Name: path, Target: info.target.String()})
+		p.t.other[rec.off] = path
+		return nil, nil
+	case rr && info.hasMode && info.mode&modeType != modeRegular:
+		p.t.other[rec.off] = path // device, FIFO or socket: no content to check
+		return nil, nil
+	}
+	if rec.interlvd {
+		return nil, fmt.Errorf("directory record at byte offset %d: file %q is recorded interleaved, which sverka does not read", rec.off, path)
+	}
+	if rec.length > 0 && (rec.data < 0 || rec.data > w.volume || rec.length > w.volume-rec.data) {
+		return nil, fmt.Errorf("directory record at byte offset %d: file %q (bytes %d to %d) extends beyond the volume (%d bytes)", rec.off, path, rec.data, rec.data+rec.length, w.volume)
+	}
+	if p.pending == nil {
+		p.pending = &Member{Name: path, Record: rec.off, Zisofs: rr && info.zisofs}
+		p.pendingRaw = string(rec.name)
+	}
+	if rec.length > 0 {
+		p.pending.Extents = append(p.pending.Extents, Extent{Offset: rec.data, Length: rec.length})
+		p.pending.Size += rec.length
+	}
+	if rec.flags&flagMulti == 0 {
+		p.t.members = append(p.t.members, *p.pending)
+		p.pending = nil
+	}
+	return nil, nil
+}
+
+// foldName is the key under which a tree's reader tells names apart:
+// Rock Ridge names as they are (Linux); ISO 9660 and Joliet names as
+// Windows does, whatever their case and trailing dots or spaces.
+func foldName(name, treeName string) string {
+	if treeName == TreeRockRidge {
+		return name
+	}
+	return strings.ToUpper(strings.TrimRight(versionless(name), ". "))
 }
 
 func quoteDir(prefix string) string {
@@ -286,13 +417,13 @@ func (w *walker) dirLength(loc int64, path string) (int64, error) {
 	return rec.length, nil
 }
 
-// name returns the record's name as shown to users.
-func (w *walker) name(rec *record, info *rrInfo) (string, error) {
+// name returns the record's name as the reader of the tree shows it.
+func (w *walker) name(rec *record, info *rrInfo, treeName string) (string, error) {
 	var n string
 	switch {
-	case info.hasName:
+	case treeName == TreeRockRidge && info.hasName:
 		n = info.name.String()
-	case w.joliet:
+	case treeName == TreeJoliet:
 		n = stripVersion(decodeUCS2(rec.name))
 	default:
 		n = stripVersion(string(rec.name))
@@ -310,8 +441,13 @@ func (w *walker) name(rec *record, info *rrInfo) (string, error) {
 	return n, nil
 }
 
-// stripVersion drops an ISO 9660 file version (";1").
-func stripVersion(n string) string {
+// stripVersion drops the ISO 9660 file version ";1", as Linux, libarchive
+// and xorriso do; another version stays part of the name they show.
+func stripVersion(n string) string { return strings.TrimSuffix(n, ";1") }
+
+// versionless drops any ISO 9660 file version: the name a reader that
+// hides versions (Windows) shows.
+func versionless(n string) string {
 	if i := strings.LastIndexByte(n, ';'); i >= 0 {
 		v := n[i+1:]
 		if strings.Trim(v, "0123456789") == "" {
@@ -352,6 +488,16 @@ func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error
 		if l < 4 || i+l > len(area) {
 			return fmt.Errorf("system use entry %q at byte offset %d: length %d does not fit its area", sig, off+int64(i), l)
 		}
+		if !capital(sig[0]) || !capital(sig[1]) {
+			// libarchive stops at such an entry, Linux skips it and
+			// reads on: they would show other names.
+			return fmt.Errorf("system use entry %q at byte offset %d: not a signature of two capital letters", sig, off+int64(i))
+		}
+		if area[i+3] != 1 {
+			// libarchive and xorriso skip an entry of another version,
+			// Linux reads it.
+			return fmt.Errorf("system use entry %q at byte offset %d: version %d, not 1", sig, off+int64(i), area[i+3])
+		}
 		d := area[i+4 : i+l]
 		at := off + int64(i)
 		i += l
@@ -359,8 +505,8 @@ func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error
 		case "ST":
 			i = len(area)
 		case "CE":
-			if len(d) < 24 {
-				return fmt.Errorf("system use entry CE at byte offset %d: too short", at)
+			if len(d) != 24 || !bothOrders(d) {
+				return fmt.Errorf("system use entry CE at byte offset %d: not 24 bytes of numbers alike in both byte orders", at)
 			}
 			ceOff = int64(binary.LittleEndian.Uint32(d[0:]))*w.bs + int64(binary.LittleEndian.Uint32(d[8:]))
 			ceLen = int64(binary.LittleEndian.Uint32(d[16:]))
@@ -370,14 +516,23 @@ func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error
 				return fmt.Errorf("system use entry NM at byte offset %d: too short", at)
 			}
 			info.rrip = true
+			if f := d[0]; f != 0 && f != 1 && f != 2 && f != 4 {
+				// libarchive ignores an NM of other flags, Linux reads
+				// it: they would show other names.
+				return fmt.Errorf("system use entry NM at byte offset %d: flags %#x, not 0, 1, 2 or 4", at, f)
+			}
 			if d[0]&0x06 != 0 {
-				continue // the current or parent directory
+				info.nmDot = true // the current or parent directory
+				continue
 			}
 			info.name.Write(d[1:])
 			info.hasName = true
 		case "PX":
 			info.rrip = true
 			if len(d) >= 8 {
+				if !bothOrders(d[:8]) {
+					return fmt.Errorf("system use entry PX at byte offset %d: its mode differs between its two byte orders", at)
+				}
 				info.mode = binary.LittleEndian.Uint32(d[0:])
 				info.hasMode = true
 			}
@@ -395,8 +550,8 @@ func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error
 			info.relocated = true
 		case "CL":
 			info.rrip = true
-			if len(d) < 4 {
-				return fmt.Errorf("system use entry CL at byte offset %d: too short", at)
+			if len(d) != 8 || !bothOrders(d) {
+				return fmt.Errorf("system use entry CL at byte offset %d: not 8 bytes of a location alike in both byte orders", at)
 			}
 			info.child = int64(binary.LittleEndian.Uint32(d[0:]))
 			info.hasChild = true
@@ -431,6 +586,19 @@ func (w *walker) parseSUSP(area []byte, off int64, info *rrInfo, hops int) error
 		return err
 	}
 	return w.parseSUSP(b, ceOff, info, hops+1)
+}
+
+func capital(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+// bothOrders reports whether d holds 32-bit numbers each recorded in
+// both byte orders, alike: readers take one or the other.
+func bothOrders(d []byte) bool {
+	for i := 0; i+8 <= len(d); i += 8 {
+		if binary.LittleEndian.Uint32(d[i:]) != binary.BigEndian.Uint32(d[i+4:]) {
+			return false
+		}
+	}
+	return true
 }
 
 // addSymlink appends the component records of one SL entry to the target.

@@ -3,10 +3,14 @@
 //
 // It owns three things:
 //
-//   - Open: the volume descriptors and the directory tree, giving every
-//     regular file (a member) with its name (Rock Ridge, else Joliet, else
-//     ISO 9660 without the ";1" version) and its extents on the image,
-//     including files of several extents and members sharing extents.
+//   - Open: the volume descriptors and every directory tree a reader can
+//     see (the primary tree by its Rock Ridge and by its plain names, the
+//     Joliet tree, and their path tables), giving every regular file (a
+//     member) with its name (Rock Ridge, else Joliet, else ISO 9660
+//     without the ";1" version) and its extents on the image, including
+//     files of several extents and members sharing extents; and every
+//     place where the trees disagree, or hold one name twice (Conflicts).
+//     Structures that readers are known to read differently are refused.
 //   - Scan: one ordered pass over the image, start to end, in large
 //     sequential reads, feeding the whole-image digests and every member's
 //     digests as the read passes its extents; the hashing runs on all cores

@@ -121,15 +121,15 @@ func TestCorruptDirectoryRecord(t *testing.T) {
 		{"empty name", func(b []byte) []byte { b[offs[0]+32] = 0; return b },
 			fmt.Sprintf("directory record at byte offset %d: name length 0", offs[0])},
 		{"directory loop", func(b []byte) []byte {
-			binary.LittleEndian.PutUint32(b[dirRec+2:], rootLBA)
+			put733(b[dirRec+2:], rootLBA)
 			return b
 		}, "loop"},
 		{"file beyond the volume", func(b []byte) []byte {
-			binary.LittleEndian.PutUint32(b[fileRec+2:], 0x7fffff)
+			put733(b[fileRec+2:], 0x7fffff)
 			return b
 		}, fmt.Sprintf("directory record at byte offset %d: file", fileRec)},
 		{"directory beyond the image", func(b []byte) []byte {
-			binary.LittleEndian.PutUint32(b[dirRec+2:], 0x7fffff)
+			put733(b[dirRec+2:], 0x7fffff)
 			return b
 		}, "beyond the end of the image"},
 		{"bad system use entry", func(b []byte) []byte {
@@ -219,4 +219,11 @@ func TestFlippedByteOutsideMembers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// put733 writes v in both byte orders, as ECMA-119 7.3.3 records it:
+// an edit of one order alone is refused before anything else.
+func put733(b []byte, v uint32) {
+	binary.LittleEndian.PutUint32(b, v)
+	binary.BigEndian.PutUint32(b[4:], v)
 }

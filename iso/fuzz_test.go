@@ -64,6 +64,11 @@ func FuzzRead(f *testing.F) {
 				t.Fatalf("member %+v", m)
 			}
 		}
+		for _, c := range im.Conflicts {
+			if len(c.Records) == 0 || c.Name == "" || c.String() == "" {
+				t.Fatalf("conflict %+v", c)
+			}
+		}
 		res, err := scan(context.Background(), im, bytes.NewReader(data), ScanOptions{
 			ImageAlgs: []*checksum.Algorithm{sha256Alg}, MemberAlgs: []*checksum.Algorithm{sha256Alg}, BufSize: 4096, Workers: 2})
 		if err != nil {

@@ -77,9 +77,18 @@ type Image struct {
 	BlockSize int64
 	// Label is the volume identifier of the primary volume descriptor.
 	Label string
-	// Names says which names the members carry: "rockridge", "joliet" or
-	// "iso9660".
+	// Names says which tree the members come from, and so which names
+	// they carry: TreeRockRidge, else TreeJoliet, else TreeISO9660.
 	Names string
+	// Trees lists the directory trees read, the members' first:
+	// TreeRockRidge, TreeJoliet, TreeISO9660.
+	Trees []string
+	// Conflicts are the disagreements between the trees, and within
+	// each: readers of the image would see other files than its members.
+	Conflicts []Conflict
+	// UDF is true when the image also holds a UDF file system (a UDF
+	// bridge disc), which sverka does not read.
+	UDF bool
 	// Boot is true when an El Torito boot record is present.
 	Boot bool
 	// ElTorito is the boot catalog of the first El Torito boot record,
@@ -100,6 +109,7 @@ type Image struct {
 	Implanted *Implant
 
 	f         *os.File
+	trees     []*tree // as read, the members' first
 	pvdOffset int64
 	md5Blocks int64 // the volume size as checkisomd5 reads it
 }
@@ -162,8 +172,9 @@ func (im *Image) Close() error {
 func read(r io.ReaderAt, size int64) (*Image, error) {
 	im := &Image{Size: size}
 	var pvd, joliet, boot []byte
-	var bootOff int64
-	udf := false
+	var jolietOffset, bootOff int64
+	var vrs, udf bool // a volume recognition sequence; an NSR descriptor in it
+	terminated := false
 	sec := make([]byte, sectorSize)
 descriptors:
 	for i := int64(0); i < maxDescriptors; i++ {
@@ -174,8 +185,11 @@ descriptors:
 		if _, err := r.ReadAt(sec, off); err != nil {
 			return nil, fmt.Errorf("reading the volume descriptor at byte offset %d: %w", off, err)
 		}
-		switch string(sec[1:6]) {
-		case "CD001":
+		switch id := string(sec[1:6]); {
+		case id == "CD001" && !terminated:
+			if err := checkDescriptor(sec, off); err != nil {
+				return nil, err
+			}
 			switch sec[0] {
 			case 0:
 				if bootRecord(sec) && boot == nil {
@@ -186,24 +200,33 @@ descriptors:
 				if pvd == nil {
 					pvd = bytes.Clone(sec)
 					im.pvdOffset = off
+				} else if !bytes.Equal(sec[156:156+34], pvd[156:156+34]) {
+					// Readers differ on which one they take.
+					return nil, fmt.Errorf("volume descriptor at byte offset %d: a second primary volume descriptor with another root directory", off)
 				}
 			case 2:
-				if joliet == nil && isJoliet(sec) {
-					joliet = bytes.Clone(sec)
+				if !isJoliet(sec) {
+					break
+				}
+				if joliet == nil {
+					joliet, jolietOffset = bytes.Clone(sec), off
+				} else if !bytes.Equal(sec[156:156+34], joliet[156:156+34]) {
+					return nil, fmt.Errorf("volume descriptor at byte offset %d: a second Joliet volume descriptor with another root directory", off)
 				}
 			case 255:
-				break descriptors
+				terminated = true
 			}
-		case "BEA01", "NSR02", "NSR03", "TEA01", "BOOT2", "CDW02":
+		case id == "BEA01" || id == "NSR02" || id == "NSR03" || id == "TEA01" || id == "BOOT2" || id == "CDW02":
 			// The UDF volume recognition sequence; on a UDF-bridge disc it
 			// follows the ISO 9660 descriptors.
-			udf = true
+			vrs = true
+			udf = udf || id == "NSR02" || id == "NSR03"
 		default:
 			break descriptors
 		}
 	}
 	if pvd == nil {
-		if udf {
+		if vrs {
 			return nil, fmt.Errorf("%w: a UDF-only image or disc, which sverka does not read", ErrNotISO)
 		}
 		return nil, fmt.Errorf("%w: no primary volume descriptor at byte offset %d", ErrNotISO, systemArea)
@@ -227,35 +250,143 @@ descriptors:
 		im.GPT = len(mbr) >= 520 && string(mbr[512:520]) == "EFI PART"
 	}
 
-	w := &walker{r: r, size: size, volume: im.VolumeSize, bs: im.BlockSize, seen: map[int64]bool{}, budget: size}
-	root := pvd[156 : 156+34]
-	rootLoc := int64(binary.LittleEndian.Uint32(root[2:])) * im.BlockSize
-	rootLen := int64(binary.LittleEndian.Uint32(root[10:]))
+	// Every tree is read, each directory once per tree that reaches it,
+	// and the path tables of the primary and Joliet descriptors, all
+	// before the pass: at most three trees, so at most three times the
+	// image.
+	w := &walker{r: r, size: size, volume: im.VolumeSize, bs: im.BlockSize, budget: 3 * size}
+	rootLoc, rootLen := rootOf(pvd, im.BlockSize)
 	rr, err := w.detectRockRidge(rootLoc, rootLen)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case rr:
-		im.Names = "rockridge"
-		w.rr = true
-	case joliet != nil:
-		im.Names = "joliet"
-		w.joliet = true
-		root = joliet[156 : 156+34]
-		rootLoc = int64(binary.LittleEndian.Uint32(root[2:])) * im.BlockSize
-		rootLen = int64(binary.LittleEndian.Uint32(root[10:]))
-	default:
-		im.Names = "iso9660"
+	w.rr = rr
+	plain := newTree(TreeISO9660)
+	primary := []*place{{t: plain}}
+	var trees []*tree // the members' tree first
+	if rr {
+		rock := newTree(TreeRockRidge)
+		primary = []*place{{t: rock}, {t: plain}}
+		trees = append(trees, rock)
 	}
-	if err := w.walk("", rootLoc, rootLen, 0); err != nil {
+	if err := w.walk(rootLoc, rootLen, 0, primary); err != nil {
 		return nil, err
 	}
-	sort.SliceStable(w.members, func(i, j int) bool { return w.members[i].Name < w.members[j].Name })
-	sort.SliceStable(w.symlinks, func(i, j int) bool { return w.symlinks[i].Name < w.symlinks[j].Name })
-	im.Members, im.Symlinks = w.members, w.symlinks
+	if err := w.checkPathTables(pvd, im.pvdOffset, plain); err != nil {
+		return nil, err
+	}
+	if joliet != nil {
+		jt := newTree(TreeJoliet)
+		loc, length := rootOf(joliet, im.BlockSize)
+		if err := w.walk(loc, length, 0, []*place{{t: jt}}); err != nil {
+			return nil, err
+		}
+		if err := w.checkPathTables(joliet, jolietOffset, jt); err != nil {
+			return nil, err
+		}
+		trees = append(trees, jt)
+	}
+	trees = append(trees, plain)
+	c := trees[0]
+	im.Names = c.name
+	for _, t := range trees {
+		im.Trees = append(im.Trees, t.name)
+	}
+	im.Conflicts = conflicts(c, trees[1:])
+	im.trees = trees
+	sort.SliceStable(c.members, func(i, j int) bool { return c.members[i].Name < c.members[j].Name })
+	sort.SliceStable(c.symlinks, func(i, j int) bool { return c.symlinks[i].Name < c.symlinks[j].Name })
+	im.Members, im.Symlinks = c.members, c.symlinks
+	im.UDF = udf || hasUDFAnchor(r, size)
 	im.readBoot(r, boot, bootOff)
 	return im, nil
+}
+
+// checkDescriptor holds a volume descriptor to ECMA-119: its version, its
+// reserved bytes zero, its numbers alike in both byte orders, its path
+// tables and root record in place. A reader that checks these
+// (libarchive) takes an image that fails them for no ISO 9660 image at
+// all, and shows nothing; another reads on: they disagree.
+func checkDescriptor(sec []byte, off int64) error {
+	bad := func(what string) error {
+		return fmt.Errorf("volume descriptor at byte offset %d (type %d): %s", off, sec[0], what)
+	}
+	zero := func(lo, hi int) bool {
+		for _, c := range sec[lo:hi] {
+			if c != 0 {
+				return false
+			}
+		}
+		return true
+	}
+	both32 := func(at int) bool { return binary.LittleEndian.Uint32(sec[at:]) == binary.BigEndian.Uint32(sec[at+4:]) }
+	both16 := func(at int) bool { return binary.LittleEndian.Uint16(sec[at:]) == binary.BigEndian.Uint16(sec[at+2:]) }
+	switch t := sec[0]; {
+	case t == 0 || t == 3:
+		if sec[6] != 1 {
+			return bad("version is not 1")
+		}
+		return nil
+	case t == 255:
+		if sec[6] != 1 || !zero(7, sectorSize) {
+			return bad("a terminator whose version is not 1 or whose reserved bytes are not zero")
+		}
+		return nil
+	case t == 2 && sec[6] == 2:
+		return nil // an enhanced descriptor (ISO 9660:1999), whose tree sverka does not read
+	case t == 1 || t == 2:
+	default:
+		return bad("not a type ECMA-119 defines")
+	}
+	switch {
+	case sec[6] != 1 || sec[881] != 1:
+		return bad("version or file structure version is not 1")
+	case sec[0] == 1 && (sec[7] != 0 || !zero(88, 120)), !zero(72, 80), !zero(1395, sectorSize), sec[882] != 0 && sec[882] != 0x20:
+		return bad("a reserved byte is not zero")
+	case !both32(80) || !both16(120) || !both16(124) || !both16(128) || !both32(132):
+		return bad("a number differs between its two byte orders")
+	}
+	blocks := binary.LittleEndian.Uint32(sec[80:])
+	if blocks <= 20 {
+		return bad("volume space size of fewer than 21 blocks")
+	}
+	if l, m := binary.LittleEndian.Uint32(sec[140:]), binary.BigEndian.Uint32(sec[148:]); l < 18 || l >= blocks || m != 0 && (m < 18 || m >= blocks) {
+		return bad("a path table outside the volume")
+	}
+	root := sec[156 : 156+34]
+	if root[0] < 34 || root[0] > 68 || binary.LittleEndian.Uint32(root[2:]) != binary.BigEndian.Uint32(root[6:]) ||
+		binary.LittleEndian.Uint32(root[10:]) != binary.BigEndian.Uint32(root[14:]) || root[25]&0x8e != 0x02 ||
+		binary.LittleEndian.Uint16(root[28:]) != binary.BigEndian.Uint16(root[30:]) || root[32] != 1 || root[33] != 0 {
+		return bad("its root directory record is malformed")
+	}
+	return nil
+}
+
+// rootOf reads the root directory record of a volume descriptor.
+func rootOf(vd []byte, bs int64) (loc, length int64) {
+	root := vd[156 : 156+34]
+	return int64(binary.LittleEndian.Uint32(root[2:])) * bs, int64(binary.LittleEndian.Uint32(root[10:]))
+}
+
+// hasUDFAnchor reports a UDF anchor volume descriptor pointer at sector
+// 256, where UDF readers look for it first: a tag of identifier 2 whose
+// checksum holds and which records its own location.
+func hasUDFAnchor(r io.ReaderAt, size int64) bool {
+	const at = 256
+	if size < (at+1)*sectorSize {
+		return false
+	}
+	tag := make([]byte, 16)
+	if _, err := r.ReadAt(tag, at*sectorSize); err != nil {
+		return false
+	}
+	var sum byte
+	for i, b := range tag {
+		if i != 4 {
+			sum += b
+		}
+	}
+	return binary.LittleEndian.Uint16(tag[0:]) == 2 && sum == tag[4] && binary.LittleEndian.Uint32(tag[12:]) == at
 }
 
 // isJoliet reports whether a supplementary volume descriptor carries one of

@@ -303,7 +303,8 @@ func TestSeekSize(t *testing.T) {
 func TestStripVersion(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"README.TXT;1", "README.TXT"},
-		{"A;12", "A"},
+		{"A;12", "A;12"},
+		{"A;1", "A"},
 		{"NOVERSION", "NOVERSION"},
 		{"odd;name", "odd;name"},
 		{";1", ""},

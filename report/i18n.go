@@ -235,6 +235,7 @@ var catalogue = map[string][2]string{
 	"msg-read-stopped":             {"media %s: read stopped at byte %s: %s", "носитель %s: чтение остановилось на байте %s: %s"},
 	"msg-required-not-checked":     {"required %s not checked", "не проверена таблица, проверка которой обязательна (--require): %s"},
 	"msg-cannot-check":             {"cannot check: %s", "проверку провести не удалось: %s"},
+	"msg-udf-not-checked":          {"UDF tree not checked", "дерево UDF не проверено"},
 
 	// Item details and hints, by verify's detail and hint codes.
 	"det-not-read":             {"not read", "не прочитан"},
@@ -256,6 +257,13 @@ var catalogue = map[string][2]string{
 	"msg-boot-not-covered":     {"boot code not covered by the formular", "загрузочный код формуляром не охвачен"},
 	"det-ambiguous-name":       {"names on disk differing only in letter case match this row: %s", "строке соответствуют имена на диске, различающиеся только регистром букв: %s"},
 	"det-duplicate-reading":    {"given more than once in %s (lines %s): a program may read the one at line %s", "задан в %s несколько раз (строки %s): программа может прочитать вариант из строки %s"},
+	"det-duplicate-record":     {"the %s tree holds %s more than once in one directory: directory records at byte offsets %s", "дерево %s содержит %s в одном каталоге больше одного раза: записи каталога по смещениям %s"},
+	"det-tree-other-content":   {"the %s tree holds other content under %s: its directory record at byte offset %s, the %s tree's at byte offset %s", "дерево %s содержит под именем %s другое содержимое: его запись каталога по смещению %s, запись дерева %s — по смещению %s"},
+	"det-tree-only":            {"only the %s tree shows %s (directory record at byte offset %s); the %s tree does not", "файл %[2]s виден только в дереве %[1]s (запись каталога по смещению %[3]s); в дереве %[4]s его нет"},
+	"det-tree-missing":         {"the %s tree does not show this file (directory record at byte offset %s of the %s tree)", "в дереве %s этого файла нет (запись каталога по смещению %s в дереве %s)"},
+	"tree-rockridge":           {"Rock Ridge", "Rock Ridge"},
+	"tree-joliet":              {"Joliet", "Joliet"},
+	"tree-iso9660":             {"ISO 9660", "ISO 9660"},
 	"replaced-directory":       {"replaced by a directory", "заменён каталогом"},
 	"replaced-fifo":            {"replaced by a FIFO", "заменён именованным каналом (FIFO)"},
 	"replaced-socket":          {"replaced by a socket", "заменён сокетом"},

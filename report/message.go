@@ -64,6 +64,7 @@ var msgSpecs = map[verify.Code]msgSpec{
 	verify.CodeRequiredNotChecked:   {"msg-required-not-checked", []string{"kind:kind"}},
 	verify.CodeCannotCheck:          {"msg-cannot-check", []string{"error:error"}},
 	verify.CodeBootNotCovered:       {"msg-boot-not-covered", nil},
+	verify.CodeUDFNotChecked:        {"msg-udf-not-checked", nil},
 }
 
 // spec says m by its msgSpec; false when its code has none or an
@@ -189,6 +190,10 @@ func (l lang) detail(it *verify.Item) string {
 		return l.f("det-boot-entry-changed", arg("entry"))
 	case verify.DetailDuplicateReading:
 		return l.f("det-duplicate-reading", arg("file"), arg("lines"), arg("line"))
+	case verify.DetailDuplicateRecord, verify.DetailTreeOtherContent, verify.DetailTreeOnly, verify.DetailTreeMissing:
+		if s, ok := l.treeDetail(it); ok {
+			return s
+		}
 	case verify.DetailConstraintError:
 		s := l.f("det-constraint-error", l.errArg(it.DetailArgs, "error", it.DetailArgs["error"]))
 		if _, ok := it.DetailArgs["file"]; ok {
@@ -199,6 +204,36 @@ func (l lang) detail(it *verify.Item) string {
 	// An OS error, a reader's own message, or a code this build does not
 	// know: the text as written.
 	return Display(it.Detail)
+}
+
+// treeDetail says a disagreement of an image's directory trees; false
+// when a tree argument names no tree this build knows.
+func (l lang) treeDetail(it *verify.Item) (string, bool) {
+	a := it.DetailArgs
+	tree := func(k string) (string, bool) {
+		id := "tree-" + a[k]
+		return l.t(id), has(id)
+	}
+	t, ok := tree("tree")
+	if !ok {
+		return "", false
+	}
+	name, rec := Display(a["name"]), Display(a["record"])
+	if it.DetailCode == verify.DetailDuplicateRecord {
+		return l.f("det-duplicate-record", t, name, Display(a["records"])), true
+	}
+	mt, ok := tree("members_tree")
+	if !ok {
+		return "", false
+	}
+	switch it.DetailCode {
+	case verify.DetailTreeOtherContent:
+		return l.f("det-tree-other-content", t, name, rec, mt, Display(a["members_record"])), true
+	case verify.DetailTreeOnly:
+		return l.f("det-tree-only", t, name, rec, mt), true
+	default:
+		return l.f("det-tree-missing", t, rec, mt), true
+	}
 }
 
 // hint says an item's hint; "" when it has none.

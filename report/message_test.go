@@ -199,9 +199,11 @@ func schemaCodes(t *testing.T) map[string][]string {
 func TestEveryCodeRendered(t *testing.T) {
 	const fallback = "ENGLISH FALLBACK"
 	args := map[string]string{"why": verify.WhyNoMedia, "type": verify.TypeFIFO, "column": "gost12-256",
-		"should_be": "gost12-256/reversed", "until": "2026-01-31", "check_date": "2026-02-01", "kind": "modules"}
+		"should_be": "gost12-256/reversed", "until": "2026-01-31", "check_date": "2026-02-01", "kind": "modules",
+		"tree": verify.TreeJoliet, "members_tree": verify.TreeRockRidge}
 	for _, k := range []string{"certificate", "error", "recorded", "computed", "source", "algorithms", "file", "line",
-		"message", "media", "offset", "target", "directory", "root", "name", "expected", "size", "entry", "lines"} {
+		"message", "media", "offset", "target", "directory", "root", "name", "expected", "size", "entry", "lines",
+		"record", "records", "members_record"} {
 		args[k] = "v"
 	}
 	codes := schemaCodes(t)

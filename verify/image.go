@@ -89,12 +89,87 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 		}
 		m := newMatcher(t, src.IgnoreCase || t.OS == formular.OSWindows)
 		m.bind(seen)
-		out.Items = m.judge(func(string) *Message { return &notOnImage })
+		out.Items = treeConflicts(m.judge(func(string) *Message { return &notOnImage }), m, im.Conflicts, im.Names)
 		out.count()
 		res.Tables = append(res.Tables, out)
 	}
 	coverBoot(f, im, res)
+	if im.UDF && !imageHolds(res) {
+		// Windows reads the UDF tree of a bridge disc first; only the
+		// image's own digest covers it.
+		res.Uncover(udfNotChecked)
+	}
 	return nil
+}
+
+// imageHolds reports whether an [image] table found the image as
+// certified, byte for byte.
+func imageHolds(res *Result) bool {
+	for _, t := range res.Tables {
+		if t.Kind == string(formular.KindImage) && len(t.Items) == 1 && t.Items[0].Status == OK {
+			return true
+		}
+	}
+	return false
+}
+
+// treeConflicts makes every disagreement between the directory trees of
+// the image a failure of the name it concerns: readers of the image see
+// other files than the members the table was judged on. The item of the
+// name takes the finding when it has nothing more telling to say (OK,
+// MISSING from the image, EXTRA); otherwise the finding is an item of
+// its own under the same name.
+func treeConflicts(items []Item, m *matcher, cs []iso.Conflict, members string) []Item {
+	byName := make(map[string]int, len(items))
+	for i := range items {
+		if k := m.key(items[i].Name); i < len(m.t.Entries) || items[i].Status == Extra {
+			if _, ok := byName[k]; !ok {
+				byName[k] = i
+			}
+		}
+	}
+	taken := map[int]bool{}
+	for _, c := range cs {
+		d := conflictDetail(c, members)
+		i, ok := byName[m.key(c.Name)]
+		if ok && !taken[i] {
+			it := &items[i]
+			if (it.Status == OK || it.Status == Missing || it.Status == Extra) && (it.DetailCode == "" || it.DetailCode == DetailNotOnImage) {
+				taken[i] = true
+				if it.Status == OK {
+					it.Status = Modified
+				}
+				it.Failure = true
+				it.setDetail(d)
+				continue
+			}
+		}
+		it := Item{Name: c.Name, Status: Extra, Failure: true}
+		if m.isListed(c.Name) {
+			it.Status = Modified
+		}
+		it.setDetail(d)
+		items = append(items, it)
+	}
+	return items
+}
+
+// conflictDetail says a disagreement of the trees.
+func conflictDetail(c iso.Conflict, members string) Message {
+	other := c.Other
+	if other == "" {
+		other = c.Name
+	}
+	switch c.Kind {
+	case iso.ConflictDuplicate:
+		return duplicateRecord(c.Tree, other, c.Records)
+	case iso.ConflictOtherContent:
+		return treeOtherContent(c.Tree, other, c.Records[len(c.Records)-1], members, c.Records[0])
+	case iso.ConflictOnlyIn:
+		return treeOnly(c.Tree, other, c.Records[0], members)
+	default:
+		return treeMissing(c.Tree, c.Records[0], members)
+	}
 }
 
 // judgeImage compares the image read with an [image] table. The image's

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/iso"
 	"github.com/sverka/sverka/settings"
 )
 
@@ -103,6 +104,14 @@ const (
 	CodeCannotCheck Code = "cannot-check"
 )
 
+// Codes of what the checked media or host holds that the verdict does
+// not cover (Scope.Uncovered).
+const (
+	// CodeUDFNotChecked: the image also holds a UDF file system (a UDF
+	// bridge disc), which Windows reads first and sverka does not read.
+	CodeUDFNotChecked Code = "udf-not-checked"
+)
+
 // Why a table was not checked: the why argument of CodeTableNotChecked.
 const (
 	WhyNoMedia          = "no-media"
@@ -171,6 +180,28 @@ const (
 	// program may read the failing occurrence (file, lines: every
 	// occurrence, comma-separated; line: the failing one).
 	DetailDuplicateReading Code = "duplicate-reading"
+	// DetailDuplicateRecord: a directory tree of the image holds the
+	// name more than once in one directory (tree, name: the path in that
+	// tree, records: the byte offsets of the records, comma-separated).
+	DetailDuplicateRecord Code = "duplicate-record"
+	// DetailTreeOtherContent: another directory tree holds other content
+	// under the name (tree, name, record: its record's byte offset,
+	// members_tree, members_record).
+	DetailTreeOtherContent Code = "tree-other-content"
+	// DetailTreeOnly: only another directory tree shows this file (tree,
+	// name: its path there, record, members_tree).
+	DetailTreeOnly Code = "tree-only"
+	// DetailTreeMissing: another directory tree does not show this
+	// member (tree, record: the member's record, members_tree).
+	DetailTreeMissing Code = "tree-missing"
+)
+
+// Directory trees of an image: the tree and members_tree arguments of
+// the tree details (iso.TreeRockRidge, iso.TreeJoliet, iso.TreeISO9660).
+const (
+	TreeRockRidge = iso.TreeRockRidge
+	TreeJoliet    = iso.TreeJoliet
+	TreeISO9660   = iso.TreeISO9660
 )
 
 // File types: the type argument of DetailReplacedBy and DetailFileType.
@@ -519,6 +550,39 @@ func settingsLine(err error, file string, line int) Message {
 		m.Text = strings.TrimPrefix(m.Text+fmt.Sprintf("; %s line %d", file, line), "; ")
 	}
 	return m
+}
+
+var udfNotChecked = Message{Code: CodeUDFNotChecked, Text: "UDF tree not checked"}
+
+var treeText = map[string]string{TreeRockRidge: "Rock Ridge", TreeJoliet: "Joliet", TreeISO9660: "ISO 9660"}
+
+func duplicateRecord(tree, name string, records []int64) Message {
+	recs := offsets(records)
+	return detail(DetailDuplicateRecord, fmt.Sprintf("the %s tree holds %s more than once in one directory: directory records at byte offsets %s", treeText[tree], name, recs),
+		"tree", tree, "name", name, "records", recs)
+}
+
+func treeOtherContent(tree, name string, record int64, members string, membersRecord int64) Message {
+	return detail(DetailTreeOtherContent, fmt.Sprintf("the %s tree holds other content under %s: its directory record at byte offset %d, the %s tree's at byte offset %d", treeText[tree], name, record, treeText[members], membersRecord),
+		"tree", tree, "name", name, "record", strconv.FormatInt(record, 10), "members_tree", members, "members_record", strconv.FormatInt(membersRecord, 10))
+}
+
+func treeOnly(tree, name string, record int64, members string) Message {
+	return detail(DetailTreeOnly, fmt.Sprintf("only the %s tree shows %s (directory record at byte offset %d); the %s tree does not", treeText[tree], name, record, treeText[members]),
+		"tree", tree, "name", name, "record", strconv.FormatInt(record, 10), "members_tree", members)
+}
+
+func treeMissing(tree string, record int64, members string) Message {
+	return detail(DetailTreeMissing, fmt.Sprintf("the %s tree does not show this file (directory record at byte offset %d of the %s tree)", treeText[tree], record, treeText[members]),
+		"tree", tree, "record", strconv.FormatInt(record, 10), "members_tree", members)
+}
+
+func offsets(records []int64) string {
+	s := make([]string, len(records))
+	for i, r := range records {
+		s[i] = strconv.FormatInt(r, 10)
+	}
+	return strings.Join(s, ", ")
 }
 
 var (

@@ -292,6 +292,21 @@ func scriptParams(dir string) testscript.Params {
 				ts.Check(err)
 				ts.Setenv(args[0], v)
 			},
+			// isopatch IMAGE TREE NAME OP [ARG]: edit one directory record of
+			// an ISO image at byte level, as a forger would. TREE is iso9660
+			// (NAME is the identifier as recorded, "SETUP.EXE;1"), joliet
+			// (NAME as recorded, UCS-2) or rockridge (NAME is the Rock Ridge
+			// NM name; only "name" applies). OP is "extent-of OTHER" (point
+			// the record at OTHER's extent and length), "name NEW" (a name
+			// of the same length), "setflag HEX" or "clearflag HEX".
+			"isopatch": isopatch,
+			// fill FILE SIZE CHAR: a file of SIZE bytes CHAR.
+			"fill": func(ts *testscript.TestScript, neg bool, args []string) {
+				n, err := strconv.Atoi(args[1])
+				ts.Check(err)
+				ts.Check(os.MkdirAll(filepath.Dir(ts.MkAbs(args[0])), 0o755))
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Repeat(args[2], n)), 0o644))
+			},
 			"chmod": func(ts *testscript.TestScript, neg bool, args []string) {
 				m, err := strconv.ParseUint(args[0], 8, 32)
 				ts.Check(err)
@@ -347,4 +362,93 @@ func eltorito(ts *testscript.TestScript, neg bool, args []string) {
 	defer f.Close()
 	_, err = f.WriteAt(b, at)
 	ts.Check(err)
+}
+
+func isopatch(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 4 {
+		ts.Fatalf("usage: isopatch IMAGE TREE NAME OP [ARG]")
+	}
+	p := ts.MkAbs(args[0])
+	b, err := os.ReadFile(p)
+	ts.Check(err)
+	id := func(name string) []byte {
+		switch args[1] {
+		case "iso9660":
+			return []byte(name)
+		case "joliet":
+			var out []byte
+			for _, u := range utf16.Encode([]rune(name)) {
+				out = append(out, byte(u>>8), byte(u))
+			}
+			return out
+		case "rockridge":
+			return append([]byte{'N', 'M', byte(5 + len(name)), 1, 0}, name...)
+		}
+		ts.Fatalf("isopatch: unknown tree %s", args[1])
+		return nil
+	}
+	// find returns where the record of name begins (for rockridge, where
+	// its NM name begins): the one place its identifier is recorded.
+	find := func(name string) int {
+		pat := id(name)
+		if args[1] != "rockridge" {
+			pat = append([]byte{byte(len(pat))}, pat...)
+		}
+		at := -1
+		for i := 0; ; {
+			j := bytes.Index(b[i:], pat)
+			if j < 0 {
+				break
+			}
+			j += i
+			i = j + 1
+			if args[1] == "rockridge" {
+				if at >= 0 {
+					ts.Fatalf("isopatch: %s recorded more than once", name)
+				}
+				at = j + 5
+				continue
+			}
+			if j < 32 || int(b[j-32]) < 33+len(pat)-1 || int(b[j-32]) > 255 {
+				continue // not the identifier of a record
+			}
+			if at >= 0 {
+				ts.Fatalf("isopatch: %s recorded more than once", name)
+			}
+			at = j - 32
+		}
+		if at < 0 {
+			ts.Fatalf("isopatch: no %s record %s", args[1], name)
+		}
+		return at
+	}
+	rec := find(args[2])
+	switch op := args[3]; {
+	case op == "name" && len(args) == 5:
+		old, repl := id(args[2]), id(args[4])
+		if len(old) != len(repl) {
+			ts.Fatalf("isopatch: %s and %s differ in length", args[2], args[4])
+		}
+		if args[1] == "rockridge" {
+			copy(b[rec:], args[4])
+		} else {
+			copy(b[rec+33:], repl)
+		}
+	case args[1] == "rockridge":
+		ts.Fatalf("isopatch: rockridge takes only name")
+	case op == "extent-of" && len(args) == 5:
+		other := find(args[4])
+		copy(b[rec+2:rec+18], b[other+2:other+18])
+	case (op == "setflag" || op == "clearflag") && len(args) == 5:
+		f, err := strconv.ParseUint(args[4], 16, 8)
+		ts.Check(err)
+		if op == "setflag" {
+			b[rec+25] |= byte(f)
+		} else {
+			b[rec+25] &^= byte(f)
+		}
+	default:
+		ts.Fatalf("isopatch: unknown operation %q", strings.Join(args[3:], " "))
+	}
+	ts.Check(os.WriteFile(p, b, 0o644))
 }
