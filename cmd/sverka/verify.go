@@ -28,6 +28,7 @@ import (
 const verifySynopsis = `sverka verify -f FORMULAR (-P PUBKEY | -p PUBKEY.pub) [--media ISO|DEVICE|DIR]
               [--installed ROOT] [--var NAME=PATH]... [--settings FILE]... [--at DATE]
               [--format text|json|ndjson|html] [--lang ru|en] [-o FILE] [-v]
+              [--require KIND[,KIND]|all]
 
 Check the media, the installed modules and the settings against a signed
 formular. The signature (FORMULAR.minisig) is checked over the raw bytes
