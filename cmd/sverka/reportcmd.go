@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/report"
 	"github.com/sverka/sverka/verify"
 )
@@ -74,7 +75,7 @@ func cmdReport(_ context.Context, c *cli, args []string) int {
 			c.errorf("%v", err)
 			return exitError
 		}
-		sig, err := os.ReadFile(sigPath)
+		sig, err := formular.ReadKeyFile(sigPath)
 		if errors.Is(err, fs.ErrNotExist) {
 			c.errorf("report %s is not signed: %s not found", path, sigPath)
 			return exitError
@@ -116,10 +117,14 @@ func cmdReport(_ context.Context, c *cli, args []string) int {
 }
 
 // readReport reads a saved report, refusing one larger than any check
-// writes before reading it all.
+// writes before reading it all, and anything but a regular file before
+// waiting on it: a FIFO would hold the rendering forever.
 func readReport(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
+	f, err := regular.Open(path)
+	var nr *regular.NotRegularError
+	if errors.As(err, &nr) {
+		return nil, err
+	} else if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, osErr(err))
 	}
 	defer f.Close()
