@@ -146,10 +146,14 @@ func tableClaims(t *verify.Table) (reasons, warns []claim, err error) {
 		counts[it.Status]++
 		if it.DetailCode == verify.DetailUnlistedSymlink && listed == nil {
 			listed = map[string]bool{}
+			listed["."] = true
 			for _, x := range t.Items {
 				if x.Line > 0 {
-					listed[x.Name] = true
-					listed[strings.ToLower(x.Name)] = true
+					// The row, and every directory above it.
+					for n := x.Name; n != "." && n != "/" && !listed[n]; n = path.Dir(n) {
+						listed[n] = true
+						listed[strings.ToLower(n)] = true
+					}
 				}
 			}
 		}
@@ -253,19 +257,13 @@ func itemConsistent(t *verify.Table, it *verify.Item, listed map[string]bool) er
 	return nil
 }
 
-// linksToListed says whether the link rel, with target, leads by a
-// relative target that stays inside the table to a name the table lists,
-// as verify judges it. Letter case is let go, as a table that ignores it
-// does: the leniency can only keep a warning a warning.
+// linksToListed says whether the link rel, with target, leads to listed
+// content (verify.LinkTarget): a name in listed, the rows and the
+// directories above them. Letter case is let go, as a table that ignores
+// it does: the leniency can only keep a warning a warning.
 func linksToListed(rel, target string, listed map[string]bool) bool {
-	if target == "" || path.IsAbs(target) || strings.ContainsRune(target, '\\') {
-		return false
-	}
-	p := path.Join(path.Dir(rel), target)
-	if p == ".." || strings.HasPrefix(p, "../") {
-		return false
-	}
-	return listed[p] || listed[strings.ToLower(p)]
+	p, ok := verify.LinkTarget(rel, target)
+	return ok && (listed[p] || listed[strings.ToLower(p)])
 }
 
 // dateClaims gives the reasons and warnings the certificate's dates call

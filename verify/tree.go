@@ -190,6 +190,9 @@ type matcher struct {
 	// ambiguous holds, for a row that more than one name on disk matches
 	// (names differing only in letter case), the index in seen of each.
 	ambiguous map[int][]int
+	// listedDirs holds the keys of the directories above listed rows,
+	// made when an unlisted link is judged (linksToListed).
+	listedDirs map[string]bool
 }
 
 func newMatcher(t *formular.Table, fold bool) *matcher {
@@ -377,19 +380,43 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 }
 
 // judgeRow gives row i, whose digests are expected, its status in it.
-// linksToListed says whether the link rel, with target, leads by a
-// relative target that stays inside the table to a file the table lists.
-// An absolute target, one that climbs out of the table, or one that could
-// not be read never does.
-func (m *matcher) linksToListed(rel, target string) bool {
+// LinkTarget is where an unlisted link rel with target leads inside its
+// table, for a relative target that stays inside it; false for an
+// absolute target, one that climbs out of the table, or one that could
+// not be read. In a closed table, a link that leads to listed content (a
+// listed file, or a directory above listed files) shows certified content
+// under another name, a warning; any other is a failure.
+func LinkTarget(rel, target string) (string, bool) {
 	if target == "" || path.IsAbs(target) || strings.ContainsRune(target, '\\') {
-		return false
+		return "", false
 	}
 	p := path.Join(path.Dir(rel), target)
 	if p == ".." || strings.HasPrefix(p, "../") {
+		return "", false
+	}
+	return p, true
+}
+
+// linksToListed says whether the link rel, with target, leads to listed
+// content (LinkTarget). Called from one goroutine: the directories are
+// indexed on first use.
+func (m *matcher) linksToListed(rel, target string) bool {
+	p, ok := LinkTarget(rel, target)
+	if !ok {
 		return false
 	}
-	return m.isListed(p)
+	if m.isListed(p) {
+		return true
+	}
+	if m.listedDirs == nil {
+		m.listedDirs = map[string]bool{".": true}
+		for _, e := range m.t.Entries {
+			for d := path.Dir(e.Path); d != "." && d != "/" && !m.listedDirs[m.key(d)]; d = path.Dir(d) {
+				m.listedDirs[m.key(d)] = true
+			}
+		}
+	}
+	return m.listedDirs[m.key(p)]
 }
 
 func (m *matcher) judgeRow(it *Item, i int, expected []Digest, why func(rel string) *Message) {
