@@ -3,7 +3,7 @@ package verify
 // Status is the outcome for one item of a table.
 type Status string
 
-// The statuses of DESIGN.md.
+// The statuses an item can have.
 const (
 	OK         Status = "OK"
 	Modified   Status = "MODIFIED"   // digest, size, type or mode differs
