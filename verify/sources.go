@@ -13,10 +13,11 @@ import (
 // replaces its source, if any. A file replaces the source of the tables
 // whose source= has its file name; the tables that name no file (no
 // source=, or the live registry) take the one file no table claims by
-// name. A table of the live registry takes no file. A file can never stand for a table it was not meant for: a file
-// that nothing claims, a table two files claim, a file whose name two
-// different sources share, and several unclaimed files for a table without
-// source= are errors naming the files and the tables.
+// name. A table of the live registry takes no file. A file can never
+// stand for a table it was not meant for: a file that nothing claims, a
+// table two files claim, a file whose name two different sources share,
+// and several unclaimed files for a table without source= are errors
+// naming the files and the tables.
 func matchSettings(f *formular.Formular, files []string) (map[*formular.Table]string, error) {
 	out := map[*formular.Table]string{}
 	if len(files) == 0 {
