@@ -59,7 +59,6 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 		return nil, err
 	}
 	res := &Result{}
-	var notChecked []string
 	mediaIsDir := false
 	if src.Media != "" {
 		fi, err := os.Stat(src.Media)
@@ -77,13 +76,13 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 		switch t.Kind {
 		case formular.KindImage, formular.KindBoot:
 			if src.Media == "" {
-				notChecked = append(notChecked, skip(res, t, WhyNoMedia))
+				skip(res, t, WhyNoMedia)
 			} else if mediaIsDir {
-				notChecked = append(notChecked, skip(res, t, WhyMediaIsDirectory))
+				skip(res, t, WhyMediaIsDirectory)
 			}
 		case formular.KindMedia:
 			if src.Media == "" {
-				notChecked = append(notChecked, skip(res, t, WhyNoMedia))
+				skip(res, t, WhyNoMedia)
 				continue
 			}
 			if !mediaIsDir {
@@ -96,7 +95,7 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 			res.Tables = append(res.Tables, out)
 		case formular.KindModules:
 			if src.Installed == "" && len(src.Vars) == 0 {
-				notChecked = append(notChecked, skip(res, t, WhyNoInstalled))
+				skip(res, t, WhyNoInstalled)
 				continue
 			}
 			root, err := resolveRoot(t, t.Root, src)
@@ -123,7 +122,7 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 				return nil, err
 			}
 			if skipped != "" {
-				notChecked = append(notChecked, skip(res, t, skipped))
+				skip(res, t, skipped)
 				continue
 			}
 			res.Tables = append(res.Tables, out)
@@ -131,16 +130,15 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 	}
 	certificate(f, src.At, res)
 	required(f, src.Require, res)
-	verdict(res, notChecked)
+	verdict(res)
 	return res, nil
 }
 
 // skip records a table that was not checked and says why (a Why code).
-func skip(res *Result, t *formular.Table, why string) string {
+func skip(res *Result, t *formular.Table, why string) {
 	m := tableNotChecked(string(t.Kind), t.Line, why)
 	res.Warnings = append(res.Warnings, m)
 	res.Scope.NotChecked = append(res.Scope.NotChecked, m)
-	return string(t.Kind)
 }
 
 // required records the kinds the verdict must cover; verdict then fails
@@ -183,7 +181,7 @@ func certificate(f *formular.Formular, at time.Time, res *Result) {
 }
 
 // verdict fills the verdict and its reasons from the tables.
-func verdict(res *Result, notChecked []string) {
+func verdict(res *Result) {
 	for _, t := range res.Tables {
 		failing := map[Status]int{}
 		var nFiles, nLinks int
@@ -231,7 +229,6 @@ func verdict(res *Result, notChecked []string) {
 	} else {
 		res.Verdict = NotHolds
 	}
-	res.NotChecked = dedupe(notChecked)
 }
 
 func dedupe(s []string) []string {

@@ -99,9 +99,6 @@ type Result struct {
 	Verdict  Verdict   `json:"verdict"`
 	Reasons  []Message `json:"reasons"`  // why NOT HOLD; empty when it holds
 	Warnings []Message `json:"warnings"` // what does not break the verdict but deserves a look
-	// NotChecked names the kinds of tables the sources given did not
-	// reach (media when only the installed product was checked).
-	NotChecked []string `json:"not_checked,omitempty"`
 	// Scope is what the verdict covers; HOLDS speaks for it alone.
 	Scope  Scope   `json:"scope"`
 	Tables []Table `json:"tables"`

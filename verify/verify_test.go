@@ -136,7 +136,7 @@ func TestCheckTreeOpenTableExtraIsWarning(t *testing.T) {
 		}
 	}
 	res := &Result{Tables: []Table{out}}
-	verdict(res, nil)
+	verdict(res)
 	if res.Verdict != Holds || len(res.Warnings) != 1 {
 		t.Fatalf("verdict %s, warnings %v", res.Verdict, res.Warnings)
 	}
@@ -229,13 +229,13 @@ func TestCertificate(t *testing.T) {
 
 func TestVerdictFailsClosed(t *testing.T) {
 	res := &Result{}
-	verdict(res, []string{"media"})
+	verdict(res)
 	if res.Verdict != NotHolds || len(res.Reasons) != 1 || res.Reasons[0].Code != CodeNothingChecked ||
 		!strings.Contains(res.Reasons[0].Text, "nothing was checked") {
 		t.Errorf("a check of nothing must not hold: %v %v", res.Verdict, res.Reasons)
 	}
 	res = &Result{Tables: []Table{{Kind: "media", Items: []Item{{Name: "x", Status: Unreadable, Failure: true}}}}}
-	verdict(res, nil)
+	verdict(res)
 	if res.Verdict != NotHolds {
 		t.Errorf("an UNREADABLE item must not hold")
 	}
@@ -285,7 +285,7 @@ func TestVerdictMessages(t *testing.T) {
 		}},
 		{Kind: "modules", Line: 9, Weak: []string{"md5", "sha1"}, Items: []Item{{Name: "x", Status: OK}}},
 	}}
-	verdict(res, nil)
+	verdict(res)
 	if res.Verdict != NotHolds || len(res.Reasons) != 1 {
 		t.Fatalf("verdict %s, reasons %+v", res.Verdict, res.Reasons)
 	}
