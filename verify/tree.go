@@ -387,7 +387,7 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 // listed file, or a directory above listed files) shows certified content
 // under another name, a warning; any other is a failure.
 func LinkTarget(rel, target string) (string, bool) {
-	if target == "" || path.IsAbs(target) || strings.ContainsRune(target, '\\') {
+	if target == "" || isAbsTarget(target, true) || strings.ContainsRune(target, '\\') {
 		return "", false
 	}
 	p := path.Join(path.Dir(rel), target)
