@@ -95,7 +95,7 @@ func ParsePublicKey(s string) (minisign.PublicKey, error) {
 	var pk minisign.PublicKey
 	s = strings.TrimSpace(s)
 	if s == "" || strings.ContainsAny(s, "\r\n") {
-		return pk, errors.New("malformed public key: expected one base64 line such as RWQ...")
+		return pk, errors.New("malformed public key: expected one base64 line, the second line of a .pub file")
 	}
 	if err := pk.UnmarshalText([]byte(s)); err != nil {
 		return pk, fmt.Errorf("malformed public key: %v", strings.TrimPrefix(err.Error(), "minisign: "))

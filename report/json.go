@@ -287,7 +287,7 @@ func headOf(r *Report) jsonHead {
 	}
 	h.Formular.Path, h.Formular.PathB64 = encodeText(r.Formular.Path)
 	for i, f := range r.Formular.Header {
-		h.Formular.Header[i] = jsonField{Key: f.Key, Value: f.Value}
+		h.Formular.Header[i] = jsonField(f)
 	}
 	if s := r.Formular.Signature; s != nil {
 		h.Formular.Signature = &jsonSignature{KeyID: s.KeyID, TrustedComment: s.TrustedComment, Verified: s.Verified}
@@ -596,7 +596,7 @@ func (j *jsonReport) report() (*Report, error) {
 		return nil, err
 	}
 	for _, f := range j.Formular.Header {
-		r.Formular.Header = append(r.Formular.Header, Field{Key: f.Key, Value: f.Value})
+		r.Formular.Header = append(r.Formular.Header, Field(f))
 	}
 	if s := j.Formular.Signature; s != nil {
 		r.Formular.Signature = &Signature{KeyID: s.KeyID, TrustedComment: s.TrustedComment, Verified: s.Verified}

@@ -90,5 +90,4 @@ func match(n tnode, st step) []tnode {
 	return kids[st.index-1 : st.index]
 }
 
-func pickFirst(step, []tnode) int       { return 0 }
 func pickLast(_ step, kids []tnode) int { return len(kids) - 1 }

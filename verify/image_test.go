@@ -53,7 +53,7 @@ func jolietRecord(t *testing.T, b []byte, name string) int {
 		id = append(id, byte(u>>8), byte(u))
 	}
 	i := bytes.Index(b, append([]byte{byte(len(id))}, id...))
-	if i < 32 || bytes.Index(b[i+1:], append([]byte{byte(len(id))}, id...)) >= 0 {
+	if i < 32 || bytes.Contains(b[i+1:], append([]byte{byte(len(id))}, id...)) {
 		t.Fatalf("Joliet record %q not found once", name)
 	}
 	return i - 32

@@ -322,8 +322,7 @@ func mergeHeader(lines []textLine) []column {
 	for k := range group {
 		group[k] = k
 	}
-	var find func(int) int
-	find = func(k int) int {
+	find := func(k int) int {
 		for group[k] != k {
 			group[k] = group[group[k]]
 			k = group[k]
