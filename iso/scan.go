@@ -130,150 +130,216 @@ func (im *Image) Scan(ctx context.Context, opt ScanOptions) (*ScanResult, error)
 }
 
 func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*ScanResult, error) {
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	bufSize := opt.BufSize
-	if bufSize <= 0 {
-		bufSize = defaultBufSize
-	}
-	length := opt.Length
-	if length <= 0 {
-		length = im.Size
-		if im.Device && im.VolumeSize > 0 && im.VolumeSize < im.Size {
-			length = im.VolumeSize
-		}
-	}
-	res := &ScanResult{Length: length}
-	// The extra runs are members of the pass past the image's own, with
-	// their own algorithms.
-	members := im.Members
-	if len(opt.Extra) > 0 {
-		members = slices.Clip(members)
-		for _, ext := range opt.Extra {
-			var n int64
-			for _, e := range ext {
-				n += e.Length
-			}
-			members = append(members, Member{Size: n, Extents: ext})
-		}
-	}
-	nm := len(im.Members)
-	algsOf := func(i int) []*checksum.Algorithm {
-		if i < nm {
-			return opt.MemberAlgs
-		}
-		return opt.ExtraAlgs
-	}
-	sums := make([]MemberSum, len(members))
-
-	// Plan the pass: every extent of every member, in image order.
-	var segs []segment
-	var later []int // members read after the pass
-	for i, m := range members {
-		switch {
-		case m.Zisofs:
-			sums[i].Err = errors.New("stored zisofs-compressed: the image does not hold its bytes as such")
-		case len(m.Extents) == 0:
-			mu := checksum.NewMulti(algsOf(i))
-			sums[i].Sums = mu.Sums()
-		case !ascending(m.Extents):
-			later = append(later, i)
-		default:
-			for j, e := range m.Extents {
-				segs = append(segs, segment{member: i, off: e.Offset, end: e.Offset + e.Length,
-					first: j == 0, last: j == len(m.Extents)-1})
-			}
-		}
-	}
-	sort.SliceStable(segs, func(a, b int) bool { return segs[a].off < segs[b].off })
+	p := newPass(im, r, opt)
+	p.plan()
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
 	// A few buffers per hashing goroutine keep everyone busy while the
 	// reader stays ahead; no more, so memory stays bounded.
-	nbuf := 2*workers + 4
-	pool := make(chan *buffer, nbuf)
-	for range nbuf {
-		pool <- &buffer{data: make([]byte, bufSize), pool: pool}
-	}
+	nbuf := 2*p.workers + 4
+	pool := newPool(nbuf, p.bufSize)
 
-	var wg sync.WaitGroup
-	imageCh := make(chan *buffer, nbuf)
 	var md5f *md5Feeder
 	if opt.ImplantedMD5 && im.Implanted != nil {
 		md5f = newMD5Feeder(*im.Implanted, im.md5Blocks, im.pvdOffset)
 	}
 	imageSum := checksum.NewMulti(opt.ImageAlgs)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for b := range imageCh {
-			if ctx.Err() == nil {
-				imageSum.Write(b.data)
-				if md5f != nil {
-					md5f.write(b.data)
-				}
-			}
-			b.release()
-		}
-	}()
-
-	// workerOf assigns each member to one worker on its first byte; the
-	// worker keeps its digest state until its last byte.
-	workerOf := make([]int, len(members))
-	taskChs := make([]chan task, workers)
+	var wg sync.WaitGroup
+	imageCh := make(chan *buffer, nbuf)
+	wg.Go(func() { hashImage(ctx, imageCh, imageSum, md5f) })
+	taskChs := make([]chan task, p.workers)
 	for w := range taskChs {
-		taskChs[w] = make(chan task, 4*nbuf)
-		wg.Add(1)
-		go func(ch chan task) {
-			defer wg.Done()
-			open := map[int]*memberState{}
-			var free []*checksum.Multi
-			for t := range ch {
-				if ctx.Err() != nil {
-					t.buf.release()
-					continue
-				}
-				st := open[t.member]
-				if st == nil {
-					var mu *checksum.Multi
-					if n := len(free); n > 0 && t.member < nm {
-						mu, free = free[n-1], free[:n-1]
-						mu.Reset()
-					} else {
-						mu = checksum.NewMulti(algsOf(t.member))
-					}
-					st = &memberState{sum: mu}
-					open[t.member] = st
-				}
-				st.sum.Write(t.buf.data[t.lo:t.hi])
-				st.read += int64(t.hi - t.lo)
-				t.buf.release()
-				if t.last {
-					// Each member's slot is written by its one worker only.
-					sums[t.member] = MemberSum{Sums: st.sum.Sums(), Read: st.read}
-					if t.member < nm {
-						free = append(free, st.sum)
-					}
-					delete(open, t.member)
-				}
-			}
-			// Members left open ran past the end of what was read.
-			for i, st := range open {
-				sums[i] = MemberSum{Read: st.read}
-			}
-		}(taskChs[w])
+		ch := make(chan task, 4*nbuf)
+		taskChs[w] = ch
+		wg.Go(func() { p.hashMembers(ctx, ch) })
 	}
 
-	// The reader: one goroutine (this one), offsets only increasing.
-	var active []segment
-	next, nextWorker := 0, 0
+	off, readErr := p.read(ctx, pool, imageCh, newRouter(p.segs, len(p.members), taskChs))
+	close(imageCh)
+	for _, ch := range taskChs {
+		close(ch)
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	p.markUnread(off, readErr)
+	if err := p.readLater(ctx, off); err != nil {
+		return nil, err
+	}
+	res := &ScanResult{Length: p.length, ImageSums: imageSum.Sums(), ImageRead: off, ImageErr: readErr}
+	switch {
+	case md5f != nil:
+		res.ImplantedMD5 = md5f.result()
+	case opt.ImplantedMD5:
+		res.ImplantedMD5 = &MD5Check{} // absent
+	}
+	res.Members, res.Extra = p.sums[:p.nm:p.nm], p.sums[p.nm:]
+	if len(opt.Extra) == 0 {
+		res.Extra = nil
+	}
+	return res, nil
+}
+
+// pass is one Scan's plan and outcome: what to read, which member each
+// extent belongs to, and the digests the goroutines fill in.
+type pass struct {
+	r       io.ReaderAt
+	opt     ScanOptions
+	workers int
+	bufSize int
+	length  int64
+	// members are the image's members, then one per ScanOptions.Extra
+	// run; nm is how many are the image's own.
+	members []Member
+	nm      int
+	// sums has one slot per member; each slot is written by one
+	// goroutine only: its worker, or this one before or after the pass.
+	sums  []MemberSum
+	segs  []segment // the extents read in the pass, in image order
+	later []int     // members read after the pass, extent by extent
+}
+
+// newPass settles the pass's defaults: the workers, the size of a read,
+// how much of the image to read, and the members with the extra runs.
+func newPass(im *Image, r io.ReaderAt, opt ScanOptions) *pass {
+	p := &pass{r: r, opt: opt, workers: opt.Workers, bufSize: opt.BufSize, length: opt.Length,
+		members: im.Members, nm: len(im.Members)}
+	if p.workers <= 0 {
+		p.workers = runtime.GOMAXPROCS(0)
+	}
+	if p.bufSize <= 0 {
+		p.bufSize = defaultBufSize
+	}
+	if p.length <= 0 {
+		p.length = im.Size
+		if im.Device && im.VolumeSize > 0 && im.VolumeSize < im.Size {
+			p.length = im.VolumeSize
+		}
+	}
+	// The extra runs are members of the pass past the image's own, with
+	// their own algorithms.
+	if len(opt.Extra) > 0 {
+		p.members = slices.Clip(p.members)
+		for _, ext := range opt.Extra {
+			var n int64
+			for _, e := range ext {
+				n += e.Length
+			}
+			p.members = append(p.members, Member{Size: n, Extents: ext})
+		}
+	}
+	p.sums = make([]MemberSum, len(p.members))
+	return p
+}
+
+// algsOf is the algorithms of member i: the image's members take
+// MemberAlgs, the extra runs ExtraAlgs.
+func (p *pass) algsOf(i int) []*checksum.Algorithm {
+	if i < p.nm {
+		return p.opt.MemberAlgs
+	}
+	return p.opt.ExtraAlgs
+}
+
+// plan lists every extent of every member in image order, settles the
+// members with nothing to read, and sets aside those a forward pass
+// cannot serve.
+func (p *pass) plan() {
+	for i, m := range p.members {
+		switch {
+		case m.Zisofs:
+			p.sums[i].Err = errors.New("stored zisofs-compressed: the image does not hold its bytes as such")
+		case len(m.Extents) == 0:
+			p.sums[i].Sums = checksum.NewMulti(p.algsOf(i)).Sums()
+		case !ascending(m.Extents):
+			p.later = append(p.later, i)
+		default:
+			for j, e := range m.Extents {
+				p.segs = append(p.segs, segment{member: i, off: e.Offset, end: e.Offset + e.Length,
+					first: j == 0, last: j == len(m.Extents)-1})
+			}
+		}
+	}
+	sort.SliceStable(p.segs, func(a, b int) bool { return p.segs[a].off < p.segs[b].off })
+}
+
+// newPool makes n buffers of size bytes, each returning itself to the pool
+// when released.
+func newPool(n, size int) chan *buffer {
+	pool := make(chan *buffer, n)
+	for range n {
+		pool <- &buffer{data: make([]byte, size), pool: pool}
+	}
+	return pool
+}
+
+// hashImage is the goroutine of the whole-image digests and the implanted
+// MD5: it takes every buffer in image order. After cancellation it only
+// releases them, so that the reader never waits on it.
+func hashImage(ctx context.Context, ch <-chan *buffer, sum *checksum.Multi, md5f *md5Feeder) {
+	for b := range ch {
+		if ctx.Err() == nil {
+			sum.Write(b.data)
+			if md5f != nil {
+				md5f.write(b.data)
+			}
+		}
+		b.release()
+	}
+}
+
+// hashMembers is one worker: it hashes the pieces of the members the
+// router gave it, each member's in order, from its first byte to its last.
+// Digest states are reused from member to member, within the image's own
+// members, whose algorithms are all the same.
+func (p *pass) hashMembers(ctx context.Context, ch <-chan task) {
+	open := map[int]*memberState{}
+	var free []*checksum.Multi
+	for t := range ch {
+		if ctx.Err() != nil {
+			t.buf.release()
+			continue
+		}
+		st := open[t.member]
+		if st == nil {
+			var mu *checksum.Multi
+			if n := len(free); n > 0 && t.member < p.nm {
+				mu, free = free[n-1], free[:n-1]
+				mu.Reset()
+			} else {
+				mu = checksum.NewMulti(p.algsOf(t.member))
+			}
+			st = &memberState{sum: mu}
+			open[t.member] = st
+		}
+		st.sum.Write(t.buf.data[t.lo:t.hi])
+		st.read += int64(t.hi - t.lo)
+		t.buf.release()
+		if t.last {
+			p.sums[t.member] = MemberSum{Sums: st.sum.Sums(), Read: st.read}
+			if t.member < p.nm {
+				free = append(free, st.sum)
+			}
+			delete(open, t.member)
+		}
+	}
+	// Members left open ran past the end of what was read.
+	for i, st := range open {
+		p.sums[i] = MemberSum{Read: st.read}
+	}
+}
+
+// read is the reader: one goroutine (the caller's), offsets only
+// increasing. It sends each buffer to the image hasher and its pieces to
+// the members' workers, and returns how far it read and the read error
+// that stopped it, if any; a short image is not an error.
+func (p *pass) read(ctx context.Context, pool chan *buffer, imageCh chan<- *buffer, rt *router) (int64, error) {
 	var off int64
-	var readErr error
-	for off < length {
+	for off < p.length {
 		if ctx.Err() != nil {
 			break
 		}
@@ -285,12 +351,12 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 		if b == nil {
 			break
 		}
-		want := int(min(int64(bufSize), length-off))
-		n, err := r.ReadAt(b.data[:want], off)
+		want := int(min(int64(p.bufSize), p.length-off))
+		n, err := p.r.ReadAt(b.data[:want], off)
 		if n == 0 {
 			b.pool <- b
 			if err != nil && err != io.EOF {
-				readErr = fmt.Errorf("reading at byte offset %d: %w", off, err)
+				return off, fmt.Errorf("reading at byte offset %d: %w", off, err)
 			}
 			break
 		}
@@ -299,82 +365,91 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 		b.refs.Store(1) // the reader's own hold until every piece is sent
 		b.refs.Add(1)
 		imageCh <- b
-		for next < len(segs) && segs[next].off < end {
-			active = append(active, segs[next])
-			next++
-		}
-		kept := active[:0]
-		for _, s := range active {
-			lo, hi := max(s.off, off), min(s.end, end)
-			if lo < hi {
-				if s.first && lo == s.off {
-					workerOf[s.member] = nextWorker % workers
-					nextWorker++
-				}
-				b.refs.Add(1)
-				taskChs[workerOf[s.member]] <- task{member: s.member, buf: b,
-					lo: int(lo - off), hi: int(hi - off), last: s.last && hi == s.end}
-			}
-			if s.end > end {
-				kept = append(kept, s)
-			}
-		}
-		active = kept
+		rt.route(b, off, end)
 		b.release()
-		if opt.Progress != nil {
-			opt.Progress(end - off)
+		if p.opt.Progress != nil {
+			p.opt.Progress(end - off)
 		}
 		off = end
 		if err != nil && err != io.EOF {
-			readErr = fmt.Errorf("reading at byte offset %d: %w", off, err)
-			break
+			return off, fmt.Errorf("reading at byte offset %d: %w", off, err)
 		}
 		if err == io.EOF || n < want {
 			break
 		}
 	}
-	close(imageCh)
-	for _, ch := range taskChs {
-		close(ch)
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	return off, nil
+}
 
-	res.ImageSums = imageSum.Sums()
-	res.ImageRead = off
-	res.ImageErr = readErr
-	switch {
-	case md5f != nil:
-		res.ImplantedMD5 = md5f.result()
-	case opt.ImplantedMD5:
-		res.ImplantedMD5 = &MD5Check{} // absent
+// router hands the pieces of each buffer to the workers of the members
+// they belong to. It assigns each member to one worker on its first byte;
+// the worker keeps its digest state until its last byte.
+type router struct {
+	segs       []segment
+	next       int       // the first segment the reader has not reached
+	active     []segment // segments reached and not yet ended
+	workerOf   []int
+	nextWorker int
+	taskChs    []chan task
+}
+
+func newRouter(segs []segment, members int, taskChs []chan task) *router {
+	return &router{segs: segs, workerOf: make([]int, members), taskChs: taskChs}
+}
+
+// route sends the pieces of b, the bytes [off, end) of the image, each
+// holding a reference to b.
+func (rt *router) route(b *buffer, off, end int64) {
+	for rt.next < len(rt.segs) && rt.segs[rt.next].off < end {
+		rt.active = append(rt.active, rt.segs[rt.next])
+		rt.next++
 	}
-	// Members whose bytes were not all read.
+	kept := rt.active[:0]
+	for _, s := range rt.active {
+		lo, hi := max(s.off, off), min(s.end, end)
+		if lo < hi {
+			if s.first && lo == s.off {
+				rt.workerOf[s.member] = rt.nextWorker % len(rt.taskChs)
+				rt.nextWorker++
+			}
+			b.refs.Add(1)
+			rt.taskChs[rt.workerOf[s.member]] <- task{member: s.member, buf: b,
+				lo: int(lo - off), hi: int(hi - off), last: s.last && hi == s.end}
+		}
+		if s.end > end {
+			kept = append(kept, s)
+		}
+	}
+	rt.active = kept
+}
+
+// markUnread gives every member of the pass whose bytes were not all read
+// the reason: the read error, or the end of the image at off.
+func (p *pass) markUnread(off int64, readErr error) {
 	cause := error(ErrBeyondEnd)
 	if readErr != nil {
 		cause = readErr
 	}
-	for _, s := range segs {
-		ms := &sums[s.member]
+	for _, s := range p.segs {
+		ms := &p.sums[s.member]
 		if ms.Sums == nil && ms.Err == nil {
-			m := members[s.member]
+			m := p.members[s.member]
 			last := m.Extents[len(m.Extents)-1]
 			ms.Err = fmt.Errorf("bytes %d to %d: %w (%d bytes read)", m.Extents[0].Offset, last.Offset+last.Length, cause, off)
 		}
 	}
-	for _, i := range later {
+}
+
+// readLater hashes the members a forward pass could not serve, up to off,
+// where the pass found the image to end.
+func (p *pass) readLater(ctx context.Context, off int64) error {
+	for _, i := range p.later {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
-		sums[i] = readMember(r, members[i], algsOf(i), off)
+		p.sums[i] = readMember(p.r, p.members[i], p.algsOf(i), off)
 	}
-	res.Members, res.Extra = sums[:nm:nm], sums[nm:]
-	if len(opt.Extra) == 0 {
-		res.Extra = nil
-	}
-	return res, nil
+	return nil
 }
 
 type memberState struct {
