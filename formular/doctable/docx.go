@@ -281,77 +281,116 @@ func gridText(r drow, above map[int]string) (map[int]string, map[int]bool) {
 	return out, spans
 }
 
+// table reads one table of the document: its header, then the rows under
+// it. A table with no checksum header gives no rows, its rows skipped.
 func (d *docxParser) table(t dtable) error {
-	// The header: the first rows whose every cell is a column title or a
-	// piece of one, naming a file column and a checksum column.
-	var cols map[int]column
-	var headerRow drow
-	above := map[int]string{}
+	texts := gridTexts(t)
+	h, ok := d.findHeader(t, texts)
+	if !ok {
+		return nil
+	}
+	if err := d.checkUsable(h); err != nil {
+		return err
+	}
+	rows, lens := d.readBody(t.rows[h.body:], texts[h.body:], h)
+	resolved, err := d.resolveColumns(h, rows, lens)
+	if err != nil {
+		return err
+	}
+	d.addRows(rows, h.grids, resolved)
+	return nil
+}
+
+// docxHeader is the header of a table.
+type docxHeader struct {
+	cols  map[int]column // by grid column
+	grids []int          // the grid columns of cols, in order
+	row   drow           // its first row
+	body  int            // the index of the first row after it
+}
+
+// pendingRow is a row under the header, its digests still hex, before the
+// digest columns' lengths are known.
+type pendingRow struct {
+	row     drow
+	name    string
+	size    int64
+	digests map[int]string // by grid column
+}
+
+// gridTexts is the text of every row by grid column, a vertical merge
+// taking the text of the row above.
+func gridTexts(t dtable) []map[int]string {
 	var texts []map[int]string
+	above := map[int]string{}
 	for _, r := range t.rows {
 		g, _ := gridText(r, above)
 		texts = append(texts, g)
 		above = g
 	}
-	i := 0
-	for i < len(t.rows) && cols == nil {
+	return texts
+}
+
+// findHeader finds the header: the first rows whose every cell is a column
+// title or a piece of one, naming a file column and a checksum column.
+// The rows before it are skipped as not in a checksum table; ok is false
+// when there is no header.
+func (d *docxParser) findHeader(t dtable, texts []map[int]string) (h docxHeader, ok bool) {
+	for i := 0; i < len(t.rows); {
 		j := i
-		for j < len(t.rows) && headerRow2(t.rows[j]) {
+		for j < len(t.rows) && isHeaderRow(t.rows[j]) {
 			j++
 		}
-		if j > i {
-			if c := docxColumns(t.rows[i:j], texts[i:j]); c != nil {
-				cols, headerRow = c, t.rows[i]
-				for k := i; k < j; k++ {
-					d.noteUnsupported(t.rows[k], k == i, cols)
-				}
-				i = j
-				break
+		if j == i {
+			if !emptyRow(t.rows[i]) {
+				d.skip(t.rows[i], "not in a checksum table")
 			}
-			for k := i; k < j; k++ {
-				d.skip(t.rows[k], "not in a checksum table")
-			}
-			i = j
+			i++
 			continue
 		}
-		if !emptyRow(t.rows[i]) {
-			d.skip(t.rows[i], "not in a checksum table")
-		}
-		i++
-	}
-	if cols == nil {
-		return nil
-	}
-	var grids []int
-	usable := false
-	for g, c := range cols {
-		grids = append(grids, g)
-		if c.kind == colDigest && c.unsupported == "" {
-			usable = true
-		}
-	}
-	sort.Ints(grids)
-	if !usable {
-		for _, g := range grids {
-			if c := cols[g]; c.kind == colDigest {
-				return d.errorf(headerRow.n, "column %q: algorithm %s is not supported", c.title, c.unsupported)
+		if cols := docxColumns(t.rows[i:j], texts[i:j]); cols != nil {
+			d.noteUnsupported(t.rows[i], cols)
+			h = docxHeader{cols: cols, row: t.rows[i], body: j}
+			for g := range cols {
+				h.grids = append(h.grids, g)
 			}
+			sort.Ints(h.grids)
+			return h, true
+		}
+		for k := i; k < j; k++ {
+			d.skip(t.rows[k], "not in a checksum table")
+		}
+		i = j
+	}
+	return docxHeader{}, false
+}
+
+// checkUsable fails a table whose every digest column names an algorithm
+// sverka does not support: its rows could give no digest at all.
+func (d *docxParser) checkUsable(h docxHeader) error {
+	for _, c := range h.cols {
+		if c.kind == colDigest && c.unsupported == "" {
+			return nil
 		}
 	}
-	type pending struct {
-		row     drow
-		name    string
-		size    int64
-		digests map[int]string
+	for _, g := range h.grids {
+		if c := h.cols[g]; c.kind == colDigest {
+			return d.errorf(h.row.n, "column %q: algorithm %s is not supported", c.title, c.unsupported)
+		}
 	}
-	var rows []pending
-	lens := map[int]map[int]int{} // grid -> hex length -> count
-	for k := i; k < len(t.rows); k++ {
-		r := t.rows[k]
+	return nil
+}
+
+// readBody reads the rows under the header, skipping those that are not
+// a file's. lens counts, for each digest column, the hex lengths of its
+// digests, those of skipped rows too.
+func (d *docxParser) readBody(rows []drow, texts []map[int]string, h docxHeader) (pending []pendingRow, lens map[int]map[int]int) {
+	lens = map[int]map[int]int{} // grid -> hex length -> count
+	for k, r := range rows {
 		if emptyRow(r) {
 			continue
 		}
-		if headerRow2(r) {
+		if isHeaderRow(r) {
 			continue // a header repeated on a new page
 		}
 		var cellTexts []string
@@ -362,42 +401,7 @@ func (d *docxParser) table(t dtable) error {
 			d.skip(r, "column numbers")
 			continue
 		}
-		g := texts[k]
-		p := pending{row: r, size: -1, digests: map[int]string{}}
-		why := ""
-		for _, gi := range grids {
-			c := cols[gi]
-			v := strings.TrimSpace(g[gi])
-			switch c.kind {
-			case colName:
-				for _, part := range strings.Split(v, "\n") {
-					p.name = joinName(p.name, part)
-				}
-			case colSize:
-				if v == "" {
-					continue
-				}
-				n, ok := parseSize(strings.Join(strings.Fields(v), " "))
-				if !ok {
-					why = fmt.Sprintf("%q is not a size", v)
-				}
-				p.size = n
-			case colDigest:
-				if c.unsupported != "" || v == "" {
-					continue
-				}
-				h, ok := hexGroups(v)
-				if !ok {
-					why = fmt.Sprintf("%q under column %q is not a hex digest", strings.Join(strings.Fields(v), " "), c.title)
-					continue
-				}
-				p.digests[gi] = h
-				if lens[gi] == nil {
-					lens[gi] = map[int]int{}
-				}
-				lens[gi][len(h)]++
-			}
-		}
+		p, why := readRow(r, texts[k], h, lens)
 		switch {
 		case why != "":
 			d.skip(r, why)
@@ -406,14 +410,59 @@ func (d *docxParser) table(t dtable) error {
 		case len(p.digests) == 0:
 			d.skip(r, "a row without a digest")
 		default:
-			rows = append(rows, p)
+			pending = append(pending, p)
 		}
 	}
-	// Each digest column takes the length its header gives, else the one
-	// most of its digests have.
+	return pending, lens
+}
+
+// readRow reads a row's cells by column: the name, the size and the hex
+// of each digest, counting the digests' lengths in lens. why says what
+// makes the row unusable.
+func readRow(r drow, g map[int]string, h docxHeader, lens map[int]map[int]int) (p pendingRow, why string) {
+	p = pendingRow{row: r, size: -1, digests: map[int]string{}}
+	for _, gi := range h.grids {
+		c := h.cols[gi]
+		v := strings.TrimSpace(g[gi])
+		switch c.kind {
+		case colName:
+			for _, part := range strings.Split(v, "\n") {
+				p.name = joinName(p.name, part)
+			}
+		case colSize:
+			if v == "" {
+				continue
+			}
+			n, ok := parseSize(strings.Join(strings.Fields(v), " "))
+			if !ok {
+				why = fmt.Sprintf("%q is not a size", v)
+			}
+			p.size = n
+		case colDigest:
+			if c.unsupported != "" || v == "" {
+				continue
+			}
+			hx, ok := hexGroups(v)
+			if !ok {
+				why = fmt.Sprintf("%q under column %q is not a hex digest", strings.Join(strings.Fields(v), " "), c.title)
+				continue
+			}
+			p.digests[gi] = hx
+			if lens[gi] == nil {
+				lens[gi] = map[int]int{}
+			}
+			lens[gi][len(hx)]++
+		}
+	}
+	return p, why
+}
+
+// resolveColumns settles each digest column's algorithm. A column takes
+// the length its header gives, else the one most of its digests have.
+func (d *docxParser) resolveColumns(h docxHeader, rows []pendingRow, lens map[int]map[int]int) (map[int]checksum0, error) {
 	resolved := map[int]checksum0{}
-	for _, gi := range grids {
-		c := cols[gi]
+	for _, gi := range h.grids {
+		c := h.cols[gi]
 		if c.kind != colDigest || c.unsupported != "" || len(lens[gi]) == 0 {
 			continue
 		}
@@ -435,10 +484,16 @@ func (d *docxParser) table(t dtable) error {
 		}
 		col, err := d.res.resolve(c.spec, n, c.title)
 		if err != nil {
-			return d.errorf(first, "%v", err)
+			return nil, d.errorf(first, "%v", err)
 		}
 		resolved[gi] = checksum0{n: n, col: col}
 	}
+	return resolved, nil
+}
+
+// addRows decodes the digests of the pending rows into rows; a row with a
+// digest that does not decode is skipped.
+func (d *docxParser) addRows(rows []pendingRow, grids []int, resolved map[int]checksum0) {
 	for _, p := range rows {
 		row := Row{Line: p.row.n, Name: p.name, Size: p.size}
 		why := ""
@@ -464,15 +519,11 @@ func (d *docxParser) table(t dtable) error {
 		}
 		d.rows = append(d.rows, row)
 	}
-	return nil
 }
 
-// noteUnsupported records, on a header row, the columns that name an
-// algorithm sverka does not support and are left out.
-func (d *docxParser) noteUnsupported(r drow, first bool, cols map[int]column) {
-	if !first {
-		return
-	}
+// noteUnsupported records, on the header's first row, the columns that
+// name an algorithm sverka does not support and are left out.
+func (d *docxParser) noteUnsupported(r drow, cols map[int]column) {
 	var gs []int
 	for g, c := range cols {
 		if c.kind == colDigest && c.unsupported != "" {
@@ -494,9 +545,9 @@ func emptyRow(r drow) bool {
 	return true
 }
 
-// headerRow2 reports whether every non-empty cell of a row reads as a
+// isHeaderRow reports whether every non-empty cell of a row reads as a
 // column title or a piece of one, one of them a title.
-func headerRow2(r drow) bool {
+func isHeaderRow(r drow) bool {
 	titled := false
 	for _, c := range r.cells {
 		t := strings.Join(strings.Fields(c.text), " ")
