@@ -462,8 +462,8 @@ func (p *textParser) table(heads []header, end int) error {
 		}
 		items = append(items, got...)
 	}
-	dist := newDistance(first, isGap)
-	return p.rowsOf(cols, digestCols, items, dist, hasNum, hasSize, first, end)
+	return p.rowsOf(tableBody{cols: cols, digestCols: digestCols, items: items,
+		dist: newDistance(first, isGap), hasNum: hasNum, hasSize: hasSize})
 }
 
 // assignLine places the cells of a line under the table's columns.
@@ -636,48 +636,35 @@ func stream(items []item, col, n int) (runs []digestRun, rest, bad []item) {
 	return runs, curItems, bad
 }
 
-// rowsOf builds the rows of a table from the items of its lines.
-func (p *textParser) rowsOf(cols []column, digestCols []int, items []item, dist distance, hasNum, hasSize bool, first, end int) error {
-	// Anchors: one per row. The № column is the surest, then the size;
-	// without either, the digests of the first digest column.
-	anchorKind := colDigest
-	switch {
-	case hasNum && has(items, colNum):
-		anchorKind = colNum
-	case hasSize && has(items, colSize):
-		anchorKind = colSize
-	}
-	var anchors []span
-	if anchorKind != colDigest {
-		for _, it := range items {
-			if it.kind == anchorKind {
-				anchors = append(anchors, span{it.line, it.line})
-			}
-		}
-	}
-	lens := map[int]int{}
-	runs := map[int][]digestRun{}
-	var usable []int
-	for _, ci := range digestCols {
-		if cols[ci].unsupported != "" {
-			continue
-		}
-		n, err := p.digestLen(cols[ci], ci, items, anchors, anchorKind)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			continue // no digest under this column
-		}
-		r, rest, bad := stream(items, ci, n)
-		lens[ci], runs[ci] = n, r
-		for _, it := range append(bad, rest...) {
-			p.skipLine(it.line, fmt.Sprintf("digest pieces under column %q do not add up to %d hex digits", cols[ci].title, n))
-		}
-		usable = append(usable, ci)
-	}
-	if len(usable) == 0 {
-		return nil
+// tableBody is what a table's lines hold under its header.
+type tableBody struct {
+	cols       []column
+	digestCols []int  // the indexes in cols of the digest columns
+	items      []item // in line order
+	dist       distance
+	// hasNum and hasSize tell whether the header has a № column, a size
+	// column.
+	hasNum, hasSize bool
+}
+
+// building is a row of a table while its items are gathered.
+type building struct {
+	lines   span
+	name    []item
+	size    string
+	sizeSet bool
+	digests map[int]digestRun // by digest column index
+	used    []int             // the lines its items are on
+}
+
+// rowsOf builds the rows of a table from the items of its lines: it
+// finds one anchor per row, joins each digest column's pieces into
+// digests, gives every item to the row it is nearest, and adds the rows.
+func (p *textParser) rowsOf(b tableBody) error {
+	anchorKind, anchors := anchorsOf(b)
+	runs, lens, usable, err := p.digestRuns(b, anchors, anchorKind)
+	if err != nil || len(usable) == 0 {
+		return err
 	}
 	if anchorKind == colDigest {
 		for _, r := range runs[usable[0]] {
@@ -687,37 +674,89 @@ func (p *textParser) rowsOf(cols []column, digestCols []int, items []item, dist 
 	if len(anchors) == 0 {
 		return nil
 	}
-	type building struct {
-		lines   span
-		name    []item
-		size    string
-		sizeSet bool
-		digests map[int]digestRun
-		used    []int
-	}
 	rows := make([]building, len(anchors))
 	for i, a := range anchors {
 		rows[i] = building{lines: a, digests: map[int]digestRun{}, used: []int{a.a}}
 	}
-	nearest := func(s span) (int, int) {
-		// anchors are in line order; the nearest is next to where s falls.
-		k := sort.Search(len(anchors), func(i int) bool { return anchors[i].b >= s.a })
-		bi, bd := -1, 1<<62
-		for _, i := range []int{k - 1, k, k + 1} {
-			if i < 0 || i >= len(anchors) {
-				continue
-			}
-			if d := dist.toSpan(anchors[i], s); d < bd {
-				bi, bd = i, d
+	p.placeDigests(b, rows, anchors, runs, usable)
+	p.placeItems(b, rows, anchors, anchorKind)
+	return p.addRows(b.cols, rows, usable, lens)
+}
+
+// anchorsOf picks what anchors the rows, one per row: the № column is the
+// surest, then the size; without either, the digests of the first digest
+// column, whose anchors are known only once its digests are joined.
+func anchorsOf(b tableBody) (colKind, []span) {
+	anchorKind := colDigest
+	switch {
+	case b.hasNum && has(b.items, colNum):
+		anchorKind = colNum
+	case b.hasSize && has(b.items, colSize):
+		anchorKind = colSize
+	}
+	var anchors []span
+	if anchorKind != colDigest {
+		for _, it := range b.items {
+			if it.kind == anchorKind {
+				anchors = append(anchors, span{it.line, it.line})
 			}
 		}
-		return bi, bd
 	}
+	return anchorKind, anchors
+}
+
+// digestRuns joins the pieces of each supported digest column into
+// digests of the column's length, skipping the pieces that do not add
+// up. usable lists, in order, the columns with digests.
+func (p *textParser) digestRuns(b tableBody, anchors []span, anchorKind colKind) (runs map[int][]digestRun, lens map[int]int, usable []int, err error) {
+	lens = map[int]int{}
+	runs = map[int][]digestRun{}
+	for _, ci := range b.digestCols {
+		col := b.cols[ci]
+		if col.unsupported != "" {
+			continue
+		}
+		n, err := p.digestLen(col, ci, b.items, anchors, anchorKind)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if n == 0 {
+			continue // no digest under this column
+		}
+		r, rest, bad := stream(b.items, ci, n)
+		lens[ci], runs[ci] = n, r
+		for _, it := range append(bad, rest...) {
+			p.skipLine(it.line, fmt.Sprintf("digest pieces under column %q do not add up to %d hex digits", col.title, n))
+		}
+		usable = append(usable, ci)
+	}
+	return runs, lens, usable, nil
+}
+
+// nearestAnchor is the index of the anchor nearest to s and how far it
+// is; anchors are in line order, so the nearest is next to where s falls.
+func nearestAnchor(anchors []span, dist distance, s span) (int, int) {
+	k := sort.Search(len(anchors), func(i int) bool { return anchors[i].b >= s.a })
+	bi, bd := -1, 1<<62
+	for _, i := range []int{k - 1, k, k + 1} {
+		if i < 0 || i >= len(anchors) {
+			continue
+		}
+		if d := dist.toSpan(anchors[i], s); d < bd {
+			bi, bd = i, d
+		}
+	}
+	return bi, bd
+}
+
+// placeDigests gives each digest to the row of the nearest anchor; a
+// second digest of one column for a row is skipped.
+func (p *textParser) placeDigests(b tableBody, rows []building, anchors []span, runs map[int][]digestRun, usable []int) {
 	for _, ci := range usable {
 		for _, r := range runs[ci] {
-			i, _ := nearest(r.lines)
+			i, _ := nearestAnchor(anchors, b.dist, r.lines)
 			if _, dup := rows[i].digests[ci]; dup {
-				p.skipSpan(r.lines, fmt.Sprintf("a second digest under column %q for the row at line %d", cols[ci].title, anchors[i].a))
+				p.skipSpan(r.lines, fmt.Sprintf("a second digest under column %q for the row at line %d", b.cols[ci].title, anchors[i].a))
 				continue
 			}
 			rows[i].digests[ci] = r
@@ -726,14 +765,20 @@ func (p *textParser) rowsOf(cols []column, digestCols []int, items []item, dist 
 			}
 		}
 	}
-	for _, it := range items {
+}
+
+// placeItems gives the names, sizes and numbers to the rows: an anchor
+// to its own row, any other item to the row nearest it, unless a gap
+// line lies between them.
+func (p *textParser) placeItems(b tableBody, rows []building, anchors []span, anchorKind colKind) {
+	for _, it := range b.items {
 		switch it.kind {
 		case colName, colSize:
 		case colNum:
 			if anchorKind == colNum {
 				continue
 			}
-			i, d := nearest(span{it.line, it.line})
+			i, d := nearestAnchor(anchors, b.dist, span{it.line, it.line})
 			if d < gap {
 				rows[i].used = append(rows[i].used, it.line)
 			}
@@ -746,7 +791,7 @@ func (p *textParser) rowsOf(cols []column, digestCols []int, items []item, dist 
 			rows[k].size, rows[k].sizeSet = it.text, true
 			continue
 		}
-		i, d := nearest(span{it.line, it.line})
+		i, d := nearestAnchor(anchors, b.dist, span{it.line, it.line})
 		if d >= gap {
 			p.skipLine(it.line, "not next to a row of the table")
 			continue
@@ -762,6 +807,11 @@ func (p *textParser) rowsOf(cols []column, digestCols []int, items []item, dist 
 		}
 		rows[i].used = append(rows[i].used, it.line)
 	}
+}
+
+// addRows decodes the rows built, each numbered by its first line; a row
+// without a name or a digest is skipped.
+func (p *textParser) addRows(cols []column, rows []building, usable []int, lens map[int]int) error {
 	for _, b := range rows {
 		sort.Ints(b.used)
 		row := Row{Line: b.used[0], Size: -1}
