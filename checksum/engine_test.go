@@ -15,15 +15,6 @@ import (
 	"testing"
 )
 
-func mustAlgs(t testing.TB, names string) []*Algorithm {
-	t.Helper()
-	a, err := ParseNames(names)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 // writeTree makes files of varied sizes; returns their paths in creation order.
 func writeTree(t *testing.T, sizes []int) []string {
 	t.Helper()
@@ -51,7 +42,7 @@ func TestHashFilesInputOrderAndDigests(t *testing.T) {
 	}
 	var got []Result
 	var progressed atomic.Int64
-	err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256,sha512,blake3"), Options{Workers: 3, Progress: func(n int64) { progressed.Add(n) }}, func(r Result) error {
+	err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256", "sha512", "blake3"), Options{Workers: 3, Progress: func(n int64) { progressed.Add(n) }}, func(r Result) error {
 		got = append(got, r)
 		return nil
 	})
@@ -86,7 +77,7 @@ func TestHashFilesInputOrderAndDigests(t *testing.T) {
 
 func TestHashFilesPerJobAlgorithms(t *testing.T) {
 	paths := writeTree(t, []int{100, 200})
-	jobs := []Job{{Path: paths[0], Algs: mustAlgs(t, "md5")}, {Path: paths[1], Algs: mustAlgs(t, "sha1,sha256")}}
+	jobs := []Job{{Path: paths[0], Algs: mustAlgs(t, "md5")}, {Path: paths[1], Algs: mustAlgs(t, "sha1", "sha256")}}
 	var got []Result
 	if err := HashFiles(context.Background(), jobs, nil, Options{}, func(r Result) error { got = append(got, r); return nil }); err != nil {
 		t.Fatal(err)
@@ -289,7 +280,7 @@ func TestHashFilesAnyOrder(t *testing.T) {
 		jobs[i] = Job{Path: p}
 	}
 	seen := make([]bool, len(jobs))
-	err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256,blake3"), Options{Workers: 2, AnyOrder: true}, func(r Result) error {
+	err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256", "blake3"), Options{Workers: 2, AnyOrder: true}, func(r Result) error {
 		if seen[r.Index] {
 			t.Fatalf("job %d came back twice", r.Index)
 		}

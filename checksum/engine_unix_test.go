@@ -9,16 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/sverka/sverka/internal/testkit"
 )
 
 func TestHashFilesErrors(t *testing.T) {
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skip("no FIFOs here:", err)
-	}
+	fifo := testkit.FIFO(t, filepath.Join(dir, "fifo"))
 	noperm := filepath.Join(dir, "noperm")
 	os.WriteFile(noperm, []byte("x"), 0o000)
 	jobs := []Job{

@@ -7,11 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/sverka/sverka/internal/regular"
+	"github.com/sverka/sverka/internal/testkit"
 )
 
 // A formular, key or signature that is a FIFO or a device is refused at
@@ -19,17 +18,9 @@ import (
 // refused without being read.
 func TestReadRefusesSpecialAndHugeFiles(t *testing.T) {
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "pipe")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	fifo := testkit.FIFO(t, filepath.Join(dir, "pipe"))
 	huge := filepath.Join(dir, "huge")
-	if err := os.WriteFile(huge, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(huge, MaxSize+1); err != nil { // sparse: no disk used
-		t.Fatal(err)
-	}
+	testkit.SparseFile(t, huge, MaxSize+1)
 	bigKey := filepath.Join(dir, "big.pub")
 	if err := os.WriteFile(bigKey, make([]byte, MaxKeySize+1), 0o644); err != nil {
 		t.Fatal(err)
@@ -46,17 +37,11 @@ func TestReadRefusesSpecialAndHugeFiles(t *testing.T) {
 		{"key /dev/zero", func() error { _, err := ReadKeyFile("/dev/zero"); return err }, "/dev/zero is a character device"},
 		{"key too large", func() error { _, err := ReadKeyFile(bigKey); return err }, "larger than 8 KiB"},
 	} {
-		done := make(chan error, 1)
-		go func() { done <- c.read() }()
-		select {
-		case err := <-done:
-			var nr *regular.NotRegularError
-			var tl *regular.TooLargeError
-			if !(errors.As(err, &nr) || errors.As(err, &tl)) || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("%s: %v, want %q", c.name, err, c.want)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatalf("%s: blocked", c.name)
+		err := testkit.Promptly(t, c.name, c.read)
+		var nr *regular.NotRegularError
+		var tl *regular.TooLargeError
+		if !(errors.As(err, &nr) || errors.As(err, &tl)) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
 		}
 	}
 }

@@ -8,34 +8,26 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
+
+	"github.com/sverka/sverka/internal/testkit"
 )
 
 // A FIFO, which an ordinary open would wait on for a writer, and a
 // character device, which never ends, are refused at once.
 func TestOpenRefusesSpecialFiles(t *testing.T) {
-	fifo := filepath.Join(t.TempDir(), "pipe")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	fifo := testkit.FIFO(t, filepath.Join(t.TempDir(), "pipe"))
 	for _, c := range []struct{ path, kind string }{
 		{fifo, "a FIFO"},
 		{"/dev/zero", "a character device"},
 		{"/dev/null", "a character device"},
 	} {
-		done := make(chan error, 1)
-		go func() {
+		err := testkit.Promptly(t, "ReadFile("+c.path+")", func() error {
 			_, err := ReadFile(c.path, 1<<20, "a test file")
-			done <- err
-		}()
-		select {
-		case err := <-done:
-			var nr *NotRegularError
-			if !errors.As(err, &nr) || !strings.Contains(err.Error(), c.path+" is "+c.kind) {
-				t.Errorf("ReadFile(%s): %v, want %s refused", c.path, err, c.kind)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatalf("ReadFile(%s) blocked", c.path)
+			return err
+		})
+		var nr *NotRegularError
+		if !errors.As(err, &nr) || !strings.Contains(err.Error(), c.path+" is "+c.kind) {
+			t.Errorf("ReadFile(%s): %v, want %s refused", c.path, err, c.kind)
 		}
 	}
 }

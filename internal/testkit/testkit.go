@@ -1,0 +1,89 @@
+// Package testkit holds the fixtures that the tests of several packages
+// share: a tree of files, a FIFO, a sparse file, and a guard against a
+// call that blocks. It is imported by _test.go files only, and imports
+// nothing of sverka, so that every package's own tests may use it.
+package testkit
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// WriteTree writes files (a slash-separated name → its content) under
+// root, making the directories they need.
+func WriteTree(t testing.TB, root string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Tree writes files as WriteTree does under a new temporary directory,
+// and returns that directory.
+func Tree(t testing.TB, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	WriteTree(t, root, files)
+	return root
+}
+
+// FIFO makes a named pipe at path and returns path; the test fails where
+// none can be made.
+func FIFO(t testing.TB, path string) string {
+	t.Helper()
+	if err := Mkfifo(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// SparseFile makes a file of size bytes at path holding only the four
+// bytes "mark" at each offset of marks: the rest is a hole, so that a
+// file of gigabytes takes next to no disk.
+func SparseFile(t testing.TB, path string, size int64, marks ...int64) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, off := range marks {
+		if _, err := f.WriteAt([]byte("mark"), off); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// promptness is how long a call that must not wait may take: far more
+// than any refusal needs, far less than a read that never ends.
+const promptness = 5 * time.Second
+
+// Promptly calls f and returns its error, failing the test at once if f
+// has not returned within 5 s: what opens a FIFO or reads a device as a
+// file would otherwise hang the test. what names the call in the failure.
+func Promptly(t testing.TB, what string, f func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(promptness):
+		t.Fatalf("%s blocked", what)
+		return nil
+	}
+}
