@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/internal/checksumtest"
 )
 
 // catalog builds a boot catalog: a validation entry for platform, then
@@ -145,8 +145,8 @@ func scanBoot(t *testing.T, im *Image) []string {
 			extra = append(extra, e.Image)
 		}
 	}
-	res, err := im.Scan(context.Background(), ScanOptions{MemberAlgs: []*checksum.Algorithm{sha256Alg},
-		Extra: extra, ExtraAlgs: []*checksum.Algorithm{sha256Alg}, BufSize: 4096})
+	res, err := im.Scan(context.Background(), ScanOptions{MemberAlgs: checksumtest.Algs(t, "sha256"),
+		Extra: extra, ExtraAlgs: checksumtest.Algs(t, "sha256"), BufSize: 4096})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/internal/checksumtest"
 )
 
 // FuzzRead feeds damaged images to the descriptor and directory parser: it
@@ -70,7 +70,7 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 		res, err := scan(context.Background(), im, bytes.NewReader(data), ScanOptions{
-			ImageAlgs: []*checksum.Algorithm{sha256Alg}, MemberAlgs: []*checksum.Algorithm{sha256Alg}, BufSize: 4096, Workers: 2})
+			ImageAlgs: checksumtest.Algs(t, "sha256"), MemberAlgs: checksumtest.Algs(t, "sha256"), BufSize: 4096, Workers: 2})
 		if err != nil {
 			t.Fatal(err)
 		}

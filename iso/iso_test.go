@@ -14,20 +14,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/internal/checksumtest"
 )
 
 const fixtures = "../testdata/iso"
-
-var sha256Alg = mustAlg("sha256")
-
-func mustAlg(name string) *checksum.Algorithm {
-	a, err := checksum.Lookup(name)
-	if err != nil {
-		panic(err)
-	}
-	return a
-}
 
 // manifest reads NAME.sha256, written by make.sh with GNU sha256sum over
 // the tree each image was made from.
@@ -65,8 +55,8 @@ func fileSHA256(t *testing.T, path string) string {
 
 func scanSHA256(t *testing.T, im *Image, opt ScanOptions) *ScanResult {
 	t.Helper()
-	opt.ImageAlgs = []*checksum.Algorithm{sha256Alg}
-	opt.MemberAlgs = []*checksum.Algorithm{sha256Alg}
+	opt.ImageAlgs = checksumtest.Algs(t, "sha256")
+	opt.MemberAlgs = checksumtest.Algs(t, "sha256")
 	res, err := im.Scan(context.Background(), opt)
 	if err != nil {
 		t.Fatal(err)

@@ -13,7 +13,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/internal/checksumtest"
+	"github.com/sverka/sverka/internal/testkit"
 )
 
 // TestScanPlan drives the pass over synthetic layouts: extents crossing
@@ -71,7 +72,7 @@ func TestScanPlan(t *testing.T) {
 				var calls int
 				var last int64
 				res, err := scan(context.Background(), im, bytes.NewReader(data), ScanOptions{
-					ImageAlgs: []*checksum.Algorithm{sha256Alg}, MemberAlgs: []*checksum.Algorithm{sha256Alg, mustAlg("md5")},
+					ImageAlgs: checksumtest.Algs(t, "sha256"), MemberAlgs: checksumtest.Algs(t, "sha256", "md5"),
 					Workers: workers, BufSize: bufSize,
 					Progress: func(n int64) { calls++; last += n },
 				})
@@ -130,7 +131,7 @@ func TestScanReadError(t *testing.T) {
 		{Name: "after", Size: 100, Extents: []Extent{{4000, 100}}},
 	}}
 	res, err := scan(context.Background(), im, errReader{bytes.NewReader(data), 3000}, ScanOptions{
-		ImageAlgs: []*checksum.Algorithm{sha256Alg}, MemberAlgs: []*checksum.Algorithm{sha256Alg}, BufSize: 1024})
+		ImageAlgs: checksumtest.Algs(t, "sha256"), MemberAlgs: checksumtest.Algs(t, "sha256"), BufSize: 1024})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func TestScanCancel(t *testing.T) {
 	defer im.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	var read int64
-	_, err = im.Scan(ctx, ScanOptions{BufSize: 4096, MemberAlgs: []*checksum.Algorithm{sha256Alg},
+	_, err = im.Scan(ctx, ScanOptions{BufSize: 4096, MemberAlgs: checksumtest.Algs(t, "sha256"),
 		Progress: func(n int64) {
 			if read += n; read > 100000 {
 				cancel()
@@ -166,7 +167,7 @@ func TestScanCancel(t *testing.T) {
 func TestDeviceLength(t *testing.T) {
 	data := make([]byte, 8192)
 	im := &Image{Device: true, Size: 8192, VolumeSize: 6144}
-	res, err := scan(context.Background(), im, bytes.NewReader(data), ScanOptions{ImageAlgs: []*checksum.Algorithm{sha256Alg}})
+	res, err := scan(context.Background(), im, bytes.NewReader(data), ScanOptions{ImageAlgs: checksumtest.Algs(t, "sha256")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,20 +200,8 @@ func TestMultiExtent(t *testing.T) {
 	}
 	const size = 4<<30 + 3<<20 + 123
 	big := filepath.Join(src, "big.bin")
-	f, err := os.Create(big)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A sparse file with a few marks, so the digest depends on every extent.
-	for _, off := range []int64{0, 1 << 30, 4<<30 - 1, 4 << 30, size - 10} {
-		if _, err := f.WriteAt([]byte("mark"), off); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := f.Truncate(size); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	testkit.SparseFile(t, big, size, 0, 1<<30, 4<<30-1, 4<<30, size-10)
 	if err := os.WriteFile(filepath.Join(src, "small.txt"), []byte("small\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -221,8 +210,8 @@ func TestMultiExtent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("xorriso: %v\n%s", err, out)
 	}
-	h := sha256Alg.New()
-	f, err = os.Open(big)
+	h := checksumtest.Alg(t, "sha256").New()
+	f, err := os.Open(big)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +231,7 @@ func TestMultiExtent(t *testing.T) {
 	if len(m.Extents) < 2 || m.Size != size {
 		t.Fatalf("big.bin: size %d in %d extents, want %d in several", m.Size, len(m.Extents), size)
 	}
-	res, err := im.Scan(context.Background(), ScanOptions{MemberAlgs: []*checksum.Algorithm{sha256Alg}})
+	res, err := im.Scan(context.Background(), ScanOptions{MemberAlgs: checksumtest.Algs(t, "sha256")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +274,7 @@ func BenchmarkScan(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer im.Close()
-	algs := []*checksum.Algorithm{sha256Alg}
+	algs := checksumtest.Algs(b, "sha256")
 	for _, bc := range []struct {
 		name string
 		opt  ScanOptions

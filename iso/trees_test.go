@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/sverka/sverka/internal/testkit"
 )
 
 // mkimage masters an image of files (path → content) with xorriso's
@@ -26,15 +28,7 @@ func mkimage(t *testing.T, files map[string]string, args ...string) []byte {
 	}
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src")
-	for name, body := range files {
-		p := filepath.Join(src, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testkit.WriteTree(t, src, files)
 	img := filepath.Join(dir, "x.iso")
 	var cmd *exec.Cmd
 	if tool == "xorriso" {

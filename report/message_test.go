@@ -14,47 +14,19 @@ import (
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/docs"
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/formulartest"
+	"github.com/sverka/sverka/internal/testkit"
 	"github.com/sverka/sverka/verify"
 )
-
-func writeFiles(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func makeTable(t *testing.T, kind formular.Kind, root string, algs ...string) *formular.Table {
-	t.Helper()
-	var cols []checksum.Column
-	for _, a := range algs {
-		c, err := checksum.ParseColumn(a)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols = append(cols, c)
-	}
-	tab, _, err := formular.MakeTree(context.Background(), kind, root, cols, formular.MakeOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tab
-}
 
 // faultyChecks runs real checks that give as many kinds of reason,
 // warning, detail and hint as a directory check can.
 func faultyChecks(t *testing.T) []*verify.Result {
 	t.Helper()
 	kit := t.TempDir()
-	writeFiles(t, kit, map[string]string{"a.txt": "alpha", "b.txt": "beta", "c.txt": "gamma", "gone.txt": "delta",
+	testkit.WriteTree(t, kit, map[string]string{"a.txt": "alpha", "b.txt": "beta", "c.txt": "gamma", "gone.txt": "delta",
 		"moved.txt": "epsilon", "rev.txt": "zeta", "sub/e.txt": "eta"})
-	media := makeTable(t, formular.KindMedia, kit, "sha256", "gost94-cryptopro", "md5")
+	media := formulartest.Table(t, formular.KindMedia, kit, "sha256,gost94-cryptopro,md5")
 	media.Line = 10
 	media.Closed = false
 	for i, e := range media.Entries {
@@ -78,7 +50,7 @@ func faultyChecks(t *testing.T) []*verify.Result {
 		t.Cleanup(func() { os.Chmod(sub, 0o755) })
 	}
 
-	mods := makeTable(t, formular.KindModules, kit, "sha256")
+	mods := formulartest.Table(t, formular.KindModules, kit, "sha256")
 	mods.Line, mods.Root = 30, filepath.Join(t.TempDir(), "not-installed")
 
 	settings := filepath.Join(t.TempDir(), "app.ini")
@@ -107,10 +79,10 @@ func faultyChecks(t *testing.T) []*verify.Result {
 	}
 	// Two names on disk that a check ignoring case cannot tell apart.
 	folded := t.TempDir()
-	writeFiles(t, folded, map[string]string{"read.me": "x"})
-	foldedTab := makeTable(t, formular.KindMedia, folded, "sha256")
+	testkit.WriteTree(t, folded, map[string]string{"read.me": "x"})
+	foldedTab := formulartest.Table(t, formular.KindMedia, folded, "sha256")
 	foldedTab.Line = 3 // a table read from a formular has its header line
-	writeFiles(t, folded, map[string]string{"READ.ME": "y"})
+	testkit.WriteTree(t, folded, map[string]string{"READ.ME": "y"})
 	ambiguous, err := verify.Check(context.Background(), &formular.Formular{Tables: []*formular.Table{foldedTab}},
 		verify.Sources{Media: folded, IgnoreCase: true, At: at})
 	if err != nil {

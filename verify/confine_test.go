@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/sverka/sverka/internal/testkit"
 )
 
 // host builds an offline copy: dirs, files ("name" → content) and links
@@ -20,13 +22,7 @@ func host(t *testing.T, dirs []string, files, links map[string]string) string {
 			t.Fatal(err)
 		}
 	}
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testkit.WriteTree(t, root, files)
 	for name, target := range links {
 		p := filepath.Join(root, filepath.FromSlash(name))
 		os.MkdirAll(filepath.Dir(p), 0o755)

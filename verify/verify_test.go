@@ -12,40 +12,21 @@ import (
 
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/formulartest"
+	"github.com/sverka/sverka/internal/testkit"
 )
 
-// kit writes files under a temporary root.
+// kit writes files under a temporary root; the short name reads well in
+// the many tests that start from a kit.
 func kit(t *testing.T, files map[string]string) string {
 	t.Helper()
-	root := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
+	return testkit.Tree(t, files)
 }
 
 // tableOf makes a formular table describing the files as they are now.
 func tableOf(t *testing.T, kind formular.Kind, root string, algs string) *formular.Table {
 	t.Helper()
-	cols := []checksum.Column{}
-	for _, n := range strings.Split(algs, ",") {
-		c, err := checksum.ParseColumn(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols = append(cols, c)
-	}
-	tab, _, err := formular.MakeTree(context.Background(), kind, root, cols, formular.MakeOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tab
+	return formulartest.Table(t, kind, root, algs)
 }
 
 func statuses(items []Item) map[string]Status {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/internal/checksumtest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/formular.docx from its generator")
@@ -32,15 +32,6 @@ var kit = []kitFile{
 	{"Формуляр изделия.odt", 52, "f605d7aec635c23579586265b5fc82ef1602c196b306e235f7c29c6009520bb9", "203a02d34ab0c870cbccbf5cc0851c1d8c574558d71317f0dba62a072674d7cf"},
 }
 
-func mustAlg(t testing.TB, name string) *checksum.Algorithm {
-	t.Helper()
-	a, err := checksum.Lookup(name)
-	if err != nil {
-		t.Fatalf("registry: %v", err)
-	}
-	return a
-}
-
 // TestKitDigests checks that the digests the fixtures print are the true
 // digests of the files in testdata/kit.
 func TestKitDigests(t *testing.T) {
@@ -53,7 +44,7 @@ func TestKitDigests(t *testing.T) {
 			t.Errorf("%s: size %d, table says %d", f.name, len(data), f.size)
 		}
 		for alg, want := range map[string]string{"gost12-256": f.gost, "sha256": f.sha2} {
-			h := mustAlg(t, alg).New()
+			h := checksumtest.Alg(t, alg).New()
 			h.Write(data)
 			if got := hex.EncodeToString(h.Sum(nil)); got != want {
 				t.Errorf("%s %s: file has %s, table says %s", f.name, alg, got, want)

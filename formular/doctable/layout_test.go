@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/internal/checksumtest"
 )
 
 const (
@@ -47,14 +47,6 @@ func checkRows(t *testing.T, got []Row, want []wantRow) {
 			t.Errorf("row %d: got %d %q %d %v\n want %d %q %d %v", i+1, g.Line, g.Name, g.Size, sums, w.line, w.name, w.size, w.sums)
 		}
 	}
-}
-
-func algs(t testing.TB, names ...string) []*checksum.Algorithm {
-	var out []*checksum.Algorithm
-	for _, n := range names {
-		out = append(out, mustAlg(t, n))
-	}
-	return out
 }
 
 func TestParseTextLayouts(t *testing.T) {
@@ -124,7 +116,7 @@ func TestParseTextLayouts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, skipped, err := ParseText([]byte(tt.text), "list.txt", Options{Algs: algs(t, tt.algs...)})
+			rows, skipped, err := ParseText([]byte(tt.text), "list.txt", Options{Algs: checksumtest.Algs(t, tt.algs...)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -184,7 +176,7 @@ func TestParseTextErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := ParseText([]byte(tt.text), "list.txt", Options{Algs: algs(t, tt.algs...)})
+			_, _, err := ParseText([]byte(tt.text), "list.txt", Options{Algs: checksumtest.Algs(t, tt.algs...)})
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -211,7 +203,7 @@ func TestParseTextGOST94(t *testing.T) {
 		col  string
 	}{
 		{"default parameters", fooGOST94, Options{}, "gost94-cryptopro"},
-		{"test parameters by -a", fooGOST94, Options{Algs: algs(t, "gost94")}, "gost94"},
+		{"test parameters by -a", fooGOST94, Options{Algs: checksumtest.Algs(t, "gost94")}, "gost94"},
 		{"gostsum byte order", fooGOST94gs, Options{Reversed: true}, "gost94-cryptopro/reversed"},
 	}
 	for _, tt := range tests {
