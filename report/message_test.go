@@ -14,6 +14,7 @@ import (
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/docs"
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/survey"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -40,7 +41,7 @@ func makeTable(t *testing.T, kind formular.Kind, root string, algs ...string) *f
 		}
 		cols = append(cols, c)
 	}
-	tab, _, err := formular.MakeTree(context.Background(), kind, root, cols, formular.MakeOptions{})
+	tab, _, err := survey.Tree(context.Background(), kind, root, cols, survey.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

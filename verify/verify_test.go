@@ -12,6 +12,7 @@ import (
 
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/survey"
 )
 
 // kit writes files under a temporary root.
@@ -41,7 +42,7 @@ func tableOf(t *testing.T, kind formular.Kind, root string, algs string) *formul
 		}
 		cols = append(cols, c)
 	}
-	tab, _, err := formular.MakeTree(context.Background(), kind, root, cols, formular.MakeOptions{})
+	tab, _, err := survey.Tree(context.Background(), kind, root, cols, survey.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
