@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"path/filepath"
 	"slices"
-	"sort"
+	"strings"
 
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
@@ -27,73 +26,31 @@ type Options struct {
 // Tree hashes every regular file under root with every column's
 // algorithm (each file read once, in parallel) and returns a table of the
 // given kind listing them. Symbolic links and special files cannot be
-// listed: they are returned as warnings, never silently dropped.
+// listed: they are returned as warnings, never silently dropped. A
+// directory that cannot be listed is an error: a formular must not be
+// made from a tree it could not read.
 func Tree(ctx context.Context, kind formular.Kind, root string, cols []checksum.Column, opt Options) (*formular.Table, []string, error) {
 	t := &formular.Table{Kind: kind, Columns: cols, Closed: true, HasMode: opt.Mode}
 	if err := setExclude(t, opt.Exclude); err != nil {
 		return nil, nil, err
 	}
-	var rels []string
-	var modes []uint32
-	var warnings []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		rel = filepath.ToSlash(rel)
-		if rel == "." {
-			return nil
-		}
-		// The walk skips an excluded directory whole: a path reached is
-		// excluded by its own name alone.
-		if t.ExcludeMatches(rel) {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		switch {
-		case d.IsDir():
-		case d.Type().IsRegular():
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			rels = append(rels, rel)
-			modes = append(modes, uint32(info.Mode().Perm()))
-		case d.Type()&fs.ModeSymlink != 0:
-			warnings = append(warnings, fmt.Sprintf("%s: symbolic link not listed (links are not followed)", rel))
-		default:
-			warnings = append(warnings, fmt.Sprintf("%s: not a regular file, not listed", rel))
-		}
-		return nil
-	})
+	files, warnings, err := list(ctx, t, root)
 	if err != nil {
 		return nil, nil, err
 	}
-	// WalkDir's lexical order is by name within each directory; the
-	// formular's is bytewise over the whole path.
-	order := make([]int, len(rels))
-	for i := range order {
-		order[i] = i
+	jobs := make([]checksum.Job, len(files))
+	for i, f := range files {
+		jobs[i] = checksum.Job{Path: f.path}
 	}
-	sort.Slice(order, func(a, b int) bool { return rels[order[a]] < rels[order[b]] })
-	algs := algsOf(cols)
-	jobs := make([]checksum.Job, len(rels))
-	for i, o := range order {
-		jobs[i] = checksum.Job{Path: filepath.Join(root, filepath.FromSlash(rels[o]))}
-	}
-	t.Entries = make([]formular.Entry, 0, len(rels))
-	err = checksum.HashFiles(ctx, jobs, algs, opt.Engine, func(r checksum.Result) error {
+	t.Entries = make([]formular.Entry, 0, len(files))
+	err = checksum.HashFiles(ctx, jobs, algsOf(cols), opt.Engine, func(r checksum.Result) error {
 		if r.Err != nil {
 			// A formular must not be made from a tree it could not read.
 			return fmt.Errorf("%s: %w", r.Path, r.Err)
 		}
-		o := order[r.Index]
-		e := formular.Entry{Path: rels[o], Sums: r.Sums, Size: r.Size}
+		e := formular.Entry{Path: files[r.Index].rel, Sums: r.Sums, Size: r.Size}
 		if opt.Mode {
-			e.Mode = modes[o]
+			e.Mode = uint32(files[r.Index].mode.Perm())
 		}
 		t.Entries = append(t.Entries, e)
 		return nil
@@ -102,6 +59,44 @@ func Tree(ctx context.Context, kind formular.Kind, root string, cols []checksum.
 		return nil, nil, err
 	}
 	return t, warnings, nil
+}
+
+// file is a regular file a walk found.
+type file struct {
+	path, rel string
+	mode      fs.FileMode
+	size      int64
+}
+
+// list walks root for the regular files t lists, in the formular's order
+// (bytewise over the whole path), and says what it passes over.
+func list(ctx context.Context, t *formular.Table, root string) ([]file, []string, error) {
+	var files []file
+	var warnings []string
+	// The walk skips an excluded directory whole: a path reached is
+	// excluded by its own name alone.
+	err := checksum.Walk(ctx, root, checksum.WalkOptions{Skip: t.ExcludeMatches}, func(w checksum.Walked) error {
+		switch w.Kind {
+		case checksum.WalkDir:
+		case checksum.WalkFile:
+			info, err := w.Info()
+			if err != nil {
+				return err
+			}
+			files = append(files, file{path: w.Path, rel: w.Rel, mode: info.Mode(), size: info.Size()})
+		case checksum.WalkError:
+			return w.Err
+		default:
+			warnings = append(warnings, fmt.Sprintf("%s: %v", w.Rel, w.Kind))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	// The walk's order is by name within each directory.
+	slices.SortFunc(files, func(a, b file) int { return strings.Compare(a.rel, b.rel) })
+	return files, warnings, nil
 }
 
 // setExclude records the patterns a table is made without, sorted and

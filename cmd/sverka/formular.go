@@ -150,7 +150,7 @@ func cmdFormularMake(ctx context.Context, c *cli, args []string) int {
 		}
 		var tables []*formular.Table
 		if fi.IsDir() {
-			prog := newTreeProgress(c, &o, *media)
+			prog := newTreeProgress(ctx, c, &o, *media)
 			engine.Progress, engine.Started = prog.Add, prog.Item
 			t, warns, err := survey.Tree(ctx, formular.KindMedia, *media, cols, survey.Options{Exclude: *excludes, Engine: engine})
 			prog.Finish()
@@ -175,7 +175,7 @@ func cmdFormularMake(ctx context.Context, c *cli, args []string) int {
 		}
 	}
 	if *modules != "" {
-		prog := newTreeProgress(c, &o, *modules)
+		prog := newTreeProgress(ctx, c, &o, *modules)
 		engine.Progress, engine.Started = prog.Add, prog.Item
 		t, warns, err := survey.Tree(ctx, formular.KindModules, *modules, cols, survey.Options{Exclude: *excludes, Mode: *mode, Engine: engine})
 		prog.Finish()
