@@ -515,10 +515,9 @@ func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
 			continue
 		}
 		it.Differs = append(it.Differs, c.String())
-		if c.Alg.GOST && bytes.Equal(checksum.Reverse(e.Sums[i]), r.Sums[i]) {
+		if other, ok := c.ReadReversed(e.Sums[i], r.Sums[i]); ok {
 			// The formular was made from a list read in the wrong
 			// byte order.
-			other := checksum.Column{Alg: c.Alg, Reversed: !c.Reversed}
 			reversed, shouldBe = append(reversed, c.String()), append(shouldBe, other.String())
 		}
 	}

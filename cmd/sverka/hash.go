@@ -347,8 +347,8 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 				continue
 			}
 			ok = false
-			if s.Col.Alg.GOST && bytes.Equal(checksum.Reverse(s.Digest), r.Sums[i]) {
-				hint = append(hint, reverseHint(s.Col))
+			if other, ok := s.Col.ReadReversed(s.Digest, r.Sums[i]); ok {
+				hint = append(hint, reverseHint(s.Col, other))
 			}
 		}
 		if ok {
@@ -440,12 +440,13 @@ func hasAlg(have, more []checksum.Sum) bool {
 	return false
 }
 
-// reverseHint explains a GOST digest that matches only byte-reversed.
-func reverseHint(col checksum.Column) string {
-	if col.Reversed {
-		return fmt.Sprintf("the %s digest matches in rhash's byte order: the list is not byte-reversed, drop --gost-reverse (still a failure)", col.Alg.Name)
+// reverseHint explains a GOST digest of the column col that matches only
+// in the byte order of the column other.
+func reverseHint(col, other checksum.Column) string {
+	if other.Reversed {
+		return fmt.Sprintf("the %s digest matches byte-reversed (gostsum's order): read the list with --gost-reverse (still a failure)", col.Alg.Name)
 	}
-	return fmt.Sprintf("the %s digest matches byte-reversed (gostsum's order): read the list with --gost-reverse (still a failure)", col.Alg.Name)
+	return fmt.Sprintf("the %s digest matches in rhash's byte order: the list is not byte-reversed, drop --gost-reverse (still a failure)", col.Alg.Name)
 }
 
 func plural(n int, one, many string) string {
