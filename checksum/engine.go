@@ -18,42 +18,90 @@ import (
 // syscall count low and let the kernel's read-ahead stream.
 const DefaultBufSize = 1 << 20
 
-// Job is one file to hash.
+// Job is one file to hash. The zero Job with a Path is a file the user
+// named; Named, Seen and Expected make the others, each with what its
+// caller knows of the file.
 type Job struct {
 	Path string
-	// Special allows a FIFO, device or other non-regular file (a path the
-	// user named explicitly). Without it such files fail with ErrSpecial.
-	Special bool
 	// Algs, if set, replaces the algorithms given to HashFiles for this
 	// job: a list may mix algorithms line by line.
 	Algs []*Algorithm
-	// Known says Mode and Size are what the caller already knows: its own
-	// stat, or a directory listing's file type and the size a table
-	// expects. HashFiles then orders the job by Size without a stat of its
-	// own, and refuses a special Mode before opening. What is read is
-	// still decided by the fstat of the open file, never by these.
-	Known bool
-	Mode  fs.FileMode
-	Size  int64
-	// NoStat, with Known, a regular Mode and a Size of 0 or more (the
-	// size a table expects), reads the file without an fstat: to the
-	// first short read, which for a regular file is its end. One system
-	// call less per file is a tenth of the time on 100,000 small modules.
-	// Should more than Size bytes come, the engine fstat's after all, so
-	// a device that took the file's place or a grown file is still told
-	// apart. Result.Mode is then the Job's Mode, not the file's.
-	NoStat bool
-	// NoFollow refuses a symbolic link in the last element of Path
-	// (where the OS lets an open say so): a caller that lists the tree
-	// itself reads only what its listing called a file.
-	NoFollow bool
+	from origin
+	// mode and size are what the caller knows (Seen, Expected): HashFiles
+	// orders the job by size without a stat of its own, and refuses a
+	// special mode before opening. What is read is still decided by the
+	// fstat of the open file, never by these.
+	mode fs.FileMode
+	size int64
 }
 
-// readsToSize says whether j is read without an fstat, to the end its Size
-// says (see NoStat).
-func (j *Job) readsToSize() bool {
-	return j.NoStat && j.Known && j.Mode.IsRegular() && j.Size >= 0
+// origin is how the caller came by a job's path.
+type origin uint8
+
+const (
+	// byName: a path the user named, stat'ed by the engine; a FIFO,
+	// device or other non-regular file fails with ErrSpecial.
+	byName origin = iota
+	// byNameSpecial: a path the user named that may be a special file,
+	// read as sha256sum reads one.
+	byNameSpecial
+	// byListing: a file the caller's own listing saw, with its mode and
+	// size; a symbolic link in its place is refused.
+	byListing
+	// byTable: a file a table lists, regular, with the size it expects;
+	// read without an fstat to the first short read, and a symbolic
+	// link in its place refused.
+	byTable
+)
+
+// Named is a path the user named. With special it may be a FIFO, device
+// or other non-regular file, read as sha256sum reads one (a FIFO then
+// waits for its writer); without, such a file fails with ErrSpecial.
+func Named(path string, special bool) Job {
+	if special {
+		return Job{Path: path, from: byNameSpecial}
+	}
+	return Job{Path: path}
 }
+
+// Seen is a file the caller's own listing saw, with the mode and size it
+// saw: HashFiles orders it without a stat, refuses it before opening if
+// the mode is not a regular file's, and refuses a symbolic link in the
+// last element of path (where the OS lets an open say so), so that only
+// what the listing called a file is read.
+func Seen(path string, mode fs.FileMode, size int64) Job {
+	return Job{Path: path, from: byListing, mode: mode, size: size}
+}
+
+// Expected is a regular file a table lists with the size it expects (-1:
+// unknown), ordered by that size without a stat, a symbolic link in its
+// place refused. With toSize and a known size it is read without an
+// fstat, to the first short read, which for a regular file is its end:
+// one system call less per file is a tenth of the time on 100,000 small
+// modules. Should more than the size come, the engine fstat's after all,
+// so a device that took the file's place or a grown file is still told
+// apart; Result.Mode is then that of a regular file with no permission
+// bits. A caller that checks the file's mode passes toSize false.
+func Expected(path string, size int64, toSize bool) Job {
+	if toSize && size >= 0 {
+		return Job{Path: path, from: byTable, size: size}
+	}
+	return Job{Path: path, from: byListing, size: max(size, 0)}
+}
+
+// known says whether the caller gave the job's mode and size.
+func (j *Job) known() bool { return j.from >= byListing }
+
+// special says whether the job may be a special file.
+func (j *Job) special() bool { return j.from == byNameSpecial }
+
+// noFollow says whether a symbolic link in place of the job's file is
+// refused: the caller listed the file itself.
+func (j *Job) noFollow() bool { return j.from >= byListing }
+
+// readsToSize says whether j is read without an fstat, to the end its
+// size says (see Expected).
+func (j *Job) readsToSize() bool { return j.from == byTable }
 
 // Result is the outcome of hashing one Job.
 type Result struct {
@@ -61,7 +109,7 @@ type Result struct {
 	Path  string // as given in the Job
 	Size  int64  // bytes read
 	// Mode is the file's mode as fstat saw it once open (0 if the open
-	// failed; the Job's Mode for a NoStat job read to its expected end):
+	// failed, and for an Expected job read to its expected end):
 	// a caller that did not stat the file learns its type and permissions
 	// here.
 	Mode fs.FileMode
@@ -292,8 +340,8 @@ func largestFirst(ctx context.Context, jobs []Job, workers int) ([]int, []fs.Fil
 				if ctx.Err() != nil {
 					return
 				}
-				if jobs[i].Known {
-					modes[i], sizes[i] = jobs[i].Mode, jobs[i].Size
+				if jobs[i].known() {
+					modes[i], sizes[i] = jobs[i].mode, jobs[i].size
 					continue
 				}
 				if fi, err := os.Stat(jobs[i].Path); err == nil {
@@ -359,11 +407,11 @@ type src interface {
 func (w *worker) hashFile(ctx context.Context, j Job, before fs.FileMode) Result {
 	r := Result{Path: j.Path}
 	// Opening a FIFO nobody writes to blocks forever: refuse before open.
-	if before != 0 && !before.IsRegular() && !before.IsDir() && !j.Special {
+	if before != 0 && !before.IsRegular() && !before.IsDir() && !j.special() {
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: ErrSpecial}
 		return r
 	}
-	f, err := openSource(w.dirs, j.Path, j.Special, j.NoFollow)
+	f, err := openSource(w.dirs, j.Path, j.special(), j.noFollow())
 	if err != nil {
 		r.Err = err
 		return r
@@ -378,12 +426,12 @@ func (w *worker) hashFile(ctx context.Context, j Job, before fs.FileMode) Result
 	if j.readsToSize() {
 		// Read to the expected end; only a file longer than the table
 		// says is stat'ed, then read on as any other.
-		r.Mode = j.Mode
-		if j.Size > int64(len(w.buf)) {
+		r.Mode = j.mode
+		if j.size > int64(len(w.buf)) {
 			f.adviseSequential()
 		}
-		n, err = w.copy(ctx, f, m, j.Size, 0)
-		if err != nil || n <= j.Size {
+		n, err = w.copy(ctx, f, m, j.size, 0)
+		if err != nil || n <= j.size {
 			return finish(r, m, n, err)
 		}
 	}
@@ -397,7 +445,7 @@ func (w *worker) hashFile(ctx context.Context, j Job, before fs.FileMode) Result
 	case mode.IsDir():
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: errIsDir}
 		return r
-	case !mode.IsRegular() && !j.Special:
+	case !mode.IsRegular() && !j.special():
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: ErrSpecial}
 		return r
 	case !mode.IsRegular():

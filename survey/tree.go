@@ -40,7 +40,7 @@ func Tree(ctx context.Context, kind formular.Kind, root string, cols []checksum.
 	}
 	jobs := make([]checksum.Job, len(files))
 	for i, f := range files {
-		jobs[i] = checksum.Job{Path: f.path}
+		jobs[i] = checksum.Seen(f.path, f.mode, f.size)
 	}
 	t.Entries = make([]formular.Entry, 0, len(files))
 	err = checksum.HashFiles(ctx, jobs, algsOf(cols), opt.Engine, func(r checksum.Result) error {

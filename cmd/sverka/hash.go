@@ -184,7 +184,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) int {
 	var fileIdx []int // job index → position among the targets
 	for i, t := range ts {
 		if !t.stdin {
-			jobs = append(jobs, checksum.Job{Path: t.path, Special: t.special})
+			jobs = append(jobs, checksum.Named(t.path, t.special))
 			fileIdx = append(fileIdx, i)
 		}
 	}
@@ -309,7 +309,8 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 				}
 			}
 		}
-		jobs[i] = checksum.Job{Path: e.Name, Algs: ea}
+		jobs[i] = checksum.Named(e.Name, false)
+		jobs[i].Algs = ea
 	}
 	prog := newProgress(c, &o.common, jobs)
 	defer prog.Finish()
