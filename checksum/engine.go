@@ -171,104 +171,148 @@ func (o Options) bufSize() int {
 func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, emit func(Result) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	s := plan(ctx, jobs, opt.workers())
+	defer s.dirs.close()
+	s.start(ctx, algs, opt)
+	return s.deliver(ctx, cancel, opt.AnyOrder, emit)
+}
 
-	order, modes := largestFirst(ctx, jobs, opt.workers())
-	// The small files a caller's listing vouches for come last (they are
-	// the smallest) and go in batches through the workers' rings where
-	// the system has them.
+// schedule is one HashFiles run: the jobs in the order they are taken,
+// and the channels that carry their results back.
+type schedule struct {
+	jobs  []Job
+	order []int         // job indexes, largest first
+	modes []fs.FileMode // each job's file type before it is opened
+	// small is where the small files a caller's listing vouches for
+	// begin in order: they come last (they are the smallest) and go in
+	// batches through the workers' rings where the system has them.
+	small int
+	// Workers take the next jobs from shared counters and hand results
+	// over a roomy channel: on 100,000 small files, goroutine hand-offs
+	// would otherwise cost more than the hashing.
+	next, nextSmall atomic.Int64
+	done            chan []Result
+	// free takes emptied batches back to the workers: 100,000 results
+	// would otherwise be allocated, grown and collected batch by batch.
+	free chan []Result
+	dirs *dirCache
+}
+
+// plan orders the jobs and sets the run up.
+func plan(ctx context.Context, jobs []Job, workers int) *schedule {
+	order, modes := largestFirst(ctx, jobs, workers)
 	small := len(order)
 	for small > 0 && ringEligible(&jobs[order[small-1]]) {
 		small--
 	}
-	// Workers take the next jobs from shared counters and hand results
-	// over a roomy channel: on 100,000 small files, goroutine hand-offs
-	// would otherwise cost more than the hashing.
-	var next, nextSmall atomic.Int64
-	nextSmall.Store(int64(small))
-	done := make(chan []Result, 64)
-	// Emptied batches go back to the workers: 100,000 results would
-	// otherwise be allocated, grown and collected batch by batch.
-	free := make(chan []Result, 64)
+	s := &schedule{jobs: jobs, order: order, modes: modes, small: small,
+		done: make(chan []Result, 64), free: make(chan []Result, 64), dirs: newDirCache()}
+	s.nextSmall.Store(int64(small))
+	return s
+}
 
-	dirs := newDirCache()
-	defer dirs.close()
+// start runs the workers; done is closed when the last one ends.
+func (s *schedule) start(ctx context.Context, algs []*Algorithm, opt Options) {
 	var wg sync.WaitGroup
-	for range min(opt.workers(), max(len(jobs), 1)) {
+	for range min(opt.workers(), max(len(s.jobs), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			w := newWorker(algs, opt)
-			w.dirs = dirs
+			w.dirs = s.dirs
 			defer w.closeRing()
-			// Small files' results travel in batches: one hand-off per
-			// file would cost more than hashing it.
-			newBatch := func() []Result {
-				select {
-				case b := <-free:
-					return b[:0]
-				default:
-					return make([]Result, 0, batchFiles)
-				}
-			}
-			batch := newBatch()
-			var batchBytes int64
-			send := func() bool {
-				select {
-				case done <- batch:
-					batch, batchBytes = newBatch(), 0
-					return true
-				case <-ctx.Done():
-					return false
-				}
-			}
-			add := func(r Result) bool {
-				batch = append(batch, r)
-				batchBytes += r.Size
-				return (len(batch) < batchFiles && batchBytes < 8<<20) || send()
-			}
-			var ks []int
-			var rs [ringBatch]Result
-			var ok [ringBatch]bool
-			for ctx.Err() == nil {
-				ks = ks[:0]
-				ring := false
-				if k := int(next.Add(1) - 1); k < small {
-					ks = append(ks, order[k])
-				} else if k0 := int(nextSmall.Add(ringBatch) - ringBatch); k0 < len(order) {
-					ks = append(ks, order[k0:min(k0+ringBatch, len(order))]...)
-					ok = [ringBatch]bool{}
-					w.hashBatch(ctx, jobs, ks, rs[:len(ks)], ok[:len(ks)])
-					ring = true
-				} else {
-					break
-				}
-				for n, i := range ks {
-					var r Result
-					if ring && ok[n] {
-						r = rs[n]
-					} else {
-						r = w.hashFile(ctx, jobs[i], modes[i])
-					}
-					r.Index = i
-					if !add(r) {
-						return
-					}
-				}
-			}
-			if len(batch) > 0 {
-				send()
-			}
+			s.work(ctx, w)
 		}()
 	}
-	go func() { wg.Wait(); close(done) }()
+	go func() { wg.Wait(); close(s.done) }()
+}
 
+// work hashes jobs on w until none is left or ctx is done: the large
+// files one by one, then the small ones a ring batch at a time.
+func (s *schedule) work(ctx context.Context, w *worker) {
+	out := outbox{s: s}
+	out.batch = out.newBatch()
+	var ks []int
+	var rs [ringBatch]Result
+	var ok [ringBatch]bool
+	for ctx.Err() == nil {
+		ks = ks[:0]
+		ring := false
+		if k := int(s.next.Add(1) - 1); k < s.small {
+			ks = append(ks, s.order[k])
+		} else if k0 := int(s.nextSmall.Add(ringBatch) - ringBatch); k0 < len(s.order) {
+			ks = append(ks, s.order[k0:min(k0+ringBatch, len(s.order))]...)
+			ok = [ringBatch]bool{}
+			w.hashBatch(ctx, s.jobs, ks, rs[:len(ks)], ok[:len(ks)])
+			ring = true
+		} else {
+			break
+		}
+		for n, i := range ks {
+			var r Result
+			if ring && ok[n] {
+				r = rs[n]
+			} else {
+				r = w.hashFile(ctx, s.jobs[i], s.modes[i])
+			}
+			r.Index = i
+			if !out.add(ctx, r) {
+				return
+			}
+		}
+	}
+	if len(out.batch) > 0 {
+		out.send(ctx)
+	}
+}
+
+// outbox gathers a worker's results into batches: one hand-off per small
+// file would cost more than hashing it.
+type outbox struct {
+	s     *schedule
+	batch []Result
+	bytes int64
+}
+
+func (o *outbox) newBatch() []Result {
+	select {
+	case b := <-o.s.free:
+		return b[:0]
+	default:
+		return make([]Result, 0, batchFiles)
+	}
+}
+
+// send hands the batch over; false when the run was stopped.
+func (o *outbox) send(ctx context.Context) bool {
+	select {
+	case o.s.done <- o.batch:
+		o.batch, o.bytes = o.newBatch(), 0
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// add puts r in the batch, sent once full; false when the run was
+// stopped.
+func (o *outbox) add(ctx context.Context, r Result) bool {
+	o.batch = append(o.batch, r)
+	o.bytes += r.Size
+	return (len(o.batch) < batchFiles && o.bytes < 8<<20) || o.send(ctx)
+}
+
+// deliver passes the results to emit on the calling goroutine, in input
+// order unless anyOrder, until done is closed; an error from emit stops
+// the run.
+func (s *schedule) deliver(ctx context.Context, cancel context.CancelFunc, anyOrder bool, emit func(Result) error) error {
 	// Reorder: results arrive largest first, users expect input order.
 	// A slot per job rather than a map: on 100,000 files the map's growth
 	// and hashing cost more than the slots' memory.
 	var pending []Result
 	var have []bool
-	if !opt.AnyOrder {
-		pending, have = make([]Result, len(jobs)), make([]bool, len(jobs))
+	if !anyOrder {
+		pending, have = make([]Result, len(s.jobs)), make([]bool, len(s.jobs))
 	}
 	emitted := 0
 	give := func(r Result) error {
@@ -282,9 +326,9 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 		}
 		return nil
 	}
-	for rs := range done {
+	for rs := range s.done {
 		var err error
-		if opt.AnyOrder {
+		if anyOrder {
 			for _, r := range rs {
 				if err = give(r); err != nil {
 					break
@@ -294,24 +338,24 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 			for _, r := range rs {
 				pending[r.Index], have[r.Index] = r, true
 			}
-			for err == nil && emitted < len(jobs) && have[emitted] {
+			for err == nil && emitted < len(s.jobs) && have[emitted] {
 				r := pending[emitted]
 				pending[emitted] = Result{} // let the digests go once emitted
 				err = give(r)
 			}
 		}
 		if err != nil {
-			for range done {
+			for range s.done {
 			}
 			return err
 		}
 		clear(rs) // emitted or in pending: the batch goes back empty
 		select {
-		case free <- rs:
+		case s.free <- rs:
 		default:
 		}
 	}
-	if err := ctx.Err(); err != nil && emitted < len(jobs) {
+	if err := ctx.Err(); err != nil && emitted < len(s.jobs) {
 		return err
 	}
 	return nil
