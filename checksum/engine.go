@@ -61,7 +61,7 @@ func Named(path string, special bool) Job {
 	if special {
 		return Job{Path: path, from: byNameSpecial}
 	}
-	return Job{Path: path}
+	return Job{Path: path, from: byName}
 }
 
 // Seen is a file the caller's own listing saw, with the mode and size it
