@@ -1,6 +1,7 @@
 package checksum
 
 import (
+	"bytes"
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha512"
@@ -196,4 +197,20 @@ func Reverse(b []byte) []byte {
 		r[len(b)-1-i] = v
 	}
 	return r
+}
+
+// ReadReversed says whether want, a digest a list gave for the column c,
+// differs from got, the digest computed, only by the order of its bytes:
+// the list was read in the other byte order, and the column it was
+// written for is returned. Only GOST digests have two byte orders.
+func (c Column) ReadReversed(want, got []byte) (Column, bool) {
+	if !c.Alg.GOST || len(want) != len(got) || bytes.Equal(want, got) {
+		return Column{}, false
+	}
+	for i, v := range want {
+		if got[len(got)-1-i] != v {
+			return Column{}, false
+		}
+	}
+	return Column{Alg: c.Alg, Reversed: !c.Reversed}, true
 }

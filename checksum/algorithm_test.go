@@ -128,3 +128,36 @@ func TestColumn(t *testing.T) {
 		t.Errorf("non-hex digest accepted")
 	}
 }
+
+// A GOST digest read in the other byte order is told apart, and the
+// column it was written for named; other digests have one order.
+func TestReadReversed(t *testing.T) {
+	gost, err := ParseColumn("gost12-256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sha, err := ParseColumn("sha256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, 32)
+	for i := range got {
+		got[i] = byte(i)
+	}
+	if other, ok := gost.ReadReversed(Reverse(got), got); !ok || other.String() != "gost12-256/reversed" {
+		t.Errorf("reversed GOST digest: %v %v", other, ok)
+	}
+	rev := Column{Alg: gost.Alg, Reversed: true}
+	if other, ok := rev.ReadReversed(Reverse(got), got); !ok || other.String() != "gost12-256" {
+		t.Errorf("reversed column: %v %v", other, ok)
+	}
+	if _, ok := gost.ReadReversed(got, got); ok {
+		t.Error("an equal digest called reversed")
+	}
+	if _, ok := sha.ReadReversed(Reverse(got), got); ok {
+		t.Error("a sha256 digest called reversed")
+	}
+	if _, ok := gost.ReadReversed(Reverse(got)[1:], got); ok {
+		t.Error("a short digest called reversed")
+	}
+}

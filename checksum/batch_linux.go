@@ -45,7 +45,7 @@ type ringWorker struct {
 // ringEligible says whether j can go through a ring: a regular file by
 // its caller's listing, read without an fstat, expected to fit in a slot.
 func ringEligible(j *Job) bool {
-	return j.readsToSize() && !j.Special && j.Size < ringSlot
+	return j.readsToSize() && j.size < ringSlot
 }
 
 // hashBatch hashes the jobs ks of jobs (at most ringBatch) and returns
@@ -85,7 +85,7 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 	for i, k := range ks {
 		j := &jobs[k]
 		flags := unix.O_RDONLY | unix.O_NOATIME | unix.O_NONBLOCK
-		if j.NoFollow {
+		if j.noFollow() {
 			flags |= unix.O_NOFOLLOW
 		}
 		rw.res[i], rw.probe[i], rw.state[i] = 0, 0, 0
@@ -105,8 +105,8 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 		// One byte where the file should end: 0 says it does.
 		pr := r.sqe()
 		pr.Opcode, pr.Flags, pr.Fd = uringOpRead, uringSQEFixedFile|uringSQEIOHardlink, int32(i)
-		pr.Addr = uint64(uintptr(unsafe.Pointer(&rw.bufs[i*ringSlot+int(j.Size)])))
-		pr.Len, pr.Off = 1, uint64(j.Size)
+		pr.Addr = uint64(uintptr(unsafe.Pointer(&rw.bufs[i*ringSlot+int(j.size)])))
+		pr.Len, pr.Off = 1, uint64(j.size)
 		pr.UserData = tag(i, uringProbeDone)
 		c := r.sqe()
 		c.Opcode, c.Flags = uringOpClose, uringSQECQESkipSuccess
@@ -154,7 +154,7 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 	for i, k := range ks {
 		j := &jobs[k]
 		n := rw.res[i]
-		if rw.state[i] != slotRead|slotProbed || int64(n) != j.Size || rw.probe[i] != 0 || ctx.Err() != nil {
+		if rw.state[i] != slotRead|slotProbed || int64(n) != j.size || rw.probe[i] != 0 || ctx.Err() != nil {
 			continue
 		}
 		if w.opt.Started != nil {
@@ -166,7 +166,7 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 		if w.opt.Progress != nil {
 			w.opt.Progress(int64(n))
 		}
-		out[i] = Result{Path: j.Path, Size: int64(n), Mode: j.Mode, Sums: m.Sums()}
+		out[i] = Result{Path: j.Path, Size: int64(n), Mode: j.mode, Sums: m.Sums()}
 		ok[i] = true
 	}
 }

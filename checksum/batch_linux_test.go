@@ -62,11 +62,11 @@ func TestHashFilesRing(t *testing.T) {
 	os.Mkdir(filepath.Join(dir, "subdir"), 0o755)
 	var jobs []Job
 	for _, f := range files {
-		jobs = append(jobs, Job{Path: filepath.Join(dir, f.name), Known: true, NoStat: true, NoFollow: true, Size: f.hint})
+		jobs = append(jobs, Expected(filepath.Join(dir, f.name), f.hint, true))
 	}
 	bad := len(jobs)
 	for _, name := range []string{"link", "subdir", "missing"} {
-		jobs = append(jobs, Job{Path: filepath.Join(dir, name), Known: true, NoStat: true, NoFollow: true, Size: 10})
+		jobs = append(jobs, Expected(filepath.Join(dir, name), 10, true))
 	}
 	for i := range jobs {
 		if !ringEligible(&jobs[i]) && i < bad && files[i].hint < ringSlot {
@@ -97,7 +97,7 @@ func TestHashFilesRing(t *testing.T) {
 		t.Errorf("started %d files, progress %d bytes; want %d, %d", started, progressed, len(files), total)
 	}
 	if r := got[bad]; !errors.Is(r.Err, syscall.ELOOP) || r.Sums != nil {
-		t.Errorf("a link read despite NoFollow: %+v", r)
+		t.Errorf("a link read in a listed file's place: %+v", r)
 	}
 	if r := got[bad+1]; r.Err == nil || r.Sums != nil {
 		t.Errorf("a directory read as a file: %+v", r)
@@ -127,7 +127,7 @@ func TestHashBatchSettles(t *testing.T) {
 		case 5:
 			p += ".missing"
 		}
-		jobs = append(jobs, Job{Path: p, Known: true, NoStat: true, Size: size})
+		jobs = append(jobs, Expected(p, size, true))
 		ks = append(ks, i)
 	}
 	w := newWorker(mustAlgs(t, "sha256"), Options{})

@@ -18,42 +18,90 @@ import (
 // syscall count low and let the kernel's read-ahead stream.
 const DefaultBufSize = 1 << 20
 
-// Job is one file to hash.
+// Job is one file to hash. The zero Job with a Path is a file the user
+// named; Named, Seen and Expected make the others, each with what its
+// caller knows of the file.
 type Job struct {
 	Path string
-	// Special allows a FIFO, device or other non-regular file (a path the
-	// user named explicitly). Without it such files fail with ErrSpecial.
-	Special bool
 	// Algs, if set, replaces the algorithms given to HashFiles for this
 	// job: a list may mix algorithms line by line.
 	Algs []*Algorithm
-	// Known says Mode and Size are what the caller already knows: its own
-	// stat, or a directory listing's file type and the size a table
-	// expects. HashFiles then orders the job by Size without a stat of its
-	// own, and refuses a special Mode before opening. What is read is
-	// still decided by the fstat of the open file, never by these.
-	Known bool
-	Mode  fs.FileMode
-	Size  int64
-	// NoStat, with Known, a regular Mode and a Size of 0 or more (the
-	// size a table expects), reads the file without an fstat: to the
-	// first short read, which for a regular file is its end. One system
-	// call less per file is a tenth of the time on 100,000 small modules.
-	// Should more than Size bytes come, the engine fstat's after all, so
-	// a device that took the file's place or a grown file is still told
-	// apart. Result.Mode is then the Job's Mode, not the file's.
-	NoStat bool
-	// NoFollow refuses a symbolic link in the last element of Path
-	// (where the OS lets an open say so): a caller that lists the tree
-	// itself reads only what its listing called a file.
-	NoFollow bool
+	from origin
+	// mode and size are what the caller knows (Seen, Expected): HashFiles
+	// orders the job by size without a stat of its own, and refuses a
+	// special mode before opening. What is read is still decided by the
+	// fstat of the open file, never by these.
+	mode fs.FileMode
+	size int64
 }
 
-// readsToSize says whether j is read without an fstat, to the end its Size
-// says (see NoStat).
-func (j *Job) readsToSize() bool {
-	return j.NoStat && j.Known && j.Mode.IsRegular() && j.Size >= 0
+// origin is how the caller came by a job's path.
+type origin uint8
+
+const (
+	// byName: a path the user named, stat'ed by the engine; a FIFO,
+	// device or other non-regular file fails with ErrSpecial.
+	byName origin = iota
+	// byNameSpecial: a path the user named that may be a special file,
+	// read as sha256sum reads one.
+	byNameSpecial
+	// byListing: a file the caller's own listing saw, with its mode and
+	// size; a symbolic link in its place is refused.
+	byListing
+	// byTable: a file a table lists, regular, with the size it expects;
+	// read without an fstat to the first short read, and a symbolic
+	// link in its place refused.
+	byTable
+)
+
+// Named is a path the user named. With special it may be a FIFO, device
+// or other non-regular file, read as sha256sum reads one (a FIFO then
+// waits for its writer); without, such a file fails with ErrSpecial.
+func Named(path string, special bool) Job {
+	if special {
+		return Job{Path: path, from: byNameSpecial}
+	}
+	return Job{Path: path, from: byName}
 }
+
+// Seen is a file the caller's own listing saw, with the mode and size it
+// saw: HashFiles orders it without a stat, refuses it before opening if
+// the mode is not a regular file's, and refuses a symbolic link in the
+// last element of path (where the OS lets an open say so), so that only
+// what the listing called a file is read.
+func Seen(path string, mode fs.FileMode, size int64) Job {
+	return Job{Path: path, from: byListing, mode: mode, size: size}
+}
+
+// Expected is a regular file a table lists with the size it expects (-1:
+// unknown), ordered by that size without a stat, a symbolic link in its
+// place refused. With toSize and a known size it is read without an
+// fstat, to the first short read, which for a regular file is its end:
+// one system call less per file is a tenth of the time on 100,000 small
+// modules. Should more than the size come, the engine fstat's after all,
+// so a device that took the file's place or a grown file is still told
+// apart; Result.Mode is then that of a regular file with no permission
+// bits. A caller that checks the file's mode passes toSize false.
+func Expected(path string, size int64, toSize bool) Job {
+	if toSize && size >= 0 {
+		return Job{Path: path, from: byTable, size: size}
+	}
+	return Job{Path: path, from: byListing, size: max(size, 0)}
+}
+
+// known says whether the caller gave the job's mode and size.
+func (j *Job) known() bool { return j.from >= byListing }
+
+// special says whether the job may be a special file.
+func (j *Job) special() bool { return j.from == byNameSpecial }
+
+// noFollow says whether a symbolic link in place of the job's file is
+// refused: the caller listed the file itself.
+func (j *Job) noFollow() bool { return j.from >= byListing }
+
+// readsToSize says whether j is read without an fstat, to the end its
+// size says (see Expected).
+func (j *Job) readsToSize() bool { return j.from == byTable }
 
 // Result is the outcome of hashing one Job.
 type Result struct {
@@ -61,7 +109,7 @@ type Result struct {
 	Path  string // as given in the Job
 	Size  int64  // bytes read
 	// Mode is the file's mode as fstat saw it once open (0 if the open
-	// failed; the Job's Mode for a NoStat job read to its expected end):
+	// failed, and for an Expected job read to its expected end):
 	// a caller that did not stat the file learns its type and permissions
 	// here.
 	Mode fs.FileMode
@@ -123,104 +171,148 @@ func (o Options) bufSize() int {
 func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, emit func(Result) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	s := plan(ctx, jobs, opt.workers())
+	defer s.dirs.close()
+	s.start(ctx, algs, opt)
+	return s.deliver(ctx, cancel, opt.AnyOrder, emit)
+}
 
-	order, modes := largestFirst(ctx, jobs, opt.workers())
-	// The small files a caller's listing vouches for come last (they are
-	// the smallest) and go in batches through the workers' rings where
-	// the system has them.
+// schedule is one HashFiles run: the jobs in the order they are taken,
+// and the channels that carry their results back.
+type schedule struct {
+	jobs  []Job
+	order []int         // job indexes, largest first
+	modes []fs.FileMode // each job's file type before it is opened
+	// small is where the small files a caller's listing vouches for
+	// begin in order: they come last (they are the smallest) and go in
+	// batches through the workers' rings where the system has them.
+	small int
+	// Workers take the next jobs from shared counters and hand results
+	// over a roomy channel: on 100,000 small files, goroutine hand-offs
+	// would otherwise cost more than the hashing.
+	next, nextSmall atomic.Int64
+	done            chan []Result
+	// free takes emptied batches back to the workers: 100,000 results
+	// would otherwise be allocated, grown and collected batch by batch.
+	free chan []Result
+	dirs *dirCache
+}
+
+// plan orders the jobs and sets the run up.
+func plan(ctx context.Context, jobs []Job, workers int) *schedule {
+	order, modes := largestFirst(ctx, jobs, workers)
 	small := len(order)
 	for small > 0 && ringEligible(&jobs[order[small-1]]) {
 		small--
 	}
-	// Workers take the next jobs from shared counters and hand results
-	// over a roomy channel: on 100,000 small files, goroutine hand-offs
-	// would otherwise cost more than the hashing.
-	var next, nextSmall atomic.Int64
-	nextSmall.Store(int64(small))
-	done := make(chan []Result, 64)
-	// Emptied batches go back to the workers: 100,000 results would
-	// otherwise be allocated, grown and collected batch by batch.
-	free := make(chan []Result, 64)
+	s := &schedule{jobs: jobs, order: order, modes: modes, small: small,
+		done: make(chan []Result, 64), free: make(chan []Result, 64), dirs: newDirCache()}
+	s.nextSmall.Store(int64(small))
+	return s
+}
 
-	dirs := newDirCache()
-	defer dirs.close()
+// start runs the workers; done is closed when the last one ends.
+func (s *schedule) start(ctx context.Context, algs []*Algorithm, opt Options) {
 	var wg sync.WaitGroup
-	for range min(opt.workers(), max(len(jobs), 1)) {
+	for range min(opt.workers(), max(len(s.jobs), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			w := newWorker(algs, opt)
-			w.dirs = dirs
+			w.dirs = s.dirs
 			defer w.closeRing()
-			// Small files' results travel in batches: one hand-off per
-			// file would cost more than hashing it.
-			newBatch := func() []Result {
-				select {
-				case b := <-free:
-					return b[:0]
-				default:
-					return make([]Result, 0, batchFiles)
-				}
-			}
-			batch := newBatch()
-			var batchBytes int64
-			send := func() bool {
-				select {
-				case done <- batch:
-					batch, batchBytes = newBatch(), 0
-					return true
-				case <-ctx.Done():
-					return false
-				}
-			}
-			add := func(r Result) bool {
-				batch = append(batch, r)
-				batchBytes += r.Size
-				return (len(batch) < batchFiles && batchBytes < 8<<20) || send()
-			}
-			var ks []int
-			var rs [ringBatch]Result
-			var ok [ringBatch]bool
-			for ctx.Err() == nil {
-				ks = ks[:0]
-				ring := false
-				if k := int(next.Add(1) - 1); k < small {
-					ks = append(ks, order[k])
-				} else if k0 := int(nextSmall.Add(ringBatch) - ringBatch); k0 < len(order) {
-					ks = append(ks, order[k0:min(k0+ringBatch, len(order))]...)
-					ok = [ringBatch]bool{}
-					w.hashBatch(ctx, jobs, ks, rs[:len(ks)], ok[:len(ks)])
-					ring = true
-				} else {
-					break
-				}
-				for n, i := range ks {
-					var r Result
-					if ring && ok[n] {
-						r = rs[n]
-					} else {
-						r = w.hashFile(ctx, jobs[i], modes[i])
-					}
-					r.Index = i
-					if !add(r) {
-						return
-					}
-				}
-			}
-			if len(batch) > 0 {
-				send()
-			}
+			s.work(ctx, w)
 		}()
 	}
-	go func() { wg.Wait(); close(done) }()
+	go func() { wg.Wait(); close(s.done) }()
+}
 
+// work hashes jobs on w until none is left or ctx is done: the large
+// files one by one, then the small ones a ring batch at a time.
+func (s *schedule) work(ctx context.Context, w *worker) {
+	out := outbox{s: s}
+	out.batch = out.newBatch()
+	var ks []int
+	var rs [ringBatch]Result
+	var ok [ringBatch]bool
+	for ctx.Err() == nil {
+		ks = ks[:0]
+		ring := false
+		if k := int(s.next.Add(1) - 1); k < s.small {
+			ks = append(ks, s.order[k])
+		} else if k0 := int(s.nextSmall.Add(ringBatch) - ringBatch); k0 < len(s.order) {
+			ks = append(ks, s.order[k0:min(k0+ringBatch, len(s.order))]...)
+			ok = [ringBatch]bool{}
+			w.hashBatch(ctx, s.jobs, ks, rs[:len(ks)], ok[:len(ks)])
+			ring = true
+		} else {
+			break
+		}
+		for n, i := range ks {
+			var r Result
+			if ring && ok[n] {
+				r = rs[n]
+			} else {
+				r = w.hashFile(ctx, s.jobs[i], s.modes[i])
+			}
+			r.Index = i
+			if !out.add(ctx, r) {
+				return
+			}
+		}
+	}
+	if len(out.batch) > 0 {
+		out.send(ctx)
+	}
+}
+
+// outbox gathers a worker's results into batches: one hand-off per small
+// file would cost more than hashing it.
+type outbox struct {
+	s     *schedule
+	batch []Result
+	bytes int64
+}
+
+func (o *outbox) newBatch() []Result {
+	select {
+	case b := <-o.s.free:
+		return b[:0]
+	default:
+		return make([]Result, 0, batchFiles)
+	}
+}
+
+// send hands the batch over; false when the run was stopped.
+func (o *outbox) send(ctx context.Context) bool {
+	select {
+	case o.s.done <- o.batch:
+		o.batch, o.bytes = o.newBatch(), 0
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// add puts r in the batch, sent once full; false when the run was
+// stopped.
+func (o *outbox) add(ctx context.Context, r Result) bool {
+	o.batch = append(o.batch, r)
+	o.bytes += r.Size
+	return (len(o.batch) < batchFiles && o.bytes < 8<<20) || o.send(ctx)
+}
+
+// deliver passes the results to emit on the calling goroutine, in input
+// order unless anyOrder, until done is closed; an error from emit stops
+// the run.
+func (s *schedule) deliver(ctx context.Context, cancel context.CancelFunc, anyOrder bool, emit func(Result) error) error {
 	// Reorder: results arrive largest first, users expect input order.
 	// A slot per job rather than a map: on 100,000 files the map's growth
 	// and hashing cost more than the slots' memory.
 	var pending []Result
 	var have []bool
-	if !opt.AnyOrder {
-		pending, have = make([]Result, len(jobs)), make([]bool, len(jobs))
+	if !anyOrder {
+		pending, have = make([]Result, len(s.jobs)), make([]bool, len(s.jobs))
 	}
 	emitted := 0
 	give := func(r Result) error {
@@ -234,9 +326,9 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 		}
 		return nil
 	}
-	for rs := range done {
+	for rs := range s.done {
 		var err error
-		if opt.AnyOrder {
+		if anyOrder {
 			for _, r := range rs {
 				if err = give(r); err != nil {
 					break
@@ -246,24 +338,24 @@ func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, 
 			for _, r := range rs {
 				pending[r.Index], have[r.Index] = r, true
 			}
-			for err == nil && emitted < len(jobs) && have[emitted] {
+			for err == nil && emitted < len(s.jobs) && have[emitted] {
 				r := pending[emitted]
 				pending[emitted] = Result{} // let the digests go once emitted
 				err = give(r)
 			}
 		}
 		if err != nil {
-			for range done {
+			for range s.done {
 			}
 			return err
 		}
 		clear(rs) // emitted or in pending: the batch goes back empty
 		select {
-		case free <- rs:
+		case s.free <- rs:
 		default:
 		}
 	}
-	if err := ctx.Err(); err != nil && emitted < len(jobs) {
+	if err := ctx.Err(); err != nil && emitted < len(s.jobs) {
 		return err
 	}
 	return nil
@@ -292,8 +384,8 @@ func largestFirst(ctx context.Context, jobs []Job, workers int) ([]int, []fs.Fil
 				if ctx.Err() != nil {
 					return
 				}
-				if jobs[i].Known {
-					modes[i], sizes[i] = jobs[i].Mode, jobs[i].Size
+				if jobs[i].known() {
+					modes[i], sizes[i] = jobs[i].mode, jobs[i].size
 					continue
 				}
 				if fi, err := os.Stat(jobs[i].Path); err == nil {
@@ -359,11 +451,11 @@ type src interface {
 func (w *worker) hashFile(ctx context.Context, j Job, before fs.FileMode) Result {
 	r := Result{Path: j.Path}
 	// Opening a FIFO nobody writes to blocks forever: refuse before open.
-	if before != 0 && !before.IsRegular() && !before.IsDir() && !j.Special {
+	if before != 0 && !before.IsRegular() && !before.IsDir() && !j.special() {
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: ErrSpecial}
 		return r
 	}
-	f, err := openSource(w.dirs, j.Path, j.Special, j.NoFollow)
+	f, err := openSource(w.dirs, j.Path, j.special(), j.noFollow())
 	if err != nil {
 		r.Err = err
 		return r
@@ -378,12 +470,12 @@ func (w *worker) hashFile(ctx context.Context, j Job, before fs.FileMode) Result
 	if j.readsToSize() {
 		// Read to the expected end; only a file longer than the table
 		// says is stat'ed, then read on as any other.
-		r.Mode = j.Mode
-		if j.Size > int64(len(w.buf)) {
+		r.Mode = j.mode
+		if j.size > int64(len(w.buf)) {
 			f.adviseSequential()
 		}
-		n, err = w.copy(ctx, f, m, j.Size, 0)
-		if err != nil || n <= j.Size {
+		n, err = w.copy(ctx, f, m, j.size, 0)
+		if err != nil || n <= j.size {
 			return finish(r, m, n, err)
 		}
 	}
@@ -397,7 +489,7 @@ func (w *worker) hashFile(ctx context.Context, j Job, before fs.FileMode) Result
 	case mode.IsDir():
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: errIsDir}
 		return r
-	case !mode.IsRegular() && !j.Special:
+	case !mode.IsRegular() && !j.special():
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: ErrSpecial}
 		return r
 	case !mode.IsRegular():

@@ -218,7 +218,7 @@ func TestHashFilesChangedWhileRead(t *testing.T) {
 	}
 }
 
-// A NoStat job is read to its first short read, with the table's size as
+// An Expected job is read to its first short read, with the table's size as
 // a hint only: whatever the hint, the digest and size are the file's.
 func TestHashFilesNoStat(t *testing.T) {
 	dir := t.TempDir()
@@ -243,7 +243,7 @@ func TestHashFilesNoStat(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			jobs := []Job{{Path: p, Known: true, NoStat: true, Mode: 0o644, Size: tt.hint}}
+			jobs := []Job{Expected(p, tt.hint, true)}
 			var got Result
 			err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256"), Options{BufSize: tt.buf}, func(r Result) error { got = r; return nil })
 			if err != nil {
@@ -259,7 +259,7 @@ func TestHashFilesNoStat(t *testing.T) {
 	}
 
 	// A directory where the listing saw a file fails, never hashes as empty.
-	jobs := []Job{{Path: dir, Known: true, NoStat: true, Size: 10}}
+	jobs := []Job{Expected(dir, 10, true)}
 	var got Result
 	HashFiles(context.Background(), jobs, mustAlgs(t, "sha256"), Options{}, func(r Result) error { got = r; return nil })
 	if got.Err == nil || got.Sums != nil {

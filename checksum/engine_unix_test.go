@@ -54,7 +54,7 @@ func TestHashFilesNoStatDevice(t *testing.T) {
 	if _, err := os.Stat("/dev/zero"); err != nil {
 		t.Skip("no /dev/zero here")
 	}
-	jobs := []Job{{Path: "/dev/zero", Known: true, NoStat: true, Size: 100}}
+	jobs := []Job{Expected("/dev/zero", 100, true)}
 	var got Result
 	if err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256"), Options{}, func(r Result) error { got = r; return nil }); err != nil {
 		t.Fatal(err)
@@ -64,8 +64,8 @@ func TestHashFilesNoStatDevice(t *testing.T) {
 	}
 }
 
-// NoFollow refuses a link that took a listed file's place, even to a file
-// that would hash right; without it the link is read through.
+// An Expected job refuses a link that took a listed file's place, even to a
+// file that would hash right; a Named one reads through it.
 func TestHashFilesNoFollow(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "real.so")
@@ -74,13 +74,13 @@ func TestHashFilesNoFollow(t *testing.T) {
 	if err := os.Symlink(target, link); err != nil {
 		t.Skip("no symbolic links here:", err)
 	}
-	jobs := []Job{{Path: link, NoFollow: true}, {Path: link}, {Path: target, NoFollow: true}}
+	jobs := []Job{Expected(link, -1, false), Named(link, false), Expected(target, -1, false)}
 	var got []Result
 	if err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256"), Options{}, func(r Result) error { got = append(got, r); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if got[0].Err == nil || got[0].Sums != nil {
-		t.Errorf("a link read despite NoFollow: %+v", got[0])
+		t.Errorf("a link read in a listed file's place: %+v", got[0])
 	}
 	if got[1].Err != nil || got[2].Err != nil || got[1].Size != 6 {
 		t.Errorf("the link followed / the file itself: %+v / %+v", got[1], got[2])

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/sverka/sverka/iso"
+	"github.com/sverka/sverka/internal/eltorito"
 )
 
 // What a [boot] row names: the row's path is one of these, and for an El
@@ -67,17 +67,17 @@ func ParseBootTarget(s string) (BootTarget, error) {
 		return BootTarget{}, fmt.Errorf("boot row %q: expected system-area, boot-catalog or el-torito/N PLATFORM EMULATION [FILE]", s)
 	}
 	n, err := strconv.Atoi(num)
-	if err != nil || !isDecimal(num) || num[0] == '0' || n < 1 || n > iso.MaxBootEntries {
-		return BootTarget{}, fmt.Errorf("boot row %q: entry number %q is not 1 to %d, without leading zeros", s, num, iso.MaxBootEntries)
+	if err != nil || !isDecimal(num) || num[0] == '0' || n < 1 || n > eltorito.MaxEntries {
+		return BootTarget{}, fmt.Errorf("boot row %q: entry number %q is not 1 to %d, without leading zeros", s, num, eltorito.MaxEntries)
 	}
 	if len(parts) < 3 {
 		return BootTarget{}, fmt.Errorf("boot row %q: an El Torito entry needs its platform and emulation: el-torito/N PLATFORM EMULATION [FILE]", s)
 	}
 	b := BootTarget{What: BootElTorito, N: n, Platform: parts[1], Emulation: parts[2]}
-	if _, ok := iso.ParsePlatform(b.Platform); !ok {
+	if _, ok := eltorito.ParsePlatform(b.Platform); !ok {
 		return BootTarget{}, fmt.Errorf("boot row %q: unknown platform %q (bios, efi, ppc, mac, or 0xNN in lower-case hex)", s, b.Platform)
 	}
-	if _, ok := iso.ParseEmulation(b.Emulation); !ok {
+	if _, ok := eltorito.ParseEmulation(b.Emulation); !ok {
 		return BootTarget{}, fmt.Errorf("boot row %q: unknown emulation %q (no-emulation, floppy-1.2m, floppy-1.44m, floppy-2.88m, hard-disk)", s, b.Emulation)
 	}
 	if len(parts) == 4 {

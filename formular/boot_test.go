@@ -1,14 +1,9 @@
 package formular
 
 import (
-	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/sverka/sverka/checksum"
 )
 
 func TestParseBootTarget(t *testing.T) {
@@ -101,67 +96,5 @@ func TestBootTable(t *testing.T) {
 				t.Errorf("error %v: want line %d saying %q", err, c.line, c.want)
 			}
 		})
-	}
-}
-
-// TestMakeImageBoot: the [boot] table made from the hybrid fixture names
-// the system area, the catalog and both boot images, each image by its
-// file, with the digests the [media] table has for that file.
-func TestMakeImageBoot(t *testing.T) {
-	col, err := checksum.ParseColumn("sha256")
-	if err != nil {
-		t.Fatal(err)
-	}
-	image, boot, media, _, err := MakeImage(context.Background(), filepath.Join("..", "testdata", "iso", "hybrid.iso"), []checksum.Column{col}, MakeOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if image == nil || media == nil {
-		t.Fatal("no image or media table")
-	}
-	var names []string
-	for _, e := range boot.Entries {
-		names = append(names, e.Path)
-	}
-	want := []string{"system-area", "boot-catalog", "el-torito/1 bios no-emulation boot/boot.img", "el-torito/2 efi no-emulation boot/efi.img"}
-	if strings.Join(names, "|") != strings.Join(want, "|") {
-		t.Fatalf("boot rows %q, want %q", names, want)
-	}
-	byPath := map[string]Entry{}
-	for _, e := range media.Entries {
-		byPath[e.Path] = e
-	}
-	for _, e := range boot.Entries[1:] {
-		file := "boot/boot.cat"
-		if b, _ := ParseBootTarget(e.Path); b.File != "" {
-			file = b.File
-		}
-		m := byPath[file]
-		if string(m.Sums[0]) != string(e.Sums[0]) || m.Size != e.Size {
-			t.Errorf("%s: %x %d, the file %s has %x %d", e.Path, e.Sums[0], e.Size, file, m.Sums[0], m.Size)
-		}
-	}
-	if boot.Entries[0].Size != 32768 {
-		t.Errorf("system area of %d bytes", boot.Entries[0].Size)
-	}
-}
-
-// TestMakeImageRefusesBadCatalog: an image whose boot catalog cannot be
-// read gives no formular.
-func TestMakeImageRefusesBadCatalog(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "iso", "hybrid.iso"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Byte 73728 is the catalog's first: its validation entry's header ID.
-	data[73728] = 0x02
-	dst := filepath.Join(t.TempDir(), "bad.iso")
-	if err := os.WriteFile(dst, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	col, _ := checksum.ParseColumn("sha256")
-	_, _, _, _, err = MakeImage(context.Background(), dst, []checksum.Column{col}, MakeOptions{})
-	if err == nil || !strings.Contains(err.Error(), "boot catalog, byte offset 73728") || !strings.Contains(err.Error(), "bad.iso") {
-		t.Fatalf("error %v", err)
 	}
 }

@@ -169,12 +169,6 @@ func (f *Formular) Set(key, value string) {
 // Product returns the product name of the header.
 func (f *Formular) Product() string { return f.Get(KeyProduct) }
 
-// ProductVersion returns the product version the certificate covers.
-func (f *Formular) ProductVersion() string { return f.Get(KeyVersion) }
-
-// FormularID returns the formular's identifier (or sticker number).
-func (f *Formular) FormularID() string { return f.Get(KeyFormularID) }
-
 // ValidUntil returns the certificate's last day of validity, whether the
 // header gives one, and an error for a malformed date.
 func (f *Formular) ValidUntil() (time.Time, bool, error) { return f.date(KeyValidUntil) }
@@ -281,15 +275,4 @@ func (t *Table) NameKey(path string) string {
 		return strings.ToUpper(path)
 	}
 	return path
-}
-
-// Column returns the index of the table's column for an algorithm name
-// (in either byte order) and whether there is one.
-func (t *Table) Column(name string) (int, bool) {
-	for i, c := range t.Columns {
-		if c.Alg.Name == name {
-			return i, true
-		}
-	}
-	return -1, false
 }

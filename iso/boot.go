@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
-	"strings"
+
+	"github.com/sverka/sverka/internal/eltorito"
 )
 
 // What a computer booting the image runs: the El Torito boot images its
@@ -30,75 +30,29 @@ const maxCatalogSectors = 4
 
 // MaxBootEntries bounds the boot entries of a catalog (initial and
 // section entries, bootable or not).
-const MaxBootEntries = 64
+const MaxBootEntries = eltorito.MaxEntries
 
-// El Torito platform IDs.
+// El Torito platform IDs; eltorito names them.
 const (
-	PlatformBIOS byte = 0x00
-	PlatformPPC  byte = 0x01
-	PlatformMac  byte = 0x02
-	PlatformEFI  byte = 0xef
+	PlatformBIOS = eltorito.PlatformBIOS
+	PlatformPPC  = eltorito.PlatformPPC
+	PlatformMac  = eltorito.PlatformMac
+	PlatformEFI  = eltorito.PlatformEFI
 )
 
 // El Torito boot media types (the emulation), low four bits of the media
-// type byte.
+// type byte; eltorito names them.
 const (
-	EmulationNone     byte = 0
-	EmulationFloppy12 byte = 1
-	EmulationFloppy14 byte = 2
-	EmulationFloppy28 byte = 3
-	EmulationHardDisk byte = 4
+	EmulationNone     = eltorito.EmulationNone
+	EmulationFloppy12 = eltorito.EmulationFloppy12
+	EmulationFloppy14 = eltorito.EmulationFloppy14
+	EmulationFloppy28 = eltorito.EmulationFloppy28
+	EmulationHardDisk = eltorito.EmulationHardDisk
 )
-
-var platformNames = map[byte]string{PlatformBIOS: "bios", PlatformPPC: "ppc", PlatformMac: "mac", PlatformEFI: "efi"}
-
-var emulationNames = []string{"no-emulation", "floppy-1.2m", "floppy-1.44m", "floppy-2.88m", "hard-disk"}
 
 // floppySizes are the bytes a BIOS reads for each floppy emulation: the
 // emulated diskette, whatever the entry's sector count says.
 var floppySizes = map[byte]int64{EmulationFloppy12: 1228800, EmulationFloppy14: 1474560, EmulationFloppy28: 2949120}
-
-// PlatformName names a platform ID as a formular writes it: bios, ppc,
-// mac, efi, or 0xNN for any other.
-func PlatformName(p byte) string {
-	if n, ok := platformNames[p]; ok {
-		return n
-	}
-	return fmt.Sprintf("0x%02x", p)
-}
-
-// ParsePlatform reads a platform name of PlatformName.
-func ParsePlatform(s string) (byte, bool) {
-	for p, n := range platformNames {
-		if n == s {
-			return p, true
-		}
-	}
-	if len(s) == 4 && strings.HasPrefix(s, "0x") && strings.ToLower(s) == s {
-		v, err := strconv.ParseUint(s[2:], 16, 8)
-		if err == nil {
-			if _, named := platformNames[byte(v)]; !named {
-				return byte(v), true
-			}
-		}
-	}
-	return 0, false
-}
-
-// EmulationName names a boot media type: no-emulation, floppy-1.2m,
-// floppy-1.44m, floppy-2.88m or hard-disk.
-func EmulationName(e byte) string {
-	if int(e) < len(emulationNames) {
-		return emulationNames[e]
-	}
-	return fmt.Sprintf("media-type-%d", e)
-}
-
-// ParseEmulation reads an emulation name of EmulationName.
-func ParseEmulation(s string) (byte, bool) {
-	i := slices.Index(emulationNames, s)
-	return byte(i), i >= 0
-}
 
 // ElTorito is the El Torito boot catalog of an image.
 type ElTorito struct {
@@ -145,7 +99,7 @@ type BootEntry struct {
 // Target says what the entry boots as a formular writes it, without the
 // file: "el-torito/N PLATFORM EMULATION".
 func (e BootEntry) Target() string {
-	return fmt.Sprintf("el-torito/%d %s %s", e.N, PlatformName(e.Platform), EmulationName(e.Emulation))
+	return fmt.Sprintf("el-torito/%d %s %s", e.N, eltorito.PlatformName(e.Platform), eltorito.EmulationName(e.Emulation))
 }
 
 // SystemArea is the extent of the system area the image holds.

@@ -38,6 +38,7 @@ import (
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/iso"
+	"github.com/sverka/sverka/survey"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -222,7 +223,7 @@ func mediaFormular(t *testing.T, img string) (*formular.Formular, listing) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, media, _, err := formular.MakeImage(context.Background(), img, []checksum.Column{c}, formular.MakeOptions{})
+	_, _, media, _, err := survey.Image(context.Background(), img, []checksum.Column{c}, survey.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

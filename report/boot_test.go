@@ -12,6 +12,7 @@ import (
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/iso"
+	"github.com/sverka/sverka/survey"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -22,7 +23,7 @@ import (
 func TestBootMessagesInBothLanguages(t *testing.T) {
 	src := filepath.Join("..", "testdata", "iso", "hybrid.iso")
 	col, _ := checksum.ParseColumn("sha256")
-	image, boot, media, _, err := formular.MakeImage(context.Background(), src, []checksum.Column{col}, formular.MakeOptions{})
+	image, boot, media, _, err := survey.Image(context.Background(), src, []checksum.Column{col}, survey.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/iso"
+	"github.com/sverka/sverka/survey"
 )
 
 // bootSlot is one thing on the image that boots: the system area, the
@@ -53,7 +54,7 @@ func planBoot(f *formular.Formular, im *iso.Image) *bootCheck {
 		add(formular.BootTarget{What: formular.BootCatalog}, nil, ext, et.Err)
 		for i := range et.Entries {
 			e := &et.Entries[i]
-			add(formular.EntryTarget(*e, ""), e, e.Image, nil)
+			add(survey.EntryTarget(*e, ""), e, e.Image, nil)
 		}
 	}
 	return b
@@ -156,7 +157,7 @@ func (b *bootCheck) judge(sums []iso.MemberSum, media string) Table {
 // the row names must still be where the entry loads from: the media
 // table's row for that file then covers what boots.
 func judgeEntry(it *Item, want formular.BootTarget, e *iso.BootEntry) {
-	got := formular.EntryTarget(*e, want.File)
+	got := survey.EntryTarget(*e, want.File)
 	if got == want {
 		return
 	}

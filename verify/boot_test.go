@@ -13,6 +13,7 @@ import (
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/iso"
+	"github.com/sverka/sverka/survey"
 )
 
 const isoFixtures = "../testdata/iso"
@@ -25,7 +26,7 @@ func imageFormular(t *testing.T, path string, kinds ...formular.Kind) *formular.
 	if err != nil {
 		t.Fatal(err)
 	}
-	image, boot, media, _, err := formular.MakeImage(context.Background(), path, []checksum.Column{col}, formular.MakeOptions{})
+	image, boot, media, _, err := survey.Image(context.Background(), path, []checksum.Column{col}, survey.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

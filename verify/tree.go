@@ -123,7 +123,7 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	for i := range seen {
 		f := &seen[i]
 		if f.row < 0 && f.mode.IsRegular() && (m.missingSizes[f.size] || m.missingSizes[formular.UnknownSize]) {
-			jobs = append(jobs, checksum.Job{Path: tr.path(f.rel), Known: true, Mode: f.mode, Size: f.size, NoFollow: true})
+			jobs = append(jobs, checksum.Seen(tr.path(f.rel), f.mode, f.size))
 			idx = append(idx, i)
 		}
 	}
@@ -165,8 +165,7 @@ func hashRows(ctx context.Context, t *formular.Table, where func(rel string) str
 		// Ordered by the size the table expects, and, with no mode
 		// column to check, read without an fstat to that size (the
 		// engine stats a file that runs longer).
-		jobs = append(jobs, checksum.Job{Path: where(rel), Known: true,
-			Size: max(e.Size, 0), NoStat: !t.HasMode && e.Size >= 0, NoFollow: true})
+		jobs = append(jobs, checksum.Expected(where(rel), e.Size, !t.HasMode))
 		idx = append(idx, i)
 	}
 	rows := make([]checksum.Result, len(t.Entries))
@@ -515,10 +514,9 @@ func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
 			continue
 		}
 		it.Differs = append(it.Differs, c.String())
-		if c.Alg.GOST && bytes.Equal(checksum.Reverse(e.Sums[i]), r.Sums[i]) {
+		if other, ok := c.ReadReversed(e.Sums[i], r.Sums[i]); ok {
 			// The formular was made from a list read in the wrong
 			// byte order.
-			other := checksum.Column{Alg: c.Alg, Reversed: !c.Reversed}
 			reversed, shouldBe = append(reversed, c.String()), append(shouldBe, other.String())
 		}
 	}

@@ -137,35 +137,28 @@ func (l *lister) failed(rel string, err error) {
 
 // walk lists the whole tree under the root, less the excluded paths that
 // are not listed. A symbolic link is an entry, never followed: the walk
-// stays inside the root.
+// stays inside the root, and a directory that turned into a link since it
+// was listed is refused, not followed.
 func (l *lister) walk(ctx context.Context) {
-	type dir struct{ rel, host string }
-	stack := []dir{{".", l.root}}
-	for len(stack) > 0 && ctx.Err() == nil {
-		d := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		l.walked[l.m.key(d.rel)] = true
-		// The root was named or resolved by the caller; below it, a
-		// directory that turned into a link since it was listed is
-		// refused, not followed.
-		ents, err := checksum.ReadDir(d.host, d.rel != ".")
-		if err != nil {
-			l.failed(d.rel, err)
-		}
-		for _, e := range ents {
-			rel := joinRel(d.rel, e.Name())
-			if l.t.ExcludeMatches(rel) && !l.m.isListed(rel) {
-				continue
-			}
-			if e.Type()&fs.ModeSymlink != 0 && (l.parents[l.m.key(rel)] || l.dirs[l.m.key(rel)] != "") && !l.m.isListed(rel) {
+	k := l.m.key
+	l.walked[k(".")] = true
+	skip := func(rel string) bool { return l.t.ExcludeMatches(rel) && !l.m.isListed(rel) }
+	// An interrupted walk returns ctx's error, which the caller checks.
+	_ = checksum.Walk(ctx, l.root, checksum.WalkOptions{Skip: skip}, func(w checksum.Walked) error {
+		switch w.Kind {
+		case checksum.WalkError:
+			l.failed(w.Rel, w.Err)
+			return nil
+		case checksum.WalkDir:
+			l.walked[k(w.Rel)] = true
+		case checksum.WalkSymlink:
+			if (l.parents[k(w.Rel)] || l.dirs[k(w.Rel)] != "") && !l.m.isListed(w.Rel) {
 				l.pathLinks = append(l.pathLinks, len(l.seen))
 			}
-			l.add(rel, e, false)
-			if e.IsDir() {
-				stack = append(stack, dir{rel, filepath.Join(d.host, e.Name())})
-			}
 		}
-	}
+		l.add(w.Rel, w.Entry, false)
+		return nil
+	})
 }
 
 // listDirs lists the directories holding listed files that the walk, if

@@ -14,6 +14,7 @@ import (
 	"github.com/sverka/sverka/formular/doctable"
 	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/report"
+	"github.com/sverka/sverka/survey"
 )
 
 const formularSynopsis = `sverka formular make [-a ALG[,ALG]] [--media ISO|DIR] [--modules DIR --root-var NAME] [--set KEY=VALUE]... -o FILE
@@ -149,9 +150,9 @@ func cmdFormularMake(ctx context.Context, c *cli, args []string) int {
 		}
 		var tables []*formular.Table
 		if fi.IsDir() {
-			prog := newTreeProgress(c, &o, *media)
+			prog := newTreeProgress(ctx, c, &o, *media)
 			engine.Progress, engine.Started = prog.Add, prog.Item
-			t, warns, err := formular.MakeTree(ctx, formular.KindMedia, *media, cols, formular.MakeOptions{Exclude: *excludes, Engine: engine})
+			t, warns, err := survey.Tree(ctx, formular.KindMedia, *media, cols, survey.Options{Exclude: *excludes, Engine: engine})
 			prog.Finish()
 			if err != nil {
 				c.errorf("media: %v", err)
@@ -174,9 +175,9 @@ func cmdFormularMake(ctx context.Context, c *cli, args []string) int {
 		}
 	}
 	if *modules != "" {
-		prog := newTreeProgress(c, &o, *modules)
+		prog := newTreeProgress(ctx, c, &o, *modules)
 		engine.Progress, engine.Started = prog.Add, prog.Item
-		t, warns, err := formular.MakeTree(ctx, formular.KindModules, *modules, cols, formular.MakeOptions{Exclude: *excludes, Mode: *mode, Engine: engine})
+		t, warns, err := survey.Tree(ctx, formular.KindModules, *modules, cols, survey.Options{Exclude: *excludes, Mode: *mode, Engine: engine})
 		prog.Finish()
 		if err != nil {
 			c.errorf("modules: %v", err)
@@ -456,7 +457,7 @@ func makeImageTables(ctx context.Context, c *cli, o *common, path string, cols [
 		}
 		prog = report.NewProgress(c.stderr, size, 1, progressOptions(o))
 	}
-	image, boot, media, warns, err := formular.MakeImage(ctx, path, cols, formular.MakeOptions{Exclude: excludes, Engine: checksum.Options{Workers: o.jobs, Progress: prog.Add}})
+	image, boot, media, warns, err := survey.Image(ctx, path, cols, survey.Options{Exclude: excludes, Engine: checksum.Options{Workers: o.jobs, Progress: prog.Add}})
 	prog.Finish()
 	if err != nil {
 		return nil, err

@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
 	"unicode/utf8"
 
@@ -111,7 +110,7 @@ type target struct {
 // collect expands the command line into targets: directories walked in
 // sorted order with -r, symbolic links not followed unless --follow,
 // FIFOs and devices found in a walk skipped with a line saying so.
-func collect(c *cli, o *hashOpts, paths []string) (ts []target, failed bool) {
+func collect(ctx context.Context, c *cli, o *hashOpts, paths []string) (ts []target, failed bool) {
 	for _, p := range paths {
 		if p == "-" {
 			ts = append(ts, target{path: "-", stdin: true})
@@ -132,57 +131,28 @@ func collect(c *cli, o *hashOpts, paths []string) (ts []target, failed bool) {
 			failed = true
 			continue
 		}
-		more, bad := walk(c, o, p, map[string]bool{})
+		more, bad := walk(ctx, c, o, p)
 		ts = append(ts, more...)
 		failed = failed || bad
 	}
 	return ts, failed
 }
 
-func walk(c *cli, o *hashOpts, root string, seen map[string]bool) (ts []target, failed bool) {
-	if real, err := filepath.EvalSymlinks(root); err == nil {
-		if seen[real] {
-			c.warnf("%s: directory already visited (symbolic link loop), skipped", display(root))
-			return nil, false
-		}
-		seen[real] = true
-	}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			c.errorf("%s: %v", display(p), osErr(err))
+// walk lists the regular files under root, saying what it passes over.
+func walk(ctx context.Context, c *cli, o *hashOpts, root string) (ts []target, failed bool) {
+	err := checksum.Walk(ctx, root, checksum.WalkOptions{Follow: o.follow}, func(w checksum.Walked) error {
+		switch w.Kind {
+		case checksum.WalkFile:
+			ts = append(ts, target{path: w.Path})
+		case checksum.WalkError:
+			c.errorf("%s: %v", display(w.Path), osErr(w.Err))
 			failed = true
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		switch t := d.Type(); {
-		case t.IsDir():
-			return nil
-		case t.IsRegular():
-			ts = append(ts, target{path: p})
-		case t&fs.ModeSymlink != 0:
-			if !o.follow {
-				c.warnf("%s: symbolic link not followed (use --follow)", display(p))
-				return nil
-			}
-			fi, err := os.Stat(p)
-			if err != nil {
-				c.errorf("%s: %v", display(p), osErr(err))
-				failed = true
-				return nil
-			}
-			if fi.IsDir() {
-				more, bad := walk(c, o, p, seen)
-				ts = append(ts, more...)
-				failed = failed || bad
-			} else if fi.Mode().IsRegular() {
-				ts = append(ts, target{path: p})
-			} else {
-				c.warnf("%s: skipped: not a regular file (name it explicitly to read it)", display(p))
-			}
-		default:
-			c.warnf("%s: skipped: not a regular file (name it explicitly to read it)", display(p))
+		case checksum.WalkSymlink:
+			c.warnf("%s: %v (use --follow)", display(w.Path), w.Kind)
+		case checksum.WalkSpecial:
+			c.warnf("%s: %v (name it explicitly to read it)", display(w.Path), w.Kind)
+		case checksum.WalkLoop:
+			c.warnf("%s: %v", display(w.Path), w.Kind)
 		}
 		return nil
 	})
@@ -194,7 +164,7 @@ func walk(c *cli, o *hashOpts, root string, seen map[string]bool) (ts []target, 
 }
 
 func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) int {
-	ts, failed := collect(c, o, paths)
+	ts, failed := collect(ctx, c, o, paths)
 	cols := make([]checksum.Column, len(o.algorithms))
 	for i, a := range o.algorithms {
 		cols[i] = checksum.GOSTReverseColumn(a, o.reverse)
@@ -214,7 +184,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) int {
 	var fileIdx []int // job index → position among the targets
 	for i, t := range ts {
 		if !t.stdin {
-			jobs = append(jobs, checksum.Job{Path: t.path, Special: t.special})
+			jobs = append(jobs, checksum.Named(t.path, t.special))
 			fileIdx = append(fileIdx, i)
 		}
 	}
@@ -339,7 +309,8 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 				}
 			}
 		}
-		jobs[i] = checksum.Job{Path: e.Name, Algs: ea}
+		jobs[i] = checksum.Named(e.Name, false)
+		jobs[i].Algs = ea
 	}
 	prog := newProgress(c, &o.common, jobs)
 	defer prog.Finish()
@@ -377,8 +348,8 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 				continue
 			}
 			ok = false
-			if s.Col.Alg.GOST && bytes.Equal(checksum.Reverse(s.Digest), r.Sums[i]) {
-				hint = append(hint, reverseHint(s.Col))
+			if other, ok := s.Col.ReadReversed(s.Digest, r.Sums[i]); ok {
+				hint = append(hint, reverseHint(s.Col, other))
 			}
 		}
 		if ok {
@@ -470,12 +441,13 @@ func hasAlg(have, more []checksum.Sum) bool {
 	return false
 }
 
-// reverseHint explains a GOST digest that matches only byte-reversed.
-func reverseHint(col checksum.Column) string {
-	if col.Reversed {
-		return fmt.Sprintf("the %s digest matches in rhash's byte order: the list is not byte-reversed, drop --gost-reverse (still a failure)", col.Alg.Name)
+// reverseHint explains a GOST digest of the column col that matches only
+// in the byte order of the column other.
+func reverseHint(col, other checksum.Column) string {
+	if other.Reversed {
+		return fmt.Sprintf("the %s digest matches byte-reversed (gostsum's order): read the list with --gost-reverse (still a failure)", col.Alg.Name)
 	}
-	return fmt.Sprintf("the %s digest matches byte-reversed (gostsum's order): read the list with --gost-reverse (still a failure)", col.Alg.Name)
+	return fmt.Sprintf("the %s digest matches in rhash's byte order: the list is not byte-reversed, drop --gost-reverse (still a failure)", col.Alg.Name)
 }
 
 func plural(n int, one, many string) string {

@@ -1,10 +1,9 @@
 package main
 
 import (
+	"context"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 
 	"golang.org/x/term"
 
@@ -47,16 +46,17 @@ func newProgress(c *cli, o *common, jobs []checksum.Job) *report.Progress {
 	return report.NewProgress(c.stderr, total, len(jobs), progressOptions(o))
 }
 
-// newTreeProgress shows the hashing of every file under root.
-func newTreeProgress(c *cli, o *common, root string) *report.Progress {
+// newTreeProgress shows the hashing of every file under root, as a
+// formular is made of them.
+func newTreeProgress(ctx context.Context, c *cli, o *common, root string) *report.Progress {
 	if !progressOn(c, o) {
 		return nil
 	}
 	var total int64
 	n := 0
-	filepath.WalkDir(root, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			if info, err := d.Info(); err == nil {
+	checksum.Walk(ctx, root, checksum.WalkOptions{}, func(w checksum.Walked) error {
+		if w.Kind == checksum.WalkFile {
+			if info, err := w.Info(); err == nil {
 				total += info.Size()
 				n++
 			}

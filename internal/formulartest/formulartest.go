@@ -9,6 +9,7 @@ import (
 
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/survey"
 )
 
 // Table makes a table of the given kind describing the files under root
@@ -24,7 +25,7 @@ func Table(t testing.TB, kind formular.Kind, root, algs string) *formular.Table 
 		}
 		cols = append(cols, c)
 	}
-	tab, _, err := formular.MakeTree(context.Background(), kind, root, cols, formular.MakeOptions{})
+	tab, _, err := survey.Tree(context.Background(), kind, root, cols, survey.Options{})
 	if err != nil {
 		t.Fatalf("making a %s table of %s: %v", kind, root, err)
 	}

@@ -1,4 +1,4 @@
-package formular
+package survey
 
 import (
 	"context"
@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/formular"
 )
 
 // A table made without some paths records the patterns: a closed table
 // covers its whole tree, and verify must leave out what make left out.
-func TestMakeTreeRecordsExclude(t *testing.T) {
+func TestTreeRecordsExclude(t *testing.T) {
 	root := t.TempDir()
 	for _, name := range []string{"bin/tool", "var/log/x.log", "lib/a.so", "lib/a.tmp"} {
 		p := filepath.Join(root, filepath.FromSlash(name))
@@ -27,8 +28,8 @@ func TestMakeTreeRecordsExclude(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tab, _, err := MakeTree(context.Background(), KindModules, root, []checksum.Column{col},
-		MakeOptions{Exclude: []string{"var", "*.tmp", "var"}})
+	tab, _, err := Tree(context.Background(), formular.KindModules, root, []checksum.Column{col},
+		Options{Exclude: []string{"var", "*.tmp", "var"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func TestMakeTreeRecordsExclude(t *testing.T) {
 	if strings.Join(tab.Exclude, ",") != "*.tmp,var" {
 		t.Errorf("exclude %q, want sorted and each once", tab.Exclude)
 	}
-	if _, _, err := MakeTree(context.Background(), KindModules, root, []checksum.Column{col}, MakeOptions{Exclude: []string{"[x"}}); err == nil ||
+	if _, _, err := Tree(context.Background(), formular.KindModules, root, []checksum.Column{col}, Options{Exclude: []string{"[x"}}); err == nil ||
 		!strings.Contains(err.Error(), `--exclude "[x"`) {
 		t.Errorf("a malformed pattern: %v", err)
 	}

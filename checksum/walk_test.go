@@ -1,0 +1,119 @@
+package checksum
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// walkTree makes a tree of files and, where the system allows, links.
+func walkTree(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	for _, name := range []string{"a.txt", "a/b", "a/c/d", "skip/x", "z"} {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	for link, target := range map[string]string{"a/to-z": "../z", "a/up": "..", "a/gone": "nowhere"} {
+		if err := os.Symlink(target, filepath.Join(root, filepath.FromSlash(link))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func walkLines(t *testing.T, root string, opt WalkOptions) string {
+	t.Helper()
+	var lines []string
+	err := Walk(context.Background(), root, opt, func(w Walked) error {
+		if w.Path != filepath.Join(root, filepath.FromSlash(w.Rel)) {
+			t.Errorf("%s: path %s", w.Rel, w.Path)
+		}
+		lines = append(lines, fmt.Sprintf("%s: %v", w.Rel, w.Kind))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// A walk meets each directory's entries by name, a directory's contents
+// before the siblings after it, and says what it passes over.
+func TestWalk(t *testing.T) {
+	root := walkTree(t)
+	skip := func(rel string) bool { return rel == "skip" }
+	got := walkLines(t, root, WalkOptions{Skip: skip})
+	want := `a: directory
+a/b: regular file
+a/c: directory
+a/c/d: regular file
+a/gone: symbolic link not followed
+a/to-z: symbolic link not followed
+a/up: symbolic link not followed
+a.txt: regular file
+z: regular file`
+	if got != want {
+		t.Errorf("walk:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// Following links, a link to a file is met as the file, a link to a
+// directory is walked once, and one that leads nowhere is an error.
+func TestWalkFollow(t *testing.T) {
+	root := walkTree(t)
+	got := walkLines(t, root, WalkOptions{Follow: true, Skip: func(rel string) bool { return rel == "skip" }})
+	want := `a: directory
+a/b: regular file
+a/c: directory
+a/c/d: regular file
+a/gone: could not be read
+a/to-z: regular file
+a/up: directory already visited (symbolic link loop), skipped
+a.txt: regular file
+z: regular file`
+	if got != want {
+		t.Errorf("walk:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// The root, named by the caller, is walked through a link; a directory
+// that cannot be listed is met as an error and the walk goes on.
+func TestWalkRootLinkAndErrors(t *testing.T) {
+	root := walkTree(t)
+	link := filepath.Join(t.TempDir(), "kit")
+	if err := os.Symlink(root, link); err != nil {
+		t.Fatal(err)
+	}
+	if got := walkLines(t, link, WalkOptions{Skip: func(rel string) bool { return rel != "z" }}); got != "z: regular file" {
+		t.Errorf("walk through a linked root: %q", got)
+	}
+	var errs []string
+	err := Walk(context.Background(), filepath.Join(root, "none"), WalkOptions{}, func(w Walked) error {
+		if w.Kind != WalkError || w.Err == nil {
+			t.Errorf("%s: %v", w.Rel, w.Kind)
+		}
+		errs = append(errs, w.Rel)
+		return nil
+	})
+	if err != nil || strings.Join(errs, ",") != "." {
+		t.Errorf("missing root: %v, met %q", err, errs)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Walk(ctx, root, WalkOptions{}, func(Walked) error { return nil }); err != context.Canceled {
+		t.Errorf("cancelled walk: %v", err)
+	}
+}
