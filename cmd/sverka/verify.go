@@ -20,6 +20,7 @@ import (
 
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/hostinfo"
 	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/report"
 	"github.com/sverka/sverka/verify"
@@ -288,7 +289,7 @@ type selfDigest struct {
 func startSelfDigest() *selfDigest {
 	d := &selfDigest{done: make(chan struct{})}
 	go func() {
-		d.hex, d.err = report.SelfDigest()
+		d.hex, d.err = hostinfo.ExecutableDigest()
 		close(d.done)
 	}()
 	return d
@@ -312,7 +313,12 @@ func (d *selfDigest) get(wait time.Duration) (string, error) {
 // the run and the formular's path. A check that cannot be made reports
 // this much, with what it learnt on the way.
 func baseReport(o *verifyOpts, args []string, start, at time.Time, self *selfDigest, wait time.Duration) *report.Report {
-	run := report.NewRun(start, append([]string{"sverka", "verify"}, args...))
+	h := hostinfo.Probe()
+	run := report.Run{
+		Start: start,
+		Host:  h.Host, OS: h.OS, OSVersion: h.OSVersion, Arch: h.Arch, User: h.User,
+		Args: append([]string{"sverka", "verify"}, args...),
+	}
 	run.End = time.Now().Round(0)
 	if o.fixedTime != "" {
 		run.End = start
