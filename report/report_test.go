@@ -212,30 +212,6 @@ func TestTextHolds(t *testing.T) {
 	}
 }
 
-func TestColorEnabled(t *testing.T) {
-	f, err := os.CreateTemp(t.TempDir(), "out")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	t.Setenv("NO_COLOR", "")
-	cases := []struct {
-		mode, noColor string
-		want          bool
-	}{
-		{"always", "1", true},
-		{"never", "", false},
-		{"auto", "", false}, // a file is not a terminal
-		{"auto", "1", false},
-	}
-	for _, c := range cases {
-		t.Setenv("NO_COLOR", c.noColor)
-		if got := ColorEnabled(c.mode, f); got != c.want {
-			t.Errorf("ColorEnabled(%q) with NO_COLOR=%q = %v, want %v", c.mode, c.noColor, got, c.want)
-		}
-	}
-}
-
 func TestLangFromEnv(t *testing.T) {
 	cases := []struct {
 		all, messages, lang, want string

@@ -4,12 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
-	"golang.org/x/term"
 
 	"github.com/sverka/sverka/verify"
 )
@@ -17,28 +15,12 @@ import (
 // TextOptions control the terminal rendering.
 type TextOptions struct {
 	Lang    string // "ru" or "en"; LangFromEnv gives the default
-	Color   bool   // ANSI colours (ColorEnabled decides)
+	Color   bool   // ANSI colours
 	Verbose bool   // list every item, OK ones too
 	Quiet   bool   // list only the items that break the verdict, not warnings
 	// Saved says what rendering a saved report checked of it; nil for a
 	// report straight from a check.
 	Saved *Saved
-}
-
-// ColorEnabled decides --color: "always" and "never" say it; "auto" (or
-// anything else) colours only a terminal, and not when NO_COLOR is set to
-// a non-empty value or TERM is "dumb".
-func ColorEnabled(mode string, f *os.File) bool {
-	switch mode {
-	case "always":
-		return true
-	case "never":
-		return false
-	}
-	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" || f == nil {
-		return false
-	}
-	return term.IsTerminal(int(f.Fd()))
 }
 
 // palette styles the text rendering; without colour every style is the

@@ -20,6 +20,7 @@ import (
 
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/console"
 	"github.com/sverka/sverka/internal/hostinfo"
 	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/report"
@@ -483,7 +484,7 @@ func loadPublicKey(o *verifyOpts) (minisign.PublicKey, error) {
 // verifyProgress sizes the progress display by what the check will read:
 // an image or device once, whole; a kit directory's and the installed
 // modules' listed files.
-func verifyProgress(c *cli, o *verifyOpts, f *formular.Formular) *report.Progress {
+func verifyProgress(c *cli, o *verifyOpts, f *formular.Formular) *console.Progress {
 	if !progressOn(c, &o.common) {
 		return nil
 	}
@@ -507,7 +508,7 @@ func verifyProgress(c *cli, o *verifyOpts, f *formular.Formular) *report.Progres
 			n++
 		}
 	}
-	return report.NewProgress(c.stderr, total, n, progressOptions(&o.common))
+	return console.NewProgress(c.stderr, total, n, progressOptions(&o.common))
 }
 
 // render writes the report in the asked format to FILE or standard output;
@@ -552,7 +553,7 @@ func renderTo(c *cli, out *outFile, rep *report.Report, format, lang, color stri
 		useColor := false
 		if out == nil {
 			f, _ := c.stdout.(*os.File)
-			useColor = report.ColorEnabled(color, f)
+			useColor = console.ColorEnabled(color, f)
 		} else {
 			useColor = color == "always"
 		}
