@@ -1,6 +1,7 @@
-// Package report renders the result of a check: the versioned JSON
-// document that is the evidence (docs/report.md, validated against
-// docs/report.schema.json), NDJSON events for log collectors, the terminal
-// summary, the printable HTML report in Russian and English, and the
-// progress display on stderr during long checks.
+// Package report is the evidence of a check and its renderings: the
+// Report model and its versioned JSON document (docs/report.md, with the
+// schema docs/report.schema.json), NDJSON events for log collectors, the
+// terminal summary, and the printable HTML report in Russian and English.
+// Where the run happened (internal/hostinfo) and how the terminal shows
+// things as they go (internal/console) live elsewhere.
 package report

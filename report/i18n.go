@@ -204,8 +204,6 @@ var catalogue = map[string][2]string{
 	"st-VIOLATED":   {"VIOLATED", "нарушен"},
 	"st-UNSET":      {"UNSET", "не задан"},
 
-	"progress-items": {"%d/%d files", "файлов %d/%d"},
-
 	// Reasons and warnings of the verdict, by verify's message code. The
 	// English ones say what verify's Text says, word for word.
 	"msg-table":                    {"[%s] table (line %d)", "таблица [%s] (строка %d)"},

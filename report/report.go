@@ -1,13 +1,6 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"io"
-	"os"
-	"os/user"
-	"runtime"
 	"time"
 
 	"github.com/sverka/sverka/verify"
@@ -44,10 +37,12 @@ func (r *Report) HasScope() bool { return r.Schema != SchemaV1 }
 type Tool struct {
 	Name    string // "sverka"
 	Version string
-	SHA256  string // hex digest of the running executable (SelfDigest)
+	SHA256  string // hex digest of the running executable
 }
 
-// Run says when, where and how the check ran.
+// Run says when, where and how the check ran. The caller fills in the
+// host's facts (internal/hostinfo learns them); what cannot be learnt
+// stays empty.
 type Run struct {
 	Start, End time.Time
 	// CheckDate is the date the certificate's validity is judged on (today,
@@ -134,47 +129,4 @@ type Sources struct {
 	Media     *Media
 	Installed *Installed
 	Settings  []string // settings files or registry hives the parameters were read from
-}
-
-// NewRun describes a run starting now on this host: host name, OS and its
-// version, architecture and user are filled in; End is left for the
-// caller, and CheckDate is start's date until the caller sets --at.
-// What cannot be learnt stays empty.
-func NewRun(start time.Time, args []string) Run {
-	r := Run{
-		Start:     start,
-		CheckDate: time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, start.Location()),
-		OS:        runtime.GOOS,
-		OSVersion: osVersion(),
-		Arch:      runtime.GOARCH,
-		Args:      append([]string(nil), args...),
-	}
-	r.Host, _ = os.Hostname()
-	if u, err := user.Current(); err == nil {
-		r.User = u.Username
-	} else if s := os.Getenv("USER"); s != "" {
-		r.User = s
-	} else {
-		r.User = os.Getenv("USERNAME")
-	}
-	return r
-}
-
-// SelfDigest returns the hex SHA-256 of the running executable, so that a
-// report names exactly the build that computed it.
-func SelfDigest() (string, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", fmt.Errorf("locating the running executable: %w", err)
-	}
-	f, err := os.Open(exe)
-	if err != nil {
-		return "", fmt.Errorf("reading the running executable: %w", err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("reading %s: %w", exe, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

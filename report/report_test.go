@@ -4,11 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,47 +14,12 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/sverka/sverka/docs"
+	"github.com/sverka/sverka/internal/golden"
 	"github.com/sverka/sverka/verify"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test -update after checking the change):\n%s",
-			name, firstDiff(want, got))
-	}
-}
-
-// firstDiff shows the first line that differs.
-func firstDiff(want, got []byte) string {
-	wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
-	for i := range max(len(wl), len(gl)) {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return "line " + strconv.Itoa(i+1) + ":\nwant: " + w + "\ngot:  " + g
-		}
-	}
-	return ""
-}
+// firstDiff shows where got first differs from want.
+func firstDiff(want, got []byte) string { return golden.Diff(want, got) }
 
 func TestGolden(t *testing.T) {
 	r := fixedReport()
@@ -108,7 +71,7 @@ func TestGolden(t *testing.T) {
 			if err := c.render(&b); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, c.name, b.Bytes())
+			golden.Check(t, filepath.Join("testdata", "golden", c.name), b.Bytes())
 		})
 	}
 }
@@ -208,30 +171,6 @@ func TestTextHolds(t *testing.T) {
 		}
 		if !strings.Contains(b.String(), "\nHOLDS  ") {
 			t.Errorf("%s: no HOLDS line:\n%s", lang, b.String())
-		}
-	}
-}
-
-func TestColorEnabled(t *testing.T) {
-	f, err := os.CreateTemp(t.TempDir(), "out")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	t.Setenv("NO_COLOR", "")
-	cases := []struct {
-		mode, noColor string
-		want          bool
-	}{
-		{"always", "1", true},
-		{"never", "", false},
-		{"auto", "", false}, // a file is not a terminal
-		{"auto", "1", false},
-	}
-	for _, c := range cases {
-		t.Setenv("NO_COLOR", c.noColor)
-		if got := ColorEnabled(c.mode, f); got != c.want {
-			t.Errorf("ColorEnabled(%q) with NO_COLOR=%q = %v, want %v", c.mode, c.noColor, got, c.want)
 		}
 	}
 }

@@ -4,12 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
-	"golang.org/x/term"
 
 	"github.com/sverka/sverka/verify"
 )
@@ -17,7 +15,7 @@ import (
 // TextOptions control the terminal rendering.
 type TextOptions struct {
 	Lang    string // "ru" or "en"; LangFromEnv gives the default
-	Color   bool   // ANSI colours (ColorEnabled decides)
+	Color   bool   // ANSI colours
 	Verbose bool   // list every item, OK ones too
 	Quiet   bool   // list only the items that break the verdict, not warnings
 	// Saved says what rendering a saved report checked of it; nil for a
@@ -25,61 +23,85 @@ type TextOptions struct {
 	Saved *Saved
 }
 
-// ColorEnabled decides --color: "always" and "never" say it; "auto" (or
-// anything else) colours only a terminal, and not when NO_COLOR is set to
-// a non-empty value or TERM is "dumb".
-func ColorEnabled(mode string, f *os.File) bool {
-	switch mode {
-	case "always":
-		return true
-	case "never":
-		return false
-	}
-	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" || f == nil {
-		return false
-	}
-	return term.IsTerminal(int(f.Fd()))
+// textStyles are the text rendering's styles, all from one renderer
+// bound to the output. The caller has decided on colour: without it the
+// renderer's profile is plain ASCII, under which the colours write
+// nothing, so the output holds no escape codes at all. No style converts
+// tabs: the display form never holds one, and the text is not lipgloss's
+// to change.
+type textStyles struct {
+	plain, good, bad, warn lipgloss.Style
 }
 
-// palette styles the text rendering; without colour every style is the
-// identity, so the output holds no escape codes at all.
-type palette struct {
-	on                      bool
-	good, bad, warn, strong lipgloss.Style
-}
-
-func newPalette(w io.Writer, on bool) palette {
-	p := palette{on: on}
-	if !on {
-		return p
-	}
+func newTextStyles(w io.Writer, color bool) textStyles {
 	r := lipgloss.NewRenderer(w)
-	// The caller has decided on colour already; the renderer must not
-	// second-guess it from the writer.
-	r.SetColorProfile(termenv.ANSI)
-	p.good = r.NewStyle().Foreground(lipgloss.Color("2")).Bold(true)
-	p.bad = r.NewStyle().Foreground(lipgloss.Color("1")).Bold(true)
-	p.warn = r.NewStyle().Foreground(lipgloss.Color("3"))
-	p.strong = r.NewStyle().Bold(true)
-	return p
-}
-
-func (p palette) paint(s lipgloss.Style, text string) string {
-	if !p.on {
-		return text
+	// Set, not detected: the renderer must not second-guess the caller
+	// from the writer.
+	profile := termenv.Ascii
+	if color {
+		profile = termenv.ANSI
 	}
-	return s.Render(text)
+	r.SetColorProfile(profile)
+	plain := r.NewStyle().TabWidth(lipgloss.NoTabConversion)
+	return textStyles{
+		plain: plain,
+		good:  plain.Foreground(lipgloss.Color("2")).Bold(true),
+		bad:   plain.Foreground(lipgloss.Color("1")).Bold(true),
+		warn:  plain.Foreground(lipgloss.Color("3")),
+	}
 }
 
-func (p palette) status(it *verify.Item) string {
-	s := fmt.Sprintf("%-10s", Display(string(it.Status)))
+// column lays text out in a column as wide as the widest of cells: padded
+// to that many terminal cells, never wrapped.
+func column(st lipgloss.Style, cells []string) lipgloss.Style {
+	w := 0
+	for _, c := range cells {
+		w = max(w, lipgloss.Width(c))
+	}
+	return st.Inline(true).Width(w)
+}
+
+// statusColumn lays out items' statuses in a column wide enough for every
+// status, coloured by what each means for the verdict. Each distinct
+// status is laid out once: a report may list a million items.
+type statusColumn struct {
+	good, bad, warn lipgloss.Style
+	done            map[statusKey]string
+}
+
+type statusKey struct {
+	status  verify.Status
+	failure bool
+}
+
+func (s textStyles) statusColumn() *statusColumn {
+	names := make([]string, len(verify.Statuses))
+	for i, st := range verify.Statuses {
+		names[i] = string(st)
+	}
+	return &statusColumn{
+		good: column(s.good, names),
+		bad:  column(s.bad, names),
+		warn: column(s.warn, names),
+		done: map[statusKey]string{},
+	}
+}
+
+func (c *statusColumn) cell(it *verify.Item) string {
+	k := statusKey{it.Status, it.Failure}
+	if s, ok := c.done[k]; ok {
+		return s
+	}
+	st := c.warn
 	switch {
 	case it.Status == verify.OK:
-		return p.paint(p.good, s)
+		st = c.good
 	case it.Failure:
-		return p.paint(p.bad, s)
+		st = c.bad
 	}
-	return p.paint(p.warn, s)
+	s := st.Render(Display(string(it.Status)))
+	c.done[k] = s
+	return s
 }
 
 // WriteText writes the terminal rendering: a header naming the product and
@@ -90,7 +112,7 @@ func (p palette) status(it *verify.Item) string {
 // codes.
 func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	l := langOf(opt.Lang)
-	p := newPalette(w, opt.Color)
+	st := newTextStyles(w, opt.Color)
 	bw := bufio.NewWriter(w)
 	f := &r.Formular
 	cannot := r.Result.Verdict == verify.CannotCheck
@@ -119,22 +141,23 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	if label, v, ok := l.reportSignature(opt.Saved); ok {
 		rows = append(rows, [2]string{label, v})
 	}
-	width := 0
-	for _, row := range rows {
-		width = max(width, len([]rune(row[0])))
+	labels := make([]string, len(rows))
+	for i, row := range rows {
+		labels[i] = row[0] + ":"
 	}
-	for _, row := range rows {
-		fmt.Fprintf(bw, "%s:%s %s\n", row[0], strings.Repeat(" ", width-len([]rune(row[0]))), Display(row[1]))
+	label := column(st.plain, labels)
+	for i, row := range rows {
+		fmt.Fprintf(bw, "%s %s\n", label.Render(labels[i]), Display(row[1]))
 	}
 
 	bw.WriteByte('\n')
-	style := p.bad
+	verdict := st.bad
 	if r.Result.Verdict == verify.Holds {
-		style = p.good
+		verdict = st.good
 	}
-	fmt.Fprintf(bw, "%s  %s\n", p.paint(style, Display(string(r.Result.Verdict))), Display(l.verdictText(r)))
+	fmt.Fprintf(bw, "%s  %s\n", verdict.Render(Display(string(r.Result.Verdict))), Display(l.verdictText(r)))
 	for _, u := range l.uncovered(r, statusToken) {
-		fmt.Fprintf(bw, "  %s\n", p.paint(p.warn, Display(l.f("not-covered", u))))
+		fmt.Fprintf(bw, "  %s\n", st.warn.Render(Display(l.f("not-covered", u))))
 	}
 	if s := l.required(r); s != "" {
 		fmt.Fprintf(bw, "  %s\n", Display(s))
@@ -145,7 +168,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		}
 	}
 	if ws := shownWarnings(r); len(ws) > 0 {
-		fmt.Fprintf(bw, "%s:\n", p.paint(p.warn, l.t("warnings")))
+		fmt.Fprintf(bw, "%s:\n", st.warn.Render(l.t("warnings")))
 		for i := range ws {
 			fmt.Fprintf(bw, "  - %s\n", Display(l.message(&ws[i], statusToken)))
 		}
@@ -154,13 +177,16 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	if len(r.Result.Tables) > 0 {
 		bw.WriteByte('\n')
 	}
-	kw := 0
-	for _, t := range r.Result.Tables {
-		kw = max(kw, len([]rune(l.kind(Display(t.Kind)))))
+	kinds := make([]string, len(r.Result.Tables))
+	for ti, t := range r.Result.Tables {
+		kinds[ti] = l.kind(Display(t.Kind))
 	}
-	for _, t := range r.Result.Tables {
-		k := l.kind(Display(t.Kind))
-		fmt.Fprintf(bw, "%s%s  %s: %s", k, strings.Repeat(" ", kw-len([]rune(k))),
+	kind := column(st.plain, kinds)
+	for ti := range kinds {
+		kinds[ti] = kind.Render(kinds[ti])
+	}
+	for ti, t := range r.Result.Tables {
+		fmt.Fprintf(bw, "%s  %s: %s", kinds[ti],
 			l.f("table-line", t.Line), l.f("total-n", len(t.Items)))
 		for _, s := range verify.Statuses {
 			if n := t.Counts[s]; n > 0 {
@@ -168,11 +194,12 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 			}
 		}
 		for _, a := range t.Weak {
-			fmt.Fprintf(bw, "; %s", p.paint(p.warn, l.f("weak", Display(a))))
+			fmt.Fprintf(bw, "; %s", st.warn.Render(l.f("weak", Display(a))))
 		}
 		bw.WriteByte('\n')
 	}
 
+	status := st.statusColumn()
 	first := true
 	for ti := range r.Result.Tables {
 		t := &r.Result.Tables[ti]
@@ -185,8 +212,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 				bw.WriteByte('\n')
 				first = false
 			}
-			k := l.kind(Display(t.Kind))
-			fmt.Fprintf(bw, "%s %s%s %s", p.status(it), k, strings.Repeat(" ", kw-len([]rune(k))), Display(it.Name))
+			fmt.Fprintf(bw, "%s %s %s", status.cell(it), kinds[ti], Display(it.Name))
 			if d := describe(l, t, it); d != "" {
 				fmt.Fprintf(bw, " — %s", Display(d))
 			}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,9 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/vectors.txt with digests computed by rhash")
+	"github.com/sverka/sverka/internal/golden"
+)
 
 const vectorsFile = "testdata/vectors.txt"
 
@@ -54,8 +53,11 @@ type vector struct {
 	digest string
 }
 
+// TestVectors checks every implementation against testdata/vectors.txt.
+// With -update the table is first made again by rhash, the reference,
+// never from what the code under test computes.
 func TestVectors(t *testing.T) {
-	if *update {
+	if golden.Update() {
 		writeVectors(t)
 	}
 	f, err := os.Open(vectorsFile)

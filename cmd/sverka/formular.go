@@ -12,8 +12,8 @@ import (
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/formular/doctable"
+	"github.com/sverka/sverka/internal/console"
 	"github.com/sverka/sverka/internal/regular"
-	"github.com/sverka/sverka/report"
 	"github.com/sverka/sverka/survey"
 )
 
@@ -449,13 +449,13 @@ func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, defaul
 // makeImageTables makes [image], [boot] and [media] from an ISO image in
 // one pass.
 func makeImageTables(ctx context.Context, c *cli, o *common, path string, cols []checksum.Column, excludes []string) ([]*formular.Table, error) {
-	var prog *report.Progress
+	var prog *console.Progress
 	if progressOn(c, o) {
 		var size int64
 		if fi, err := os.Stat(path); err == nil {
 			size = fi.Size()
 		}
-		prog = report.NewProgress(c.stderr, size, 1, progressOptions(o))
+		prog = console.NewProgress(c.stderr, size, 1, progressOptions(o))
 	}
 	image, boot, media, warns, err := survey.Image(ctx, path, cols, survey.Options{Exclude: excludes, Engine: checksum.Options{Workers: o.jobs, Progress: prog.Add}})
 	prog.Finish()

@@ -3,21 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/sverka/sverka/internal/golden"
 	"github.com/sverka/sverka/report"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // TestGoldenReports renders a fixed check of the demo kit (one file
 // changed, so that findings show) in every format and language, with the
 // time, host and build made deterministic, and compares with the committed
 // renderings. Run with -update after an intended change, and look at the
-// diff.
+// diff. They are the renderings of a report the command assembled from a
+// real check; report/testdata/golden holds those of reports built in code.
 func TestGoldenReports(t *testing.T) {
 	kit := t.TempDir()
 	src := filepath.Join("..", "..", "testdata", "demo", "kit")
@@ -64,20 +63,7 @@ func TestGoldenReports(t *testing.T) {
 					t.Fatalf("the report does not validate against its schema: %v", err)
 				}
 			}
-			golden := filepath.Join("testdata", "golden", tc.name)
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -run TestGoldenReports -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the golden file; rerun with -update if intended.\ngot:\n%s", tc.name, got)
-			}
+			golden.Check(t, filepath.Join("testdata", "golden", tc.name), got)
 		})
 	}
 }

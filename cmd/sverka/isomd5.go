@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/sverka/sverka/internal/console"
 	"github.com/sverka/sverka/iso"
-	"github.com/sverka/sverka/report"
 )
 
 // hashISOMD5 checks the MD5 implanted in install images (isomd5sum), as
@@ -15,13 +15,13 @@ import (
 func hashISOMD5(ctx context.Context, c *cli, o *hashOpts, images []string) int {
 	code := exitOK
 	for _, path := range images {
-		var prog *report.Progress
+		var prog *console.Progress
 		if progressOn(c, &o.common) {
 			var size int64
 			if fi, err := os.Stat(path); err == nil {
 				size = fi.Size()
 			}
-			prog = report.NewProgress(c.stderr, size, 1, progressOptions(&o.common))
+			prog = console.NewProgress(c.stderr, size, 1, progressOptions(&o.common))
 		}
 		res, err := iso.ImplantedMD5(ctx, path, prog.Add)
 		prog.Finish()

@@ -2,38 +2,25 @@ package main
 
 import (
 	"context"
-	"io"
 	"os"
 
-	"golang.org/x/term"
-
 	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/internal/console"
 	"github.com/sverka/sverka/report"
 )
 
 // progressOn decides --progress and --quiet before any total is counted:
 // counting walks the tree, which only a shown progress is worth.
 func progressOn(c *cli, o *common) bool {
-	if o.quiet || o.progress == "never" {
-		return false
-	}
-	if o.progress == "always" {
-		return true
-	}
-	return isTerminal(c.stderr)
+	return progressOptions(o).Shown(c.stderr)
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-func progressOptions(o *common) report.ProgressOptions {
-	return report.ProgressOptions{Mode: o.progress, Quiet: o.quiet, Lang: report.LangFromEnv()}
+func progressOptions(o *common) console.ProgressOptions {
+	return console.ProgressOptions{Mode: o.progress, Quiet: o.quiet, Lang: report.LangFromEnv()}
 }
 
 // newProgress shows the hashing of jobs; nil (valid, silent) when off.
-func newProgress(c *cli, o *common, jobs []checksum.Job) *report.Progress {
+func newProgress(c *cli, o *common, jobs []checksum.Job) *console.Progress {
 	if !progressOn(c, o) {
 		return nil
 	}
@@ -43,12 +30,12 @@ func newProgress(c *cli, o *common, jobs []checksum.Job) *report.Progress {
 			total += fi.Size()
 		}
 	}
-	return report.NewProgress(c.stderr, total, len(jobs), progressOptions(o))
+	return console.NewProgress(c.stderr, total, len(jobs), progressOptions(o))
 }
 
 // newTreeProgress shows the hashing of every file under root, as a
 // formular is made of them.
-func newTreeProgress(ctx context.Context, c *cli, o *common, root string) *report.Progress {
+func newTreeProgress(ctx context.Context, c *cli, o *common, root string) *console.Progress {
 	if !progressOn(c, o) {
 		return nil
 	}
@@ -63,5 +50,5 @@ func newTreeProgress(ctx context.Context, c *cli, o *common, root string) *repor
 		}
 		return nil
 	})
-	return report.NewProgress(c.stderr, total, n, progressOptions(o))
+	return console.NewProgress(c.stderr, total, n, progressOptions(o))
 }

@@ -20,6 +20,8 @@ import (
 
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/console"
+	"github.com/sverka/sverka/internal/hostinfo"
 	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/report"
 	"github.com/sverka/sverka/verify"
@@ -288,7 +290,7 @@ type selfDigest struct {
 func startSelfDigest() *selfDigest {
 	d := &selfDigest{done: make(chan struct{})}
 	go func() {
-		d.hex, d.err = report.SelfDigest()
+		d.hex, d.err = hostinfo.ExecutableDigest()
 		close(d.done)
 	}()
 	return d
@@ -312,7 +314,12 @@ func (d *selfDigest) get(wait time.Duration) (string, error) {
 // the run and the formular's path. A check that cannot be made reports
 // this much, with what it learnt on the way.
 func baseReport(o *verifyOpts, args []string, start, at time.Time, self *selfDigest, wait time.Duration) *report.Report {
-	run := report.NewRun(start, append([]string{"sverka", "verify"}, args...))
+	h := hostinfo.Probe()
+	run := report.Run{
+		Start: start,
+		Host:  h.Host, OS: h.OS, OSVersion: h.OSVersion, Arch: h.Arch, User: h.User,
+		Args: append([]string{"sverka", "verify"}, args...),
+	}
 	run.End = time.Now().Round(0)
 	if o.fixedTime != "" {
 		run.End = start
@@ -477,7 +484,7 @@ func loadPublicKey(o *verifyOpts) (minisign.PublicKey, error) {
 // verifyProgress sizes the progress display by what the check will read:
 // an image or device once, whole; a kit directory's and the installed
 // modules' listed files.
-func verifyProgress(c *cli, o *verifyOpts, f *formular.Formular) *report.Progress {
+func verifyProgress(c *cli, o *verifyOpts, f *formular.Formular) *console.Progress {
 	if !progressOn(c, &o.common) {
 		return nil
 	}
@@ -501,7 +508,7 @@ func verifyProgress(c *cli, o *verifyOpts, f *formular.Formular) *report.Progres
 			n++
 		}
 	}
-	return report.NewProgress(c.stderr, total, n, progressOptions(&o.common))
+	return console.NewProgress(c.stderr, total, n, progressOptions(&o.common))
 }
 
 // render writes the report in the asked format to FILE or standard output;
@@ -546,7 +553,7 @@ func renderTo(c *cli, out *outFile, rep *report.Report, format, lang, color stri
 		useColor := false
 		if out == nil {
 			f, _ := c.stdout.(*os.File)
-			useColor = report.ColorEnabled(color, f)
+			useColor = console.ColorEnabled(color, f)
 		} else {
 			useColor = color == "always"
 		}

@@ -1,18 +1,15 @@
 package doctable
 
 import (
-	"bytes"
 	"encoding/hex"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/sverka/sverka/internal/checksumtest"
+	"github.com/sverka/sverka/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/formular.docx from its generator")
 
 // kitFile is a file of testdata/kit with its digests as rhash
 // --gost12-256 and sha256sum print them.
@@ -131,20 +128,10 @@ func TestParseTextPDF(t *testing.T) {
 	})
 }
 
+// TestDOCXFixture: the committed testdata/formular.docx is what its
+// generator makes; -update rewrites it from the generator.
 func TestDOCXFixture(t *testing.T) {
-	doc := formularDOCX()
-	if *update {
-		if err := os.WriteFile("testdata/formular.docx", doc, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	committed, err := os.ReadFile("testdata/formular.docx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(doc, committed) {
-		t.Fatal("testdata/formular.docx differs from its generator; run go test -run TestDOCXFixture -update")
-	}
+	golden.Check(t, filepath.Join("testdata", "formular.docx"), formularDOCX())
 }
 
 // TestParseDOCX reads testdata/formular.docx: a two-level header of merged

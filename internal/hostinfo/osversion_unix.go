@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd || netbsd || openbsd
 
-package report
+package hostinfo
 
 import (
 	"bufio"

@@ -1,6 +1,6 @@
 //go:build !linux && !darwin && !freebsd && !netbsd && !openbsd && !windows
 
-package report
+package hostinfo
 
 // osVersion is unknown on this system.
 func osVersion() string { return "" }

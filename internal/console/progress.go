@@ -1,21 +1,35 @@
-package report
+package console
 
 import (
+	"fmt"
 	"io"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
+
+	"github.com/sverka/sverka/report"
 )
 
 // ProgressOptions control the progress display.
 type ProgressOptions struct {
 	Mode  string // "auto" (only on a terminal), "always" or "never"
 	Quiet bool   // --quiet: nothing at all
-	Lang  string
+	Lang  string // report.LangRu or report.LangEn
+}
+
+// Shown reports whether a display on w is shown: not with --quiet or
+// mode "never", and in mode "auto" only when w is a terminal. Callers ask
+// before counting a job's totals, which only a shown display is worth.
+func (o ProgressOptions) Shown(w io.Writer) bool {
+	switch {
+	case o.Quiet || o.Mode == "never" || w == nil:
+		return false
+	case o.Mode == "always":
+		return true
+	}
+	return IsTerminal(w)
 }
 
 // progressInterval bounds the display to ten updates a second.
@@ -31,7 +45,7 @@ type Progress struct {
 	name       atomic.Pointer[string]
 	totalBytes int64
 	totalItems int
-	l          lang
+	itemsText  string // format of the items done of their total
 
 	bar  *progressbar.ProgressBar
 	stop chan struct{}
@@ -40,22 +54,16 @@ type Progress struct {
 }
 
 // NewProgress starts a display on w for a job of totalBytes bytes in
-// totalItems items, or returns nil when nothing is to be shown: --quiet,
-// mode "never", or mode "auto" when w is not a terminal.
+// totalItems items, or returns nil when nothing is to be shown (see
+// ProgressOptions.Shown).
 func NewProgress(w io.Writer, totalBytes int64, totalItems int, opt ProgressOptions) *Progress {
-	if opt.Quiet || opt.Mode == "never" || w == nil {
+	if !opt.Shown(w) {
 		return nil
-	}
-	if opt.Mode != "always" {
-		f, ok := w.(*os.File)
-		if !ok || !term.IsTerminal(int(f.Fd())) {
-			return nil
-		}
 	}
 	p := &Progress{
 		totalBytes: totalBytes,
 		totalItems: totalItems,
-		l:          langOf(opt.Lang),
+		itemsText:  itemsText(opt.Lang),
 		stop:       make(chan struct{}),
 		done:       make(chan struct{}),
 	}
@@ -140,12 +148,22 @@ func (p *Progress) run() {
 	}
 }
 
+// itemsText is the format of the items done of their total in lang.
+func itemsText(lang string) string {
+	if lang == report.LangRu {
+		return "файлов %d/%d"
+	}
+	return "%d/%d files"
+}
+
 // description is the text after the bar: items done of total and the item
-// being read, cut to keep the line on one row.
+// being read, cut to keep the line on one row. The name comes from the
+// checked media and is shown in display form: a terminal obeys escape
+// codes.
 func (p *Progress) description() string {
-	s := p.l.f("progress-items", p.items.Load(), p.totalItems)
+	s := fmt.Sprintf(p.itemsText, p.items.Load(), p.totalItems)
 	if np := p.name.Load(); np != nil {
-		s += " " + shorten(Display(*np), 40)
+		s += " " + shorten(report.Display(*np), 40)
 	}
 	return s
 }

@@ -1,0 +1,69 @@
+// Package hostinfo learns the facts of the run that a report records
+// about where it was made: the host's name, operating system and its
+// version, architecture and user, and the digest of the running
+// executable.
+package hostinfo
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"runtime"
+)
+
+// Facts describe the host a check runs on. Each fact is learnt on its
+// own, and one that cannot be learnt stays empty: a report then says
+// less rather than something guessed.
+type Facts struct {
+	Host      string // the host name
+	OS        string // runtime.GOOS
+	OSVersion string // distribution and kernel release, or the Windows version
+	Arch      string // runtime.GOARCH
+	User      string // the account running the check
+}
+
+// Probe learns the facts of this host.
+func Probe() Facts {
+	f := Facts{
+		OS:        runtime.GOOS,
+		OSVersion: osVersion(),
+		Arch:      runtime.GOARCH,
+		User:      userName(),
+	}
+	f.Host, _ = os.Hostname()
+	return f
+}
+
+// userName is the current user's login name. A static build may not
+// resolve the user database; the environment then says it.
+func userName() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	if s := os.Getenv("USER"); s != "" {
+		return s
+	}
+	return os.Getenv("USERNAME")
+}
+
+// ExecutableDigest returns the hex SHA-256 of the running executable, so
+// that a report names exactly the build that computed it.
+func ExecutableDigest() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("locating the running executable: %w", err)
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", fmt.Errorf("reading the running executable: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("reading %s: %w", exe, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
