@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/muesli/termenv"
 	"golang.org/x/term"
 )
 
@@ -17,9 +16,11 @@ func IsTerminal(w io.Writer) bool {
 }
 
 // ColorEnabled decides --color: "always" and "never" say it; "auto" (or
-// anything else) leaves it to termenv, which colours a terminal that has
-// colours (not TERM=dumb) unless NO_COLOR or CLICOLOR=0 says otherwise,
-// and anything at all when CLICOLOR_FORCE asks. A nil f, output that is
+// anything else) colours a terminal unless TERM=dumb, NO_COLOR or
+// CLICOLOR=0 says otherwise, and any output when CLICOLOR_FORCE asks. The
+// terminal's own colour database is not consulted: a status needs only
+// the eight basic colours, which every terminal but a dumb one shows, and
+// TERM=screen or an unset TERM must not lose them. A nil f, output that is
 // not a file, is never coloured.
 func ColorEnabled(mode string, f *os.File) bool {
 	switch mode {
@@ -28,8 +29,11 @@ func ColorEnabled(mode string, f *os.File) bool {
 	case "never":
 		return false
 	}
-	if f == nil {
+	if f == nil || os.Getenv("NO_COLOR") != "" || os.Getenv("CLICOLOR") == "0" {
 		return false
 	}
-	return termenv.NewOutput(f).Profile != termenv.Ascii
+	if v := os.Getenv("CLICOLOR_FORCE"); v != "" && v != "0" {
+		return true
+	}
+	return IsTerminal(f) && os.Getenv("TERM") != "dumb"
 }
