@@ -6,6 +6,7 @@ require (
 	aead.dev/minisign v0.3.0
 	github.com/charmbracelet/lipgloss v1.1.0
 	github.com/diskfs/go-diskfs v1.9.4
+	github.com/go-json-experiment/json v1.27.2
 	github.com/minio/sha256-simd v1.0.1
 	github.com/muesli/termenv v0.16.0
 	github.com/rogpeppe/go-internal v1.16.0

@@ -6,7 +6,7 @@ import _ "embed"
 
 // ReportSchema is the JSON Schema of the report document, version
 // sverka-report/2 (report.md specifies it in words). Treat it as
-// read-only; ReportSchemaCopy gives a private copy.
+// read-only.
 //
 //go:embed report.schema.json
 var ReportSchema []byte
@@ -17,8 +17,3 @@ var ReportSchema []byte
 //
 //go:embed report.v1.schema.json
 var ReportSchemaV1 []byte
-
-// ReportSchemaCopy returns a copy of ReportSchema that the caller may modify.
-func ReportSchemaCopy() []byte {
-	return append([]byte(nil), ReportSchema...)
-}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -145,17 +144,7 @@ func tableClaims(t *verify.Table) (reasons, warns []claim, err error) {
 		it := &t.Items[ii]
 		counts[it.Status]++
 		if it.DetailCode == verify.DetailUnlistedSymlink && listed == nil {
-			listed = map[string]bool{}
-			listed["."] = true
-			for _, x := range t.Items {
-				if x.Line > 0 {
-					// The row, and every directory above it.
-					for n := x.Name; n != "." && n != "/" && !listed[n]; n = path.Dir(n) {
-						listed[n] = true
-						listed[strings.ToLower(n)] = true
-					}
-				}
-			}
+			listed = listedContent(t)
 		}
 		if err := itemConsistent(t, it, listed); err != nil {
 			where := "item " + Display(it.Name)
@@ -257,13 +246,29 @@ func itemConsistent(t *verify.Table, it *verify.Item, listed map[string]bool) er
 	return nil
 }
 
+// listedContent gives the names, in lower case, of a table's listed rows
+// and of the directories above them (verify.ListedDirs).
+func listedContent(t *verify.Table) map[string]bool {
+	var rows []string
+	for i := range t.Items {
+		if t.Items[i].Line > 0 {
+			rows = append(rows, t.Items[i].Name)
+		}
+	}
+	listed := verify.ListedDirs(rows, strings.ToLower)
+	for _, r := range rows {
+		listed[strings.ToLower(r)] = true
+	}
+	return listed
+}
+
 // linksToListed says whether the link rel, with target, leads to listed
-// content (verify.LinkTarget): a name in listed, the rows and the
-// directories above them. Letter case is let go, as a table that ignores
-// it does: the leniency can only keep a warning a warning.
+// content (verify.LinkTarget): a name in listed (listedContent). Letter
+// case is let go, as a table that ignores it does: the leniency can only
+// keep a warning a warning.
 func linksToListed(rel, target string, listed map[string]bool) bool {
 	p, ok := verify.LinkTarget(rel, target)
-	return ok && (listed[p] || listed[strings.ToLower(p)])
+	return ok && listed[strings.ToLower(p)]
 }
 
 // dateClaims gives the reasons and warnings the certificate's dates call

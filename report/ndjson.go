@@ -2,9 +2,11 @@ package report
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sverka/sverka/verify"
 )
@@ -56,14 +58,20 @@ type summaryEvent struct {
 	CheckDate string          `json:"check_date"`
 }
 
+// ndjsonOptions write one event a line, as the JSON document is written
+// but without indentation.
+var ndjsonOptions = json.JoinOptions(
+	jsontext.EscapeForJS(true),
+	json.Deterministic(true),
+)
+
 // WriteNDJSON writes one "finding" event per item that is not OK (EXTRA
 // warnings included; the item's failure field tells them apart), then one
 // "summary" event with the verdict, what it covers, its reasons and the
 // counts. Events are always of the current version.
 func WriteNDJSON(w io.Writer, r *Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
+	enc := jsontext.NewEncoder(bw, ndjsonOptions)
 	end := r.Run.End.Format(timeLayout)
 	formular := Display(r.Formular.Path)
 	for ti := range r.Result.Tables {
@@ -77,7 +85,7 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 				Schema: Schema, Event: "finding", Time: end, Host: r.Run.Host,
 				Formular: formular, Table: t.Kind, TableLine: t.Line, Item: itemOf(it),
 			}
-			if err := enc.Encode(&ev); err != nil {
+			if err := json.MarshalEncode(enc, &ev); err != nil {
 				return fmt.Errorf("encoding finding %s: %w", Display(it.Name), err)
 			}
 		}
@@ -111,7 +119,7 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 		}
 		sum.Counts = append(sum.Counts, tableCounts{Table: t.Kind, TableLine: t.Line, Counts: c})
 	}
-	if err := enc.Encode(&sum); err != nil {
+	if err := json.MarshalEncode(enc, &sum); err != nil {
 		return fmt.Errorf("encoding summary: %w", err)
 	}
 	return bw.Flush()

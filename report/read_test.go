@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,7 +13,6 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/sverka/sverka/docs"
-	"github.com/sverka/sverka/verify"
 )
 
 func jsonOf(t testing.TB, r *Report) []byte {
@@ -24,35 +22,6 @@ func jsonOf(t testing.TB, r *Report) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
-}
-
-// The split reading gives the report the whole-document decoding gives.
-func TestReadJSONMatchesWhole(t *testing.T) {
-	all, err := compiled()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, r := range map[string]*Report{"fixed": fixedReport(), "big": bigReport(3000)} {
-		data := jsonOf(t, r)
-		// The items are read apart, not by the fallback.
-		if arrays, ok := scanLayout(data); !ok || len(arrays) != len(r.Result.Tables) {
-			t.Fatalf("%s: the scan finds %d items arrays (ok %v), want %d", name, len(arrays), ok, len(r.Result.Tables))
-		}
-		got, err := ReadJSON(data)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		want, err := readWhole(all, data, true)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: the split reading decodes another report", name)
-		}
-		if !bytes.Equal(jsonOf(t, got), data) {
-			t.Errorf("%s: does not write back the same", name)
-		}
-	}
 }
 
 // An item that breaks the schema is named by its place in the document,
@@ -69,13 +38,9 @@ func TestReadJSONNamesFirstBadItem(t *testing.T) {
 		if err == nil {
 			t.Fatal("accepted")
 		}
-		if !strings.Contains(err.Error(), "at '/tables/0/items/700/failure'") ||
+		if !strings.Contains(err.Error(), "/tables/0/items/700/failure") ||
 			strings.Contains(err.Error(), "items/701") || strings.Contains(err.Error(), "items/2500") {
 			t.Errorf("error does not name the first bad item alone: %v", err)
-		}
-		var ve *jsonschema.ValidationError
-		if !errors.As(err, &ve) {
-			t.Errorf("not the validator's error: %T", err)
 		}
 	}
 	if err := wholeValidate(t, data); err == nil || !strings.Contains(err.Error(), "/tables/0/items/700/failure") {
@@ -91,28 +56,30 @@ func TestReadJSONLayouts(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(good)
+	// valid is the schema's verdict; read is whether sverka reads it,
+	// which refuses a name given twice and integers with an exponent.
 	cases := []struct {
 		name, old, new string
-		valid          bool
+		valid, read    bool
 		want           string // in the error
 	}{
-		{"as written", "", "", true, ""},
-		{"tables twice, the last valid", `"tables": [`, `"tables": [{"kind": "x"}], "tables": [`, true, ""},
-		{"tables twice, the last invalid", "\n}\n", `, "tables": [{"kind": "x"}]` + "\n}\n", false, "/tables/0"},
-		{"items twice, the last valid", `"items": [`, `"items": [{}], "items": [`, true, ""},
-		{"items twice, the last invalid", `"items": [`, `"items": [], "items": [{}, `, false, "/tables/0/items/0"},
-		{"escaped key", `"items": [`, `"it\u0065ms": [`, true, ""},
-		{"escaped key, bad item", `"items": [`, `"it\u0065ms": [{"name": ""}, `, false, "/tables/0/items/0"},
-		{"items not an array", `"items": [`, `"items": {}, "x": [`, false, "/tables/0"},
-		{"item not an object", `"items": [`, `"items": [true, `, false, "/tables/0/items/0"},
-		{"empty element", `"items": [`, `"items": [,`, false, "not JSON"},
-		{"syntax error in an item", `"status": "OK",`, `"status": "OK" "x",`, false, "not JSON"},
-		{"control character in an item", `"status": "OK",`, "\"status\": \"O\x01K\",", false, "not JSON"},
-		{"string holding brackets", `"status": "OK",`, `"status": "OK", "note": "]}\"[{",`, true, ""},
-		{"bad number in an item", `"status": "OK",`, `"status": "OK", "note": 01,`, false, "not JSON"},
-		{"long number in an item", `"status": "OK",`, `"status": "OK", "line": 1e9999,`, false, "out of range"},
-		{"trailing data", "\n}\n", "\n}\n]", false, "after top-level value"},
-		{"not an object", s, "[" + s + "]", false, "want object"},
+		{"as written", "", "", true, true, ""},
+		{"tables twice, the last valid", `"tables": [`, `"tables": [{"kind": "x"}], "tables": [`, true, false, "/tables/0"},
+		{"tables twice, the last invalid", "\n}\n", `, "tables": [{"kind": "x"}]` + "\n}\n", false, false, "given twice"},
+		{"items twice, the last valid", `"items": [`, `"items": [{}], "items": [`, true, false, "/tables/0/items/0"},
+		{"items twice, the last invalid", `"items": [`, `"items": [], "items": [{}, `, false, false, "given twice"},
+		{"escaped key", `"items": [`, `"it\u0065ms": [`, true, true, ""},
+		{"escaped key, bad item", `"items": [`, `"it\u0065ms": [{"name": ""}, `, false, false, "/tables/0/items/0"},
+		{"items not an array", `"items": [`, `"items": {}, "x": [`, false, false, "/tables/0"},
+		{"item not an object", `"items": [`, `"items": [true, `, false, false, "/tables/0/items/0"},
+		{"empty element", `"items": [`, `"items": [,`, false, false, "not JSON"},
+		{"syntax error in an item", `"status": "OK",`, `"status": "OK" "x",`, false, false, "not JSON"},
+		{"control character in an item", `"status": "OK",`, "\"status\": \"O\x01K\",", false, false, "not JSON"},
+		{"string holding brackets", `"status": "OK",`, `"status": "OK", "note": "]}\"[{",`, true, true, ""},
+		{"bad number in an item", `"status": "OK",`, `"status": "OK", "note": 01,`, false, false, "/note"},
+		{"long number in an item", `"status": "OK",`, `"status": "OK", "has_value": true, "size": 1e9999,`, true, false, "/tables/1/items/0/"},
+		{"trailing data", "\n}\n", "\n}\n]", false, false, "after top-level value"},
+		{"not an object", s, "[" + s + "]", false, false, "an array where an object is required"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -128,104 +95,18 @@ func TestReadJSONLayouts(t *testing.T) {
 			if (whole == nil) != c.valid {
 				t.Fatalf("the case is wrong: the schema says %v", whole)
 			}
-			if (err == nil) != c.valid {
-				t.Fatalf("Validate says %v, the schema %v", err, whole)
+			if (err == nil) != c.read {
+				t.Fatalf("Validate says %v, want read %v", err, c.read)
 			}
 			_, rerr := ReadJSON(data)
-			if !c.valid && rerr == nil {
+			if !c.read && rerr == nil {
 				t.Fatal("ReadJSON accepted")
 			}
-			if !c.valid && !strings.Contains(err.Error(), c.want) {
+			if !c.read && !strings.Contains(err.Error(), c.want) {
 				t.Errorf("error %q does not mention %q", err, c.want)
 			}
 		})
 	}
-}
-
-// FuzzParseValue: parseValue gives the tree the library's decoder gives,
-// and rejects what it rejects.
-func FuzzParseValue(f *testing.F) {
-	golden, err := os.ReadFile(filepath.Join("testdata", "golden", "report.json"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(golden)
-	for _, s := range []string{
-		`{"a": [1, -0.5e+3, true, false, null, "x"], "a": {}}`,
-		`"\ud800\u0041 \ud83d\ude00 \udc00 \u00e9 \/\b\f\n\r\t\"\\"`,
-		"\"\xff\xfe ok \xe2\x82\"", `"\u12"`, `"\x"`, "\"a\x01\"", `01`, `1.`, `-`, `1e`, `[1,]`,
-		`{"a" 1}`, `{"a":1,}`, `[] []`, ` {} `, `tru`, `nul`, `[` + strings.Repeat("[", 100) + `]`,
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := parseValue(data, 0)
-		want, werr := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-		if err != nil && !errors.Is(err, errSyntax) {
-			// A number beyond the limits: the only other error.
-			if checkNumbers(data, 0) == nil {
-				t.Fatalf("error %v for numbers checkNumbers accepts", err)
-			}
-			return
-		}
-		if (err == nil) != (werr == nil) {
-			t.Fatalf("parseValue: %v, the library: %v", err, werr)
-		}
-		if err == nil && !reflect.DeepEqual(got, want) {
-			t.Fatalf("parseValue gives %#v, the library %#v", got, want)
-		}
-	})
-}
-
-// FuzzItemFromValue: an item that follows the schema decodes as
-// encoding/json decodes it.
-func FuzzItemFromValue(f *testing.F) {
-	var doc struct {
-		Tables []struct{ Items []json.RawMessage }
-	}
-	golden, err := os.ReadFile(filepath.Join("testdata", "golden", "report.json"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	if err := json.Unmarshal(golden, &doc); err != nil {
-		f.Fatal(err)
-	}
-	for _, t := range doc.Tables {
-		for _, it := range t.Items {
-			f.Add([]byte(it))
-		}
-	}
-	f.Add([]byte(`{"name": "a", "status": "OK", "failure": false, "line": 1.0, "size": -1, "expected": [], "hint_args": {}}`))
-	f.Add([]byte(`{"name": "a", "status": "OK", "failure": false, "size": 9223372036854775807, "actual_size": 0}`))
-	all, err := compiled()
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		v, err := parseValue(data, 0)
-		if err != nil || schemaValidate(all[Schema].item, v) != nil {
-			return
-		}
-		got, err := itemFromValue(v)
-		canonical, merr := json.Marshal(v) // without the duplicate keys encoding/json would merge
-		if merr != nil {
-			t.Fatal(merr)
-		}
-		var want jsonItem
-		werr := json.Unmarshal(canonical, &want)
-		if (err == nil) != (werr == nil) {
-			t.Fatalf("itemFromValue: %v, encoding/json: %v", err, werr)
-		}
-		if err == nil && !reflect.DeepEqual(got, want) {
-			t.Fatalf("itemFromValue gives\n%#v\nencoding/json\n%#v", got, want)
-		}
-		if err == nil {
-			var a, b verify.Item
-			if (got.item(&a, "x") == nil) != (want.item(&b, "x") == nil) || !reflect.DeepEqual(a, b) {
-				t.Fatal("the items differ")
-			}
-		}
-	})
 }
 
 // The item conditions of the schema are grouped so that the validator
@@ -251,10 +132,7 @@ func TestItemConditionsRegrouped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err := compiled()
-	if err != nil {
-		t.Fatal(err)
-	}
+	all := testSchemas(t)
 	absent := ""
 	opts := func(vals ...string) []string { return append([]string{absent}, vals...) }
 	statuses := opts(`"OK"`, `"MODIFIED"`, `"MISSING"`, `"RENAMED"`, `"EXTRA"`, `"UNREADABLE"`, `"VIOLATED"`, `"UNSET"`, `"MOVED"`, `1`)

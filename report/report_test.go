@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/sverka/sverka/docs"
@@ -324,30 +325,42 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 }
 
-func TestJSONStreamMatchesWholeEncoding(t *testing.T) {
-	r := fixedReport()
-	var streamed bytes.Buffer
-	if err := WriteJSON(&streamed, r); err != nil {
-		t.Fatal(err)
+// The writer gives the bytes encoding/json's indenting encoder gives,
+// with HTML escaping off: what reports were written with before, and
+// what the golden files hold. Items carry the most varied strings.
+func TestJSONEncodingMatchesEncodingJSON(t *testing.T) {
+	tricky := []string{"", "plain", `quote " back \ slash`, "<html> & 'x'", "ctl \x00\x01\x1f\x7f",
+		"\b\f\n\r\t", "\u2028\u2029 separators", "Кириллица", "emoji 🙂"}
+	var items []jsonItem
+	for _, s := range tricky {
+		items = append(items, jsonItem{Name: s, NameB64: s, Status: verify.Status(s), Other: s, Allowed: s, Note: s, Hint: s,
+			Mode: s, Detail: s, Differs: []string{s, "x"}, Expected: []verify.Digest{{Alg: s, Hex: s}},
+			DetailCode: s, DetailArgs: map[string]string{s: s, "b": s, "a": "x"}, DetailArgsB64: map[string]string{"z": s},
+			HintCode: s, HintArgs: map[string]string{s + "k": s}})
 	}
-	whole := jsonReport{jsonHead: headOf(r)}
-	for i := range r.Result.Tables {
-		tb := jsonTable{jsonTableHead: tableHeadOf(&r.Result.Tables[i]), Items: []jsonItem{}}
-		for j := range r.Result.Tables[i].Items {
-			tb.Items = append(tb.Items, itemOf(&r.Result.Tables[i].Items[j]))
+	for _, tb := range fixedReport().Result.Tables {
+		for i := range tb.Items {
+			items = append(items, itemOf(&tb.Items[i]))
 		}
-		whole.Tables = append(whole.Tables, tb)
 	}
-	var want bytes.Buffer
-	enc := json.NewEncoder(&want)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(whole); err != nil {
-		t.Fatal(err)
+	for _, it := range items {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(&it); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if err := jsonv2.MarshalWrite(&got, &it, writeOptions); err != nil {
+			t.Fatal(err)
+		}
+		got.WriteByte('\n')
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%q:\n%s", it.Name, firstDiff(want.Bytes(), got.Bytes()))
+		}
 	}
-	if !bytes.Equal(streamed.Bytes(), want.Bytes()) {
-		t.Errorf("streamed JSON differs from the whole document's encoding:\n%s", firstDiff(want.Bytes(), streamed.Bytes()))
-	}
+	var streamed bytes.Buffer
 	// An empty report is still a valid document.
 	empty := fixedReport()
 	empty.Result = verify.Result{Verdict: verify.NotHolds, Reasons: []verify.Message{{Code: verify.CodeNothingChecked,
@@ -417,6 +430,15 @@ func TestReadJSONRejects(t *testing.T) {
 		{"huge negative exponent", `"duration_seconds": 12.48`, `"duration_seconds": 12.48e-99999`, "out of range"},
 		{"long number", `"size": 58,`, `"size": 5` + strings.Repeat("0", 60) + `,`, "too long"},
 		{"trailing data", "\n}\n", "\n}\n{}", "after top-level value"},
+		{"null", `"host": "host-1"`, `"host": null`, "/run/host"},
+		{"missing failure", `"status": "OK",
+          "failure": false,`, `"status": "OK",`, `"failure" missing`},
+		{"name given twice", `"host": "host-1"`, `"host": "host-1", "host": "x"`, "given twice"},
+		{"integer with a fraction", `"size": 58,`, `"size": 58.0,`, "/size"},
+		{"detail code out of its enum", `"detail_code": "error"`, `"detail_code": "oops"`, "/detail_code"},
+		{"detail args beside their code", `"detail_code": "error"`, `"detail_code": "not-read"`, "/detail_args"},
+		{"reason code of a warning", `"code": "table-failed"`, `"code": "extra-files"`, "/reasons/1/code"},
+		{"table kind", `"kind": "media"`, `"kind": "cdrom"`, "/kind"},
 		{"not JSON", good, "<html>", "not JSON"},
 	}
 	for _, c := range cases {

@@ -408,12 +408,11 @@ func (m *matcher) linksToListed(rel, target string) bool {
 		return true
 	}
 	if m.listedDirs == nil {
-		m.listedDirs = map[string]bool{".": true}
-		for _, e := range m.t.Entries {
-			for d := path.Dir(e.Path); d != "." && d != "/" && !m.listedDirs[m.key(d)]; d = path.Dir(d) {
-				m.listedDirs[m.key(d)] = true
-			}
+		rows := make([]string, len(m.t.Entries))
+		for i, e := range m.t.Entries {
+			rows[i] = e.Path
 		}
+		m.listedDirs = ListedDirs(rows, m.key)
 	}
 	return m.listedDirs[m.key(p)]
 }

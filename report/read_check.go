@@ -1,0 +1,589 @@
+package report
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/sverka/sverka/verify"
+)
+
+// The checks below are those of the report schema that the wire types
+// cannot make: enums, patterns, bounds, members that go together, and
+// what each code's arguments are. The schema stays the specification for
+// consumers; TestSchemaAgrees holds the two to the same documents.
+
+var (
+	reTime   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$`)
+	reDate   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	reSHA256 = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	reKeyID  = regexp.MustCompile(`^[0-9A-F]{16}$`)
+	reCode   = regexp.MustCompile(`^([a-z0-9]+(-[a-z0-9]+)*|E[A-Z0-9]+)$`)
+	reUCode  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	reErrArg = regexp.MustCompile(`^error_[a-z][a-z_]*$`)
+	reMsgArg = regexp.MustCompile(`^message_[a-z][a-z_]*$`)
+	reLines  = regexp.MustCompile(`^[0-9]+(, [0-9]+)*$`)
+	reRecs   = regexp.MustCompile(`^[0-9]+(, [0-9]+)+$`)
+)
+
+func isHex(s string) bool {
+	if len(s)%2 != 0 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// kinds are the table kinds of each version.
+var (
+	kindsV2 = []string{"image", "boot", "media", "modules", "parameters"}
+	kindsV1 = []string{"image", "media", "modules", "parameters"}
+)
+
+var statuses = []string{"OK", "MODIFIED", "MISSING", "RENAMED", "EXTRA", "UNREADABLE", "VIOLATED", "UNSET"}
+
+var (
+	reasonCodesV2  = []string{"table-failed", "nothing-checked", "certificate-expired", "valid-until-unreadable", "implanted-md5-mismatch", "source-unreadable", "registry-offline", "required-not-checked", "cannot-check"}
+	reasonCodesV1  = reasonCodesV2[:7]
+	warningCodesV2 = []string{"no-valid-until", "support-ended", "support-until-unreadable", "extra-files", "extra-links", "weak-algorithm", "settings", "read-stopped"}
+	warningCodesV1 = append([]string{"table-not-checked"}, warningCodesV2...)
+	detailCodesV1  = []string{"error", "not-read", "replaced-by-symlink", "replaced-by", "file-type", "unlisted-symlink", "unreadable-directory", "through-symlink", "not-on-image", "root-not-found", "read-from-device", "image-renamed", "image-name-differs", "image-unmatched", "registry-offline", "settings-line", "constraint-error"}
+	detailCodesV2  = append(slices.Clone(detailCodesV1), "boot-image-unlisted", "boot-entry-changed", "ambiguous-name", "duplicate-reading", "duplicate-record", "tree-other-content", "tree-only", "tree-missing")
+)
+
+// want says whether a message member must be there, must not, or may.
+type want int
+
+const (
+	may want = iota
+	must
+	mustNot
+)
+
+// argRule is what a code's arguments must be.
+type argRule struct {
+	table, counts, args want
+	tableIs             string   // the table's kind, when fixed
+	required            []string // argument names the code needs
+	names               []string // the names allowed, with errorNames and messageNames; nil: any
+	errorNames          bool     // error_* names allowed
+	messageNames        bool     // message_* names allowed
+	values              map[string]func(string) bool
+	countsExtraOnly     bool
+}
+
+var (
+	isDigits  = digits
+	isErrCode = reCode.MatchString
+	isDateArg = reDate.MatchString
+	isKindArg = func(s string) bool { return slices.Contains(kindsV2, s) }
+	isTree    = func(s string) bool { return slices.Contains([]string{"rockridge", "joliet", "iso9660"}, s) }
+	errValues = map[string]func(string) bool{"error_code": isErrCode, "error_line": isDigits}
+)
+
+func with(m map[string]func(string) bool, more map[string]func(string) bool) map[string]func(string) bool {
+	out := map[string]func(string) bool{}
+	for k, v := range m {
+		out[k] = v
+	}
+	for k, v := range more {
+		out[k] = v
+	}
+	return out
+}
+
+// messageRules are the schema's conditions on reasons, warnings and the
+// scope's messages, by code.
+var messageRules = map[string]argRule{
+	"table-failed": {table: must, counts: must, args: mustNot},
+	"table-not-checked": {table: must, counts: mustNot, args: must, required: []string{"why"}, names: []string{"why"}, values: map[string]func(string) bool{"why": func(s string) bool {
+		return slices.Contains([]string{"no-media", "media-is-directory", "no-installed", "no-settings"}, s)
+	}}},
+	"certificate-expired":      {table: mustNot, counts: mustNot, args: must, required: []string{"until", "check_date"}, names: []string{"until", "check_date", "certificate"}, values: map[string]func(string) bool{"until": isDateArg, "check_date": isDateArg}},
+	"support-ended":            {table: mustNot, counts: mustNot, args: must, required: []string{"until", "check_date"}, names: []string{"until", "check_date", "certificate"}, values: map[string]func(string) bool{"until": isDateArg, "check_date": isDateArg}},
+	"valid-until-unreadable":   {table: mustNot, counts: mustNot, args: must, required: []string{"error"}, names: []string{"error", "value"}},
+	"support-until-unreadable": {table: mustNot, counts: mustNot, args: must, required: []string{"error"}, names: []string{"error", "value"}},
+	"no-valid-until":           {table: mustNot, counts: mustNot, args: mustNot},
+	"nothing-checked":          {table: mustNot, counts: mustNot, args: mustNot},
+	"implanted-md5-mismatch":   {table: mustNot, counts: mustNot, args: must, required: []string{"recorded", "computed"}, names: []string{"recorded", "computed"}, values: map[string]func(string) bool{"recorded": isHex, "computed": isHex}},
+	"source-unreadable":        {table: must, tableIs: "parameters", counts: mustNot, args: must, required: []string{"source", "error"}, names: []string{"source", "error"}, errorNames: true, values: errValues},
+	"registry-offline":         {table: must, tableIs: "parameters", counts: mustNot, args: must, required: []string{"source"}, names: []string{"source"}},
+	"extra-files":              {table: must, counts: must, args: mustNot, countsExtraOnly: true},
+	"extra-links":              {table: must, counts: must, args: mustNot, countsExtraOnly: true},
+	"weak-algorithm":           {table: must, counts: mustNot, args: must, required: []string{"algorithms"}, names: []string{"algorithms"}, values: map[string]func(string) bool{"algorithms": func(s string) bool { return s != "" }}},
+	"settings":                 {table: mustNot, counts: mustNot, args: must, required: []string{"file", "line", "message"}, names: []string{"file", "line", "message"}, messageNames: true, values: map[string]func(string) bool{"line": isDigits, "message_code": isErrCode}},
+	"required-not-checked":     {table: mustNot, counts: mustNot, args: must, required: []string{"kind"}, names: []string{"kind"}, values: map[string]func(string) bool{"kind": isKindArg}},
+	"cannot-check":             {table: mustNot, counts: mustNot, args: must, required: []string{"error"}, names: []string{"error"}, errorNames: true, values: errValues},
+	"read-stopped":             {table: mustNot, counts: mustNot, args: must, required: []string{"media", "offset", "error"}, names: []string{"media", "offset", "error"}, errorNames: true, values: with(errValues, map[string]func(string) bool{"offset": isDigits})},
+}
+
+// detailRules are the schema's conditions on an item's detail_args, by
+// detail_code; a code absent here takes any arguments.
+var detailRules = map[string]argRule{
+	"error":                {errorNames: true, names: []string{}, values: errValues},
+	"not-read":             {args: mustNot},
+	"through-symlink":      {args: mustNot},
+	"not-on-image":         {args: mustNot},
+	"read-from-device":     {args: mustNot},
+	"image-unmatched":      {args: mustNot},
+	"registry-offline":     {args: mustNot},
+	"replaced-by-symlink":  {args: must, required: []string{"target"}, names: []string{"target"}},
+	"unlisted-symlink":     {args: must, required: []string{"target"}, names: []string{"target"}},
+	"replaced-by":          {args: must, required: []string{"type"}, names: []string{"type"}, values: map[string]func(string) bool{"type": isFileType}},
+	"file-type":            {args: must, required: []string{"type"}, names: []string{"type"}, values: map[string]func(string) bool{"type": isFileType}},
+	"unreadable-directory": {args: must, required: []string{"directory", "error"}, names: []string{"directory", "error"}, errorNames: true, values: errValues},
+	"root-not-found":       {args: must, required: []string{"root"}, names: []string{"root"}},
+	"ambiguous-name":       {args: must, required: []string{"names"}, names: []string{"names"}},
+	"image-renamed":        {args: must, required: []string{"name"}, names: []string{"name"}},
+	"image-name-differs":   {args: must, required: []string{"name", "expected"}, names: []string{"name", "expected", "error"}, errorNames: true, values: errValues},
+	"boot-image-unlisted":  {args: must, required: []string{"offset", "size"}, names: []string{"offset", "size"}, values: map[string]func(string) bool{"offset": isDigits, "size": isDigits}},
+	"boot-entry-changed":   {args: must, required: []string{"entry"}, names: []string{"entry"}},
+	"settings-line":        {args: must, required: []string{"file", "line"}, names: []string{"file", "line"}, values: map[string]func(string) bool{"line": isDigits}},
+	"duplicate-reading":    {args: must, required: []string{"file", "lines", "line"}, names: []string{"file", "lines", "line"}, values: map[string]func(string) bool{"line": isDigits, "lines": reLines.MatchString}},
+	"constraint-error":     {args: must, required: []string{"error"}, names: []string{"error", "file", "line"}, errorNames: true, values: with(errValues, map[string]func(string) bool{"line": isDigits})},
+	"duplicate-record":     {args: must, required: []string{"tree", "name", "records"}, names: []string{"tree", "name", "records"}, values: map[string]func(string) bool{"tree": isTree, "records": reRecs.MatchString}},
+	"tree-other-content":   {args: must, required: []string{"tree", "name", "record", "members_tree", "members_record"}, names: []string{"tree", "name", "record", "members_tree", "members_record"}, values: map[string]func(string) bool{"tree": isTree, "members_tree": isTree, "record": isDigits, "members_record": isDigits}},
+	"tree-only":            {args: must, required: []string{"tree", "name", "record", "members_tree"}, names: []string{"tree", "name", "record", "members_tree"}, values: map[string]func(string) bool{"tree": isTree, "members_tree": isTree, "record": isDigits}},
+	"tree-missing":         {args: must, required: []string{"tree", "record", "members_tree"}, names: []string{"tree", "record", "members_tree"}, values: map[string]func(string) bool{"tree": isTree, "members_tree": isTree, "record": isDigits}},
+}
+
+func isFileType(s string) bool {
+	return slices.Contains([]string{"directory", "fifo", "socket", "device", "special", "symlink"}, s)
+}
+
+// checkArgs holds a message's or item's arguments to rule.
+func checkArgs(where string, r argRule, args map[string]string) error {
+	if r.args == mustNot && args != nil {
+		return fmt.Errorf("%s: no arguments allowed", where)
+	}
+	if r.args == must && args == nil {
+		return fmt.Errorf("%s: missing", where)
+	}
+	for _, k := range r.required {
+		if _, ok := args[k]; !ok {
+			return fmt.Errorf("%s: argument %q missing", where, k)
+		}
+	}
+	for k, v := range args {
+		if r.names != nil && !slices.Contains(r.names, k) &&
+			!(r.errorNames && reErrArg.MatchString(k)) && !(r.messageNames && reMsgArg.MatchString(k)) {
+			return fmt.Errorf("%s: argument %q not allowed", where, k)
+		}
+		if f := r.values[k]; f != nil && !f(v) {
+			return fmt.Errorf("%s/%s: %q is not allowed", where, k, Display(v))
+		}
+	}
+	return nil
+}
+
+// checkB64Map checks the raw bytes of arguments: base64, and only of
+// arguments there are.
+func checkB64Map(where string, raw, display map[string]string) error {
+	if raw == nil {
+		return nil
+	}
+	if display == nil {
+		return fmt.Errorf("%s: without %s", where, strings.TrimSuffix(where[strings.LastIndexByte(where, '/')+1:], "_b64"))
+	}
+	for k, v := range raw {
+		if !base64Of(v) {
+			return fmt.Errorf("%s/%s: not base64", where, k)
+		}
+	}
+	return nil
+}
+
+func checkDigests(where string, ds []verify.Digest) error {
+	for i, d := range ds {
+		if d.Alg == "" {
+			return fmt.Errorf("%s/%d/alg: empty", where, i)
+		}
+		if !isHex(d.Hex) {
+			return fmt.Errorf("%s/%d/hex: not hex", where, i)
+		}
+	}
+	return nil
+}
+
+func checkCounts(where string, c jsonCounts, least int) error {
+	for s, n := range c {
+		if !slices.Contains(statuses, string(s)) {
+			return fmt.Errorf("%s: %q is not a status", where, Display(string(s)))
+		}
+		if n < least {
+			return fmt.Errorf("%s/%s: %d is below %d", where, s, n, least)
+		}
+	}
+	return nil
+}
+
+func nonEmpty(where string, ss []string) error {
+	for i, s := range ss {
+		if s == "" {
+			return fmt.Errorf("%s/%d: empty", where, i)
+		}
+	}
+	return nil
+}
+
+// checkItem holds an item to the schema's item definition (of version
+// 2, which allows all version 1 does: checkHead holds a version 1
+// report's items to its narrower codes).
+func checkItem(j *jsonItem, where string) error {
+	if j.Name == "" {
+		return fmt.Errorf("%s/name: empty", where)
+	}
+	if j.NameB64 != "" && !base64Of(j.NameB64) {
+		return fmt.Errorf("%s/name_b64: not base64", where)
+	}
+	if j.Line < 0 {
+		return fmt.Errorf("%s/line: below 1", where)
+	}
+	if !slices.Contains(statuses, string(j.Status)) {
+		return fmt.Errorf("%s/status: %q is not a status", where, Display(string(j.Status)))
+	}
+	switch j.Status {
+	case verify.OK:
+		if j.Failure {
+			return fmt.Errorf("%s/failure: true for status OK", where)
+		}
+	case verify.Extra:
+	default:
+		if !j.Failure {
+			return fmt.Errorf("%s/failure: false for status %s", where, j.Status)
+		}
+	}
+	if j.Status == verify.Renamed && j.Other == "" {
+		return fmt.Errorf("%s/other: missing for status RENAMED", where)
+	}
+	if j.Size < -1 {
+		return fmt.Errorf("%s/size: below -1", where)
+	}
+	if j.ActualSize != nil && *j.ActualSize < 0 {
+		return fmt.Errorf("%s/actual_size: below 0", where)
+	}
+	if err := checkDigests(where+"/expected", j.Expected); err != nil {
+		return err
+	}
+	if err := checkDigests(where+"/actual", j.Actual); err != nil {
+		return err
+	}
+	if err := nonEmpty(where+"/differs", j.Differs); err != nil {
+		return err
+	}
+	for _, b := range [][2]string{{"other_b64", j.OtherB64}, {"value_b64", j.ValueB64}, {"detail_b64", j.DetailB64}} {
+		if b[1] != "" && !base64Of(b[1]) {
+			return fmt.Errorf("%s/%s: not base64", where, b[0])
+		}
+	}
+	if j.DetailCode != "" {
+		if !slices.Contains(detailCodesV2, j.DetailCode) {
+			return fmt.Errorf("%s/detail_code: %q is not a detail code", where, Display(j.DetailCode))
+		}
+		if j.Detail == "" {
+			return fmt.Errorf("%s/detail: missing beside detail_code", where)
+		}
+		if err := checkArgs(where+"/detail_args", detailRules[j.DetailCode], j.DetailArgs); err != nil {
+			return err
+		}
+	} else if j.DetailArgs != nil {
+		return fmt.Errorf("%s/detail_args: without detail_code", where)
+	}
+	if err := checkB64Map(where+"/detail_args_b64", j.DetailArgsB64, j.DetailArgs); err != nil {
+		return err
+	}
+	if j.HintCode != "" {
+		if j.HintCode != "gost-reversed" {
+			return fmt.Errorf("%s/hint_code: %q is not a hint code", where, Display(j.HintCode))
+		}
+		if j.Hint == "" {
+			return fmt.Errorf("%s/hint: missing beside hint_code", where)
+		}
+		nonEmptyArg := func(s string) bool { return s != "" }
+		if err := checkArgs(where+"/hint_args", argRule{args: must, required: []string{"column", "should_be"}, names: []string{"column", "should_be"},
+			values: map[string]func(string) bool{"column": nonEmptyArg, "should_be": nonEmptyArg}}, j.HintArgs); err != nil {
+			return err
+		}
+	} else if j.HintArgs != nil {
+		return fmt.Errorf("%s/hint_args: without hint_code", where)
+	}
+	return nil
+}
+
+// checkMessage holds a reason, warning or scope message to the schema's
+// message definition; codes are the codes allowed where it stands (nil:
+// an uncovered message's).
+func checkMessage(m *jsonMessage, where string, codes, kinds []string) error {
+	if codes != nil && !slices.Contains(codes, m.Code) {
+		return fmt.Errorf("%s/code: %q is not allowed here", where, Display(m.Code))
+	}
+	if codes == nil && (!reUCode.MatchString(m.Code) || slices.Contains(reasonCodesV2, m.Code) || slices.Contains(warningCodesV1, m.Code)) {
+		return fmt.Errorf("%s/code: %q is not allowed here", where, Display(m.Code))
+	}
+	if m.Table != "" && !slices.Contains(kinds, m.Table) {
+		return fmt.Errorf("%s/table: %q is not a table kind", where, Display(m.Table))
+	}
+	if m.Line < 0 {
+		return fmt.Errorf("%s/line: below 1", where)
+	}
+	if (m.Table != "") != (m.Line != 0) {
+		return fmt.Errorf("%s: table and line go together", where)
+	}
+	if m.Counts != nil {
+		if len(m.Counts) == 0 {
+			return fmt.Errorf("%s/counts: empty", where)
+		}
+		if err := checkCounts(where+"/counts", m.Counts, 1); err != nil {
+			return err
+		}
+	}
+	if m.Text == "" {
+		return fmt.Errorf("%s/text: empty", where)
+	}
+	if m.TextB64 != "" && !base64Of(m.TextB64) {
+		return fmt.Errorf("%s/text_b64: not base64", where)
+	}
+	if err := checkB64Map(where+"/args_b64", m.ArgsB64, m.Args); err != nil {
+		return err
+	}
+	r, ok := messageRules[m.Code]
+	if !ok {
+		return nil
+	}
+	for _, c := range []struct {
+		name    string
+		w       want
+		present bool
+	}{{"table", r.table, m.Table != ""}, {"counts", r.counts, m.Counts != nil}} {
+		if c.w == must && !c.present {
+			return fmt.Errorf("%s/%s: missing for code %s", where, c.name, m.Code)
+		}
+		if c.w == mustNot && c.present {
+			return fmt.Errorf("%s/%s: not allowed for code %s", where, c.name, m.Code)
+		}
+	}
+	if r.args == mustNot && m.ArgsB64 != nil {
+		return fmt.Errorf("%s/args_b64: not allowed for code %s", where, m.Code)
+	}
+	if r.tableIs != "" && m.Table != r.tableIs {
+		return fmt.Errorf("%s/table: must be %s for code %s", where, r.tableIs, m.Code)
+	}
+	if r.countsExtraOnly {
+		for s := range m.Counts {
+			if s != verify.Extra {
+				return fmt.Errorf("%s/counts: only EXTRA for code %s", where, m.Code)
+			}
+		}
+	}
+	return checkArgs(where+"/args", r, m.Args)
+}
+
+// checkHead holds the document but its items (checked as they are read)
+// to the schema of its version.
+func checkHead(j *jsonReport) error {
+	v1 := j.Schema == SchemaV1
+	kinds, reasons, warns, details := kindsV2, reasonCodesV2, warningCodesV2, detailCodesV2
+	if v1 {
+		kinds, reasons, warns, details = kindsV1, reasonCodesV1, warningCodesV1, detailCodesV1
+	}
+	switch {
+	case j.Schema != Schema && !v1:
+		return fmt.Errorf("/schema: %q is not %s", Display(j.Schema), Schema)
+	case j.Tool.Name != "sverka":
+		return fmt.Errorf("/tool/name: %q is not sverka", Display(j.Tool.Name))
+	case j.Tool.Version == "":
+		return fmt.Errorf("/tool/version: empty")
+	case j.Tool.SHA256 != "" && !reSHA256.MatchString(j.Tool.SHA256):
+		return fmt.Errorf("/tool/sha256: not a SHA-256 digest")
+	case !reTime.MatchString(j.Run.Start):
+		return fmt.Errorf("/run/start: %q is not a time", Display(j.Run.Start))
+	case !reTime.MatchString(j.Run.End):
+		return fmt.Errorf("/run/end: %q is not a time", Display(j.Run.End))
+	case j.Run.Duration < 0:
+		return fmt.Errorf("/run/duration_seconds: below 0")
+	case !reDate.MatchString(j.Run.CheckDate):
+		return fmt.Errorf("/run/check_date: %q is not a date", Display(j.Run.CheckDate))
+	case j.Run.OS == "":
+		return fmt.Errorf("/run/os: empty")
+	case j.Run.Arch == "":
+		return fmt.Errorf("/run/arch: empty")
+	case j.Formular.Path == "":
+		return fmt.Errorf("/formular/path: empty")
+	case j.Formular.SHA256 != "" && !reSHA256.MatchString(j.Formular.SHA256):
+		return fmt.Errorf("/formular/sha256: not a SHA-256 digest")
+	case !slices.Contains([]string{"HOLDS", "NOT HOLD", "CANNOT CHECK"}, j.Verdict) || v1 && j.Verdict == "CANNOT CHECK":
+		return fmt.Errorf("/verdict: %q is not a verdict", Display(j.Verdict))
+	case v1 && j.Scope != nil:
+		return fmt.Errorf("/scope: not in %s", SchemaV1)
+	case !v1 && j.Scope == nil:
+		return fmt.Errorf("/scope: missing")
+	}
+	for i, b := range j.Run.ArgsB64 {
+		if !base64Of(b) {
+			return fmt.Errorf("/run/args_b64/%d: not base64", i)
+		}
+	}
+	if j.Formular.PathB64 != "" && !base64Of(j.Formular.PathB64) {
+		return fmt.Errorf("/formular/path_b64: not base64")
+	}
+	for i, f := range j.Formular.Header {
+		if f.Key == "" {
+			return fmt.Errorf("/formular/header/%d/key: empty", i)
+		}
+	}
+	if s := j.Formular.Signature; s != nil {
+		if !reKeyID.MatchString(s.KeyID) {
+			return fmt.Errorf("/formular/signature/key_id: %q is not a key id", Display(s.KeyID))
+		}
+		if s.TrustedCommentB64 != "" && (v1 || !base64Of(s.TrustedCommentB64)) {
+			return fmt.Errorf("/formular/signature/trusted_comment_b64: not base64 of %s", Schema)
+		}
+	}
+	if m := j.Sources.Media; m != nil {
+		switch {
+		case m.Path == "":
+			return fmt.Errorf("/sources/media/path: empty")
+		case m.PathB64 != "" && !base64Of(m.PathB64):
+			return fmt.Errorf("/sources/media/path_b64: not base64")
+		case !slices.Contains([]string{MediaDirectory, MediaImage, MediaDevice}, m.Kind):
+			return fmt.Errorf("/sources/media/kind: %q is not a media kind", Display(m.Kind))
+		case m.Size < 0:
+			return fmt.Errorf("/sources/media/size: below 0")
+		}
+		if err := checkDigests("/sources/media/digests", m.Digests); err != nil {
+			return err
+		}
+		if im := m.ImplantedMD5; im != nil {
+			switch {
+			case !isHex(im.Expected) || !isHex(im.Computed):
+				return fmt.Errorf("/sources/media/implanted_md5: not hex")
+			case !im.Present && im.OK:
+				return fmt.Errorf("/sources/media/implanted_md5/ok: true with none present")
+			}
+		}
+	}
+	if in := j.Sources.Installed; in != nil {
+		if in.RootB64 != "" && !base64Of(in.RootB64) {
+			return fmt.Errorf("/sources/installed/root_b64: not base64")
+		}
+		for i, v := range in.Vars {
+			if v.Name == "" {
+				return fmt.Errorf("/sources/installed/vars/%d/name: empty", i)
+			}
+			if v.PathB64 != "" && !base64Of(v.PathB64) {
+				return fmt.Errorf("/sources/installed/vars/%d/path_b64: not base64", i)
+			}
+		}
+	}
+	for i, p := range j.Sources.Settings {
+		if p.Path == "" {
+			return fmt.Errorf("/sources/settings/%d/path: empty", i)
+		}
+		if p.PathB64 != "" && !base64Of(p.PathB64) {
+			return fmt.Errorf("/sources/settings/%d/path_b64: not base64", i)
+		}
+	}
+	for i := range j.Reasons {
+		if err := checkMessage(&j.Reasons[i], fmt.Sprintf("/reasons/%d", i), reasons, kinds); err != nil {
+			return err
+		}
+	}
+	for i := range j.Warnings {
+		if err := checkMessage(&j.Warnings[i], fmt.Sprintf("/warnings/%d", i), warns, kinds); err != nil {
+			return err
+		}
+	}
+	if sc := j.Scope; sc != nil {
+		for _, l := range []struct {
+			name  string
+			kinds []string
+		}{{"checked", sc.Checked}, {"required", sc.Required}} {
+			for i, k := range l.kinds {
+				if !slices.Contains(kinds, k) {
+					return fmt.Errorf("/scope/%s/%d: %q is not a table kind", l.name, i, Display(k))
+				}
+				if slices.Contains(l.kinds[:i], k) {
+					return fmt.Errorf("/scope/%s/%d: %s given twice", l.name, i, k)
+				}
+			}
+		}
+		for i := range sc.NotChecked {
+			if err := checkMessage(&sc.NotChecked[i], fmt.Sprintf("/scope/not_checked/%d", i), []string{"table-not-checked"}, kinds); err != nil {
+				return err
+			}
+		}
+		for i := range sc.Uncovered {
+			if err := checkMessage(&sc.Uncovered[i], fmt.Sprintf("/scope/uncovered/%d", i), nil, kinds); err != nil {
+				return err
+			}
+		}
+	}
+	switch j.Verdict {
+	case "HOLDS":
+		if len(j.Reasons) > 0 {
+			return fmt.Errorf("/reasons: verdict HOLDS with reasons")
+		}
+	default:
+		if len(j.Reasons) == 0 {
+			return fmt.Errorf("/reasons: verdict %s without a reason", j.Verdict)
+		}
+	}
+	if j.Verdict == "CANNOT CHECK" {
+		switch {
+		case len(j.Reasons) > 1 || j.Reasons[0].Code != "cannot-check":
+			return fmt.Errorf("/reasons: verdict CANNOT CHECK takes one reason, cannot-check")
+		case len(j.Tables) > 0:
+			return fmt.Errorf("/tables: verdict CANNOT CHECK with tables")
+		case len(j.Scope.Checked) > 0:
+			return fmt.Errorf("/scope/checked: verdict CANNOT CHECK with kinds checked")
+		}
+	} else {
+		switch {
+		case j.Tool.SHA256 == "":
+			return fmt.Errorf("/tool/sha256: missing")
+		case j.Formular.SHA256 == "":
+			return fmt.Errorf("/formular/sha256: missing")
+		}
+		for i, m := range j.Reasons {
+			if m.Code == "cannot-check" {
+				return fmt.Errorf("/reasons/%d/code: cannot-check with verdict %s", i, j.Verdict)
+			}
+		}
+	}
+	for ti := range j.Tables {
+		t := &j.Tables[ti]
+		where := fmt.Sprintf("/tables/%d", ti)
+		switch {
+		case !slices.Contains(kinds, t.Kind):
+			return fmt.Errorf("%s/kind: %q is not a table kind", where, Display(t.Kind))
+		case t.Line < 0:
+			return fmt.Errorf("%s/line: below 0", where)
+		case t.RootB64 != "" && !base64Of(t.RootB64):
+			return fmt.Errorf("%s/root_b64: not base64", where)
+		case t.SourceB64 != "" && !base64Of(t.SourceB64):
+			return fmt.Errorf("%s/source_b64: not base64", where)
+		}
+		if err := nonEmpty(where+"/columns", t.Columns); err != nil {
+			return err
+		}
+		if err := nonEmpty(where+"/weak", t.Weak); err != nil {
+			return err
+		}
+		if err := checkCounts(where+"/counts", t.Counts, 0); err != nil {
+			return err
+		}
+		if v1 {
+			for ii := range t.Items {
+				if c := string(t.Items[ii].DetailCode); c != "" && !slices.Contains(details, c) {
+					return fmt.Errorf("%s/items/%d/detail_code: %q is not a detail code of %s", where, ii, Display(c), SchemaV1)
+				}
+			}
+		}
+	}
+	return nil
+}
