@@ -13,6 +13,7 @@ import (
 
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/internal/regular"
+	"github.com/sverka/sverka/sign"
 )
 
 const keygenSynopsis = `sverka keygen [-W] -p KEY.pub -s KEY.key
@@ -51,7 +52,7 @@ func cmdKeygen(_ context.Context, c *cli, args []string) int {
 			return exitError
 		}
 	}
-	pub, sec, err := formular.GenerateKey(password, *noPass)
+	pub, sec, err := sign.GenerateKey(password, *noPass)
 	if err != nil {
 		c.errorf("%v", err)
 		return exitError
@@ -64,9 +65,9 @@ func cmdKeygen(_ context.Context, c *cli, args []string) int {
 		c.errorf("%v", err)
 		return exitError
 	}
-	pk, _ := formular.ReadPublicKey(pub)
+	pk, _ := sign.ReadPublicKey(pub)
 	fmt.Fprintf(c.stdout, "Key %s written: public %s, secret %s\nVerify with: sverka verify -p %s (or -P %s)\n",
-		formular.KeyID(pk.ID()), *pubPath, *secPath, *pubPath, pk.String())
+		sign.KeyID(pk.ID()), *pubPath, *secPath, *pubPath, pk.String())
 	return exitOK
 }
 
@@ -87,7 +88,7 @@ func cmdSign(_ context.Context, c *cli, args []string) int {
 		c.errorf("sign needs -s KEY.key and at least one FILE")
 		return exitError
 	}
-	sec, err := formular.ReadKeyFile(*secPath)
+	sec, err := sign.ReadKeyFile(*secPath)
 	if err != nil {
 		c.errorf("secret key: %v", err)
 		return exitError
@@ -109,16 +110,16 @@ func cmdSign(_ context.Context, c *cli, args []string) int {
 		if tc == "" {
 			tc = defaultComment(name, data)
 		}
-		sig, err := formular.SignFile(sec, password, data, tc)
+		sig, err := sign.SignFile(sec, password, data, tc)
 		if err != nil {
 			c.errorf("%s: %v", name, err)
 			return exitError
 		}
-		if err := writeFileAtomic(name+formular.SignatureSuffix, sig, 0o644); err != nil {
+		if err := writeFileAtomic(name+sign.SignatureSuffix, sig, 0o644); err != nil {
 			c.errorf("%v", err)
 			return exitError
 		}
-		fmt.Fprintf(c.stdout, "%s%s written\n", name, formular.SignatureSuffix)
+		fmt.Fprintf(c.stdout, "%s%s written\n", name, sign.SignatureSuffix)
 	}
 	return exitOK
 }

@@ -9,9 +9,9 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/report"
+	"github.com/sverka/sverka/sign"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -67,7 +67,7 @@ func cmdReport(_ context.Context, c *cli, args []string) int {
 		c.errorf("report %v", err)
 		return exitError
 	}
-	sigPath := path + formular.SignatureSuffix
+	sigPath := path + sign.SignatureSuffix
 	saved := &report.Saved{}
 	if o.pubFile != "" || o.pubKey != "" {
 		pub, err := loadPublicKey(&o)
@@ -75,7 +75,7 @@ func cmdReport(_ context.Context, c *cli, args []string) int {
 			c.errorf("%v", err)
 			return exitError
 		}
-		sig, err := formular.ReadKeyFile(sigPath)
+		sig, err := sign.ReadKeyFile(sigPath)
 		if errors.Is(err, fs.ErrNotExist) {
 			c.errorf("report %s is not signed: %s not found", path, sigPath)
 			return exitError
@@ -83,7 +83,7 @@ func cmdReport(_ context.Context, c *cli, args []string) int {
 			c.errorf("signature: %v", err)
 			return exitError
 		}
-		if saved.KeyID, _, err = formular.VerifySignature(pub, data, sig); err != nil {
+		if saved.KeyID, _, err = sign.VerifySignature(pub, data, sig); err != nil {
 			c.errorf("signature %s: %v", sigPath, err)
 			return exitError
 		}

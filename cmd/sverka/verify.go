@@ -22,6 +22,7 @@ import (
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/report"
+	"github.com/sverka/sverka/sign"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -351,21 +352,21 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, args []string, start,
 	if err != nil {
 		return fail(err)
 	}
-	msg, err := formular.ReadMessage(o.formular)
+	msg, err := sign.ReadMessage(o.formular, formular.MaxSize, "a formular")
 	if err != nil {
 		return fail(fmt.Errorf("formular: %w", err))
 	}
 	raw := msg.Data
 	sum := sha256.Sum256(raw)
 	known.SHA256 = hex.EncodeToString(sum[:])
-	sigPath := o.formular + formular.SignatureSuffix
-	sig, err := formular.ReadKeyFile(sigPath)
+	sigPath := o.formular + sign.SignatureSuffix
+	sig, err := sign.ReadKeyFile(sigPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fail(fmt.Errorf("formular %s is not signed: %s not found; an unsigned formular proves nothing", o.formular, sigPath))
 	} else if err != nil {
 		return fail(fmt.Errorf("signature: %w", err))
 	}
-	keyID, comment, err := formular.VerifyMessage(pub, msg, sig)
+	keyID, comment, err := sign.VerifyMessage(pub, msg, sig)
 	if err != nil {
 		return fail(fmt.Errorf("signature %s: %w", sigPath, err))
 	}
@@ -457,17 +458,17 @@ func sources(o *verifyOpts, f *formular.Formular, vars map[string]string, res *v
 
 func loadPublicKey(o *verifyOpts) (minisign.PublicKey, error) {
 	if o.pubKey != "" {
-		pk, err := formular.ParsePublicKey(o.pubKey)
+		pk, err := sign.ParsePublicKey(o.pubKey)
 		if err != nil {
 			return pk, fmt.Errorf("-P: %w", err)
 		}
 		return pk, nil
 	}
-	data, err := formular.ReadKeyFile(o.pubFile)
+	data, err := sign.ReadKeyFile(o.pubFile)
 	if err != nil {
 		return minisign.PublicKey{}, fmt.Errorf("public key: %w", err)
 	}
-	pk, err := formular.ReadPublicKey(data)
+	pk, err := sign.ReadPublicKey(data)
 	if err != nil {
 		return pk, fmt.Errorf("public key %s: %w", o.pubFile, err)
 	}
