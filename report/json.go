@@ -12,6 +12,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -33,17 +34,17 @@ type jsonHead struct {
 
 // jsonScope is what the verdict covers (verify.Scope).
 type jsonScope struct {
-	Checked    []string      `json:"checked"`
-	NotChecked []jsonMessage `json:"not_checked,omitempty"`
-	Uncovered  []jsonMessage `json:"uncovered,omitempty"`
-	Required   []string      `json:"required,omitempty"`
+	Checked    []formular.Kind `json:"checked"`
+	NotChecked []jsonMessage   `json:"not_checked,omitempty"`
+	Uncovered  []jsonMessage   `json:"uncovered,omitempty"`
+	Required   []formular.Kind `json:"required,omitempty"`
 }
 
 // jsonMessage is a reason or a warning: its code and arguments for
 // renderings in any language, and verify's English sentence.
 type jsonMessage struct {
 	Code    string            `json:"code"`
-	Table   string            `json:"table,omitempty"`
+	Table   formular.Kind     `json:"table,omitempty"`
 	Line    int               `json:"line,omitempty"`
 	Counts  jsonCounts        `json:"counts,omitempty"`
 	Args    map[string]string `json:"args,omitempty"`
@@ -140,17 +141,17 @@ type jsonSources struct {
 }
 
 type jsonTableHead struct {
-	Kind      string     `json:"kind"`
-	Line      int        `json:"line"`
-	Root      string     `json:"root,omitempty"`
-	RootB64   string     `json:"root_b64,omitempty"`
-	Source    string     `json:"source,omitempty"`
-	SourceB64 string     `json:"source_b64,omitempty"`
-	Format    string     `json:"format,omitempty"`
-	Columns   []string   `json:"columns,omitempty"`
-	Closed    bool       `json:"closed,omitempty"`
-	Weak      []string   `json:"weak,omitempty"`
-	Counts    jsonCounts `json:"counts"`
+	Kind      formular.Kind `json:"kind"`
+	Line      int           `json:"line"`
+	Root      string        `json:"root,omitempty"`
+	RootB64   string        `json:"root_b64,omitempty"`
+	Source    string        `json:"source,omitempty"`
+	SourceB64 string        `json:"source_b64,omitempty"`
+	Format    string        `json:"format,omitempty"`
+	Columns   []string      `json:"columns,omitempty"`
+	Closed    bool          `json:"closed,omitempty"`
+	Weak      []string      `json:"weak,omitempty"`
+	Counts    jsonCounts    `json:"counts"`
 }
 
 type jsonTable struct {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -13,20 +14,20 @@ import (
 // JSON object that a log collector can take on its own.
 
 type findingEvent struct {
-	Schema    string   `json:"schema"`
-	Event     string   `json:"event"`
-	Time      string   `json:"time"`
-	Host      string   `json:"host"`
-	Formular  string   `json:"formular"`
-	Table     string   `json:"table"`
-	TableLine int      `json:"table_line"`
-	Item      jsonItem `json:"item"`
+	Schema    string        `json:"schema"`
+	Event     string        `json:"event"`
+	Time      string        `json:"time"`
+	Host      string        `json:"host"`
+	Formular  string        `json:"formular"`
+	Table     formular.Kind `json:"table"`
+	TableLine int           `json:"table_line"`
+	Item      jsonItem      `json:"item"`
 }
 
 type tableCounts struct {
-	Table     string     `json:"table"`
-	TableLine int        `json:"table_line"`
-	Counts    jsonCounts `json:"counts"`
+	Table     formular.Kind `json:"table"`
+	TableLine int           `json:"table_line"`
+	Counts    jsonCounts    `json:"counts"`
 }
 
 type summaryFormular struct {

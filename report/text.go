@@ -11,6 +11,7 @@ import (
 	"github.com/muesli/termenv"
 	"golang.org/x/term"
 
+	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -156,10 +157,10 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	}
 	kw := 0
 	for _, t := range r.Result.Tables {
-		kw = max(kw, len([]rune(l.kind(Display(t.Kind)))))
+		kw = max(kw, len([]rune(l.kind(Display(string(t.Kind))))))
 	}
 	for _, t := range r.Result.Tables {
-		k := l.kind(Display(t.Kind))
+		k := l.kind(Display(string(t.Kind)))
 		fmt.Fprintf(bw, "%s%s  %s: %s", k, strings.Repeat(" ", kw-len([]rune(k))),
 			l.f("table-line", t.Line), l.f("total-n", len(t.Items)))
 		for _, s := range verify.Statuses {
@@ -185,7 +186,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 				bw.WriteByte('\n')
 				first = false
 			}
-			k := l.kind(Display(t.Kind))
+			k := l.kind(Display(string(t.Kind)))
 			fmt.Fprintf(bw, "%s %s%s %s", p.status(it), k, strings.Repeat(" ", kw-len([]rune(k))), Display(it.Name))
 			if d := describe(l, t, it); d != "" {
 				fmt.Fprintf(bw, " — %s", Display(d))
@@ -251,7 +252,7 @@ func describe(l lang, t *verify.Table, it *verify.Item) string {
 	if it.Other != "" {
 		parts = append(parts, l.f("d-found-as", Display(it.Other)))
 	}
-	if t.Kind == "parameters" || it.Allowed != "" {
+	if t.Kind == formular.KindParameters || it.Allowed != "" {
 		if it.Allowed != "" {
 			parts = append(parts, l.f("d-allowed", it.Allowed))
 		}

@@ -55,6 +55,7 @@ type verifyOpts struct {
 	verbose    bool
 	ignoreCase bool
 	require    []string
+	required   []formular.Kind // require, checked
 	fixedTime  string
 	fixedHost  string
 }
@@ -181,11 +182,12 @@ func (o *verifyOpts) check() error {
 	case o.media == "" && o.installed == "" && len(o.vars) == 0 && len(o.settings) == 0:
 		return errors.New("nothing to check: give --media, --installed (/ for this host), --var or --settings")
 	}
-	for _, k := range o.require {
-		switch k {
-		case "all", string(formular.KindImage), string(formular.KindBoot), string(formular.KindMedia), string(formular.KindModules), string(formular.KindParameters):
+	for _, name := range o.require {
+		switch k := formular.Kind(name); k {
+		case verify.RequireAll, formular.KindImage, formular.KindBoot, formular.KindMedia, formular.KindModules, formular.KindParameters:
+			o.required = append(o.required, k)
 		default:
-			return fmt.Errorf("--require %q: expected image, boot, media, modules, parameters or all", k)
+			return fmt.Errorf("--require %q: expected image, boot, media, modules, parameters or all", name)
 		}
 	}
 	if err := checkFormat(o.format, true); err != nil {
@@ -384,7 +386,7 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, args []string, start,
 	prog := verifyProgress(c, o, f)
 	src := verify.Sources{
 		Media: o.media, Installed: o.installed, Vars: vars, Settings: o.settings,
-		IgnoreCase: o.ignoreCase, At: at, Require: o.require,
+		IgnoreCase: o.ignoreCase, At: at, Require: o.required,
 		Engine: checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item},
 	}
 	res, err := verify.Check(ctx, f, src)
@@ -416,7 +418,7 @@ func sources(o *verifyOpts, f *formular.Formular, vars map[string]string, res *v
 			}
 		} else {
 			for _, t := range res.Tables {
-				if t.Kind != "media" {
+				if t.Kind != formular.KindMedia {
 					continue
 				}
 				for _, it := range t.Items {
@@ -434,14 +436,14 @@ func sources(o *verifyOpts, f *formular.Formular, vars map[string]string, res *v
 	named := map[string]bool{}
 	for _, t := range res.Tables {
 		switch t.Kind {
-		case "modules":
+		case formular.KindModules:
 			for _, ft := range f.Tables {
 				if ft.Line == t.Line && !named[ft.Root] {
 					named[ft.Root] = true
 					roots = append(roots, report.Var{Name: ft.Root, Path: t.Root})
 				}
 			}
-		case "parameters":
+		case formular.KindParameters:
 			s.Settings = append(s.Settings, t.Source)
 		}
 	}
