@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/sverka/sverka/checksum"
 )
@@ -38,6 +39,14 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // but it cannot tell who wrote the file.
 func Parse(data []byte, file string) (*Formular, error) {
 	return ParseText(string(data), file)
+}
+
+// ParseBytes is Parse without the copy: the strings of the result share
+// data's memory, which saves copying the 10 MB of a large formular. data
+// must never change afterwards, for as long as the result is used: a
+// change would change the formular under its checked signature.
+func ParseBytes(data []byte, file string) (*Formular, error) {
+	return ParseText(unsafe.String(unsafe.SliceData(data), len(data)), file)
 }
 
 // ParseText is Parse of a formular's text: the strings of the result are
