@@ -197,6 +197,7 @@ func run(ctx context.Context, args []string, c *cli) int {
 	return exitStatus(c, dispatch(ctx, args, c))
 }
 
+// dispatch runs the command args name.
 func dispatch(ctx context.Context, args []string, c *cli) error {
 	if len(args) == 0 {
 		return usageText(usage)
@@ -216,13 +217,18 @@ func dispatch(ctx context.Context, args []string, c *cli) error {
 	case "report":
 		return cmdReport(ctx, c, rest)
 	case "version", "--version":
-		fmt.Fprintf(c.stdout, "sverka %s\n", toolVersion())
-		return nil
+		return runVersion(c)
 	case "help", "-h", "--help":
 		fmt.Fprint(c.stdout, usage)
 		return nil
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, strings.TrimRight(usage, "\n"))
+}
+
+// runVersion prints the version of this build.
+func runVersion(c *cli) error {
+	fmt.Fprintf(c.stdout, "sverka %s\n", toolVersion())
+	return nil
 }
 
 // toolVersion is the version set at build time, else the module version,

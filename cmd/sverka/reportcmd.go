@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/spf13/pflag"
+
 	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/report"
 	"github.com/sverka/sverka/sign"
