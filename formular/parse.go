@@ -1,6 +1,7 @@
 package formular
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -39,6 +40,29 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // but it cannot tell who wrote the file.
 func Parse(data []byte, file string) (*Formular, error) {
 	return ParseText(string(data), file)
+}
+
+// ParseTables reads a file of tables in the formular's syntax, with or
+// without a version line and header of its own: tables written by hand,
+// such as a safe-parameter table typed from a manual, to be added to a
+// formular. Errors name the line of the file.
+func ParseTables(data []byte, file string) ([]*Table, error) {
+	if bytes.HasPrefix(data, []byte(Magic)) {
+		f, err := Parse(data, file)
+		if err != nil {
+			return nil, err
+		}
+		return f.Tables, nil
+	}
+	f, err := Parse(append([]byte(Magic+" 1\n"), data...), file)
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		pe.Line-- // the line of the file, not of the version line added on top
+	}
+	if err != nil {
+		return nil, err
+	}
+	return f.Tables, nil
 }
 
 // ParseBytes is Parse without the copy: the strings of the result share

@@ -583,3 +583,19 @@ func TestParseBytes(t *testing.T) {
 		t.Errorf("errors differ: %v, %v", err, werr)
 	}
 }
+
+// ParseTables reads tables with or without a version line of their own,
+// and names the line of the file in an error.
+func TestParseTables(t *testing.T) {
+	for _, text := range []string{"[media sha256]\n", "sverka-formular 1\nproduct: P\n\n[media sha256]\n"} {
+		tables, err := ParseTables([]byte(text), "t.txt")
+		if err != nil || len(tables) != 1 || tables[0].Kind != KindMedia {
+			t.Errorf("%q: %v %v", text, tables, err)
+		}
+	}
+	_, err := ParseTables([]byte("[media sha256]\n[nonsense\n"), "t.txt")
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 2 || pe.File != "t.txt" {
+		t.Errorf("error %v, want one of line 2", err)
+	}
+}
