@@ -31,9 +31,9 @@ func cmdFormular(ctx context.Context, c *cli, args []string) error {
 	}
 	switch args[0] {
 	case "make":
-		return cmdFormularMake(ctx, c, args[1:])
+		return command(ctx, c, "formular make", formularSynopsis, args[1:], runFormularMake)
 	case "import":
-		return cmdFormularImport(ctx, c, args[1:])
+		return command(ctx, c, "formular import", formularSynopsis, args[1:], runFormularImport)
 	case "-h", "--help", "help":
 		fmt.Fprintf(c.stdout, "Usage: %s\n", formularSynopsis)
 		return nil
@@ -123,16 +123,6 @@ func (o *makeOpts) flags(fs *pflag.FlagSet) {
 	o.common.add(fs)
 }
 
-func cmdFormularMake(ctx context.Context, c *cli, args []string) error {
-	var o makeOpts
-	fs := newFlags(c, "formular make", formularSynopsis)
-	o.flags(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	return runFormularMake(ctx, c, &o, fs.Args())
-}
-
 // runFormularMake hashes a reference kit and installation into a new
 // formular, with the tables of --tables files.
 func runFormularMake(ctx context.Context, c *cli, o *makeOpts, args []string) error {
@@ -149,10 +139,11 @@ func runFormularMake(ctx context.Context, c *cli, o *makeOpts, args []string) er
 		return err
 	}
 	defer dest.Abort()
-	cols, err := columns(o.algs, false)
+	algs, err := checksum.ParseNames(o.algs)
 	if err != nil {
 		return err
 	}
+	cols := checksum.GOSTReverseColumns(algs, false)
 	f, err := header(o.sets)
 	if err != nil {
 		return err
@@ -244,29 +235,13 @@ func makeModulesTable(ctx context.Context, c *cli, o *makeOpts, cols []checksum.
 	return t, nil
 }
 
-// readTables reads a file of tables in the formular's syntax, with or
-// without a version line and header of its own.
+// readTables reads a file of tables in the formular's syntax.
 func readTables(path string) ([]*formular.Table, error) {
 	data, err := regular.ReadFile(path, formular.MaxSize, "a formular")
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.HasPrefix(data, []byte(formular.Magic)) {
-		f, err := formular.Parse(append([]byte(formular.Magic+" 1\n"), data...), path)
-		var pe *formular.ParseError
-		if errors.As(err, &pe) {
-			pe.Line-- // name the line of the file, not of the version line added on top
-		}
-		if err != nil {
-			return nil, err
-		}
-		return f.Tables, nil
-	}
-	f, err := formular.Parse(data, path)
-	if err != nil {
-		return nil, err
-	}
-	return f.Tables, nil
+	return formular.ParseTables(data, path)
 }
 
 // openOutput makes -o FILE ready to be written; nil stands for standard
@@ -313,19 +288,6 @@ func writeFormular(c *cli, f *formular.Formular, out string, dest *outFile) erro
 	return nil
 }
 
-// columns parses -a with --gost-reverse into table columns.
-func columns(list string, reverse bool) ([]checksum.Column, error) {
-	algs, err := checksum.ParseNames(list)
-	if err != nil {
-		return nil, err
-	}
-	cols := make([]checksum.Column, len(algs))
-	for i, a := range algs {
-		cols[i] = checksum.GOSTReverseColumn(a, reverse)
-	}
-	return cols, nil
-}
-
 const importFormats = "gnu|bsd|hashdeep|rhash|rhash-bsd|dpkg|gostsum|gost12sum|text|docx|auto"
 
 type importOpts struct {
@@ -350,16 +312,6 @@ func (o *importOpts) flags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.open, "open", false, "do not close the table")
 	fs.StringArrayVar(&o.sets, "set", nil, "header field KEY=VALUE (repeatable)")
 	fs.StringVarP(&o.output, "output", "o", "", "formular file to write ('-': standard output)")
-}
-
-func cmdFormularImport(ctx context.Context, c *cli, args []string) error {
-	var o importOpts
-	fs := newFlags(c, "formular import", formularSynopsis)
-	o.flags(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	return runFormularImport(ctx, c, &o, fs.Args())
 }
 
 // kind is the table to fill: --table, else media, or modules for dpkg.
@@ -491,7 +443,7 @@ func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, defaul
 		return nil, fmt.Errorf("%s: %d %s could not be read: nothing imported", list, len(bad), plural(len(bad), "line", "lines"))
 	}
 	// rhash --bsd and --tag write one line per algorithm: one row each file.
-	return mergeByName(es), nil
+	return checksum.MergeByName(es), nil
 }
 
 // makeImageTables makes [image], [boot] and [media] from an ISO image in

@@ -64,15 +64,8 @@ func (o *hashOpts) flags(fs *pflag.FlagSet) {
 	o.common.add(fs)
 }
 
-func cmdHash(ctx context.Context, c *cli, args []string) error {
-	var o hashOpts
-	fs := newFlags(c, "hash", hashSynopsis)
-	o.flags(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
+func (o *hashOpts) parsed(fs *pflag.FlagSet, _ []string) {
 	o.explicitAlg = fs.Changed("algorithm")
-	return runHash(ctx, c, &o, fs.Args())
 }
 
 // runHash prints digests, checks lists (-c) or checks implanted MD5s.
@@ -205,10 +198,7 @@ func walk(c *cli, o *hashOpts, root string, seen map[string]bool) (ts []target, 
 // others are hashed.
 func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 	ts, failed := collect(c, o, paths)
-	cols := make([]checksum.Column, len(o.algorithms))
-	for i, a := range o.algorithms {
-		cols[i] = checksum.GOSTReverseColumn(a, o.reverse)
-	}
+	cols := checksum.GOSTReverseColumns(o.algorithms, o.reverse)
 	tag := o.tag || len(cols) > 1
 	out := newLineWriter(c.stdout)
 	print := func(name string, sums [][]byte) {
@@ -351,7 +341,7 @@ func readList(c *cli, o *hashOpts, list, name string, algs []*checksum.Algorithm
 	if len(entries) == 0 {
 		return nil, nil, fmt.Errorf("%s: no properly formatted checksum lines found", display(name))
 	}
-	return mergeByName(entries), bad, nil
+	return checksum.MergeByName(entries), bad, nil
 }
 
 // listCheck judges the files of one list as they are hashed, and counts.
@@ -473,49 +463,13 @@ func (l *listCheck) verdict(name string, bad int) error {
 	return nil
 }
 
-// listAlgs is the -a given to a list reader. Without -a, untagged digests
-// of a generic list are read as the coreutils tools would, by their
-// length: sha256, sha512, sha1 or md5. BLAKE3 and GOST lists say so with a
-// tag, a format (gostsum, gost12sum) or -a: never guessed.
+// listAlgs is the -a given to a list reader: without -a, the algorithms
+// an untagged digest is told by its length.
 func listAlgs(format string, explicit bool, given []*checksum.Algorithm) []*checksum.Algorithm {
 	if explicit {
 		return given
 	}
-	switch format {
-	case "", "auto", "gnu", "bsd", "rhash", "rhash-bsd":
-		algs, _ := checksum.ParseNames("sha256,sha512,sha1,md5")
-		return algs
-	}
-	return nil
-}
-
-// mergeByName joins the lines that name the same file one after another
-// (rhash --bsd and --tag with several algorithms write one line per
-// algorithm), so that each file is read once and judged once.
-func mergeByName(entries []checksum.Entry) []checksum.Entry {
-	out := entries[:0:0]
-	for _, e := range entries {
-		if n := len(out); n > 0 && out[n-1].Name == e.Name && !hasAlg(out[n-1].Sums, e.Sums) {
-			out[n-1].Sums = append(out[n-1].Sums, e.Sums...)
-			if out[n-1].Size < 0 {
-				out[n-1].Size = e.Size
-			}
-			continue
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
-func hasAlg(have, more []checksum.Sum) bool {
-	for _, a := range have {
-		for _, b := range more {
-			if a.Col.Alg == b.Col.Alg {
-				return true
-			}
-		}
-	}
-	return false
+	return checksum.LengthAlgs(checksum.Format(format))
 }
 
 // reverseHint explains a GOST digest that matches only byte-reversed.

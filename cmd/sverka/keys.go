@@ -37,16 +37,6 @@ func (o *keygenOpts) flags(fs *pflag.FlagSet) {
 	fs.BoolVarP(&o.force, "force", "f", false, "overwrite existing key files")
 }
 
-func cmdKeygen(ctx context.Context, c *cli, args []string) error {
-	var o keygenOpts
-	fs := newFlags(c, "keygen", keygenSynopsis)
-	o.flags(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	return runKeygen(ctx, c, &o, fs.Args())
-}
-
 // runKeygen writes a new key pair, the secret key first.
 func runKeygen(_ context.Context, c *cli, o *keygenOpts, args []string) error {
 	if o.pubPath == "" || o.secPath == "" || len(args) > 0 {
@@ -96,16 +86,6 @@ type signOpts struct {
 func (o *signOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.secPath, "secret", "s", "", "secret key file")
 	fs.StringVarP(&o.comment, "trusted-comment", "t", "", "trusted comment (default: the formular's id, product and version)")
-}
-
-func cmdSign(ctx context.Context, c *cli, args []string) error {
-	var o signOpts
-	fs := newFlags(c, "sign", signSynopsis)
-	o.flags(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	return runSign(ctx, c, &o, fs.Args())
 }
 
 // runSign signs each file in turn and stops at the first that fails.

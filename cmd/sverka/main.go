@@ -205,15 +205,15 @@ func dispatch(ctx context.Context, args []string, c *cli) error {
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "hash":
-		return cmdHash(ctx, c, rest)
+		return command(ctx, c, "hash", hashSynopsis, rest, runHash)
 	case "keygen":
-		return cmdKeygen(ctx, c, rest)
+		return command(ctx, c, "keygen", keygenSynopsis, rest, runKeygen)
 	case "sign":
-		return cmdSign(ctx, c, rest)
+		return command(ctx, c, "sign", signSynopsis, rest, runSign)
 	case "formular":
 		return cmdFormular(ctx, c, rest)
 	case "verify":
-		return cmdVerify(ctx, c, rest)
+		return command(ctx, c, "verify", verifySynopsis, rest, runVerify)
 	case "report":
 		return cmdReport(ctx, c, rest)
 	case "version", "--version":
@@ -277,6 +277,37 @@ func newFlags(c *cli, name, synopsis string) *pflag.FlagSet {
 		fmt.Fprintf(c.stdout, "Usage: %s\n\nFlags:\n%s", synopsis, fs.FlagUsages())
 	}
 	return fs
+}
+
+// options are a command's options: flags declares them on the command's
+// flag set, bound to the fields they fill.
+type options interface {
+	flags(fs *pflag.FlagSet)
+}
+
+// afterParse is implemented by options that need more of the command
+// line than their fields: whether a flag was given or left at its
+// default, or the command line itself.
+type afterParse interface {
+	parsed(fs *pflag.FlagSet, args []string)
+}
+
+// command parses args into a command's options and runs it with the
+// operands left.
+func command[O any, P interface {
+	*O
+	options
+}](ctx context.Context, c *cli, name, synopsis string, args []string, run func(context.Context, *cli, P, []string) error) error {
+	o := P(new(O))
+	fs := newFlags(c, name, synopsis)
+	o.flags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if p, ok := any(o).(afterParse); ok {
+		p.parsed(fs, args)
+	}
+	return run(ctx, c, o, fs.Args())
 }
 
 // parseFlags parses args: a usage error names the command and its help;

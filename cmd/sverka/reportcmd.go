@@ -57,13 +57,7 @@ func cmdReport(ctx context.Context, c *cli, args []string) error {
 		}
 		return usageText("Usage: " + reportSynopsis + "\n")
 	}
-	var o renderReportOpts
-	fs := newFlags(c, "report render", reportSynopsis)
-	o.flags(fs)
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	return runReportRender(ctx, c, &o, fs.Args())
+	return command(ctx, c, "report render", reportSynopsis, args[1:], runReportRender)
 }
 
 // runReportRender renders a saved report again, its signature checked

@@ -55,6 +55,7 @@ type verifyOpts struct {
 	required   []formular.Kind // require, checked
 	fixedTime  string
 	fixedHost  string
+	args       []string // the command line after "verify", for the report
 }
 
 func (o *verifyOpts) flags(fs *pflag.FlagSet) {
@@ -79,19 +80,11 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	o.common.add(fs)
 }
 
-func cmdVerify(ctx context.Context, c *cli, args []string) error {
-	var o verifyOpts
-	fs := newFlags(c, "verify", verifySynopsis)
-	o.flags(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	return runVerify(ctx, c, &o, args)
-}
+// parsed keeps the command line for the report.
+func (o *verifyOpts) parsed(_ *pflag.FlagSet, args []string) { o.args = args }
 
-// runVerify checks and writes the report. args is the command line after
-// "verify", as the report records it.
-func runVerify(ctx context.Context, c *cli, o *verifyOpts, args []string) error {
+// runVerify checks and writes the report. Operands are ignored.
+func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 	// Usage errors are found before anything runs, and write no report.
 	if err := o.check(); err != nil {
 		return err
@@ -136,7 +129,7 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, args []string) error 
 		wait = interruptGrace / 4
 	}
 	rep := report.Build(report.BuildInput{
-		Tool: o.tool(self, wait), Run: o.run(args, start), At: at,
+		Tool: o.tool(self, wait), Run: o.run(start), At: at,
 		Formular: r.known, Parsed: r.parsed, Err: r.err, Result: r.res,
 		Read: report.Read{Media: o.media, Installed: o.installed, Vars: vars},
 	})
@@ -321,8 +314,8 @@ func (d *selfDigest) get(wait time.Duration) (string, error) {
 
 // run is the run's facts for the report, ending now (at start with
 // --fixed-time); --fixed-host makes them reproducible.
-func (o *verifyOpts) run(args []string, start time.Time) report.Run {
-	run := report.NewRun(start, append([]string{"sverka", "verify"}, args...))
+func (o *verifyOpts) run(start time.Time) report.Run {
+	run := report.NewRun(start, append([]string{"sverka", "verify"}, o.args...))
 	run.End = time.Now().Round(0)
 	if o.fixedTime != "" {
 		run.End = start
@@ -387,45 +380,19 @@ func check(ctx context.Context, c *cli, o *verifyOpts, at time.Time, vars map[st
 	}
 	r.parsed = f
 
-	prog := verifyProgress(c, o, f)
 	src := verify.Sources{
 		Media: o.media, Installed: o.installed, Vars: vars, Settings: o.settings,
 		IgnoreCase: o.ignoreCase, At: at, Require: o.required,
-		Engine: checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item},
 	}
+	var prog *report.Progress // nil: no progress shown
+	if progressOn(c, &o.common) {
+		bytes, files := src.Workload(f)
+		prog = report.NewProgress(c.stderr, bytes, files, progressOptions(&o.common))
+	}
+	src.Engine = checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item}
 	r.res, r.err = verify.Check(ctx, f, src)
 	prog.Finish()
 	return r
-}
-
-// verifyProgress sizes the progress display by what the check will read:
-// an image or device once, whole; a kit directory's and the installed
-// modules' listed files.
-func verifyProgress(c *cli, o *verifyOpts, f *formular.Formular) *report.Progress {
-	if !progressOn(c, &o.common) {
-		return nil
-	}
-	var total int64
-	n := 0
-	mediaDir := false
-	if o.media != "" {
-		if fi, err := os.Stat(o.media); err == nil {
-			if mediaDir = fi.IsDir(); !mediaDir {
-				total = fi.Size() // a device says 0; the bar then counts bytes
-			}
-		}
-	}
-	installed := o.installed != "" || len(o.vars) > 0
-	for _, t := range f.Tables {
-		if !(t.Kind == formular.KindMedia && mediaDir) && !(t.Kind == formular.KindModules && installed) {
-			continue
-		}
-		for _, e := range t.Entries {
-			total += max(e.Size, 0)
-			n++
-		}
-	}
-	return report.NewProgress(c.stderr, total, n, progressOptions(&o.common))
 }
 
 // renderOpts says how a report is rendered.
