@@ -19,12 +19,9 @@ type BuildInput struct {
 	// year, month and day are kept.
 	At time.Time
 	// Formular is what was learnt of the formular before the check
-	// stopped or ended: its path always, its digest and signature once
-	// they were read and checked.
-	Formular FormularInfo
-	// Parsed is the formular once parsed, nil before: its header goes to
-	// the report, its tables name the modules tables' roots.
-	Parsed *formular.Formular
+	// stopped or ended: its path always; its digest, signature and
+	// header once read, checked and parsed.
+	Formular *verify.Signed
 	// Read is what the check was told to read besides the formular.
 	Read Read
 	// Err, when not nil, is why the check could not be made: the report's
@@ -47,21 +44,29 @@ type Read struct {
 func Build(in BuildInput) *Report {
 	run := in.Run
 	run.CheckDate = time.Date(in.At.Year(), in.At.Month(), in.At.Day(), 0, 0, 0, 0, in.At.Location())
-	rep := &Report{Schema: Schema, Tool: in.Tool, Run: run, Formular: in.Formular}
-	if in.Parsed != nil {
-		rep.Formular.Header = nil
-		for _, h := range in.Parsed.Header {
-			rep.Formular.Header = append(rep.Formular.Header, Field{Key: h.Key, Value: h.Value})
-		}
-	}
+	rep := &Report{Schema: Schema, Tool: in.Tool, Run: run, Formular: formularInfo(in.Formular)}
 	switch {
 	case in.Err != nil:
 		rep.Result = *verify.CannotCheckResult(in.Err)
 	case in.Result != nil:
 		rep.Result = *in.Result
-		rep.Sources = SourcesOf(in.Read, in.Parsed, in.Result)
+		rep.Sources = SourcesOf(in.Read, in.Formular.Formular, in.Result)
 	}
 	return rep
+}
+
+// formularInfo is what the report says of the formular read.
+func formularInfo(s *verify.Signed) FormularInfo {
+	fi := FormularInfo{Path: s.Path, SHA256: s.SHA256}
+	if sig := s.Signature; sig != nil {
+		fi.Signature = &Signature{KeyID: sig.KeyID, TrustedComment: sig.TrustedComment, Verified: true}
+	}
+	if f := s.Formular; f != nil {
+		for _, h := range f.Header {
+			fi.Header = append(fi.Header, Field{Key: h.Key, Value: h.Value})
+		}
+	}
+	return fi
 }
 
 // SourcesOf describes what a check read besides the formular f: the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/sign"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -17,8 +18,8 @@ func TestBuildCannotCheck(t *testing.T) {
 	f := &formular.Formular{Header: []formular.Field{{Key: "product", Value: "P"}}}
 	rep := Build(BuildInput{
 		Tool: Tool{Name: "sverka"}, Run: Run{Start: at}, At: at,
-		Formular: FormularInfo{Path: "f.txt", SHA256: "ab"}, Parsed: f,
-		Read: Read{Media: "kit"}, Err: errors.New("media: gone"),
+		Formular: &verify.Signed{Path: "f.txt", SHA256: "ab", Formular: f, Signature: &sign.Detached{KeyID: "K"}},
+		Read:     Read{Media: "kit"}, Err: errors.New("media: gone"),
 		Result: &verify.Result{Verdict: verify.Holds},
 	})
 	if rep.Schema != Schema || rep.Result.Verdict != verify.CannotCheck || rep.Sources.Media != nil {
@@ -27,7 +28,8 @@ func TestBuildCannotCheck(t *testing.T) {
 	if len(rep.Result.Reasons) != 1 || rep.Result.Reasons[0].Code != verify.CodeCannotCheck {
 		t.Errorf("reasons: %+v", rep.Result.Reasons)
 	}
-	if rep.Formular.Path != "f.txt" || rep.Formular.SHA256 != "ab" || rep.Formular.Get("product") != "P" {
+	if rep.Formular.Path != "f.txt" || rep.Formular.SHA256 != "ab" || rep.Formular.Get("product") != "P" ||
+		rep.Formular.Signature == nil || rep.Formular.Signature.KeyID != "K" || !rep.Formular.Signature.Verified {
 		t.Errorf("formular: %+v", rep.Formular)
 	}
 	if want := time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC); !rep.Run.CheckDate.Equal(want) {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -125,12 +123,12 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 	if ctx.Err() != nil {
 		// What the check had learnt is its own; the report says what
 		// the command line says, and that the check was interrupted.
-		r = checked{known: report.FormularInfo{Path: o.formular}, err: context.Cause(ctx)}
+		r = checked{formular: &verify.Signed{Path: o.formular}, err: context.Cause(ctx)}
 		wait = interruptGrace / 4
 	}
 	rep := report.Build(report.BuildInput{
 		Tool: o.tool(self, wait), Run: o.run(start), At: at,
-		Formular: r.known, Parsed: r.parsed, Err: r.err, Result: r.res,
+		Formular: r.formular, Err: r.err, Result: r.res,
 		Read: report.Read{Media: o.media, Installed: o.installed, Vars: vars},
 	})
 	if r.err != nil {
@@ -340,59 +338,34 @@ func (o *verifyOpts) tool(self *selfDigest, wait time.Duration) report.Tool {
 // checked is what a check learnt: the formular as far as it was read, and
 // the result, or why the check could not be made.
 type checked struct {
-	known  report.FormularInfo
-	parsed *formular.Formular
-	res    *verify.Result
-	err    error
+	formular *verify.Signed
+	res      *verify.Result
+	err      error
 }
 
-// check checks the formular's signature over its raw bytes, parses it and
-// checks what it lists. Nothing is parsed before the signature verifies.
+// check reads the signed formular and checks what it lists.
 func check(ctx context.Context, c *cli, o *verifyOpts, at time.Time, vars map[string]string) checked {
-	r := checked{known: report.FormularInfo{Path: o.formular}}
 	pub, err := sign.PublicKey(o.pubKey, o.pubFile)
 	if err != nil {
-		r.err = err
-		return r
+		return checked{formular: &verify.Signed{Path: o.formular}, err: err}
 	}
-	msg, err := sign.ReadMessage(o.formular, formular.MaxSize, "a formular")
+	sf, err := verify.ReadSigned(o.formular, pub)
 	if err != nil {
-		r.err = fmt.Errorf("formular: %w", err)
-		return r
+		return checked{formular: sf, err: err}
 	}
-	sum := sha256.Sum256(msg.Data)
-	r.known.SHA256 = hex.EncodeToString(sum[:])
-	sig, err := sign.VerifyDetached(pub, "formular", o.formular, msg)
-	var unsigned *sign.NotSignedError
-	if errors.As(err, &unsigned) {
-		err = fmt.Errorf("%w; an unsigned formular proves nothing", err)
-	}
-	if err != nil {
-		r.err = err
-		return r
-	}
-	r.known.Signature = &report.Signature{KeyID: sig.KeyID, TrustedComment: sig.TrustedComment, Verified: true}
-	// msg.Data is never written from here on.
-	f, err := formular.ParseBytes(msg.Data, o.formular)
-	if err != nil {
-		r.err = err
-		return r
-	}
-	r.parsed = f
-
 	src := verify.Sources{
 		Media: o.media, Installed: o.installed, Vars: vars, Settings: o.settings,
 		IgnoreCase: o.ignoreCase, At: at, Require: o.required,
 	}
 	var prog *report.Progress // nil: no progress shown
 	if progressOn(c, &o.common) {
-		bytes, files := src.Workload(f)
+		bytes, files := src.Workload(sf.Formular)
 		prog = report.NewProgress(c.stderr, bytes, files, progressOptions(&o.common))
 	}
 	src.Engine = checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item}
-	r.res, r.err = verify.Check(ctx, f, src)
+	res, err := verify.Check(ctx, sf.Formular, src)
 	prog.Finish()
-	return r
+	return checked{formular: sf, res: res, err: err}
 }
 
 // renderOpts says how a report is rendered.
