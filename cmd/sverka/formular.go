@@ -151,7 +151,7 @@ func runFormularMake(ctx context.Context, c *cli, o *makeOpts, args []string) er
 	if o.media != "" {
 		tables, err := makeMediaTables(ctx, c, o, cols)
 		if err != nil {
-			return fmt.Errorf("media: %v", err)
+			return fmt.Errorf("media: %w", err)
 		}
 		f.Tables = append(f.Tables, tables...)
 	}
@@ -215,7 +215,7 @@ func makeModulesTable(ctx context.Context, c *cli, o *makeOpts, cols []checksum.
 	t, warns, err := formular.MakeTree(ctx, formular.KindModules, o.modules, cols, formular.MakeOptions{Exclude: o.excludes, Mode: o.mode, Engine: engine})
 	prog.Finish()
 	if err != nil {
-		return nil, fmt.Errorf("modules: %v", err)
+		return nil, fmt.Errorf("modules: %w", err)
 	}
 	for _, w := range warns {
 		c.warnf("%s", w)
@@ -252,7 +252,7 @@ func openOutput(path string) (*outFile, error) {
 	}
 	out, err := createOutput(path, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("-o: %v", err)
+		return nil, fmt.Errorf("-o: %w", err)
 	}
 	return out, nil
 }
@@ -267,14 +267,14 @@ func writeFormular(c *cli, f *formular.Formular, out string, dest *outFile) erro
 	// What is written must read back: never hand the user a formular the
 	// verifier would reject.
 	if _, err := formular.Parse(data, out); err != nil {
-		return fmt.Errorf("internal error: the formular written does not parse: %v", err)
+		return fmt.Errorf("internal error: the formular written does not parse: %w", err)
 	}
 	if dest == nil {
 		c.stdout.Write(data)
 		return nil
 	}
 	if _, err := dest.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %v", out, err)
+		return fmt.Errorf("writing %s: %w", out, err)
 	}
 	if err := dest.Commit(); err != nil {
 		return err
@@ -430,7 +430,7 @@ func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, defaul
 	}
 	format, err := checksum.ParseFormat(from)
 	if err != nil {
-		return nil, fmt.Errorf("--from: %v", err)
+		return nil, fmt.Errorf("--from: %w", err)
 	}
 	es, bad, err := checksum.ReadList(bytes.NewReader(data), checksum.ReadOptions{Format: format, Algs: algs, Defaults: defaults, Reversed: reverse, File: list})
 	if err != nil {

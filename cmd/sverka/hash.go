@@ -254,7 +254,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 	case err != nil:
 		return err
 	case out.err != nil:
-		return fmt.Errorf("writing output: %v", out.err)
+		return fmt.Errorf("writing output: %w", out.err)
 	case failed:
 		return errNotHold // each file has said why
 	}
@@ -455,7 +455,7 @@ func (l *listCheck) verdict(name string, bad int) error {
 		return failure{fmt.Errorf("%s: no file was verified", display(name))}
 	}
 	if l.out.err != nil {
-		return fmt.Errorf("writing output: %v", l.out.err)
+		return fmt.Errorf("writing output: %w", l.out.err)
 	}
 	if l.mismatched > 0 || l.unreadable > 0 || (l.o.strict && bad > 0) {
 		return errNotHold

@@ -34,7 +34,7 @@ func checkISOMD5(ctx context.Context, c *cli, o *hashOpts, path string) error {
 	prog.Finish()
 	switch {
 	case err != nil:
-		return fmt.Errorf("%s: %v", display(path), err)
+		return fmt.Errorf("%s: %w", display(path), err)
 	case !res.Present:
 		return fmt.Errorf("%s: no implanted MD5 (the image was not made with implantisomd5)", display(path))
 	case res.OK:

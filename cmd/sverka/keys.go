@@ -95,7 +95,7 @@ func runSign(_ context.Context, c *cli, o *signOpts, files []string) error {
 	}
 	sec, err := sign.ReadKeyFile(o.secPath)
 	if err != nil {
-		return fmt.Errorf("secret key: %v", err)
+		return fmt.Errorf("secret key: %w", err)
 	}
 	password := ""
 	if minisign.IsEncrypted(sec) {
@@ -114,7 +114,7 @@ func runSign(_ context.Context, c *cli, o *signOpts, files []string) error {
 		}
 		sig, err := sign.SignFile(sec, password, data, tc)
 		if err != nil {
-			return fmt.Errorf("%s: %v", name, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		if err := writeFileAtomic(name+sign.SignatureSuffix, sig, 0o644); err != nil {
 			return err

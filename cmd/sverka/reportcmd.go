@@ -75,7 +75,7 @@ func runReportRender(_ context.Context, c *cli, o *renderReportOpts, args []stri
 	path := args[0]
 	data, err := readReport(path)
 	if err != nil {
-		return fmt.Errorf("report %v", err)
+		return fmt.Errorf("report %w", err)
 	}
 	saved, err := savedSignature(c, o, path, data)
 	if err != nil {
@@ -83,7 +83,7 @@ func runReportRender(_ context.Context, c *cli, o *renderReportOpts, args []stri
 	}
 	rep, err := report.ReadJSON(data)
 	if err != nil {
-		return fmt.Errorf("report %s: %v", path, err)
+		return fmt.Errorf("report %s: %w", path, err)
 	}
 	var out *outFile
 	if o.output != "" && o.output != "-" {
@@ -140,7 +140,7 @@ func readReport(path string) ([]byte, error) {
 	if errors.As(err, &nr) {
 		return nil, err
 	} else if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, osErr(err))
+		return nil, fmt.Errorf("%s: %w", path, osErr(err))
 	}
 	defer f.Close()
 	tooLarge := fmt.Errorf("%s: larger than %d GiB, far beyond any report", path, report.MaxSize>>30)
@@ -152,7 +152,7 @@ func readReport(path string) ([]byte, error) {
 		buf.Grow(int(fi.Size()) + bytes.MinRead)
 	}
 	if _, err := buf.ReadFrom(io.LimitReader(f, report.MaxSize+1)); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, osErr(err))
+		return nil, fmt.Errorf("%s: %w", path, osErr(err))
 	}
 	if int64(buf.Len()) > report.MaxSize {
 		return nil, tooLarge

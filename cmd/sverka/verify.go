@@ -103,7 +103,7 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 	var out *outFile
 	if o.output != "" && o.output != "-" {
 		if out, err = createOutput(o.output, 0o644); err != nil {
-			return fmt.Errorf("-o: %v", err)
+			return fmt.Errorf("-o: %w", err)
 		}
 		defer out.Abort()
 	}
@@ -200,7 +200,7 @@ func (o *verifyOpts) dates() (start, at time.Time, err error) {
 	start = time.Now().Round(0) // wall clock only: the report must read back equal
 	if o.fixedTime != "" {
 		if start, err = time.Parse(time.RFC3339, o.fixedTime); err != nil {
-			return start, at, fmt.Errorf("--fixed-time: %v", err)
+			return start, at, fmt.Errorf("--fixed-time: %w", err)
 		}
 	}
 	at = start
@@ -236,7 +236,7 @@ func (o *verifyOpts) checkPaths() error {
 		case errors.Is(err, fs.ErrNotExist):
 			return fmt.Errorf("--installed %s: no such directory: give the root of the system to check (/ for this host)", o.installed)
 		case err != nil:
-			return fmt.Errorf("--installed %s: %v", o.installed, osErr(err))
+			return fmt.Errorf("--installed %s: %w", o.installed, osErr(err))
 		case !fi.IsDir():
 			return fmt.Errorf("--installed %s is %s, not a directory: give the root of the system to check (/ for this host)", o.installed, regular.Kind(fi.Mode()))
 		}
@@ -247,7 +247,7 @@ func (o *verifyOpts) checkPaths() error {
 		case errors.Is(err, fs.ErrNotExist):
 			return fmt.Errorf("--settings %s: no such file", s)
 		case err != nil:
-			return fmt.Errorf("--settings %s: %v", s, osErr(err))
+			return fmt.Errorf("--settings %s: %w", s, osErr(err))
 		case !fi.Mode().IsRegular():
 			return fmt.Errorf("--settings %s is %s, not a regular file", s, regular.Kind(fi.Mode()))
 		}
