@@ -2,8 +2,8 @@
 // installed copy are still what the certificate covers.
 //
 // This package is the command line only: flags, wiring and exit codes. The
-// work is done by the checksum, formular, iso, settings, verify and report
-// packages.
+// work is done by the checksum, formular, iso, settings, sign, verify and
+// report packages.
 package main
 
 import (
