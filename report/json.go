@@ -44,7 +44,7 @@ type jsonScope struct {
 // renderings in any language, and verify's English sentence.
 type jsonMessage struct {
 	Code    string            `json:"code"`
-	Table   formular.Kind     `json:"table,omitempty"`
+	Table   string            `json:"table,omitempty"`
 	Line    int               `json:"line,omitempty"`
 	Counts  jsonCounts        `json:"counts,omitempty"`
 	Args    map[string]string `json:"args,omitempty"`
@@ -141,17 +141,17 @@ type jsonSources struct {
 }
 
 type jsonTableHead struct {
-	Kind      formular.Kind `json:"kind"`
-	Line      int           `json:"line"`
-	Root      string        `json:"root,omitempty"`
-	RootB64   string        `json:"root_b64,omitempty"`
-	Source    string        `json:"source,omitempty"`
-	SourceB64 string        `json:"source_b64,omitempty"`
-	Format    string        `json:"format,omitempty"`
-	Columns   []string      `json:"columns,omitempty"`
-	Closed    bool          `json:"closed,omitempty"`
-	Weak      []string      `json:"weak,omitempty"`
-	Counts    jsonCounts    `json:"counts"`
+	Kind      string     `json:"kind"`
+	Line      int        `json:"line"`
+	Root      string     `json:"root,omitempty"`
+	RootB64   string     `json:"root_b64,omitempty"`
+	Source    string     `json:"source,omitempty"`
+	SourceB64 string     `json:"source_b64,omitempty"`
+	Format    string     `json:"format,omitempty"`
+	Columns   []string   `json:"columns,omitempty"`
+	Closed    bool       `json:"closed,omitempty"`
+	Weak      []string   `json:"weak,omitempty"`
+	Counts    jsonCounts `json:"counts"`
 }
 
 type jsonTable struct {
@@ -321,7 +321,7 @@ func headOf(r *Report) jsonHead {
 
 func tableHeadOf(t *verify.Table) jsonTableHead {
 	h := jsonTableHead{
-		Kind: t.Kind, Line: t.Line, Format: t.Format,
+		Kind: string(t.Kind), Line: t.Line, Format: t.Format,
 		Columns: t.Columns, Closed: t.Closed, Weak: t.Weak,
 		Counts: jsonCounts(t.Counts),
 	}
@@ -383,7 +383,7 @@ func messagesOf(ms []verify.Message) []jsonMessage {
 	out := make([]jsonMessage, len(ms))
 	for i := range ms {
 		m := &ms[i]
-		out[i] = jsonMessage{Code: string(m.Code), Table: m.Table, Line: m.Line, Counts: jsonCounts(m.Counts)}
+		out[i] = jsonMessage{Code: string(m.Code), Table: string(m.Table), Line: m.Line, Counts: jsonCounts(m.Counts)}
 		out[i].Args, out[i].ArgsB64 = encodeArgs(m.Args)
 		out[i].Text, out[i].TextB64 = encodeText(m.Text)
 	}
@@ -433,7 +433,7 @@ func decodeArgs(field string, display, raw map[string]string) (map[string]string
 
 // message is the inverse of messagesOf for one message.
 func (j *jsonMessage) message(where string) (verify.Message, error) {
-	m := verify.Message{Code: verify.Code(j.Code), Table: j.Table, Line: j.Line}
+	m := verify.Message{Code: verify.Code(j.Code), Table: formular.Kind(j.Table), Line: j.Line}
 	if len(j.Counts) > 0 {
 		m.Counts = map[verify.Status]int(j.Counts)
 	}
@@ -651,7 +651,7 @@ func (j *jsonReport) report() (*Report, error) {
 		jt := &j.Tables[ti]
 		t := &r.Result.Tables[ti]
 		*t = verify.Table{
-			Kind: jt.Kind, Line: jt.Line, Format: jt.Format, Columns: jt.Columns,
+			Kind: formular.Kind(jt.Kind), Line: jt.Line, Format: jt.Format, Columns: jt.Columns,
 			Closed: jt.Closed, Weak: jt.Weak, Counts: map[verify.Status]int(jt.Counts),
 			Items: make([]verify.Item, len(jt.Items)),
 		}

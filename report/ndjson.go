@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -14,20 +13,20 @@ import (
 // JSON object that a log collector can take on its own.
 
 type findingEvent struct {
-	Schema    string        `json:"schema"`
-	Event     string        `json:"event"`
-	Time      string        `json:"time"`
-	Host      string        `json:"host"`
-	Formular  string        `json:"formular"`
-	Table     formular.Kind `json:"table"`
-	TableLine int           `json:"table_line"`
-	Item      jsonItem      `json:"item"`
+	Schema    string   `json:"schema"`
+	Event     string   `json:"event"`
+	Time      string   `json:"time"`
+	Host      string   `json:"host"`
+	Formular  string   `json:"formular"`
+	Table     string   `json:"table"`
+	TableLine int      `json:"table_line"`
+	Item      jsonItem `json:"item"`
 }
 
 type tableCounts struct {
-	Table     formular.Kind `json:"table"`
-	TableLine int           `json:"table_line"`
-	Counts    jsonCounts    `json:"counts"`
+	Table     string     `json:"table"`
+	TableLine int        `json:"table_line"`
+	Counts    jsonCounts `json:"counts"`
 }
 
 type summaryFormular struct {
@@ -76,7 +75,7 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 			}
 			ev := findingEvent{
 				Schema: Schema, Event: "finding", Time: end, Host: r.Run.Host,
-				Formular: formular, Table: t.Kind, TableLine: t.Line, Item: itemOf(it),
+				Formular: formular, Table: string(t.Kind), TableLine: t.Line, Item: itemOf(it),
 			}
 			if err := enc.Encode(&ev); err != nil {
 				return fmt.Errorf("encoding finding %s: %w", Display(it.Name), err)
@@ -110,7 +109,7 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 		if c == nil {
 			c = map[verify.Status]int{}
 		}
-		sum.Counts = append(sum.Counts, tableCounts{Table: t.Kind, TableLine: t.Line, Counts: c})
+		sum.Counts = append(sum.Counts, tableCounts{Table: string(t.Kind), TableLine: t.Line, Counts: c})
 	}
 	if err := enc.Encode(&sum); err != nil {
 		return fmt.Errorf("encoding summary: %w", err)
