@@ -315,6 +315,15 @@ func GOSTReverseColumn(a *Algorithm, gostReverse bool) Column {
 	return Column{Alg: a, Reversed: gostReverse && a.GOST && strings.HasPrefix(a.Name, "gost94")}
 }
 
+// GOSTReverseColumns is GOSTReverseColumn of each algorithm.
+func GOSTReverseColumns(algs []*Algorithm, gostReverse bool) []Column {
+	cols := make([]Column, len(algs))
+	for i, a := range algs {
+		cols[i] = GOSTReverseColumn(a, gostReverse)
+	}
+	return cols
+}
+
 func (p *listParser) column(a *Algorithm) Column {
 	if p.fixed != nil && p.fixed.Alg == a {
 		return *p.fixed

@@ -1,6 +1,7 @@
 package formular
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/sverka/sverka/checksum"
 )
@@ -38,6 +40,37 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // but it cannot tell who wrote the file.
 func Parse(data []byte, file string) (*Formular, error) {
 	return ParseText(string(data), file)
+}
+
+// ParseTables reads a file of tables in the formular's syntax, with or
+// without a version line and header of its own: tables written by hand,
+// such as a safe-parameter table typed from a manual, to be added to a
+// formular. Errors name the line of the file.
+func ParseTables(data []byte, file string) ([]*Table, error) {
+	if bytes.HasPrefix(data, []byte(Magic)) {
+		f, err := Parse(data, file)
+		if err != nil {
+			return nil, err
+		}
+		return f.Tables, nil
+	}
+	f, err := Parse(append([]byte(Magic+" 1\n"), data...), file)
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		pe.Line-- // the line of the file, not of the version line added on top
+	}
+	if err != nil {
+		return nil, err
+	}
+	return f.Tables, nil
+}
+
+// ParseBytes is Parse without the copy: the strings of the result share
+// data's memory, which saves copying the 10 MB of a large formular. data
+// must never change afterwards, for as long as the result is used: a
+// change would change the formular under its checked signature.
+func ParseBytes(data []byte, file string) (*Formular, error) {
+	return ParseText(unsafe.String(unsafe.SliceData(data), len(data)), file)
 }
 
 // ParseText is Parse of a formular's text: the strings of the result are

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -562,5 +563,39 @@ func TestParametersOS(t *testing.T) {
 	}
 	if string(out) != in {
 		t.Errorf("canonical form:\n%s\nwant:\n%s", out, in)
+	}
+}
+
+// ParseBytes reads what Parse reads, and says the same errors.
+func TestParseBytes(t *testing.T) {
+	text := "sverka-formular 1\nproduct: P\nformular-id: F 1\n\n[media sha256]\n"
+	want := mustParse(t, text)
+	got, err := ParseBytes([]byte(text), "test.formular")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ParseBytes = %+v, Parse = %+v", got, want)
+	}
+	_, err = ParseBytes([]byte("sverka-formular 1\nbad line\n"), "b.formular")
+	_, werr := Parse([]byte("sverka-formular 1\nbad line\n"), "b.formular")
+	if err == nil || werr == nil || err.Error() != werr.Error() {
+		t.Errorf("errors differ: %v, %v", err, werr)
+	}
+}
+
+// ParseTables reads tables with or without a version line of their own,
+// and names the line of the file in an error.
+func TestParseTables(t *testing.T) {
+	for _, text := range []string{"[media sha256]\n", "sverka-formular 1\nproduct: P\n\n[media sha256]\n"} {
+		tables, err := ParseTables([]byte(text), "t.txt")
+		if err != nil || len(tables) != 1 || tables[0].Kind != KindMedia {
+			t.Errorf("%q: %v %v", text, tables, err)
+		}
+	}
+	_, err := ParseTables([]byte("[media sha256]\n[nonsense\n"), "t.txt")
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 2 || pe.File != "t.txt" {
+		t.Errorf("error %v, want one of line 2", err)
 	}
 }

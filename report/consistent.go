@@ -36,8 +36,8 @@ func disagree(format string, a ...any) error {
 }
 
 // tableRef names a table as the errors of consistent do.
-func tableRef(kind string, line int) string {
-	return fmt.Sprintf("%s table (line %d)", Display(kind), line)
+func tableRef(kind formular.Kind, line int) string {
+	return fmt.Sprintf("%s table (line %d)", Display(string(kind)), line)
 }
 
 // countsText writes counts in status order, "1 MODIFIED, 2 MISSING";
@@ -197,7 +197,7 @@ func itemConsistent(t *verify.Table, it *verify.Item, listed map[string]bool) er
 		// is: an image or boot table, a closed one. A link there is a
 		// warning only where it leads to a listed file. The other way, a
 		// warning made a failure, hides nothing and is let be.
-		due := t.Kind == "image" || t.Kind == "boot" || t.Closed
+		due := t.Kind == formular.KindImage || t.Kind == formular.KindBoot || t.Closed
 		if it.DetailCode == verify.DetailUnlistedSymlink {
 			if len(it.Actual) > 0 || it.ActualSize != nil {
 				return errors.New("an unlisted symbolic link with the digests or size of a file")
@@ -207,7 +207,7 @@ func itemConsistent(t *verify.Table, it *verify.Item, listed map[string]bool) er
 		if due && !it.Failure {
 			closed := "a closed table"
 			if !t.Closed {
-				closed = "an " + Display(t.Kind) + " table"
+				closed = "an " + Display(string(t.Kind)) + " table"
 			}
 			return fmt.Errorf("status %s in %s with failure false", Display(string(it.Status)), closed)
 		}
@@ -222,7 +222,7 @@ func itemConsistent(t *verify.Table, it *verify.Item, listed map[string]bool) er
 	if len(it.Differs) > 0 {
 		return fmt.Errorf("OK, yet its %s differs", Display(strings.Join(it.Differs, ", ")))
 	}
-	if t.Kind == "parameters" {
+	if t.Kind == formular.KindParameters {
 		return nil
 	}
 	if len(it.Actual) != len(it.Expected) {
@@ -316,8 +316,8 @@ func dateClaims(r *Report) (reasons, warns []claim) {
 // the required kinds call for.
 func scopeClaims(r *Report) ([]claim, error) {
 	sc := &r.Result.Scope
-	var kinds []string
-	seen := map[string]bool{}
+	var kinds []formular.Kind
+	seen := map[formular.Kind]bool{}
 	checked := map[string]bool{}
 	for _, t := range r.Result.Tables {
 		checked[tableRef(t.Kind, t.Line)] = true
@@ -337,18 +337,22 @@ func scopeClaims(r *Report) ([]claim, error) {
 	var reasons []claim
 	for _, k := range sc.Required {
 		if !seen[k] {
-			reasons = append(reasons, claim{msg: verify.Message{Code: verify.CodeRequiredNotChecked, Args: map[string]string{"kind": k}},
-				from: "scope", why: Display(k) + " is required and was not checked"})
+			reasons = append(reasons, claim{msg: verify.Message{Code: verify.CodeRequiredNotChecked, Args: map[string]string{"kind": string(k)}},
+				from: "scope", why: Display(string(k)) + " is required and was not checked"})
 		}
 	}
 	return reasons, nil
 }
 
-func kindsText(kinds []string) string {
+func kindsText(kinds []formular.Kind) string {
 	if len(kinds) == 0 {
 		return "nothing"
 	}
-	return Display(strings.Join(kinds, ", "))
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = string(k)
+	}
+	return Display(strings.Join(names, ", "))
 }
 
 // match checks the reasons (or warnings) a report gives against those

@@ -14,6 +14,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -53,7 +54,7 @@ func TestForgedReportsRefused(t *testing.T) {
 	fixed := string(jsonOf(t, fixedReport()))
 	partial := string(jsonOf(t, partialReport()))
 	required := partialReport()
-	required.Result.Scope.Required = []string{"media", "modules"}
+	required.Result.Scope.Required = []formular.Kind{formular.KindMedia, formular.KindModules}
 	required.Result.Verdict = verify.NotHolds
 	required.Result.Reasons = []verify.Message{{Code: verify.CodeRequiredNotChecked, Args: map[string]string{"kind": "modules"}, Text: "required modules not checked"}}
 	req := string(jsonOf(t, required))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -122,7 +123,7 @@ func fixedReport() *Report {
 		},
 		Result: verify.Result{
 			Verdict: verify.NotHolds,
-			Scope:   verify.Scope{Checked: []string{"image", "media", "modules", "parameters"}},
+			Scope:   verify.Scope{Checked: []formular.Kind{formular.KindImage, formular.KindMedia, formular.KindModules, formular.KindParameters}},
 			Reasons: []verify.Message{
 				{Code: verify.CodeImplantedMD5Mismatch, Args: map[string]string{"recorded": hexOf("md5a", 16), "computed": hexOf("md5b", 16)},
 					Text: "the MD5 implanted in the image (isomd5sum) does not match: recorded " + hexOf("md5a", 16) + ", computed " + hexOf("md5b", 16)},
@@ -224,7 +225,7 @@ func bigReport(n int) *Report {
 	r.Result.Reasons = []verify.Message{{Code: verify.CodeTableFailed, Table: "media", Line: 13,
 		Counts: failing, Text: "[media] table (line 13): MODIFIED files"}}
 	r.Result.Warnings = r.Result.Warnings[:2] // the settings and support warnings; no table of theirs is left
-	r.Result.Scope = verify.Scope{Checked: []string{"media"}}
+	r.Result.Scope = verify.Scope{Checked: []formular.Kind{formular.KindMedia}}
 	r.Sources.Media.ImplantedMD5 = nil
 	return r
 }
@@ -245,7 +246,7 @@ func partialReport() *Report {
 		Warnings: []verify.Message{},
 		Tables:   []verify.Table{count(media)},
 		Scope: verify.Scope{
-			Checked: []string{"media"},
+			Checked: []formular.Kind{formular.KindMedia},
 			NotChecked: []verify.Message{
 				{Code: verify.CodeTableNotChecked, Table: "modules", Line: 30, Args: map[string]string{"why": verify.WhyNoInstalled},
 					Text: "[modules] table (line 30) not checked: no --installed ROOT or --var given"},

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -226,7 +227,7 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 				continue
 			}
 			d.Findings = append(d.Findings, findingRow{
-				N: len(d.Findings) + 1, Table: l.kind(Display(t.Kind)), Name: Display(it.Name),
+				N: len(d.Findings) + 1, Table: l.kind(Display(string(t.Kind))), Name: Display(it.Name),
 				Status: it.Status, Class: statusClass(it), Detail: Display(describe(l, t, it)),
 			})
 		}
@@ -332,7 +333,7 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 }
 
 func tableTitle(l lang, t *verify.Table) string {
-	s := l.kind(Display(t.Kind)) + " (" + l.f("table-line", t.Line) + ")"
+	s := l.kind(Display(string(t.Kind))) + " (" + l.f("table-line", t.Line) + ")"
 	if t.Root != "" {
 		s += " " + Display(t.Root)
 	}
@@ -382,7 +383,7 @@ func digestOf(ds []verify.Digest, alg string) string {
 }
 
 func itemTable(l lang, t *verify.Table) htmlTable {
-	ht := htmlTable{Title: tableTitle(l, t), Params: t.Kind == "parameters"}
+	ht := htmlTable{Title: tableTitle(l, t), Params: t.Kind == formular.KindParameters}
 	var meta []string
 	if t.Format != "" {
 		meta = append(meta, Display(t.Format))

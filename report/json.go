@@ -13,6 +13,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -42,10 +43,10 @@ type jsonHead struct {
 
 // jsonScope is what the verdict covers (verify.Scope).
 type jsonScope struct {
-	Checked    []string      `json:"checked"`
-	NotChecked []jsonMessage `json:"not_checked,omitempty"`
-	Uncovered  []jsonMessage `json:"uncovered,omitempty"`
-	Required   []string      `json:"required,omitempty"`
+	Checked    []formular.Kind `json:"checked"`
+	NotChecked []jsonMessage   `json:"not_checked,omitempty"`
+	Uncovered  []jsonMessage   `json:"uncovered,omitempty"`
+	Required   []formular.Kind `json:"required,omitempty"`
 }
 
 // jsonMessage is a reason or a warning: its code and arguments for
@@ -344,7 +345,7 @@ func headOf(r *Report) jsonHead {
 
 func tableHeadOf(t *verify.Table) jsonTableHead {
 	h := jsonTableHead{
-		Kind: t.Kind, Line: t.Line, Format: t.Format,
+		Kind: string(t.Kind), Line: t.Line, Format: t.Format,
 		Columns: t.Columns, Closed: t.Closed, Weak: t.Weak,
 		Counts: jsonCounts(t.Counts),
 	}
@@ -406,7 +407,7 @@ func messagesOf(ms []verify.Message) []jsonMessage {
 	out := make([]jsonMessage, len(ms))
 	for i := range ms {
 		m := &ms[i]
-		out[i] = jsonMessage{Code: string(m.Code), Table: m.Table, Line: m.Line, Counts: jsonCounts(m.Counts)}
+		out[i] = jsonMessage{Code: string(m.Code), Table: string(m.Table), Line: m.Line, Counts: jsonCounts(m.Counts)}
 		out[i].Args, out[i].ArgsB64 = encodeArgs(m.Args)
 		out[i].Text, out[i].TextB64 = encodeText(m.Text)
 	}
@@ -456,7 +457,7 @@ func decodeArgs(field string, display, raw map[string]string) (map[string]string
 
 // message is the inverse of messagesOf for one message.
 func (j *jsonMessage) message(where string) (verify.Message, error) {
-	m := verify.Message{Code: verify.Code(j.Code), Table: j.Table, Line: j.Line}
+	m := verify.Message{Code: verify.Code(j.Code), Table: formular.Kind(j.Table), Line: j.Line}
 	if len(j.Counts) > 0 {
 		m.Counts = map[verify.Status]int(j.Counts)
 	}
@@ -609,7 +610,7 @@ func (j *jsonReport) report() (*Report, error) {
 		jt := &j.Tables[ti]
 		t := &r.Result.Tables[ti]
 		*t = verify.Table{
-			Kind: jt.Kind, Line: jt.Line, Format: jt.Format, Columns: jt.Columns,
+			Kind: formular.Kind(jt.Kind), Line: jt.Line, Format: jt.Format, Columns: jt.Columns,
 			Closed: jt.Closed, Weak: jt.Weak, Counts: map[verify.Status]int(jt.Counts),
 			Items: jt.Items,
 		}

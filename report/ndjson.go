@@ -83,7 +83,7 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 			}
 			ev := findingEvent{
 				Schema: Schema, Event: "finding", Time: end, Host: r.Run.Host,
-				Formular: formular, Table: t.Kind, TableLine: t.Line, Item: itemOf(it),
+				Formular: formular, Table: string(t.Kind), TableLine: t.Line, Item: itemOf(it),
 			}
 			if err := json.MarshalEncode(enc, &ev); err != nil {
 				return fmt.Errorf("encoding finding %s: %w", Display(it.Name), err)
@@ -117,7 +117,7 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 		if c == nil {
 			c = map[verify.Status]int{}
 		}
-		sum.Counts = append(sum.Counts, tableCounts{Table: t.Kind, TableLine: t.Line, Counts: c})
+		sum.Counts = append(sum.Counts, tableCounts{Table: string(t.Kind), TableLine: t.Line, Counts: c})
 	}
 	if err := json.MarshalEncode(enc, &sum); err != nil {
 		return fmt.Errorf("encoding summary: %w", err)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -501,11 +502,11 @@ func checkHead(j *jsonReport) error {
 	if sc := j.Scope; sc != nil {
 		for _, l := range []struct {
 			name  string
-			kinds []string
+			kinds []formular.Kind
 		}{{"checked", sc.Checked}, {"required", sc.Required}} {
 			for i, k := range l.kinds {
-				if !slices.Contains(kinds, k) {
-					return fmt.Errorf("/scope/%s/%d: %q is not a table kind", l.name, i, Display(k))
+				if !slices.Contains(kinds, string(k)) {
+					return fmt.Errorf("/scope/%s/%d: %q is not a table kind", l.name, i, Display(string(k)))
 				}
 				if slices.Contains(l.kinds[:i], k) {
 					return fmt.Errorf("/scope/%s/%d: %s given twice", l.name, i, k)

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -15,7 +16,7 @@ import (
 
 // singularKinds are the kinds whose Russian name is singular (образ,
 // дистрибутив): a predicate agrees with them.
-var singularKinds = map[string]bool{"image": true, "media": true}
+var singularKinds = map[formular.Kind]bool{formular.KindImage: true, formular.KindMedia: true}
 
 // list joins words as the language does: "a, b and c".
 func (l lang) list(words []string) string {
@@ -29,11 +30,11 @@ func (l lang) list(words []string) string {
 }
 
 // kindOf is a table kind after "for" ("в части" in Russian: the genitive).
-func (l lang) kindOf(k string) string {
-	if has("kind-of-" + k) {
-		return l.t("kind-of-" + k)
+func (l lang) kindOf(k formular.Kind) string {
+	if has("kind-of-" + string(k)) {
+		return l.t("kind-of-" + string(k))
 	}
-	return Display(k)
+	return Display(string(k))
 }
 
 // verdictText says the verdict with what it covers, in one sentence.
@@ -85,7 +86,7 @@ func (l lang) verdictParts(r *Report) (head, scope string) {
 	}
 	checked := make([]string, len(res.Scope.Checked))
 	for i, k := range res.Scope.Checked {
-		checked[i] = l.kind(k)
+		checked[i] = l.kind(string(k))
 	}
 	if len(checked) == 0 {
 		return head, l.t("checked-none") + "; " + nc
@@ -102,8 +103,8 @@ func (l lang) notChecked(r *Report) string {
 	if len(sc.NotChecked) == 0 {
 		return ""
 	}
-	ambiguous := map[string]bool{}
-	n := map[string]int{}
+	ambiguous := map[formular.Kind]bool{}
+	n := map[formular.Kind]int{}
 	for _, m := range sc.NotChecked {
 		n[m.Table]++
 		if n[m.Table] > 1 || slices.Contains(sc.Checked, m.Table) {
@@ -124,7 +125,7 @@ func (l lang) notChecked(r *Report) string {
 			other = append(other, l.message(m, statusToken))
 			continue
 		}
-		name := l.kind(Display(m.Table))
+		name := l.kind(Display(string(m.Table)))
 		if ambiguous[m.Table] {
 			name += " (" + l.f("table-line", m.Line) + ")"
 		}
@@ -164,7 +165,7 @@ func (l lang) required(r *Report) string {
 	}
 	names := make([]string, len(r.Result.Scope.Required))
 	for i, k := range r.Result.Scope.Required {
-		names[i] = l.kind(Display(k))
+		names[i] = l.kind(Display(string(k)))
 	}
 	return l.f("required", l.list(names))
 }

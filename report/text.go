@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -179,7 +180,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	}
 	kinds := make([]string, len(r.Result.Tables))
 	for ti, t := range r.Result.Tables {
-		kinds[ti] = l.kind(Display(t.Kind))
+		kinds[ti] = l.kind(Display(string(t.Kind)))
 	}
 	kind := column(st.plain, kinds)
 	for ti := range kinds {
@@ -277,7 +278,7 @@ func describe(l lang, t *verify.Table, it *verify.Item) string {
 	if it.Other != "" {
 		parts = append(parts, l.f("d-found-as", Display(it.Other)))
 	}
-	if t.Kind == "parameters" || it.Allowed != "" {
+	if t.Kind == formular.KindParameters || it.Allowed != "" {
 		if it.Allowed != "" {
 			parts = append(parts, l.f("d-allowed", it.Allowed))
 		}

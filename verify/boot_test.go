@@ -91,7 +91,7 @@ func check(t *testing.T, f *formular.Formular, media string) *Result {
 	return res
 }
 
-func tableItems(res *Result, kind string) []Item {
+func tableItems(res *Result, kind formular.Kind) []Item {
 	for _, tb := range res.Tables {
 		if tb.Kind == kind {
 			return tb.Items
@@ -275,7 +275,7 @@ func TestBootTableNotChecked(t *testing.T) {
 	f := imageFormular(t, filepath.Join(isoFixtures, "plain.iso"), formular.KindBoot)
 	dir := kit(t, map[string]string{"a.txt": "a"})
 	f.Tables = append(f.Tables, tableOf(t, formular.KindMedia, dir, "sha256"))
-	res, err := Check(context.Background(), f, Sources{Media: dir, Require: []string{"boot"}})
+	res, err := Check(context.Background(), f, Sources{Media: dir, Require: []formular.Kind{formular.KindBoot}})
 	if err != nil {
 		t.Fatal(err)
 	}

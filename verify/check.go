@@ -15,6 +15,10 @@ import (
 	"github.com/sverka/sverka/formular"
 )
 
+// RequireAll in Sources.Require stands for every table kind the formular
+// has.
+const RequireAll formular.Kind = "all"
+
 // Sources says where the things a formular describes are.
 type Sources struct {
 	// Media is the kit: a directory copy, an image file or a block device.
@@ -30,10 +34,10 @@ type Sources struct {
 	IgnoreCase bool
 	// At is the check date for the certificate's validity.
 	At time.Time
-	// Require lists the table kinds the verdict must cover; "all" stands
-	// for every kind the formular has. A required kind left unchecked
-	// makes the verdict NOT HOLD.
-	Require []string
+	// Require lists the table kinds the verdict must cover; RequireAll
+	// stands for every kind the formular has. A required kind left
+	// unchecked makes the verdict NOT HOLD.
+	Require []formular.Kind
 	// GOOS is the system whose default roots apply; "" means this one.
 	GOOS   string
 	Engine checksum.Options
@@ -136,21 +140,21 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 
 // skip records a table that was not checked and says why (a Why code).
 func skip(res *Result, t *formular.Table, why string) {
-	m := tableNotChecked(string(t.Kind), t.Line, why)
+	m := tableNotChecked(t.Kind, t.Line, why)
 	res.Warnings = append(res.Warnings, m)
 	res.Scope.NotChecked = append(res.Scope.NotChecked, m)
 }
 
 // required records the kinds the verdict must cover; verdict then fails
 // any of them that was not checked.
-func required(f *formular.Formular, kinds []string, res *Result) {
+func required(f *formular.Formular, kinds []formular.Kind, res *Result) {
 	for _, k := range kinds {
-		if k != "all" {
+		if k != RequireAll {
 			res.Scope.Required = append(res.Scope.Required, k)
 			continue
 		}
 		for _, t := range f.Tables {
-			res.Scope.Required = append(res.Scope.Required, string(t.Kind))
+			res.Scope.Required = append(res.Scope.Required, t.Kind)
 		}
 	}
 	res.Scope.Required = dedupe(res.Scope.Required)
@@ -211,13 +215,13 @@ func verdict(res *Result) {
 	if len(res.Tables) == 0 {
 		res.Reasons = append(res.Reasons, nothingChecked)
 	}
-	var checked []string
+	var checked []formular.Kind
 	for _, t := range res.Tables {
 		checked = append(checked, t.Kind)
 	}
 	res.Scope.Checked = dedupe(checked)
 	if res.Scope.Checked == nil {
-		res.Scope.Checked = []string{}
+		res.Scope.Checked = []formular.Kind{}
 	}
 	for _, k := range res.Scope.Required {
 		if !slices.Contains(res.Scope.Checked, k) {
@@ -231,9 +235,9 @@ func verdict(res *Result) {
 	}
 }
 
-func dedupe(s []string) []string {
-	seen := map[string]bool{}
-	var out []string
+func dedupe[T comparable](s []T) []T {
+	seen := map[T]bool{}
+	var out []T
 	for _, v := range s {
 		if !seen[v] {
 			seen[v] = true

@@ -106,7 +106,7 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 // certified, byte for byte.
 func imageHolds(res *Result) bool {
 	for _, t := range res.Tables {
-		if t.Kind == string(formular.KindImage) && len(t.Items) == 1 && t.Items[0].Status == OK {
+		if t.Kind == formular.KindImage && len(t.Items) == 1 && t.Items[0].Status == OK {
 			return true
 		}
 	}

@@ -34,8 +34,8 @@ type Message struct {
 	Code Code `json:"code"`
 	// Table and Line name the table the message is about: its kind and
 	// its header line in the formular.
-	Table string `json:"table,omitempty"`
-	Line  int    `json:"line,omitempty"`
+	Table formular.Kind `json:"table,omitempty"`
+	Line  int           `json:"line,omitempty"`
 	// Counts are items per status: the failing ones for CodeTableFailed,
 	// the unlisted ones for CodeExtraFiles and CodeExtraLinks.
 	Counts map[Status]int    `json:"counts,omitempty"`
@@ -222,11 +222,11 @@ const HintGOSTReversed Code = "gost-reversed"
 // The English sentences. Renderings have them in every language from the
 // codes; these fill Text.
 
-func tableName(kind string, line int) string {
+func tableName(kind formular.Kind, line int) string {
 	return fmt.Sprintf("[%s] table (line %d)", kind, line)
 }
 
-func tableFailed(kind string, line int, counts map[Status]int) Message {
+func tableFailed(kind formular.Kind, line int, counts map[Status]int) Message {
 	var parts []string
 	for _, s := range Statuses {
 		if n := counts[s]; n > 0 {
@@ -248,16 +248,16 @@ var whyText = map[string]string{
 // verdict CANNOT CHECK, with err as its one reason.
 func CannotCheckResult(err error) *Result {
 	return &Result{Verdict: CannotCheck, Warnings: []Message{}, Tables: []Table{},
-		Scope:   Scope{Checked: []string{}},
+		Scope:   Scope{Checked: []formular.Kind{}},
 		Reasons: []Message{{Code: CodeCannotCheck, Args: map[string]string{"error": err.Error()}, Text: "cannot check: " + err.Error()}}}
 }
 
-func requiredNotChecked(kind string) Message {
-	return Message{Code: CodeRequiredNotChecked, Args: map[string]string{"kind": kind},
-		Text: "required " + kind + " not checked"}
+func requiredNotChecked(kind formular.Kind) Message {
+	return Message{Code: CodeRequiredNotChecked, Args: map[string]string{"kind": string(kind)},
+		Text: "required " + string(kind) + " not checked"}
 }
 
-func tableNotChecked(kind string, line int, why string) Message {
+func tableNotChecked(kind formular.Kind, line int, why string) Message {
 	return Message{Code: CodeTableNotChecked, Table: kind, Line: line, Args: map[string]string{"why": why},
 		Text: tableName(kind, line) + " not checked: " + whyText[why]}
 }
@@ -310,28 +310,28 @@ const registryOfflineText = "the live registry can only be read on the Windows h
 func sourceUnreadable(line int, source string, err error) Message {
 	args := map[string]string{"source": source, "error": err.Error()}
 	errArgs(args, err)
-	return Message{Code: CodeSourceUnreadable, Table: "parameters", Line: line,
+	return Message{Code: CodeSourceUnreadable, Table: formular.KindParameters, Line: line,
 		Args: args,
-		Text: fmt.Sprintf("%s: source %s: %v", tableName("parameters", line), source, err)}
+		Text: fmt.Sprintf("%s: source %s: %v", tableName(formular.KindParameters, line), source, err)}
 }
 
 func registryOffline(line int, source string) Message {
-	return Message{Code: CodeRegistryOffline, Table: "parameters", Line: line,
+	return Message{Code: CodeRegistryOffline, Table: formular.KindParameters, Line: line,
 		Args: map[string]string{"source": source},
-		Text: fmt.Sprintf("%s: source %s: %s", tableName("parameters", line), source, registryOfflineText)}
+		Text: fmt.Sprintf("%s: source %s: %s", tableName(formular.KindParameters, line), source, registryOfflineText)}
 }
 
-func extraFiles(kind string, line, n int) Message {
+func extraFiles(kind formular.Kind, line, n int) Message {
 	return Message{Code: CodeExtraFiles, Table: kind, Line: line, Counts: map[Status]int{Extra: n},
 		Text: fmt.Sprintf("%s: %d unlisted %s (the table is not closed)", tableName(kind, line), n, plural(n, "file", "files"))}
 }
 
-func extraLinks(kind string, line, n int) Message {
+func extraLinks(kind formular.Kind, line, n int) Message {
 	return Message{Code: CodeExtraLinks, Table: kind, Line: line, Counts: map[Status]int{Extra: n},
 		Text: fmt.Sprintf("%s: %d unlisted symbolic %s, not followed (formulars list content, not links)", tableName(kind, line), n, plural(n, "link", "links"))}
 }
 
-func weakAlgorithm(kind string, line int, algs []string) Message {
+func weakAlgorithm(kind formular.Kind, line int, algs []string) Message {
 	list := strings.Join(algs, ", ")
 	return Message{Code: CodeWeakAlgorithm, Table: kind, Line: line, Args: map[string]string{"algorithms": list},
 		Text: fmt.Sprintf("%s relies on %s: legacy, detects accidents but not deliberate tampering", tableName(kind, line), list)}

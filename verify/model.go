@@ -1,5 +1,7 @@
 package verify
 
+import "github.com/sverka/sverka/formular"
+
 // Status is the outcome for one item of a table.
 type Status string
 
@@ -81,7 +83,7 @@ type Item struct {
 
 // Table is one formular table's outcome.
 type Table struct {
-	Kind    string         `json:"kind"` // image, media, modules, parameters
+	Kind    formular.Kind  `json:"kind"` // image, boot, media, modules, parameters
 	Line    int            `json:"line"` // the table's header line in the formular
 	Root    string         `json:"root,omitempty"`
 	Source  string         `json:"source,omitempty"` // parameters: the settings file or registry
@@ -128,7 +130,7 @@ type ImplantedMD5 struct {
 type Scope struct {
 	// Checked lists the kinds of the tables checked, in formular order,
 	// each once.
-	Checked []string `json:"checked"`
+	Checked []formular.Kind `json:"checked"`
 	// NotChecked says, per table, why it was not checked (messages of
 	// CodeTableNotChecked).
 	NotChecked []Message `json:"not_checked,omitempty"`
@@ -138,5 +140,5 @@ type Scope struct {
 	// not by itself a failure.
 	Uncovered []Message `json:"uncovered,omitempty"`
 	// Required lists the kinds the verdict had to cover (--require).
-	Required []string `json:"required,omitempty"`
+	Required []formular.Kind `json:"required,omitempty"`
 }

@@ -626,7 +626,7 @@ func osErrText(err error) string {
 }
 
 func newTable(t *formular.Table) Table {
-	out := Table{Kind: string(t.Kind), Line: t.Line, Closed: t.Closed, Source: t.Source, Format: t.Format}
+	out := Table{Kind: t.Kind, Line: t.Line, Closed: t.Closed, Source: t.Source, Format: t.Format}
 	for _, c := range t.Columns {
 		out.Columns = append(out.Columns, c.String())
 		if c.Alg.Legacy {

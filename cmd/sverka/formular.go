@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/spf13/pflag"
+
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/formular/doctable"
@@ -24,22 +26,20 @@ make hashes a reference kit (a directory or an ISO image) and a reference
 installation into a formular; import turns checksum lists and document
 tables into one. Neither signs: review the result, then 'sverka sign'.`
 
-func cmdFormular(ctx context.Context, c *cli, args []string) int {
+func cmdFormular(ctx context.Context, c *cli, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintf(c.stderr, "Usage: %s\n", formularSynopsis)
-		return exitError
+		return usageText("Usage: " + formularSynopsis + "\n")
 	}
 	switch args[0] {
 	case "make":
-		return cmdFormularMake(ctx, c, args[1:])
+		return command(ctx, c, "formular make", formularSynopsis, args[1:], runFormularMake)
 	case "import":
-		return cmdFormularImport(ctx, c, args[1:])
+		return command(ctx, c, "formular import", formularSynopsis, args[1:], runFormularImport)
 	case "-h", "--help", "help":
 		fmt.Fprintf(c.stdout, "Usage: %s\n", formularSynopsis)
-		return exitOK
+		return nil
 	}
-	c.errorf("unknown formular command %q: make or import", args[0])
-	return exitError
+	return fmt.Errorf("unknown formular command %q: make or import", args[0])
 }
 
 // header collects --set KEY=VALUE into a new formular.
@@ -62,9 +62,7 @@ type rootFlags struct {
 	os      string
 }
 
-func (r *rootFlags) add(fs interface {
-	StringVar(*string, string, string, string)
-}) {
+func (r *rootFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&r.rootVar, "root-var", "", "modules table root: a variable NAME (written ${NAME}), %NAME% for Windows, or an absolute path")
 	fs.StringVar(&r.def, "default", "", "the root's default path on the target system")
 	fs.StringVar(&r.os, "os", "", "target system of the modules table: linux or windows")
@@ -98,181 +96,189 @@ func (r *rootFlags) apply(t *formular.Table, fallback string) error {
 	return nil
 }
 
-func cmdFormularMake(ctx context.Context, c *cli, args []string) int {
-	var o common
-	var rf rootFlags
-	fs := newFlags(c, "formular make", formularSynopsis)
-	algs := fs.StringP("algorithm", "a", "sha256", "algorithm(s) of the tables, comma-separated")
-	media := fs.String("media", "", "the reference kit: a directory or an ISO image")
-	modules := fs.String("modules", "", "a reference installation's directory of executable modules")
-	rf.add(fs)
-	mode := fs.Bool("mode", false, "record the modules' permission bits")
-	open := fs.Bool("open", false, "do not close the tables (unlisted files become warnings, not failures)")
-	excludes := fs.StringArray("exclude", nil, "leave out paths matching this glob (repeatable)")
-	tables := fs.StringArray("tables", nil, "add the tables written in FILE, such as a safe-parameter table typed from the manual (repeatable)")
-	sets := fs.StringArray("set", nil, "header field KEY=VALUE (repeatable)")
-	out := fs.StringP("output", "o", "", "formular file to write ('-': standard output)")
-	o.add(fs)
-	if code, done := parseFlags(c, fs, args); done {
-		return code
-	}
+type makeOpts struct {
+	common
+	root     rootFlags
+	algs     string
+	media    string
+	modules  string
+	mode     bool
+	open     bool
+	excludes []string
+	tables   []string
+	sets     []string
+	output   string
+}
+
+func (o *makeOpts) flags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.algs, "algorithm", "a", "sha256", "algorithm(s) of the tables, comma-separated")
+	fs.StringVar(&o.media, "media", "", "the reference kit: a directory or an ISO image")
+	fs.StringVar(&o.modules, "modules", "", "a reference installation's directory of executable modules")
+	o.root.add(fs)
+	fs.BoolVar(&o.mode, "mode", false, "record the modules' permission bits")
+	fs.BoolVar(&o.open, "open", false, "do not close the tables (unlisted files become warnings, not failures)")
+	fs.StringArrayVar(&o.excludes, "exclude", nil, "leave out paths matching this glob (repeatable)")
+	fs.StringArrayVar(&o.tables, "tables", nil, "add the tables written in FILE, such as a safe-parameter table typed from the manual (repeatable)")
+	fs.StringArrayVar(&o.sets, "set", nil, "header field KEY=VALUE (repeatable)")
+	fs.StringVarP(&o.output, "output", "o", "", "formular file to write ('-': standard output)")
+	o.common.add(fs)
+}
+
+// runFormularMake hashes a reference kit and installation into a new
+// formular, with the tables of --tables files.
+func runFormularMake(ctx context.Context, c *cli, o *makeOpts, args []string) error {
 	if err := o.check(); err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
-	if *out == "" || fs.NArg() > 0 || (*media == "" && *modules == "" && len(*tables) == 0) {
-		c.errorf("formular make needs --media, --modules or --tables, and -o FILE")
-		return exitError
+	if o.output == "" || len(args) > 0 || (o.media == "" && o.modules == "" && len(o.tables) == 0) {
+		return errors.New("formular make needs --media, --modules or --tables, and -o FILE")
 	}
 	// -o is made ready before the kit is read: a destination that cannot
 	// be written is said now, not after the hashing.
-	dest, ok := openOutput(c, *out)
-	if !ok {
-		return exitError
+	dest, err := openOutput(o.output)
+	if err != nil {
+		return err
 	}
 	defer dest.Abort()
-	cols, err := columns(*algs, false)
+	algs, err := checksum.ParseNames(o.algs)
 	if err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
-	f, err := header(*sets)
+	cols := checksum.GOSTReverseColumns(algs, false)
+	f, err := header(o.sets)
 	if err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
-	engine := checksum.Options{Workers: o.jobs}
-	if *media != "" {
-		fi, err := os.Stat(*media)
+	if o.media != "" {
+		tables, err := makeMediaTables(ctx, c, o, cols)
 		if err != nil {
-			c.errorf("media: %v", err)
-			return exitError
+			return fmt.Errorf("media: %w", err)
 		}
-		var tables []*formular.Table
-		if fi.IsDir() {
-			prog := newTreeProgress(ctx, c, &o, *media)
-			engine.Progress, engine.Started = prog.Add, prog.Item
-			t, warns, err := survey.Tree(ctx, formular.KindMedia, *media, cols, survey.Options{Exclude: *excludes, Engine: engine})
-			prog.Finish()
-			if err != nil {
-				c.errorf("media: %v", err)
-				return exitError
-			}
-			for _, w := range warns {
-				c.warnf("%s", w)
-			}
-			tables = append(tables, t)
-		} else {
-			tables, err = makeImageTables(ctx, c, &o, *media, cols, *excludes)
-			if err != nil {
-				c.errorf("media: %v", err)
-				return exitError
-			}
-		}
-		for _, t := range tables {
-			t.Closed = !*open && t.Kind == formular.KindMedia
-			f.Tables = append(f.Tables, t)
-		}
+		f.Tables = append(f.Tables, tables...)
 	}
-	if *modules != "" {
-		prog := newTreeProgress(ctx, c, &o, *modules)
+	if o.modules != "" {
+		t, err := makeModulesTable(ctx, c, o, cols)
+		if err != nil {
+			return err
+		}
+		f.Tables = append(f.Tables, t)
+	}
+	for _, path := range o.tables {
+		more, err := readTables(path)
+		if err != nil {
+			return err
+		}
+		f.Tables = append(f.Tables, more...)
+	}
+	return writeFormular(c, f, o.output, dest)
+}
+
+// makeMediaTables makes the media table of a kit directory, or the
+// image, boot and media tables of an image; the media table is closed
+// unless --open.
+func makeMediaTables(ctx context.Context, c *cli, o *makeOpts, cols []checksum.Column) ([]*formular.Table, error) {
+	fi, err := os.Stat(o.media)
+	if err != nil {
+		return nil, err
+	}
+	var tables []*formular.Table
+	if fi.IsDir() {
+		engine := checksum.Options{Workers: o.jobs}
+		prog := newTreeProgress(ctx, c, &o.common, o.media)
 		engine.Progress, engine.Started = prog.Add, prog.Item
-		t, warns, err := survey.Tree(ctx, formular.KindModules, *modules, cols, survey.Options{Exclude: *excludes, Mode: *mode, Engine: engine})
+		t, warns, err := survey.Tree(ctx, formular.KindMedia, o.media, cols, survey.Options{Exclude: o.excludes, Engine: engine})
 		prog.Finish()
 		if err != nil {
-			c.errorf("modules: %v", err)
-			return exitError
+			return nil, err
 		}
 		for _, w := range warns {
 			c.warnf("%s", w)
 		}
-		if rf.def == "" && !strings.HasPrefix(rf.rootVar, "%") && rf.os != formular.OSWindows {
-			// The reference installation's own place is the default root
-			// unless said otherwise; Windows variables have their own.
-			if abs, err := filepath.Abs(*modules); err == nil {
-				rf.def = abs
-			}
-		}
-		if err := rf.apply(t, ""); err != nil {
-			c.errorf("%v", err)
-			return exitError
-		}
-		t.Closed = !*open
-		f.Tables = append(f.Tables, t)
-	}
-	for _, path := range *tables {
-		more, err := readTables(path)
+		tables = append(tables, t)
+	} else {
+		tables, err = makeImageTables(ctx, c, &o.common, o.media, cols, o.excludes)
 		if err != nil {
-			c.errorf("%v", err)
-			return exitError
+			return nil, err
 		}
-		f.Tables = append(f.Tables, more...)
 	}
-	return writeFormular(c, f, *out, dest)
+	for _, t := range tables {
+		t.Closed = !o.open && t.Kind == formular.KindMedia
+	}
+	return tables, nil
 }
 
-// readTables reads a file of tables in the formular's syntax, with or
-// without a version line and header of its own.
+// makeModulesTable makes the modules table of a reference installation,
+// placed by --root-var, --default and --os, and closed unless --open.
+func makeModulesTable(ctx context.Context, c *cli, o *makeOpts, cols []checksum.Column) (*formular.Table, error) {
+	engine := checksum.Options{Workers: o.jobs}
+	prog := newTreeProgress(ctx, c, &o.common, o.modules)
+	engine.Progress, engine.Started = prog.Add, prog.Item
+	t, warns, err := survey.Tree(ctx, formular.KindModules, o.modules, cols, survey.Options{Exclude: o.excludes, Mode: o.mode, Engine: engine})
+	prog.Finish()
+	if err != nil {
+		return nil, fmt.Errorf("modules: %w", err)
+	}
+	for _, w := range warns {
+		c.warnf("%s", w)
+	}
+	rf := o.root
+	if rf.def == "" && !strings.HasPrefix(rf.rootVar, "%") && rf.os != formular.OSWindows {
+		// The reference installation's own place is the default root
+		// unless said otherwise; Windows variables have their own.
+		if abs, err := filepath.Abs(o.modules); err == nil {
+			rf.def = abs
+		}
+	}
+	if err := rf.apply(t, ""); err != nil {
+		return nil, err
+	}
+	t.Closed = !o.open
+	return t, nil
+}
+
+// readTables reads a file of tables in the formular's syntax.
 func readTables(path string) ([]*formular.Table, error) {
 	data, err := regular.ReadFile(path, formular.MaxSize, "a formular")
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.HasPrefix(data, []byte(formular.Magic)) {
-		f, err := formular.Parse(append([]byte(formular.Magic+" 1\n"), data...), path)
-		var pe *formular.ParseError
-		if errors.As(err, &pe) {
-			pe.Line-- // name the line of the file, not of the version line added on top
-		}
-		if err != nil {
-			return nil, err
-		}
-		return f.Tables, nil
-	}
-	f, err := formular.Parse(data, path)
-	if err != nil {
-		return nil, err
-	}
-	return f.Tables, nil
+	return formular.ParseTables(data, path)
 }
 
 // openOutput makes -o FILE ready to be written; nil stands for standard
 // output ("-").
-func openOutput(c *cli, path string) (*outFile, bool) {
+func openOutput(path string) (*outFile, error) {
 	if path == "-" {
-		return nil, true
+		return nil, nil
 	}
 	out, err := createOutput(path, 0o644)
 	if err != nil {
-		c.errorf("-o: %v", err)
-		return nil, false
+		return nil, fmt.Errorf("-o: %w", err)
 	}
-	return out, true
+	return out, nil
 }
 
-func writeFormular(c *cli, f *formular.Formular, out string, dest *outFile) int {
+// writeFormular writes f to dest, or to standard output when dest is
+// nil, and says what was written and what to do next.
+func writeFormular(c *cli, f *formular.Formular, out string, dest *outFile) error {
 	data, err := formular.Marshal(f)
 	if err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
 	// What is written must read back: never hand the user a formular the
 	// verifier would reject.
 	if _, err := formular.Parse(data, out); err != nil {
-		c.errorf("internal error: the formular written does not parse: %v", err)
-		return exitError
+		return fmt.Errorf("internal error: the formular written does not parse: %w", err)
 	}
 	if dest == nil {
 		c.stdout.Write(data)
-		return exitOK
+		return nil
 	}
 	if _, err := dest.Write(data); err != nil {
-		c.errorf("writing %s: %v", out, err)
-		return exitError
+		return fmt.Errorf("writing %s: %w", out, err)
 	}
 	if err := dest.Commit(); err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
 	n := 0
 	for _, t := range f.Tables {
@@ -280,83 +286,86 @@ func writeFormular(c *cli, f *formular.Formular, out string, dest *outFile) int 
 	}
 	fmt.Fprintf(c.stderr, "sverka: %s written: %d %s, %d %s; review it, then sign it: sverka sign -s KEY.key %s\n",
 		out, len(f.Tables), plural(len(f.Tables), "table", "tables"), n, plural(n, "row", "rows"), out)
-	return exitOK
-}
-
-// columns parses -a with --gost-reverse into table columns.
-func columns(list string, reverse bool) ([]checksum.Column, error) {
-	algs, err := checksum.ParseNames(list)
-	if err != nil {
-		return nil, err
-	}
-	cols := make([]checksum.Column, len(algs))
-	for i, a := range algs {
-		cols[i] = checksum.GOSTReverseColumn(a, reverse)
-	}
-	return cols, nil
+	return nil
 }
 
 const importFormats = "gnu|bsd|hashdeep|rhash|rhash-bsd|dpkg|gostsum|gost12sum|text|docx|auto"
 
-func cmdFormularImport(ctx context.Context, c *cli, args []string) int {
-	var rf rootFlags
-	fs := newFlags(c, "formular import", formularSynopsis)
-	from := fs.String("from", "", "what the LIST files are: "+importFormats)
-	table := fs.String("table", "", "table to fill: media or modules (default media; modules for dpkg)")
-	algs := fs.StringP("algorithm", "a", "", "algorithm of digests the list does not name (64 hex digits are ambiguous)")
-	reverse := fs.Bool("gost-reverse", false, "GOST digests are byte-reversed (rhash --gost-reverse, gostsum)")
-	strip := fs.String("strip-prefix", "", "remove this prefix from every name (lists made with absolute paths)")
-	rf.add(fs)
-	open := fs.Bool("open", false, "do not close the table")
-	sets := fs.StringArray("set", nil, "header field KEY=VALUE (repeatable)")
-	out := fs.StringP("output", "o", "", "formular file to write ('-': standard output)")
-	if code, done := parseFlags(c, fs, args); done {
-		return code
-	}
-	if *from == "" || *out == "" || fs.NArg() == 0 {
-		c.errorf("formular import needs --from FORMAT (%s), LIST files and -o FILE", importFormats)
-		return exitError
-	}
-	dest, ok := openOutput(c, *out)
-	if !ok {
-		return exitError
-	}
-	defer dest.Abort()
-	kind := formular.Kind(*table)
+type importOpts struct {
+	root    rootFlags
+	from    string
+	table   string
+	algs    string
+	reverse bool
+	strip   string
+	open    bool
+	sets    []string
+	output  string
+}
+
+func (o *importOpts) flags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.from, "from", "", "what the LIST files are: "+importFormats)
+	fs.StringVar(&o.table, "table", "", "table to fill: media or modules (default media; modules for dpkg)")
+	fs.StringVarP(&o.algs, "algorithm", "a", "", "algorithm of digests the list does not name (64 hex digits are ambiguous)")
+	fs.BoolVar(&o.reverse, "gost-reverse", false, "GOST digests are byte-reversed (rhash --gost-reverse, gostsum)")
+	fs.StringVar(&o.strip, "strip-prefix", "", "remove this prefix from every name (lists made with absolute paths)")
+	o.root.add(fs)
+	fs.BoolVar(&o.open, "open", false, "do not close the table")
+	fs.StringArrayVar(&o.sets, "set", nil, "header field KEY=VALUE (repeatable)")
+	fs.StringVarP(&o.output, "output", "o", "", "formular file to write ('-': standard output)")
+}
+
+// kind is the table to fill: --table, else media, or modules for dpkg.
+func (o *importOpts) kind() (formular.Kind, error) {
+	kind := formular.Kind(o.table)
 	switch {
-	case *table == "" && *from == "dpkg":
+	case o.table == "" && o.from == "dpkg":
 		kind = formular.KindModules
-	case *table == "":
+	case o.table == "":
 		kind = formular.KindMedia
 	case kind != formular.KindMedia && kind != formular.KindModules:
-		c.errorf("--table must be media or modules, not %q", *table)
-		return exitError
+		return "", fmt.Errorf("--table must be media or modules, not %q", o.table)
+	}
+	return kind, nil
+}
+
+// runFormularImport turns checksum lists or document tables into a
+// formular of one table.
+func runFormularImport(_ context.Context, c *cli, o *importOpts, lists []string) error {
+	if o.from == "" || o.output == "" || len(lists) == 0 {
+		return fmt.Errorf("formular import needs --from FORMAT (%s), LIST files and -o FILE", importFormats)
+	}
+	dest, err := openOutput(o.output)
+	if err != nil {
+		return err
+	}
+	defer dest.Abort()
+	kind, err := o.kind()
+	if err != nil {
+		return err
 	}
 	var aa []*checksum.Algorithm
-	if *algs != "" {
-		var err error
-		if aa, err = checksum.ParseNames(*algs); err != nil {
-			c.errorf("%v", err)
-			return exitError
+	if o.algs != "" {
+		if aa, err = checksum.ParseNames(o.algs); err != nil {
+			return err
 		}
 	}
 	defaults := false
-	if *from != "text" && *from != "docx" {
-		defaults = *algs == "" && listAlgs(*from, false, nil) != nil
-		aa = listAlgs(*from, *algs != "", aa)
+	if o.from != "text" && o.from != "docx" {
+		defaults = o.algs == "" && listAlgs(o.from, false, nil) != nil
+		aa = listAlgs(o.from, o.algs != "", aa)
 	}
 	var entries []checksum.Entry
-	for _, list := range fs.Args() {
-		es, code := readForImport(c, *from, list, aa, defaults, *reverse)
-		if code != exitOK {
-			return code
+	for _, list := range lists {
+		es, err := readForImport(c, o.from, list, aa, defaults, o.reverse)
+		if err != nil {
+			return err
 		}
 		entries = append(entries, es...)
 	}
-	t, err := formular.FromList(kind, entries, formular.ImportOptions{File: strings.Join(fs.Args(), ", "), StripPrefix: *strip})
+	t, err := formular.FromList(kind, entries, formular.ImportOptions{File: strings.Join(lists, ", "), StripPrefix: o.strip})
 	if err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
 	for _, col := range t.Columns {
 		if col.Alg.Legacy {
@@ -365,32 +374,29 @@ func cmdFormularImport(ctx context.Context, c *cli, args []string) int {
 	}
 	if kind == formular.KindModules {
 		fallback := ""
-		if *from == "dpkg" {
+		if o.from == "dpkg" {
 			fallback = "/" // dpkg md5sums name files relative to the root
 		}
-		if err := rf.apply(t, fallback); err != nil {
-			c.errorf("%v", err)
-			return exitError
+		if err := o.root.apply(t, fallback); err != nil {
+			return err
 		}
 	}
-	t.Closed = !*open && kind == formular.KindMedia
-	f, err := header(*sets)
+	t.Closed = !o.open && kind == formular.KindMedia
+	f, err := header(o.sets)
 	if err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
 	f.Tables = append(f.Tables, t)
-	return writeFormular(c, f, *out, dest)
+	return writeFormular(c, f, o.output, dest)
 }
 
 // readForImport reads one list, or one document's tables, into entries.
 // Lines it could not use are printed with their numbers; a list with such
 // lines is not imported: a formular must not silently miss a row.
-func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, defaults, reverse bool) ([]checksum.Entry, int) {
+func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, defaults, reverse bool) ([]checksum.Entry, error) {
 	data, err := checksum.ReadListFile(list)
 	if err != nil {
-		c.errorf("%s", fileErr(list, err))
-		return nil, exitError
+		return nil, errors.New(fileErr(list, err))
 	}
 	switch from {
 	case "text", "docx":
@@ -403,8 +409,7 @@ func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, defaul
 			rows, skipped, err = doctable.ParseDOCX(bytes.NewReader(data), int64(len(data)), list, opt)
 		}
 		if err != nil {
-			c.errorf("%v", err)
-			return nil, exitError
+			return nil, err
 		}
 		for _, s := range skipped {
 			c.warnf("%s line %d: not used: %s: %s", list, s.Line, s.Why, strings.TrimSpace(s.Text))
@@ -418,32 +423,28 @@ func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, defaul
 			es = append(es, e)
 		}
 		if len(es) == 0 {
-			c.errorf("%s: no checksum table found", list)
-			return nil, exitError
+			return nil, fmt.Errorf("%s: no checksum table found", list)
 		}
 		fmt.Fprintf(c.stderr, "sverka: %s: %d %s read, %d %s not used\n", filepath.Base(list),
 			len(es), plural(len(es), "row", "rows"), len(skipped), plural(len(skipped), "line", "lines"))
-		return es, exitOK
+		return es, nil
 	}
 	format, err := checksum.ParseFormat(from)
 	if err != nil {
-		c.errorf("--from: %v", err)
-		return nil, exitError
+		return nil, fmt.Errorf("--from: %w", err)
 	}
 	es, bad, err := checksum.ReadList(bytes.NewReader(data), checksum.ReadOptions{Format: format, Algs: algs, Defaults: defaults, Reversed: reverse, File: list})
 	if err != nil {
-		c.errorf("%v", err)
-		return nil, exitError
+		return nil, err
 	}
 	for _, b := range bad {
 		c.errorf("%v", b)
 	}
 	if len(bad) > 0 {
-		c.errorf("%s: %d %s could not be read: nothing imported", list, len(bad), plural(len(bad), "line", "lines"))
-		return nil, exitError
+		return nil, fmt.Errorf("%s: %d %s could not be read: nothing imported", list, len(bad), plural(len(bad), "line", "lines"))
 	}
 	// rhash --bsd and --tag write one line per algorithm: one row each file.
-	return mergeByName(es), exitOK
+	return checksum.MergeByName(es), nil
 }
 
 // makeImageTables makes [image], [boot] and [media] from an ISO image in

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/spf13/pflag"
+
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/internal/regular"
 )
@@ -44,9 +46,7 @@ type hashOpts struct {
 	explicitAlg bool
 }
 
-func cmdHash(ctx context.Context, c *cli, args []string) int {
-	var o hashOpts
-	fs := newFlags(c, "hash", hashSynopsis)
+func (o *hashOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.algs, "algorithm", "a", "sha256", "algorithm(s), comma-separated")
 	fs.BoolVar(&o.tag, "tag", false, "print BSD tag lines: ALG (name) = hex")
 	fs.BoolVarP(&o.binary, "binary", "b", false, "mark names with '*' (binary mode) in GNU lines")
@@ -61,33 +61,33 @@ func cmdHash(ctx context.Context, c *cli, args []string) int {
 	fs.BoolVarP(&o.warn, "warn", "w", false, "with -c, accepted for sha256sum compatibility (malformed lines are always reported)")
 	fs.BoolVar(&o.isoMD5, "iso-md5", false, "check the MD5 implanted in an ISO image (isomd5sum)")
 	o.common.add(fs)
-	if code, done := parseFlags(c, fs, args); done {
-		return code
-	}
-	if err := o.common.check(); err != nil {
-		c.errorf("%v", err)
-		return exitError
-	}
+}
+
+func (o *hashOpts) parsed(fs *pflag.FlagSet, _ []string) {
 	o.explicitAlg = fs.Changed("algorithm")
+}
+
+// runHash prints digests, checks lists (-c) or checks implanted MD5s.
+func runHash(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
+	if err := o.common.check(); err != nil {
+		return err
+	}
 	algs, err := checksum.ParseNames(o.algs)
 	if err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
 	o.algorithms = algs
-	paths := fs.Args()
 	switch {
 	case o.isoMD5:
 		if len(paths) == 0 {
-			c.errorf("--iso-md5 needs an IMAGE")
-			return exitError
+			return errors.New("--iso-md5 needs an IMAGE")
 		}
-		return hashISOMD5(ctx, c, &o, paths)
+		return hashISOMD5(ctx, c, o, paths)
 	case o.check:
 		if len(paths) == 0 {
 			paths = []string{"-"}
 		}
-		return hashCheck(ctx, c, &o, paths)
+		return hashCheck(ctx, c, o, paths)
 	}
 	if len(paths) == 0 {
 		paths = []string{"-"}
@@ -97,7 +97,7 @@ func cmdHash(ctx context.Context, c *cli, args []string) int {
 			c.warnf("%s is a legacy algorithm: it detects accidents, not deliberate tampering", a.Name)
 		}
 	}
-	return hashPrint(ctx, c, &o, paths)
+	return hashPrint(ctx, c, o, paths)
 }
 
 // target is one thing to hash: a file found on disk or standard input.
@@ -163,12 +163,12 @@ func walk(ctx context.Context, c *cli, o *hashOpts, root string) (ts []target, f
 	return ts, failed
 }
 
-func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) int {
+// hashPrint prints the digests of the files and standard input named by
+// paths, in their order; a file that cannot be read is said and the
+// others are hashed.
+func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 	ts, failed := collect(ctx, c, o, paths)
-	cols := make([]checksum.Column, len(o.algorithms))
-	for i, a := range o.algorithms {
-		cols[i] = checksum.GOSTReverseColumn(a, o.reverse)
-	}
+	cols := checksum.GOSTReverseColumns(o.algorithms, o.reverse)
 	tag := o.tag || len(cols) > 1
 	out := newLineWriter(c.stdout)
 	print := func(name string, sums [][]byte) {
@@ -220,18 +220,15 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) int {
 		return out.err
 	})
 	emitStdin(-1)
-	if err != nil {
-		c.errorf("%v", err)
-		return exitError
+	switch {
+	case err != nil:
+		return err
+	case out.err != nil:
+		return fmt.Errorf("writing output: %w", out.err)
+	case failed:
+		return errNotHold // each file has said why
 	}
-	if out.err != nil {
-		c.errorf("writing output: %v", out.err)
-		return exitError
-	}
-	if failed {
-		return exitFail
-	}
-	return exitOK
+	return nil
 }
 
 // lineWriter remembers the first write error (a closed pipe) so the scan
@@ -252,16 +249,42 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-func hashCheck(ctx context.Context, c *cli, o *hashOpts, lists []string) int {
+// hashCheck checks each list in turn: the exit code is the worst of them.
+func hashCheck(ctx context.Context, c *cli, o *hashOpts, lists []string) error {
 	algs := listAlgs(o.from, o.explicitAlg, o.algorithms)
 	code := exitOK
 	for _, list := range lists {
-		code = max(code, checkList(ctx, c, o, list, algs))
+		code = max(code, exitStatus(c, checkList(ctx, c, o, list, algs)))
 	}
-	return code
+	return exitErr(code)
 }
 
-func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*checksum.Algorithm) int {
+// checkList checks the files one list names, as sha256sum -c does: a line
+// each, then the summary warnings.
+func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*checksum.Algorithm) error {
+	name := list
+	if list == "-" {
+		name = "standard input"
+	}
+	entries, bad, err := readList(c, o, list, name, algs)
+	if err != nil {
+		return err
+	}
+	chk := &listCheck{c: c, o: o, entries: entries, out: newLineWriter(c.stdout)}
+	jobs := chk.jobs(name)
+	prog := newProgress(c, &o.common, jobs)
+	defer prog.Finish()
+	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item}
+	if err := checksum.HashFiles(ctx, jobs, nil, opt, chk.judge); err != nil {
+		return err
+	}
+	chk.summary(len(bad))
+	return chk.verdict(name, len(bad))
+}
+
+// readList reads and parses one list; its malformed lines are said (not
+// with --status), and a list without a good line is an error.
+func readList(c *cli, o *hashOpts, list, name string, algs []*checksum.Algorithm) ([]checksum.Entry, []checksum.LineError, error) {
 	var data []byte
 	var err error
 	if list == "-" {
@@ -272,19 +295,13 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 		data, err = checksum.ReadListFile(list)
 	}
 	if err != nil {
-		c.errorf("%s", fileErr(list, err))
-		return exitError
-	}
-	name := list
-	if list == "-" {
-		name = "standard input"
+		return nil, nil, errors.New(fileErr(list, err))
 	}
 	entries, bad, err := checksum.ReadList(bytes.NewReader(data), checksum.ReadOptions{
 		Format: checksum.Format(o.from), Algs: algs, Defaults: !o.explicitAlg, Reversed: o.reverse, File: name,
 	})
 	if err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return nil, nil, err
 	}
 	for _, b := range bad {
 		if !o.status {
@@ -292,153 +309,138 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 		}
 	}
 	if len(entries) == 0 {
-		c.errorf("%s: no properly formatted checksum lines found", display(name))
-		return exitError
+		return nil, nil, fmt.Errorf("%s: no properly formatted checksum lines found", display(name))
 	}
-	entries = mergeByName(entries)
+	return checksum.MergeByName(entries), bad, nil
+}
+
+// listCheck judges the files of one list as they are hashed, and counts.
+type listCheck struct {
+	c       *cli
+	o       *hashOpts
+	entries []checksum.Entry
+	out     *lineWriter
+
+	mismatched, unreadable, verified int
+}
+
+// jobs are the files to hash, each with the algorithms its line names;
+// a legacy algorithm is warned of once.
+func (l *listCheck) jobs(name string) []checksum.Job {
 	weak := map[string]bool{}
-	jobs := make([]checksum.Job, len(entries))
-	for i, e := range entries {
+	jobs := make([]checksum.Job, len(l.entries))
+	for i, e := range l.entries {
 		var ea []*checksum.Algorithm
 		for _, s := range e.Sums {
 			ea = append(ea, s.Col.Alg)
 			if s.Col.Alg.Legacy && !weak[s.Col.Alg.Name] {
 				weak[s.Col.Alg.Name] = true
-				if !o.status {
-					c.warnf("%s uses %s, a legacy algorithm: it detects accidents, not deliberate tampering", display(name), s.Col.Alg.Name)
+				if !l.o.status {
+					l.c.warnf("%s uses %s, a legacy algorithm: it detects accidents, not deliberate tampering", display(name), s.Col.Alg.Name)
 				}
 			}
 		}
 		jobs[i] = checksum.Named(e.Name, false)
 		jobs[i].Algs = ea
 	}
-	prog := newProgress(c, &o.common, jobs)
-	defer prog.Finish()
-	out := newLineWriter(c.stdout)
-	var mismatched, unreadable, verified int
-	say := func(e checksum.Entry, verdict string) {
-		if o.status || (o.quiet && verdict == "OK") {
-			return
-		}
-		esc, slash := checksum.EscapeName(e.Name)
-		if slash {
-			fmt.Fprintf(out, "\\%s: %s\n", esc, verdict)
-		} else {
-			fmt.Fprintf(out, "%s: %s\n", e.Name, verdict)
-		}
-	}
-	err = checksum.HashFiles(ctx, jobs, nil, checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item}, func(r checksum.Result) error {
-		e := entries[r.Index]
-		if r.Err != nil {
-			if o.ignoreMiss && errors.Is(r.Err, fs.ErrNotExist) {
-				return nil
-			}
-			unreadable++
-			if !o.status {
-				c.errorf("%s: %v", display(e.Name), osErr(r.Err))
-			}
-			say(e, "FAILED open or read")
-			return out.err
-		}
-		verified++
-		ok := e.Size < 0 || e.Size == r.Size
-		var hint []string
-		for i, s := range e.Sums {
-			if bytes.Equal(s.Digest, r.Sums[i]) {
-				continue
-			}
-			ok = false
-			if other, ok := s.Col.ReadReversed(s.Digest, r.Sums[i]); ok {
-				hint = append(hint, reverseHint(s.Col, other))
-			}
-		}
-		if ok {
-			say(e, "OK")
-			return out.err
-		}
-		mismatched++
-		say(e, "FAILED")
-		for _, h := range hint {
-			if !o.status {
-				c.warnf("%s: %s", display(e.Name), h)
-			}
-		}
-		return out.err
-	})
-	if err != nil {
-		c.errorf("%v", err)
-		return exitError
-	}
-	if !o.status {
-		if n := len(bad); n > 0 {
-			c.warnf("%d %s improperly formatted", n, plural(n, "line is", "lines are"))
-		}
-		if unreadable > 0 {
-			c.warnf("%d listed %s could not be read", unreadable, plural(unreadable, "file", "files"))
-		}
-		if mismatched > 0 {
-			c.warnf("%d computed %s did NOT match", mismatched, plural(mismatched, "checksum", "checksums"))
-		}
-	}
-	if o.ignoreMiss && verified == 0 && unreadable == 0 {
-		if !o.status {
-			c.errorf("%s: no file was verified", display(name))
-		}
-		return exitFail
-	}
-	if out.err != nil {
-		c.errorf("writing output: %v", out.err)
-		return exitError
-	}
-	if mismatched > 0 || unreadable > 0 || (o.strict && len(bad) > 0) {
-		return exitFail
-	}
-	return exitOK
+	return jobs
 }
 
-// listAlgs is the -a given to a list reader. Without -a, untagged digests
-// of a generic list are read as the coreutils tools would, by their
-// length: sha256, sha512, sha1 or md5. BLAKE3 and GOST lists say so with a
-// tag, a format (gostsum, gost12sum) or -a: never guessed.
-func listAlgs(format string, explicit bool, given []*checksum.Algorithm) []*checksum.Algorithm {
-	if explicit {
-		return given
+// say prints a file's line, escaped as sha256sum escapes it.
+func (l *listCheck) say(e checksum.Entry, verdict string) {
+	if l.o.status || (l.o.quiet && verdict == "OK") {
+		return
 	}
-	switch format {
-	case "", "auto", "gnu", "bsd", "rhash", "rhash-bsd":
-		algs, _ := checksum.ParseNames("sha256,sha512,sha1,md5")
-		return algs
+	esc, slash := checksum.EscapeName(e.Name)
+	if slash {
+		fmt.Fprintf(l.out, "\\%s: %s\n", esc, verdict)
+	} else {
+		fmt.Fprintf(l.out, "%s: %s\n", e.Name, verdict)
+	}
+}
+
+// judge compares one file's digests with its line; a GOST digest that
+// matches only byte-reversed gets a hint. It stops the hashing when the
+// output cannot be written.
+func (l *listCheck) judge(r checksum.Result) error {
+	e := l.entries[r.Index]
+	if r.Err != nil {
+		if l.o.ignoreMiss && errors.Is(r.Err, fs.ErrNotExist) {
+			return nil
+		}
+		l.unreadable++
+		if !l.o.status {
+			l.c.errorf("%s: %v", display(e.Name), osErr(r.Err))
+		}
+		l.say(e, "FAILED open or read")
+		return l.out.err
+	}
+	l.verified++
+	ok := e.Size < 0 || e.Size == r.Size
+	var hint []string
+	for i, s := range e.Sums {
+		if bytes.Equal(s.Digest, r.Sums[i]) {
+			continue
+		}
+		ok = false
+		if other, ok := s.Col.ReadReversed(s.Digest, r.Sums[i]); ok {
+			hint = append(hint, reverseHint(s.Col, other))
+		}
+	}
+	if ok {
+		l.say(e, "OK")
+		return l.out.err
+	}
+	l.mismatched++
+	l.say(e, "FAILED")
+	for _, h := range hint {
+		if !l.o.status {
+			l.c.warnf("%s: %s", display(e.Name), h)
+		}
+	}
+	return l.out.err
+}
+
+// summary warns as sha256sum does of what went wrong, by number.
+func (l *listCheck) summary(bad int) {
+	if l.o.status {
+		return
+	}
+	if bad > 0 {
+		l.c.warnf("%d %s improperly formatted", bad, plural(bad, "line is", "lines are"))
+	}
+	if l.unreadable > 0 {
+		l.c.warnf("%d listed %s could not be read", l.unreadable, plural(l.unreadable, "file", "files"))
+	}
+	if l.mismatched > 0 {
+		l.c.warnf("%d computed %s did NOT match", l.mismatched, plural(l.mismatched, "checksum", "checksums"))
+	}
+}
+
+// verdict is the list's outcome: nil when every file listed matched.
+func (l *listCheck) verdict(name string, bad int) error {
+	if l.o.ignoreMiss && l.verified == 0 && l.unreadable == 0 {
+		if l.o.status {
+			return errNotHold
+		}
+		return failure{fmt.Errorf("%s: no file was verified", display(name))}
+	}
+	if l.out.err != nil {
+		return fmt.Errorf("writing output: %w", l.out.err)
+	}
+	if l.mismatched > 0 || l.unreadable > 0 || (l.o.strict && bad > 0) {
+		return errNotHold
 	}
 	return nil
 }
 
-// mergeByName joins the lines that name the same file one after another
-// (rhash --bsd and --tag with several algorithms write one line per
-// algorithm), so that each file is read once and judged once.
-func mergeByName(entries []checksum.Entry) []checksum.Entry {
-	out := entries[:0:0]
-	for _, e := range entries {
-		if n := len(out); n > 0 && out[n-1].Name == e.Name && !hasAlg(out[n-1].Sums, e.Sums) {
-			out[n-1].Sums = append(out[n-1].Sums, e.Sums...)
-			if out[n-1].Size < 0 {
-				out[n-1].Size = e.Size
-			}
-			continue
-		}
-		out = append(out, e)
+// listAlgs is the -a given to a list reader: without -a, the algorithms
+// an untagged digest is told by its length.
+func listAlgs(format string, explicit bool, given []*checksum.Algorithm) []*checksum.Algorithm {
+	if explicit {
+		return given
 	}
-	return out
-}
-
-func hasAlg(have, more []checksum.Sum) bool {
-	for _, a := range have {
-		for _, b := range more {
-			if a.Col.Alg == b.Col.Alg {
-				return true
-			}
-		}
-	}
-	return false
+	return checksum.LengthAlgs(checksum.Format(format))
 }
 
 // reverseHint explains a GOST digest of the column col that matches only

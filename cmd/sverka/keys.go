@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 
 	"aead.dev/minisign"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/internal/regular"
+	"github.com/sverka/sverka/sign"
 )
 
 const keygenSynopsis = `sverka keygen [-W] -p KEY.pub -s KEY.key
@@ -21,53 +23,53 @@ Make a minisign-compatible key pair. The secret key is encrypted with a
 password asked on the terminal, or taken from SVERKA_PASSWORD for
 automation; -W makes an unencrypted key.`
 
-func cmdKeygen(_ context.Context, c *cli, args []string) int {
-	fs := newFlags(c, "keygen", keygenSynopsis)
-	noPass := fs.BoolP("without-password", "W", false, "do not encrypt the secret key")
-	pubPath := fs.StringP("public", "p", "", "public key file to write")
-	secPath := fs.StringP("secret", "s", "", "secret key file to write")
-	force := fs.BoolP("force", "f", false, "overwrite existing key files")
-	if code, done := parseFlags(c, fs, args); done {
-		return code
+type keygenOpts struct {
+	noPass  bool
+	pubPath string
+	secPath string
+	force   bool
+}
+
+func (o *keygenOpts) flags(fs *pflag.FlagSet) {
+	fs.BoolVarP(&o.noPass, "without-password", "W", false, "do not encrypt the secret key")
+	fs.StringVarP(&o.pubPath, "public", "p", "", "public key file to write")
+	fs.StringVarP(&o.secPath, "secret", "s", "", "secret key file to write")
+	fs.BoolVarP(&o.force, "force", "f", false, "overwrite existing key files")
+}
+
+// runKeygen writes a new key pair, the secret key first.
+func runKeygen(_ context.Context, c *cli, o *keygenOpts, args []string) error {
+	if o.pubPath == "" || o.secPath == "" || len(args) > 0 {
+		return errors.New("keygen needs -p KEY.pub and -s KEY.key and nothing else")
 	}
-	if *pubPath == "" || *secPath == "" || fs.NArg() > 0 {
-		c.errorf("keygen needs -p KEY.pub and -s KEY.key and nothing else")
-		return exitError
-	}
-	if !*force {
-		for _, p := range []string{*pubPath, *secPath} {
+	if !o.force {
+		for _, p := range []string{o.pubPath, o.secPath} {
 			if _, err := os.Lstat(p); err == nil {
-				c.errorf("%s exists: not overwritten (use -f)", p)
-				return exitError
+				return fmt.Errorf("%s exists: not overwritten (use -f)", p)
 			}
 		}
 	}
 	password := ""
-	if !*noPass {
+	if !o.noPass {
 		var err error
-		password, err = askPassword(c, true)
-		if err != nil {
-			c.errorf("%v", err)
-			return exitError
+		if password, err = askPassword(c, true); err != nil {
+			return err
 		}
 	}
-	pub, sec, err := formular.GenerateKey(password, *noPass)
+	pub, sec, err := sign.GenerateKey(password, o.noPass)
 	if err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
-	if err := writeFileAtomic(*secPath, sec, 0o600); err != nil {
-		c.errorf("%v", err)
-		return exitError
+	if err := writeFileAtomic(o.secPath, sec, 0o600); err != nil {
+		return err
 	}
-	if err := writeFileAtomic(*pubPath, pub, 0o644); err != nil {
-		c.errorf("%v", err)
-		return exitError
+	if err := writeFileAtomic(o.pubPath, pub, 0o644); err != nil {
+		return err
 	}
-	pk, _ := formular.ReadPublicKey(pub)
+	pk, _ := sign.ReadPublicKey(pub)
 	fmt.Fprintf(c.stdout, "Key %s written: public %s, secret %s\nVerify with: sverka verify -p %s (or -P %s)\n",
-		formular.KeyID(pk.ID()), *pubPath, *secPath, *pubPath, pk.String())
-	return exitOK
+		sign.KeyID(pk.ID()), o.pubPath, o.secPath, o.pubPath, pk.String())
+	return nil
 }
 
 const signSynopsis = `sverka sign -s KEY.key FILE...
@@ -76,51 +78,50 @@ Sign each FILE, writing FILE.minisig (minisign's format). A formular's
 signature carries its identifier, product and version in the trusted
 comment. The password comes from SVERKA_PASSWORD or the terminal.`
 
-func cmdSign(_ context.Context, c *cli, args []string) int {
-	fs := newFlags(c, "sign", signSynopsis)
-	secPath := fs.StringP("secret", "s", "", "secret key file")
-	comment := fs.StringP("trusted-comment", "t", "", "trusted comment (default: the formular's id, product and version)")
-	if code, done := parseFlags(c, fs, args); done {
-		return code
+type signOpts struct {
+	secPath string
+	comment string
+}
+
+func (o *signOpts) flags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.secPath, "secret", "s", "", "secret key file")
+	fs.StringVarP(&o.comment, "trusted-comment", "t", "", "trusted comment (default: the formular's id, product and version)")
+}
+
+// runSign signs each file in turn and stops at the first that fails.
+func runSign(_ context.Context, c *cli, o *signOpts, files []string) error {
+	if o.secPath == "" || len(files) == 0 {
+		return errors.New("sign needs -s KEY.key and at least one FILE")
 	}
-	if *secPath == "" || fs.NArg() == 0 {
-		c.errorf("sign needs -s KEY.key and at least one FILE")
-		return exitError
-	}
-	sec, err := formular.ReadKeyFile(*secPath)
+	sec, err := sign.ReadKeyFile(o.secPath)
 	if err != nil {
-		c.errorf("secret key: %v", err)
-		return exitError
+		return fmt.Errorf("secret key: %w", err)
 	}
 	password := ""
 	if minisign.IsEncrypted(sec) {
 		if password, err = askPassword(c, false); err != nil {
-			c.errorf("%v", err)
-			return exitError
+			return err
 		}
 	}
-	for _, name := range fs.Args() {
+	for _, name := range files {
 		data, err := regular.ReadFile(name, formular.MaxSize, "a file to sign")
 		if err != nil {
-			c.errorf("%s", fileErr(name, err))
-			return exitError
+			return errors.New(fileErr(name, err))
 		}
-		tc := *comment
+		tc := o.comment
 		if tc == "" {
 			tc = defaultComment(name, data)
 		}
-		sig, err := formular.SignFile(sec, password, data, tc)
+		sig, err := sign.SignFile(sec, password, data, tc)
 		if err != nil {
-			c.errorf("%s: %v", name, err)
-			return exitError
+			return fmt.Errorf("%s: %w", name, err)
 		}
-		if err := writeFileAtomic(name+formular.SignatureSuffix, sig, 0o644); err != nil {
-			c.errorf("%v", err)
-			return exitError
+		if err := writeFileAtomic(name+sign.SignatureSuffix, sig, 0o644); err != nil {
+			return err
 		}
-		fmt.Fprintf(c.stdout, "%s%s written\n", name, formular.SignatureSuffix)
+		fmt.Fprintf(c.stdout, "%s%s written\n", name, sign.SignatureSuffix)
 	}
-	return exitOK
+	return nil
 }
 
 // defaultComment is a formular's id, product and version when the file is

@@ -2,8 +2,8 @@
 // installed copy are still what the certificate covers.
 //
 // This package is the command line only: flags, wiring and exit codes. The
-// work is done by the checksum, formular, iso, settings, verify and report
-// packages.
+// work is done by the checksum, formular, iso, settings, sign, verify and
+// report packages.
 package main
 
 import (
@@ -38,6 +38,69 @@ func main() {
 
 // errInterrupted is the cause of a run cancelled by SIGINT or SIGTERM.
 var errInterrupted = errors.New("interrupted")
+
+// silentExit is an error that carries only an exit code: what went wrong
+// has been said already (by the report, the FAILED lines, the errors of
+// each file), and nothing more is printed.
+type silentExit int
+
+func (e silentExit) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// The errors a command returns when it has said everything itself.
+const (
+	// errNotHold is a check that did not hold, or a digest that did not
+	// match.
+	errNotHold = silentExit(exitFail)
+	// errCannotCheck is a check that could not be made.
+	errCannotCheck = silentExit(exitError)
+)
+
+// failure is a failure said in a message of its own: exit 1 with the
+// message, as "sverka: " and err.
+type failure struct{ err error }
+
+func (f failure) Error() string { return f.err.Error() }
+func (f failure) Unwrap() error { return f.err }
+
+// exitErr is the error that exits with code and says nothing more.
+func exitErr(code int) error {
+	if code == exitOK {
+		return nil
+	}
+	return silentExit(code)
+}
+
+// usageText is a usage error that is the usage itself: printed as it is,
+// without the "sverka: " of other errors.
+type usageText string
+
+func (u usageText) Error() string { return strings.TrimSpace(string(u)) }
+
+// exitStatus is the one place where a command's error becomes what the
+// process says on standard error and its exit code: nil or help asked is
+// 0; a check that did not hold or a mismatch is 1 (a failure says it, a
+// silentExit has said it); anything else is 2, a check that
+// could not be made (a usage error, an unreadable or unsigned formular,
+// an interruption), said as "sverka: " and the error.
+func exitStatus(c *cli, err error) int {
+	var silent silentExit
+	var u usageText
+	var f failure
+	switch {
+	case err == nil, errors.Is(err, pflag.ErrHelp):
+		return exitOK
+	case errors.As(err, &silent):
+		return int(silent)
+	case errors.As(err, &u):
+		fmt.Fprint(c.stderr, string(u))
+		return exitError
+	case errors.As(err, &f):
+		c.errorf("%v", err)
+		return exitFail
+	}
+	c.errorf("%v", err)
+	return exitError
+}
 
 // interruptGrace is how long an interrupted command is given to end: to
 // write the report of a check that could not finish. A command still
@@ -76,11 +139,6 @@ func runMain(args []string, c *cli) int {
 	case <-time.After(interruptGrace):
 	}
 	return exitError
-}
-
-// interrupted says whether ctx was cancelled by a signal.
-func interrupted(ctx context.Context) bool {
-	return errors.Is(context.Cause(ctx), errInterrupted)
 }
 
 // gate passes writes through until it is closed, then drops them.
@@ -134,35 +192,43 @@ Run 'sverka COMMAND --help' for a command's flags.
 Exit codes: 0 holds (all OK), 1 does not hold (a mismatch), 2 could not check.
 `
 
+// run runs the command args name and gives its exit code.
 func run(ctx context.Context, args []string, c *cli) int {
+	return exitStatus(c, dispatch(ctx, args, c))
+}
+
+// dispatch runs the command args name.
+func dispatch(ctx context.Context, args []string, c *cli) error {
 	if len(args) == 0 {
-		fmt.Fprint(c.stderr, usage)
-		return exitError
+		return usageText(usage)
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "hash":
-		return cmdHash(ctx, c, rest)
+		return command(ctx, c, "hash", hashSynopsis, rest, runHash)
 	case "keygen":
-		return cmdKeygen(ctx, c, rest)
+		return command(ctx, c, "keygen", keygenSynopsis, rest, runKeygen)
 	case "sign":
-		return cmdSign(ctx, c, rest)
+		return command(ctx, c, "sign", signSynopsis, rest, runSign)
 	case "formular":
 		return cmdFormular(ctx, c, rest)
 	case "verify":
-		return cmdVerify(ctx, c, rest)
+		return command(ctx, c, "verify", verifySynopsis, rest, runVerify)
 	case "report":
 		return cmdReport(ctx, c, rest)
 	case "version", "--version":
-		fmt.Fprintf(c.stdout, "sverka %s\n", toolVersion())
-		return exitOK
+		return runVersion(c)
 	case "help", "-h", "--help":
 		fmt.Fprint(c.stdout, usage)
-		return exitOK
-	default:
-		c.errorf("unknown command %q\n\n%s", cmd, strings.TrimRight(usage, "\n"))
-		return exitError
+		return nil
 	}
+	return fmt.Errorf("unknown command %q\n\n%s", cmd, strings.TrimRight(usage, "\n"))
+}
+
+// runVersion prints the version of this build.
+func runVersion(c *cli) error {
+	fmt.Fprintf(c.stdout, "sverka %s\n", toolVersion())
+	return nil
 }
 
 // toolVersion is the version set at build time, else the module version,
@@ -213,18 +279,45 @@ func newFlags(c *cli, name, synopsis string) *pflag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args; it returns done=true with the exit code when the
-// command must stop (help asked, or a usage error).
-func parseFlags(c *cli, fs *pflag.FlagSet, args []string) (code int, done bool) {
+// options are a command's options: flags declares them on the command's
+// flag set, bound to the fields they fill.
+type options interface {
+	flags(fs *pflag.FlagSet)
+}
+
+// afterParse is implemented by options that need more of the command
+// line than their fields: whether a flag was given or left at its
+// default, or the command line itself.
+type afterParse interface {
+	parsed(fs *pflag.FlagSet, args []string)
+}
+
+// command parses args into a command's options and runs it with the
+// operands left.
+func command[O any, P interface {
+	*O
+	options
+}](ctx context.Context, c *cli, name, synopsis string, args []string, run func(context.Context, *cli, P, []string) error) error {
+	o := P(new(O))
+	fs := newFlags(c, name, synopsis)
+	o.flags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if p, ok := any(o).(afterParse); ok {
+		p.parsed(fs, args)
+	}
+	return run(ctx, c, o, fs.Args())
+}
+
+// parseFlags parses args: a usage error names the command and its help;
+// help asked for is pflag.ErrHelp, after pflag has printed the usage.
+func parseFlags(fs *pflag.FlagSet, args []string) error {
 	err := fs.Parse(args)
-	if errors.Is(err, pflag.ErrHelp) {
-		return exitOK, true // pflag has printed the usage
+	if err != nil && !errors.Is(err, pflag.ErrHelp) {
+		return fmt.Errorf("%s: %v (see 'sverka %s --help')", fs.Name(), err, fs.Name())
 	}
-	if err != nil {
-		c.errorf("%s: %v (see 'sverka %s --help')", fs.Name(), err, fs.Name())
-		return exitError, true
-	}
-	return 0, false
+	return err
 }
 
 // common holds the flags every long-running command takes.

@@ -86,7 +86,7 @@ func TestRenderFailureKeepsPrevious(t *testing.T) {
 		}
 		out.Write([]byte("{\n  \"schema\""))
 		out.f.Close()
-		if err := renderTo(c, out, rep, format, "en", "never", false, false, nil); err == nil {
+		if err := renderTo(c, out, rep, renderOpts{format: format, lang: "en", color: "never"}); err == nil {
 			t.Fatalf("%s: render to a closed file succeeded", format)
 		}
 		out.Abort()
@@ -101,7 +101,7 @@ func TestRenderFailureKeepsPrevious(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := renderTo(c, out, rep, "json", "en", "never", false, false, nil); err != nil {
+	if err := renderTo(c, out, rep, renderOpts{format: "json", lang: "en", color: "never"}); err != nil {
 		t.Fatal(err)
 	}
 	if data, _ := os.ReadFile(p); !strings.Contains(string(data), "CANNOT CHECK") {

@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 
-	"github.com/sverka/sverka/formular"
+	"github.com/spf13/pflag"
+
 	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/report"
+	"github.com/sverka/sverka/sign"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -28,92 +29,106 @@ items, scope or certificate dates is refused (exit 2), signed or not.
 Otherwise the exit code is the report's verdict: 0 HOLDS, 1 NOT HOLD,
 2 CANNOT CHECK.`
 
-func cmdReport(_ context.Context, c *cli, args []string) int {
+type renderReportOpts struct {
+	pubKey  string
+	pubFile string
+	format  string
+	lang    string
+	output  string
+	verbose bool
+	color   string
+}
+
+func (o *renderReportOpts) flags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.pubFile, "public-key-file", "p", "", "public key file of the report's signer")
+	fs.StringVarP(&o.pubKey, "public-key", "P", "", "public key of the report's signer, base64")
+	fs.StringVar(&o.format, "format", "text", "output: text, json or html")
+	fs.StringVar(&o.lang, "lang", "", "language: ru or en (default from LC_ALL, LC_MESSAGES, LANG)")
+	fs.StringVarP(&o.output, "output", "o", "", "write to FILE instead of standard output")
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every item, OK ones too")
+	fs.StringVar(&o.color, "color", "auto", "colour output: auto|always|never (NO_COLOR honoured)")
+}
+
+func cmdReport(ctx context.Context, c *cli, args []string) error {
 	if len(args) == 0 || args[0] != "render" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 			fmt.Fprintf(c.stdout, "Usage: %s\n", reportSynopsis)
-			return exitOK
+			return nil
 		}
-		fmt.Fprintf(c.stderr, "Usage: %s\n", reportSynopsis)
-		return exitError
+		return usageText("Usage: " + reportSynopsis + "\n")
 	}
-	var o verifyOpts
-	flags := newFlags(c, "report render", reportSynopsis)
-	flags.StringVarP(&o.pubFile, "public-key-file", "p", "", "public key file of the report's signer")
-	flags.StringVarP(&o.pubKey, "public-key", "P", "", "public key of the report's signer, base64")
-	flags.StringVar(&o.format, "format", "text", "output: text, json or html")
-	flags.StringVar(&o.lang, "lang", "", "language: ru or en (default from LC_ALL, LC_MESSAGES, LANG)")
-	flags.StringVarP(&o.output, "output", "o", "", "write to FILE instead of standard output")
-	flags.BoolVarP(&o.verbose, "verbose", "v", false, "list every item, OK ones too")
-	flags.StringVar(&o.color, "color", "auto", "colour output: auto|always|never (NO_COLOR honoured)")
-	if code, done := parseFlags(c, flags, args[1:]); done {
-		return code
-	}
-	if flags.NArg() != 1 {
-		c.errorf("report render needs exactly one REPORT.json")
-		return exitError
+	return command(ctx, c, "report render", reportSynopsis, args[1:], runReportRender)
+}
+
+// runReportRender renders a saved report again, its signature checked
+// first when a public key is given; the exit is the report's verdict.
+func runReportRender(_ context.Context, c *cli, o *renderReportOpts, args []string) error {
+	if len(args) != 1 {
+		return errors.New("report render needs exactly one REPORT.json")
 	}
 	if err := checkFormat(o.format, false); err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
 	if err := checkLang(o.lang); err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
-	path := flags.Arg(0)
+	path := args[0]
 	data, err := readReport(path)
 	if err != nil {
-		c.errorf("report %v", err)
-		return exitError
+		return fmt.Errorf("report %w", err)
 	}
-	sigPath := path + formular.SignatureSuffix
-	saved := &report.Saved{}
-	if o.pubFile != "" || o.pubKey != "" {
-		pub, err := loadPublicKey(&o)
-		if err != nil {
-			c.errorf("%v", err)
-			return exitError
-		}
-		sig, err := formular.ReadKeyFile(sigPath)
-		if errors.Is(err, fs.ErrNotExist) {
-			c.errorf("report %s is not signed: %s not found", path, sigPath)
-			return exitError
-		} else if err != nil {
-			c.errorf("signature: %v", err)
-			return exitError
-		}
-		if saved.KeyID, _, err = formular.VerifySignature(pub, data, sig); err != nil {
-			c.errorf("signature %s: %v", sigPath, err)
-			return exitError
-		}
-	} else {
-		// Anyone can edit a saved report: without its signature checked,
-		// what it says is only what it says.
-		msg := fmt.Sprintf("report %s: its own signature was not checked (no -p): what it says is unproven", path)
-		if fi, err := os.Stat(sigPath); err == nil && fi.Mode().IsRegular() {
-			saved.Signature = sigPath
-			msg += fmt.Sprintf("; %s lies beside it: render with -p KEY.pub to check it", sigPath)
-		}
-		c.warnf("%s", msg)
+	saved, err := savedSignature(c, o, path, data)
+	if err != nil {
+		return err
 	}
 	rep, err := report.ReadJSON(data)
 	if err != nil {
-		c.errorf("report %s: %v", path, err)
-		return exitError
+		return fmt.Errorf("report %s: %w", path, err)
 	}
-	if err := render(c, rep, o.format, o.lang, o.output, o.color, o.verbose, false, saved); err != nil {
-		c.errorf("%v", err)
-		return exitError
+	var out *outFile
+	if o.output != "" && o.output != "-" {
+		if out, err = createOutput(o.output, 0o644); err != nil {
+			return err
+		}
+		defer out.Abort()
 	}
-	switch rep.Result.Verdict {
-	case verify.Holds:
-		return exitOK
-	case verify.NotHolds:
-		return exitFail
+	ro := renderOpts{format: o.format, lang: o.lang, color: o.color, verbose: o.verbose, saved: saved}
+	if err := renderTo(c, out, rep, ro); err != nil {
+		return err
 	}
-	c.errorf("report %s: %s: the check it records could not be made", path, rep.Result.Verdict)
-	return exitError
+	if v := rep.Result.Verdict; v != verify.Holds && v != verify.NotHolds {
+		return fmt.Errorf("report %s: %s: the check it records could not be made", path, v)
+	}
+	return verdictErr(rep.Result.Verdict)
+}
+
+// savedSignature checks the report's detached signature with the public
+// key given; without one, it warns that what the report says is unproven
+// and notes a signature lying beside it.
+func savedSignature(c *cli, o *renderReportOpts, path string, data []byte) (*report.Saved, error) {
+	saved := &report.Saved{}
+	if o.pubFile != "" || o.pubKey != "" {
+		pub, err := sign.PublicKey(o.pubKey, o.pubFile)
+		if err != nil {
+			return nil, err
+		}
+		sig, err := sign.VerifyDetached(pub, "report", path, &sign.Message{Data: data})
+		if err != nil {
+			return nil, err
+		}
+		saved.KeyID = sig.KeyID
+		return saved, nil
+	}
+	// Anyone can edit a saved report: without its signature checked,
+	// what it says is only what it says.
+	sigPath := path + sign.SignatureSuffix
+	msg := fmt.Sprintf("report %s: its own signature was not checked (no -p): what it says is unproven", path)
+	if fi, err := os.Stat(sigPath); err == nil && fi.Mode().IsRegular() {
+		saved.Signature = sigPath
+		msg += fmt.Sprintf("; %s lies beside it: render with -p KEY.pub to check it", sigPath)
+	}
+	c.warnf("%s", msg)
+	return saved, nil
 }
 
 // readReport reads a saved report, refusing one larger than any check
@@ -125,7 +140,7 @@ func readReport(path string) ([]byte, error) {
 	if errors.As(err, &nr) {
 		return nil, err
 	} else if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, osErr(err))
+		return nil, fmt.Errorf("%s: %w", path, osErr(err))
 	}
 	defer f.Close()
 	tooLarge := fmt.Errorf("%s: larger than %d GiB, far beyond any report", path, report.MaxSize>>30)
@@ -137,7 +152,7 @@ func readReport(path string) ([]byte, error) {
 		buf.Grow(int(fi.Size()) + bytes.MinRead)
 	}
 	if _, err := buf.ReadFrom(io.LimitReader(f, report.MaxSize+1)); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, osErr(err))
+		return nil, fmt.Errorf("%s: %w", path, osErr(err))
 	}
 	if int64(buf.Len()) > report.MaxSize {
 		return nil, tooLarge

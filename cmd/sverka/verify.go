@@ -2,21 +2,16 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"time"
-	"unsafe"
 
-	"aead.dev/minisign"
+	"github.com/spf13/pflag"
 
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
@@ -24,6 +19,7 @@ import (
 	"github.com/sverka/sverka/internal/hostinfo"
 	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/report"
+	"github.com/sverka/sverka/sign"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -56,13 +52,13 @@ type verifyOpts struct {
 	verbose    bool
 	ignoreCase bool
 	require    []string
+	required   []formular.Kind // require, checked
 	fixedTime  string
 	fixedHost  string
+	args       []string // the command line after "verify", for the report
 }
 
-func cmdVerify(ctx context.Context, c *cli, args []string) int {
-	var o verifyOpts
-	fs := newFlags(c, "verify", verifySynopsis)
+func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.formular, "formular", "f", "", "the formular file")
 	fs.StringVarP(&o.pubKey, "public-key", "P", "", "the signer's public key, base64 (RW...)")
 	fs.StringVarP(&o.pubFile, "public-key-file", "p", "", "the signer's public key file")
@@ -82,92 +78,97 @@ func cmdVerify(ctx context.Context, c *cli, args []string) int {
 	fs.MarkHidden("fixed-time") // reproducible reports for tests and examples
 	fs.MarkHidden("fixed-host")
 	o.common.add(fs)
-	if code, done := parseFlags(c, fs, args); done {
-		return code
-	}
+}
+
+// parsed keeps the command line for the report.
+func (o *verifyOpts) parsed(_ *pflag.FlagSet, args []string) { o.args = args }
+
+// runVerify checks and writes the report. Operands are ignored.
+func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 	// Usage errors are found before anything runs, and write no report.
 	if err := o.check(); err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
 	start, at, err := o.dates()
 	if err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
 	vars, err := o.varMap()
 	if err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
 	if err := o.checkPaths(); err != nil {
-		c.errorf("%v", err)
-		return exitError
+		return err
 	}
 	// The report's destination is made ready before the check: one that
 	// cannot be written is said now, not after an hour of reading.
 	var out *outFile
 	if o.output != "" && o.output != "-" {
 		if out, err = createOutput(o.output, 0o644); err != nil {
-			c.errorf("-o: %v", err)
-			return exitError
+			return fmt.Errorf("-o: %w", err)
 		}
 		defer out.Abort()
 	}
-	if os.Getenv("GOGC") == "" {
-		// A check builds its tables once and keeps them to the end:
-		// collections while they grow find little to free, and on
-		// 100,000 modules fewer of them save a few percent of the time
-		// and no memory. GOGC, when set, decides.
-		debug.SetGCPercent(400)
-	}
+	tuneGC()
 
 	// The check runs on its own: when a signal cancels it, its report
 	// is written at once, even if a read somewhere cannot be cancelled.
 	self := startSelfDigest()
-	type outcome struct {
-		rep *report.Report
-		err error
-	}
-	done := make(chan outcome, 1)
-	go func() {
-		rep, err := runVerify(ctx, c, &o, args, start, at, vars, self)
-		done <- outcome{rep, err}
-	}()
-	var r outcome
+	done := make(chan checked, 1)
+	go func() { done <- check(ctx, c, o, at, vars) }()
+	var r checked
 	select {
 	case r = <-done:
 	case <-ctx.Done():
 	}
+	wait := time.Duration(0)
 	if ctx.Err() != nil {
 		// What the check had learnt is its own; the report says what
 		// the command line says, and that the check was interrupted.
-		r = outcome{baseReport(&o, args, start, at, self, interruptGrace/4), errInterrupted}
-		if !interrupted(ctx) {
-			r.err = ctx.Err()
-		}
+		r = checked{formular: &verify.Signed{Path: o.formular}, err: context.Cause(ctx)}
+		wait = interruptGrace / 4
 	}
+	rep := report.Build(report.BuildInput{
+		Tool: o.tool(self, wait), Run: o.run(start), At: at,
+		Formular: r.formular, Err: r.err, Result: r.res,
+		Targets: report.Targets{Media: o.media, Installed: o.installed, Vars: vars},
+	})
 	if r.err != nil {
 		c.errorf("%v", r.err)
 		if o.output == "" && o.format == "text" {
-			return exitError // no report was asked for
+			return errCannotCheck // no report was asked for
 		}
-		r.rep.Result = *verify.CannotCheckResult(r.err)
+	} else if _, err := self.get(0); err != nil && o.fixedHost == "" {
+		c.warnf("%v", err)
 	}
-	if err := writeReport(c, out, r.rep, &o); err != nil {
-		c.errorf("%v", err)
-		return exitError
+	if err := renderTo(c, out, rep, o.render()); err != nil {
+		return err
 	}
 	if o.output != "" && !o.quiet {
-		fmt.Fprintf(c.stderr, "sverka: %s: report written to %s\n", r.rep.Result.Verdict, o.output)
+		fmt.Fprintf(c.stderr, "sverka: %s: report written to %s\n", rep.Result.Verdict, o.output)
 	}
-	switch r.rep.Result.Verdict {
+	return verdictErr(rep.Result.Verdict)
+}
+
+// verdictErr is the exit of a verdict the report has said.
+func verdictErr(v verify.Verdict) error {
+	switch v {
 	case verify.Holds:
-		return exitOK
+		return nil
 	case verify.NotHolds:
-		return exitFail
+		return errNotHold
 	}
-	return exitError
+	return errCannotCheck
+}
+
+// tuneGC tunes the collector for a check, unless GOGC says otherwise. A
+// check builds its tables once and keeps them to the end: collections
+// while they grow find little to free, and on 100,000 modules fewer of
+// them save a few percent of the time and no memory.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 }
 
 func (o *verifyOpts) check() error {
@@ -182,11 +183,12 @@ func (o *verifyOpts) check() error {
 	case o.media == "" && o.installed == "" && len(o.vars) == 0 && len(o.settings) == 0:
 		return errors.New("nothing to check: give --media, --installed (/ for this host), --var or --settings")
 	}
-	for _, k := range o.require {
-		switch k {
-		case "all", string(formular.KindImage), string(formular.KindBoot), string(formular.KindMedia), string(formular.KindModules), string(formular.KindParameters):
+	for _, name := range o.require {
+		switch k := formular.Kind(name); k {
+		case verify.RequireAll, formular.KindImage, formular.KindBoot, formular.KindMedia, formular.KindModules, formular.KindParameters:
+			o.required = append(o.required, k)
 		default:
-			return fmt.Errorf("--require %q: expected image, boot, media, modules, parameters or all", k)
+			return fmt.Errorf("--require %q: expected image, boot, media, modules, parameters or all", name)
 		}
 	}
 	if err := checkFormat(o.format, true); err != nil {
@@ -200,7 +202,7 @@ func (o *verifyOpts) dates() (start, at time.Time, err error) {
 	start = time.Now().Round(0) // wall clock only: the report must read back equal
 	if o.fixedTime != "" {
 		if start, err = time.Parse(time.RFC3339, o.fixedTime); err != nil {
-			return start, at, fmt.Errorf("--fixed-time: %v", err)
+			return start, at, fmt.Errorf("--fixed-time: %w", err)
 		}
 	}
 	at = start
@@ -236,7 +238,7 @@ func (o *verifyOpts) checkPaths() error {
 		case errors.Is(err, fs.ErrNotExist):
 			return fmt.Errorf("--installed %s: no such directory: give the root of the system to check (/ for this host)", o.installed)
 		case err != nil:
-			return fmt.Errorf("--installed %s: %v", o.installed, osErr(err))
+			return fmt.Errorf("--installed %s: %w", o.installed, osErr(err))
 		case !fi.IsDir():
 			return fmt.Errorf("--installed %s is %s, not a directory: give the root of the system to check (/ for this host)", o.installed, regular.Kind(fi.Mode()))
 		}
@@ -247,7 +249,7 @@ func (o *verifyOpts) checkPaths() error {
 		case errors.Is(err, fs.ErrNotExist):
 			return fmt.Errorf("--settings %s: no such file", s)
 		case err != nil:
-			return fmt.Errorf("--settings %s: %v", s, osErr(err))
+			return fmt.Errorf("--settings %s: %w", s, osErr(err))
 		case !fi.Mode().IsRegular():
 			return fmt.Errorf("--settings %s is %s, not a regular file", s, regular.Kind(fi.Mode()))
 		}
@@ -310,15 +312,14 @@ func (d *selfDigest) get(wait time.Duration) (string, error) {
 	}
 }
 
-// baseReport is the report of a check before anything is read: the tool,
-// the run and the formular's path. A check that cannot be made reports
-// this much, with what it learnt on the way.
-func baseReport(o *verifyOpts, args []string, start, at time.Time, self *selfDigest, wait time.Duration) *report.Report {
+// run is the run's facts for the report, ending now (at start with
+// --fixed-time); --fixed-host makes them reproducible.
+func (o *verifyOpts) run(start time.Time) report.Run {
 	h := hostinfo.Probe()
 	run := report.Run{
 		Start: start,
 		Host:  h.Host, OS: h.OS, OSVersion: h.OSVersion, Arch: h.Arch, User: h.User,
-		Args: append([]string{"sverka", "verify"}, args...),
+		Args: append([]string{"sverka", "verify"}, o.args...),
 	}
 	run.End = time.Now().Round(0)
 	if o.fixedTime != "" {
@@ -327,213 +328,74 @@ func baseReport(o *verifyOpts, args []string, start, at time.Time, self *selfDig
 	if o.fixedHost != "" {
 		run.Host, run.User, run.OSVersion = o.fixedHost, "auditor", ""
 	}
-	run.CheckDate = time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, at.Location())
-	rep := &report.Report{
-		Schema:   report.Schema,
-		Tool:     report.Tool{Name: "sverka", Version: toolVersion()},
-		Run:      run,
-		Formular: report.FormularInfo{Path: o.formular},
-	}
-	if o.fixedHost != "" {
-		rep.Tool.SHA256 = strings.Repeat("0", 64)
-		rep.Tool.Version = "test"
-	} else {
-		rep.Tool.SHA256, _ = self.get(wait)
-	}
-	return rep
+	return run
 }
 
-// runVerify does the check. When it cannot be made, the error says why
-// and the report holds what was learnt before (the formular's digest and
-// signature), for the CANNOT CHECK report.
-func runVerify(ctx context.Context, c *cli, o *verifyOpts, args []string, start, at time.Time, vars map[string]string, self *selfDigest) (*report.Report, error) {
-	known := report.FormularInfo{Path: o.formular}
-	fail := func(err error) (*report.Report, error) {
-		rep := baseReport(o, args, start, at, self, 0)
-		rep.Formular = known
-		return rep, err
+// tool names this build for the report: its version and, waiting for it
+// at most wait when wait > 0, its digest.
+func (o *verifyOpts) tool(self *selfDigest, wait time.Duration) report.Tool {
+	if o.fixedHost != "" {
+		return report.Tool{Name: "sverka", Version: "test", SHA256: strings.Repeat("0", 64)}
 	}
-	// The signature first, over the raw bytes; nothing is parsed before.
-	pub, err := loadPublicKey(o)
-	if err != nil {
-		return fail(err)
-	}
-	msg, err := formular.ReadMessage(o.formular)
-	if err != nil {
-		return fail(fmt.Errorf("formular: %w", err))
-	}
-	raw := msg.Data
-	sum := sha256.Sum256(raw)
-	known.SHA256 = hex.EncodeToString(sum[:])
-	sigPath := o.formular + formular.SignatureSuffix
-	sig, err := formular.ReadKeyFile(sigPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		return fail(fmt.Errorf("formular %s is not signed: %s not found; an unsigned formular proves nothing", o.formular, sigPath))
-	} else if err != nil {
-		return fail(fmt.Errorf("signature: %w", err))
-	}
-	keyID, comment, err := formular.VerifyMessage(pub, msg, sig)
-	if err != nil {
-		return fail(fmt.Errorf("signature %s: %w", sigPath, err))
-	}
-	known.Signature = &report.Signature{KeyID: keyID, TrustedComment: comment, Verified: true}
-	// raw is read, never written, from here on: the formular's strings
-	// may share its bytes rather than copy 10 MB of a large one.
-	f, err := formular.ParseText(unsafe.String(unsafe.SliceData(raw), len(raw)), o.formular)
-	if err != nil {
-		return fail(err)
-	}
-	for _, h := range f.Header {
-		known.Header = append(known.Header, report.Field{Key: h.Key, Value: h.Value})
-	}
+	t := report.Tool{Name: "sverka", Version: toolVersion()}
+	t.SHA256, _ = self.get(wait)
+	return t
+}
 
-	prog := verifyProgress(c, o, f)
+// checked is what a check learnt: the formular as far as it was read, and
+// the result, or why the check could not be made.
+type checked struct {
+	formular *verify.Signed
+	res      *verify.Result
+	err      error
+}
+
+// check reads the signed formular and checks what it lists.
+func check(ctx context.Context, c *cli, o *verifyOpts, at time.Time, vars map[string]string) checked {
+	pub, err := sign.PublicKey(o.pubKey, o.pubFile)
+	if err != nil {
+		return checked{formular: &verify.Signed{Path: o.formular}, err: err}
+	}
+	sf, err := verify.ReadSigned(o.formular, pub)
+	if err != nil {
+		return checked{formular: sf, err: err}
+	}
 	src := verify.Sources{
 		Media: o.media, Installed: o.installed, Vars: vars, Settings: o.settings,
-		IgnoreCase: o.ignoreCase, At: at, Require: o.require,
-		Engine: checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item},
+		IgnoreCase: o.ignoreCase, At: at, Require: o.required,
 	}
-	res, err := verify.Check(ctx, f, src)
+	var prog *console.Progress // nil: no progress shown
+	if progressOn(c, &o.common) {
+		bytes, files := src.Workload(sf.Formular)
+		prog = console.NewProgress(c.stderr, bytes, files, progressOptions(&o.common))
+	}
+	src.Engine = checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item}
+	res, err := verify.Check(ctx, sf.Formular, src)
 	prog.Finish()
-	if err != nil {
-		return fail(err)
-	}
-	rep := baseReport(o, args, start, at, self, 0)
-	if _, err := self.get(0); err != nil && o.fixedHost == "" {
-		c.warnf("%v", err)
-	}
-	rep.Formular = known
-	rep.Result = *res
-	rep.Sources = sources(o, f, vars, res)
-	return rep, nil
+	return checked{formular: sf, res: res, err: err}
 }
 
-// sources describes what the check read besides the formular.
-func sources(o *verifyOpts, f *formular.Formular, vars map[string]string, res *verify.Result) report.Sources {
-	var s report.Sources
-	if o.media != "" {
-		m := &report.Media{Path: o.media, Kind: report.MediaDirectory}
-		if img := res.Image; img != nil {
-			m.Kind, m.Size, m.Digests = img.Kind, img.Size, img.Digests
-			if im := img.ImplantedMD5; im != nil {
-				m.ImplantedMD5 = &report.ImplantedMD5{Present: true, OK: im.OK, Expected: im.Expected, Computed: im.Computed}
-			} else {
-				m.ImplantedMD5 = &report.ImplantedMD5{}
-			}
-		} else {
-			for _, t := range res.Tables {
-				if t.Kind != "media" {
-					continue
-				}
-				for _, it := range t.Items {
-					if it.ActualSize != nil {
-						m.Size += *it.ActualSize
-					}
-				}
-			}
-		}
-		s.Media = m
-	}
-	// Each modules table's root as the formular writes it, and the
-	// directory it stood for in this check.
-	var roots []report.Var
-	named := map[string]bool{}
-	for _, t := range res.Tables {
-		switch t.Kind {
-		case "modules":
-			for _, ft := range f.Tables {
-				if ft.Line == t.Line && !named[ft.Root] {
-					named[ft.Root] = true
-					roots = append(roots, report.Var{Name: ft.Root, Path: t.Root})
-				}
-			}
-		case "parameters":
-			s.Settings = append(s.Settings, t.Source)
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(vars)) {
-		if !named["${"+k+"}"] && !named["%"+k+"%"] {
-			roots = append(roots, report.Var{Name: k, Path: vars[k]})
-		}
-	}
-	if o.installed != "" || len(roots) > 0 {
-		s.Installed = &report.Installed{Root: o.installed, Vars: roots}
-	}
-	return s
+// renderOpts says how a report is rendered.
+type renderOpts struct {
+	format  string // text, json, ndjson or html
+	lang    string // ru or en; "" for the environment's
+	color   string // auto, always or never
+	verbose bool
+	quiet   bool
+	// saved says what rendering a saved report checked of it; nil for
+	// the report of a check.
+	saved *report.Saved
 }
 
-func loadPublicKey(o *verifyOpts) (minisign.PublicKey, error) {
-	if o.pubKey != "" {
-		pk, err := formular.ParsePublicKey(o.pubKey)
-		if err != nil {
-			return pk, fmt.Errorf("-P: %w", err)
-		}
-		return pk, nil
-	}
-	data, err := formular.ReadKeyFile(o.pubFile)
-	if err != nil {
-		return minisign.PublicKey{}, fmt.Errorf("public key: %w", err)
-	}
-	pk, err := formular.ReadPublicKey(data)
-	if err != nil {
-		return pk, fmt.Errorf("public key %s: %w", o.pubFile, err)
-	}
-	return pk, nil
-}
-
-// verifyProgress sizes the progress display by what the check will read:
-// an image or device once, whole; a kit directory's and the installed
-// modules' listed files.
-func verifyProgress(c *cli, o *verifyOpts, f *formular.Formular) *console.Progress {
-	if !progressOn(c, &o.common) {
-		return nil
-	}
-	var total int64
-	n := 0
-	mediaDir := false
-	if o.media != "" {
-		if fi, err := os.Stat(o.media); err == nil {
-			if mediaDir = fi.IsDir(); !mediaDir {
-				total = fi.Size() // a device says 0; the bar then counts bytes
-			}
-		}
-	}
-	installed := o.installed != "" || len(o.vars) > 0
-	for _, t := range f.Tables {
-		if !(t.Kind == formular.KindMedia && mediaDir) && !(t.Kind == formular.KindModules && installed) {
-			continue
-		}
-		for _, e := range t.Entries {
-			total += max(e.Size, 0)
-			n++
-		}
-	}
-	return console.NewProgress(c.stderr, total, n, progressOptions(&o.common))
-}
-
-// render writes the report in the asked format to FILE or standard output;
-// saved says what rendering a saved report checked of it (nil for a check).
-func render(c *cli, rep *report.Report, format, lang, output, color string, verbose, quiet bool, saved *report.Saved) error {
-	var out *outFile
-	if output != "" && output != "-" {
-		var err error
-		if out, err = createOutput(output, 0o644); err != nil {
-			return err
-		}
-		defer out.Abort()
-	}
-	return renderTo(c, out, rep, format, lang, color, verbose, quiet, saved)
-}
-
-// writeReport writes verify's report to out, or to standard output when
-// out is nil.
-func writeReport(c *cli, out *outFile, rep *report.Report, o *verifyOpts) error {
-	return renderTo(c, out, rep, o.format, o.lang, o.color, o.verbose, o.quiet, nil)
+// render is how verify's report is asked to be rendered.
+func (o *verifyOpts) render() renderOpts {
+	return renderOpts{format: o.format, lang: o.lang, color: o.color, verbose: o.verbose, quiet: o.quiet}
 }
 
 // renderTo writes the report to out, whole or not at all, or to standard
 // output when out is nil.
-func renderTo(c *cli, out *outFile, rep *report.Report, format, lang, color string, verbose, quiet bool, saved *report.Saved) error {
+func renderTo(c *cli, out *outFile, rep *report.Report, o renderOpts) error {
+	lang := o.lang
 	if lang == "" {
 		lang = report.LangFromEnv()
 	}
@@ -542,22 +404,22 @@ func renderTo(c *cli, out *outFile, rep *report.Report, format, lang, color stri
 		w = out
 	}
 	var err error
-	switch format {
+	switch o.format {
 	case "json":
 		err = report.WriteJSON(w, rep)
 	case "ndjson":
 		err = report.WriteNDJSON(w, rep)
 	case "html":
-		err = report.WriteHTMLOptions(w, rep, report.HTMLOptions{Lang: lang, Saved: saved})
+		err = report.WriteHTMLOptions(w, rep, report.HTMLOptions{Lang: lang, Saved: o.saved})
 	default:
 		useColor := false
 		if out == nil {
 			f, _ := c.stdout.(*os.File)
-			useColor = console.ColorEnabled(color, f)
+			useColor = console.ColorEnabled(o.color, f)
 		} else {
-			useColor = color == "always"
+			useColor = o.color == "always"
 		}
-		err = report.WriteText(w, rep, report.TextOptions{Lang: lang, Color: useColor, Verbose: verbose, Quiet: quiet, Saved: saved})
+		err = report.WriteText(w, rep, report.TextOptions{Lang: lang, Color: useColor, Verbose: o.verbose, Quiet: o.quiet, Saved: o.saved})
 	}
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package formular
+package sign
 
 import (
 	"bytes"

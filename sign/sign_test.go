@@ -1,4 +1,4 @@
-package formular
+package sign
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/crypto/blake2b"
 	"golang.org/x/crypto/scrypt"
+
+	"github.com/sverka/sverka/formular"
 )
 
 func readFile(t *testing.T, name string) []byte {
@@ -54,13 +56,13 @@ func TestMinisignMadeFixtures(t *testing.T) {
 			t.Errorf("%s: key id %s", sigName, id)
 		}
 		if sigName == "signed.formular.minisig" {
-			f, err := Parse(data, "signed.formular")
+			f, err := formular.Parse(data, "signed.formular")
 			if err != nil {
 				t.Fatal(err)
 			}
 			// The fixture was signed with the comment sverka writes.
-			if tc != TrustedComment(f) {
-				t.Errorf("trusted comment %q, TrustedComment gives %q", tc, TrustedComment(f))
+			if tc != formular.TrustedComment(f) {
+				t.Errorf("trusted comment %q, TrustedComment gives %q", tc, formular.TrustedComment(f))
 			}
 		}
 	}
@@ -266,36 +268,36 @@ func TestMinisignToolVerifiesOurs(t *testing.T) {
 		return p
 	}
 	data := readFile(t, "signed.formular")
-	f, err := Parse(data, "")
+	f, err := formular.Parse(data, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sig, err := SignFile(privFile, "", data, TrustedComment(f))
+	sig, err := SignFile(privFile, "", data, formular.TrustedComment(f))
 	if err != nil {
 		t.Fatal(err)
 	}
-	formular := write("f.formular", data)
+	file := write("f.formular", data)
 	write("f.formular.minisig", sig)
 	pubPath := write("k.pub", pubFile)
 	keyPath := write("k.key", privFile)
 	pub, _ := ReadPublicKey(pubFile)
 
-	out, err := exec.Command(tool, "-Vm", formular, "-p", pubPath).CombinedOutput()
+	out, err := exec.Command(tool, "-Vm", file, "-p", pubPath).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "formular-id: DEMO-0001") {
 		t.Errorf("minisign -Vm -p: %v\n%s", err, out)
 	}
-	out, err = exec.Command(tool, "-Vm", formular, "-P", pub.String()).CombinedOutput()
+	out, err = exec.Command(tool, "-Vm", file, "-P", pub.String()).CombinedOutput()
 	if err != nil {
 		t.Errorf("minisign -Vm -P: %v\n%s", err, out)
 	}
 	// A changed byte fails with the tool too.
 	write("f.formular", append(bytes.Clone(data), '\n'))
-	if out, err := exec.Command(tool, "-Vm", formular, "-p", pubPath).CombinedOutput(); err == nil {
+	if out, err := exec.Command(tool, "-Vm", file, "-p", pubPath).CombinedOutput(); err == nil {
 		t.Errorf("minisign accepted a changed file:\n%s", out)
 	}
 	// The tool signs with a secret key this package wrote.
 	write("f.formular", data)
-	out, err = exec.Command(tool, "-S", "-s", keyPath, "-m", formular, "-x", filepath.Join(dir, "tool.minisig"), "-t", "by the tool").CombinedOutput()
+	out, err = exec.Command(tool, "-S", "-s", keyPath, "-m", file, "-x", filepath.Join(dir, "tool.minisig"), "-t", "by the tool").CombinedOutput()
 	if err != nil {
 		t.Fatalf("minisign -S with our key: %v\n%s", err, out)
 	}
@@ -305,16 +307,6 @@ func TestMinisignToolVerifiesOurs(t *testing.T) {
 	}
 	if _, tc, err := VerifySignature(pub, data, toolSig); err != nil || tc != "by the tool" {
 		t.Errorf("tool's signature: %q %v", tc, err)
-	}
-}
-
-func TestTrustedComment(t *testing.T) {
-	f := mustParse(t, "sverka-formular 1\nversion: 2\nproduct: P\nformular-id: F 1\n\n[media sha256]\n")
-	if got, want := TrustedComment(f), "sverka formular; formular-id: F 1; product: P; version: 2"; got != want {
-		t.Errorf("got %q want %q", got, want)
-	}
-	if got := TrustedComment(&Formular{}); got != "sverka formular" {
-		t.Errorf("empty header: %q", got)
 	}
 }
 
@@ -340,7 +332,7 @@ func TestReadMessage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := ReadMessage(path)
+		m, err := ReadMessage(path, formular.MaxSize, "a formular")
 		if err != nil {
 			t.Fatalf("size %d: %v", size, err)
 		}
@@ -353,7 +345,7 @@ func TestReadMessage(t *testing.T) {
 		if size > 0 {
 			data[size/2] ^= 1
 			os.WriteFile(path, data, 0o644)
-			if m, err = ReadMessage(path); err != nil {
+			if m, err = ReadMessage(path, formular.MaxSize, "a formular"); err != nil {
 				t.Fatal(err)
 			}
 			if _, _, err := VerifyMessage(pub, m, sig); !errors.Is(err, ErrBadSignature) {
@@ -361,10 +353,10 @@ func TestReadMessage(t *testing.T) {
 			}
 		}
 	}
-	if _, err := ReadMessage(filepath.Join(dir, "missing")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := ReadMessage(filepath.Join(dir, "missing"), formular.MaxSize, "a formular"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
-	if _, err := ReadMessage(dir); err == nil {
+	if _, err := ReadMessage(dir, formular.MaxSize, "a formular"); err == nil {
 		t.Error("a directory read as a formular")
 	}
 }

@@ -1,4 +1,8 @@
-package formular
+// Package sign makes and checks minisign keys and detached signatures,
+// for formulars and reports alike: key generation, signing, reading
+// public keys as minisign's -P and -p take them, and verifying a file's
+// detached signature over its raw bytes.
+package sign
 
 import (
 	"bytes"
@@ -126,22 +130,17 @@ func VerifySignature(pub minisign.PublicKey, data, sig []byte) (keyID string, tr
 	return verifySignature(pub, data, nil, sig)
 }
 
-// VerifyMessage is VerifySignature of a formular read by ReadMessage.
+// VerifyMessage is VerifySignature of a file read by ReadMessage.
 func VerifyMessage(pub minisign.PublicKey, m *Message, sig []byte) (keyID string, trustedComment string, err error) {
-	return verifySignature(pub, m.Data, &m.prehash, sig)
+	return verifySignature(pub, m.Data, m.prehash, sig)
 }
 
-// Message is a formular file's bytes and the BLAKE2b-512 digest that a
-// prehashed minisign signature signs.
+// Message is a signed file's bytes and, when it was taken while they were
+// read, the BLAKE2b-512 digest that a prehashed minisign signature signs.
 type Message struct {
 	Data    []byte
-	prehash [blake2b.Size]byte
+	prehash *[blake2b.Size]byte
 }
-
-// MaxSize bounds a formular file: ten times the largest formular seen (a
-// Windows product of 100,000 modules is some 30 MB), and small enough that
-// a path naming something endless cannot exhaust memory.
-const MaxSize = 1 << 30
 
 // MaxKeySize bounds a key or signature file: a minisign key is some 150
 // bytes, a signature some 300 with its trusted comment.
@@ -154,22 +153,24 @@ func ReadKeyFile(path string) ([]byte, error) {
 	return regular.ReadFile(path, MaxKeySize, "a key or signature file")
 }
 
-// ReadMessage reads a formular whole and takes its digest while it is read:
-// the reading and the hashing of a formular of 100,000 rows then overlap
-// instead of following one another. The file must be a regular file of at
-// most MaxSize bytes: a FIFO or a device (/dev/zero) is refused at once.
-func ReadMessage(path string) (*Message, error) {
+// ReadMessage reads a file to verify whole and takes its digest while it
+// is read: the reading and the hashing of a formular of 100,000 rows then
+// overlap instead of following one another. The file must be a regular
+// file of at most limit bytes: a FIFO or a device (/dev/zero) is refused
+// at once. what names the file in an error ("a formular").
+func ReadMessage(path string, limit int64, what string) (*Message, error) {
 	f, err := regular.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	tooLarge := &regular.TooLargeError{Path: path, Limit: limit, What: what}
 	size := int64(0)
 	if fi, err := f.Stat(); err == nil {
 		size = fi.Size()
 	}
-	if size > MaxSize {
-		return nil, tooLarge(path)
+	if size > limit {
+		return nil, tooLarge
 	}
 	const chunk = 1 << 20
 	// One more byte than stat says, so that the end is seen in the
@@ -197,9 +198,9 @@ func ReadMessage(path string) (*Message, error) {
 			read <- data[len(data) : len(data)+n]
 			data = data[:len(data)+n]
 		}
-		if len(data) > MaxSize {
+		if int64(len(data)) > limit {
 			stop()
-			return nil, tooLarge(path)
+			return nil, tooLarge
 		}
 		if err == io.EOF {
 			break
@@ -210,13 +211,9 @@ func ReadMessage(path string) (*Message, error) {
 		}
 	}
 	stop()
-	m := &Message{Data: data}
+	m := &Message{Data: data, prehash: new([blake2b.Size]byte)}
 	h.Sum(m.prehash[:0])
 	return m, nil
-}
-
-func tooLarge(path string) error {
-	return &regular.TooLargeError{Path: path, Limit: MaxSize, What: "a formular"}
 }
 
 // verifySignature checks sig over data; prehash, if not nil, is the
@@ -251,31 +248,4 @@ func verifySignature(pub minisign.PublicKey, data []byte, prehash *[blake2b.Size
 		return id, "", fmt.Errorf("%w: the signature's trusted comment was altered", ErrBadSignature)
 	}
 	return id, s.TrustedComment, nil
-}
-
-// TrustedComment returns the trusted comment sverka signs a formular with:
-// its identifier, product and version, separated by "; " so that it reads
-// the same in minisign's output and in a printed report.
-func TrustedComment(f *Formular) string {
-	var parts []string
-	for _, k := range []string{KeyFormularID, KeyProduct, KeyVersion} {
-		if v := f.Get(k); v != "" {
-			parts = append(parts, k+": "+oneLine(v))
-		}
-	}
-	if len(parts) == 0 {
-		return "sverka formular"
-	}
-	return "sverka formular; " + strings.Join(parts, "; ")
-}
-
-// oneLine drops control characters so that a value cannot break the
-// signature file's line structure.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
 }

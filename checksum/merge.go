@@ -1,0 +1,46 @@
+package checksum
+
+// LengthAlgs are the algorithms an untagged digest of a list in format is
+// read as, told apart by its length as the coreutils tools would: sha256,
+// sha512, sha1 and md5 for the generic formats (GNU, BSD, rhash); nil for
+// the formats that say their algorithm themselves. BLAKE3 and GOST lists
+// say so with a tag, a format (gostsum, gost12sum) or an explicit
+// algorithm: never guessed.
+func LengthAlgs(format Format) []*Algorithm {
+	switch format {
+	case "", FormatAuto, FormatGNU, FormatBSD, FormatRhash, FormatRhashBSD:
+		algs, _ := ParseNames("sha256,sha512,sha1,md5")
+		return algs
+	}
+	return nil
+}
+
+// MergeByName joins the entries that name the same file one after another
+// (rhash --bsd and --tag with several algorithms write one line per
+// algorithm), so that each file is read once and judged once. Entries of
+// one name with the same algorithm stay apart.
+func MergeByName(entries []Entry) []Entry {
+	out := entries[:0:0]
+	for _, e := range entries {
+		if n := len(out); n > 0 && out[n-1].Name == e.Name && !sharesAlg(out[n-1].Sums, e.Sums) {
+			out[n-1].Sums = append(out[n-1].Sums, e.Sums...)
+			if out[n-1].Size < 0 {
+				out[n-1].Size = e.Size
+			}
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func sharesAlg(have, more []Sum) bool {
+	for _, a := range have {
+		for _, b := range more {
+			if a.Col.Alg == b.Col.Alg {
+				return true
+			}
+		}
+	}
+	return false
+}

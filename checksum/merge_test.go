@@ -1,0 +1,47 @@
+package checksum
+
+import (
+	"strings"
+	"testing"
+)
+
+// Lines of one file one after another become one entry, unless they
+// repeat an algorithm; the size of a later line fills an unknown one.
+func TestMergeByName(t *testing.T) {
+	sha256, err := Lookup("sha256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sha512, err := Lookup("sha512")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := func(a *Algorithm) []Sum { return []Sum{{Col: Column{Alg: a}}} }
+	got := MergeByName([]Entry{
+		{Name: "a", Size: -1, Sums: sum(sha256)},
+		{Name: "a", Size: 7, Sums: sum(sha512)},
+		{Name: "a", Size: -1, Sums: sum(sha512)},
+		{Name: "b", Size: -1, Sums: sum(sha256)},
+	})
+	if len(got) != 3 || got[0].Name != "a" || len(got[0].Sums) != 2 || got[0].Size != 7 ||
+		got[1].Name != "a" || len(got[1].Sums) != 1 || got[2].Name != "b" {
+		t.Errorf("MergeByName = %+v", got)
+	}
+}
+
+func TestLengthAlgs(t *testing.T) {
+	for _, f := range []Format{"", FormatAuto, FormatGNU, FormatBSD, FormatRhash, FormatRhashBSD} {
+		var names []string
+		for _, a := range LengthAlgs(f) {
+			names = append(names, a.Name)
+		}
+		if got := strings.Join(names, ","); got != "sha256,sha512,sha1,md5" {
+			t.Errorf("%q: %s", f, got)
+		}
+	}
+	for _, f := range []Format{FormatHashdeep, FormatDpkg, FormatGostsum} {
+		if algs := LengthAlgs(f); algs != nil {
+			t.Errorf("%q: %v", f, algs)
+		}
+	}
+}
