@@ -1,9 +1,12 @@
 // Command sverka checks that a certified software distribution and its
 // installed copy are still what the certificate covers.
 //
-// This package is the command line only: flags, wiring and exit codes. The
-// work is done by the checksum, formular, iso, settings, sign, verify and
-// report packages.
+// This package is the command line only: flags, wiring and exit codes. A
+// command lives in its own file, cmd_NAME.go: its synopsis, an options
+// struct its flags fill, and a runNAME function returning an error;
+// exitStatus (here) alone turns errors into messages and exit codes. The
+// work is done by the checksum, formular, survey, iso, settings, sign,
+// verify and report packages (see docs/architecture.md).
 package main
 
 import (
@@ -13,7 +16,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -28,9 +30,6 @@ const (
 	exitFail  = 1 // does not hold / a mismatch
 	exitError = 2 // could not check
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = ""
 
 func main() {
 	os.Exit(runMain(os.Args[1:], &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}))
@@ -223,46 +222,6 @@ func dispatch(ctx context.Context, args []string, c *cli) error {
 		return nil
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, strings.TrimRight(usage, "\n"))
-}
-
-// runVersion prints the version of this build.
-func runVersion(c *cli) error {
-	fmt.Fprintf(c.stdout, "sverka %s\n", toolVersion())
-	return nil
-}
-
-// toolVersion is the version set at build time, else the module version,
-// else the VCS revision the binary was built from.
-func toolVersion() string {
-	if version != "" {
-		return version
-	}
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	if v := bi.Main.Version; v != "" && v != "(devel)" {
-		return v
-	}
-	rev, dirty := "", false
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
-	if rev == "" {
-		return "devel"
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if dirty {
-		rev += "+dirty"
-	}
-	return "devel-" + rev
 }
 
 // newFlags makes a command's flag set with the common flags and a usage

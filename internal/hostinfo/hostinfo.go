@@ -7,11 +7,13 @@ package hostinfo
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/user"
 	"runtime"
+	"time"
 )
 
 // Facts describe the host a check runs on. Each fact is learnt on its
@@ -66,4 +68,46 @@ func ExecutableDigest() (string, error) {
 		return "", fmt.Errorf("reading %s: %w", exe, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// PendingDigest is the executable's digest being taken in the background,
+// while a check runs rather than after it: the report names the build
+// that made it without making the check wait.
+type PendingDigest struct {
+	done chan struct{}
+	hex  string
+	err  error
+}
+
+// StartExecutableDigest starts taking ExecutableDigest.
+func StartExecutableDigest() *PendingDigest {
+	d := &PendingDigest{done: make(chan struct{})}
+	go func() {
+		d.hex, d.err = ExecutableDigest()
+		close(d.done)
+	}()
+	return d
+}
+
+// Wait returns the digest, waiting at most wait for it when wait > 0 (a
+// report written on an interrupt cannot wait for a slow disk), or as long
+// as it takes otherwise.
+func (d *PendingDigest) Wait(wait time.Duration) (string, error) {
+	if wait <= 0 {
+		<-d.done
+		return d.hex, d.err
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-d.done:
+		return d.hex, d.err
+	case <-t.C:
+		select { // both ready: the digest wins
+		case <-d.done:
+			return d.hex, d.err
+		default:
+		}
+		return "", errors.New("the digest of the running executable was not taken in time")
+	}
 }

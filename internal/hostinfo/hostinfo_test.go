@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"testing"
+	"time"
 )
 
 func TestProbe(t *testing.T) {
@@ -34,5 +35,20 @@ func TestExecutableDigest(t *testing.T) {
 	sum := sha256.Sum256(data)
 	if want := hex.EncodeToString(sum[:]); got != want {
 		t.Errorf("ExecutableDigest() = %s, want %s", got, want)
+	}
+}
+
+// The digest taken in the background is the one taken in the foreground.
+func TestStartExecutableDigest(t *testing.T) {
+	want, err := ExecutableDigest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := StartExecutableDigest()
+	if got, err := d.Wait(0); err != nil || got != want {
+		t.Fatalf("Wait(0) = %q, %v; want %q", got, err, want)
+	}
+	if got, err := d.Wait(time.Nanosecond); err != nil || got != want {
+		t.Fatalf("Wait after the digest was taken = %q, %v; want %q", got, err, want)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/sverka/sverka/internal/atomicfile"
 	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/report"
 	"github.com/sverka/sverka/sign"
@@ -85,9 +86,9 @@ func runReportRender(_ context.Context, c *cli, o *renderReportOpts, args []stri
 	if err != nil {
 		return fmt.Errorf("report %s: %w", path, err)
 	}
-	var out *outFile
+	var out *atomicfile.File
 	if o.output != "" && o.output != "-" {
-		if out, err = createOutput(o.output, 0o644); err != nil {
+		if out, err = atomicfile.Create(o.output, 0o644); err != nil {
 			return err
 		}
 		defer out.Abort()

@@ -1,7 +1,8 @@
-package main
+package atomicfile
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -30,7 +31,7 @@ func TestOutFileWholeOrNothing(t *testing.T) {
 	if err := os.WriteFile(p, []byte("previous\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := createOutput(p, 0o644)
+	out, err := Create(p, 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func TestOutFileWholeOrNothing(t *testing.T) {
 		t.Fatalf("temporary files left: %v", m)
 	}
 
-	out, err = createOutput(p, 0o644)
+	out, err = Create(p, 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,16 +78,21 @@ func TestRenderFailureKeepsPrevious(t *testing.T) {
 	if err := os.WriteFile(p, []byte("previous\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := &cli{stdout: os.Stdout, stderr: os.Stderr}
 	rep := &report.Report{Schema: report.Schema, Result: *verify.CannotCheckResult(errors.New("x"))}
-	for _, format := range []string{"json", "ndjson", "html", "text"} {
-		out, err := createOutput(p, 0o644)
+	renders := map[string]func(io.Writer) error{
+		"json":   func(w io.Writer) error { return report.WriteJSON(w, rep) },
+		"ndjson": func(w io.Writer) error { return report.WriteNDJSON(w, rep) },
+		"html":   func(w io.Writer) error { return report.WriteHTML(w, rep, "en") },
+		"text":   func(w io.Writer) error { return report.WriteText(w, rep, report.TextOptions{Lang: "en"}) },
+	}
+	for format, render := range renders {
+		out, err := Create(p, 0o644)
 		if err != nil {
 			t.Fatal(err)
 		}
 		out.Write([]byte("{\n  \"schema\""))
 		out.f.Close()
-		if err := renderTo(c, out, rep, renderOpts{format: format, lang: "en", color: "never"}); err == nil {
+		if err := render(out); err == nil {
 			t.Fatalf("%s: render to a closed file succeeded", format)
 		}
 		out.Abort()
@@ -97,11 +103,14 @@ func TestRenderFailureKeepsPrevious(t *testing.T) {
 			t.Fatalf("%s: temporary files left: %v", format, m)
 		}
 	}
-	out, err := createOutput(p, 0o644)
+	out, err := Create(p, 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := renderTo(c, out, rep, renderOpts{format: "json", lang: "en", color: "never"}); err != nil {
+	if err := renders["json"](out); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	if data, _ := os.ReadFile(p); !strings.Contains(string(data), "CANNOT CHECK") {
@@ -110,7 +119,7 @@ func TestRenderFailureKeepsPrevious(t *testing.T) {
 }
 
 // A new file gets 0644 less the umask, as os.Create gives it; a
-// destination that cannot be written is refused by createOutput itself,
+// destination that cannot be written is refused by Create itself,
 // before any work.
 func TestCreateOutputRefuses(t *testing.T) {
 	dir := t.TempDir()
@@ -118,15 +127,15 @@ func TestCreateOutputRefuses(t *testing.T) {
 		{filepath.Join(dir, "nodir", "r.json"), "the directory " + filepath.Join(dir, "nodir")},
 		{dir, "is a directory"},
 	} {
-		if _, err := createOutput(c.path, 0o644); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("createOutput(%s) = %v, want %q", c.path, err, c.want)
+		if _, err := Create(c.path, 0o644); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Create(%s) = %v, want %q", c.path, err, c.want)
 		}
 	}
 	if runtime.GOOS == "windows" {
 		return
 	}
 	p := filepath.Join(dir, "new.json")
-	if err := writeFileAtomic(p, []byte("x"), 0o644); err != nil {
+	if err := WriteFile(p, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ref := filepath.Join(dir, "ref")
@@ -145,7 +154,7 @@ func TestCreateOutputRefuses(t *testing.T) {
 	if err := os.Symlink("new.json", link); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeFileAtomic(link, []byte("y"), 0o644); err != nil {
+	if err := WriteFile(link, []byte("y"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if fi, _ := os.Lstat(link); fi.Mode()&os.ModeSymlink == 0 {

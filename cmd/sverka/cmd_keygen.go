@@ -6,14 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
-	"aead.dev/minisign"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"github.com/sverka/sverka/formular"
-	"github.com/sverka/sverka/internal/regular"
+	"github.com/sverka/sverka/internal/atomicfile"
 	"github.com/sverka/sverka/sign"
 )
 
@@ -60,77 +57,16 @@ func runKeygen(_ context.Context, c *cli, o *keygenOpts, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(o.secPath, sec, 0o600); err != nil {
+	if err := atomicfile.WriteFile(o.secPath, sec, 0o600); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(o.pubPath, pub, 0o644); err != nil {
+	if err := atomicfile.WriteFile(o.pubPath, pub, 0o644); err != nil {
 		return err
 	}
 	pk, _ := sign.ReadPublicKey(pub)
 	fmt.Fprintf(c.stdout, "Key %s written: public %s, secret %s\nVerify with: sverka verify -p %s (or -P %s)\n",
 		sign.KeyID(pk.ID()), o.pubPath, o.secPath, o.pubPath, pk.String())
 	return nil
-}
-
-const signSynopsis = `sverka sign -s KEY.key FILE...
-
-Sign each FILE, writing FILE.minisig (minisign's format). A formular's
-signature carries its identifier, product and version in the trusted
-comment. The password comes from SVERKA_PASSWORD or the terminal.`
-
-type signOpts struct {
-	secPath string
-	comment string
-}
-
-func (o *signOpts) flags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.secPath, "secret", "s", "", "secret key file")
-	fs.StringVarP(&o.comment, "trusted-comment", "t", "", "trusted comment (default: the formular's id, product and version)")
-}
-
-// runSign signs each file in turn and stops at the first that fails.
-func runSign(_ context.Context, c *cli, o *signOpts, files []string) error {
-	if o.secPath == "" || len(files) == 0 {
-		return errors.New("sign needs -s KEY.key and at least one FILE")
-	}
-	sec, err := sign.ReadKeyFile(o.secPath)
-	if err != nil {
-		return fmt.Errorf("secret key: %w", err)
-	}
-	password := ""
-	if minisign.IsEncrypted(sec) {
-		if password, err = askPassword(c, false); err != nil {
-			return err
-		}
-	}
-	for _, name := range files {
-		data, err := regular.ReadFile(name, formular.MaxSize, "a file to sign")
-		if err != nil {
-			return errors.New(fileErr(name, err))
-		}
-		tc := o.comment
-		if tc == "" {
-			tc = defaultComment(name, data)
-		}
-		sig, err := sign.SignFile(sec, password, data, tc)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		if err := writeFileAtomic(name+sign.SignatureSuffix, sig, 0o644); err != nil {
-			return err
-		}
-		fmt.Fprintf(c.stdout, "%s%s written\n", name, sign.SignatureSuffix)
-	}
-	return nil
-}
-
-// defaultComment is a formular's id, product and version when the file is
-// a formular, else its name, as minisign does.
-func defaultComment(name string, data []byte) string {
-	if f, err := formular.Parse(data, name); err == nil {
-		return formular.TrustedComment(f)
-	}
-	return "file:" + filepath.Base(name)
 }
 
 // askPassword takes the password from SVERKA_PASSWORD, else asks on the

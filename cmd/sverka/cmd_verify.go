@@ -15,6 +15,7 @@ import (
 
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/atomicfile"
 	"github.com/sverka/sverka/internal/console"
 	"github.com/sverka/sverka/internal/hostinfo"
 	"github.com/sverka/sverka/internal/regular"
@@ -102,9 +103,9 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 	}
 	// The report's destination is made ready before the check: one that
 	// cannot be written is said now, not after an hour of reading.
-	var out *outFile
+	var out *atomicfile.File
 	if o.output != "" && o.output != "-" {
-		if out, err = createOutput(o.output, 0o644); err != nil {
+		if out, err = atomicfile.Create(o.output, 0o644); err != nil {
 			return fmt.Errorf("-o: %w", err)
 		}
 		defer out.Abort()
@@ -113,7 +114,7 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 
 	// The check runs on its own: when a signal cancels it, its report
 	// is written at once, even if a read somewhere cannot be cancelled.
-	self := startSelfDigest()
+	self := hostinfo.StartExecutableDigest()
 	done := make(chan checked, 1)
 	go func() { done <- check(ctx, c, o, at, vars) }()
 	var r checked
@@ -138,7 +139,7 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 		if o.output == "" && o.format == "text" {
 			return errCannotCheck // no report was asked for
 		}
-	} else if _, err := self.get(0); err != nil && o.fixedHost == "" {
+	} else if _, err := self.Wait(0); err != nil && o.fixedHost == "" {
 		c.warnf("%v", err)
 	}
 	if err := renderTo(c, out, rep, o.render()); err != nil {
@@ -281,37 +282,6 @@ func checkLang(l string) error {
 	return nil
 }
 
-// selfDigest is the digest of the running executable, taken while the
-// check runs rather than after: the report names the build that made it.
-type selfDigest struct {
-	done chan struct{}
-	hex  string
-	err  error
-}
-
-func startSelfDigest() *selfDigest {
-	d := &selfDigest{done: make(chan struct{})}
-	go func() {
-		d.hex, d.err = hostinfo.ExecutableDigest()
-		close(d.done)
-	}()
-	return d
-}
-
-// get waits for the digest, at most wait when wait > 0.
-func (d *selfDigest) get(wait time.Duration) (string, error) {
-	if wait <= 0 {
-		<-d.done
-		return d.hex, d.err
-	}
-	select {
-	case <-d.done:
-		return d.hex, d.err
-	case <-time.After(wait):
-		return "", errors.New("the digest of the running executable was not taken in time")
-	}
-}
-
 // run is the run's facts for the report, ending now (at start with
 // --fixed-time); --fixed-host makes them reproducible.
 func (o *verifyOpts) run(start time.Time) report.Run {
@@ -333,12 +303,12 @@ func (o *verifyOpts) run(start time.Time) report.Run {
 
 // tool names this build for the report: its version and, waiting for it
 // at most wait when wait > 0, its digest.
-func (o *verifyOpts) tool(self *selfDigest, wait time.Duration) report.Tool {
+func (o *verifyOpts) tool(self *hostinfo.PendingDigest, wait time.Duration) report.Tool {
 	if o.fixedHost != "" {
 		return report.Tool{Name: "sverka", Version: "test", SHA256: strings.Repeat("0", 64)}
 	}
 	t := report.Tool{Name: "sverka", Version: toolVersion()}
-	t.SHA256, _ = self.get(wait)
+	t.SHA256, _ = self.Wait(wait)
 	return t
 }
 
@@ -394,7 +364,7 @@ func (o *verifyOpts) render() renderOpts {
 
 // renderTo writes the report to out, whole or not at all, or to standard
 // output when out is nil.
-func renderTo(c *cli, out *outFile, rep *report.Report, o renderOpts) error {
+func renderTo(c *cli, out *atomicfile.File, rep *report.Report, o renderOpts) error {
 	lang := o.lang
 	if lang == "" {
 		lang = report.LangFromEnv()

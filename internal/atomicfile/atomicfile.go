@@ -1,4 +1,7 @@
-package main
+// Package atomicfile writes the files sverka produces (reports, formulars,
+// keys, signatures) whole or not at all, so that a check that fails or is
+// interrupted never leaves a truncated report where a good one was.
+package atomicfile
 
 import (
 	"crypto/rand"
@@ -10,7 +13,7 @@ import (
 	"path/filepath"
 )
 
-// outFile is a file written whole or not at all: what is written goes to
+// File is a file written whole or not at all: what is written goes to
 // a temporary file beside the destination, renamed over it by Commit. A
 // check that fails, is interrupted or is killed part-way leaves the
 // previous file as it was, never a truncated one. It is created before
@@ -19,17 +22,17 @@ import (
 //
 // A destination that exists and is not a regular file (a terminal,
 // /dev/stdout, a pipe) is written directly: there is nothing to replace.
-type outFile struct {
+type File struct {
 	path   string   // where the file ends up
 	f      *os.File // the temporary file, or the destination itself
 	direct bool
 }
 
-// createOutput prepares path to be written. A new file gets perm less the
+// Create prepares path to be written. A new file gets perm less the
 // umask, as os.Create would give it; a file replaced keeps its permission
 // bits, made no looser than perm. A symbolic link is written through: the
 // file it names is replaced, the link stays.
-func createOutput(path string, perm os.FileMode) (*outFile, error) {
+func Create(path string, perm os.FileMode) (*File, error) {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
@@ -42,7 +45,7 @@ func createOutput(path string, perm os.FileMode) (*outFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &outFile{path: path, f: f, direct: true}, nil
+		return &File{path: path, f: f, direct: true}, nil
 	case err == nil:
 		mode, exists = fi.Mode().Perm()&perm, true
 	case !errors.Is(err, fs.ErrNotExist):
@@ -75,16 +78,16 @@ func createOutput(path string, perm os.FileMode) (*outFile, error) {
 				return nil, err
 			}
 		}
-		return &outFile{path: path, f: f}, nil
+		return &File{path: path, f: f}, nil
 	}
 	return nil, fmt.Errorf("%s: no free temporary name in %s", path, dir)
 }
 
-func (o *outFile) Write(p []byte) (int, error) { return o.f.Write(p) }
+func (o *File) Write(p []byte) (int, error) { return o.f.Write(p) }
 
 // Commit puts what was written in place: flushed to the disk first, so
 // that a crash right after leaves either file whole.
-func (o *outFile) Commit() error {
+func (o *File) Commit() error {
 	f := o.f
 	if f == nil {
 		return fmt.Errorf("writing %s: already closed", o.path)
@@ -109,8 +112,8 @@ func (o *outFile) Commit() error {
 }
 
 // Abort drops what was written; the destination stays as it was. After
-// Commit, or on a nil outFile, it does nothing.
-func (o *outFile) Abort() {
+// Commit, or on a nil File, it does nothing.
+func (o *File) Abort() {
 	if o == nil || o.f == nil {
 		return
 	}
@@ -121,10 +124,10 @@ func (o *outFile) Abort() {
 	o.f = nil
 }
 
-// writeFileAtomic writes data to path through createOutput: a reader never
+// WriteFile writes data to path through Create: a reader never
 // sees half a key, formular or signature.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	out, err := createOutput(path, perm)
+func WriteFile(path string, data []byte, perm os.FileMode) error {
+	out, err := Create(path, perm)
 	if err != nil {
 		return err
 	}
@@ -133,4 +136,13 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return out.Commit()
+}
+
+// osErr is the cause of a path error: the messages name the path once.
+func osErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/atomicfile"
+	"github.com/sverka/sverka/internal/regular"
+)
+
+const formularSynopsis = `sverka formular make [-a ALG[,ALG]] [--media ISO|DIR] [--modules DIR --root-var NAME] [--set KEY=VALUE]... -o FILE
+       sverka formular import --from FORMAT [--table media|modules] [--gost-reverse] [--set KEY=VALUE]... LIST... -o FILE
+
+make hashes a reference kit (a directory or an ISO image) and a reference
+installation into a formular; import turns checksum lists and document
+tables into one. Neither signs: review the result, then 'sverka sign'.`
+
+func cmdFormular(ctx context.Context, c *cli, args []string) error {
+	if len(args) == 0 {
+		return usageText("Usage: " + formularSynopsis + "\n")
+	}
+	switch args[0] {
+	case "make":
+		return command(ctx, c, "formular make", formularSynopsis, args[1:], runFormularMake)
+	case "import":
+		return command(ctx, c, "formular import", formularSynopsis, args[1:], runFormularImport)
+	case "-h", "--help", "help":
+		fmt.Fprintf(c.stdout, "Usage: %s\n", formularSynopsis)
+		return nil
+	}
+	return fmt.Errorf("unknown formular command %q: make or import", args[0])
+}
+
+// header collects --set KEY=VALUE into a new formular.
+func header(sets []string) (*formular.Formular, error) {
+	f := &formular.Formular{Version: formular.FormatVersion}
+	for _, s := range sets {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, fmt.Errorf("--set %q: expected KEY=VALUE", s)
+		}
+		f.Set(strings.TrimSpace(k), strings.TrimSpace(v))
+	}
+	return f, nil
+}
+
+// rootFlags are the flags that place a modules table.
+type rootFlags struct {
+	rootVar string
+	def     string
+	os      string
+}
+
+func (r *rootFlags) add(fs *pflag.FlagSet) {
+	fs.StringVar(&r.rootVar, "root-var", "", "modules table root: a variable NAME (written ${NAME}), %NAME% for Windows, or an absolute path")
+	fs.StringVar(&r.def, "default", "", "the root's default path on the target system")
+	fs.StringVar(&r.os, "os", "", "target system of the modules table: linux or windows")
+}
+
+// apply places a modules table: its root, default and system.
+func (r *rootFlags) apply(t *formular.Table, fallback string) error {
+	root := r.rootVar
+	if root == "" {
+		root = fallback
+	}
+	switch {
+	case root == "":
+		return fmt.Errorf("a modules table needs --root-var NAME")
+	case strings.HasPrefix(root, "/") || strings.HasPrefix(root, "%") || strings.HasPrefix(root, "${"):
+		t.Root = root
+	default:
+		t.Root = "${" + root + "}"
+	}
+	if r.os != "" {
+		if r.os != formular.OSLinux && r.os != formular.OSWindows {
+			return fmt.Errorf("--os must be linux or windows, not %q", r.os)
+		}
+		t.OS = r.os
+	} else if strings.HasPrefix(t.Root, "%") {
+		t.OS = formular.OSWindows
+	}
+	if r.def != "" {
+		t.Defaults = map[string]string{"": r.def}
+	}
+	return nil
+}
+
+// readTables reads a file of tables in the formular's syntax.
+func readTables(path string) ([]*formular.Table, error) {
+	data, err := regular.ReadFile(path, formular.MaxSize, "a formular")
+	if err != nil {
+		return nil, err
+	}
+	return formular.ParseTables(data, path)
+}
+
+// openOutput makes -o FILE ready to be written; nil stands for standard
+// output ("-").
+func openOutput(path string) (*atomicfile.File, error) {
+	if path == "-" {
+		return nil, nil
+	}
+	out, err := atomicfile.Create(path, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("-o: %w", err)
+	}
+	return out, nil
+}
+
+// writeFormular writes f to dest, or to standard output when dest is
+// nil, and says what was written and what to do next.
+func writeFormular(c *cli, f *formular.Formular, out string, dest *atomicfile.File) error {
+	data, err := formular.Marshal(f)
+	if err != nil {
+		return err
+	}
+	// What is written must read back: never hand the user a formular the
+	// verifier would reject.
+	if _, err := formular.Parse(data, out); err != nil {
+		return fmt.Errorf("internal error: the formular written does not parse: %w", err)
+	}
+	if dest == nil {
+		c.stdout.Write(data)
+		return nil
+	}
+	if _, err := dest.Write(data); err != nil {
+		return fmt.Errorf("writing %s: %w", out, err)
+	}
+	if err := dest.Commit(); err != nil {
+		return err
+	}
+	n := 0
+	for _, t := range f.Tables {
+		n += len(t.Entries) + len(t.Params)
+	}
+	fmt.Fprintf(c.stderr, "sverka: %s written: %d %s, %d %s; review it, then sign it: sverka sign -s KEY.key %s\n",
+		out, len(f.Tables), plural(len(f.Tables), "table", "tables"), n, plural(n, "row", "rows"), out)
+	return nil
+}

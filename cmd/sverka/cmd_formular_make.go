@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/console"
+	"github.com/sverka/sverka/survey"
+)
+
+type makeOpts struct {
+	common
+	root     rootFlags
+	algs     string
+	media    string
+	modules  string
+	mode     bool
+	open     bool
+	excludes []string
+	tables   []string
+	sets     []string
+	output   string
+}
+
+func (o *makeOpts) flags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.algs, "algorithm", "a", "sha256", "algorithm(s) of the tables, comma-separated")
+	fs.StringVar(&o.media, "media", "", "the reference kit: a directory or an ISO image")
+	fs.StringVar(&o.modules, "modules", "", "a reference installation's directory of executable modules")
+	o.root.add(fs)
+	fs.BoolVar(&o.mode, "mode", false, "record the modules' permission bits")
+	fs.BoolVar(&o.open, "open", false, "do not close the tables (unlisted files become warnings, not failures)")
+	fs.StringArrayVar(&o.excludes, "exclude", nil, "leave out paths matching this glob (repeatable)")
+	fs.StringArrayVar(&o.tables, "tables", nil, "add the tables written in FILE, such as a safe-parameter table typed from the manual (repeatable)")
+	fs.StringArrayVar(&o.sets, "set", nil, "header field KEY=VALUE (repeatable)")
+	fs.StringVarP(&o.output, "output", "o", "", "formular file to write ('-': standard output)")
+	o.common.add(fs)
+}
+
+// runFormularMake hashes a reference kit and installation into a new
+// formular, with the tables of --tables files.
+func runFormularMake(ctx context.Context, c *cli, o *makeOpts, args []string) error {
+	if err := o.check(); err != nil {
+		return err
+	}
+	if o.output == "" || len(args) > 0 || (o.media == "" && o.modules == "" && len(o.tables) == 0) {
+		return errors.New("formular make needs --media, --modules or --tables, and -o FILE")
+	}
+	// -o is made ready before the kit is read: a destination that cannot
+	// be written is said now, not after the hashing.
+	dest, err := openOutput(o.output)
+	if err != nil {
+		return err
+	}
+	defer dest.Abort()
+	algs, err := checksum.ParseNames(o.algs)
+	if err != nil {
+		return err
+	}
+	cols := checksum.GOSTReverseColumns(algs, false)
+	f, err := header(o.sets)
+	if err != nil {
+		return err
+	}
+	if o.media != "" {
+		tables, err := makeMediaTables(ctx, c, o, cols)
+		if err != nil {
+			return fmt.Errorf("media: %w", err)
+		}
+		f.Tables = append(f.Tables, tables...)
+	}
+	if o.modules != "" {
+		t, err := makeModulesTable(ctx, c, o, cols)
+		if err != nil {
+			return err
+		}
+		f.Tables = append(f.Tables, t)
+	}
+	for _, path := range o.tables {
+		more, err := readTables(path)
+		if err != nil {
+			return err
+		}
+		f.Tables = append(f.Tables, more...)
+	}
+	return writeFormular(c, f, o.output, dest)
+}
+
+// makeMediaTables makes the media table of a kit directory, or the
+// image, boot and media tables of an image; the media table is closed
+// unless --open.
+func makeMediaTables(ctx context.Context, c *cli, o *makeOpts, cols []checksum.Column) ([]*formular.Table, error) {
+	fi, err := os.Stat(o.media)
+	if err != nil {
+		return nil, err
+	}
+	var tables []*formular.Table
+	if fi.IsDir() {
+		engine := checksum.Options{Workers: o.jobs}
+		prog := newTreeProgress(ctx, c, &o.common, o.media)
+		engine.Progress, engine.Started = prog.Add, prog.Item
+		t, warns, err := survey.Tree(ctx, formular.KindMedia, o.media, cols, survey.Options{Exclude: o.excludes, Engine: engine})
+		prog.Finish()
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range warns {
+			c.warnf("%s", w)
+		}
+		tables = append(tables, t)
+	} else {
+		tables, err = makeImageTables(ctx, c, &o.common, o.media, cols, o.excludes)
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range tables {
+		t.Closed = !o.open && t.Kind == formular.KindMedia
+	}
+	return tables, nil
+}
+
+// makeModulesTable makes the modules table of a reference installation,
+// placed by --root-var, --default and --os, and closed unless --open.
+func makeModulesTable(ctx context.Context, c *cli, o *makeOpts, cols []checksum.Column) (*formular.Table, error) {
+	engine := checksum.Options{Workers: o.jobs}
+	prog := newTreeProgress(ctx, c, &o.common, o.modules)
+	engine.Progress, engine.Started = prog.Add, prog.Item
+	t, warns, err := survey.Tree(ctx, formular.KindModules, o.modules, cols, survey.Options{Exclude: o.excludes, Mode: o.mode, Engine: engine})
+	prog.Finish()
+	if err != nil {
+		return nil, fmt.Errorf("modules: %w", err)
+	}
+	for _, w := range warns {
+		c.warnf("%s", w)
+	}
+	rf := o.root
+	if rf.def == "" && !strings.HasPrefix(rf.rootVar, "%") && rf.os != formular.OSWindows {
+		// The reference installation's own place is the default root
+		// unless said otherwise; Windows variables have their own.
+		if abs, err := filepath.Abs(o.modules); err == nil {
+			rf.def = abs
+		}
+	}
+	if err := rf.apply(t, ""); err != nil {
+		return nil, err
+	}
+	t.Closed = !o.open
+	return t, nil
+}
+
+// makeImageTables makes [image], [boot] and [media] from an ISO image in
+// one pass.
+func makeImageTables(ctx context.Context, c *cli, o *common, path string, cols []checksum.Column, excludes []string) ([]*formular.Table, error) {
+	var prog *console.Progress
+	if progressOn(c, o) {
+		var size int64
+		if fi, err := os.Stat(path); err == nil {
+			size = fi.Size()
+		}
+		prog = console.NewProgress(c.stderr, size, 1, progressOptions(o))
+	}
+	image, boot, media, warns, err := survey.Image(ctx, path, cols, survey.Options{Exclude: excludes, Engine: checksum.Options{Workers: o.jobs, Progress: prog.Add}})
+	prog.Finish()
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range warns {
+		c.warnf("%s", w)
+	}
+	return []*formular.Table{image, boot, media}, nil
+}
