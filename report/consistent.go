@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -37,7 +38,7 @@ func disagree(format string, a ...any) error {
 
 // tableRef names a table as the errors of consistent do.
 func tableRef(kind formular.Kind, line int) string {
-	return fmt.Sprintf("%s table (line %d)", Display(string(kind)), line)
+	return fmt.Sprintf("%s table (line %d)", safetext.Display(string(kind)), line)
 }
 
 // countsText writes counts in status order, "1 MODIFIED, 2 MISSING";
@@ -46,7 +47,7 @@ func countsText(c map[verify.Status]int) string {
 	var parts []string
 	for _, s := range allStatuses(c) {
 		if n := c[s]; n != 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, Display(string(s))))
+			parts = append(parts, fmt.Sprintf("%d %s", n, safetext.Display(string(s))))
 		}
 	}
 	if len(parts) == 0 {
@@ -147,7 +148,7 @@ func tableClaims(t *verify.Table) (reasons, warns []claim, err error) {
 			listed = listedContent(t)
 		}
 		if err := itemConsistent(t, it, listed); err != nil {
-			where := "item " + Display(it.Name)
+			where := "item " + safetext.Display(it.Name)
 			if it.Line > 0 {
 				where += fmt.Sprintf(" (line %d)", it.Line)
 			}
@@ -183,7 +184,7 @@ func tableClaims(t *verify.Table) (reasons, warns []claim, err error) {
 	if len(t.Weak) > 0 {
 		warns = append(warns, claim{
 			msg:  verify.Message{Code: verify.CodeWeakAlgorithm, Table: t.Kind, Line: t.Line, Args: map[string]string{"algorithms": strings.Join(t.Weak, ", ")}},
-			from: "tables", why: ref + " relies on " + Display(strings.Join(t.Weak, ", "))})
+			from: "tables", why: ref + " relies on " + safetext.Display(strings.Join(t.Weak, ", "))})
 	}
 	return reasons, warns, nil
 }
@@ -207,20 +208,20 @@ func itemConsistent(t *verify.Table, it *verify.Item, listed map[string]bool) er
 		if due && !it.Failure {
 			closed := "a closed table"
 			if !t.Closed {
-				closed = "an " + Display(string(t.Kind)) + " table"
+				closed = "an " + safetext.Display(string(t.Kind)) + " table"
 			}
-			return fmt.Errorf("status %s in %s with failure false", Display(string(it.Status)), closed)
+			return fmt.Errorf("status %s in %s with failure false", safetext.Display(string(it.Status)), closed)
 		}
 		return nil
 	}
 	if it.Failure != (it.Status != verify.OK) {
-		return fmt.Errorf("status %s with failure %v", Display(string(it.Status)), it.Failure)
+		return fmt.Errorf("status %s with failure %v", safetext.Display(string(it.Status)), it.Failure)
 	}
 	if it.Status != verify.OK {
 		return nil
 	}
 	if len(it.Differs) > 0 {
-		return fmt.Errorf("OK, yet its %s differs", Display(strings.Join(it.Differs, ", ")))
+		return fmt.Errorf("OK, yet its %s differs", safetext.Display(strings.Join(it.Differs, ", ")))
 	}
 	if t.Kind == formular.KindParameters {
 		return nil
@@ -232,16 +233,16 @@ func itemConsistent(t *verify.Table, it *verify.Item, listed map[string]bool) er
 		i := slices.IndexFunc(it.Actual, func(a verify.Digest) bool { return a.Alg == e.Alg })
 		switch {
 		case i < 0:
-			return fmt.Errorf("OK without a computed %s digest", Display(e.Alg))
+			return fmt.Errorf("OK without a computed %s digest", safetext.Display(e.Alg))
 		case it.Actual[i].Hex != e.Hex:
-			return fmt.Errorf("OK, yet its %s digests differ: listed %s, computed %s", Display(e.Alg), Display(e.Hex), Display(it.Actual[i].Hex))
+			return fmt.Errorf("OK, yet its %s digests differ: listed %s, computed %s", safetext.Display(e.Alg), safetext.Display(e.Hex), safetext.Display(it.Actual[i].Hex))
 		}
 	}
 	if it.Size >= 0 && it.ActualSize != nil && *it.ActualSize != it.Size {
 		return fmt.Errorf("OK, yet its sizes differ: listed %d, found %d", it.Size, *it.ActualSize)
 	}
 	if it.Mode != "" && it.ActualMode != "" && it.Mode != it.ActualMode {
-		return fmt.Errorf("OK, yet its modes differ: listed %s, found %s", Display(it.Mode), Display(it.ActualMode))
+		return fmt.Errorf("OK, yet its modes differ: listed %s, found %s", safetext.Display(it.Mode), safetext.Display(it.ActualMode))
 	}
 	return nil
 }
@@ -295,7 +296,7 @@ func dateClaims(r *Report) (reasons, warns []claim) {
 		warns = append(warns, claim{msg: verify.Message{Code: verify.CodeNoValidUntil}, from: "formular header", why: "it states no valid-until"})
 	} else if until, err := time.Parse(formular.DateLayout, v); err != nil {
 		reasons = append(reasons, claim{msg: verify.Message{Code: verify.CodeValidUntilUnreadable, Args: map[string]string{"value": v}},
-			from: "certificate dates", why: fmt.Sprintf("valid-until %q is not a date", Display(v))})
+			from: "certificate dates", why: fmt.Sprintf("valid-until %q is not a date", safetext.Display(v))})
 	} else if u := until.Format(formular.DateLayout); u < day {
 		reasons = append(reasons, claim{msg: verify.Message{Code: verify.CodeCertificateExpired, Args: certArgs(u)},
 			from: "certificate dates", why: fmt.Sprintf("valid-until %s is before the check date %s", u, day)})
@@ -303,7 +304,7 @@ func dateClaims(r *Report) (reasons, warns []claim) {
 	if v, ok := lookup(formular.KeySupportUntil); ok {
 		if until, err := time.Parse(formular.DateLayout, v); err != nil {
 			warns = append(warns, claim{msg: verify.Message{Code: verify.CodeSupportUntilUnreadable, Args: map[string]string{"value": v}},
-				from: "certificate dates", why: fmt.Sprintf("support-until %q is not a date", Display(v))})
+				from: "certificate dates", why: fmt.Sprintf("support-until %q is not a date", safetext.Display(v))})
 		} else if u := until.Format(formular.DateLayout); u < day {
 			warns = append(warns, claim{msg: verify.Message{Code: verify.CodeSupportEnded, Args: certArgs(u)},
 				from: "certificate dates", why: fmt.Sprintf("support-until %s is before the check date %s", u, day)})
@@ -338,7 +339,7 @@ func scopeClaims(r *Report) ([]claim, error) {
 	for _, k := range sc.Required {
 		if !seen[k] {
 			reasons = append(reasons, claim{msg: verify.Message{Code: verify.CodeRequiredNotChecked, Args: map[string]string{"kind": string(k)}},
-				from: "scope", why: Display(string(k)) + " is required and was not checked"})
+				from: "scope", why: safetext.Display(string(k)) + " is required and was not checked"})
 		}
 	}
 	return reasons, nil
@@ -352,7 +353,7 @@ func kindsText(kinds []formular.Kind) string {
 	for i, k := range kinds {
 		names[i] = string(k)
 	}
-	return Display(strings.Join(names, ", "))
+	return safetext.Display(strings.Join(names, ", "))
 }
 
 // match checks the reasons (or warnings) a report gives against those
@@ -385,7 +386,7 @@ func match(what string, got []verify.Message, want []claim, r *Report) error {
 		}
 		for k, v := range c.msg.Args {
 			if m.Args[k] != v {
-				return disagree("%s %s says %s %q, its %s say %q", what, m.Code, Display(k), Display(m.Args[k]), c.from, Display(v))
+				return disagree("%s %s says %s %q, its %s say %q", what, m.Code, safetext.Display(k), safetext.Display(m.Args[k]), c.from, safetext.Display(v))
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/report"
 )
 
@@ -26,7 +27,7 @@ func ExampleRead() {
 	for _, t := range r.Result.Tables {
 		for _, it := range t.Items {
 			if it.Failure {
-				fmt.Println(t.Kind, it.Status, report.Display(it.Name))
+				fmt.Println(t.Kind, it.Status, safetext.Display(it.Name))
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -160,14 +161,14 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 	d := &htmlDoc{
 		Lang:     l.code(),
 		Title:    l.t("title"),
-		Product:  Display(strings.TrimSpace(f.Get("product") + " " + f.Get("version"))),
+		Product:  safetext.Display(strings.TrimSpace(f.Get("product") + " " + f.Get("version"))),
 		Class:    "fails",
 		Cannot:   r.Result.Verdict == verify.CannotCheck,
-		Verdict:  Display(string(r.Result.Verdict)),
-		Required: Display(l.required(r)),
+		Verdict:  safetext.Display(string(r.Result.Verdict)),
+		Required: safetext.Display(l.required(r)),
 	}
 	head, scope := l.verdictParts(r)
-	d.VerdictText, d.Scope = Display(head), Display(scope)
+	d.VerdictText, d.Scope = safetext.Display(head), safetext.Display(scope)
 	switch r.Result.Verdict {
 	case verify.Holds:
 		d.Class = "holds"
@@ -175,11 +176,11 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 		d.Class = "cannot"
 	}
 	for _, u := range l.uncovered(r, l.status) {
-		d.Uncovered = append(d.Uncovered, Display(u))
+		d.Uncovered = append(d.Uncovered, safetext.Display(u))
 	}
 	if s := opt.Saved; s != nil && s.KeyID == "" {
 		_, d.ReportSig, _ = l.reportSignature(s)
-		d.ReportSig = Display(d.ReportSig)
+		d.ReportSig = safetext.Display(d.ReportSig)
 	}
 	// counter(page) and counter(pages) go between the label's parts.
 	parts := strings.SplitN(l.t("page"), "%s", 3)
@@ -188,12 +189,12 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 	}
 	if !d.Cannot {
 		for i := range r.Result.Reasons {
-			d.Reasons = append(d.Reasons, Display(l.message(&r.Result.Reasons[i], l.status)))
+			d.Reasons = append(d.Reasons, safetext.Display(l.message(&r.Result.Reasons[i], l.status)))
 		}
 	}
 	ws := shownWarnings(r)
 	for i := range ws {
-		d.Warnings = append(d.Warnings, Display(l.message(&ws[i], l.status)))
+		d.Warnings = append(d.Warnings, safetext.Display(l.message(&ws[i], l.status)))
 	}
 	d.Chars = characteristics(l, r, opt)
 
@@ -227,8 +228,8 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 				continue
 			}
 			d.Findings = append(d.Findings, findingRow{
-				N: len(d.Findings) + 1, Table: l.kind(Display(string(t.Kind))), Name: Display(it.Name),
-				Status: it.Status, Class: statusClass(it), Detail: Display(describe(l, t, it)),
+				N: len(d.Findings) + 1, Table: l.kind(safetext.Display(string(t.Kind))), Name: safetext.Display(it.Name),
+				Status: it.Status, Class: statusClass(it), Detail: safetext.Display(describe(l, t, it)),
 			})
 		}
 		d.Tables = append(d.Tables, itemTable(l, t))
@@ -241,7 +242,7 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 	var c []kv
 	add := func(k, v string) {
 		if v != "" {
-			c = append(c, kv{Key: Display(k), Value: Display(v)})
+			c = append(c, kv{Key: safetext.Display(k), Value: safetext.Display(v)})
 		}
 	}
 	head := func(k string) { c = append(c, kv{Key: k, Head: true}) }
@@ -255,27 +256,27 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 	add(l.t("support-until"), l.dateText(f.Get("support-until")))
 	head(l.t("formular"))
 	add(l.t("formular-id"), f.Get("formular-id"))
-	add(l.t("formular"), Display(f.Path))
+	add(l.t("formular"), safetext.Display(f.Path))
 	add(l.t("formular-sha256"), f.SHA256)
 	if r.Result.Verdict != verify.CannotCheck || f.Signature != nil {
 		add(l.t("signature"), signatureText(l, f.Signature, opt.Saved))
 	}
 	if f.Signature != nil {
-		add(l.t("trusted-comment"), Display(f.Signature.TrustedComment))
+		add(l.t("trusted-comment"), safetext.Display(f.Signature.TrustedComment))
 	}
 	known := map[string]bool{"product": true, "version": true, "certificate": true,
 		"certificate-issuer": true, "protection-class": true, "valid-until": true,
 		"support-until": true, "formular-id": true}
 	for _, h := range f.Header {
 		if !known[h.Key] {
-			add(h.Key, Display(h.Value))
+			add(h.Key, safetext.Display(h.Value))
 		}
 	}
 	head(l.t("g-run"))
 	add(l.t("check-date"), l.date(r.Run.CheckDate))
-	add(l.t("host"), Display(r.Run.Host))
+	add(l.t("host"), safetext.Display(r.Run.Host))
 	add(l.t("os"), strings.TrimSpace(r.Run.OS+" "+r.Run.Arch+", "+r.Run.OSVersion))
-	add(l.t("user"), Display(r.Run.User))
+	add(l.t("user"), safetext.Display(r.Run.User))
 	add(l.t("started"), l.timestamp(r.Run.Start))
 	add(l.t("finished"), l.timestamp(r.Run.End))
 	add(l.t("duration"), l.f("seconds", fmt.Sprintf("%.1f", r.Run.Duration().Seconds())))
@@ -283,12 +284,12 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 	add(l.t("tool-sha256"), r.Tool.SHA256)
 	args := make([]string, len(r.Run.Args))
 	for i, a := range r.Run.Args {
-		args[i] = Display(a)
+		args[i] = safetext.Display(a)
 	}
 	add(l.t("command"), strings.Join(args, " "))
 	head(l.t("g-sources"))
 	if m := r.Sources.Media; m != nil {
-		add(l.t("media"), Display(m.Path)+" ("+l.t(m.Kind)+")")
+		add(l.t("media"), safetext.Display(m.Path)+" ("+l.t(m.Kind)+")")
 		add(l.t("media-size"), bytesText(m.Size))
 		for _, dg := range m.Digests {
 			add(l.f("media-digest", dg.Alg), dg.Hex)
@@ -305,17 +306,17 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 		}
 	}
 	if in := r.Sources.Installed; in != nil {
-		root := Display(in.Root)
+		root := safetext.Display(in.Root)
 		if root == "" {
 			root = l.t("running-host")
 		}
 		add(l.t("installed"), root)
 		for _, v := range in.Vars {
-			add(l.f("var", v.Name), Display(v.Path))
+			add(l.f("var", v.Name), safetext.Display(v.Path))
 		}
 	}
 	for _, s := range r.Sources.Settings {
-		add(l.t("settings"), Display(s))
+		add(l.t("settings"), safetext.Display(s))
 	}
 	if label, v, ok := l.reportSignature(opt.Saved); ok {
 		add(label, v)
@@ -333,12 +334,12 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 }
 
 func tableTitle(l lang, t *verify.Table) string {
-	s := l.kind(Display(string(t.Kind))) + " (" + l.f("table-line", t.Line) + ")"
+	s := l.kind(safetext.Display(string(t.Kind))) + " (" + l.f("table-line", t.Line) + ")"
 	if t.Root != "" {
-		s += " " + Display(t.Root)
+		s += " " + safetext.Display(t.Root)
 	}
 	if t.Source != "" {
-		s += " " + Display(t.Source)
+		s += " " + safetext.Display(t.Source)
 	}
 	return s
 }
@@ -386,13 +387,13 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 	ht := htmlTable{Title: tableTitle(l, t), Params: t.Kind == formular.KindParameters}
 	var meta []string
 	if t.Format != "" {
-		meta = append(meta, Display(t.Format))
+		meta = append(meta, safetext.Display(t.Format))
 	}
 	if t.Closed {
 		meta = append(meta, l.t("closed"))
 	}
 	for _, a := range t.Weak {
-		meta = append(meta, l.f("weak", Display(a)))
+		meta = append(meta, l.f("weak", safetext.Display(a)))
 	}
 	ht.Meta = strings.Join(meta, "; ")
 
@@ -401,11 +402,11 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 			it := &t.Items[i]
 			actual := l.t("d-unset")
 			if it.HasValue {
-				actual = Display(it.Value)
+				actual = safetext.Display(it.Value)
 			}
 			var note []string
 			if it.Note != "" {
-				note = append(note, Display(it.Note))
+				note = append(note, safetext.Display(it.Note))
 			}
 			if d := l.detail(it); d != "" {
 				note = append(note, d)
@@ -414,8 +415,8 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 				note = append(note, l.f("d-hint", h))
 			}
 			ht.ParamRows = append(ht.ParamRows, paramRow{
-				N: i + 1, Key: Display(it.Name), Allowed: Display(it.Allowed), Actual: actual,
-				Note: Display(strings.Join(note, "; ")), Status: it.Status, Class: statusClass(it),
+				N: i + 1, Key: safetext.Display(it.Name), Allowed: safetext.Display(it.Allowed), Actual: actual,
+				Note: safetext.Display(strings.Join(note, "; ")), Status: it.Status, Class: statusClass(it),
 			})
 		}
 		ht.Total = l.f("params-total", len(t.Items))
@@ -424,7 +425,7 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 
 	ht.algs = algorithms(t)
 	for _, a := range ht.algs {
-		ht.Algs = append(ht.Algs, Display(a))
+		ht.Algs = append(ht.Algs, safetext.Display(a))
 	}
 	for i := range t.Items {
 		if t.Items[i].Mode != "" || t.Items[i].ActualMode != "" {
@@ -465,7 +466,7 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 		if !ok {
 			gi = len(ht.Groups)
 			index[dir] = gi
-			ht.Groups = append(ht.Groups, dirGroup{Dir: Display(dir)})
+			ht.Groups = append(ht.Groups, dirGroup{Dir: safetext.Display(dir)})
 		}
 		size := itemSize(it)
 		ht.Groups[gi].Items = append(ht.Groups[gi].Items, i)
@@ -527,11 +528,11 @@ func writeFileRows(w *bufio.Writer, l lang, t *verify.Table, ht *htmlTable) {
 			}
 			w.WriteString(`<td class="n">` + strconv.Itoa(n) + `</td><td class="name">`)
 			_, base := path.Split(it.Name)
-			escape(w, Display(base))
+			escape(w, safetext.Display(base))
 			if class != "ok" {
 				if d := describe(l, t, it); d != "" {
 					w.WriteString(`<div class="det">`)
-					escape(w, Display(d))
+					escape(w, safetext.Display(d))
 					w.WriteString("</div>")
 				}
 			}
@@ -544,7 +545,7 @@ func writeFileRows(w *bufio.Writer, l lang, t *verify.Table, ht *htmlTable) {
 				if it.Mode == "" || it.ActualMode != "" && it.ActualMode != it.Mode {
 					m = strings.TrimPrefix(it.Mode+" → "+it.ActualMode, " → ")
 				}
-				escape(w, Display(m))
+				escape(w, safetext.Display(m))
 				w.WriteString("</td>")
 			}
 			for _, a := range ht.algs {
@@ -552,14 +553,14 @@ func writeFileRows(w *bufio.Writer, l lang, t *verify.Table, ht *htmlTable) {
 				w.WriteString(`<td class="hex">`)
 				switch {
 				case e == x, x == "":
-					escape(w, Display(e))
+					escape(w, safetext.Display(e))
 				case e == "":
-					escape(w, Display(x))
+					escape(w, safetext.Display(x))
 				default:
 					w.WriteString(exp + " ")
-					escape(w, Display(e))
+					escape(w, safetext.Display(e))
 					w.WriteString("<br><strong>" + act + " ")
-					escape(w, Display(x))
+					escape(w, safetext.Display(x))
 					w.WriteString("</strong>")
 				}
 				w.WriteString("</td>")

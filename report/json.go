@@ -14,6 +14,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -300,8 +301,8 @@ func headOf(r *Report) jsonHead {
 	}
 	raw := false
 	for i, a := range r.Run.Args {
-		h.Run.Args[i] = Display(a)
-		raw = raw || !Clean(a)
+		h.Run.Args[i] = safetext.Display(a)
+		raw = raw || !safetext.Clean(a)
 	}
 	if raw {
 		// One raw arg makes all of them travel raw: the two lists stay

@@ -3,6 +3,7 @@ package report
 import (
 	"strings"
 
+	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -80,7 +81,7 @@ func (l lang) spec(m *verify.Message) (string, bool) {
 			if m.Table == "" {
 				return "", false
 			}
-			vals[i] = l.f("msg-table", Display(string(m.Table)), m.Line)
+			vals[i] = l.f("msg-table", safetext.Display(string(m.Table)), m.Line)
 			continue
 		}
 		how, name, found := strings.Cut(a, ":")
@@ -93,13 +94,13 @@ func (l lang) spec(m *verify.Message) (string, bool) {
 		}
 		switch how {
 		case "kind":
-			vals[i] = l.kind(Display(v))
+			vals[i] = l.kind(safetext.Display(v))
 		case "date":
-			vals[i] = l.msgDate(Display(v))
+			vals[i] = l.msgDate(safetext.Display(v))
 		case "error":
 			vals[i] = l.errArg(m.Args, name, v)
 		default:
-			vals[i] = Display(v)
+			vals[i] = safetext.Display(v)
 		}
 	}
 	return l.f(sp.id, vals...), true
@@ -109,8 +110,8 @@ func (l lang) spec(m *verify.Message) (string, bool) {
 // verdict does not cover; status labels a status in the rendering's way
 // (the token in text, a word in the Russian HTML).
 func (l lang) message(m *verify.Message, status func(verify.Status) string) string {
-	arg := func(k string) string { return Display(m.Args[k]) }
-	table := l.f("msg-table", Display(string(m.Table)), m.Line)
+	arg := func(k string) string { return safetext.Display(m.Args[k]) }
+	table := l.f("msg-table", safetext.Display(string(m.Table)), m.Line)
 	if s, ok := l.spec(m); ok {
 		return s
 	}
@@ -130,12 +131,12 @@ func (l lang) message(m *verify.Message, status func(verify.Status) string) stri
 	case verify.CodeCertificateExpired, verify.CodeSupportEnded:
 		id := "msg-" + string(m.Code)
 		if cert, ok := m.Args["certificate"]; ok {
-			return l.f(id, Display(cert), l.msgDate(m.Args["until"]), l.msgDate(m.Args["check_date"]))
+			return l.f(id, safetext.Display(cert), l.msgDate(m.Args["until"]), l.msgDate(m.Args["check_date"]))
 		}
 		return l.f(id+"-none", l.msgDate(m.Args["until"]), l.msgDate(m.Args["check_date"]))
 	case verify.CodeValidUntilUnreadable, verify.CodeSupportUntilUnreadable:
 		if v, ok := m.Args["value"]; ok {
-			return l.f("msg-"+string(m.Code), l.f("err-not-a-date", Display(v)))
+			return l.f("msg-"+string(m.Code), l.f("err-not-a-date", safetext.Display(v)))
 		}
 		return l.f("msg-"+string(m.Code), arg("error"))
 	case verify.CodeRegistryOffline:
@@ -146,12 +147,12 @@ func (l lang) message(m *verify.Message, status func(verify.Status) string) stri
 	}
 	// A code this build does not know, or one without its arguments: the
 	// English sentence as written.
-	return Display(m.Text)
+	return safetext.Display(m.Text)
 }
 
 // detail says an item's detail; "" when it has none.
 func (l lang) detail(it *verify.Item) string {
-	arg := func(k string) string { return Display(it.DetailArgs[k]) }
+	arg := func(k string) string { return safetext.Display(it.DetailArgs[k]) }
 	switch it.DetailCode {
 	case verify.DetailNotRead, verify.DetailThroughSymlink, verify.DetailNotOnImage,
 		verify.DetailReadFromDevice, verify.DetailImageUnmatched, verify.DetailRegistryOffline:
@@ -203,7 +204,7 @@ func (l lang) detail(it *verify.Item) string {
 	}
 	// An OS error, a reader's own message, or a code this build does not
 	// know: the text as written.
-	return Display(it.Detail)
+	return safetext.Display(it.Detail)
 }
 
 // treeDetail says a disagreement of an image's directory trees; false
@@ -218,9 +219,9 @@ func (l lang) treeDetail(it *verify.Item) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	name, rec := Display(a["name"]), Display(a["record"])
+	name, rec := safetext.Display(a["name"]), safetext.Display(a["record"])
 	if it.DetailCode == verify.DetailDuplicateRecord {
-		return l.f("det-duplicate-record", t, name, Display(a["records"])), true
+		return l.f("det-duplicate-record", t, name, safetext.Display(a["records"])), true
 	}
 	mt, ok := tree("members_tree")
 	if !ok {
@@ -228,7 +229,7 @@ func (l lang) treeDetail(it *verify.Item) (string, bool) {
 	}
 	switch it.DetailCode {
 	case verify.DetailTreeOtherContent:
-		return l.f("det-tree-other-content", t, name, rec, mt, Display(a["members_record"])), true
+		return l.f("det-tree-other-content", t, name, rec, mt, safetext.Display(a["members_record"])), true
 	case verify.DetailTreeOnly:
 		return l.f("det-tree-only", t, name, rec, mt), true
 	default:
@@ -248,12 +249,12 @@ func (l lang) hint(it *verify.Item) string {
 				if strings.HasSuffix(should[i], "/reversed") {
 					id = "hint-gost-with"
 				}
-				parts[i] = l.f(id, Display(cols[i]), Display(should[i]))
+				parts[i] = l.f(id, safetext.Display(cols[i]), safetext.Display(should[i]))
 			}
 			return strings.Join(parts, "; ")
 		}
 	}
-	return Display(it.Hint)
+	return safetext.Display(it.Hint)
 }
 
 // errArg says an error or warning carried by args under prefix (see
@@ -267,7 +268,7 @@ func (l lang) errArg(args map[string]string, prefix, text string) string {
 			return s
 		}
 	}
-	return Display(text)
+	return safetext.Display(text)
 }
 
 // coded says the error under prefix from its code; false when there is
@@ -289,11 +290,11 @@ func (l lang) coded(args map[string]string, prefix string) (string, bool) {
 		if !ok {
 			return "", false
 		}
-		vals[i] = Display(v)
+		vals[i] = safetext.Display(v)
 	}
 	s := l.f(id, vals...)
 	if line, ok := args[prefix+"_line"]; ok {
-		s = l.f("err-at-line", Display(line), s)
+		s = l.f("err-at-line", safetext.Display(line), s)
 	}
 	return s, true
 }

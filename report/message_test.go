@@ -15,6 +15,7 @@ import (
 	"github.com/sverka/sverka/docs"
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/internal/formulartest"
+	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/internal/testkit"
 	"github.com/sverka/sverka/verify"
 )
@@ -98,7 +99,7 @@ func TestMessagesSayWhatVerifySays(t *testing.T) {
 	check := func(what string, code verify.Code, text string, say func(lang) string) {
 		t.Helper()
 		seen[code] = true
-		if got := say(en); got != Display(text) {
+		if got := say(en); got != safetext.Display(text) {
 			t.Errorf("%s %s in English:\n got  %q\n want %q", what, code, got, text)
 		}
 		if code == verify.DetailError {

@@ -8,6 +8,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -73,7 +74,7 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := jsontext.NewEncoder(bw, ndjsonOptions)
 	end := r.Run.End.Format(timeLayout)
-	formular := Display(r.Formular.Path)
+	formular := safetext.Display(r.Formular.Path)
 	for ti := range r.Result.Tables {
 		t := &r.Result.Tables[ti]
 		for ii := range t.Items {
@@ -86,7 +87,7 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 				Formular: formular, Table: string(t.Kind), TableLine: t.Line, Item: itemOf(it),
 			}
 			if err := json.MarshalEncode(enc, &ev); err != nil {
-				return fmt.Errorf("encoding finding %s: %w", Display(it.Name), err)
+				return fmt.Errorf("encoding finding %s: %w", safetext.Display(it.Name), err)
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -176,7 +177,7 @@ func checkArgs(where string, r argRule, args map[string]string) error {
 			return fmt.Errorf("%s: argument %q not allowed", where, k)
 		}
 		if f := r.values[k]; f != nil && !f(v) {
-			return fmt.Errorf("%s/%s: %q is not allowed", where, k, Display(v))
+			return fmt.Errorf("%s/%s: %q is not allowed", where, k, safetext.Display(v))
 		}
 	}
 	return nil
@@ -214,7 +215,7 @@ func checkDigests(where string, ds []verify.Digest) error {
 func checkCounts(where string, c jsonCounts, least int) error {
 	for s, n := range c {
 		if !slices.Contains(statuses, string(s)) {
-			return fmt.Errorf("%s: %q is not a status", where, Display(string(s)))
+			return fmt.Errorf("%s: %q is not a status", where, safetext.Display(string(s)))
 		}
 		if n < least {
 			return fmt.Errorf("%s/%s: %d is below %d", where, s, n, least)
@@ -246,7 +247,7 @@ func checkItem(j *jsonItem, where string) error {
 		return fmt.Errorf("%s/line: below 1", where)
 	}
 	if !slices.Contains(statuses, string(j.Status)) {
-		return fmt.Errorf("%s/status: %q is not a status", where, Display(string(j.Status)))
+		return fmt.Errorf("%s/status: %q is not a status", where, safetext.Display(string(j.Status)))
 	}
 	switch j.Status {
 	case verify.OK:
@@ -284,7 +285,7 @@ func checkItem(j *jsonItem, where string) error {
 	}
 	if j.DetailCode != "" {
 		if !slices.Contains(detailCodesV2, j.DetailCode) {
-			return fmt.Errorf("%s/detail_code: %q is not a detail code", where, Display(j.DetailCode))
+			return fmt.Errorf("%s/detail_code: %q is not a detail code", where, safetext.Display(j.DetailCode))
 		}
 		if j.Detail == "" {
 			return fmt.Errorf("%s/detail: missing beside detail_code", where)
@@ -300,7 +301,7 @@ func checkItem(j *jsonItem, where string) error {
 	}
 	if j.HintCode != "" {
 		if j.HintCode != "gost-reversed" {
-			return fmt.Errorf("%s/hint_code: %q is not a hint code", where, Display(j.HintCode))
+			return fmt.Errorf("%s/hint_code: %q is not a hint code", where, safetext.Display(j.HintCode))
 		}
 		if j.Hint == "" {
 			return fmt.Errorf("%s/hint: missing beside hint_code", where)
@@ -321,13 +322,13 @@ func checkItem(j *jsonItem, where string) error {
 // an uncovered message's).
 func checkMessage(m *jsonMessage, where string, codes, kinds []string) error {
 	if codes != nil && !slices.Contains(codes, m.Code) {
-		return fmt.Errorf("%s/code: %q is not allowed here", where, Display(m.Code))
+		return fmt.Errorf("%s/code: %q is not allowed here", where, safetext.Display(m.Code))
 	}
 	if codes == nil && (!reUCode.MatchString(m.Code) || slices.Contains(reasonCodesV2, m.Code) || slices.Contains(warningCodesV1, m.Code)) {
-		return fmt.Errorf("%s/code: %q is not allowed here", where, Display(m.Code))
+		return fmt.Errorf("%s/code: %q is not allowed here", where, safetext.Display(m.Code))
 	}
 	if m.Table != "" && !slices.Contains(kinds, m.Table) {
-		return fmt.Errorf("%s/table: %q is not a table kind", where, Display(m.Table))
+		return fmt.Errorf("%s/table: %q is not a table kind", where, safetext.Display(m.Table))
 	}
 	if m.Line < 0 {
 		return fmt.Errorf("%s/line: below 1", where)
@@ -394,21 +395,21 @@ func checkHead(j *jsonReport) error {
 	}
 	switch {
 	case j.Schema != Schema && !v1:
-		return fmt.Errorf("/schema: %q is not %s", Display(j.Schema), Schema)
+		return fmt.Errorf("/schema: %q is not %s", safetext.Display(j.Schema), Schema)
 	case j.Tool.Name != "sverka":
-		return fmt.Errorf("/tool/name: %q is not sverka", Display(j.Tool.Name))
+		return fmt.Errorf("/tool/name: %q is not sverka", safetext.Display(j.Tool.Name))
 	case j.Tool.Version == "":
 		return fmt.Errorf("/tool/version: empty")
 	case j.Tool.SHA256 != "" && !reSHA256.MatchString(j.Tool.SHA256):
 		return fmt.Errorf("/tool/sha256: not a SHA-256 digest")
 	case !reTime.MatchString(j.Run.Start):
-		return fmt.Errorf("/run/start: %q is not a time", Display(j.Run.Start))
+		return fmt.Errorf("/run/start: %q is not a time", safetext.Display(j.Run.Start))
 	case !reTime.MatchString(j.Run.End):
-		return fmt.Errorf("/run/end: %q is not a time", Display(j.Run.End))
+		return fmt.Errorf("/run/end: %q is not a time", safetext.Display(j.Run.End))
 	case j.Run.Duration < 0:
 		return fmt.Errorf("/run/duration_seconds: below 0")
 	case !reDate.MatchString(j.Run.CheckDate):
-		return fmt.Errorf("/run/check_date: %q is not a date", Display(j.Run.CheckDate))
+		return fmt.Errorf("/run/check_date: %q is not a date", safetext.Display(j.Run.CheckDate))
 	case j.Run.OS == "":
 		return fmt.Errorf("/run/os: empty")
 	case j.Run.Arch == "":
@@ -418,7 +419,7 @@ func checkHead(j *jsonReport) error {
 	case j.Formular.SHA256 != "" && !reSHA256.MatchString(j.Formular.SHA256):
 		return fmt.Errorf("/formular/sha256: not a SHA-256 digest")
 	case !slices.Contains([]string{"HOLDS", "NOT HOLD", "CANNOT CHECK"}, j.Verdict) || v1 && j.Verdict == "CANNOT CHECK":
-		return fmt.Errorf("/verdict: %q is not a verdict", Display(j.Verdict))
+		return fmt.Errorf("/verdict: %q is not a verdict", safetext.Display(j.Verdict))
 	case v1 && j.Scope != nil:
 		return fmt.Errorf("/scope: not in %s", SchemaV1)
 	case !v1 && j.Scope == nil:
@@ -439,7 +440,7 @@ func checkHead(j *jsonReport) error {
 	}
 	if s := j.Formular.Signature; s != nil {
 		if !reKeyID.MatchString(s.KeyID) {
-			return fmt.Errorf("/formular/signature/key_id: %q is not a key id", Display(s.KeyID))
+			return fmt.Errorf("/formular/signature/key_id: %q is not a key id", safetext.Display(s.KeyID))
 		}
 		if s.TrustedCommentB64 != "" && (v1 || !base64Of(s.TrustedCommentB64)) {
 			return fmt.Errorf("/formular/signature/trusted_comment_b64: not base64 of %s", Schema)
@@ -452,7 +453,7 @@ func checkHead(j *jsonReport) error {
 		case m.PathB64 != "" && !base64Of(m.PathB64):
 			return fmt.Errorf("/sources/media/path_b64: not base64")
 		case !slices.Contains([]string{MediaDirectory, MediaImage, MediaDevice}, m.Kind):
-			return fmt.Errorf("/sources/media/kind: %q is not a media kind", Display(m.Kind))
+			return fmt.Errorf("/sources/media/kind: %q is not a media kind", safetext.Display(m.Kind))
 		case m.Size < 0:
 			return fmt.Errorf("/sources/media/size: below 0")
 		}
@@ -506,7 +507,7 @@ func checkHead(j *jsonReport) error {
 		}{{"checked", sc.Checked}, {"required", sc.Required}} {
 			for i, k := range l.kinds {
 				if !slices.Contains(kinds, string(k)) {
-					return fmt.Errorf("/scope/%s/%d: %q is not a table kind", l.name, i, Display(string(k)))
+					return fmt.Errorf("/scope/%s/%d: %q is not a table kind", l.name, i, safetext.Display(string(k)))
 				}
 				if slices.Contains(l.kinds[:i], k) {
 					return fmt.Errorf("/scope/%s/%d: %s given twice", l.name, i, k)
@@ -561,7 +562,7 @@ func checkHead(j *jsonReport) error {
 		where := fmt.Sprintf("/tables/%d", ti)
 		switch {
 		case !slices.Contains(kinds, t.Kind):
-			return fmt.Errorf("%s/kind: %q is not a table kind", where, Display(t.Kind))
+			return fmt.Errorf("%s/kind: %q is not a table kind", where, safetext.Display(t.Kind))
 		case t.Line < 0:
 			return fmt.Errorf("%s/line: below 0", where)
 		case t.RootB64 != "" && !base64Of(t.RootB64):
@@ -581,7 +582,7 @@ func checkHead(j *jsonReport) error {
 		if v1 {
 			for ii := range t.Items {
 				if c := string(t.Items[ii].DetailCode); c != "" && !slices.Contains(details, c) {
-					return fmt.Errorf("%s/items/%d/detail_code: %q is not a detail code of %s", where, ii, Display(c), SchemaV1)
+					return fmt.Errorf("%s/items/%d/detail_code: %q is not a detail code of %s", where, ii, safetext.Display(c), SchemaV1)
 				}
 			}
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sverka/sverka/docs"
 	"github.com/sverka/sverka/internal/golden"
+	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -258,11 +259,11 @@ func TestDisplay(t *testing.T) {
 		{"", "", true},
 	}
 	for _, c := range cases {
-		if got := Display(c.in); got != c.want {
-			t.Errorf("Display(%q) = %q, want %q", c.in, got, c.want)
+		if got := safetext.Display(c.in); got != c.want {
+			t.Errorf("safetext.Display(%q) = %q, want %q", c.in, got, c.want)
 		}
-		if got := Clean(c.in); got != c.clean {
-			t.Errorf("Clean(%q) = %v", c.in, got)
+		if got := safetext.Clean(c.in); got != c.clean {
+			t.Errorf("safetext.Clean(%q) = %v", c.in, got)
 		}
 		d, raw := encodeText(c.in)
 		back, err := decodeText("name", d, raw)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -34,7 +35,7 @@ func (l lang) kindOf(k formular.Kind) string {
 	if has("kind-of-" + string(k)) {
 		return l.t("kind-of-" + string(k))
 	}
-	return Display(string(k))
+	return safetext.Display(string(k))
 }
 
 // verdictText says the verdict with what it covers, in one sentence.
@@ -58,7 +59,7 @@ func (l lang) verdictParts(r *Report) (head, scope string) {
 				if e, ok := m.Args["error"]; ok {
 					return l.f("cannot-because", l.errArg(m.Args, "error", e)), ""
 				}
-				return l.f("cannot-because", Display(m.Text)), ""
+				return l.f("cannot-because", safetext.Display(m.Text)), ""
 			}
 		}
 		return l.t("cannot"), ""
@@ -125,7 +126,7 @@ func (l lang) notChecked(r *Report) string {
 			other = append(other, l.message(m, statusToken))
 			continue
 		}
-		name := l.kind(Display(string(m.Table)))
+		name := l.kind(safetext.Display(string(m.Table)))
 		if ambiguous[m.Table] {
 			name += " (" + l.f("table-line", m.Line) + ")"
 		}
@@ -165,7 +166,7 @@ func (l lang) required(r *Report) string {
 	}
 	names := make([]string, len(r.Result.Scope.Required))
 	for i, k := range r.Result.Scope.Required {
-		names[i] = l.kind(Display(string(k)))
+		names[i] = l.kind(safetext.Display(string(k)))
 	}
 	return l.f("required", l.list(names))
 }
@@ -187,9 +188,9 @@ func (l lang) reportSignature(s *Saved) (label, value string, ok bool) {
 	case s == nil:
 		return "", "", false
 	case s.KeyID != "":
-		return l.t("report-key"), Display(s.KeyID), true
+		return l.t("report-key"), safetext.Display(s.KeyID), true
 	case s.Signature != "":
-		return l.t("report-signature"), l.t("report-sig-unchecked") + "; " + l.f("report-sig-beside", Display(s.Signature)), true
+		return l.t("report-signature"), l.t("report-sig-unchecked") + "; " + l.f("report-sig-beside", safetext.Display(s.Signature)), true
 	}
 	return l.t("report-signature"), l.t("report-sig-unchecked"), true
 }
@@ -213,9 +214,9 @@ func signatureText(l lang, s *Signature, saved *Saved) string {
 	case s == nil:
 		v = l.t("sig-none")
 	case s.Verified:
-		v = l.f("signed-by", Display(s.KeyID), l.t("sig-verified"))
+		v = l.f("signed-by", safetext.Display(s.KeyID), l.t("sig-verified"))
 	default:
-		v = l.f("signed-by", Display(s.KeyID), l.t("sig-bad"))
+		v = l.f("signed-by", safetext.Display(s.KeyID), l.t("sig-bad"))
 	}
 	if saved != nil {
 		v = l.f("sig-claimed", v)

@@ -10,6 +10,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -100,7 +101,7 @@ func (c *statusColumn) cell(it *verify.Item) string {
 	case it.Failure:
 		st = c.bad
 	}
-	s := st.Render(Display(string(it.Status)))
+	s := st.Render(safetext.Display(string(it.Status)))
 	c.done[k] = s
 	return s
 }
@@ -118,14 +119,14 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	f := &r.Formular
 	cannot := r.Result.Verdict == verify.CannotCheck
 
-	fmt.Fprintf(bw, "%s %s · %s\n", Display(r.Tool.Name), Display(r.Tool.Version), l.t("title"))
+	fmt.Fprintf(bw, "%s %s · %s\n", safetext.Display(r.Tool.Name), safetext.Display(r.Tool.Version), l.t("title"))
 	rows := [][2]string{}
 	if s := strings.TrimSpace(f.Get("product") + " " + f.Get("version")); s != "" {
 		rows = append(rows, [2]string{l.t("product"), s})
 	}
-	fs := Display(f.Path)
+	fs := safetext.Display(f.Path)
 	if id := f.Get("formular-id"); id != "" {
-		fs = Display(id) + " (" + fs + ")"
+		fs = safetext.Display(id) + " (" + fs + ")"
 	}
 	rows = append(rows, [2]string{l.t("formular"), fs})
 	if !cannot || f.Signature != nil {
@@ -138,7 +139,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		rows = append(rows, [2]string{l.t("certificate"), s})
 	}
 	rows = append(rows, [2]string{l.t("checked"),
-		l.f("checked-on", l.timestamp(r.Run.End), Display(r.Run.Host), l.date(r.Run.CheckDate))})
+		l.f("checked-on", l.timestamp(r.Run.End), safetext.Display(r.Run.Host), l.date(r.Run.CheckDate))})
 	if label, v, ok := l.reportSignature(opt.Saved); ok {
 		rows = append(rows, [2]string{label, v})
 	}
@@ -148,7 +149,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	}
 	label := column(st.plain, labels)
 	for i, row := range rows {
-		fmt.Fprintf(bw, "%s %s\n", label.Render(labels[i]), Display(row[1]))
+		fmt.Fprintf(bw, "%s %s\n", label.Render(labels[i]), safetext.Display(row[1]))
 	}
 
 	bw.WriteByte('\n')
@@ -156,22 +157,22 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	if r.Result.Verdict == verify.Holds {
 		verdict = st.good
 	}
-	fmt.Fprintf(bw, "%s  %s\n", verdict.Render(Display(string(r.Result.Verdict))), Display(l.verdictText(r)))
+	fmt.Fprintf(bw, "%s  %s\n", verdict.Render(safetext.Display(string(r.Result.Verdict))), safetext.Display(l.verdictText(r)))
 	for _, u := range l.uncovered(r, statusToken) {
-		fmt.Fprintf(bw, "  %s\n", st.warn.Render(Display(l.f("not-covered", u))))
+		fmt.Fprintf(bw, "  %s\n", st.warn.Render(safetext.Display(l.f("not-covered", u))))
 	}
 	if s := l.required(r); s != "" {
-		fmt.Fprintf(bw, "  %s\n", Display(s))
+		fmt.Fprintf(bw, "  %s\n", safetext.Display(s))
 	}
 	if !cannot {
 		for i := range r.Result.Reasons {
-			fmt.Fprintf(bw, "  - %s\n", Display(l.message(&r.Result.Reasons[i], statusToken)))
+			fmt.Fprintf(bw, "  - %s\n", safetext.Display(l.message(&r.Result.Reasons[i], statusToken)))
 		}
 	}
 	if ws := shownWarnings(r); len(ws) > 0 {
 		fmt.Fprintf(bw, "%s:\n", st.warn.Render(l.t("warnings")))
 		for i := range ws {
-			fmt.Fprintf(bw, "  - %s\n", Display(l.message(&ws[i], statusToken)))
+			fmt.Fprintf(bw, "  - %s\n", safetext.Display(l.message(&ws[i], statusToken)))
 		}
 	}
 
@@ -180,7 +181,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	}
 	kinds := make([]string, len(r.Result.Tables))
 	for ti, t := range r.Result.Tables {
-		kinds[ti] = l.kind(Display(string(t.Kind)))
+		kinds[ti] = l.kind(safetext.Display(string(t.Kind)))
 	}
 	kind := column(st.plain, kinds)
 	for ti := range kinds {
@@ -195,7 +196,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 			}
 		}
 		for _, a := range t.Weak {
-			fmt.Fprintf(bw, "; %s", st.warn.Render(l.f("weak", Display(a))))
+			fmt.Fprintf(bw, "; %s", st.warn.Render(l.f("weak", safetext.Display(a))))
 		}
 		bw.WriteByte('\n')
 	}
@@ -213,9 +214,9 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 				bw.WriteByte('\n')
 				first = false
 			}
-			fmt.Fprintf(bw, "%s %s %s", status.cell(it), kinds[ti], Display(it.Name))
+			fmt.Fprintf(bw, "%s %s %s", status.cell(it), kinds[ti], safetext.Display(it.Name))
 			if d := describe(l, t, it); d != "" {
-				fmt.Fprintf(bw, " — %s", Display(d))
+				fmt.Fprintf(bw, " — %s", safetext.Display(d))
 			}
 			bw.WriteByte('\n')
 		}
@@ -276,14 +277,14 @@ func describe(l lang, t *verify.Table, it *verify.Item) string {
 		parts = append(parts, l.t("d-extra"))
 	}
 	if it.Other != "" {
-		parts = append(parts, l.f("d-found-as", Display(it.Other)))
+		parts = append(parts, l.f("d-found-as", safetext.Display(it.Other)))
 	}
 	if t.Kind == formular.KindParameters || it.Allowed != "" {
 		if it.Allowed != "" {
 			parts = append(parts, l.f("d-allowed", it.Allowed))
 		}
 		if it.HasValue {
-			parts = append(parts, l.f("d-actual", Display(it.Value)))
+			parts = append(parts, l.f("d-actual", safetext.Display(it.Value)))
 		} else if it.Status != verify.Missing {
 			parts = append(parts, l.f("d-actual", l.t("d-unset")))
 		}
@@ -295,7 +296,7 @@ func describe(l lang, t *verify.Table, it *verify.Item) string {
 		parts = append(parts, d)
 	}
 	if it.Note != "" {
-		parts = append(parts, l.f("d-note", Display(it.Note)))
+		parts = append(parts, l.f("d-note", safetext.Display(it.Note)))
 	}
 	if h := l.hint(it); h != "" {
 		parts = append(parts, l.f("d-hint", h))

@@ -9,14 +9,14 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/sverka/sverka/report"
+	"github.com/sverka/sverka/internal/safetext"
 )
 
 // ProgressOptions control the progress display.
 type ProgressOptions struct {
 	Mode  string // "auto" (only on a terminal), "always" or "never"
 	Quiet bool   // --quiet: nothing at all
-	Lang  string // report.LangRu or report.LangEn
+	Lang  string // "ru" or "en", as report.LangFromEnv gives it
 }
 
 // Shown reports whether a display on w is shown: not with --quiet or
@@ -150,7 +150,7 @@ func (p *Progress) run() {
 
 // itemsText is the format of the items done of their total in lang.
 func itemsText(lang string) string {
-	if lang == report.LangRu {
+	if lang == "ru" {
 		return "файлов %d/%d"
 	}
 	return "%d/%d files"
@@ -163,7 +163,7 @@ func itemsText(lang string) string {
 func (p *Progress) description() string {
 	s := fmt.Sprintf(p.itemsText, p.items.Load(), p.totalItems)
 	if np := p.name.Load(); np != nil {
-		s += " " + shorten(report.Display(*np), 40)
+		s += " " + shorten(safetext.Display(*np), 40)
 	}
 	return s
 }
