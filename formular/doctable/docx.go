@@ -46,7 +46,7 @@ func ParseDOCX(r io.ReaderAt, size int64, file string, opt Options) (rows []Row,
 	sort.SliceStable(d.rows, func(i, j int) bool { return d.rows[i].Line < d.rows[j].Line })
 	sort.SliceStable(d.skipped, func(i, j int) bool { return d.skipped[i].Line < d.skipped[j].Line })
 	if len(d.rows) == 0 {
-		return nil, d.skipped, fmt.Errorf("%s: no checksum table found", file)
+		return nil, d.skipped, noTable(file, "row", d.skipped)
 	}
 	return d.rows, d.skipped, nil
 }
@@ -256,6 +256,24 @@ func (d *docxParser) skip(r drow, why string) {
 	d.skipped = append(d.skipped, Skipped{Line: r.n, Text: strings.Join(parts, " | "), Why: why})
 }
 
+// skipOutside skips a row that is in no table; a row that looks like a
+// table header (it names a checksum column among others) is skipped as a
+// candidate, saying why it is not one.
+func (d *docxParser) skipOutside(r drow, why, notHeader string) {
+	var cells []string
+	for _, c := range r.cells {
+		if t := strings.Join(strings.Fields(c.text), " "); t != "" {
+			cells = append(cells, t)
+		}
+	}
+	if !candidateCells(cells) {
+		d.skip(r, why)
+		return
+	}
+	d.skip(r, candidatePrefix+notHeader)
+	d.skipped[len(d.skipped)-1].Candidate = true
+}
+
 func (d *docxParser) errorf(row int, format string, a ...any) error {
 	return fmt.Errorf("%s row %d: %s", d.file, row, fmt.Sprintf(format, a...))
 }
@@ -343,12 +361,14 @@ func (d *docxParser) findHeader(t dtable, texts []map[int]string) (h docxHeader,
 		}
 		if j == i {
 			if !emptyRow(t.rows[i]) {
-				d.skip(t.rows[i], "not in a checksum table")
+				d.skipOutside(t.rows[i], "not in a checksum table", headerRowWhy(t.rows[i]))
 			}
 			i++
 			continue
 		}
-		if cols := docxColumns(t.rows[i:j], texts[i:j]); cols != nil {
+		cols := docxColumns(t.rows[i:j], texts[i:j])
+		why := missingColumns(sortedColumns(cols))
+		if why == "" {
 			d.noteUnsupported(t.rows[i], cols)
 			h = docxHeader{cols: cols, row: t.rows[i], body: j}
 			for g := range cols {
@@ -358,7 +378,7 @@ func (d *docxParser) findHeader(t dtable, texts []map[int]string) (h docxHeader,
 			return h, true
 		}
 		for k := i; k < j; k++ {
-			d.skip(t.rows[k], "not in a checksum table")
+			d.skipOutside(t.rows[k], "not in a checksum table", why)
 		}
 		i = j
 	}
@@ -545,6 +565,35 @@ func emptyRow(r drow) bool {
 	return true
 }
 
+// headerRowWhy says why a row is not a header row: a cell that is not a
+// column title.
+func headerRowWhy(r drow) string {
+	for _, c := range r.cells {
+		t := strings.Join(strings.Fields(c.text), " ")
+		if t == "" {
+			continue
+		}
+		if w := fragmentWhy(t); w != "" {
+			return w
+		}
+	}
+	return "no cell names a column"
+}
+
+// sortedColumns lists the columns of a header in grid order.
+func sortedColumns(cols map[int]column) []column {
+	var grids []int
+	for g := range cols {
+		grids = append(grids, g)
+	}
+	sort.Ints(grids)
+	var out []column
+	for _, g := range grids {
+		out = append(out, cols[g])
+	}
+	return out
+}
+
 // isHeaderRow reports whether every non-empty cell of a row reads as a
 // column title or a piece of one, one of them a title.
 func isHeaderRow(r drow) bool {
@@ -564,6 +613,7 @@ func isHeaderRow(r drow) bool {
 
 // docxColumns reads the columns of header rows, keyed by grid column. A
 // cell spanning several grid columns is a parent title read into each.
+// Whether they make a checksum table's header is for missingColumns.
 func docxColumns(rows []drow, texts []map[int]string) map[int]column {
 	own := map[int][]string{}
 	par := map[int][]string{}
@@ -582,7 +632,6 @@ func docxColumns(rows []drow, texts []map[int]string) map[int]column {
 		}
 	}
 	cols := map[int]column{}
-	var name, digest bool
 	for g := range mergeKeys(own, par) {
 		o := strings.Join(dedupe(own[g]), " ")
 		full := strings.TrimSpace(strings.Join(append(dedupe(par[g]), o), " "))
@@ -593,11 +642,6 @@ func docxColumns(rows []drow, texts []map[int]string) map[int]column {
 			}
 		}
 		cols[g] = column{spec: s, title: full, start: g, end: g + 1}
-		name = name || s.kind == colName
-		digest = digest || s.kind == colDigest
-	}
-	if !name || !digest {
-		return nil
 	}
 	return cols
 }

@@ -70,7 +70,7 @@ func (p *textParser) headerless() error {
 				cur.lines = append(cur.lines, l.n)
 				break
 			}
-			p.skip(l, "no digest on the line")
+			p.skipOutside(l, "no digest on the line")
 			continue
 		}
 		last = i

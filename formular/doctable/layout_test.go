@@ -268,6 +268,8 @@ func FuzzParseText(f *testing.F) {
 		" №   Имя файла   Размер   Контрольная сумма ГОСТ Р 34.11-2012\n              " + groups(fooSHA256[:32]) + "\n 1   foo.txt   4\n              " + groups(fooSHA256[32:]) + "\n",
 		"foo.txt  " + fooMD5 + "\n   1234\n",
 		"Имя файла   CRC32\nfoo  1\n",
+		"Наименование файла   Контрольная сумма по ГОСТ Р 34.11-2012 (Стрибог), 256 бит\nfoo.txt  " + fooSHA256 + "\n",
+		"Обозначение   Контрольная сумма (ГОСТ Р 34.11-2012, 256 бит)\n\nfoo.txt\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -309,4 +311,139 @@ func FuzzParseDOCX(f *testing.F) {
 			t.Fatal("no rows and no error")
 		}
 	})
+}
+
+// TestClassifyHeaders reads checksum column headers worded as real
+// formulars word them: the standard or algorithm named and the length in
+// bits decide the algorithm; what they leave open is left to the digests.
+func TestClassifyHeaders(t *testing.T) {
+	tests := []struct {
+		title  string
+		kind   colKind
+		alg    string // the algorithm named, if one
+		family string
+		hexLen int
+	}{
+		{"Контрольная сумма (ГОСТ Р 34.11-2012, 256 бит)", colDigest, "", "gost12", 64},
+		{"Контрольная сумма по ГОСТ Р 34.11-2012 (Стрибог), 256 бит", colDigest, "", "gost12", 64},
+		{"Контрольная сумма по ГОСТ Р 34.11-2012 с длиной хэш-кода 512 бит", colDigest, "", "gost12", 128},
+		{"Контрольная сумма, 512 бит, ГОСТ Р 34.11–2012", colDigest, "", "gost12", 128},
+		{"ГОСТ Р 34.11-2012 (256)", colDigest, "", "gost12", 64},
+		{"ГОСТ Р 34.11-2012", colDigest, "", "gost12", 0},
+		{"ГОСТ Р 34.11-2012 (256/512)", colDigest, "", "gost12", 0},
+		{"ГОСТ 34.11-2018", colDigest, "", "gost12", 0},
+		{"Стрибог-512", colDigest, "", "gost12", 128},
+		{"Хэш-код Streebog-256", colDigest, "", "gost12", 64},
+		{"КС ГОСТ Р 34.11-94", colDigest, "", "gost94", 64},
+		{"Контрольная сумма по ГОСТ Р 34.11 - 94", colDigest, "", "gost94", 64},
+		{"Хэш-функция", colDigest, "", "", 0},
+		{"Значение контрольной суммы", colDigest, "", "", 0},
+		{"Контрольная сумма (256 бит)", colDigest, "", "", 64},
+		{"КС", colDigest, "", "", 0},
+		{"Дайджест", colDigest, "", "", 0},
+		{"MD5", colDigest, "md5", "", 32},
+		{"SHA-256", colDigest, "sha256", "", 64},
+		{"Контрольная сумма SHA256 (hex)", colDigest, "sha256", "", 64},
+		{"SHA-1", colDigest, "sha1", "", 40},
+		{"SHA-512", colDigest, "sha512", "", 128},
+		{"SHA-2 (256 бит)", colDigest, "sha256", "", 64},
+		{"SHA2-512", colDigest, "sha512", "", 128},
+		{"SHA-2", colDigest, "", "sha2", 0},
+		{"BLAKE3", colDigest, "blake3", "", 64},
+		{"Имя файла", colName, "", "", 0},
+		{"Наименование исполняемого модуля", colName, "", "", 0},
+		{"Путь к файлу", colName, "", "", 0},
+		{"Размер, байт", colSize, "", "", 0},
+		{"№ п/п", colNum, "", "", 0},
+		{"Обозначение", colOther, "", "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.title, func(t *testing.T) {
+			s := classify(tt.title)
+			alg := ""
+			if s.alg != nil {
+				alg = s.alg.Name
+			}
+			if s.kind != tt.kind || alg != tt.alg || s.family != tt.family || s.hexLen != tt.hexLen {
+				t.Errorf("got %s alg %q family %q length %d, want %s alg %q family %q length %d",
+					kindName(s.kind), alg, s.family, s.hexLen, kindName(tt.kind), tt.alg, tt.family, tt.hexLen)
+			}
+			if !headerFragment(tt.title) {
+				t.Errorf("not a header fragment: %s", fragmentWhy(tt.title))
+			}
+		})
+	}
+	for _, unsupported := range []string{"SHA-512/256", "SHA-384", "CRC32", "SHA3-256"} {
+		if s := classify(unsupported); s.kind != colDigest || s.unsupported == "" {
+			t.Errorf("%s: got %+v, want an unsupported digest column", unsupported, s)
+		}
+	}
+}
+
+// TestFragmentWhy: a long cell is a title only when it reads as one.
+func TestFragmentWhy(t *testing.T) {
+	tests := []struct {
+		cell string
+		why  string // a part of the reason; "" for a title
+	}{
+		{"Контрольная сумма по ГОСТ Р 34.11-2012 (Стрибог), 256 бит", ""},
+		{"Наименование файла (относительно корня дистрибутива)", ""},
+		{"Контрольная сумма файла, вычисленная по алгоритму ГОСТ Р 34.11-2012 с длиной хэш-кода 256 бит, как указано в разделе 4 настоящего формуляра", "too long"},
+		{"Контрольные суммы файлов приведены в таблице ниже.", "sentence"},
+		{"usr/share/doc/product/checksum-of-the-distribution.txt", "path"},
+		{"Организация-разработчик программного обеспечения изделия", "names no column"},
+		{"2391dbdb 5a2e070c 54e5298b", "hex digits"},
+		{"12", "number"},
+		{"(256)", ""},
+	}
+	for _, tt := range tests {
+		got := fragmentWhy(tt.cell)
+		if tt.why == "" && got != "" || tt.why != "" && !strings.Contains(got, tt.why) {
+			t.Errorf("fragmentWhy(%q) = %q, want %q", tt.cell, got, tt.why)
+		}
+	}
+}
+
+// TestParseTextLongHeaders reads tables under long headers: the header,
+// not -a, decides the algorithm.
+func TestParseTextLongHeaders(t *testing.T) {
+	gost := "3d4a51ee7713e6467442facefe06f153a303e7bdefbe7f9bdf2edb4ae9c866ff"
+	for _, h := range []string{
+		"Контрольная сумма (ГОСТ Р 34.11-2012, 256 бит)",
+		"Контрольная сумма по ГОСТ Р 34.11-2012 (Стрибог), 256 бит",
+		"Хэш-код по ГОСТ 34.11-2018",
+	} {
+		t.Run(h, func(t *testing.T) {
+			text := "№   Наименование файла (относительно корня)   " + h + "\n1   foo.txt                                    " + gost + "\n"
+			rows, skipped, err := ParseText([]byte(text), "list.txt", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkRows(t, rows, []wantRow{{2, "foo.txt", -1, []string{"gost12-256 " + gost}}})
+			checkSkipped(t, skipped, nil)
+		})
+	}
+}
+
+// TestNoTableCandidates: when no table is found, the error lists the
+// lines that looked like a header and why each was not one.
+func TestNoTableCandidates(t *testing.T) {
+	text := "Формуляр\n\nОбозначение   Контрольная сумма (ГОСТ Р 34.11-2012, 256 бит)\n\nfoo.txt\n"
+	_, skipped, err := ParseText([]byte(text), "list.txt", Options{})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, w := range []string{"list.txt: no checksum table found", "line 3: Обозначение", "no column names the file", `"Обозначение" not recognised`} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not say %q", err, w)
+		}
+	}
+	if len(skipped) < 2 || !skipped[1].Candidate || skipped[0].Candidate {
+		t.Errorf("skipped %+v: want line 3 alone marked a candidate", skipped)
+	}
+	doc := buildDOCX(nil, [][]xrow{{{c("Объект"), c("Контрольная сумма (ГОСТ Р 34.11-2012, 256 бит)")}, {c("foo.txt"), c(fooSHA256)}}}, nil)
+	_, _, err = ParseDOCX(bytes.NewReader(doc), int64(len(doc)), "doc.docx", Options{})
+	if err == nil || !strings.Contains(err.Error(), "row 1: Объект | Контрольная сумма") || !strings.Contains(err.Error(), "no column names the file") {
+		t.Errorf("DOCX: %v", err)
+	}
 }

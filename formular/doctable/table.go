@@ -39,6 +39,85 @@ type Skipped struct {
 	Line int
 	Text string
 	Why  string
+	// Candidate marks a line that looks like a table header (it names a
+	// checksum column among others) but was not read as one; Why says why.
+	Candidate bool
+}
+
+// candidatePrefix opens the reason of a candidate header line.
+const candidatePrefix = "not read as a table header: "
+
+// noTable is the error of a document in which no checksum table was
+// found: it lists the lines that looked like a table header and why each
+// was not one, so that the user sees what to fix.
+func noTable(file, unit string, skipped []Skipped) error {
+	return fmt.Errorf("%s: no checksum table found%s", file, candidateList(unit, skipped))
+}
+
+// candidateList lists the candidate header lines of skipped, one a line,
+// "" if there are none; unit is "line", or "row" for a DOCX.
+func candidateList(unit string, skipped []Skipped) string {
+	var b strings.Builder
+	for _, s := range skipped {
+		if !s.Candidate {
+			continue
+		}
+		if b.Len() == 0 {
+			fmt.Fprintf(&b, "\n%ss that look like a table header but are not read as one:", unit)
+		}
+		fmt.Fprintf(&b, "\n  %s %d: %s: %s", unit, s.Line, s.Text, strings.TrimPrefix(s.Why, candidatePrefix))
+	}
+	return b.String()
+}
+
+// kindName names a column kind in messages.
+func kindName(k colKind) string {
+	switch k {
+	case colNum:
+		return "number"
+	case colName:
+		return "file name"
+	case colSize:
+		return "size"
+	case colDate:
+		return "date"
+	case colDigest:
+		return "checksum"
+	}
+	return "not recognised"
+}
+
+// missingColumns says what a header lacks to be a checksum table's: a
+// file column or a checksum column; "" if it has both.
+func missingColumns(cols []column) string {
+	var name, digest bool
+	var have []string
+	for _, c := range cols {
+		name = name || c.kind == colName
+		digest = digest || c.kind == colDigest
+		have = append(have, fmt.Sprintf("%q %s", c.title, kindName(c.kind)))
+	}
+	switch {
+	case name && digest:
+		return ""
+	case !name:
+		return "no column names the file (columns read: " + strings.Join(have, ", ") + ")"
+	}
+	return "no column names a checksum (columns read: " + strings.Join(have, ", ") + ")"
+}
+
+// candidateCells reports whether the cells of a line look like a table
+// header: two or more cells, one of them naming a checksum.
+func candidateCells(cells []string) bool {
+	if len(cells) < 2 {
+		return false
+	}
+	for _, c := range cells {
+		if longestHexRun(c) < 8 && classify(c).kind == colDigest {
+			return true
+		}
+	}
+	return false
 }
 
 // Options settles what the document leaves open.
@@ -66,7 +145,7 @@ const (
 type spec struct {
 	kind colKind
 	// For digest columns: the algorithm if the header names one
-	// unambiguously, else the family ("gost12", "gost94", "") and the
+	// unambiguously, else the family ("gost12", "gost94", "sha2", "") and the
 	// length in hex digits if the header gives it.
 	alg         *checksum.Algorithm
 	family      string
@@ -76,7 +155,6 @@ type spec struct {
 
 var (
 	reDash    = strings.NewReplacer("—", "-", "–", "-", "‐", "-", "‑", "-", "−", "-")
-	reSize    = regexp.MustCompile(`(^|[^0-9])(256|512)([^0-9]|$)`)
 	reNoise   = regexp.MustCompile(`(?i)^(-\s*)?(лист|листов|стр\.?|страница|page|с\.)?\s*\d{1,4}(\s*(из|of|/)\s*\d{1,4})?(\s*-)?$`)
 	reInteger = regexp.MustCompile(`^\d+\.?$`)
 	reSizeVal = regexp.MustCompile(`^\d{1,3}([ ,.']\d{3})+$|^\d+$`)
@@ -99,6 +177,7 @@ func compact(s string) string {
 // names; "" marks an algorithm sverka does not support. Order matters:
 // longer spellings that contain shorter ones come first.
 var algNames = []struct{ key, name string }{
+	{"sha512224", ""}, {"sha512256", ""},
 	{"sha384", ""}, {"sha224", ""}, {"sha512", "sha512"}, {"sha256", "sha256"},
 	{"sha3", ""}, {"sha1", "sha1"}, {"md5", "md5"}, {"md4", ""},
 	{"blake3", "blake3"}, {"blake2", ""}, {"crc32", ""}, {"crc", ""},
@@ -109,42 +188,71 @@ var algNames = []struct{ key, name string }{
 // algDisplay is the spelling of an unsupported algorithm in messages.
 func algDisplay(key string) string { return strings.ToUpper(key) }
 
-// classify reads a column header.
+// gostStandards are the numbers of the Streebog standards: the Russian
+// GOST R 34.11-2012 and the interstate GOST 34.11-2018, the same function.
+var gostStandards = []string{"34.11-2012", "34.11-2018"}
+
+// reBits finds a digest length a header states in bits: "256 бит",
+// "(512)", "длина хэш-кода 256 бит", "Стрибог-256".
+var reBits = regexp.MustCompile(`(^|[^0-9])(256|512)([^0-9]|$)`)
+
+// statedHexLen is the digest length, in hex digits, that a flattened
+// header states in bits once the standards' numbers are taken out; 0 when
+// it states none, or both 256 and 512 ("256/512").
+func statedHexLen(flat string) int {
+	for _, std := range append(gostStandards, "34.11-94") {
+		flat = strings.ReplaceAll(flat, std, " ")
+	}
+	m := reBits.FindStringSubmatch(flat)
+	if m == nil || strings.Contains(flat, "256") && strings.Contains(flat, "512") {
+		return 0
+	}
+	if m[2] == "512" {
+		return 128
+	}
+	return 64
+}
+
+// classify reads a column header. Real formulars word a checksum header
+// in many ways («Контрольная сумма (ГОСТ Р 34.11-2012, 256 бит)», «КС ГОСТ
+// Р 34.11-94», «Хэш-функция», «SHA-256»): the standard or algorithm named
+// and the length in bits decide the algorithm; what they leave open the
+// digests' length settles later.
 func classify(title string) spec {
 	t := strings.ToLower(reDash.Replace(title))
 	t = strings.ReplaceAll(t, "ё", "е")
 	ct := compact(t)
+	flat := strings.Join(strings.Fields(t), "")
+	bits := statedHexLen(flat)
 	// GOST first: "34.11-2012" contains no algorithm name of the list,
 	// but a header may say "ГОСТ Р 34.11-2012 (SHA-256 не применяется)"
 	// rarely enough to ignore.
-	flat := strings.Join(strings.Fields(t), "")
-	if i := strings.Index(flat, "34.11-2012"); i >= 0 || strings.Contains(ct, "стрибог") || strings.Contains(ct, "streebog") {
-		s := spec{kind: colDigest, family: "gost12"}
-		rest := flat
-		if i >= 0 {
-			rest = flat[i+len("34.11-2012"):]
-		}
-		if m := reSize.FindStringSubmatch(rest); m != nil && !(strings.Contains(rest, "256") && strings.Contains(rest, "512")) {
-			s.hexLen = 64
-			if m[2] == "512" {
-				s.hexLen = 128
-			}
-		}
-		return s
+	gost12 := strings.Contains(ct, "стрибог") || strings.Contains(ct, "streebog")
+	for _, std := range gostStandards {
+		gost12 = gost12 || strings.Contains(flat, std)
+	}
+	if gost12 {
+		return spec{kind: colDigest, family: "gost12", hexLen: bits}
 	}
 	if strings.Contains(flat, "34.11-94") {
 		return spec{kind: colDigest, family: "gost94", hexLen: 64}
+	}
+	// "SHA-2" with its length in bits: "SHA-2 (256 бит)", "SHA2-512".
+	if i := strings.Index(ct, "sha2"); i >= 0 && !strings.HasPrefix(ct[i:], "sha224") && !strings.HasPrefix(ct[i:], "sha256") {
+		switch bits {
+		case 64:
+			return lookupSpec("sha256")
+		case 128:
+			return lookupSpec("sha512")
+		}
+		return spec{kind: colDigest, family: "sha2"}
 	}
 	for _, a := range algNames {
 		if strings.Contains(ct, a.key) {
 			if a.name == "" {
 				return spec{kind: colDigest, unsupported: algDisplay(a.key)}
 			}
-			alg, err := checksum.Lookup(a.name)
-			if err != nil {
-				return spec{kind: colDigest, unsupported: a.name}
-			}
-			return spec{kind: colDigest, alg: alg, hexLen: alg.HexLen()}
+			return lookupSpec(a.name)
 		}
 	}
 	has := func(words ...string) bool {
@@ -155,14 +263,24 @@ func classify(title string) spec {
 		}
 		return false
 	}
+	word := func(words ...string) bool {
+		for _, f := range strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) }) {
+			for _, w := range words {
+				if f == w {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	switch {
-	case has("контрольн", "хэш", "хеш", "checksum", "hash", "digest", "сумм"):
-		return spec{kind: colDigest}
+	case has("контрольн", "хэш", "хеш", "checksum", "hash", "digest", "дайджест", "сумм") || word("кс"):
+		return spec{kind: colDigest, hexLen: bits}
 	case has("размер", "size", "объем", "байт", "bytes"):
 		return spec{kind: colSize}
 	case has("дата", "date", "время", "time"):
 		return spec{kind: colDate}
-	case has("имя", "файл", "наименование", "name", "file", "path", "путь"):
+	case has("имя", "файл", "наименование", "name", "file", "path", "путь", "модул"):
 		return spec{kind: colName}
 	}
 	switch strings.TrimSpace(strings.Trim(strings.TrimSpace(t), ".")) {
@@ -175,17 +293,56 @@ func classify(title string) spec {
 	return spec{kind: colOther}
 }
 
+// lookupSpec is the spec of a column whose header names a registered
+// algorithm.
+func lookupSpec(name string) spec {
+	alg, err := checksum.Lookup(name)
+	if err != nil {
+		return spec{kind: colDigest, unsupported: name}
+	}
+	return spec{kind: colDigest, alg: alg, hexLen: alg.HexLen()}
+}
+
+// Column titles are short; a long cell is a title only when it reads as
+// one (it names a column, is not a sentence or a path): «Контрольная сумма
+// по ГОСТ Р 34.11-2012 (Стрибог), 256 бит» is 56 characters.
+const (
+	shortTitle    = 40
+	longTitle     = 120
+	longTitleWord = 16
+)
+
 // headerFragment reports whether s could be a piece of a wrapped column
 // header ("(256)", "байт", "п/п"): short, not a number, not a digest.
-func headerFragment(s string) bool {
+func headerFragment(s string) bool { return fragmentWhy(s) == "" }
+
+// fragmentWhy says why s cannot be a piece of a column header, "" if it
+// can.
+func fragmentWhy(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || utf8.RuneCountInString(s) > 40 || reInteger.MatchString(s) {
-		return false
+	switch {
+	case s == "":
+		return "empty"
+	case reInteger.MatchString(s):
+		return fmt.Sprintf("%q is a number, not a column title", s)
+	case longestHexRun(s) >= 8:
+		return fmt.Sprintf("%q holds hex digits, as a table row does", s)
+	case !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || r == '(' || r == ')' || r == '№' || r == ',' }):
+		return fmt.Sprintf("%q is not a column title", s)
 	}
-	if longestHexRun(s) >= 8 {
-		return false
+	n := utf8.RuneCountInString(s)
+	if n <= shortTitle {
+		return ""
 	}
-	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || r == '(' || r == ')' || r == '№' || r == ',' })
+	switch {
+	case n > longTitle || len(strings.Fields(s)) > longTitleWord:
+		return fmt.Sprintf("%q is too long for a column title", s)
+	case strings.ContainsAny(s, `/\`) || strings.HasSuffix(s, "."):
+		return fmt.Sprintf("%q reads as a path or a sentence, not a column title", s)
+	case classify(s).kind == colOther:
+		return fmt.Sprintf("%q is too long for a column title and names no column", s)
+	}
+	return ""
 }
 
 // headerCell reports whether s reads as a column title by itself.
@@ -296,6 +453,14 @@ func (r *resolver) resolve(s spec, hexLen int, title string) (checksum.Column, e
 		return col(a), nil
 	}
 	switch s.family {
+	case "sha2":
+		switch hexLen {
+		case 64:
+			return lookup("sha256")
+		case 128:
+			return lookup("sha512")
+		}
+		return checksum.Column{}, fmt.Errorf("column %q: a SHA-2 digest here has 64 or 128 hex digits, not %d", title, hexLen)
 	case "gost12":
 		switch hexLen {
 		case 64:
@@ -374,7 +539,7 @@ func specLens(s spec) []int {
 	switch {
 	case s.hexLen != 0:
 		return []int{s.hexLen}
-	case s.family == "gost12":
+	case s.family == "gost12", s.family == "sha2":
 		return []int{64, 128}
 	}
 	return validLens()

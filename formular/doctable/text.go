@@ -48,7 +48,7 @@ func ParseText(data []byte, file string, opt Options) (rows []Row, skipped []Ski
 	sort.SliceStable(p.rows, func(i, j int) bool { return p.rows[i].Line < p.rows[j].Line })
 	sort.SliceStable(p.skipped, func(i, j int) bool { return p.skipped[i].Line < p.skipped[j].Line })
 	if len(p.rows) == 0 {
-		return nil, p.skipped, fmt.Errorf("%s: no checksum table found", file)
+		return nil, p.skipped, noTable(file, "line", p.skipped)
 	}
 	return p.rows, p.skipped, nil
 }
@@ -161,10 +161,66 @@ type textParser struct {
 	lines   []textLine
 	rows    []Row
 	skipped []Skipped
+	// notHeader holds, by line number, why a line that looks like a table
+	// header is not one.
+	notHeader map[int]string
 }
 
 func (p *textParser) skip(l textLine, why string) {
 	p.skipped = append(p.skipped, Skipped{Line: l.n, Text: l.raw, Why: why})
+}
+
+// skipOutside skips a line that is in no table, saying why it is not a
+// header when it looks like one.
+func (p *textParser) skipOutside(l textLine, why string) {
+	if w, ok := p.notHeader[l.n]; ok {
+		p.skipped = append(p.skipped, Skipped{Line: l.n, Text: l.raw, Why: candidatePrefix + w, Candidate: true})
+		return
+	}
+	p.skip(l, why)
+}
+
+// findCandidates notes why each line outside the headers found that looks
+// like a header is not one.
+func (p *textParser) findCandidates(heads []header) {
+	p.notHeader = map[int]string{}
+	in := map[int]bool{}
+	for _, h := range heads {
+		for i := h.first; i <= h.last; i++ {
+			in[i] = true
+		}
+	}
+	for i, l := range p.lines {
+		var texts []string
+		for _, c := range l.cells {
+			texts = append(texts, c.text)
+		}
+		if in[i] || !candidateCells(texts) {
+			continue
+		}
+		p.notHeader[l.n] = p.whyNotHeader(i)
+	}
+}
+
+// whyNotHeader says why line i does not open a table header.
+func (p *textParser) whyNotHeader(i int) string {
+	for _, c := range p.lines[i].cells {
+		if w := fragmentWhy(c.text); w != "" {
+			return w
+		}
+	}
+	if !p.headerLine(i, true) {
+		return "no cell names a column"
+	}
+	last := i
+	for last+1 < len(p.lines) && p.headerLine(last+1, false) {
+		last++
+	}
+	if w := missingColumns(mergeHeader(p.lines[i : last+1])); w != "" {
+		return w
+	}
+	// The line names both, but lies inside a header that starts above it.
+	return "part of the header above"
 }
 
 func (p *textParser) errorf(line int, format string, a ...any) error {
@@ -194,12 +250,19 @@ func (p *textParser) run() error {
 		heads = append(heads, h)
 		i = h.last + 1
 	}
+	p.findCandidates(heads)
 	if len(heads) == 0 {
-		return p.headerless()
+		if err := p.headerless(); err != nil {
+			// Say which lines looked like the header the reader missed:
+			// the error is often that header's absence.
+			sort.SliceStable(p.skipped, func(i, j int) bool { return p.skipped[i].Line < p.skipped[j].Line })
+			return fmt.Errorf("%w%s", err, candidateList("line", p.skipped))
+		}
+		return nil
 	}
 	for i := 0; i < heads[0].first; i++ {
 		if p.lines[i].raw != "" {
-			p.skip(p.lines[i], "not in a checksum table")
+			p.skipOutside(p.lines[i], "not in a checksum table")
 		}
 	}
 	// Tables whose headers have the same columns are one table broken
