@@ -62,6 +62,17 @@ func ParseTables(data []byte, file string) ([]*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Rows and tables likewise: a message about a table names the line
+	// of the file the user wrote.
+	for _, t := range f.Tables {
+		t.Line--
+		for i := range t.Entries {
+			t.Entries[i].Line--
+		}
+		for i := range t.Params {
+			t.Params[i].Line--
+		}
+	}
 	return f.Tables, nil
 }
 

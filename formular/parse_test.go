@@ -598,4 +598,22 @@ func TestParseTables(t *testing.T) {
 	if !errors.As(err, &pe) || pe.Line != 2 || pe.File != "t.txt" {
 		t.Errorf("error %v, want one of line 2", err)
 	}
+	// Tables and rows carry the lines of the file, with or without a
+	// version line of its own.
+	for _, tt := range []struct {
+		text        string
+		table, rows int
+	}{
+		{"\n[media sha256]\n" + strings.Repeat("0", 64) + " - a\n\n[parameters format=ini]\nA.b present\n", 2, 3},
+		{"sverka-formular 1\n\n[media sha256]\n" + strings.Repeat("0", 64) + " - a\n\n[parameters format=ini]\nA.b present\n", 3, 4},
+	} {
+		tables, err := ParseTables([]byte(tt.text), "t.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, p := tables[0], tables[1]
+		if m.Line != tt.table || m.Entries[0].Line != tt.rows || p.Line != tt.table+3 || p.Params[0].Line != tt.rows+3 {
+			t.Errorf("%q: lines %d %d %d %d, want %d %d %d %d", tt.text, m.Line, m.Entries[0].Line, p.Line, p.Params[0].Line, tt.table, tt.rows, tt.table+3, tt.rows+3)
+		}
+	}
 }

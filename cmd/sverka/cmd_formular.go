@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -90,12 +91,47 @@ func (r *rootFlags) apply(t *formular.Table, fallback string) error {
 }
 
 // readTables reads a file of tables in the formular's syntax.
-func readTables(path string) ([]*formular.Table, error) {
+func readTables(c *cli, path string) ([]*formular.Table, error) {
 	data, err := regular.ReadFile(path, formular.MaxSize, "a formular")
 	if err != nil {
 		return nil, err
 	}
 	return formular.ParseTables(data, path)
+}
+
+// checkSigned refuses to overwrite a formular that has a signature beside
+// it unless force: the signature would then no longer match, and the
+// signed formular someone reviewed would be lost.
+func checkSigned(out string, force bool) error {
+	if out == "-" || out == "" {
+		return nil
+	}
+	if _, err := os.Stat(out); err != nil {
+		return nil // nothing to overwrite; openOutput says if it cannot be made
+	}
+	sig := out + ".minisig"
+	if _, err := os.Stat(sig); err != nil {
+		return nil
+	}
+	if !force {
+		return fmt.Errorf("-o %s: it is signed (%s beside it): overwriting it would leave a signature that no longer matches; give -f to overwrite it, then sign it again", out, sig)
+	}
+	return nil
+}
+
+// warnHeader warns of the header fields a formular should have: without
+// them a report cannot say what was checked, nor whether the certificate
+// is still in force.
+func warnHeader(c *cli, f *formular.Formular) {
+	for _, k := range []struct{ key, value, why string }{
+		{formular.KeyProduct, "NAME", "reports will not name the product"},
+		{formular.KeyVersion, "VERSION", "reports will not name the version"},
+		{formular.KeyValidUntil, "YYYY-MM-DD", "verify cannot tell whether the certificate is in force"},
+	} {
+		if f.Get(k.key) == "" {
+			c.warnf("no %s: %s; give --set %s=%s", k.key, k.why, k.key, k.value)
+		}
+	}
 }
 
 // openOutput makes -o FILE ready to be written; nil stands for standard

@@ -27,6 +27,7 @@ type importOpts struct {
 	open    bool
 	sets    []string
 	output  string
+	force   bool
 }
 
 func (o *importOpts) flags(fs *pflag.FlagSet) {
@@ -39,6 +40,7 @@ func (o *importOpts) flags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.open, "open", false, "do not close the table")
 	fs.StringArrayVar(&o.sets, "set", nil, "header field KEY=VALUE (repeatable)")
 	fs.StringVarP(&o.output, "output", "o", "", "formular file to write ('-': standard output)")
+	fs.BoolVarP(&o.force, "force", "f", false, "overwrite a signed formular (one with a .minisig beside it)")
 }
 
 // kind is the table to fill: --table, else media, or modules for dpkg.
@@ -60,6 +62,9 @@ func (o *importOpts) kind() (formular.Kind, error) {
 func runFormularImport(_ context.Context, c *cli, o *importOpts, lists []string) error {
 	if o.from == "" || o.output == "" || len(lists) == 0 {
 		return fmt.Errorf("formular import needs --from FORMAT (%s), LIST files and -o FILE", importFormats)
+	}
+	if err := checkSigned(o.output, o.force); err != nil {
+		return err
 	}
 	dest, err := openOutput(o.output)
 	if err != nil {
@@ -113,6 +118,7 @@ func runFormularImport(_ context.Context, c *cli, o *importOpts, lists []string)
 		return err
 	}
 	f.Tables = append(f.Tables, t)
+	warnHeader(c, f)
 	return writeFormular(c, f, o.output, dest)
 }
 

@@ -28,6 +28,7 @@ type makeOpts struct {
 	tables   []string
 	sets     []string
 	output   string
+	force    bool
 }
 
 func (o *makeOpts) flags(fs *pflag.FlagSet) {
@@ -41,6 +42,7 @@ func (o *makeOpts) flags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&o.tables, "tables", nil, "add the tables written in FILE, such as a safe-parameter table typed from the manual (repeatable)")
 	fs.StringArrayVar(&o.sets, "set", nil, "header field KEY=VALUE (repeatable)")
 	fs.StringVarP(&o.output, "output", "o", "", "formular file to write ('-': standard output)")
+	fs.BoolVarP(&o.force, "force", "f", false, "overwrite a signed formular (one with a .minisig beside it)")
 	o.common.add(fs)
 }
 
@@ -55,6 +57,9 @@ func runFormularMake(ctx context.Context, c *cli, o *makeOpts, args []string) er
 	}
 	// -o is made ready before the kit is read: a destination that cannot
 	// be written is said now, not after the hashing.
+	if err := checkSigned(o.output, o.force); err != nil {
+		return err
+	}
 	dest, err := openOutput(o.output)
 	if err != nil {
 		return err
@@ -83,13 +88,28 @@ func runFormularMake(ctx context.Context, c *cli, o *makeOpts, args []string) er
 		}
 		f.Tables = append(f.Tables, t)
 	}
+	from := map[*formular.Table]string{}
 	for _, path := range o.tables {
-		more, err := readTables(path)
+		more, err := readTables(c, path)
 		if err != nil {
 			return err
 		}
+		for _, t := range more {
+			from[t] = path
+		}
 		f.Tables = append(f.Tables, more...)
 	}
+	// What verify would refuse is refused now, naming the line to fix,
+	// rather than at every check on every host.
+	for _, t := range f.Tables {
+		if err := f.CheckSourceVar(t); err != nil {
+			if path, ok := from[t]; ok {
+				return fmt.Errorf("%s line %d: %w", path, t.Line, err)
+			}
+			return err
+		}
+	}
+	warnHeader(c, f)
 	return writeFormular(c, f, o.output, dest)
 }
 
@@ -144,9 +164,18 @@ func makeModulesTable(ctx context.Context, c *cli, o *makeOpts, cols []checksum.
 	rf := o.root
 	if rf.def == "" && !strings.HasPrefix(rf.rootVar, "%") && rf.os != formular.OSWindows {
 		// The reference installation's own place is the default root
-		// unless said otherwise; Windows variables have their own.
+		// unless said otherwise; Windows variables have their own. It
+		// is right only where the reference is installed where the
+		// product installs: say so, louder for a home or a temporary
+		// directory, where no product is installed.
 		if abs, err := filepath.Abs(o.modules); err == nil {
 			rf.def = abs
+			home, _ := os.UserHomeDir()
+			where := ""
+			if under, ok := survey.ScratchDir(abs, home, os.TempDir()); ok {
+				where = fmt.Sprintf(" (under %s, where products are not installed)", under)
+			}
+			c.warnf("no --default: the modules table's default root is %s, the reference installation's own path%s; on a host where the product is installed elsewhere every module is MISSING: give --default PATH, the path the product installs to", abs, where)
 		}
 	}
 	if err := rf.apply(t, ""); err != nil {
