@@ -90,11 +90,21 @@ func (r *rootFlags) apply(t *formular.Table, fallback string) error {
 	return nil
 }
 
-// readTables reads a file of tables in the formular's syntax.
+// readTables reads a file of tables in the formular's syntax. It was
+// typed by hand, often on Windows: its line ends, byte order mark and tabs
+// are normalised first, saying what was changed, so that the user reviews
+// it; the formular written is strict.
 func readTables(c *cli, path string) ([]*formular.Table, error) {
 	data, err := regular.ReadFile(path, formular.MaxSize, "a formular")
 	if err != nil {
 		return nil, err
+	}
+	data, changes, err := formular.NormalizeTables(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(changes) > 0 {
+		c.warnf("%s: normalised: %s", path, strings.Join(changes, "; "))
 	}
 	return formular.ParseTables(data, path)
 }
