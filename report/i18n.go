@@ -245,6 +245,7 @@ var catalogue = map[string][2]string{
 	"det-root-not-found":       {"root directory %s not found", "корневой каталог %s не найден"},
 	"det-read-from-device":     {"read from the device", "прочитан с устройства"},
 	"det-image-renamed":        {"the image's content is right but its file name is %s: names are part of the certified content", "содержимое образа верно, но его файл называется %s: имена входят в сертифицированное содержимое"},
+	"det-image-name-only":      {"only the file name differs: this is the certified image byte for byte, under the name %s; the formular certifies it as %s, and the name is part of what is certified", "отличается только имя файла: это сертифицированный образ, байт в байт, под именем %s; в формуляре он значится как %s, а имя входит в сертифицированное содержимое"},
 	"det-image-name-differs":   {"file name %s, expected %s", "имя файла %s, ожидалось %s"},
 	"det-image-unmatched":      {"the image matches no row of the [image] table, by name or content", "образ не совпадает ни с одной строкой таблицы [image] ни по имени, ни по содержимому"},
 	"det-registry-offline":     {"the live registry can only be read on the Windows host itself; export the key with regedit and pass --settings FILE.reg", "реестр работающей системы читается только на самом компьютере с Windows: выгрузите раздел через regedit и передайте --settings ФАЙЛ.reg"},

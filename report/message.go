@@ -177,6 +177,8 @@ func (l lang) detail(it *verify.Item) string {
 		return l.f("det-ambiguous-name", arg("names"))
 	case verify.DetailImageRenamed:
 		return l.f("det-image-renamed", arg("name"))
+	case verify.DetailImageNameOnly:
+		return l.f("det-image-name-only", arg("name"), arg("expected"))
 	case verify.DetailImageNameDiffers:
 		s := l.f("det-image-name-differs", arg("name"), arg("expected"))
 		if e, ok := it.DetailArgs["error"]; ok {

@@ -174,7 +174,8 @@ func conflictDetail(c iso.Conflict, members string) Message {
 
 // judgeImage compares the image read with an [image] table. The image's
 // file name is part of the certified content, as the vendor's checker has
-// it: the right content under another name is RENAMED, still a failure.
+// it: the right content under another name is RENAMED, still a failure,
+// its detail saying that only the name differs and what the name must be.
 // A device has no file name; only its content counts.
 func judgeImage(t *formular.Table, name string, device bool, r checksum.Result) []Item {
 	item := func(e formular.Entry) Item {
@@ -202,7 +203,7 @@ func judgeImage(t *formular.Table, name string, device bool, r checksum.Result) 
 	case byContent != nil:
 		it = item(*byContent)
 		it.Status, it.Other = Renamed, name
-		it.setDetail(imageRenamed(name))
+		it.setDetail(imageNameOnly(name, byContent.Path))
 	case len(t.Entries) == 1:
 		it = item(t.Entries[0])
 		if !device {

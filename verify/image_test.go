@@ -3,6 +3,7 @@ package verify
 import (
 	"bytes"
 	"context"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/iso"
 )
@@ -160,5 +162,57 @@ func TestUDFNotCovered(t *testing.T) {
 		if res.Verdict != Holds || uncovered == withImage {
 			t.Errorf("with [image] %v: verdict %s, uncovered %+v", withImage, res.Verdict, res.Scope.Uncovered)
 		}
+	}
+}
+
+// TestJudgeImage: the [image] row is found by name, else by content; the
+// right content under another name is RENAMED with a detail that says
+// only the name differs and what the formular calls the image.
+func TestJudgeImage(t *testing.T) {
+	alg, err := checksum.Lookup("sha256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := func(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }
+	table := func(names ...string) *formular.Table {
+		tb := &formular.Table{Kind: formular.KindImage, Columns: checksum.GOSTReverseColumns([]*checksum.Algorithm{alg}, false)}
+		for i, n := range names {
+			tb.Entries = append(tb.Entries, formular.Entry{Line: i + 2, Path: n, Size: int64(10 * (i + 1)), Sums: [][]byte{sum(byte(i + 1))}})
+		}
+		return tb
+	}
+	tests := []struct {
+		name   string
+		table  *formular.Table
+		image  string
+		device bool
+		size   int64
+		sum    byte
+		status Status
+		item   string
+		code   Code
+		args   map[string]string
+	}{
+		{"as certified", table("kit.iso"), "kit.iso", false, 10, 1, OK, "kit.iso", "", nil},
+		{"a copy under another name", table("kit.iso"), "copy.iso", false, 10, 1, Renamed, "kit.iso", DetailImageNameOnly, map[string]string{"name": "copy.iso", "expected": "kit.iso"}},
+		{"the second row's image renamed", table("kit.iso", "dvd2.iso"), "copy.iso", false, 20, 2, Renamed, "dvd2.iso", DetailImageNameOnly, map[string]string{"name": "copy.iso", "expected": "dvd2.iso"}},
+		{"a device has no name", table("kit.iso"), "sr0", true, 10, 1, OK, "kit.iso", DetailReadFromDevice, nil},
+		{"other name, other content", table("kit.iso"), "other.iso", false, 10, 9, Modified, "kit.iso", DetailImageNameDiffers, map[string]string{"name": "other.iso", "expected": "kit.iso"}},
+		{"no row matches", table("kit.iso", "dvd2.iso"), "other.iso", false, 10, 9, Extra, "other.iso", DetailImageUnmatched, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items := judgeImage(tt.table, tt.image, tt.device, checksum.Result{Size: tt.size, Sums: [][]byte{sum(tt.sum)}})
+			if len(items) != 1 {
+				t.Fatalf("%d items", len(items))
+			}
+			it := items[0]
+			if it.Status != tt.status || it.Name != tt.item || it.DetailCode != tt.code || it.Failure != (tt.status != OK) {
+				t.Errorf("got %s %s %q failure %v, want %s %s %q", it.Status, it.Name, it.DetailCode, it.Failure, tt.status, tt.item, tt.code)
+			}
+			if tt.args != nil && !maps.Equal(it.DetailArgs, tt.args) {
+				t.Errorf("args %v, want %v", it.DetailArgs, tt.args)
+			}
+		})
 	}
 }

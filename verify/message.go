@@ -150,8 +150,12 @@ const (
 	// DetailReadFromDevice: the image row matched by content on a device.
 	DetailReadFromDevice Code = "read-from-device"
 	// DetailImageRenamed: the image's content is right, its name is not
-	// (name).
+	// (name). Written by earlier versions; DetailImageNameOnly now.
 	DetailImageRenamed Code = "image-renamed"
+	// DetailImageNameOnly: only the image's file name differs from the
+	// row its content matches byte for byte (name, expected: the name
+	// the formular certifies).
+	DetailImageNameOnly Code = "image-name-only"
 	// DetailImageNameDiffers: the image has another name than its only
 	// row (name, expected, and error when it could not be read).
 	DetailImageNameDiffers Code = "image-name-differs"
@@ -515,8 +519,10 @@ func rootNotFound(root string) Message {
 	return detail(DetailRootNotFound, "root directory "+root+" not found", "root", root)
 }
 
-func imageRenamed(name string) Message {
-	return detail(DetailImageRenamed, "the image's content is right but its file name is "+name+": names are part of the certified content", "name", name)
+// imageNameOnly says that the image is a certified one, byte for byte,
+// under another name than the formular gives it: the one thing to fix.
+func imageNameOnly(name, expected string) Message {
+	return detail(DetailImageNameOnly, fmt.Sprintf("only the file name differs: this is the certified image byte for byte, under the name %s; the formular certifies it as %s, and the name is part of what is certified", name, expected), "name", name, "expected", expected)
 }
 
 // imageNameDiffers reports an image under another name than the table's,
