@@ -142,6 +142,7 @@ var detailRules = map[string]argRule{
 	"root-not-found":       {args: must, required: []string{"root"}, names: []string{"root"}},
 	"ambiguous-name":       {args: must, required: []string{"names"}, names: []string{"names"}},
 	"image-renamed":        {args: must, required: []string{"name"}, names: []string{"name"}},
+	"image-name-only":      {args: must, required: []string{"name", "expected"}, names: []string{"name", "expected"}},
 	"image-name-differs":   {args: must, required: []string{"name", "expected"}, names: []string{"name", "expected", "error"}, errorNames: true, values: errValues},
 	"boot-image-unlisted":  {args: must, required: []string{"offset", "size"}, names: []string{"offset", "size"}, values: map[string]func(string) bool{"offset": isDigits, "size": isDigits}},
 	"boot-entry-changed":   {args: must, required: []string{"entry"}, names: []string{"entry"}},
