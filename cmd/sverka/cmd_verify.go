@@ -68,7 +68,7 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.installed, "installed", "", "root of the system whose installed product is checked (/ for this host)")
 	fs.StringArrayVar(&o.vars, "var", nil, "root variable NAME=PATH (repeatable)")
 	fs.StringArrayVar(&o.settings, "settings", nil, "settings file for a parameters table (repeatable)")
-	fs.StringVar(&o.at, "at", "", "check date YYYY-MM-DD for the certificate's validity (default: today)")
+	fs.StringVar(&o.at, "at", "", "check date for the certificate's validity: YYYY-MM-DD or DD.MM.YYYY (default: today)")
 	fs.StringVar(&o.format, "format", "text", "output: text, json, ndjson or html")
 	fs.StringVar(&o.lang, "lang", "", "language of text and html: ru or en (default from LC_ALL, LC_MESSAGES, LANG)")
 	fs.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of standard output")
@@ -226,8 +226,8 @@ func (o *verifyOpts) dates() (start, at time.Time, err error) {
 	}
 	at = start
 	if o.at != "" {
-		if at, err = time.ParseInLocation(formular.DateLayout, o.at, start.Location()); err != nil {
-			return start, at, fmt.Errorf("--at %q: expected a date YYYY-MM-DD", o.at)
+		if at, err = formular.ParseDate(o.at, start.Location()); err != nil {
+			return start, at, fmt.Errorf("--at %q: %w", o.at, err)
 		}
 	}
 	return start, at, nil
