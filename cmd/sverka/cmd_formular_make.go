@@ -16,6 +16,16 @@ import (
 	"github.com/sverka/sverka/survey"
 )
 
+const formularMakeSynopsis = `sverka formular make [-a ALG[,ALG]] [--media ISO|DIR] [--modules DIR --root-var NAME]
+                            [--tables FILE]... [--set KEY=VALUE]... -o FILE
+
+Hash a reference kit (a directory or an ISO image) and a reference
+installation into a formular, with the tables of --tables files. It does
+not sign: review the result, then 'sverka sign'.`
+
+const formularMakeExamples = `  sverka formular make --media testdata/demo/kit --set product=Demo --set valid-until=2099-12-31 -o formular.txt
+  sverka formular make -a sha256,gost12-256 --media kit.iso --modules /opt/vendor/product --root-var INSTALLDIR -o formular.txt`
+
 type makeOpts struct {
 	common
 	root     rootFlags

@@ -27,6 +27,10 @@ the output reads back unambiguously). '-' is standard input.
 
 Algorithms: ` + "sha256 (default), sha512, blake3, gost12-256, gost12-512, gost94, gost94-cryptopro, md5 and sha1 (legacy)"
 
+const hashExamples = `  sverka hash -r testdata/demo/kit > SHA256SUMS
+  sverka hash -c SHA256SUMS
+  sverka hash -a gost12-256 --tag testdata/demo/kit/README.txt`
+
 type hashOpts struct {
 	common
 	algs        string

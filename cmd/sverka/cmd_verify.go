@@ -37,6 +37,10 @@ formular or media).
 
 Use --installed / to check the modules of this host.`
 
+const verifyExamples = `  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit
+  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit --at 01.06.2027 --quiet
+  sverka verify -f formular.txt -p vendor.pub --installed / --format json -o check.json`
+
 type verifyOpts struct {
 	common
 	formular   string
