@@ -52,6 +52,8 @@ func commands() []spec {
 		commandSpec("formular import", formularImportSynopsis, formularImportExamples, runFormularImport, "file"),
 		commandSpec("verify", verifySynopsis, verifyExamples, runVerify),
 		commandSpec("report render", reportSynopsis, reportExamples, runReportRender, "file"),
+		{name: "completion", synopsis: completionSynopsis, examples: completionExamples, operands: shellNames(),
+			run: func(_ context.Context, c *cli, args []string) error { return runCompletion(c, args) }},
 		{name: "version", synopsis: versionSynopsis, examples: versionExamples,
 			run: func(_ context.Context, c *cli, args []string) error { return runVersion(c) }},
 	}
