@@ -115,7 +115,7 @@ func makeMediaTables(ctx context.Context, c *cli, o *makeOpts, cols []checksum.C
 	if fi.IsDir() {
 		engine := checksum.Options{Workers: o.jobs}
 		prog := newTreeProgress(ctx, c, &o.common, o.media)
-		engine.Progress, engine.Started = prog.Add, prog.Item
+		engine.Progress, engine.Started, engine.Finished = prog.Add, prog.Item, prog.Done
 		t, warns, err := survey.Tree(ctx, formular.KindMedia, o.media, cols, survey.Options{Exclude: o.excludes, Engine: engine})
 		prog.Finish()
 		if err != nil {
@@ -142,7 +142,7 @@ func makeMediaTables(ctx context.Context, c *cli, o *makeOpts, cols []checksum.C
 func makeModulesTable(ctx context.Context, c *cli, o *makeOpts, cols []checksum.Column) (*formular.Table, error) {
 	engine := checksum.Options{Workers: o.jobs}
 	prog := newTreeProgress(ctx, c, &o.common, o.modules)
-	engine.Progress, engine.Started = prog.Add, prog.Item
+	engine.Progress, engine.Started, engine.Finished = prog.Add, prog.Item, prog.Done
 	t, warns, err := survey.Tree(ctx, formular.KindModules, o.modules, cols, survey.Options{Exclude: o.excludes, Mode: o.mode, Engine: engine})
 	prog.Finish()
 	if err != nil {

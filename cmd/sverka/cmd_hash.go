@@ -194,7 +194,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 	}
 	prog := newProgress(c, &o.common, jobs)
 	defer prog.Finish()
-	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item}
+	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done}
 
 	// Standard input is hashed in its place among the files.
 	next := 0
@@ -278,7 +278,7 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 	jobs := chk.jobs(name)
 	prog := newProgress(c, &o.common, jobs)
 	defer prog.Finish()
-	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item}
+	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done}
 	if err := checksum.HashFiles(ctx, jobs, nil, opt, chk.judge); err != nil {
 		return err
 	}
