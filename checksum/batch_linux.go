@@ -166,6 +166,9 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 		if w.opt.Progress != nil {
 			w.opt.Progress(int64(n))
 		}
+		if w.opt.Finished != nil {
+			w.opt.Finished(j.Path)
+		}
 		out[i] = Result{Path: j.Path, Size: int64(n), Mode: j.mode, Sums: m.Sums()}
 		ok[i] = true
 	}

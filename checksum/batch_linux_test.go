@@ -73,9 +73,9 @@ func TestHashFilesRing(t *testing.T) {
 			t.Fatalf("%s not eligible for the ring", jobs[i].Path)
 		}
 	}
-	var started, progressed int
+	var started, finished, progressed int
 	var got []Result
-	opt := Options{Workers: 2, Started: func(string) { started++ }, Progress: func(n int64) { progressed += int(n) }}
+	opt := Options{Workers: 2, Started: func(string) { started++ }, Finished: func(string) { finished++ }, Progress: func(n int64) { progressed += int(n) }}
 	opt.Workers = 1 // the counters above are not shared safely
 	err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256", "blake3"), opt, func(r Result) error {
 		got = append(got, r)
@@ -95,6 +95,9 @@ func TestHashFilesRing(t *testing.T) {
 	}
 	if started < len(files) || progressed < total {
 		t.Errorf("started %d files, progress %d bytes; want %d, %d", started, progressed, len(files), total)
+	}
+	if finished != started {
+		t.Errorf("started %d files, finished %d", started, finished)
 	}
 	if r := got[bad]; !errors.Is(r.Err, syscall.ELOOP) || r.Sums != nil {
 		t.Errorf("a link read in a listed file's place: %+v", r)

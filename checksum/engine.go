@@ -142,6 +142,10 @@ type Options struct {
 	// Started, if set, is called from the workers when a file is opened.
 	// It must be safe for concurrent use.
 	Started func(path string)
+	// Finished, if set, is called from the workers when a file Started
+	// was called for is done with, read whole or not: between the two,
+	// the file is in flight. It must be safe for concurrent use.
+	Finished func(path string)
 	// AnyOrder passes results to emit as they come, for a caller that
 	// places them by Result.Index itself: no result then waits for
 	// another, nor costs memory meanwhile.
@@ -463,6 +467,9 @@ func (w *worker) hashFile(ctx context.Context, j Job, before fs.FileMode) Result
 	defer f.Close()
 	if w.opt.Started != nil {
 		w.opt.Started(j.Path)
+	}
+	if w.opt.Finished != nil {
+		defer w.opt.Finished(j.Path)
 	}
 	m := w.use(j.Algs)
 	m.Reset()

@@ -285,7 +285,8 @@ func describe(l lang, t *verify.Table, it *verify.Item) string {
 		}
 		if it.HasValue {
 			parts = append(parts, l.f("d-actual", safetext.Display(it.Value)))
-		} else if it.Status != verify.Missing {
+		} else if it.Status != verify.Missing && it.Status != verify.Unreadable {
+			// Unread is not unset: the detail says it was not read.
 			parts = append(parts, l.f("d-actual", l.t("d-unset")))
 		}
 	}

@@ -97,18 +97,24 @@ func TestSettingsMessagesCarryCodes(t *testing.T) {
 	if m := sources[missing]; m.Args["error_code"] != "ENOENT" || len(m.Args) != 3 {
 		t.Errorf("missing source: %+v", m)
 	}
-	wantBad := map[string]string{"source": bad, "error": `settings ` + bad + ` line 2: not a section, key=value, comment or blank line: "nonsense"`,
+	// The reason names the source once: its error does not again.
+	wantBad := map[string]string{"source": bad, "error": `line 2: not a section, key=value, comment or blank line: "nonsense"`,
 		"error_code": "ini-bad-line", "error_line": "2", "error_text": `"nonsense"`}
 	if m := sources[bad]; !maps.Equal(m.Args, wantBad) {
 		t.Errorf("unparsable source: %v\nwant %v", m.Args, wantBad)
 	}
 
-	gone := res.Tables[1].Items[0]
-	if gone.Status != Unreadable || gone.DetailCode != DetailError || gone.DetailArgs["error_code"] != "ENOENT" {
-		t.Errorf("item of a missing source: %+v", gone)
+	if m := sources[missing]; m.Args["error"] != syscall.ENOENT.Error() {
+		t.Errorf("missing source: the error %q names more than the cause", m.Args["error"])
 	}
-	if b := res.Tables[2].Items[0]; b.DetailArgs["error_code"] != "ini-bad-line" || b.DetailArgs["error_line"] != "2" {
-		t.Errorf("item of an unparsable source: %+v", b)
+
+	// Each row of an unreadable source is UNREADABLE, and only says it
+	// was not read: why is the table's reason, said once.
+	for i, ti := range []int{1, 2} {
+		it := res.Tables[ti].Items[0]
+		if it.Status != Unreadable || !it.Failure || it.DetailCode != DetailNotRead || len(it.DetailArgs) != 0 {
+			t.Errorf("item %d of an unreadable source: %+v", i, it)
+		}
 	}
 }
 

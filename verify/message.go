@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/iso"
 	"github.com/sverka/sverka/settings"
 )
@@ -312,11 +313,35 @@ func implantedMismatch(recorded, computed string) Message {
 const registryOfflineText = "the live registry can only be read on the Windows host itself; export the key with regedit and pass --settings FILE.reg"
 
 func sourceUnreadable(line int, source string, err error) Message {
-	args := map[string]string{"source": source, "error": err.Error()}
+	why := sourceWhy(err)
+	args := map[string]string{"source": source, "error": why}
 	errArgs(args, err)
 	return Message{Code: CodeSourceUnreadable, Table: formular.KindParameters, Line: line,
 		Args: args,
-		Text: fmt.Sprintf("%s: source %s: %v", tableName(formular.KindParameters, line), source, err)}
+		Text: fmt.Sprintf("%s: source %s: %s", tableName(formular.KindParameters, line), source, why)}
+}
+
+// sourceWhy says why a settings source could not be read without naming
+// it: the message names the source once, in front, and the errors of the
+// OS and the readers name the file again, in their own words.
+func sourceWhy(err error) string {
+	var pe *settings.ParseError
+	var fe *fs.PathError
+	var nr *regular.NotRegularError
+	var tl *regular.TooLargeError
+	switch {
+	case errors.As(err, &pe) && pe.Line > 0:
+		return fmt.Sprintf("line %d: %s", pe.Line, pe.Msg)
+	case errors.As(err, &pe):
+		return pe.Msg
+	case errors.As(err, &nr):
+		return "is " + regular.Kind(nr.Mode) + ", not a regular file"
+	case errors.As(err, &tl):
+		return fmt.Sprintf("is larger than %s, the most %s may be", regular.Size(tl.Limit), tl.What)
+	case errors.As(err, &fe):
+		return fe.Err.Error()
+	}
+	return err.Error()
 }
 
 func registryOffline(line int, source string) Message {

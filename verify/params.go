@@ -64,10 +64,12 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 		it := Item{Name: p.Key, Line: p.Line, Note: p.Note, Allowed: p.Constraint()}
 		if readErr != nil {
 			it.Status, it.Failure = Unreadable, true
+			// Why is said once, by the table's reason; each row only
+			// says that it was not read.
 			if offline {
 				it.setDetail(registryDetail)
 			} else {
-				it.setDetail(errorDetail(readErr.Error(), readErr))
+				it.setDetail(notRead)
 			}
 			out.Items = append(out.Items, it)
 			continue

@@ -119,40 +119,6 @@ func TestCheckVars(t *testing.T) {
 	}
 }
 
-func TestNearest(t *testing.T) {
-	cands := []string{"INSTALLDIR", "DATADIR", "ProgramFiles(x86)", "ETC"}
-	for _, tt := range []struct{ name, want string }{
-		{"INSTALDIR", "INSTALLDIR"},
-		{"INSTALLDIR", "INSTALLDIR"},
-		{"installdir", "INSTALLDIR"},
-		{"ISNTALLDIR", "INSTALLDIR"},
-		{"INSTALL", ""},
-		{"DATDIR", "DATADIR"},
-		{"ProgramFiles", ""},
-		{"ETX", "ETC"},
-		{"EXE", ""},
-		{"", ""},
-	} {
-		if got := nearest(tt.name, cands); got != tt.want {
-			t.Errorf("nearest(%q) = %q, want %q", tt.name, got, tt.want)
-		}
-	}
-}
-
-func TestDistance(t *testing.T) {
-	for _, tt := range []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"a", "", 1}, {"", "abc", 3}, {"kitten", "sitting", 3},
-		{"ab", "ba", 1}, {"каталог", "католог", 1}, {"abc", "abc", 0},
-	} {
-		if got := distance(tt.a, tt.b); got != tt.want {
-			t.Errorf("distance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}
-
 // A cancelled check gives no table: a listing or hashing cut short must
 // not be judged as if it were whole (everything unseen would be MISSING).
 func TestCheckTreeCancelled(t *testing.T) {

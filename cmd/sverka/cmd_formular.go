@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -18,23 +17,10 @@ const formularSynopsis = `sverka formular make [-a ALG[,ALG]] [--media ISO|DIR] 
 
 make hashes a reference kit (a directory or an ISO image) and a reference
 installation into a formular; import turns checksum lists and document
-tables into one. Neither signs: review the result, then 'sverka sign'.`
+tables into one. Neither signs: review the result, then 'sverka sign'.
 
-func cmdFormular(ctx context.Context, c *cli, args []string) error {
-	if len(args) == 0 {
-		return usageText("Usage: " + formularSynopsis + "\n")
-	}
-	switch args[0] {
-	case "make":
-		return command(ctx, c, "formular make", formularSynopsis, args[1:], runFormularMake)
-	case "import":
-		return command(ctx, c, "formular import", formularSynopsis, args[1:], runFormularImport)
-	case "-h", "--help", "help":
-		fmt.Fprintf(c.stdout, "Usage: %s\n", formularSynopsis)
-		return nil
-	}
-	return fmt.Errorf("unknown formular command %q: make or import", args[0])
-}
+Run 'sverka help formular make' or 'sverka help formular import' for the
+flags and examples of each.`
 
 // header collects --set KEY=VALUE into a new formular.
 func header(sets []string) (*formular.Formular, error) {

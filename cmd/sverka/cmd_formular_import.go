@@ -17,6 +17,17 @@ import (
 
 const importFormats = "gnu|bsd|hashdeep|rhash|rhash-bsd|dpkg|gostsum|gost12sum|text|docx|auto"
 
+const formularImportSynopsis = `sverka formular import --from FORMAT [--table media|modules] [--gost-reverse]
+                              [--set KEY=VALUE]... LIST... -o FILE
+
+Turn checksum lists (sha256sum, b3sum, rhash, hashdeep, dpkg, gostsum) or a
+checksum table copied out of a formular document into a formular of one
+table. It does not sign: review the result, then 'sverka sign'.`
+
+const formularImportExamples = `  sverka hash -r testdata/demo/kit > SHA256SUMS
+  sverka formular import --from gnu SHA256SUMS -o formular.txt
+  sverka formular import --from docx formular.docx -o formular.txt`
+
 type importOpts struct {
 	root    rootFlags
 	from    string

@@ -16,6 +16,16 @@ import (
 	"github.com/sverka/sverka/survey"
 )
 
+const formularMakeSynopsis = `sverka formular make [-a ALG[,ALG]] [--media ISO|DIR] [--modules DIR --root-var NAME]
+                            [--tables FILE]... [--set KEY=VALUE]... -o FILE
+
+Hash a reference kit (a directory or an ISO image) and a reference
+installation into a formular, with the tables of --tables files. It does
+not sign: review the result, then 'sverka sign'.`
+
+const formularMakeExamples = `  sverka formular make --media testdata/demo/kit --set product=Demo --set valid-until=2099-12-31 -o formular.txt
+  sverka formular make -a sha256,gost12-256 --media kit.iso --modules /opt/vendor/product --root-var INSTALLDIR -o formular.txt`
+
 type makeOpts struct {
 	common
 	root     rootFlags
@@ -125,7 +135,7 @@ func makeMediaTables(ctx context.Context, c *cli, o *makeOpts, cols []checksum.C
 	if fi.IsDir() {
 		engine := checksum.Options{Workers: o.jobs}
 		prog := newTreeProgress(ctx, c, &o.common, o.media)
-		engine.Progress, engine.Started = prog.Add, prog.Item
+		engine.Progress, engine.Started, engine.Finished = prog.Add, prog.Item, prog.Done
 		t, warns, err := survey.Tree(ctx, formular.KindMedia, o.media, cols, survey.Options{Exclude: o.excludes, Engine: engine})
 		prog.Finish()
 		if err != nil {
@@ -152,7 +162,7 @@ func makeMediaTables(ctx context.Context, c *cli, o *makeOpts, cols []checksum.C
 func makeModulesTable(ctx context.Context, c *cli, o *makeOpts, cols []checksum.Column) (*formular.Table, error) {
 	engine := checksum.Options{Workers: o.jobs}
 	prog := newTreeProgress(ctx, c, &o.common, o.modules)
-	engine.Progress, engine.Started = prog.Add, prog.Item
+	engine.Progress, engine.Started, engine.Finished = prog.Add, prog.Item, prog.Done
 	t, warns, err := survey.Tree(ctx, formular.KindModules, o.modules, cols, survey.Options{Exclude: o.excludes, Mode: o.mode, Engine: engine})
 	prog.Finish()
 	if err != nil {

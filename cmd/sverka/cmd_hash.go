@@ -27,6 +27,10 @@ the output reads back unambiguously). '-' is standard input.
 
 Algorithms: ` + "sha256 (default), sha512, blake3, gost12-256, gost12-512, gost94, gost94-cryptopro, md5 and sha1 (legacy)"
 
+const hashExamples = `  sverka hash -r testdata/demo/kit > SHA256SUMS
+  sverka hash -c SHA256SUMS
+  sverka hash -a gost12-256 --tag testdata/demo/kit/README.txt`
+
 type hashOpts struct {
 	common
 	algs        string
@@ -190,7 +194,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 	}
 	prog := newProgress(c, &o.common, jobs)
 	defer prog.Finish()
-	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item}
+	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done}
 
 	// Standard input is hashed in its place among the files.
 	next := 0
@@ -274,7 +278,7 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 	jobs := chk.jobs(name)
 	prog := newProgress(c, &o.common, jobs)
 	defer prog.Finish()
-	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item}
+	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done}
 	if err := checksum.HashFiles(ctx, jobs, nil, opt, chk.judge); err != nil {
 		return err
 	}

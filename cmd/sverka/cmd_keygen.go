@@ -20,6 +20,9 @@ Make a minisign-compatible key pair. The secret key is encrypted with a
 password asked on the terminal, or taken from SVERKA_PASSWORD for
 automation; -W makes an unencrypted key.`
 
+const keygenExamples = `  sverka keygen -p vendor.pub -s vendor.key          # asks for a password
+  sverka keygen -W -p test.pub -s test.key           # no password: for tests only`
+
 type keygenOpts struct {
 	noPass  bool
 	pubPath string

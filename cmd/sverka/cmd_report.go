@@ -30,6 +30,10 @@ items, scope or certificate dates is refused (exit 2), signed or not.
 Otherwise the exit code is the report's verdict: 0 HOLDS, 1 NOT HOLD,
 2 CANNOT CHECK.`
 
+const reportExamples = `  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit --format json -o check.json
+  sverka report render check.json --format html --lang ru -o check.html
+  sverka report render check.json -p auditor.pub      # check.json.minisig checked first`
+
 type renderReportOpts struct {
 	pubKey  string
 	pubFile string
@@ -48,17 +52,6 @@ func (o *renderReportOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.output, "output", "o", "", "write to FILE instead of standard output")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every item, OK ones too")
 	fs.StringVar(&o.color, "color", "auto", "colour output: auto|always|never (NO_COLOR honoured)")
-}
-
-func cmdReport(ctx context.Context, c *cli, args []string) error {
-	if len(args) == 0 || args[0] != "render" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			fmt.Fprintf(c.stdout, "Usage: %s\n", reportSynopsis)
-			return nil
-		}
-		return usageText("Usage: " + reportSynopsis + "\n")
-	}
-	return command(ctx, c, "report render", reportSynopsis, args[1:], runReportRender)
 }
 
 // runReportRender renders a saved report again, its signature checked

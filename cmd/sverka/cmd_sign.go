@@ -21,6 +21,9 @@ Sign each FILE, writing FILE.minisig (minisign's format). A formular's
 signature carries its identifier, product and version in the trusted
 comment. The password comes from SVERKA_PASSWORD or the terminal.`
 
+const signExamples = `  sverka sign -s vendor.key formular.txt             # writes formular.txt.minisig
+  sverka sign -s auditor.key check.json`
+
 type signOpts struct {
 	secPath string
 	comment string

@@ -26,7 +26,7 @@ import (
 
 const verifySynopsis = `sverka verify -f FORMULAR (-P PUBKEY | -p PUBKEY.pub) [--media ISO|DEVICE|DIR]
               [--installed ROOT] [--var NAME=PATH]... [--settings FILE]... [--at DATE]
-              [--format text|json|ndjson|html] [--lang ru|en] [-o FILE] [-v]
+              [--format text|json|ndjson|html] [--lang ru|en] [-o FILE] [-v] [--quiet | --status]
               [--require KIND[,KIND]|all]
 
 Check the media, the installed modules and the settings against a signed
@@ -36,6 +36,10 @@ before anything else is read. One verdict: HOLDS (exit 0) or NOT HOLD
 formular or media).
 
 Use --installed / to check the modules of this host.`
+
+const verifyExamples = `  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit
+  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit --at 01.06.2027 --quiet
+  sverka verify -f formular.txt -p vendor.pub --installed / --format json -o check.json`
 
 type verifyOpts struct {
 	common
@@ -51,6 +55,7 @@ type verifyOpts struct {
 	lang       string
 	output     string
 	verbose    bool
+	status     bool
 	ignoreCase bool
 	require    []string
 	required   []formular.Kind // require, checked
@@ -67,11 +72,12 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.installed, "installed", "", "root of the system whose installed product is checked (/ for this host)")
 	fs.StringArrayVar(&o.vars, "var", nil, "root variable NAME=PATH (repeatable)")
 	fs.StringArrayVar(&o.settings, "settings", nil, "settings file for a parameters table (repeatable)")
-	fs.StringVar(&o.at, "at", "", "check date YYYY-MM-DD for the certificate's validity (default: today)")
+	fs.StringVar(&o.at, "at", "", "check date for the certificate's validity: YYYY-MM-DD or DD.MM.YYYY (default: today)")
 	fs.StringVar(&o.format, "format", "text", "output: text, json, ndjson or html")
 	fs.StringVar(&o.lang, "lang", "", "language of text and html: ru or en (default from LC_ALL, LC_MESSAGES, LANG)")
 	fs.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every item, OK ones too")
+	fs.BoolVar(&o.status, "status", false, "print nothing: the exit code tells (as with 'hash -c'); -o FILE is still written")
 	fs.BoolVar(&o.ignoreCase, "ignore-case", false, "compare kit names case-insensitively (a copy on a case-insensitive file system)")
 	fs.StringSliceVar(&o.require, "require", nil, "table kinds the verdict must cover: image, boot, media, modules, parameters, or all (every table of the formular); one not checked makes it NOT HOLD")
 	fs.StringVar(&o.fixedTime, "fixed-time", "", "")
@@ -79,6 +85,7 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.MarkHidden("fixed-time") // reproducible reports for tests and examples
 	fs.MarkHidden("fixed-host")
 	o.common.add(fs)
+	fs.Lookup("quiet").Usage = "print the verdict line only, and what breaks it when it does not hold; -o FILE gets the whole report"
 }
 
 // parsed keeps the command line for the report.
@@ -135,14 +142,22 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 		Targets: report.Targets{Media: o.media, Installed: o.installed, Vars: vars},
 	})
 	if r.err != nil {
-		c.errorf("%v", r.err)
-		if o.output == "" && o.format == "text" {
+		if !o.status {
+			c.errorf("%v", r.err)
+		}
+		if o.output == "" && (o.format == "text" || o.status) {
 			return errCannotCheck // no report was asked for
 		}
-	} else if _, err := self.Wait(0); err != nil && o.fixedHost == "" {
+	} else if _, err := self.Wait(0); err != nil && o.fixedHost == "" && !o.status {
 		c.warnf("%v", err)
 	}
+	if o.status && out == nil {
+		return verdictErr(rep.Result.Verdict) // the exit code is the answer
+	}
 	if err := renderTo(c, out, rep, o.render()); err != nil {
+		if o.status {
+			return errCannotCheck
+		}
 		return err
 	}
 	if o.output != "" && !o.quiet {
@@ -176,6 +191,13 @@ func (o *verifyOpts) check() error {
 	if err := o.common.check(); err != nil {
 		return err
 	}
+	if o.status {
+		if o.output == "-" {
+			return errors.New("--status prints nothing; -o - would print the report: give -o FILE or leave out one of them")
+		}
+		// Nothing is said: no progress, no "report written" line.
+		o.quiet = true
+	}
 	switch {
 	case o.formular == "":
 		return errors.New("verify needs -f FORMULAR")
@@ -208,8 +230,8 @@ func (o *verifyOpts) dates() (start, at time.Time, err error) {
 	}
 	at = start
 	if o.at != "" {
-		if at, err = time.ParseInLocation(formular.DateLayout, o.at, start.Location()); err != nil {
-			return start, at, fmt.Errorf("--at %q: expected a date YYYY-MM-DD", o.at)
+		if at, err = formular.ParseDate(o.at, start.Location()); err != nil {
+			return start, at, fmt.Errorf("--at %q: %w", o.at, err)
 		}
 	}
 	return start, at, nil
@@ -339,7 +361,7 @@ func check(ctx context.Context, c *cli, o *verifyOpts, at time.Time, vars map[st
 		bytes, files := src.Workload(sf.Formular)
 		prog = console.NewProgress(c.stderr, bytes, files, progressOptions(&o.common))
 	}
-	src.Engine = checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item}
+	src.Engine = checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done}
 	res, err := verify.Check(ctx, sf.Formular, src)
 	prog.Finish()
 	return checked{formular: sf, res: res, err: err}
@@ -389,7 +411,14 @@ func renderTo(c *cli, out *atomicfile.File, rep *report.Report, o renderOpts) er
 		} else {
 			useColor = o.color == "always"
 		}
-		err = report.WriteText(w, rep, report.TextOptions{Lang: lang, Color: useColor, Verbose: o.verbose, Quiet: o.quiet, Saved: o.saved})
+		topt := report.TextOptions{Lang: lang, Color: useColor, Verbose: o.verbose, Saved: o.saved}
+		if o.quiet && out == nil {
+			// Quiet thins what the terminal shows; a report written
+			// to a file is the whole report.
+			err = report.WriteVerdictText(w, rep, topt)
+		} else {
+			err = report.WriteText(w, rep, topt)
+		}
 	}
 	if err != nil {
 		return err

@@ -8,6 +8,13 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = ""
 
+const versionSynopsis = `sverka version
+
+Print the version of this build.`
+
+const versionExamples = `  sverka version
+  sverka --version`
+
 // runVersion prints the version of this build.
 func runVersion(c *cli) error {
 	fmt.Fprintf(c.stdout, "sverka %s\n", toolVersion())

@@ -182,11 +182,13 @@ Usage:
   sverka formular import --from FORMAT [--table media|modules] [--gost-reverse] [--set KEY=VALUE]... LIST... -o FILE
   sverka verify -f FORMULAR (-P PUBKEY | -p PUBKEY.pub) [--media ISO|DEVICE|DIR] [--installed ROOT]
                 [--var NAME=PATH]... [--settings FILE]... [--at DATE] [--format text|json|ndjson|html]
-                [--lang ru|en] [-o FILE] [-v]
+                [--lang ru|en] [-o FILE] [-v] [--quiet | --status]
   sverka report render REPORT.json [-p PUBKEY.pub] --format text|html|json [--lang ru|en] [-o FILE]
+  sverka completion bash|zsh|fish|powershell
   sverka version
 
-Run 'sverka COMMAND --help' for a command's flags.
+Run 'sverka help COMMAND' or 'sverka COMMAND --help' for a command's flags
+and examples.
 
 Exit codes: 0 holds (all OK), 1 does not hold (a mismatch), 2 could not check.
 `
@@ -196,45 +198,15 @@ func run(ctx context.Context, args []string, c *cli) int {
 	return exitStatus(c, dispatch(ctx, args, c))
 }
 
-// dispatch runs the command args name.
-func dispatch(ctx context.Context, args []string, c *cli) error {
-	if len(args) == 0 {
-		return usageText(usage)
-	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "hash":
-		return command(ctx, c, "hash", hashSynopsis, rest, runHash)
-	case "keygen":
-		return command(ctx, c, "keygen", keygenSynopsis, rest, runKeygen)
-	case "sign":
-		return command(ctx, c, "sign", signSynopsis, rest, runSign)
-	case "formular":
-		return cmdFormular(ctx, c, rest)
-	case "verify":
-		return command(ctx, c, "verify", verifySynopsis, rest, runVerify)
-	case "report":
-		return cmdReport(ctx, c, rest)
-	case "version", "--version":
-		return runVersion(c)
-	case "help", "-h", "--help":
-		fmt.Fprint(c.stdout, usage)
-		return nil
-	}
-	return fmt.Errorf("unknown command %q\n\n%s", cmd, strings.TrimRight(usage, "\n"))
-}
-
 // newFlags makes a command's flag set with the common flags and a usage
 // text. Parse errors are reported by parseFlags, never by pflag exiting.
-func newFlags(c *cli, name, synopsis string) *pflag.FlagSet {
+func newFlags(c *cli, name, synopsis, examples string) *pflag.FlagSet {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	// parseFlags prints help and errors itself: help on stdout, errors
 	// once, on stderr.
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
-	fs.Usage = func() {
-		fmt.Fprintf(c.stdout, "Usage: %s\n\nFlags:\n%s", synopsis, fs.FlagUsages())
-	}
+	fs.Usage = func() { fmt.Fprint(c.stdout, helpText(fs, synopsis, examples)) }
 	return fs
 }
 
@@ -256,9 +228,9 @@ type afterParse interface {
 func command[O any, P interface {
 	*O
 	options
-}](ctx context.Context, c *cli, name, synopsis string, args []string, run func(context.Context, *cli, P, []string) error) error {
+}](ctx context.Context, c *cli, name, synopsis, examples string, args []string, run func(context.Context, *cli, P, []string) error) error {
 	o := P(new(O))
-	fs := newFlags(c, name, synopsis)
+	fs := newFlags(c, name, synopsis, examples)
 	o.flags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -269,12 +241,13 @@ func command[O any, P interface {
 	return run(ctx, c, o, fs.Args())
 }
 
-// parseFlags parses args: a usage error names the command and its help;
-// help asked for is pflag.ErrHelp, after pflag has printed the usage.
+// parseFlags parses args: a usage error names the command, the flag
+// meant when one is near, and its help; help asked for is pflag.ErrHelp,
+// after pflag has printed the usage.
 func parseFlags(fs *pflag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	if err != nil && !errors.Is(err, pflag.ErrHelp) {
-		return fmt.Errorf("%s: %v (see 'sverka %s --help')", fs.Name(), err, fs.Name())
+		return flagError(fs, err)
 	}
 	return err
 }
