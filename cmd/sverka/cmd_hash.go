@@ -279,6 +279,9 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 		return err
 	}
 	chk.summary(len(bad))
+	if err := chk.hints(ctx, name, opt); err != nil {
+		return err
+	}
 	return chk.verdict(name, len(bad))
 }
 
@@ -322,7 +325,16 @@ type listCheck struct {
 	out     *lineWriter
 
 	mismatched, unreadable, verified int
+	// failed are the first few files that did not match, tried with other
+	// algorithms when every file fails; assumedFailed says a digest whose
+	// algorithm was told by its length alone did not match.
+	failed        []checksum.Entry
+	assumedFailed bool
 }
+
+// rereadTries is how many failed files are hashed again with the other
+// algorithms of their digests' length: enough to tell, cheap on any kit.
+const rereadTries = 3
 
 // jobs are the files to hash, each with the algorithms its line names;
 // a legacy algorithm is warned of once.
@@ -383,6 +395,7 @@ func (l *listCheck) judge(r checksum.Result) error {
 			continue
 		}
 		ok = false
+		l.assumedFailed = l.assumedFailed || s.ByLength
 		if other, ok := s.Col.ReadReversed(s.Digest, r.Sums[i]); ok {
 			hint = append(hint, reverseHint(s.Col, other))
 		}
@@ -392,6 +405,9 @@ func (l *listCheck) judge(r checksum.Result) error {
 		return l.out.err
 	}
 	l.mismatched++
+	if len(l.failed) < rereadTries {
+		l.failed = append(l.failed, e)
+	}
 	l.say(e, "FAILED")
 	for _, h := range hint {
 		if !l.o.status {
@@ -415,6 +431,40 @@ func (l *listCheck) summary(bad int) {
 	if l.mismatched > 0 {
 		l.c.warnf("%d computed %s did NOT match", l.mismatched, plural(l.mismatched, "checksum", "checksums"))
 	}
+}
+
+// hints say, after the summary, how a list whose digests failed was
+// probably meant to be read: that the algorithm was assumed from the
+// length, and, when every file checked failed, which other algorithm of
+// that length the first few files match. They never change the verdict.
+func (l *listCheck) hints(ctx context.Context, name string, opt checksum.Options) error {
+	if l.o.status || l.mismatched == 0 {
+		return nil
+	}
+	if l.assumedFailed {
+		l.c.warnf("%s: %s", display(name), checksum.Assumed(l.failed))
+	}
+	if l.mismatched != l.verified {
+		return nil
+	}
+	opt.Progress, opt.Started = nil, nil
+	rs, tried, err := checksum.Rereadings(ctx, l.failed, opt)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		l.c.warnf("%s: every file checked failed as %s, but read as %s %s: read the list with %s (still a failure)",
+			display(name), r.Listed, r.As, triedFiles(tried), r.Flags())
+	}
+	return nil
+}
+
+// triedFiles says that the files Rereadings tried match.
+func triedFiles(n int) string {
+	if n == 1 {
+		return "the file tried matches"
+	}
+	return fmt.Sprintf("the %d files tried match", n)
 }
 
 // verdict is the list's outcome: nil when every file listed matched.
