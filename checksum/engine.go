@@ -12,6 +12,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
 )
 
 // DefaultBufSize is the read size of each worker. Large reads keep the
@@ -526,7 +527,9 @@ func finish(r Result, m *Multi, n int64, err error) Result {
 	return r
 }
 
-var errIsDir = errors.New("is a directory")
+// errIsDir is the system's EISDIR, so that callers print it in the C
+// library's words as other system errors (sha256sum's "Is a directory").
+var errIsDir error = syscall.EISDIR
 
 // copy feeds everything rd yields to m, after the done bytes already fed.
 // With size >= 0 (a regular file's size as fstat gave it, or as a table

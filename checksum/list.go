@@ -69,6 +69,10 @@ type Sum struct {
 	Col Column
 	// Digest is in canonical order (rhash's), whatever Col.Reversed says.
 	Digest []byte
+	// ByLength says the algorithm was told by the digest's length alone
+	// (no tag, no -a, no format naming it) although other algorithms have
+	// that length: an assumption, which the caller says.
+	ByLength bool
 }
 
 // Entry is one file named by a checksum list.
@@ -179,7 +183,7 @@ func ReadList(r io.Reader, opt ReadOptions) (entries []Entry, bad []LineError, e
 			e, skip, perr := p.parseLine(string(line))
 			switch {
 			case perr != nil && p.fatal:
-				return entries, bad, p.wrap(perr)
+				return entries, bad, LineError{opt.File, lineNo, perr}
 			case perr != nil:
 				bad = append(bad, LineError{opt.File, lineNo, perr})
 			case !skip:
@@ -239,6 +243,9 @@ type listParser struct {
 	fatal bool
 	// sawLine tells auto whether a line came before a hashdeep header.
 	sawLine bool
+	// byLength is set when the candidates are the caller's defaults, told
+	// apart by length only (no -a, no format naming the algorithm).
+	byLength bool
 }
 
 func newListParser(opt ReadOptions) (*listParser, error) {
@@ -254,6 +261,7 @@ func newListParser(opt ReadOptions) (*listParser, error) {
 		p.cands = candidates{algs: opt.Algs, from: "-a " + algNames(opt.Algs)}
 		if opt.Defaults {
 			p.cands.from = "the algorithms read without -a (" + algNames(opt.Algs) + ")"
+			p.byLength = true
 		}
 	}
 	switch p.format {
@@ -488,7 +496,7 @@ func (p *listParser) tagLine(s string, unescape bool) (e Entry, ok bool, err err
 	if err := checkName(name); err != nil {
 		return e, true, err
 	}
-	return Entry{Name: name, Size: -1, Sums: []Sum{{col, sum}}}, true, nil
+	return Entry{Name: name, Size: -1, Sums: []Sum{{Col: col, Digest: sum}}}, true, nil
 }
 
 // startsWithDigest reports whether s opens with a hex token that has the
@@ -581,8 +589,14 @@ func (p *listParser) digestFirst(s string, unescape bool) (e Entry, err error) {
 	if err := checkName(name); err != nil {
 		return e, err
 	}
+	if single == 1 {
+		if err := p.singleBlankTool(len(tok)); err != nil {
+			p.fatal = true
+			return e, err
+		}
+	}
 	p.single = single
-	return Entry{Name: name, Size: -1, Sums: []Sum{{col, sum}}, Binary: binary}, nil
+	return Entry{Name: name, Size: -1, Sums: []Sum{{col, sum, p.assumed(a)}}, Binary: binary}, nil
 }
 
 // rhashOrder is the order rhash prints several digests in, whatever the
@@ -642,12 +656,40 @@ func (p *listParser) nameFirst(s string) (e Entry, ok bool, err error) {
 		if err != nil {
 			return e, true, fmt.Errorf("column %d: %w", i+1, err)
 		}
-		e.Sums = append(e.Sums, Sum{col, sum})
+		e.Sums = append(e.Sums, Sum{Col: col, Digest: sum, ByLength: p.assumed(a)})
 	}
 	if err := checkName(t); err != nil {
 		return e, true, err
 	}
 	return e, true, nil
+}
+
+// assumed says whether a, chosen for an untagged digest, was told by its
+// length alone among several algorithms of that length.
+func (p *listParser) assumed(a *Algorithm) bool {
+	return p.byLength && len(ByHexLen(a.HexLen())) > 1
+}
+
+// singleBlankTool refuses to tell the algorithm of a list in the one-blank
+// layout by its length: gost12sum and gostsum write that layout with the
+// same lengths as sha256 and sha512, so the layout names a GOST tool, but
+// not which one, and reading such a list as SHA-2 fails every file (or,
+// imported, writes a table that does). With -a or --from the list says it.
+func (p *listParser) singleBlankTool(n int) error {
+	if !p.byLength || len(ByHexLen(n)) < 2 {
+		return nil
+	}
+	var tools string
+	switch n {
+	case 64:
+		tools = "gost12-256 (gost12sum: --from gost12sum), gost94-cryptopro (gostsum: --from gostsum) or sha256 (-a sha256)"
+	case 128:
+		tools = "gost12-512 (gost12sum -l: --from gost12sum) or sha512 (-a sha512)"
+	default:
+		tools = algList(ByHexLen(n)) + " (name one with -a)"
+	}
+	return fmt.Errorf("one blank between digest and name is the layout of gost12sum and gostsum, not of sha256sum: "+
+		"%d hex digits could be %s; the length alone does not say which", n, tools)
 }
 
 func (p *listParser) assignColumns(toks []string) ([]*Algorithm, error) {
@@ -728,7 +770,7 @@ func (p *listParser) gostLine(s string) (e Entry, err error) {
 	if err := checkName(name); err != nil {
 		return e, err
 	}
-	return Entry{Name: name, Size: -1, Sums: []Sum{{col, sum}}}, nil
+	return Entry{Name: name, Size: -1, Sums: []Sum{{Col: col, Digest: sum}}}, nil
 }
 
 // hashdeepHeader is the column layout of "%%%% size,md5,...,filename".
@@ -780,7 +822,7 @@ func (p *listParser) hashdeepLine(s string) (e Entry, skip bool, err error) {
 		if err != nil {
 			return e, false, err
 		}
-		e.Sums = append(e.Sums, Sum{*c, sum})
+		e.Sums = append(e.Sums, Sum{Col: *c, Digest: sum})
 	}
 	if err := checkName(e.Name); err != nil {
 		return e, false, err

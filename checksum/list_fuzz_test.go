@@ -165,3 +165,36 @@ func FuzzRoundTripHashdeep(f *testing.F) {
 		}
 	})
 }
+
+// Read without -a, as hash -c and import read a list by default: the
+// digests of a list in the one-blank layout are never told by their
+// length alone, and only a digest whose length several algorithms share
+// is marked as assumed.
+func FuzzReadDefaults(f *testing.F) {
+	seedLists(f)
+	f.Add([]byte(fooSHA256+" foo.txt\n"), uint8(0), false)
+	f.Add([]byte(fooSHA256+"  foo.txt\n"+fooSHA256+" x\n"), uint8(1), false)
+	f.Fuzz(func(t *testing.T, data []byte, format uint8, _ bool) {
+		formats := []Format{FormatAuto, FormatGNU, FormatRhash}
+		fm := formats[int(format)%len(formats)]
+		entries, _, err := ReadList(bytes.NewReader(data), ReadOptions{Format: fm, Algs: LengthAlgs(fm), Defaults: true})
+		if err != nil {
+			return
+		}
+		lines := strings.Split(string(data), "\n")
+		for _, e := range entries {
+			for _, s := range e.Sums {
+				if !s.ByLength {
+					continue
+				}
+				if len(ByHexLen(s.Col.Alg.HexLen())) < 2 {
+					t.Fatalf("line %d: %v, the one algorithm of its length, marked as assumed", e.Line, s.Col)
+				}
+				line := strings.TrimLeft(lines[e.Line-1], " \t\\")
+				if i := strings.IndexAny(line, " \t"); i >= 0 && i+1 < len(line) && line[i+1] != ' ' && line[i+1] != '*' && isHex(line[:i]) && len(ByHexLen(i)) > 0 {
+					t.Fatalf("line %d in the one-blank layout read by length as %v", e.Line, s.Col)
+				}
+			}
+		}
+	})
+}

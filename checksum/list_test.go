@@ -338,7 +338,7 @@ func TestReadHashdeep(t *testing.T) {
 		{"%%%% size,filename\n", "names no digest column"},
 	} {
 		_, _, err := ReadList(strings.NewReader(c.in), ReadOptions{File: "h.txt"})
-		if err == nil || !strings.Contains(err.Error(), c.msg) || !strings.HasPrefix(err.Error(), "h.txt: ") {
+		if err == nil || !strings.Contains(err.Error(), c.msg) || !strings.HasPrefix(err.Error(), "h.txt line ") {
 			t.Errorf("%q: err = %v, want %q", c.in, err, c.msg)
 		}
 	}

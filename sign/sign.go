@@ -58,13 +58,23 @@ func GenerateKey(password string, unencrypted bool) (pub, priv []byte, err error
 	return pub, append(priv, '\n'), nil
 }
 
+// UnlockSecretKey checks that privFile, a secret key file, opens with
+// password (ignored when the key is not encrypted) and returns the key:
+// ErrWrongPassword if it does not. The caller names the key file.
+func UnlockSecretKey(privFile []byte, password string) (minisign.PrivateKey, error) {
+	if err := CheckSecretKey(privFile); err != nil {
+		return minisign.PrivateKey{}, err
+	}
+	return readSecretKey(privFile, password)
+}
+
 // readSecretKey reads a secret key file, encrypted or not.
 func readSecretKey(privFile []byte, password string) (minisign.PrivateKey, error) {
 	var sk minisign.PrivateKey
 	if minisign.IsEncrypted(privFile) {
 		k, err := minisign.DecryptKey(password, privFile)
 		if err != nil {
-			return sk, errors.New("cannot decrypt the secret key: wrong password or damaged key file")
+			return sk, ErrWrongPassword
 		}
 		return k, nil
 	}
@@ -79,12 +89,18 @@ func readSecretKey(privFile []byte, password string) (minisign.PrivateKey, error
 // pre-hashed one (BLAKE2b-512), the default of the minisign tool; the
 // trusted comment is signed too and shown on verification.
 func SignFile(privFile []byte, password string, data []byte, trustedComment string) (sig []byte, err error) {
-	if strings.ContainsAny(trustedComment, "\r\n") {
-		return nil, errors.New("the trusted comment must be one line")
-	}
 	sk, err := readSecretKey(privFile, password)
 	if err != nil {
 		return nil, err
+	}
+	return SignWith(sk, data, trustedComment)
+}
+
+// SignWith is SignFile with a key UnlockSecretKey has opened: a caller
+// signing several files decrypts the key (scrypt, slow by design) once.
+func SignWith(sk minisign.PrivateKey, data []byte, trustedComment string) (sig []byte, err error) {
+	if strings.ContainsAny(trustedComment, "\r\n") {
+		return nil, errors.New("the trusted comment must be one line")
 	}
 	r := minisign.NewReader(bytes.NewReader(data))
 	if _, err := io.Copy(io.Discard, r); err != nil {
@@ -114,6 +130,9 @@ func ReadPublicKey(contents []byte) (minisign.PublicKey, error) {
 	lines := strings.Split(strings.TrimSpace(string(contents)), "\n")
 	if len(lines) > 0 && strings.HasPrefix(lines[0], "untrusted comment:") {
 		lines = lines[1:]
+	}
+	if err := wrongKind(fileKind(contents), kindPublic); err != nil {
+		return minisign.PublicKey{}, err
 	}
 	if len(lines) != 1 {
 		return minisign.PublicKey{}, errors.New("malformed public key file: expected a comment line and one base64 key line")

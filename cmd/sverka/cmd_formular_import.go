@@ -186,6 +186,10 @@ func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, defaul
 	if len(bad) > 0 {
 		return nil, fmt.Errorf("%s: %d %s could not be read: nothing imported", list, len(bad), plural(len(bad), "line", "lines"))
 	}
+	// A table written on an assumption is signed as fact: say it first.
+	if note := checksum.Assumed(es); note != "" {
+		c.warnf("%s: %s", list, note)
+	}
 	// rhash --bsd and --tag write one line per algorithm: one row each file.
 	return checksum.MergeByName(es), nil
 }

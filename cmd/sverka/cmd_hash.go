@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/spf13/pflag"
@@ -59,7 +61,7 @@ func (o *hashOpts) flags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.follow, "follow", false, "with -r, follow symbolic links")
 	fs.BoolVarP(&o.check, "check", "c", false, "check the digests listed in LIST files")
 	fs.StringVar(&o.from, "from", "auto", "with -c, the list format: auto|gnu|bsd|hashdeep|rhash|rhash-bsd|dpkg|gostsum|gost12sum")
-	fs.BoolVar(&o.status, "status", false, "with -c, print nothing: the exit code tells")
+	fs.BoolVar(&o.status, "status", false, "with -c, print no line for the files (their read errors still show, as in sha256sum): the exit code tells")
 	fs.BoolVar(&o.ignoreMiss, "ignore-missing", false, "with -c, skip files that do not exist")
 	fs.BoolVar(&o.strict, "strict", false, "with -c, fail on improperly formatted lines")
 	fs.BoolVarP(&o.warn, "warn", "w", false, "with -c, accepted for sha256sum compatibility (malformed lines are always reported)")
@@ -274,7 +276,7 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 	if err != nil {
 		return err
 	}
-	chk := &listCheck{c: c, o: o, entries: entries, out: newLineWriter(c.stdout)}
+	chk := &listCheck{c: c, o: o, entries: entries, bad: bad, out: newLineWriter(c.stdout)}
 	jobs := chk.jobs(name)
 	prog := newProgress(c, &o.common, jobs)
 	defer prog.Finish()
@@ -282,7 +284,11 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 	if err := checksum.HashFiles(ctx, jobs, nil, opt, chk.judge); err != nil {
 		return err
 	}
+	chk.malformed(-1)
 	chk.summary(len(bad))
+	if err := chk.hints(ctx, name, opt); err != nil {
+		return err
+	}
 	return chk.verdict(name, len(bad))
 }
 
@@ -299,7 +305,14 @@ func readList(c *cli, o *hashOpts, list, name string, algs []*checksum.Algorithm
 		data, err = checksum.ReadListFile(list)
 	}
 	if err != nil {
-		return nil, nil, errors.New(fileErr(list, err))
+		var nr *regular.NotRegularError
+		var tl *regular.TooLargeError
+		if errors.As(err, &nr) || errors.As(err, &tl) {
+			// Refused unread, as the README promises: could not check.
+			return nil, nil, errors.New(fileErr(list, err))
+		}
+		// A list that is not there is a failure, as in sha256sum -c.
+		return nil, nil, failure{fmt.Errorf("%s: %v", quoteName(list), sysErr(err))}
 	}
 	entries, bad, err := checksum.ReadList(bytes.NewReader(data), checksum.ReadOptions{
 		Format: checksum.Format(o.from), Algs: algs, Defaults: !o.explicitAlg, Reversed: o.reverse, File: name,
@@ -307,13 +320,13 @@ func readList(c *cli, o *hashOpts, list, name string, algs []*checksum.Algorithm
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, b := range bad {
-		if !o.status {
-			c.errorf("%v", &b)
-		}
-	}
 	if len(entries) == 0 {
-		return nil, nil, fmt.Errorf("%s: no properly formatted checksum lines found", display(name))
+		for _, b := range bad {
+			if !o.status {
+				c.errorf("%v", &b)
+			}
+		}
+		return nil, nil, failure{fmt.Errorf("%s: no properly formatted checksum lines found", quoteName(name))}
 	}
 	return checksum.MergeByName(entries), bad, nil
 }
@@ -323,10 +336,22 @@ type listCheck struct {
 	c       *cli
 	o       *hashOpts
 	entries []checksum.Entry
-	out     *lineWriter
+	// bad are the malformed lines not said yet: each is said where
+	// sha256sum -w says it, among the files' errors in line order.
+	bad []checksum.LineError
+	out *lineWriter
 
 	mismatched, unreadable, verified int
+	// failed are the first few files that did not match, tried with other
+	// algorithms when every file fails; assumedFailed says a digest whose
+	// algorithm was told by its length alone did not match.
+	failed        []checksum.Entry
+	assumedFailed bool
 }
+
+// rereadTries is how many failed files are hashed again with the other
+// algorithms of their digests' length: enough to tell, cheap on any kit.
+const rereadTries = 3
 
 // jobs are the files to hash, each with the algorithms its line names;
 // a legacy algorithm is warned of once.
@@ -350,13 +375,27 @@ func (l *listCheck) jobs(name string) []checksum.Job {
 	return jobs
 }
 
-// say prints a file's line, escaped as sha256sum escapes it.
+// malformed says the malformed lines before line upto (all when upto is
+// negative), with their reasons: always, where sha256sum says them only
+// with -w; never with --status.
+func (l *listCheck) malformed(upto int) {
+	for len(l.bad) > 0 && (upto < 0 || l.bad[0].Line < upto) {
+		if !l.o.status {
+			l.c.errorf("%v", &l.bad[0])
+		}
+		l.bad = l.bad[1:]
+	}
+}
+
+// say prints a file's line as sha256sum -c does: the name as it is,
+// unless it holds a newline, which would split the line; then escaped,
+// behind a backslash.
 func (l *listCheck) say(e checksum.Entry, verdict string) {
 	if l.o.status || (l.o.quiet && verdict == "OK") {
 		return
 	}
 	esc, slash := checksum.EscapeName(e.Name)
-	if slash {
+	if slash && strings.Contains(e.Name, "\n") {
 		fmt.Fprintf(l.out, "\\%s: %s\n", esc, verdict)
 	} else {
 		fmt.Fprintf(l.out, "%s: %s\n", e.Name, verdict)
@@ -368,14 +407,14 @@ func (l *listCheck) say(e checksum.Entry, verdict string) {
 // output cannot be written.
 func (l *listCheck) judge(r checksum.Result) error {
 	e := l.entries[r.Index]
+	l.malformed(e.Line)
 	if r.Err != nil {
 		if l.o.ignoreMiss && errors.Is(r.Err, fs.ErrNotExist) {
 			return nil
 		}
 		l.unreadable++
-		if !l.o.status {
-			l.c.errorf("%s: %v", display(e.Name), osErr(r.Err))
-		}
+		// Said even with --status, as sha256sum says it.
+		l.c.errorf("%s: %v", quoteName(e.Name), sysErr(r.Err))
 		l.say(e, "FAILED open or read")
 		return l.out.err
 	}
@@ -387,6 +426,7 @@ func (l *listCheck) judge(r checksum.Result) error {
 			continue
 		}
 		ok = false
+		l.assumedFailed = l.assumedFailed || s.ByLength
 		if other, ok := s.Col.ReadReversed(s.Digest, r.Sums[i]); ok {
 			hint = append(hint, reverseHint(s.Col, other))
 		}
@@ -396,6 +436,9 @@ func (l *listCheck) judge(r checksum.Result) error {
 		return l.out.err
 	}
 	l.mismatched++
+	if len(l.failed) < rereadTries {
+		l.failed = append(l.failed, e)
+	}
 	l.say(e, "FAILED")
 	for _, h := range hint {
 		if !l.o.status {
@@ -411,14 +454,45 @@ func (l *listCheck) summary(bad int) {
 		return
 	}
 	if bad > 0 {
-		l.c.warnf("%d %s improperly formatted", bad, plural(bad, "line is", "lines are"))
+		l.c.errorf("WARNING: %d %s improperly formatted", bad, plural(bad, "line is", "lines are"))
 	}
 	if l.unreadable > 0 {
-		l.c.warnf("%d listed %s could not be read", l.unreadable, plural(l.unreadable, "file", "files"))
+		l.c.errorf("WARNING: %d listed %s could not be read", l.unreadable, plural(l.unreadable, "file", "files"))
 	}
 	if l.mismatched > 0 {
-		l.c.warnf("%d computed %s did NOT match", l.mismatched, plural(l.mismatched, "checksum", "checksums"))
+		l.c.errorf("WARNING: %d computed %s did NOT match", l.mismatched, plural(l.mismatched, "checksum", "checksums"))
 	}
+}
+
+// hints say, after the summary, how a list whose digests failed was
+// probably meant to be read: that the algorithm was assumed from the
+// length, and, when every file checked failed, which other algorithm of
+// that length the first few files match. They never change the verdict.
+func (l *listCheck) hints(ctx context.Context, name string, opt checksum.Options) error {
+	if l.o.status || l.mismatched == 0 || l.mismatched != l.verified {
+		return nil
+	}
+	if l.assumedFailed {
+		l.c.warnf("%s: %s", display(name), checksum.Assumed(l.failed))
+	}
+	opt.Progress, opt.Started = nil, nil
+	rs, tried, err := checksum.Rereadings(ctx, l.failed, opt)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		l.c.warnf("%s: every file checked failed as %s, but read as %s %s: read the list with %s (still a failure)",
+			display(name), r.Listed, r.As, triedFiles(tried), r.Flags())
+	}
+	return nil
+}
+
+// triedFiles says that the files Rereadings tried match.
+func triedFiles(n int) string {
+	if n == 1 {
+		return "the file tried matches"
+	}
+	return fmt.Sprintf("the %d files tried match", n)
 }
 
 // verdict is the list's outcome: nil when every file listed matched.
@@ -427,7 +501,7 @@ func (l *listCheck) verdict(name string, bad int) error {
 		if l.o.status {
 			return errNotHold
 		}
-		return failure{fmt.Errorf("%s: no file was verified", display(name))}
+		return failure{fmt.Errorf("%s: no file was verified", quoteName(name))}
 	}
 	if l.out.err != nil {
 		return fmt.Errorf("writing output: %w", l.out.err)
@@ -472,6 +546,44 @@ func fileErr(path string, err error) string {
 		return display(err.Error())
 	}
 	return display(path) + ": " + osErr(err).Error()
+}
+
+// sysErr is osErr in the C library's words, as sha256sum prints them: "No
+// such file or directory", where Go says "no such file or directory".
+func sysErr(err error) string {
+	err = osErr(err)
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		if msg := err.Error(); msg != "" {
+			return strings.ToUpper(msg[:1]) + msg[1:]
+		}
+	}
+	return err.Error()
+}
+
+// quoteName shows a name in a diagnostic as sha256sum does (GNU's
+// shell-escape quoting): as it is when it holds only characters a shell
+// leaves alone, else in single quotes; a name with a control character,
+// a quote or invalid UTF-8 is escaped by display instead, so that it
+// cannot forge a line.
+func quoteName(name string) string {
+	plain := name != ""
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '\'', c < 0x20, c == 0x7f:
+			return display(name)
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c >= 0x80,
+			strings.IndexByte("%+,-./:=@_^", c) >= 0:
+		case (c == '~' || c == '#') && i > 0:
+		default:
+			plain = false
+		}
+	}
+	if plain || !utf8.ValidString(name) {
+		return display(name)
+	}
+	return "'" + name + "'"
 }
 
 // osErr strips the path from an *fs.PathError: messages name the file

@@ -43,11 +43,20 @@ func runSign(_ context.Context, c *cli, o *signOpts, files []string) error {
 	if err != nil {
 		return fmt.Errorf("secret key: %w", err)
 	}
+	// A mistake in the key file is the key file's, said before a password
+	// is asked and before any file is read: not the first file's.
+	if err := sign.CheckSecretKey(sec); err != nil {
+		return fmt.Errorf("%s: %w", display(o.secPath), err)
+	}
 	password := ""
 	if minisign.IsEncrypted(sec) {
 		if password, err = askPassword(c, false); err != nil {
 			return err
 		}
+	}
+	key, err := sign.UnlockSecretKey(sec, password)
+	if err != nil {
+		return fmt.Errorf("%s: %w", display(o.secPath), err)
 	}
 	for _, name := range files {
 		data, err := regular.ReadFile(name, formular.MaxSize, "a file to sign")
@@ -58,7 +67,7 @@ func runSign(_ context.Context, c *cli, o *signOpts, files []string) error {
 		if tc == "" {
 			tc = defaultComment(name, data)
 		}
-		sig, err := sign.SignFile(sec, password, data, tc)
+		sig, err := sign.SignWith(key, data, tc)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
