@@ -150,6 +150,8 @@ var catalogue = map[string][2]string{
 	"kind-modules":    {"modules", "модули"},
 	"kind-parameters": {"parameters", "параметры"},
 	"table-line":      {"line %d", "строка %d"},
+	"table-root":      {"root %s", "корень %s"},
+	"table-source":    {"source %s", "источник %s"},
 	"closed":          {"closed", "закрытая"},
 	"weak":            {"weak algorithm: %s", "слабый алгоритм: %s"},
 

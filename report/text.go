@@ -140,6 +140,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	}
 	rows = append(rows, [2]string{l.t("checked"),
 		l.f("checked-on", l.timestamp(r.Run.End), safetext.Display(r.Run.Host), l.date(r.Run.CheckDate))})
+	rows = append(rows, l.sourceRows(r)...)
 	if label, v, ok := l.reportSignature(opt.Saved); ok {
 		rows = append(rows, [2]string{label, v})
 	}
@@ -188,8 +189,11 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		kinds[ti] = kind.Render(kinds[ti])
 	}
 	for ti, t := range r.Result.Tables {
-		fmt.Fprintf(bw, "%s  %s: %s", kinds[ti],
-			l.f("table-line", t.Line), l.f("total-n", len(t.Items)))
+		where := l.f("table-line", t.Line)
+		if s := l.tableWhere(r, &t); s != "" {
+			where += ", " + safetext.Display(s)
+		}
+		fmt.Fprintf(bw, "%s  %s: %s", kinds[ti], where, l.f("total-n", len(t.Items)))
 		for _, s := range verify.Statuses {
 			if n := t.Counts[s]; n > 0 {
 				fmt.Fprintf(bw, ", %s %d", s, n)
@@ -222,6 +226,50 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// sourceRows says what the check read besides the formular, as label and
+// value: the media, the installed root, each root variable with the path
+// it stood for, the settings files. Without them a verdict in a terminal
+// does not say which system it speaks for.
+func (l lang) sourceRows(r *Report) [][2]string {
+	var rows [][2]string
+	if m := r.Sources.Media; m != nil {
+		rows = append(rows, [2]string{l.t("media"), m.Path + " (" + l.t(m.Kind) + ")"})
+	}
+	if in := r.Sources.Installed; in != nil {
+		if in.Root != "" {
+			rows = append(rows, [2]string{l.t("installed"), in.Root})
+		}
+		for _, v := range in.Vars {
+			rows = append(rows, [2]string{l.f("var", v.Name), v.Path})
+		}
+	}
+	for _, s := range r.Sources.Settings {
+		rows = append(rows, [2]string{l.t("settings"), s})
+	}
+	return rows
+}
+
+// tableWhere says where a table was checked: the directory its root
+// stood for, with the root as the formular writes it when that differs
+// (a variable), or its settings source; "" when it has neither.
+func (l lang) tableWhere(r *Report, t *verify.Table) string {
+	switch {
+	case t.Root != "":
+		s := l.f("table-root", t.Root)
+		if in := r.Sources.Installed; in != nil && t.Kind == formular.KindModules {
+			for _, v := range in.Vars {
+				if v.Path == t.Root && v.Name != t.Root {
+					return s + " (" + v.Name + ")"
+				}
+			}
+		}
+		return s
+	case t.Source != "":
+		return l.f("table-source", t.Source)
+	}
+	return ""
 }
 
 // statusToken labels a status in the text rendering: the token itself, in
