@@ -135,3 +135,29 @@ func TestHTMLPrintsLargeReport(t *testing.T) {
 	}
 	t.Logf("5,000 items: %d pages", n)
 }
+
+// A modules table checked against a whole system finds 20,000 files it
+// does not list: the act still prints, on a few pages, its EXTRA files
+// listed by directory.
+func TestHTMLPrintsManyExtra(t *testing.T) {
+	if testing.Short() {
+		t.Skip("prints a 20,000-item report")
+	}
+	var b bytes.Buffer
+	if err := WriteHTML(&b, extraReport(20_000), "ru"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	pdf := printPDF(t, b.Bytes())
+	n := pdfPages(t, pdf)
+	if n > 40 {
+		t.Errorf("20,000 EXTRA files in 100 directories print on %d pages", n)
+	}
+	text := strings.Join(strings.Fields(pdfText(t, pdf, 0)), " ")
+	for _, want := range []string{"usr/share/doc/pkg-099/", "объектов: 200", "NOT HOLD"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the printed act lacks %q", want)
+		}
+	}
+	t.Logf("20,000 EXTRA: %d bytes of HTML, %d pages, printed in %v", b.Len(), n, time.Since(start))
+}

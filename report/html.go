@@ -24,6 +24,9 @@ type HTMLOptions struct {
 	// Saved says what rendering a saved report checked of it; nil for a
 	// report straight from a check.
 	Saved *Saved
+	// Summary renders the act without the list of objects: header,
+	// verdict, counts per table and findings.
+	Summary bool
 }
 
 // WriteHTML writes the printable report in one self-contained HTML file:
@@ -53,7 +56,7 @@ func WriteHTMLOptions(w io.Writer, r *Report, opt HTMLOptions) error {
 		return fmt.Errorf("rendering HTML report: %w", err)
 	}
 	for i := range d.Tables {
-		if d.Cannot {
+		if d.Cannot || d.Summary {
 			break
 		}
 		ht := &d.Tables[i]
@@ -96,9 +99,13 @@ type findingRow struct {
 // dirGroup is one directory of a file table: its items in table order.
 type dirGroup struct {
 	Dir   string // display form; "" for the table root
-	Items []int  // indexes into the table's items
-	Total string // the per-directory count row
-	size  int64
+	Items []int  // indexes into the table's items listed one by one
+	// Folded are the directory's items of a status listed by directory
+	// (GroupOver), a row per status.
+	Folded []itemGroup
+	Total  string // the per-directory count row
+	size   int64
+	count  int
 }
 
 type paramRow struct {
@@ -128,6 +135,7 @@ type htmlDoc struct {
 	// Class is the verdict box's: holds, fails or cannot.
 	Class                string
 	Cannot               bool // the check could not be made: no tables to show
+	Summary              bool // no list of objects
 	Verdict, VerdictText string
 	// Scope is the part of the verdict's scope that needs saying: the
 	// tables not checked and why.
@@ -143,7 +151,9 @@ type htmlDoc struct {
 	CountItems        []int // items per table
 	CountAll          int
 	Findings          []findingRow
-	Tables            []htmlTable
+	// FoldNotes say which findings are listed by directory.
+	FoldNotes []string
+	Tables    []htmlTable
 }
 
 func statusClass(it *verify.Item) string {
@@ -164,6 +174,7 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 		Product:  safetext.Display(strings.TrimSpace(f.Get("product") + " " + f.Get("version"))),
 		Class:    "fails",
 		Cannot:   r.Result.Verdict == verify.CannotCheck,
+		Summary:  opt.Summary,
 		Verdict:  safetext.Display(string(r.Result.Verdict)),
 		Required: safetext.Display(l.required(r)),
 	}
@@ -222,17 +233,32 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 		d.CountTables = append(d.CountTables, tableTitle(l, t))
 		d.CountItems = append(d.CountItems, len(t.Items))
 		d.CountAll += len(t.Items)
+		folded := foldedStatuses(t)
+		kind := l.kind(safetext.Display(string(t.Kind)))
 		for ii := range t.Items {
 			it := &t.Items[ii]
-			if it.Status == verify.OK {
+			if it.Status == verify.OK || folded[it.Status] {
 				continue
 			}
 			d.Findings = append(d.Findings, findingRow{
-				N: len(d.Findings) + 1, Table: l.kind(safetext.Display(string(t.Kind))), Name: safetext.Display(it.Name),
+				N: len(d.Findings) + 1, Table: kind, Name: safetext.Display(it.Name),
 				Status: it.Status, Class: statusClass(it), Detail: safetext.Display(describe(l, t, it)),
 			})
 		}
-		d.Tables = append(d.Tables, itemTable(l, t))
+		for _, g := range itemGroups(t, folded) {
+			d.Findings = append(d.Findings, findingRow{
+				N: len(d.Findings) + 1, Table: kind, Name: l.dirLabel(g.Dir),
+				Status: g.Status, Class: statusClass(groupItem(t, &g)), Detail: l.groupText(t, &g),
+			})
+		}
+		for _, s := range groupable {
+			if folded[s] {
+				d.FoldNotes = append(d.FoldNotes, l.foldNote(t, s, l.status))
+			}
+		}
+		if !d.Summary {
+			d.Tables = append(d.Tables, itemTable(l, t, folded))
+		}
 	}
 	return d
 }
@@ -383,7 +409,7 @@ func digestOf(ds []verify.Digest, alg string) string {
 	return ""
 }
 
-func itemTable(l lang, t *verify.Table) htmlTable {
+func itemTable(l lang, t *verify.Table, folded map[verify.Status]bool) htmlTable {
 	ht := htmlTable{Title: tableTitle(l, t), Params: t.Kind == formular.KindParameters}
 	var meta []string
 	if t.Format != "" {
@@ -469,13 +495,20 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 			ht.Groups = append(ht.Groups, dirGroup{Dir: safetext.Display(dir)})
 		}
 		size := itemSize(it)
-		ht.Groups[gi].Items = append(ht.Groups[gi].Items, i)
+		if !folded[it.Status] {
+			ht.Groups[gi].Items = append(ht.Groups[gi].Items, i)
+		}
 		ht.Groups[gi].size += size
+		ht.Groups[gi].count++
 		total += size
+	}
+	for _, g := range itemGroups(t, folded) {
+		gi := index[g.Dir]
+		ht.Groups[gi].Folded = append(ht.Groups[gi].Folded, g)
 	}
 	for gi := range ht.Groups {
 		g := &ht.Groups[gi]
-		g.Total = l.f("dir-total", len(g.Items), bytesText(g.size))
+		g.Total = l.f("dir-total", g.count, bytesText(g.size))
 	}
 	ht.Grouped = len(ht.Groups) > 1 || len(ht.Groups) == 1 && ht.Groups[0].Dir != ""
 	ht.Total = l.f("grand-total", len(t.Items), bytesText(total))
@@ -571,6 +604,15 @@ func writeFileRows(w *bufio.Writer, l lang, t *verify.Table, ht *htmlTable) {
 				labels[it.Status] = label
 			}
 			w.WriteString(`<td class="st ` + class + `">` + label + "</td></tr>\n")
+		}
+		for fi := range g.Folded {
+			fg := &g.Folded[fi]
+			class := statusClass(groupItem(t, fg))
+			w.WriteString(`<tr class="` + class + `"><td class="n"></td><td class="name" colspan="` + strconv.Itoa(len(ht.Widths)-2) + `">`)
+			escape(w, l.groupText(t, fg))
+			w.WriteString(`</td><td class="st ` + class + `">`)
+			escape(w, l.status(fg.Status))
+			w.WriteString("</td></tr>\n")
 		}
 		if ht.Grouped {
 			w.WriteString(`<tr class="dirtotal"><td colspan="` + cols + `">`)

@@ -20,6 +20,9 @@ type TextOptions struct {
 	Color   bool   // ANSI colours
 	Verbose bool   // list every item, OK ones too
 	Quiet   bool   // list only the items that break the verdict, not warnings
+	// Summary renders the act without the list of objects: the findings
+	// only, never every item.
+	Summary bool
 	// Saved says what rendering a saved report checked of it; nil for a
 	// report straight from a check.
 	Saved *Saved
@@ -206,26 +209,57 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	}
 
 	status := st.statusColumn()
+	verbose := opt.Verbose && !opt.Summary
 	first := true
+	gap := func() {
+		if first {
+			bw.WriteByte('\n')
+			first = false
+		}
+	}
 	for ti := range r.Result.Tables {
 		t := &r.Result.Tables[ti]
+		folded := foldedStatuses(t)
 		for ii := range t.Items {
 			it := &t.Items[ii]
-			if (it.Status == verify.OK && !opt.Verbose) || (opt.Quiet && !it.Failure) {
+			if (it.Status == verify.OK && !verbose) || (opt.Quiet && !it.Failure) || folded[it.Status] {
 				continue
 			}
-			if first {
-				bw.WriteByte('\n')
-				first = false
-			}
+			gap()
 			fmt.Fprintf(bw, "%s %s %s", status.cell(it), kinds[ti], safetext.Display(it.Name))
 			if d := describe(l, t, it); d != "" {
 				fmt.Fprintf(bw, " — %s", safetext.Display(d))
 			}
 			bw.WriteByte('\n')
 		}
+		shown := map[verify.Status]bool{}
+		for _, g := range itemGroups(t, folded) {
+			it := groupItem(t, &g)
+			if opt.Quiet && !it.Failure {
+				continue
+			}
+			gap()
+			shown[g.Status] = true
+			fmt.Fprintf(bw, "%s %s %s — %s\n", status.cell(it), kinds[ti], l.dirLabel(g.Dir), l.groupText(t, &g))
+		}
+		for _, s := range groupable {
+			if shown[s] {
+				fmt.Fprintf(bw, "  %s\n", l.foldNote(t, s, statusToken))
+			}
+		}
 	}
 	return bw.Flush()
+}
+
+// groupItem is the item a group's line is coloured by: one that breaks
+// the verdict if any does.
+func groupItem(t *verify.Table, g *itemGroup) *verify.Item {
+	for _, i := range g.Items {
+		if t.Items[i].Failure {
+			return &t.Items[i]
+		}
+	}
+	return &t.Items[g.Items[0]]
 }
 
 // sourceRows says what the check read besides the formular, as label and

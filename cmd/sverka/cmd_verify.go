@@ -26,7 +26,7 @@ import (
 
 const verifySynopsis = `sverka verify -f FORMULAR (-P PUBKEY | -p PUBKEY.pub) [--media ISO|DEVICE|DIR]
               [--installed ROOT] [--var NAME=PATH]... [--settings FILE]... [--at DATE]
-              [--format text|json|ndjson|html] [--lang ru|en] [-o FILE] [-v]
+              [--format text|json|ndjson|html] [--lang ru|en] [-o FILE] [-v | --summary]
               [--require KIND[,KIND]|all]
 
 Check the media, the installed modules and the settings against a signed
@@ -51,6 +51,7 @@ type verifyOpts struct {
 	lang       string
 	output     string
 	verbose    bool
+	summary    bool
 	ignoreCase bool
 	require    []string
 	required   []formular.Kind // require, checked
@@ -72,6 +73,7 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.lang, "lang", "", "language of text and html: ru or en (default from LC_ALL, LC_MESSAGES, LANG)")
 	fs.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every item, OK ones too")
+	fs.BoolVar(&o.summary, "summary", false, "text and html: the act without the list of objects (header, verdict, counts, findings)")
 	fs.BoolVar(&o.ignoreCase, "ignore-case", false, "compare kit names case-insensitively (a copy on a case-insensitive file system)")
 	fs.StringSliceVar(&o.require, "require", nil, "table kinds the verdict must cover: image, boot, media, modules, parameters, or all (every table of the formular); one not checked makes it NOT HOLD")
 	fs.StringVar(&o.fixedTime, "fixed-time", "", "")
@@ -195,7 +197,24 @@ func (o *verifyOpts) check() error {
 	if err := checkFormat(o.format, true); err != nil {
 		return err
 	}
+	if err := checkSummary(o.summary, o.verbose, o.format); err != nil {
+		return err
+	}
 	return checkLang(o.lang)
+}
+
+// checkSummary refuses --summary where it means nothing: it leaves out
+// the list of objects that -v asks for, and JSON is the evidence, whole.
+func checkSummary(summary, verbose bool, format string) error {
+	switch {
+	case !summary:
+		return nil
+	case verbose:
+		return errors.New("--summary leaves out the list of objects that -v asks for: give one of them")
+	case format != "text" && format != "html":
+		return fmt.Errorf("--summary is for --format text or html, not %s: the %s report keeps every item", format, format)
+	}
+	return nil
 }
 
 // dates reads --fixed-time and --at: the run's start and the check date.
@@ -352,6 +371,7 @@ type renderOpts struct {
 	color   string // auto, always or never
 	verbose bool
 	quiet   bool
+	summary bool // the act without the list of objects
 	// saved says what rendering a saved report checked of it; nil for
 	// the report of a check.
 	saved *report.Saved
@@ -359,7 +379,7 @@ type renderOpts struct {
 
 // render is how verify's report is asked to be rendered.
 func (o *verifyOpts) render() renderOpts {
-	return renderOpts{format: o.format, lang: o.lang, color: o.color, verbose: o.verbose, quiet: o.quiet}
+	return renderOpts{format: o.format, lang: o.lang, color: o.color, verbose: o.verbose, quiet: o.quiet, summary: o.summary}
 }
 
 // renderTo writes the report to out, whole or not at all, or to standard
@@ -380,7 +400,7 @@ func renderTo(c *cli, out *atomicfile.File, rep *report.Report, o renderOpts) er
 	case "ndjson":
 		err = report.WriteNDJSON(w, rep)
 	case "html":
-		err = report.WriteHTMLOptions(w, rep, report.HTMLOptions{Lang: lang, Saved: o.saved})
+		err = report.WriteHTMLOptions(w, rep, report.HTMLOptions{Lang: lang, Saved: o.saved, Summary: o.summary})
 	default:
 		useColor := false
 		if out == nil {
@@ -389,7 +409,7 @@ func renderTo(c *cli, out *atomicfile.File, rep *report.Report, o renderOpts) er
 		} else {
 			useColor = o.color == "always"
 		}
-		err = report.WriteText(w, rep, report.TextOptions{Lang: lang, Color: useColor, Verbose: o.verbose, Quiet: o.quiet, Saved: o.saved})
+		err = report.WriteText(w, rep, report.TextOptions{Lang: lang, Color: useColor, Verbose: o.verbose, Quiet: o.quiet, Summary: o.summary, Saved: o.saved})
 	}
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -300,6 +301,18 @@ func scriptParams(dir string) testscript.Params {
 			// the record at OTHER's extent and length), "name NEW" (a name
 			// of the same length), "setflag HEX" or "clearflag HEX".
 			"isopatch": isopatch,
+			// mkfiles DIR N: N small files DIR/f1.txt ... DIR/fN.txt, each
+			// holding its own name.
+			"mkfiles": func(ts *testscript.TestScript, neg bool, args []string) {
+				n, err := strconv.Atoi(args[1])
+				ts.Check(err)
+				dir := ts.MkAbs(args[0])
+				ts.Check(os.MkdirAll(dir, 0o755))
+				for i := 1; i <= n; i++ {
+					name := fmt.Sprintf("f%d.txt", i)
+					ts.Check(os.WriteFile(filepath.Join(dir, name), []byte(name+"\n"), 0o644))
+				}
+			},
 			// fill FILE SIZE CHAR: a file of SIZE bytes CHAR.
 			"fill": func(ts *testscript.TestScript, neg bool, args []string) {
 				n, err := strconv.Atoi(args[1])
