@@ -84,7 +84,8 @@ func TestHTMLPrints(t *testing.T) {
 			// A cell wraps a long name: compare with the lines joined.
 			text := strings.Join(strings.Fields(pdfText(t, pdf, 0)), " ")
 			title := map[string]string{"ru": "Протокол контроля целостности", "en": "Integrity check report"}[lang]
-			for _, want := range []string{title, "NOT HOLD", "Kaspersky Endpoint Security для Linux",
+			verdict := map[string]string{"ru": "НЕ ВЫПОЛНЕНО", "en": "NOT HOLD"}[lang]
+			for _, want := range []string{title, verdict, "Kaspersky Endpoint Security для Linux",
 				"Руководство администратора.pdf", "Update.Threads"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the printed report lacks %q", want)
@@ -154,7 +155,7 @@ func TestHTMLPrintsManyExtra(t *testing.T) {
 		t.Errorf("20,000 EXTRA files in 100 directories print on %d pages", n)
 	}
 	text := strings.Join(strings.Fields(pdfText(t, pdf, 0)), " ")
-	for _, want := range []string{"usr/share/doc/pkg-099/", "объектов: 200", "NOT HOLD"} {
+	for _, want := range []string{"usr/share/doc/pkg-099/", "объектов: 200", "НЕ ВЫПОЛНЕНО"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the printed act lacks %q", want)
 		}

@@ -112,6 +112,6 @@ func (l lang) foldNote(t *verify.Table, s verify.Status, status func(verify.Stat
 			n++
 		}
 	}
-	table := l.f("msg-table", safetext.Display(string(t.Kind)), t.Line)
+	table := l.tableName(t.Kind, t.Line)
 	return l.f("group-note", bytesText(int64(n)), status(s), table, GroupOver)
 }

@@ -175,7 +175,7 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 		Class:    "fails",
 		Cannot:   r.Result.Verdict == verify.CannotCheck,
 		Summary:  opt.Summary,
-		Verdict:  safetext.Display(string(r.Result.Verdict)),
+		Verdict:  safetext.Display(l.verdict(r.Result.Verdict)),
 		Required: safetext.Display(l.required(r)),
 	}
 	head, scope := l.verdictParts(r)
@@ -305,7 +305,7 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 	add(l.t("user"), safetext.Display(r.Run.User))
 	add(l.t("started"), l.timestamp(r.Run.Start))
 	add(l.t("finished"), l.timestamp(r.Run.End))
-	add(l.t("duration"), l.f("seconds", fmt.Sprintf("%.1f", r.Run.Duration().Seconds())))
+	add(l.t("duration"), l.f("seconds", l.decimal(r.Run.Duration().Seconds(), 1)))
 	add(l.t("tool"), strings.TrimSpace(r.Tool.Name+" "+r.Tool.Version))
 	add(l.t("tool-sha256"), r.Tool.SHA256)
 	args := make([]string, len(r.Run.Args))
@@ -441,7 +441,7 @@ func itemTable(l lang, t *verify.Table, folded map[verify.Status]bool) htmlTable
 				note = append(note, l.f("d-hint", h))
 			}
 			ht.ParamRows = append(ht.ParamRows, paramRow{
-				N: i + 1, Key: safetext.Display(it.Name), Allowed: safetext.Display(it.Allowed), Actual: actual,
+				N: i + 1, Key: safetext.Display(it.Name), Allowed: l.allowed(it.Allowed), Actual: actual,
 				Note: safetext.Display(strings.Join(note, "; ")), Status: it.Status, Class: statusClass(it),
 			})
 		}

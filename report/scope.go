@@ -123,7 +123,7 @@ func (l lang) notChecked(r *Report) string {
 		m := &sc.NotChecked[i]
 		why := "why-" + m.Args["why"]
 		if m.Code != verify.CodeTableNotChecked || !has(why) {
-			other = append(other, l.message(m, statusToken))
+			other = append(other, l.message(m, l.status))
 			continue
 		}
 		name := l.kind(safetext.Display(string(m.Table)))

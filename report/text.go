@@ -70,6 +70,7 @@ func column(st lipgloss.Style, cells []string) lipgloss.Style {
 // status, coloured by what each means for the verdict. Each distinct
 // status is laid out once: a report may list a million items.
 type statusColumn struct {
+	label           func(verify.Status) string
 	good, bad, warn lipgloss.Style
 	done            map[statusKey]string
 }
@@ -79,16 +80,17 @@ type statusKey struct {
 	failure bool
 }
 
-func (s textStyles) statusColumn() *statusColumn {
+func (s textStyles) statusColumn(l lang) *statusColumn {
 	names := make([]string, len(verify.Statuses))
 	for i, st := range verify.Statuses {
-		names[i] = string(st)
+		names[i] = l.status(st)
 	}
 	return &statusColumn{
-		good: column(s.good, names),
-		bad:  column(s.bad, names),
-		warn: column(s.warn, names),
-		done: map[statusKey]string{},
+		label: l.status,
+		good:  column(s.good, names),
+		bad:   column(s.bad, names),
+		warn:  column(s.warn, names),
+		done:  map[statusKey]string{},
 	}
 }
 
@@ -104,7 +106,7 @@ func (c *statusColumn) cell(it *verify.Item) string {
 	case it.Failure:
 		st = c.bad
 	}
-	s := st.Render(safetext.Display(string(it.Status)))
+	s := st.Render(safetext.Display(c.label(it.Status)))
 	c.done[k] = s
 	return s
 }
@@ -161,8 +163,8 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	if r.Result.Verdict == verify.Holds {
 		verdict = st.good
 	}
-	fmt.Fprintf(bw, "%s  %s\n", verdict.Render(safetext.Display(string(r.Result.Verdict))), safetext.Display(l.verdictText(r)))
-	for _, u := range l.uncovered(r, statusToken) {
+	fmt.Fprintf(bw, "%s  %s\n", verdict.Render(safetext.Display(l.verdict(r.Result.Verdict))), safetext.Display(l.verdictText(r)))
+	for _, u := range l.uncovered(r, l.status) {
 		fmt.Fprintf(bw, "  %s\n", st.warn.Render(safetext.Display(l.f("not-covered", u))))
 	}
 	if s := l.required(r); s != "" {
@@ -170,13 +172,13 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	}
 	if !cannot {
 		for i := range r.Result.Reasons {
-			fmt.Fprintf(bw, "  - %s\n", safetext.Display(l.message(&r.Result.Reasons[i], statusToken)))
+			fmt.Fprintf(bw, "  - %s\n", safetext.Display(l.message(&r.Result.Reasons[i], l.status)))
 		}
 	}
 	if ws := shownWarnings(r); len(ws) > 0 {
 		fmt.Fprintf(bw, "%s:\n", st.warn.Render(l.t("warnings")))
 		for i := range ws {
-			fmt.Fprintf(bw, "  - %s\n", safetext.Display(l.message(&ws[i], statusToken)))
+			fmt.Fprintf(bw, "  - %s\n", safetext.Display(l.message(&ws[i], l.status)))
 		}
 	}
 
@@ -199,7 +201,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		fmt.Fprintf(bw, "%s  %s: %s", kinds[ti], where, l.f("total-n", len(t.Items)))
 		for _, s := range verify.Statuses {
 			if n := t.Counts[s]; n > 0 {
-				fmt.Fprintf(bw, ", %s %d", s, n)
+				fmt.Fprintf(bw, ", %s %d", l.status(s), n)
 			}
 		}
 		for _, a := range t.Weak {
@@ -208,7 +210,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		bw.WriteByte('\n')
 	}
 
-	status := st.statusColumn()
+	status := st.statusColumn(l)
 	verbose := opt.Verbose && !opt.Summary
 	first := true
 	gap := func() {
@@ -244,7 +246,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		}
 		for _, s := range groupable {
 			if shown[s] {
-				fmt.Fprintf(bw, "  %s\n", l.foldNote(t, s, statusToken))
+				fmt.Fprintf(bw, "  %s\n", l.foldNote(t, s, l.status))
 			}
 		}
 	}
@@ -306,10 +308,6 @@ func (l lang) tableWhere(r *Report, t *verify.Table) string {
 	return ""
 }
 
-// statusToken labels a status in the text rendering: the token itself, in
-// every language.
-func statusToken(s verify.Status) string { return string(s) }
-
 // certificateText is the certificate in one line: number, issuer, class
 // and validity.
 func certificateText(l lang, f *FormularInfo) string {
@@ -363,7 +361,7 @@ func describe(l lang, t *verify.Table, it *verify.Item) string {
 	}
 	if t.Kind == formular.KindParameters || it.Allowed != "" {
 		if it.Allowed != "" {
-			parts = append(parts, l.f("d-allowed", it.Allowed))
+			parts = append(parts, l.f("d-allowed", l.allowed(it.Allowed)))
 		}
 		if it.HasValue {
 			parts = append(parts, l.f("d-actual", safetext.Display(it.Value)))
