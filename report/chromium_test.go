@@ -162,3 +162,41 @@ func TestHTMLPrintsManyExtra(t *testing.T) {
 	}
 	t.Logf("20,000 EXTRA: %d bytes of HTML, %d pages, printed in %v", b.Len(), n, time.Since(start))
 }
+
+// An act rendered from a saved report names its SHA-256 and the signer's
+// key on the first page and in the footer of every printed page.
+func TestHTMLPrintsEvidenceOnEveryPage(t *testing.T) {
+	sum := strings.Repeat("3f9a", 16)
+	for _, lang := range []string{"ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			var b bytes.Buffer
+			saved := &Saved{Path: "check.json", SHA256: sum, KeyID: "E7620F1842B4E81F"}
+			if err := WriteHTMLOptions(&b, bigReport(400), HTMLOptions{Lang: lang, Saved: saved}); err != nil {
+				t.Fatal(err)
+			}
+			pdf := printPDF(t, b.Bytes())
+			n := pdfPages(t, pdf)
+			if n < 3 {
+				t.Fatalf("%d pages: too few to show a footer repeats", n)
+			}
+			key := map[string]string{"ru": "подписан ключом E7620F1842B4E81F", "en": "signed by key E7620F1842B4E81F"}[lang]
+			for p := 1; p <= n; p++ {
+				// A footer wraps: compare with the lines joined.
+				text := strings.Join(strings.Fields(pdfText(t, pdf, p)), " ")
+				if !strings.Contains(text, sum) || !strings.Contains(text, key) {
+					t.Errorf("page %d of %d lacks the report's SHA-256 or key:\n%s", p, n, text)
+				}
+			}
+			// The footer sits in the margin: every item still prints.
+			all := pdfText(t, pdf, 0)
+			for _, name := range []string{"Файл-000000.dat", "Файл-000199.dat", "Файл-000399.dat"} {
+				if !strings.Contains(all, name) {
+					t.Errorf("the printed act lacks %s", name)
+				}
+			}
+			if c := strings.Count(all, sum); c < n+1 {
+				t.Errorf("the SHA-256 is printed %d times on %d pages: not on the first page and in every footer", c, n)
+			}
+		})
+	}
+}

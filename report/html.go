@@ -133,7 +133,10 @@ type htmlDoc struct {
 	PageLabel            [3]string // before counter(page), between, after counter(pages)
 	Chars                []kv
 	// Class is the verdict box's: holds, fails or cannot.
-	Class                string
+	Class string
+	// Evidence names the saved report the act was rendered from, on the
+	// first page and in every page's footer.
+	Evidence, Footer     string
 	Cannot               bool // the check could not be made: no tables to show
 	Summary              bool // no list of objects
 	Verdict, VerdictText string
@@ -175,6 +178,8 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 		Class:    "fails",
 		Cannot:   r.Result.Verdict == verify.CannotCheck,
 		Summary:  opt.Summary,
+		Evidence: l.evidence(opt.Saved),
+		Footer:   l.evidenceFooter(opt.Saved),
 		Verdict:  safetext.Display(l.verdict(r.Result.Verdict)),
 		Required: safetext.Display(l.required(r)),
 	}
@@ -343,6 +348,9 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 	}
 	for _, s := range r.Sources.Settings {
 		add(l.t("settings"), safetext.Display(s))
+	}
+	if s := opt.Saved; s != nil && s.SHA256 != "" {
+		add(l.t("report-sha256"), s.SHA256)
 	}
 	if label, v, ok := l.reportSignature(opt.Saved); ok {
 		add(label, v)

@@ -146,6 +146,9 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	rows = append(rows, [2]string{l.t("checked"),
 		l.f("checked-on", l.timestamp(r.Run.End), safetext.Display(r.Run.Host), l.date(r.Run.CheckDate))})
 	rows = append(rows, l.sourceRows(r)...)
+	if s := opt.Saved; s != nil && s.SHA256 != "" {
+		rows = append(rows, [2]string{l.t("report-sha256"), s.SHA256})
+	}
 	if label, v, ok := l.reportSignature(opt.Saved); ok {
 		rows = append(rows, [2]string{label, v})
 	}

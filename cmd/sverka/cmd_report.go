@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -88,6 +89,9 @@ func runReportRender(_ context.Context, c *cli, o *renderReportOpts, args []stri
 	if err != nil {
 		return err
 	}
+	// The act names the file it was made from, so that paper and
+	// evidence can be tied.
+	saved.Path, saved.SHA256 = path, fmt.Sprintf("%x", sha256.Sum256(data))
 	rep, err := report.ReadJSON(data)
 	if err != nil {
 		return fmt.Errorf("report %s: %w", path, err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -301,6 +302,12 @@ func scriptParams(dir string) testscript.Params {
 			// the record at OTHER's extent and length), "name NEW" (a name
 			// of the same length), "setflag HEX" or "clearflag HEX".
 			"isopatch": isopatch,
+			// sha256env VAR FILE: VAR set to FILE's SHA-256, in hex.
+			"sha256env": func(ts *testscript.TestScript, neg bool, args []string) {
+				b, err := os.ReadFile(ts.MkAbs(args[1]))
+				ts.Check(err)
+				ts.Setenv(args[0], fmt.Sprintf("%x", sha256.Sum256(b)))
+			},
 			// mkfiles DIR N: N small files DIR/f1.txt ... DIR/fN.txt, each
 			// holding its own name.
 			"mkfiles": func(ts *testscript.TestScript, neg bool, args []string) {
