@@ -67,6 +67,21 @@ func (p Param) Constraint() string {
 	return p.Op
 }
 
+// ParseConstraint reads a constraint as Constraint writes it ("= no",
+// "in {A, B}", "range 1..16"): a report keeps it so, and a rendering says
+// it in its own language. A note is refused: a constraint has none.
+func ParseConstraint(s string) (Param, error) {
+	p, err := parseParam("k " + s)
+	if err != nil {
+		return Param{}, fmt.Errorf("constraint %q: %w", s, err)
+	}
+	if p.Note != "" {
+		return Param{}, fmt.Errorf("constraint %q: a note is not part of a constraint", s)
+	}
+	p.Key = ""
+	return p, nil
+}
+
 // Check evaluates the constraint against the value observed in the source
 // (present false when the key is not there). ok is true when the value
 // meets the constraint; allowed describes what is allowed, for the report.

@@ -80,3 +80,26 @@ func FuzzParam(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseConstraint: a constraint parses or is refused, never panics;
+// a parsed one is written by Constraint and reads back the same.
+func FuzzParseConstraint(f *testing.F) {
+	for _, s := range []string{"= yes", `!= ""`, `in {"", none, "a, b"}`, "not in {x}", "range -5..5",
+		"range 0..64M", `matches /a\/b|c+/`, "present", "absent", "absent # x", "", "in {", "range 1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParseConstraint(s)
+		if err != nil {
+			return
+		}
+		c := p.Constraint()
+		q, err := ParseConstraint(c)
+		if err != nil {
+			t.Fatalf("constraint %q written as %q, which does not parse: %v", s, c, err)
+		}
+		if !reflect.DeepEqual(p, q) {
+			t.Fatalf("constraint %q written as %q reads back as %+v, not %+v", s, c, q, p)
+		}
+	})
+}

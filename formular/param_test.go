@@ -198,3 +198,42 @@ func TestCheckErrorCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestParseConstraint(t *testing.T) {
+	for _, c := range []struct {
+		in      string
+		op      string
+		values  []string
+		lo, hi  string
+		pattern string
+		bad     bool
+	}{
+		{in: "= no", op: OpEq, values: []string{"no"}},
+		{in: `!= ""`, op: OpNe, values: []string{""}},
+		{in: "in {KLServers, SCServer}", op: OpIn, values: []string{"KLServers", "SCServer"}},
+		{in: "not in {a}", op: OpNotIn, values: []string{"a"}},
+		{in: "range 1..16", op: OpRange, lo: "1", hi: "16"},
+		{in: "matches /x+/", op: OpMatches, pattern: "x+"},
+		{in: "present", op: OpPresent},
+		{in: "absent", op: OpAbsent},
+		{in: "absent # why", bad: true},
+		{in: "range 1", bad: true},
+		{in: "", bad: true},
+		{in: "frobs 3", bad: true},
+	} {
+		p, err := ParseConstraint(c.in)
+		if c.bad {
+			if err == nil {
+				t.Errorf("%q: parsed as %+v, want an error", c.in, p)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", c.in, err)
+			continue
+		}
+		if p.Op != c.op || !slices.Equal(p.Values, c.values) || p.Lo != c.lo || p.Hi != c.hi || p.Pattern != c.pattern {
+			t.Errorf("%q: parsed as %+v", c.in, p)
+		}
+	}
+}

@@ -87,10 +87,10 @@ func TestBootMessagesInBothLanguages(t *testing.T) {
 		t.Fatalf("uncovered %v", res.Scope.Uncovered)
 	}
 	m := &res.Scope.Uncovered[0]
-	if got := en.message(m, statusToken); got != m.Text {
+	if got := en.message(m, en.status); got != m.Text {
 		t.Errorf("in English %q, verify says %q", got, m.Text)
 	}
-	if got := ru.message(m, statusToken); got != "загрузочный код формуляром не охвачен" {
+	if got := ru.message(m, ru.status); got != "загрузочный код формуляром не охвачен" {
 		t.Errorf("in Russian %q", got)
 	}
 }

@@ -84,7 +84,8 @@ func TestHTMLPrints(t *testing.T) {
 			// A cell wraps a long name: compare with the lines joined.
 			text := strings.Join(strings.Fields(pdfText(t, pdf, 0)), " ")
 			title := map[string]string{"ru": "Протокол контроля целостности", "en": "Integrity check report"}[lang]
-			for _, want := range []string{title, "NOT HOLD", "Kaspersky Endpoint Security для Linux",
+			verdict := map[string]string{"ru": "НЕ ВЫПОЛНЕНО", "en": "NOT HOLD"}[lang]
+			for _, want := range []string{title, verdict, "Kaspersky Endpoint Security для Linux",
 				"Руководство администратора.pdf", "Update.Threads"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the printed report lacks %q", want)
@@ -134,4 +135,68 @@ func TestHTMLPrintsLargeReport(t *testing.T) {
 		t.Errorf("only %d of %d pages list items", listed, n)
 	}
 	t.Logf("5,000 items: %d pages", n)
+}
+
+// A modules table checked against a whole system finds 20,000 files it
+// does not list: the act still prints, on a few pages, its EXTRA files
+// listed by directory.
+func TestHTMLPrintsManyExtra(t *testing.T) {
+	if testing.Short() {
+		t.Skip("prints a 20,000-item report")
+	}
+	var b bytes.Buffer
+	if err := WriteHTML(&b, extraReport(20_000), "ru"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	pdf := printPDF(t, b.Bytes())
+	n := pdfPages(t, pdf)
+	if n > 40 {
+		t.Errorf("20,000 EXTRA files in 100 directories print on %d pages", n)
+	}
+	text := strings.Join(strings.Fields(pdfText(t, pdf, 0)), " ")
+	for _, want := range []string{"usr/share/doc/pkg-099/", "объектов: 200", "НЕ ВЫПОЛНЕНО"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the printed act lacks %q", want)
+		}
+	}
+	t.Logf("20,000 EXTRA: %d bytes of HTML, %d pages, printed in %v", b.Len(), n, time.Since(start))
+}
+
+// An act rendered from a saved report names its SHA-256 and the signer's
+// key on the first page and in the footer of every printed page.
+func TestHTMLPrintsEvidenceOnEveryPage(t *testing.T) {
+	sum := strings.Repeat("3f9a", 16)
+	for _, lang := range []string{"ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			var b bytes.Buffer
+			saved := &Saved{Path: "check.json", SHA256: sum, KeyID: "E7620F1842B4E81F"}
+			if err := WriteHTMLOptions(&b, bigReport(400), HTMLOptions{Lang: lang, Saved: saved}); err != nil {
+				t.Fatal(err)
+			}
+			pdf := printPDF(t, b.Bytes())
+			n := pdfPages(t, pdf)
+			if n < 3 {
+				t.Fatalf("%d pages: too few to show a footer repeats", n)
+			}
+			key := map[string]string{"ru": "подписан ключом E7620F1842B4E81F", "en": "signed by key E7620F1842B4E81F"}[lang]
+			for p := 1; p <= n; p++ {
+				// A footer wraps: compare with the lines joined.
+				text := strings.Join(strings.Fields(pdfText(t, pdf, p)), " ")
+				if !strings.Contains(text, sum) || !strings.Contains(text, key) {
+					t.Errorf("page %d of %d lacks the report's SHA-256 or key:\n%s", p, n, text)
+				}
+			}
+			// The footer sits in the margin: every item still prints.
+			all := pdfText(t, pdf, 0)
+			for _, name := range []string{"Файл-000000.dat", "Файл-000199.dat", "Файл-000399.dat"} {
+				if !strings.Contains(all, name) {
+					t.Errorf("the printed act lacks %s", name)
+				}
+			}
+			if c := strings.Count(all, sum); c < n+1 {
+				t.Errorf("the SHA-256 is printed %d times on %d pages: not on the first page and in every footer", c, n)
+			}
+		})
+	}
 }

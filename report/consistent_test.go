@@ -223,7 +223,8 @@ func TestCannotCheckReport(t *testing.T) {
 			t.Fatal(err)
 		}
 		for what, out := range map[string]string{"text": text.String(), "html": page.String()} {
-			for _, want := range []string{"CANNOT CHECK", "signature formular.txt.minisig: invalid signature", "formular.txt", "host-1"} {
+			verdict := map[string]string{"en": "CANNOT CHECK", "ru": "ПРОВЕРКА НЕ ПРОВЕДЕНА"}[l]
+			for _, want := range []string{verdict, "signature formular.txt.minisig: invalid signature", "formular.txt", "host-1"} {
 				if !strings.Contains(out, want) {
 					t.Errorf("%s %s lacks %q", l, what, want)
 				}
@@ -265,9 +266,9 @@ func TestScopeSaid(t *testing.T) {
 	r := partialReport()
 	want := map[string][]string{
 		"en": {"HOLDS  the certified configuration holds for media only; modules not checked: no --installed ROOT or --var given; parameters not checked: no --settings FILE or --installed ROOT given for its source\n",
-			"  not covered: boot code of kit is not covered by the formular\n"},
-		"ru": {"HOLDS  сертифицированная конфигурация сохраняется только в части дистрибутива; модули не проверены: не задан ни --installed КОРЕНЬ, ни --var; параметры не проверены: не задан ни --settings ФАЙЛ, ни --installed КОРЕНЬ для источника настроек\n",
-			"  не охвачено: boot code of kit"},
+			"  not covered: boot code not covered by the formular\n"},
+		"ru": {"ВЫПОЛНЕНО  сертифицированная конфигурация сохраняется только в части дистрибутива; модули не проверены: не задан ни --installed КОРЕНЬ, ни --var; параметры не проверены: не задан ни --settings ФАЙЛ, ни --installed КОРЕНЬ для источника настроек\n",
+			"  не охвачено: загрузочный код формуляром не охвачен"},
 	}
 	for l, lines := range want {
 		var b bytes.Buffer
@@ -293,7 +294,8 @@ func TestScopeSaid(t *testing.T) {
 			t.Errorf("%s: the verdict is not the first thing on the page", l)
 		}
 		head, scope, _ := strings.Cut(strings.TrimSuffix(lines[0], "\n"), "; ")
-		if !strings.Contains(page, "<strong>HOLDS</strong> — "+strings.TrimPrefix(head, "HOLDS  ")+"</p>") ||
+		verdict, head, _ := strings.Cut(head, "  ")
+		if !strings.Contains(page, "<strong>"+verdict+"</strong> — "+head+"</p>") ||
 			!strings.Contains(page, `<p class="scope">`+scope+"</p>") {
 			t.Errorf("%s HTML lacks the scope", l)
 		}

@@ -254,8 +254,7 @@ func partialReport() *Report {
 					Text: "[parameters] table (line 40) not checked: no --settings FILE or --installed ROOT given for its source"},
 			},
 			Uncovered: []verify.Message{
-				{Code: "boot-code-uncovered", Args: map[string]string{"image": "kit"},
-					Text: "boot code of kit is not covered by the formular"},
+				{Code: verify.CodeBootNotCovered, Text: "boot code not covered by the formular"},
 			},
 		},
 	}

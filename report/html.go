@@ -24,6 +24,9 @@ type HTMLOptions struct {
 	// Saved says what rendering a saved report checked of it; nil for a
 	// report straight from a check.
 	Saved *Saved
+	// Summary renders the act without the list of objects: header,
+	// verdict, counts per table and findings.
+	Summary bool
 }
 
 // WriteHTML writes the printable report in one self-contained HTML file:
@@ -53,7 +56,7 @@ func WriteHTMLOptions(w io.Writer, r *Report, opt HTMLOptions) error {
 		return fmt.Errorf("rendering HTML report: %w", err)
 	}
 	for i := range d.Tables {
-		if d.Cannot {
+		if d.Cannot || d.Summary {
 			break
 		}
 		ht := &d.Tables[i]
@@ -96,9 +99,13 @@ type findingRow struct {
 // dirGroup is one directory of a file table: its items in table order.
 type dirGroup struct {
 	Dir   string // display form; "" for the table root
-	Items []int  // indexes into the table's items
-	Total string // the per-directory count row
-	size  int64
+	Items []int  // indexes into the table's items listed one by one
+	// Folded are the directory's items of a status listed by directory
+	// (GroupOver), a row per status.
+	Folded []itemGroup
+	Total  string // the per-directory count row
+	size   int64
+	count  int
 }
 
 type paramRow struct {
@@ -126,8 +133,12 @@ type htmlDoc struct {
 	PageLabel            [3]string // before counter(page), between, after counter(pages)
 	Chars                []kv
 	// Class is the verdict box's: holds, fails or cannot.
-	Class                string
+	Class string
+	// Evidence names the saved report the act was rendered from, on the
+	// first page and in every page's footer.
+	Evidence, Footer     string
 	Cannot               bool // the check could not be made: no tables to show
+	Summary              bool // no list of objects
 	Verdict, VerdictText string
 	// Scope is the part of the verdict's scope that needs saying: the
 	// tables not checked and why.
@@ -143,7 +154,9 @@ type htmlDoc struct {
 	CountItems        []int // items per table
 	CountAll          int
 	Findings          []findingRow
-	Tables            []htmlTable
+	// FoldNotes say which findings are listed by directory.
+	FoldNotes []string
+	Tables    []htmlTable
 }
 
 func statusClass(it *verify.Item) string {
@@ -164,7 +177,10 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 		Product:  safetext.Display(strings.TrimSpace(f.Get("product") + " " + f.Get("version"))),
 		Class:    "fails",
 		Cannot:   r.Result.Verdict == verify.CannotCheck,
-		Verdict:  safetext.Display(string(r.Result.Verdict)),
+		Summary:  opt.Summary,
+		Evidence: l.evidence(opt.Saved),
+		Footer:   l.evidenceFooter(opt.Saved),
+		Verdict:  safetext.Display(l.verdict(r.Result.Verdict)),
 		Required: safetext.Display(l.required(r)),
 	}
 	head, scope := l.verdictParts(r)
@@ -222,17 +238,32 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 		d.CountTables = append(d.CountTables, tableTitle(l, t))
 		d.CountItems = append(d.CountItems, len(t.Items))
 		d.CountAll += len(t.Items)
+		folded := foldedStatuses(t)
+		kind := l.kind(safetext.Display(string(t.Kind)))
 		for ii := range t.Items {
 			it := &t.Items[ii]
-			if it.Status == verify.OK {
+			if it.Status == verify.OK || folded[it.Status] {
 				continue
 			}
 			d.Findings = append(d.Findings, findingRow{
-				N: len(d.Findings) + 1, Table: l.kind(safetext.Display(string(t.Kind))), Name: safetext.Display(it.Name),
+				N: len(d.Findings) + 1, Table: kind, Name: safetext.Display(it.Name),
 				Status: it.Status, Class: statusClass(it), Detail: safetext.Display(describe(l, t, it)),
 			})
 		}
-		d.Tables = append(d.Tables, itemTable(l, t))
+		for _, g := range itemGroups(t, folded) {
+			d.Findings = append(d.Findings, findingRow{
+				N: len(d.Findings) + 1, Table: kind, Name: l.dirLabel(g.Dir),
+				Status: g.Status, Class: statusClass(groupItem(t, &g)), Detail: l.groupText(t, &g),
+			})
+		}
+		for _, s := range groupable {
+			if folded[s] {
+				d.FoldNotes = append(d.FoldNotes, l.foldNote(t, s, l.status))
+			}
+		}
+		if !d.Summary {
+			d.Tables = append(d.Tables, itemTable(l, t, folded))
+		}
 	}
 	return d
 }
@@ -279,7 +310,7 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 	add(l.t("user"), safetext.Display(r.Run.User))
 	add(l.t("started"), l.timestamp(r.Run.Start))
 	add(l.t("finished"), l.timestamp(r.Run.End))
-	add(l.t("duration"), l.f("seconds", fmt.Sprintf("%.1f", r.Run.Duration().Seconds())))
+	add(l.t("duration"), l.f("seconds", l.decimal(r.Run.Duration().Seconds(), 1)))
 	add(l.t("tool"), strings.TrimSpace(r.Tool.Name+" "+r.Tool.Version))
 	add(l.t("tool-sha256"), r.Tool.SHA256)
 	args := make([]string, len(r.Run.Args))
@@ -317,6 +348,9 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 	}
 	for _, s := range r.Sources.Settings {
 		add(l.t("settings"), safetext.Display(s))
+	}
+	if s := opt.Saved; s != nil && s.SHA256 != "" {
+		add(l.t("report-sha256"), s.SHA256)
 	}
 	if label, v, ok := l.reportSignature(opt.Saved); ok {
 		add(label, v)
@@ -383,7 +417,7 @@ func digestOf(ds []verify.Digest, alg string) string {
 	return ""
 }
 
-func itemTable(l lang, t *verify.Table) htmlTable {
+func itemTable(l lang, t *verify.Table, folded map[verify.Status]bool) htmlTable {
 	ht := htmlTable{Title: tableTitle(l, t), Params: t.Kind == formular.KindParameters}
 	var meta []string
 	if t.Format != "" {
@@ -415,7 +449,7 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 				note = append(note, l.f("d-hint", h))
 			}
 			ht.ParamRows = append(ht.ParamRows, paramRow{
-				N: i + 1, Key: safetext.Display(it.Name), Allowed: safetext.Display(it.Allowed), Actual: actual,
+				N: i + 1, Key: safetext.Display(it.Name), Allowed: l.allowed(it.Allowed), Actual: actual,
 				Note: safetext.Display(strings.Join(note, "; ")), Status: it.Status, Class: statusClass(it),
 			})
 		}
@@ -469,13 +503,20 @@ func itemTable(l lang, t *verify.Table) htmlTable {
 			ht.Groups = append(ht.Groups, dirGroup{Dir: safetext.Display(dir)})
 		}
 		size := itemSize(it)
-		ht.Groups[gi].Items = append(ht.Groups[gi].Items, i)
+		if !folded[it.Status] {
+			ht.Groups[gi].Items = append(ht.Groups[gi].Items, i)
+		}
 		ht.Groups[gi].size += size
+		ht.Groups[gi].count++
 		total += size
+	}
+	for _, g := range itemGroups(t, folded) {
+		gi := index[g.Dir]
+		ht.Groups[gi].Folded = append(ht.Groups[gi].Folded, g)
 	}
 	for gi := range ht.Groups {
 		g := &ht.Groups[gi]
-		g.Total = l.f("dir-total", len(g.Items), bytesText(g.size))
+		g.Total = l.f("dir-total", g.count, bytesText(g.size))
 	}
 	ht.Grouped = len(ht.Groups) > 1 || len(ht.Groups) == 1 && ht.Groups[0].Dir != ""
 	ht.Total = l.f("grand-total", len(t.Items), bytesText(total))
@@ -571,6 +612,15 @@ func writeFileRows(w *bufio.Writer, l lang, t *verify.Table, ht *htmlTable) {
 				labels[it.Status] = label
 			}
 			w.WriteString(`<td class="st ` + class + `">` + label + "</td></tr>\n")
+		}
+		for fi := range g.Folded {
+			fg := &g.Folded[fi]
+			class := statusClass(groupItem(t, fg))
+			w.WriteString(`<tr class="` + class + `"><td class="n"></td><td class="name" colspan="` + strconv.Itoa(len(ht.Widths)-2) + `">`)
+			escape(w, l.groupText(t, fg))
+			w.WriteString(`</td><td class="st ` + class + `">`)
+			escape(w, l.status(fg.Status))
+			w.WriteString("</td></tr>\n")
 		}
 		if ht.Grouped {
 			w.WriteString(`<tr class="dirtotal"><td colspan="` + cols + `">`)

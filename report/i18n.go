@@ -3,9 +3,12 @@ package report
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
 
@@ -80,6 +83,22 @@ var catalogue = map[string][2]string{
 	"notholds": {"the certified configuration does not hold", "сертифицированная конфигурация нарушена"},
 	"verdict":  {"Verdict", "Заключение"},
 
+	// The verdicts: the tokens in English, words in Russian.
+	"v-HOLDS":        {"HOLDS", "ВЫПОЛНЕНО"},
+	"v-NOT HOLD":     {"NOT HOLD", "НЕ ВЫПОЛНЕНО"},
+	"v-CANNOT CHECK": {"CANNOT CHECK", "ПРОВЕРКА НЕ ПРОВЕДЕНА"},
+
+	// Constraints of parameters, said in the language; English writes
+	// them as the formular does.
+	"c-eq":      {"= %s", "= %s"},
+	"c-ne":      {"!= %s", "≠ %s"},
+	"c-in":      {"in {%s}", "одно из {%s}"},
+	"c-not-in":  {"not in {%s}", "ни одно из {%s}"},
+	"c-range":   {"range %s..%s", "от %s до %s"},
+	"c-matches": {"matches /%s/", "по образцу /%s/"},
+	"c-present": {"present", "любое значение"},
+	"c-absent":  {"absent", "только отсутствие параметра"},
+
 	// The verdict with what it covers (scope.go).
 	"holds-for":            {"the certified configuration holds for %s", "сертифицированная конфигурация сохраняется в части %s"},
 	"holds-only":           {"the certified configuration holds for %s only", "сертифицированная конфигурация сохраняется только в части %s"},
@@ -95,10 +114,15 @@ var catalogue = map[string][2]string{
 	"kind-of-media":        {"media", "дистрибутива"},
 	"kind-of-modules":      {"modules", "модулей"},
 	"kind-of-parameters":   {"parameters", "параметров"},
+	"kind-of-boot":         {"boot", "загрузки"},
 	"uncovered":            {"Not covered by the verdict", "Вне охвата заключения"},
 	"not-covered":          {"not covered: %s", "не охвачено: %s"},
 	"required":             {"required (--require): %s", "обязательны к проверке (--require): %s"},
 	"report-signature":     {"Report signature", "Подпись протокола"},
+	"report-sha256":        {"Report SHA-256", "SHA-256 протокола"},
+	"evidence":             {"JSON report %s, SHA-256 %s", "Протокол JSON %s, SHA-256 %s"},
+	"evidence-key":         {"signed by key %s", "подписан ключом %s"},
+	"evidence-unsigned":    {"its signature NOT checked", "подпись НЕ проверена"},
 	"report-sig-unchecked": {"NOT checked: no public key given (-p), so what the report says is unproven", "НЕ проверена: открытый ключ (-p) не задан, сказанное в протоколе не подтверждено"},
 	"report-sig-beside":    {"%s lies beside it: render with -p KEY.pub to check it", "рядом лежит %s: чтобы проверить её, укажите -p КЛЮЧ.pub"},
 	"sig-claimed":          {"%s, as the report claims (not checked by this rendering)", "%s — по утверждению протокола (при отображении не проверялась)"},
@@ -150,6 +174,8 @@ var catalogue = map[string][2]string{
 	"kind-modules":    {"modules", "модули"},
 	"kind-parameters": {"parameters", "параметры"},
 	"table-line":      {"line %d", "строка %d"},
+	"table-root":      {"root %s", "корень %s"},
+	"table-source":    {"source %s", "источник %s"},
 	"closed":          {"closed", "закрытая"},
 	"weak":            {"weak algorithm: %s", "слабый алгоритм: %s"},
 
@@ -174,6 +200,8 @@ var catalogue = map[string][2]string{
 	"grand-total":  {"Total: %d, size %s", "Итого: %d, объём %s"},
 	"params-total": {"Total: %d", "Итого: %d"},
 	"root-dir":     {"(top level)", "(корневой каталог)"},
+	"group-items":  {"%s items: %s", "объектов: %s; %s"},
+	"group-note":   {"%[3]s: %[1]s %[2]s items, more than %[4]d, are listed by directory; the JSON report lists each", "%[3]s: объекты со статусом «%[2]s» (%[1]s, больше %[4]d) перечислены по каталогам; в протоколе JSON указан каждый"},
 	"exp":          {"exp.", "ожид."},
 	"act":          {"act.", "факт."},
 	"signoff":      {"Checked by", "Проверку провёл"},
@@ -206,7 +234,7 @@ var catalogue = map[string][2]string{
 
 	// Reasons and warnings of the verdict, by verify's message code. The
 	// English ones say what verify's Text says, word for word.
-	"msg-table":                    {"[%s] table (line %d)", "таблица [%s] (строка %d)"},
+	"msg-table":                    {"[%s] table (line %d)", "таблица %s (строка %d)"},
 	"msg-count":                    {"%[1]d %[2]s", "%[2]s: %[1]d"},
 	"msg-table-failed":             {"%s: %s", "%s: %s"},
 	"msg-table-not-checked":        {"%s not checked: %s", "%s не проверена: %s"},
@@ -401,6 +429,76 @@ func (l lang) status(s verify.Status) string {
 		return l.t("st-" + string(s))
 	}
 	return string(s)
+}
+
+// verdict returns a verdict's label: the token in English, words in
+// Russian; an unknown verdict shows as itself.
+func (l lang) verdict(v verify.Verdict) string {
+	if has("v-" + string(v)) {
+		return l.t("v-" + string(v))
+	}
+	return string(v)
+}
+
+// tableName names a table by kind and line: "[modules] table (line 30)",
+// «таблица модулей (строка 30)». A kind this build does not know is shown
+// as written.
+func (l lang) tableName(k formular.Kind, line int) string {
+	kind := safetext.Display(string(k))
+	if l != en {
+		kind = l.kindOf(k)
+	}
+	return l.f("msg-table", kind, line)
+}
+
+// decimal writes a number with prec digits after the language's decimal
+// sign: 0.1 in English, 0,1 in Russian.
+func (l lang) decimal(f float64, prec int) string {
+	s := strconv.FormatFloat(f, 'f', prec, 64)
+	if l == ru {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// allowed says a parameter's constraint in the language: as the formular
+// writes it in English, in words in Russian. A constraint that does not
+// parse (a report from another build) is shown as written.
+func (l lang) allowed(s string) string {
+	if l == en || s == "" {
+		return safetext.Display(s)
+	}
+	p, err := formular.ParseConstraint(s)
+	if err != nil {
+		return safetext.Display(s)
+	}
+	vals := make([]string, len(p.Values))
+	for i, v := range p.Values {
+		vals[i] = safetext.Display(v)
+		if v == "" {
+			vals[i] = "«»"
+		}
+	}
+	switch p.Op {
+	case formular.OpEq, formular.OpNe:
+		id := map[string]string{formular.OpEq: "c-eq", formular.OpNe: "c-ne"}[p.Op]
+		if len(vals) == 1 {
+			return l.f(id, vals[0])
+		}
+	case formular.OpIn:
+		return l.f("c-in", strings.Join(vals, ", "))
+	case formular.OpNotIn:
+		return l.f("c-not-in", strings.Join(vals, ", "))
+	case formular.OpRange:
+		return l.f("c-range", safetext.Display(p.Lo), safetext.Display(p.Hi))
+	case formular.OpMatches:
+		return l.f("c-matches", safetext.Display(p.Pattern))
+	case formular.OpPresent:
+		return l.t("c-present")
+	case formular.OpAbsent:
+		return l.t("c-absent")
+	}
+	return safetext.Display(s)
 }
 
 // kind returns a table kind's name.

@@ -81,7 +81,7 @@ func (l lang) spec(m *verify.Message) (string, bool) {
 			if m.Table == "" {
 				return "", false
 			}
-			vals[i] = l.f("msg-table", safetext.Display(string(m.Table)), m.Line)
+			vals[i] = l.tableName(m.Table, m.Line)
 			continue
 		}
 		how, name, found := strings.Cut(a, ":")
@@ -111,7 +111,7 @@ func (l lang) spec(m *verify.Message) (string, bool) {
 // (the token in text, a word in the Russian HTML).
 func (l lang) message(m *verify.Message, status func(verify.Status) string) string {
 	arg := func(k string) string { return safetext.Display(m.Args[k]) }
-	table := l.f("msg-table", safetext.Display(string(m.Table)), m.Line)
+	table := l.tableName(m.Table, m.Line)
 	if s, ok := l.spec(m); ok {
 		return s
 	}

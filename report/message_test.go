@@ -113,7 +113,7 @@ func TestMessagesSayWhatVerifySays(t *testing.T) {
 		for _, ms := range [][]verify.Message{res.Reasons, res.Warnings} {
 			for i := range ms {
 				m := &ms[i]
-				check("message", m.Code, m.Text, func(l lang) string { return l.message(m, statusToken) })
+				check("message", m.Code, m.Text, func(l lang) string { return l.message(m, l.status) })
 			}
 		}
 		for _, tb := range res.Tables {

@@ -171,7 +171,7 @@ func TestTextHolds(t *testing.T) {
 		if err := WriteText(&b, r, TextOptions{Lang: lang}); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(b.String(), "\nHOLDS  ") {
+		if !strings.Contains(b.String(), "\n"+map[string]string{"en": "HOLDS", "ru": "ВЫПОЛНЕНО"}[lang]+"  ") {
 			t.Errorf("%s: no HOLDS line:\n%s", lang, b.String())
 		}
 	}
@@ -535,7 +535,7 @@ func TestHTMLSelfContained(t *testing.T) {
 		}
 		title := map[string]string{"en": "Integrity check report", "ru": "Протокол контроля целостности"}[lang]
 		for _, want := range []string{
-			"<title>" + title, "NOT HOLD", "Kaspersky Endpoint Security для Linux",
+			"<title>" + title, map[string]string{"en": "NOT HOLD", "ru": "НЕ ВЫПОЛНЕНО"}[lang], "Kaspersky Endpoint Security для Linux",
 			"Руководство администратора.pdf", `README\n\xffbad.txt`, "display: table-header-group",
 			"break-inside: avoid", "counter(page)", "word-break: break-all",
 		} {

@@ -123,7 +123,7 @@ func (l lang) notChecked(r *Report) string {
 		m := &sc.NotChecked[i]
 		why := "why-" + m.Args["why"]
 		if m.Code != verify.CodeTableNotChecked || !has(why) {
-			other = append(other, l.message(m, statusToken))
+			other = append(other, l.message(m, l.status))
 			continue
 		}
 		name := l.kind(safetext.Display(string(m.Table)))
@@ -195,9 +195,38 @@ func (l lang) reportSignature(s *Saved) (label, value string, ok bool) {
 	return l.t("report-signature"), l.t("report-sig-unchecked"), true
 }
 
+// evidence says which saved report a rendering was made from: its file,
+// its SHA-256 and the key its signature was checked with, or that it was
+// not; "" for a report straight from a check.
+func (l lang) evidence(s *Saved) string {
+	if s == nil || s.SHA256 == "" {
+		return ""
+	}
+	e := l.f("evidence", safetext.Display(s.Path), safetext.Display(s.SHA256))
+	if s.KeyID != "" {
+		return e + "; " + l.f("evidence-key", safetext.Display(s.KeyID))
+	}
+	return e + "; " + l.t("evidence-unsigned")
+}
+
+// evidenceFooter is evidence, short enough for a page's footer.
+func (l lang) evidenceFooter(s *Saved) string {
+	if s == nil || s.SHA256 == "" {
+		return ""
+	}
+	e := safetext.Display(s.Path) + " · SHA-256 " + safetext.Display(s.SHA256)
+	if s.KeyID != "" {
+		return e + " · " + l.f("evidence-key", safetext.Display(s.KeyID))
+	}
+	return e + " · " + l.t("evidence-unsigned")
+}
+
 // Saved says what rendering a saved report checked of it; a rendering
 // straight from a check has none.
 type Saved struct {
+	// Path and SHA256 name the saved report's file and its digest, so
+	// that a printed act can be tied to the evidence it was made from.
+	Path, SHA256 string
 	// KeyID is the key id of the verified signature over the report file;
 	// "" when its signature was not checked.
 	KeyID string

@@ -20,6 +20,9 @@ type TextOptions struct {
 	Color   bool   // ANSI colours
 	Verbose bool   // list every item, OK ones too
 	Quiet   bool   // list only the items that break the verdict, not warnings
+	// Summary renders the act without the list of objects: the findings
+	// only, never every item.
+	Summary bool
 	// Saved says what rendering a saved report checked of it; nil for a
 	// report straight from a check.
 	Saved *Saved
@@ -67,6 +70,7 @@ func column(st lipgloss.Style, cells []string) lipgloss.Style {
 // status, coloured by what each means for the verdict. Each distinct
 // status is laid out once: a report may list a million items.
 type statusColumn struct {
+	label           func(verify.Status) string
 	good, bad, warn lipgloss.Style
 	done            map[statusKey]string
 }
@@ -76,16 +80,17 @@ type statusKey struct {
 	failure bool
 }
 
-func (s textStyles) statusColumn() *statusColumn {
+func (s textStyles) statusColumn(l lang) *statusColumn {
 	names := make([]string, len(verify.Statuses))
 	for i, st := range verify.Statuses {
-		names[i] = string(st)
+		names[i] = l.status(st)
 	}
 	return &statusColumn{
-		good: column(s.good, names),
-		bad:  column(s.bad, names),
-		warn: column(s.warn, names),
-		done: map[statusKey]string{},
+		label: l.status,
+		good:  column(s.good, names),
+		bad:   column(s.bad, names),
+		warn:  column(s.warn, names),
+		done:  map[statusKey]string{},
 	}
 }
 
@@ -101,7 +106,7 @@ func (c *statusColumn) cell(it *verify.Item) string {
 	case it.Failure:
 		st = c.bad
 	}
-	s := st.Render(safetext.Display(string(it.Status)))
+	s := st.Render(safetext.Display(c.label(it.Status)))
 	c.done[k] = s
 	return s
 }
@@ -140,6 +145,10 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	}
 	rows = append(rows, [2]string{l.t("checked"),
 		l.f("checked-on", l.timestamp(r.Run.End), safetext.Display(r.Run.Host), l.date(r.Run.CheckDate))})
+	rows = append(rows, l.sourceRows(r)...)
+	if s := opt.Saved; s != nil && s.SHA256 != "" {
+		rows = append(rows, [2]string{l.t("report-sha256"), s.SHA256})
+	}
 	if label, v, ok := l.reportSignature(opt.Saved); ok {
 		rows = append(rows, [2]string{label, v})
 	}
@@ -157,8 +166,8 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	if r.Result.Verdict == verify.Holds {
 		verdict = st.good
 	}
-	fmt.Fprintf(bw, "%s  %s\n", verdict.Render(safetext.Display(string(r.Result.Verdict))), safetext.Display(l.verdictText(r)))
-	for _, u := range l.uncovered(r, statusToken) {
+	fmt.Fprintf(bw, "%s  %s\n", verdict.Render(safetext.Display(l.verdict(r.Result.Verdict))), safetext.Display(l.verdictText(r)))
+	for _, u := range l.uncovered(r, l.status) {
 		fmt.Fprintf(bw, "  %s\n", st.warn.Render(safetext.Display(l.f("not-covered", u))))
 	}
 	if s := l.required(r); s != "" {
@@ -166,13 +175,13 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	}
 	if !cannot {
 		for i := range r.Result.Reasons {
-			fmt.Fprintf(bw, "  - %s\n", safetext.Display(l.message(&r.Result.Reasons[i], statusToken)))
+			fmt.Fprintf(bw, "  - %s\n", safetext.Display(l.message(&r.Result.Reasons[i], l.status)))
 		}
 	}
 	if ws := shownWarnings(r); len(ws) > 0 {
 		fmt.Fprintf(bw, "%s:\n", st.warn.Render(l.t("warnings")))
 		for i := range ws {
-			fmt.Fprintf(bw, "  - %s\n", safetext.Display(l.message(&ws[i], statusToken)))
+			fmt.Fprintf(bw, "  - %s\n", safetext.Display(l.message(&ws[i], l.status)))
 		}
 	}
 
@@ -188,11 +197,14 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		kinds[ti] = kind.Render(kinds[ti])
 	}
 	for ti, t := range r.Result.Tables {
-		fmt.Fprintf(bw, "%s  %s: %s", kinds[ti],
-			l.f("table-line", t.Line), l.f("total-n", len(t.Items)))
+		where := l.f("table-line", t.Line)
+		if s := l.tableWhere(r, &t); s != "" {
+			where += ", " + safetext.Display(s)
+		}
+		fmt.Fprintf(bw, "%s  %s: %s", kinds[ti], where, l.f("total-n", len(t.Items)))
 		for _, s := range verify.Statuses {
 			if n := t.Counts[s]; n > 0 {
-				fmt.Fprintf(bw, ", %s %d", s, n)
+				fmt.Fprintf(bw, ", %s %d", l.status(s), n)
 			}
 		}
 		for _, a := range t.Weak {
@@ -201,32 +213,103 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		bw.WriteByte('\n')
 	}
 
-	status := st.statusColumn()
+	status := st.statusColumn(l)
+	verbose := opt.Verbose && !opt.Summary
 	first := true
+	gap := func() {
+		if first {
+			bw.WriteByte('\n')
+			first = false
+		}
+	}
 	for ti := range r.Result.Tables {
 		t := &r.Result.Tables[ti]
+		folded := foldedStatuses(t)
 		for ii := range t.Items {
 			it := &t.Items[ii]
-			if (it.Status == verify.OK && !opt.Verbose) || (opt.Quiet && !it.Failure) {
+			if (it.Status == verify.OK && !verbose) || (opt.Quiet && !it.Failure) || folded[it.Status] {
 				continue
 			}
-			if first {
-				bw.WriteByte('\n')
-				first = false
-			}
+			gap()
 			fmt.Fprintf(bw, "%s %s %s", status.cell(it), kinds[ti], safetext.Display(it.Name))
 			if d := describe(l, t, it); d != "" {
 				fmt.Fprintf(bw, " — %s", safetext.Display(d))
 			}
 			bw.WriteByte('\n')
 		}
+		shown := map[verify.Status]bool{}
+		for _, g := range itemGroups(t, folded) {
+			it := groupItem(t, &g)
+			if opt.Quiet && !it.Failure {
+				continue
+			}
+			gap()
+			shown[g.Status] = true
+			fmt.Fprintf(bw, "%s %s %s — %s\n", status.cell(it), kinds[ti], l.dirLabel(g.Dir), l.groupText(t, &g))
+		}
+		for _, s := range groupable {
+			if shown[s] {
+				fmt.Fprintf(bw, "  %s\n", l.foldNote(t, s, l.status))
+			}
+		}
 	}
 	return bw.Flush()
 }
 
-// statusToken labels a status in the text rendering: the token itself, in
-// every language.
-func statusToken(s verify.Status) string { return string(s) }
+// groupItem is the item a group's line is coloured by: one that breaks
+// the verdict if any does.
+func groupItem(t *verify.Table, g *itemGroup) *verify.Item {
+	for _, i := range g.Items {
+		if t.Items[i].Failure {
+			return &t.Items[i]
+		}
+	}
+	return &t.Items[g.Items[0]]
+}
+
+// sourceRows says what the check read besides the formular, as label and
+// value: the media, the installed root, each root variable with the path
+// it stood for, the settings files. Without them a verdict in a terminal
+// does not say which system it speaks for.
+func (l lang) sourceRows(r *Report) [][2]string {
+	var rows [][2]string
+	if m := r.Sources.Media; m != nil {
+		rows = append(rows, [2]string{l.t("media"), m.Path + " (" + l.t(m.Kind) + ")"})
+	}
+	if in := r.Sources.Installed; in != nil {
+		if in.Root != "" {
+			rows = append(rows, [2]string{l.t("installed"), in.Root})
+		}
+		for _, v := range in.Vars {
+			rows = append(rows, [2]string{l.f("var", v.Name), v.Path})
+		}
+	}
+	for _, s := range r.Sources.Settings {
+		rows = append(rows, [2]string{l.t("settings"), s})
+	}
+	return rows
+}
+
+// tableWhere says where a table was checked: the directory its root
+// stood for, with the root as the formular writes it when that differs
+// (a variable), or its settings source; "" when it has neither.
+func (l lang) tableWhere(r *Report, t *verify.Table) string {
+	switch {
+	case t.Root != "":
+		s := l.f("table-root", t.Root)
+		if in := r.Sources.Installed; in != nil && t.Kind == formular.KindModules {
+			for _, v := range in.Vars {
+				if v.Path == t.Root && v.Name != t.Root {
+					return s + " (" + v.Name + ")"
+				}
+			}
+		}
+		return s
+	case t.Source != "":
+		return l.f("table-source", t.Source)
+	}
+	return ""
+}
 
 // certificateText is the certificate in one line: number, issuer, class
 // and validity.
@@ -281,7 +364,7 @@ func describe(l lang, t *verify.Table, it *verify.Item) string {
 	}
 	if t.Kind == formular.KindParameters || it.Allowed != "" {
 		if it.Allowed != "" {
-			parts = append(parts, l.f("d-allowed", it.Allowed))
+			parts = append(parts, l.f("d-allowed", l.allowed(it.Allowed)))
 		}
 		if it.HasValue {
 			parts = append(parts, l.f("d-actual", safetext.Display(it.Value)))

@@ -23,7 +23,7 @@ func WriteVerdictText(w io.Writer, r *Report, opt TextOptions) error {
 	if r.Result.Verdict == verify.Holds {
 		verdict = st.good
 	}
-	fmt.Fprintf(bw, "%s  %s\n", verdict.Render(safetext.Display(string(r.Result.Verdict))), safetext.Display(l.verdictText(r)))
+	fmt.Fprintf(bw, "%s  %s\n", verdict.Render(safetext.Display(l.verdict(r.Result.Verdict))), safetext.Display(l.verdictText(r)))
 	if r.Result.Verdict == verify.Holds {
 		return bw.Flush()
 	}
@@ -31,14 +31,14 @@ func WriteVerdictText(w io.Writer, r *Report, opt TextOptions) error {
 		fmt.Fprintf(bw, "  %s\n", safetext.Display(s))
 	}
 	for i := range r.Result.Reasons {
-		fmt.Fprintf(bw, "  - %s\n", safetext.Display(l.message(&r.Result.Reasons[i], statusToken)))
+		fmt.Fprintf(bw, "  - %s\n", safetext.Display(l.message(&r.Result.Reasons[i], l.status)))
 	}
 	kinds := make([]string, len(r.Result.Tables))
 	for ti, t := range r.Result.Tables {
 		kinds[ti] = l.kind(safetext.Display(string(t.Kind)))
 	}
 	kind := column(st.plain, kinds)
-	status := st.statusColumn()
+	status := st.statusColumn(l)
 	for ti := range r.Result.Tables {
 		t := &r.Result.Tables[ti]
 		for ii := range t.Items {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -17,13 +18,14 @@ import (
 	"github.com/sverka/sverka/verify"
 )
 
-const reportSynopsis = `sverka report render REPORT.json [-p PUBKEY.pub | -P PUBKEY] --format text|html|json [--lang ru|en] [-o FILE] [-v]
+const reportSynopsis = `sverka report render REPORT.json [-p PUBKEY.pub | -P PUBKEY] --format text|html|json [--lang ru|en] [-o FILE] [-v | --summary]
 
 Render a saved JSON report again: the JSON is the evidence, text and HTML
 are views of it. With a public key, REPORT.json.minisig (made with
 'sverka sign') is checked first and the signer's key id is shown; a bad
 signature is exit 2. Without one, the report's own signature is not
-checked, and the rendering says so.
+checked, and the rendering says so. --summary renders the act without the
+list of objects: header, verdict, counts per table and findings.
 
 A report whose verdict, reasons, counts or failure flags disagree with its
 items, scope or certificate dates is refused (exit 2), signed or not.
@@ -41,6 +43,7 @@ type renderReportOpts struct {
 	lang    string
 	output  string
 	verbose bool
+	summary bool
 	color   string
 }
 
@@ -51,6 +54,7 @@ func (o *renderReportOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.lang, "lang", "", "language: ru or en (default from LC_ALL, LC_MESSAGES, LANG)")
 	fs.StringVarP(&o.output, "output", "o", "", "write to FILE instead of standard output")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every item, OK ones too")
+	fs.BoolVar(&o.summary, "summary", false, "text and html: the act without the list of objects (header, verdict, counts, findings)")
 	fs.StringVar(&o.color, "color", "auto", "colour output: auto|always|never (NO_COLOR honoured)")
 }
 
@@ -66,6 +70,9 @@ func runReportRender(_ context.Context, c *cli, o *renderReportOpts, args []stri
 	if err := checkLang(o.lang); err != nil {
 		return err
 	}
+	if err := checkSummary(o.summary, o.verbose, o.format); err != nil {
+		return err
+	}
 	path := args[0]
 	data, err := readReport(path)
 	if err != nil {
@@ -75,6 +82,9 @@ func runReportRender(_ context.Context, c *cli, o *renderReportOpts, args []stri
 	if err != nil {
 		return err
 	}
+	// The act names the file it was made from, so that paper and
+	// evidence can be tied.
+	saved.Path, saved.SHA256 = path, fmt.Sprintf("%x", sha256.Sum256(data))
 	rep, err := report.ReadJSON(data)
 	if err != nil {
 		return fmt.Errorf("report %s: %w", path, err)
@@ -86,7 +96,7 @@ func runReportRender(_ context.Context, c *cli, o *renderReportOpts, args []stri
 		}
 		defer out.Abort()
 	}
-	ro := renderOpts{format: o.format, lang: o.lang, color: o.color, verbose: o.verbose, saved: saved}
+	ro := renderOpts{format: o.format, lang: o.lang, color: o.color, verbose: o.verbose, summary: o.summary, saved: saved}
 	if err := renderTo(c, out, rep, ro); err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ import (
 
 const verifySynopsis = `sverka verify -f FORMULAR (-P PUBKEY | -p PUBKEY.pub) [--media ISO|DEVICE|DIR]
               [--installed ROOT] [--var NAME=PATH]... [--settings FILE]... [--at DATE]
-              [--format text|json|ndjson|html] [--lang ru|en] [-o FILE] [-v] [--quiet | --status]
+              [--format text|json|ndjson|html] [--lang ru|en] [-o FILE] [-v | --summary] [--quiet | --status]
               [--require KIND[,KIND]|all]
 
 Check the media, the installed modules and the settings against a signed
@@ -56,6 +56,7 @@ type verifyOpts struct {
 	output     string
 	verbose    bool
 	status     bool
+	summary    bool
 	ignoreCase bool
 	require    []string
 	required   []formular.Kind // require, checked
@@ -78,6 +79,7 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every item, OK ones too")
 	fs.BoolVar(&o.status, "status", false, "print nothing: the exit code tells (as with 'hash -c'); -o FILE is still written")
+	fs.BoolVar(&o.summary, "summary", false, "text and html: the act without the list of objects (header, verdict, counts, findings)")
 	fs.BoolVar(&o.ignoreCase, "ignore-case", false, "compare kit names case-insensitively (a copy on a case-insensitive file system)")
 	fs.StringSliceVar(&o.require, "require", nil, "table kinds the verdict must cover: image, boot, media, modules, parameters, or all (every table of the formular); one not checked makes it NOT HOLD")
 	fs.StringVar(&o.fixedTime, "fixed-time", "", "")
@@ -217,7 +219,24 @@ func (o *verifyOpts) check() error {
 	if err := checkFormat(o.format, true); err != nil {
 		return err
 	}
+	if err := checkSummary(o.summary, o.verbose, o.format); err != nil {
+		return err
+	}
 	return checkLang(o.lang)
+}
+
+// checkSummary refuses --summary where it means nothing: it leaves out
+// the list of objects that -v asks for, and JSON is the evidence, whole.
+func checkSummary(summary, verbose bool, format string) error {
+	switch {
+	case !summary:
+		return nil
+	case verbose:
+		return errors.New("--summary leaves out the list of objects that -v asks for: give one of them")
+	case format != "text" && format != "html":
+		return fmt.Errorf("--summary is for --format text or html, not %s: the %s report keeps every item", format, format)
+	}
+	return nil
 }
 
 // dates reads --fixed-time and --at: the run's start and the check date.
@@ -374,6 +393,7 @@ type renderOpts struct {
 	color   string // auto, always or never
 	verbose bool
 	quiet   bool
+	summary bool // the act without the list of objects
 	// saved says what rendering a saved report checked of it; nil for
 	// the report of a check.
 	saved *report.Saved
@@ -381,7 +401,7 @@ type renderOpts struct {
 
 // render is how verify's report is asked to be rendered.
 func (o *verifyOpts) render() renderOpts {
-	return renderOpts{format: o.format, lang: o.lang, color: o.color, verbose: o.verbose, quiet: o.quiet}
+	return renderOpts{format: o.format, lang: o.lang, color: o.color, verbose: o.verbose, quiet: o.quiet, summary: o.summary}
 }
 
 // renderTo writes the report to out, whole or not at all, or to standard
@@ -402,7 +422,7 @@ func renderTo(c *cli, out *atomicfile.File, rep *report.Report, o renderOpts) er
 	case "ndjson":
 		err = report.WriteNDJSON(w, rep)
 	case "html":
-		err = report.WriteHTMLOptions(w, rep, report.HTMLOptions{Lang: lang, Saved: o.saved})
+		err = report.WriteHTMLOptions(w, rep, report.HTMLOptions{Lang: lang, Saved: o.saved, Summary: o.summary})
 	default:
 		useColor := false
 		if out == nil {
@@ -411,7 +431,7 @@ func renderTo(c *cli, out *atomicfile.File, rep *report.Report, o renderOpts) er
 		} else {
 			useColor = o.color == "always"
 		}
-		topt := report.TextOptions{Lang: lang, Color: useColor, Verbose: o.verbose, Saved: o.saved}
+		topt := report.TextOptions{Lang: lang, Color: useColor, Verbose: o.verbose, Summary: o.summary, Saved: o.saved}
 		if o.quiet && out == nil {
 			// Quiet thins what the terminal shows; a report written
 			// to a file is the whole report.

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -300,6 +302,24 @@ func scriptParams(dir string) testscript.Params {
 			// the record at OTHER's extent and length), "name NEW" (a name
 			// of the same length), "setflag HEX" or "clearflag HEX".
 			"isopatch": isopatch,
+			// sha256env VAR FILE: VAR set to FILE's SHA-256, in hex.
+			"sha256env": func(ts *testscript.TestScript, neg bool, args []string) {
+				b, err := os.ReadFile(ts.MkAbs(args[1]))
+				ts.Check(err)
+				ts.Setenv(args[0], fmt.Sprintf("%x", sha256.Sum256(b)))
+			},
+			// mkfiles DIR N: N small files DIR/f1.txt ... DIR/fN.txt, each
+			// holding its own name.
+			"mkfiles": func(ts *testscript.TestScript, neg bool, args []string) {
+				n, err := strconv.Atoi(args[1])
+				ts.Check(err)
+				dir := ts.MkAbs(args[0])
+				ts.Check(os.MkdirAll(dir, 0o755))
+				for i := 1; i <= n; i++ {
+					name := fmt.Sprintf("f%d.txt", i)
+					ts.Check(os.WriteFile(filepath.Join(dir, name), []byte(name+"\n"), 0o644))
+				}
+			},
 			// fill FILE SIZE CHAR: a file of SIZE bytes CHAR.
 			"fill": func(ts *testscript.TestScript, neg bool, args []string) {
 				n, err := strconv.Atoi(args[1])

@@ -1,0 +1,117 @@
+package report
+
+import (
+	"path"
+	"strings"
+
+	"github.com/sverka/sverka/internal/safetext"
+	"github.com/sverka/sverka/verify"
+)
+
+// GroupOver is how many items of one status (EXTRA or MISSING) a table's
+// text and HTML renderings list one by one. Past it, those items are
+// listed by directory: a count and the first GroupNames names each. A
+// modules table checked against a whole system finds tens of thousands
+// of files it does not list; one line each buries the findings and makes
+// an HTML file no browser prints. The JSON report keeps every item.
+const GroupOver = 50
+
+// GroupNames is how many names a directory's line shows of its items.
+const GroupNames = 3
+
+// groupable are the statuses that come in such numbers: files a table
+// does not list, files a table lists that are not there.
+var groupable = []verify.Status{verify.Extra, verify.Missing}
+
+// foldedStatuses says which statuses of t are listed by directory: those
+// with more than GroupOver items.
+func foldedStatuses(t *verify.Table) map[verify.Status]bool {
+	var n [2]int
+	for i := range t.Items {
+		for gi, s := range groupable {
+			if t.Items[i].Status == s {
+				n[gi]++
+			}
+		}
+	}
+	var out map[verify.Status]bool
+	for gi, s := range groupable {
+		if n[gi] > GroupOver {
+			if out == nil {
+				out = map[verify.Status]bool{}
+			}
+			out[s] = true
+		}
+	}
+	return out
+}
+
+// itemGroup is the items of one status in one directory of a table.
+type itemGroup struct {
+	Status verify.Status
+	Dir    string // as in the items' names; "" for the table's root
+	Items  []int  // indexes into the table's items, in table order
+}
+
+// itemGroups groups the items of t whose status is folded by status,
+// then directory, in the order the directories first appear.
+func itemGroups(t *verify.Table, folded map[verify.Status]bool) []itemGroup {
+	var out []itemGroup
+	for _, s := range groupable {
+		if !folded[s] {
+			continue
+		}
+		index := map[string]int{}
+		for i := range t.Items {
+			it := &t.Items[i]
+			if it.Status != s {
+				continue
+			}
+			dir := itemDir(it.Name)
+			gi, ok := index[dir]
+			if !ok {
+				gi = len(out)
+				index[dir] = gi
+				out = append(out, itemGroup{Status: s, Dir: dir})
+			}
+			out[gi].Items = append(out[gi].Items, i)
+		}
+	}
+	return out
+}
+
+// dirLabel is a group's directory as shown, in display form: "dir/", or
+// the language's word for the table's root.
+func (l lang) dirLabel(dir string) string {
+	if dir == "" {
+		return l.t("root-dir")
+	}
+	return safetext.Display(dir) + "/"
+}
+
+// groupText says a group in one line: how many items, and the first
+// names, in display form.
+func (l lang) groupText(t *verify.Table, g *itemGroup) string {
+	names := make([]string, 0, GroupNames+1)
+	for _, i := range g.Items[:min(len(g.Items), GroupNames)] {
+		_, base := path.Split(t.Items[i].Name)
+		names = append(names, safetext.Display(base))
+	}
+	if len(g.Items) > GroupNames {
+		names = append(names, "…")
+	}
+	return l.f("group-items", bytesText(int64(len(g.Items))), strings.Join(names, ", "))
+}
+
+// foldNote says, for a table whose items of a status are grouped, how
+// many there are and that the JSON report lists each.
+func (l lang) foldNote(t *verify.Table, s verify.Status, status func(verify.Status) string) string {
+	n := 0
+	for i := range t.Items {
+		if t.Items[i].Status == s {
+			n++
+		}
+	}
+	table := l.tableName(t.Kind, t.Line)
+	return l.f("group-note", bytesText(int64(n)), status(s), table, GroupOver)
+}

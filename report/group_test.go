@@ -1,0 +1,143 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/verify"
+)
+
+// extraReport is a modules table checked against a whole system: one
+// module listed and found, n files found that it does not list, in 100
+// directories (a dpkg table checked against /).
+func extraReport(n int) *Report {
+	r := fixedReport()
+	t := verify.Table{Kind: "modules", Line: 30, Root: "/", Closed: true, Columns: []string{"md5"}}
+	t.Items = append(t.Items, verify.Item{Name: "usr/bin/kesl", Line: 31, Status: verify.OK, Size: 10, ActualSize: size(10),
+		Expected: digests("kesl", "md5"), Actual: digests("kesl", "md5")})
+	for i := range n {
+		t.Items = append(t.Items, verify.Item{Name: fmt.Sprintf("usr/share/doc/pkg-%03d/file-%05d", i%100, i),
+			Status: verify.Extra, Failure: true, Size: -1, ActualSize: size(int64(i)), Actual: digests(fmt.Sprint(i), "md5")})
+	}
+	slices.SortFunc(t.Items, func(a, b verify.Item) int { return strings.Compare(a.Name, b.Name) })
+	t = count(t)
+	r.Result.Tables = []verify.Table{t}
+	r.Result.Reasons = []verify.Message{{Code: verify.CodeTableFailed, Table: "modules", Line: 30,
+		Counts: map[verify.Status]int{verify.Extra: n}, Text: "[modules] table (line 30): EXTRA files"}}
+	r.Result.Warnings = r.Result.Warnings[:2]
+	r.Result.Scope = verify.Scope{Checked: []formular.Kind{formular.KindModules}}
+	return r
+}
+
+func TestFoldedStatuses(t *testing.T) {
+	items := func(spec map[verify.Status]int) *verify.Table {
+		var tb verify.Table
+		for _, s := range verify.Statuses {
+			for i := range spec[s] {
+				tb.Items = append(tb.Items, verify.Item{Name: fmt.Sprintf("d/%s-%d", s, i), Status: s})
+			}
+		}
+		return &tb
+	}
+	for _, c := range []struct {
+		name string
+		spec map[verify.Status]int
+		want []verify.Status
+	}{
+		{"none", nil, nil},
+		{"at the threshold", map[verify.Status]int{verify.Extra: GroupOver, verify.Missing: GroupOver}, nil},
+		{"extra past it", map[verify.Status]int{verify.Extra: GroupOver + 1, verify.Missing: 3}, []verify.Status{verify.Extra}},
+		{"both past it", map[verify.Status]int{verify.Extra: 100, verify.Missing: 60}, []verify.Status{verify.Missing, verify.Extra}},
+		{"modified never", map[verify.Status]int{verify.Modified: 500, verify.OK: 1000}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := foldedStatuses(items(c.spec))
+			var gs []verify.Status
+			for _, s := range verify.Statuses {
+				if got[s] {
+					gs = append(gs, s)
+				}
+			}
+			if !slices.Equal(gs, c.want) {
+				t.Errorf("folded %v, want %v", gs, c.want)
+			}
+		})
+	}
+}
+
+func TestItemGroups(t *testing.T) {
+	tb := &verify.Table{}
+	for _, n := range []string{"top", "a/1", "a/2", "b/1", "a/3", "a/b/1"} {
+		tb.Items = append(tb.Items, verify.Item{Name: n, Status: verify.Extra})
+	}
+	tb.Items = append(tb.Items, verify.Item{Name: "a/gone", Status: verify.Missing}, verify.Item{Name: "a/ok", Status: verify.OK})
+	got := itemGroups(tb, map[verify.Status]bool{verify.Extra: true, verify.Missing: true})
+	want := []itemGroup{
+		{verify.Extra, "", []int{0}},
+		{verify.Extra, "a", []int{1, 2, 4}},
+		{verify.Extra, "b", []int{3}},
+		{verify.Extra, "a/b", []int{5}},
+		{verify.Missing, "a", []int{6}},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("groups\n%v\nwant\n%v", got, want)
+	}
+	l := langOf(LangEn)
+	for _, c := range []struct {
+		g    itemGroup
+		want string
+	}{
+		{want[1], "3 items: 1, 2, 3"},
+		{itemGroup{verify.Extra, "a", []int{1, 2, 4, 6}}, "4 items: 1, 2, 3, …"},
+		{want[0], "1 items: top"},
+	} {
+		if got := l.groupText(tb, &c.g); got != c.want {
+			t.Errorf("groupText %v = %q, want %q", c.g, got, c.want)
+		}
+	}
+	if got := l.dirLabel(""); got != "(top level)" {
+		t.Errorf("dirLabel of the root = %q", got)
+	}
+}
+
+// Past GroupOver, the renderings list EXTRA files by directory and keep
+// them all in the counts; the summary leaves the list of objects out.
+func TestRenderingsGroupExtra(t *testing.T) {
+	r := extraReport(20_000)
+	for _, lang := range []string{LangEn, LangRu} {
+		var text, html, sum bytes.Buffer
+		if err := WriteText(&text, r, TextOptions{Lang: lang, Verbose: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteHTMLOptions(&html, r, HTMLOptions{Lang: lang}); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteHTMLOptions(&sum, r, HTMLOptions{Lang: lang, Summary: true}); err != nil {
+			t.Fatal(err)
+		}
+		for name, b := range map[string]*bytes.Buffer{"text": &text, "html": &html, "summary": &sum} {
+			if strings.Contains(b.String(), "file-09917") {
+				t.Errorf("%s %s lists an EXTRA file one by one", lang, name)
+			}
+			if !strings.Contains(b.String(), "usr/share/doc/pkg-017/") {
+				t.Errorf("%s %s lacks a directory's group", lang, name)
+			}
+			if b.Len() > 256<<10 {
+				t.Errorf("%s %s is %d bytes for 100 directories", lang, name, b.Len())
+			}
+		}
+		if !strings.Contains(text.String(), "usr/bin/kesl") {
+			t.Errorf("%s: -v no longer lists the OK module", lang)
+		}
+		if strings.Contains(sum.String(), `class="name">kesl`) || !strings.Contains(html.String(), `class="name">kesl`) {
+			t.Errorf("%s: the summary must leave out the list of objects, the act keep it", lang)
+		}
+		if !strings.Contains(html.String(), "20\u00a0000") {
+			t.Errorf("%s: the HTML does not count all 20 000 EXTRA files", lang)
+		}
+	}
+}
