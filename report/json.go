@@ -23,10 +23,12 @@ import (
 // from the Go model so that the document changes only with its schema
 // version.
 //
-// They are encoded and decoded by github.com/go-json-experiment/json, the
-// module that mirrors encoding/json/v2: it streams, rejects duplicate
-// names, bounds nesting and says where in a document an error lies, which
-// encoding/json does not; and it is several times faster at both.
+// They are encoded by github.com/go-json-experiment/json, the module that
+// mirrors encoding/json/v2, and decoded from its tokenizer (jsontext),
+// which rejects duplicate names, bounds nesting and says where in a
+// document an error lies, which encoding/json does not. The reader
+// (read.go) learns the members from the same tags, so that they are
+// spelt here alone.
 
 type jsonHead struct {
 	Schema   string        `json:"schema"`
@@ -122,12 +124,18 @@ type jsonImplanted struct {
 }
 
 type jsonMedia struct {
-	Path         string          `json:"path"`
-	PathB64      string          `json:"path_b64,omitempty"`
-	Kind         string          `json:"kind"`
-	Size         int64           `json:"size"`
-	Digests      []verify.Digest `json:"digests"`
-	ImplantedMD5 *jsonImplanted  `json:"implanted_md5,omitempty"`
+	Path         string         `json:"path"`
+	PathB64      string         `json:"path_b64,omitempty"`
+	Kind         string         `json:"kind"`
+	Size         int64          `json:"size"`
+	Digests      []jsonDigest   `json:"digests"`
+	ImplantedMD5 *jsonImplanted `json:"implanted_md5,omitempty"`
+}
+
+// jsonDigest is a verify.Digest.
+type jsonDigest struct {
+	Alg string `json:"alg"`
+	Hex string `json:"hex"`
 }
 
 type jsonVar struct {
@@ -176,8 +184,10 @@ func (l itemList) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if err := enc.WriteToken(jsontext.BeginArray); err != nil {
 		return err
 	}
+	// One jsonItem serves every item: converting makes no garbage.
+	var j jsonItem
 	for i := range l {
-		j := itemOf(&l[i])
+		itemOf(&l[i], &j)
 		if err := json.MarshalEncode(enc, &j); err != nil {
 			return err
 		}
@@ -186,28 +196,28 @@ func (l itemList) MarshalJSONTo(enc *jsontext.Encoder) error {
 }
 
 type jsonItem struct {
-	Name       string          `json:"name"`
-	NameB64    string          `json:"name_b64,omitempty"`
-	Line       int             `json:"line,omitzero"`
-	Status     verify.Status   `json:"status"`
-	Failure    bool            `json:"failure"`
-	Size       int64           `json:"size,omitzero"`
-	ActualSize *int64          `json:"actual_size,omitempty"`
-	Expected   []verify.Digest `json:"expected,omitempty"`
-	Actual     []verify.Digest `json:"actual,omitempty"`
-	Differs    []string        `json:"differs,omitempty"`
-	Other      string          `json:"other,omitempty"`
-	OtherB64   string          `json:"other_b64,omitempty"`
-	Mode       string          `json:"mode,omitempty"`
-	ActualMode string          `json:"actual_mode,omitempty"`
-	Allowed    string          `json:"allowed,omitempty"`
-	Value      string          `json:"value,omitempty"`
-	ValueB64   string          `json:"value_b64,omitempty"`
-	HasValue   bool            `json:"has_value,omitzero"`
-	Note       string          `json:"note,omitempty"`
-	Detail     string          `json:"detail,omitempty"`
-	DetailB64  string          `json:"detail_b64,omitempty"`
-	DetailCode string          `json:"detail_code,omitempty"`
+	Name       string        `json:"name"`
+	NameB64    string        `json:"name_b64,omitempty"`
+	Line       int           `json:"line,omitzero"`
+	Status     verify.Status `json:"status"`
+	Failure    bool          `json:"failure"`
+	Size       int64         `json:"size,omitzero"`
+	ActualSize *int64        `json:"actual_size,omitempty"`
+	Expected   []jsonDigest  `json:"expected,omitempty"`
+	Actual     []jsonDigest  `json:"actual,omitempty"`
+	Differs    []string      `json:"differs,omitempty"`
+	Other      string        `json:"other,omitempty"`
+	OtherB64   string        `json:"other_b64,omitempty"`
+	Mode       string        `json:"mode,omitempty"`
+	ActualMode string        `json:"actual_mode,omitempty"`
+	Allowed    string        `json:"allowed,omitempty"`
+	Value      string        `json:"value,omitempty"`
+	ValueB64   string        `json:"value_b64,omitempty"`
+	HasValue   bool          `json:"has_value,omitzero"`
+	Note       string        `json:"note,omitempty"`
+	Detail     string        `json:"detail,omitempty"`
+	DetailB64  string        `json:"detail_b64,omitempty"`
+	DetailCode string        `json:"detail_code,omitempty"`
 	// DetailArgs are display forms; DetailArgsB64 holds the raw bytes of
 	// those that differ from theirs.
 	DetailArgs    map[string]string `json:"detail_args,omitempty"`
@@ -320,7 +330,7 @@ func headOf(r *Report) jsonHead {
 		}
 	}
 	if m := r.Sources.Media; m != nil {
-		jm := &jsonMedia{Kind: m.Kind, Size: m.Size, Digests: nonNil(m.Digests)}
+		jm := &jsonMedia{Kind: m.Kind, Size: m.Size, Digests: digestsOf(nil, m.Digests)}
 		jm.Path, jm.PathB64 = encodeText(m.Path)
 		if im := m.ImplantedMD5; im != nil {
 			jm.ImplantedMD5 = &jsonImplanted{Present: im.Present, OK: im.OK, Expected: im.Expected, Computed: im.Computed}
@@ -356,12 +366,15 @@ func tableHeadOf(t *verify.Table) jsonTableHead {
 	return h
 }
 
-func itemOf(it *verify.Item) jsonItem {
-	j := jsonItem{
+// itemOf fills j with the wire form of it, reusing j's lists of digests.
+func itemOf(it *verify.Item, j *jsonItem) {
+	*j = jsonItem{
 		Line: it.Line, Status: it.Status, Failure: it.Failure,
 		Size: it.Size, ActualSize: it.ActualSize,
-		Expected: it.Expected, Actual: it.Actual, Differs: it.Differs,
-		Mode: it.Mode, ActualMode: it.ActualMode,
+		Expected: digestsOf(j.Expected[:0], it.Expected),
+		Actual:   digestsOf(j.Actual[:0], it.Actual),
+		Differs:  it.Differs,
+		Mode:     it.Mode, ActualMode: it.ActualMode,
 		Allowed: it.Allowed, HasValue: it.HasValue, Note: it.Note,
 		DetailCode: string(it.DetailCode),
 		Hint:       it.Hint, HintCode: string(it.HintCode), HintArgs: it.HintArgs,
@@ -371,7 +384,35 @@ func itemOf(it *verify.Item) jsonItem {
 	j.Value, j.ValueB64 = encodeText(it.Value)
 	j.Detail, j.DetailB64 = encodeText(it.Detail)
 	j.DetailArgs, j.DetailArgsB64 = encodeArgs(it.DetailArgs)
-	return j
+}
+
+// digestsOf appends the wire form of ds to dst; never nil.
+func digestsOf(dst []jsonDigest, ds []verify.Digest) []jsonDigest {
+	if dst == nil {
+		dst = make([]jsonDigest, 0, len(ds))
+	}
+	for _, d := range ds {
+		dst = append(dst, jsonDigest(d))
+	}
+	return dst
+}
+
+// digestsFrom is the inverse of digestsOf; nil for none. An algorithm
+// named before (in prior, or in shared) keeps its first string, so that
+// the items of a large table share a few.
+func digestsFrom(js []jsonDigest, prior []verify.Digest) []verify.Digest {
+	if len(js) == 0 {
+		return nil
+	}
+	ds := make([]verify.Digest, len(js))
+	for i, j := range js {
+		ds[i] = verify.Digest(j)
+		// A digest computed as listed is one string, not two.
+		if i < len(prior) && prior[i] == ds[i] {
+			ds[i] = prior[i]
+		}
+	}
+	return ds
 }
 
 // scopeOf gives the wire form of a verdict's scope.
@@ -575,7 +616,7 @@ func (j *jsonReport) report() (*Report, error) {
 		}
 	}
 	if m := j.Sources.Media; m != nil {
-		rm := &Media{Kind: m.Kind, Size: m.Size, Digests: m.Digests}
+		rm := &Media{Kind: m.Kind, Size: m.Size, Digests: digestsFrom(m.Digests, nil)}
 		if rm.Path, err = decodeText("sources.media.path", m.Path, m.PathB64); err != nil {
 			return nil, err
 		}
@@ -624,32 +665,44 @@ func (j *jsonReport) report() (*Report, error) {
 	return r, nil
 }
 
-func (j *jsonItem) item(it *verify.Item, where string) error {
+func (j *jsonItem) item(it *verify.Item, where itemWhere) error {
 	*it = verify.Item{
 		Line: j.Line, Status: j.Status, Failure: j.Failure,
 		Size: j.Size, ActualSize: j.ActualSize,
-		Expected: j.Expected, Actual: j.Actual, Differs: j.Differs,
-		Mode: j.Mode, ActualMode: j.ActualMode,
+		Differs: j.Differs,
+		Mode:    j.Mode, ActualMode: j.ActualMode,
 		Allowed: j.Allowed, HasValue: j.HasValue, Note: j.Note,
 		DetailCode: verify.Code(j.DetailCode),
 		Hint:       j.Hint, HintCode: verify.Code(j.HintCode), HintArgs: j.HintArgs,
 	}
+	it.Expected = digestsFrom(j.Expected, nil)
+	it.Actual = digestsFrom(j.Actual, it.Expected)
 	if len(it.HintArgs) == 0 {
 		it.HintArgs = nil
 	}
+	// Most items carry no raw bytes: their place is spelt out only for
+	// those that do.
+	text := func(field, display, raw string) (string, error) {
+		if raw == "" {
+			return display, nil
+		}
+		return decodeText(where.String()+"."+field, display, raw)
+	}
 	var err error
-	if it.Name, err = decodeText(where+".name", j.Name, j.NameB64); err != nil {
+	if it.Name, err = text("name", j.Name, j.NameB64); err != nil {
 		return err
 	}
-	if it.Other, err = decodeText(where+".other", j.Other, j.OtherB64); err != nil {
+	if it.Other, err = text("other", j.Other, j.OtherB64); err != nil {
 		return err
 	}
-	if it.Value, err = decodeText(where+".value", j.Value, j.ValueB64); err != nil {
+	if it.Value, err = text("value", j.Value, j.ValueB64); err != nil {
 		return err
 	}
-	if it.Detail, err = decodeText(where+".detail", j.Detail, j.DetailB64); err != nil {
+	if it.Detail, err = text("detail", j.Detail, j.DetailB64); err != nil {
 		return err
 	}
-	it.DetailArgs, err = decodeArgs(where+".detail_args", j.DetailArgs, j.DetailArgsB64)
+	if j.DetailArgs != nil || j.DetailArgsB64 != nil {
+		it.DetailArgs, err = decodeArgs(where.String()+".detail_args", j.DetailArgs, j.DetailArgsB64)
+	}
 	return err
 }

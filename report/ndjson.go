@@ -83,8 +83,9 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 			}
 			ev := findingEvent{
 				Schema: Schema, Event: "finding", Time: end, Host: r.Run.Host,
-				Formular: formular, Table: t.Kind, TableLine: t.Line, Item: itemOf(it),
+				Formular: formular, Table: t.Kind, TableLine: t.Line,
 			}
+			itemOf(it, &ev.Item)
 			if err := json.MarshalEncode(enc, &ev); err != nil {
 				return fmt.Errorf("encoding finding %s: %w", Display(it.Name), err)
 			}

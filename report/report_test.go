@@ -334,13 +334,15 @@ func TestJSONEncodingMatchesEncodingJSON(t *testing.T) {
 	var items []jsonItem
 	for _, s := range tricky {
 		items = append(items, jsonItem{Name: s, NameB64: s, Status: verify.Status(s), Other: s, Allowed: s, Note: s, Hint: s,
-			Mode: s, Detail: s, Differs: []string{s, "x"}, Expected: []verify.Digest{{Alg: s, Hex: s}},
+			Mode: s, Detail: s, Differs: []string{s, "x"}, Expected: []jsonDigest{{Alg: s, Hex: s}},
 			DetailCode: s, DetailArgs: map[string]string{s: s, "b": s, "a": "x"}, DetailArgsB64: map[string]string{"z": s},
 			HintCode: s, HintArgs: map[string]string{s + "k": s}})
 	}
 	for _, tb := range fixedReport().Result.Tables {
 		for i := range tb.Items {
-			items = append(items, itemOf(&tb.Items[i]))
+			var j jsonItem
+			itemOf(&tb.Items[i], &j)
+			items = append(items, j)
 		}
 	}
 	for _, it := range items {
