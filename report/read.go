@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/bits"
 	"os"
 	"reflect"
 	"strconv"
@@ -75,7 +74,7 @@ func decode(r io.Reader) (*Report, error) {
 	lr := &limitReader{r: r, left: MaxSize}
 	rd := &reader{
 		dec:    jsontext.NewDecoder(lr, readOptions),
-		fields: map[reflect.Type]*wireStruct{},
+		fields: wireTypes{},
 		size:   sizeOf(r),
 		algs:   map[string]string{},
 	}
@@ -157,7 +156,7 @@ func versionOf(j *jsonReport) string {
 // generic unmarshaling.
 type reader struct {
 	dec    *jsontext.Decoder
-	fields map[reflect.Type]*wireStruct
+	fields wireTypes
 	size   int64      // bytes of the document, -1 when unknown
 	table  int        // index of the table whose items are being read
 	cur    *jsonTable // that table
@@ -169,56 +168,6 @@ type reader struct {
 }
 
 const maxAlgs = 64
-
-// wireStruct is a wire type's members by JSON name.
-type wireStruct struct {
-	byName   map[string]*wireField
-	fields   []*wireField // in declaration order
-	required uint64       // the bits of the required members
-}
-
-type wireField struct {
-	name     string
-	index    []int
-	required bool   // no omitempty: the document must have it
-	bit      uint64 // its bit in a set of members seen, if required
-}
-
-// fieldsOf learns a wire type's members from its tags: embedded
-// structs tagged inline lend theirs, and a member without omitempty or
-// omitzero is required.
-func (rd *reader) fieldsOf(t reflect.Type) *wireStruct {
-	if w, ok := rd.fields[t]; ok {
-		return w
-	}
-	w := &wireStruct{byName: map[string]*wireField{}}
-	var walk func(t reflect.Type, index []int)
-	walk = func(t reflect.Type, index []int) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag, ok := f.Tag.Lookup("json")
-			if !ok || tag == "-" {
-				continue
-			}
-			name, opts, _ := strings.Cut(tag, ",")
-			idx := append(index[:len(index):len(index)], i)
-			if opts == "inline" {
-				walk(f.Type, idx)
-				continue
-			}
-			wf := &wireField{name: name, index: idx, required: !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero")}
-			if wf.required {
-				wf.bit = 1 << bits.OnesCount64(w.required)
-				w.required |= wf.bit
-			}
-			w.byName[name] = wf
-			w.fields = append(w.fields, wf)
-		}
-	}
-	walk(t, nil)
-	rd.fields[t] = w
-	return w
-}
 
 // errNull is the error of a null: no member of a report may be null.
 var errNull = errors.New("null where a value is required")
@@ -333,7 +282,7 @@ func (rd *reader) object(v reflect.Value) error {
 	if err := rd.want('{', "an object"); err != nil {
 		return err
 	}
-	w := rd.fieldsOf(v.Type())
+	w := rd.fields.of(v.Type())
 	if _, err := rd.dec.ReadToken(); err != nil {
 		return err
 	}
@@ -364,22 +313,6 @@ func (rd *reader) object(v reflect.Value) error {
 		}
 	}
 	return nil
-}
-
-// lookup finds the member a quoted name read from the document names;
-// nil and the name when there is none. (Invalid UTF-8 in a name names
-// no member, whether it is replaced or not.)
-func (w *wireStruct) lookup(raw jsontext.Value, buf *[]byte) (*wireField, string) {
-	name := raw[1 : len(raw)-1]
-	if bytes.IndexByte(name, '\\') >= 0 {
-		*buf, _ = jsontext.AppendUnquote((*buf)[:0], raw)
-		name = *buf
-	}
-	if f, ok := w.byName[string(name)]; ok {
-		return f, ""
-	}
-	*buf, _ = jsontext.AppendUnquote((*buf)[:0], raw)
-	return nil, string(*buf)
 }
 
 // text is the string a quoted JSON string read from the document holds;
@@ -671,6 +604,8 @@ func (rd *reader) tables(ts *[]jsonTable) error {
 // a large table several times over. The counts are believed only as far
 // as the document's bytes can hold that many items (minItemLen each),
 // so that a lie costs no more than the truth of the same size would.
+// When the size of the document is not known (a stream), or the counts
+// come after the items, they are gathered in chunks and copied once.
 const minItemLen = len(`{"name":"x","status":"OK","failure":false},`)
 
 // items decodes a table's items one at a time, checks each, and keeps
@@ -679,31 +614,73 @@ func (rd *reader) items(l *itemList) error {
 	if err := rd.want('[', "an array"); err != nil {
 		return err
 	}
-	n := 0
+	var all itemChunks
 	if rd.size >= 0 && rd.cur != nil {
 		room := int((rd.size - rd.dec.InputOffset()) / int64(minItemLen))
+		n := 0
 		for _, c := range rd.cur.Counts {
 			n += max(0, min(c, room-n))
 		}
+		all.last = make([]verify.Item, 0, n)
 	}
-	*l = make(itemList, 0, n)
 	// One jsonItem serves every item, its lists of digests reused.
 	var j jsonItem
 	jv := reflect.ValueOf(&j).Elem()
-	return rd.array(func() error {
+	err := rd.array(func() error {
 		j = jsonItem{Expected: j.Expected[:0], Actual: j.Actual[:0]}
 		if err := rd.object(jv); err != nil {
 			return err
 		}
-		if err := checkItem(&j, rd.itemPointer(len(*l))); err != nil {
+		if err := checkItem(&j, rd.itemPointer(all.n)); err != nil {
 			return &itemError{offset: rd.dec.InputOffset(), err: err}
 		}
-		*l = append(*l, verify.Item{})
-		if err := j.item(&(*l)[len(*l)-1], rd.itemPointer(len(*l)-1)); err != nil {
+		if err := j.item(all.next(), rd.itemPointer(all.n-1)); err != nil {
 			return &itemError{offset: rd.dec.InputOffset(), err: err}
 		}
 		return nil
 	})
+	*l = all.list()
+	return err
+}
+
+// itemChunks gathers items in chunks, so that none is copied more than
+// once whatever their number.
+type itemChunks struct {
+	full [][]verify.Item
+	last []verify.Item
+	n    int
+}
+
+// maxChunk bounds a chunk (some 5 MB of items).
+const maxChunk = 1 << 14
+
+// next gives room for one more item.
+func (c *itemChunks) next() *verify.Item {
+	if len(c.last) == cap(c.last) {
+		if c.last != nil {
+			c.full = append(c.full, c.last)
+		}
+		c.last = make([]verify.Item, 0, min(max(2*cap(c.last), 64), maxChunk))
+	}
+	c.last = c.last[:len(c.last)+1]
+	c.n++
+	return &c.last[len(c.last)-1]
+}
+
+// list is the items gathered, in one slice; never nil.
+func (c *itemChunks) list() itemList {
+	if len(c.full) == 0 {
+		if c.last == nil {
+			return itemList{}
+		}
+		return c.last
+	}
+	out := make(itemList, 0, c.n)
+	for i, ch := range c.full {
+		out = append(out, ch...)
+		c.full[i] = nil // free as soon as copied
+	}
+	return append(out, c.last...)
 }
 
 // itemPointer is the JSON pointer of item i of the table being read;

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -260,4 +261,55 @@ func TestSchemaItemsStandAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	same("a table's items", props["items"], `{"type": "array", "items": {"$ref": "#/$defs/item"}}`)
+}
+
+// A report read from a stream of unknown length, its items gathered in
+// chunks, is the report read from its bytes.
+func TestReadStream(t *testing.T) {
+	data := jsonOf(t, bigReport(3*maxChunk+5))
+	want, err := ReadJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(struct{ io.Reader }{bytes.NewReader(data)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Error("the report read from a stream differs")
+	}
+}
+
+// The reader keeps the required members of a wire type as bits of a
+// uint64.
+func TestWireTypesFit(t *testing.T) {
+	ts := wireTypes{}
+	seen := map[reflect.Type]bool{}
+	var walk func(reflect.Type)
+	walk = func(rt reflect.Type) {
+		for rt.Kind() == reflect.Pointer || rt.Kind() == reflect.Slice || rt.Kind() == reflect.Map {
+			rt = rt.Elem()
+		}
+		if rt.Kind() != reflect.Struct || seen[rt] {
+			return
+		}
+		seen[rt] = true
+		w := ts.of(rt)
+		n := 0
+		for _, f := range w.fields {
+			if f.required {
+				n++
+			}
+		}
+		if n > 64 {
+			t.Errorf("%s has %d required members", rt, n)
+		}
+		for i := range rt.NumField() {
+			walk(rt.Field(i).Type)
+		}
+	}
+	walk(reflect.TypeFor[jsonReport]())
+	if len(seen) < 10 {
+		t.Errorf("only %d wire types found", len(seen))
+	}
 }
