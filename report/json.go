@@ -296,16 +296,13 @@ func headOf(r *Report) jsonHead {
 		Sources:  jsonSources{Settings: make([]jsonPath, len(r.Sources.Settings))},
 		Verdict:  string(r.Result.Verdict),
 		Reasons:  messagesOf(r.Result.Reasons),
-		Warnings: messagesOf(r.Result.Warnings),
+		Warnings: messagesOf(shownWarnings(r)),
 	}
 	if h.Schema == "" {
 		h.Schema = Schema
 	}
 	if r.HasScope() {
 		h.Scope = scopeOf(&r.Result.Scope)
-		// A table not checked is part of the scope, said beside the
-		// verdict; among the warnings it would read as a side remark.
-		h.Warnings = messagesOf(warnings(&r.Result))
 	}
 	raw := false
 	for i, a := range r.Run.Args {
@@ -425,21 +422,17 @@ func scopeOf(s *verify.Scope) *jsonScope {
 	}
 }
 
-// warnings are a result's warnings but the tables not checked, which its
-// scope holds.
-func warnings(res *verify.Result) []verify.Message {
-	for i := range res.Warnings {
-		if res.Warnings[i].Code == verify.CodeTableNotChecked {
-			var out []verify.Message
-			for _, m := range res.Warnings {
-				if m.Code != verify.CodeTableNotChecked {
-					out = append(out, m)
-				}
-			}
-			return out
+// splitNotChecked parts the warnings of a version 1 report into the
+// tables not checked and the others, each in its order.
+func splitNotChecked(ws []verify.Message) (notChecked, others []verify.Message) {
+	for _, m := range ws {
+		if m.Code == verify.CodeTableNotChecked {
+			notChecked = append(notChecked, m)
+		} else {
+			others = append(others, m)
 		}
 	}
-	return res.Warnings
+	return notChecked, others
 }
 
 // messagesOf gives the wire form of reasons or warnings; never nil.
@@ -568,6 +561,11 @@ func (j *jsonReport) report() (*Report, error) {
 	}
 	if r.Result.Warnings, err = messagesFrom("warnings", j.Warnings); err != nil {
 		return nil, err
+	}
+	if j.Schema == SchemaV1 {
+		// Version 1 had no scope and listed the tables not checked among
+		// the warnings; the model keeps them in the scope alone.
+		r.Result.Scope.NotChecked, r.Result.Warnings = splitNotChecked(r.Result.Warnings)
 	}
 	if r.Run.Start, err = time.Parse(timeLayout, j.Run.Start); err != nil {
 		return nil, fmt.Errorf("run.start: %w", err)

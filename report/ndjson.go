@@ -96,7 +96,7 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 		Verdict:  string(r.Result.Verdict),
 		Scope:    scopeOf(&r.Result.Scope),
 		Reasons:  messagesOf(r.Result.Reasons),
-		Warnings: messagesOf(warnings(&r.Result)),
+		Warnings: messagesOf(r.Result.Warnings),
 		Counts:   []tableCounts{},
 		Totals:   jsonCounts(totals(&r.Result)),
 		Formular: summaryFormular{

@@ -313,3 +313,50 @@ func TestWireTypesFit(t *testing.T) {
 		t.Errorf("only %d wire types found", len(seen))
 	}
 }
+
+// A report of version 1 lists the tables not checked among its
+// warnings. Read, they are in the scope alone; its renderings and its
+// JSON, of version 1 still, list them first among the warnings.
+func TestReadV1NotChecked(t *testing.T) {
+	v1, err := os.ReadFile(filepath.Join("testdata", "report-v1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const text = "[image] table (line 2) not checked: no --media given"
+	nc := `{"code": "table-not-checked", "table": "image", "line": 2, "args": {"why": "no-media"}, "text": "` + text + `"}`
+	// Between two other warnings, as verify could list it.
+	support := "{\n      \"code\": \"support-ended\","
+	if !bytes.Contains(v1, []byte(support)) {
+		t.Fatal("the fixture has no support-ended warning")
+	}
+	data := bytes.Replace(v1, []byte(support), []byte(nc+", "+support), 1)
+	r, err := ReadJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Result.Scope.NotChecked) != 1 || r.Result.Scope.NotChecked[0].Text != text {
+		t.Errorf("not checked: %+v", r.Result.Scope.NotChecked)
+	}
+	for _, w := range r.Result.Warnings {
+		if w.Code == "table-not-checked" {
+			t.Errorf("a table not checked is a warning too: %+v", w)
+		}
+	}
+	var b bytes.Buffer
+	if err := WriteText(&b, r, TextOptions{Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), text) {
+		t.Errorf("the text does not say %q:\n%s", text, b.String())
+	}
+	var doc struct {
+		Schema   string
+		Warnings []struct{ Code string }
+	}
+	if err := json.Unmarshal(jsonOf(t, r), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Schema != SchemaV1 || len(doc.Warnings) != 5 || doc.Warnings[0].Code != "table-not-checked" {
+		t.Errorf("written back: %+v", doc)
+	}
+}
