@@ -1,11 +1,9 @@
 package report
 
 import (
-	"bufio"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"time"
@@ -24,11 +22,12 @@ import (
 // version.
 //
 // They are encoded by github.com/go-json-experiment/json, the module that
-// mirrors encoding/json/v2, and decoded from its tokenizer (jsontext),
-// which rejects duplicate names, bounds nesting and says where in a
-// document an error lies, which encoding/json does not. The reader
-// (read.go) learns the members from the same tags, so that they are
-// spelt here alone.
+// mirrors encoding/json/v2, but for the items, which the writer
+// (json_write.go) appends itself in the same bytes; and decoded from its
+// tokenizer (jsontext), which rejects duplicate names, bounds nesting and
+// says where in a document an error lies, which encoding/json does not.
+// The reader and the item writer learn the members from the same tags
+// (json_fields.go), so that they are spelt here alone.
 
 type jsonHead struct {
 	Schema   string        `json:"schema"`
@@ -172,28 +171,14 @@ type jsonTableHead struct {
 
 type jsonTable struct {
 	jsonTableHead `json:",inline"`
-	// Items are the model's: each is converted to a jsonItem as it is
-	// written or read, so that a large report is held once.
+	// Items are the model's: each is read into a jsonItem and converted
+	// as it is read, and written from one (json_write.go), so that a
+	// large report is held once.
 	Items itemList `json:"items"`
 }
 
-// itemList is a table's items, written one jsonItem at a time.
+// itemList is a table's items.
 type itemList []verify.Item
-
-func (l itemList) MarshalJSONTo(enc *jsontext.Encoder) error {
-	if err := enc.WriteToken(jsontext.BeginArray); err != nil {
-		return err
-	}
-	// One jsonItem serves every item: converting makes no garbage.
-	var j jsonItem
-	for i := range l {
-		itemOf(&l[i], &j)
-		if err := json.MarshalEncode(enc, &j); err != nil {
-			return err
-		}
-	}
-	return enc.WriteToken(jsontext.EndArray)
-}
 
 type jsonItem struct {
 	Name       string        `json:"name"`
@@ -523,23 +508,6 @@ var writeOptions = json.JoinOptions(
 	jsontext.EscapeForJS(true),
 	json.Deterministic(true),
 )
-
-// WriteJSON writes r as the indented JSON document of docs/report.md. Items
-// are converted and encoded one at a time, so memory stays small whatever
-// the report's size.
-func WriteJSON(w io.Writer, r *Report) error {
-	bw := bufio.NewWriterSize(w, 256<<10)
-	doc := jsonReport{jsonHead: headOf(r), Tables: make([]jsonTable, len(r.Result.Tables))}
-	for i := range r.Result.Tables {
-		t := &r.Result.Tables[i]
-		doc.Tables[i] = jsonTable{jsonTableHead: tableHeadOf(t), Items: t.Items}
-	}
-	if err := json.MarshalWrite(bw, &doc, writeOptions); err != nil {
-		return fmt.Errorf("encoding report: %w", err)
-	}
-	bw.WriteByte('\n')
-	return bw.Flush()
-}
 
 func (j *jsonReport) report() (*Report, error) {
 	r := &Report{

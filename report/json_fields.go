@@ -9,8 +9,9 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// The reader learns the members of the wire types from their tags, so
-// that the tags stay the one place a member is spelt.
+// The reader, and the writer of items, learn the members of the wire
+// types from their tags, so that the tags stay the one place a member is
+// spelt.
 
 // wireTypes are the wire types met so far, by Go type.
 type wireTypes map[reflect.Type]*wireStruct
@@ -25,8 +26,34 @@ type wireStruct struct {
 type wireField struct {
 	name     string
 	index    []int
+	omit     omit
 	required bool   // neither omitempty nor omitzero: the document must have it
 	bit      uint64 // its bit in a set of members seen, if required
+}
+
+// omit says when a member is left out of the document.
+type omit int
+
+const (
+	omitNever omit = iota
+	omitEmpty      // omitempty: when it would be "", [], {} or null
+	omitZero       // omitzero: when it is its type's zero value
+)
+
+// leftOut reports whether the member f, of value v, is not written.
+func (f *wireField) leftOut(v reflect.Value) bool {
+	switch f.omit {
+	case omitZero:
+		return v.IsZero()
+	case omitEmpty:
+		switch v.Kind() {
+		case reflect.String, reflect.Slice, reflect.Map:
+			return v.Len() == 0
+		case reflect.Pointer, reflect.Interface:
+			return v.IsNil()
+		}
+	}
+	return false
 }
 
 // of learns a wire type's members from its tags: embedded structs
@@ -51,7 +78,12 @@ func (ts wireTypes) of(t reflect.Type) *wireStruct {
 				continue
 			}
 			wf := &wireField{name: name, index: idx}
-			if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
+			switch {
+			case strings.Contains(opts, "omitempty"):
+				wf.omit = omitEmpty
+			case strings.Contains(opts, "omitzero"):
+				wf.omit = omitZero
+			default:
 				wf.required = true
 				wf.bit = 1 << bits.OnesCount64(w.required)
 				w.required |= wf.bit
