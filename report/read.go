@@ -165,6 +165,10 @@ type reader struct {
 	// items share a few strings; maxAlgs bounds it against a document
 	// that names a new one in every item.
 	algs map[string]string
+	// unfilled is the room made for items, on the counts' word, that no
+	// item has taken yet: a document's bytes vouch for so many items
+	// once, not once per table.
+	unfilled int
 }
 
 const maxAlgs = 64
@@ -615,13 +619,14 @@ func (rd *reader) items(l *itemList) error {
 		return err
 	}
 	var all itemChunks
+	hint := 0
 	if rd.size >= 0 && rd.cur != nil {
-		room := int((rd.size - rd.dec.InputOffset()) / int64(minItemLen))
-		n := 0
+		room := int((rd.size-rd.dec.InputOffset())/int64(minItemLen)) - rd.unfilled
 		for _, c := range rd.cur.Counts {
-			n += max(0, min(c, room-n))
+			hint += max(0, min(c, room-hint))
 		}
-		all.last = make([]verify.Item, 0, n)
+		all.last = make([]verify.Item, 0, hint)
+		rd.unfilled += hint
 	}
 	// One jsonItem serves every item, its lists of digests reused.
 	var j jsonItem
@@ -639,6 +644,7 @@ func (rd *reader) items(l *itemList) error {
 		}
 		return nil
 	})
+	rd.unfilled -= min(all.n, hint)
 	*l = all.list()
 	return err
 }
@@ -667,11 +673,12 @@ func (c *itemChunks) next() *verify.Item {
 	return &c.last[len(c.last)-1]
 }
 
-// list is the items gathered, in one slice; never nil.
+// list is the items gathered, in one slice; never nil. Room the counts
+// asked for and no item took is not kept.
 func (c *itemChunks) list() itemList {
 	if len(c.full) == 0 {
-		if c.last == nil {
-			return itemList{}
+		if len(c.last) < cap(c.last)/2+1 {
+			return append(itemList{}, c.last...)
 		}
 		return c.last
 	}

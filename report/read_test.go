@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/sverka/sverka/docs"
@@ -358,5 +359,35 @@ func TestReadV1NotChecked(t *testing.T) {
 	}
 	if doc.Schema != SchemaV1 || len(doc.Warnings) != 5 || doc.Warnings[0].Code != "table-not-checked" {
 		t.Errorf("written back: %+v", doc)
+	}
+}
+
+// Counts that claim items a table does not hold make no room that
+// outlives the reading, nor room again for every table that claims it.
+func TestReadCountsLie(t *testing.T) {
+	r := bigReport(10)
+	for range 200 {
+		tb := r.Result.Tables[0]
+		tb.Items = nil
+		r.Result.Tables = append(r.Result.Tables, tb)
+	}
+	data := jsonOf(t, r)
+	rd := &reader{dec: jsontext.NewDecoder(bytes.NewReader(data), readOptions), fields: wireTypes{}, size: int64(len(data)), algs: map[string]string{}}
+	var j jsonReport
+	if err := rd.value(reflect.ValueOf(&j).Elem()); err != nil {
+		t.Fatal(err)
+	}
+	room := 0
+	for _, tb := range j.Tables {
+		room += cap(tb.Items)
+	}
+	if room > 10 {
+		t.Errorf("the tables keep room for %d items, hold 10", room)
+	}
+	if rd.unfilled > len(data)/minItemLen {
+		t.Errorf("%d items' room made for a document of %d bytes", rd.unfilled, len(data))
+	}
+	if _, err := ReadJSON(data); err == nil {
+		t.Error("counts without their items read")
 	}
 }
