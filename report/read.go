@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -73,7 +74,9 @@ func Read(r io.Reader) (*Report, error) {
 func decode(r io.Reader) (*Report, error) {
 	lr := &limitReader{r: r, left: MaxSize}
 	rd := &reader{
-		dec:    jsontext.NewDecoder(lr, readOptions),
+		// The decoder reads 4 KiB at a time: from a file, that is a
+		// system call for every few items.
+		dec:    jsontext.NewDecoder(bufio.NewReaderSize(lr, 64<<10), readOptions),
 		fields: wireTypes{},
 		size:   sizeOf(r),
 		algs:   map[string]string{},
