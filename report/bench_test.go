@@ -55,3 +55,19 @@ func BenchmarkConsistent100k(b *testing.B) {
 		}
 	}
 }
+
+// Reading from a stream whose length is not known beforehand (a pipe,
+// or a file read through a hasher that checks its signature).
+func BenchmarkReadStream100k(b *testing.B) {
+	var data bytes.Buffer
+	if err := WriteJSON(&data, bigReport(100_000)); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(data.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Read(struct{ io.Reader }{bytes.NewReader(data.Bytes())}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

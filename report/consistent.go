@@ -130,7 +130,7 @@ func consistent(r *Report) error {
 	if err := match("reason", res.Reasons, reasons, r); err != nil {
 		return err
 	}
-	return match("warning", warnings(res), warns, r)
+	return match("warning", res.Warnings, warns, r)
 }
 
 // tableClaims checks a table's items and counts, and gives the reason

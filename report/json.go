@@ -1,11 +1,9 @@
 package report
 
 import (
-	"bufio"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"time"
@@ -25,10 +23,13 @@ import (
 // from the Go model so that the document changes only with its schema
 // version.
 //
-// They are encoded and decoded by github.com/go-json-experiment/json, the
-// module that mirrors encoding/json/v2: it streams, rejects duplicate
-// names, bounds nesting and says where in a document an error lies, which
-// encoding/json does not; and it is several times faster at both.
+// They are encoded by github.com/go-json-experiment/json, the module that
+// mirrors encoding/json/v2, but for the items, which the writer
+// (json_write.go) appends itself in the same bytes; and decoded from its
+// tokenizer (jsontext), which rejects duplicate names, bounds nesting and
+// says where in a document an error lies, which encoding/json does not.
+// The reader and the item writer learn the members from the same tags
+// (json_fields.go), so that they are spelt here alone.
 
 type jsonHead struct {
 	Schema   string        `json:"schema"`
@@ -44,10 +45,10 @@ type jsonHead struct {
 
 // jsonScope is what the verdict covers (verify.Scope).
 type jsonScope struct {
-	Checked    []formular.Kind `json:"checked"`
-	NotChecked []jsonMessage   `json:"not_checked,omitempty"`
-	Uncovered  []jsonMessage   `json:"uncovered,omitempty"`
-	Required   []formular.Kind `json:"required,omitempty"`
+	Checked    []string      `json:"checked"`
+	NotChecked []jsonMessage `json:"not_checked,omitempty"`
+	Uncovered  []jsonMessage `json:"uncovered,omitempty"`
+	Required   []string      `json:"required,omitempty"`
 }
 
 // jsonMessage is a reason or a warning: its code and arguments for
@@ -124,12 +125,18 @@ type jsonImplanted struct {
 }
 
 type jsonMedia struct {
-	Path         string          `json:"path"`
-	PathB64      string          `json:"path_b64,omitempty"`
-	Kind         string          `json:"kind"`
-	Size         int64           `json:"size"`
-	Digests      []verify.Digest `json:"digests"`
-	ImplantedMD5 *jsonImplanted  `json:"implanted_md5,omitempty"`
+	Path         string         `json:"path"`
+	PathB64      string         `json:"path_b64,omitempty"`
+	Kind         string         `json:"kind"`
+	Size         int64          `json:"size"`
+	Digests      []jsonDigest   `json:"digests"`
+	ImplantedMD5 *jsonImplanted `json:"implanted_md5,omitempty"`
+}
+
+// jsonDigest is a verify.Digest.
+type jsonDigest struct {
+	Alg string `json:"alg"`
+	Hex string `json:"hex"`
 }
 
 type jsonVar struct {
@@ -166,50 +173,38 @@ type jsonTableHead struct {
 
 type jsonTable struct {
 	jsonTableHead `json:",inline"`
-	// Items are the model's: each is converted to a jsonItem as it is
-	// written or read, so that a large report is held once.
+	// Items are the model's: each is read into a jsonItem and converted
+	// as it is read, and written from one (json_write.go), so that a
+	// large report is held once.
 	Items itemList `json:"items"`
 }
 
-// itemList is a table's items, written one jsonItem at a time.
+// itemList is a table's items.
 type itemList []verify.Item
 
-func (l itemList) MarshalJSONTo(enc *jsontext.Encoder) error {
-	if err := enc.WriteToken(jsontext.BeginArray); err != nil {
-		return err
-	}
-	for i := range l {
-		j := itemOf(&l[i])
-		if err := json.MarshalEncode(enc, &j); err != nil {
-			return err
-		}
-	}
-	return enc.WriteToken(jsontext.EndArray)
-}
-
 type jsonItem struct {
-	Name       string          `json:"name"`
-	NameB64    string          `json:"name_b64,omitempty"`
-	Line       int             `json:"line,omitzero"`
-	Status     verify.Status   `json:"status"`
-	Failure    bool            `json:"failure"`
-	Size       int64           `json:"size,omitzero"`
-	ActualSize *int64          `json:"actual_size,omitempty"`
-	Expected   []verify.Digest `json:"expected,omitempty"`
-	Actual     []verify.Digest `json:"actual,omitempty"`
-	Differs    []string        `json:"differs,omitempty"`
-	Other      string          `json:"other,omitempty"`
-	OtherB64   string          `json:"other_b64,omitempty"`
-	Mode       string          `json:"mode,omitempty"`
-	ActualMode string          `json:"actual_mode,omitempty"`
-	Allowed    string          `json:"allowed,omitempty"`
-	Value      string          `json:"value,omitempty"`
-	ValueB64   string          `json:"value_b64,omitempty"`
-	HasValue   bool            `json:"has_value,omitzero"`
-	Note       string          `json:"note,omitempty"`
-	Detail     string          `json:"detail,omitempty"`
-	DetailB64  string          `json:"detail_b64,omitempty"`
-	DetailCode string          `json:"detail_code,omitempty"`
+	Name       string        `json:"name"`
+	NameB64    string        `json:"name_b64,omitempty"`
+	Line       int           `json:"line,omitzero"`
+	Status     verify.Status `json:"status"`
+	Failure    bool          `json:"failure"`
+	Size       int64         `json:"size,omitzero"`
+	ActualSize *int64        `json:"actual_size,omitempty"`
+	Expected   []jsonDigest  `json:"expected,omitempty"`
+	Actual     []jsonDigest  `json:"actual,omitempty"`
+	Differs    []string      `json:"differs,omitempty"`
+	Other      string        `json:"other,omitempty"`
+	OtherB64   string        `json:"other_b64,omitempty"`
+	Mode       string        `json:"mode,omitempty"`
+	ActualMode string        `json:"actual_mode,omitempty"`
+	Allowed    string        `json:"allowed,omitempty"`
+	Value      string        `json:"value,omitempty"`
+	ValueB64   string        `json:"value_b64,omitempty"`
+	HasValue   bool          `json:"has_value,omitzero"`
+	Note       string        `json:"note,omitempty"`
+	Detail     string        `json:"detail,omitempty"`
+	DetailB64  string        `json:"detail_b64,omitempty"`
+	DetailCode string        `json:"detail_code,omitempty"`
 	// DetailArgs are display forms; DetailArgsB64 holds the raw bytes of
 	// those that differ from theirs.
 	DetailArgs    map[string]string `json:"detail_args,omitempty"`
@@ -288,16 +283,13 @@ func headOf(r *Report) jsonHead {
 		Sources:  jsonSources{Settings: make([]jsonPath, len(r.Sources.Settings))},
 		Verdict:  string(r.Result.Verdict),
 		Reasons:  messagesOf(r.Result.Reasons),
-		Warnings: messagesOf(r.Result.Warnings),
+		Warnings: messagesOf(shownWarnings(r)),
 	}
 	if h.Schema == "" {
 		h.Schema = Schema
 	}
 	if r.HasScope() {
 		h.Scope = scopeOf(&r.Result.Scope)
-		// A table not checked is part of the scope, said beside the
-		// verdict; among the warnings it would read as a side remark.
-		h.Warnings = messagesOf(warnings(&r.Result))
 	}
 	raw := false
 	for i, a := range r.Run.Args {
@@ -322,7 +314,7 @@ func headOf(r *Report) jsonHead {
 		}
 	}
 	if m := r.Sources.Media; m != nil {
-		jm := &jsonMedia{Kind: m.Kind, Size: m.Size, Digests: nonNil(m.Digests)}
+		jm := &jsonMedia{Kind: m.Kind, Size: m.Size, Digests: digestsOf(nil, m.Digests)}
 		jm.Path, jm.PathB64 = encodeText(m.Path)
 		if im := m.ImplantedMD5; im != nil {
 			jm.ImplantedMD5 = &jsonImplanted{Present: im.Present, OK: im.OK, Expected: im.Expected, Computed: im.Computed}
@@ -358,12 +350,15 @@ func tableHeadOf(t *verify.Table) jsonTableHead {
 	return h
 }
 
-func itemOf(it *verify.Item) jsonItem {
-	j := jsonItem{
+// itemOf fills j with the wire form of it, reusing j's lists of digests.
+func itemOf(it *verify.Item, j *jsonItem) {
+	*j = jsonItem{
 		Line: it.Line, Status: it.Status, Failure: it.Failure,
 		Size: it.Size, ActualSize: it.ActualSize,
-		Expected: it.Expected, Actual: it.Actual, Differs: it.Differs,
-		Mode: it.Mode, ActualMode: it.ActualMode,
+		Expected: digestsOf(j.Expected[:0], it.Expected),
+		Actual:   digestsOf(j.Actual[:0], it.Actual),
+		Differs:  it.Differs,
+		Mode:     it.Mode, ActualMode: it.ActualMode,
 		Allowed: it.Allowed, HasValue: it.HasValue, Note: it.Note,
 		DetailCode: string(it.DetailCode),
 		Hint:       it.Hint, HintCode: string(it.HintCode), HintArgs: it.HintArgs,
@@ -373,34 +368,58 @@ func itemOf(it *verify.Item) jsonItem {
 	j.Value, j.ValueB64 = encodeText(it.Value)
 	j.Detail, j.DetailB64 = encodeText(it.Detail)
 	j.DetailArgs, j.DetailArgsB64 = encodeArgs(it.DetailArgs)
-	return j
+}
+
+// digestsOf appends the wire form of ds to dst; never nil.
+func digestsOf(dst []jsonDigest, ds []verify.Digest) []jsonDigest {
+	if dst == nil {
+		dst = make([]jsonDigest, 0, len(ds))
+	}
+	for _, d := range ds {
+		dst = append(dst, jsonDigest(d))
+	}
+	return dst
+}
+
+// digestsFrom is the inverse of digestsOf; nil for none. An algorithm
+// named before (in prior, or in shared) keeps its first string, so that
+// the items of a large table share a few.
+func digestsFrom(js []jsonDigest, prior []verify.Digest) []verify.Digest {
+	if len(js) == 0 {
+		return nil
+	}
+	ds := make([]verify.Digest, len(js))
+	for i, j := range js {
+		ds[i] = verify.Digest(j)
+		// A digest computed as listed is one string, not two.
+		if i < len(prior) && prior[i] == ds[i] {
+			ds[i] = prior[i]
+		}
+	}
+	return ds
 }
 
 // scopeOf gives the wire form of a verdict's scope.
 func scopeOf(s *verify.Scope) *jsonScope {
 	return &jsonScope{
-		Checked:    nonNil(s.Checked),
+		Checked:    kindStrings(nonNil(s.Checked)),
 		NotChecked: messagesOf(s.NotChecked),
 		Uncovered:  messagesOf(s.Uncovered),
-		Required:   s.Required,
+		Required:   kindStrings(s.Required),
 	}
 }
 
-// warnings are a result's warnings but the tables not checked, which its
-// scope holds.
-func warnings(res *verify.Result) []verify.Message {
-	for i := range res.Warnings {
-		if res.Warnings[i].Code == verify.CodeTableNotChecked {
-			var out []verify.Message
-			for _, m := range res.Warnings {
-				if m.Code != verify.CodeTableNotChecked {
-					out = append(out, m)
-				}
-			}
-			return out
+// splitNotChecked parts the warnings of a version 1 report into the
+// tables not checked and the others, each in its order.
+func splitNotChecked(ws []verify.Message) (notChecked, others []verify.Message) {
+	for _, m := range ws {
+		if m.Code == verify.CodeTableNotChecked {
+			notChecked = append(notChecked, m)
+		} else {
+			others = append(others, m)
 		}
 	}
-	return res.Warnings
+	return notChecked, others
 }
 
 // messagesOf gives the wire form of reasons or warnings; never nil.
@@ -492,23 +511,6 @@ var writeOptions = json.JoinOptions(
 	json.Deterministic(true),
 )
 
-// WriteJSON writes r as the indented JSON document of docs/report.md. Items
-// are converted and encoded one at a time, so memory stays small whatever
-// the report's size.
-func WriteJSON(w io.Writer, r *Report) error {
-	bw := bufio.NewWriterSize(w, 256<<10)
-	doc := jsonReport{jsonHead: headOf(r), Tables: make([]jsonTable, len(r.Result.Tables))}
-	for i := range r.Result.Tables {
-		t := &r.Result.Tables[i]
-		doc.Tables[i] = jsonTable{jsonTableHead: tableHeadOf(t), Items: t.Items}
-	}
-	if err := json.MarshalWrite(bw, &doc, writeOptions); err != nil {
-		return fmt.Errorf("encoding report: %w", err)
-	}
-	bw.WriteByte('\n')
-	return bw.Flush()
-}
-
 func (j *jsonReport) report() (*Report, error) {
 	r := &Report{
 		Schema: j.Schema,
@@ -529,6 +531,11 @@ func (j *jsonReport) report() (*Report, error) {
 	}
 	if r.Result.Warnings, err = messagesFrom("warnings", j.Warnings); err != nil {
 		return nil, err
+	}
+	if j.Schema == SchemaV1 {
+		// Version 1 had no scope and listed the tables not checked among
+		// the warnings; the model keeps them in the scope alone.
+		r.Result.Scope.NotChecked, r.Result.Warnings = splitNotChecked(r.Result.Warnings)
 	}
 	if r.Run.Start, err = time.Parse(timeLayout, j.Run.Start); err != nil {
 		return nil, fmt.Errorf("run.start: %w", err)
@@ -568,7 +575,7 @@ func (j *jsonReport) report() (*Report, error) {
 		}
 	}
 	if sc := j.Scope; sc != nil {
-		r.Result.Scope = verify.Scope{Checked: nonNil(sc.Checked), Required: sc.Required}
+		r.Result.Scope = verify.Scope{Checked: kinds(nonNil(sc.Checked)), Required: kinds(sc.Required)}
 		if r.Result.Scope.NotChecked, err = messagesFrom("scope.not_checked", sc.NotChecked); err != nil {
 			return nil, err
 		}
@@ -577,7 +584,7 @@ func (j *jsonReport) report() (*Report, error) {
 		}
 	}
 	if m := j.Sources.Media; m != nil {
-		rm := &Media{Kind: m.Kind, Size: m.Size, Digests: m.Digests}
+		rm := &Media{Kind: m.Kind, Size: m.Size, Digests: digestsFrom(m.Digests, nil)}
 		if rm.Path, err = decodeText("sources.media.path", m.Path, m.PathB64); err != nil {
 			return nil, err
 		}
@@ -626,32 +633,68 @@ func (j *jsonReport) report() (*Report, error) {
 	return r, nil
 }
 
-func (j *jsonItem) item(it *verify.Item, where string) error {
+func (j *jsonItem) item(it *verify.Item, where itemWhere) error {
 	*it = verify.Item{
 		Line: j.Line, Status: j.Status, Failure: j.Failure,
 		Size: j.Size, ActualSize: j.ActualSize,
-		Expected: j.Expected, Actual: j.Actual, Differs: j.Differs,
-		Mode: j.Mode, ActualMode: j.ActualMode,
+		Differs: j.Differs,
+		Mode:    j.Mode, ActualMode: j.ActualMode,
 		Allowed: j.Allowed, HasValue: j.HasValue, Note: j.Note,
 		DetailCode: verify.Code(j.DetailCode),
 		Hint:       j.Hint, HintCode: verify.Code(j.HintCode), HintArgs: j.HintArgs,
 	}
+	it.Expected = digestsFrom(j.Expected, nil)
+	it.Actual = digestsFrom(j.Actual, it.Expected)
 	if len(it.HintArgs) == 0 {
 		it.HintArgs = nil
 	}
+	// Most items carry no raw bytes: their place is spelt out only for
+	// those that do.
+	text := func(field, display, raw string) (string, error) {
+		if raw == "" {
+			return display, nil
+		}
+		return decodeText(where.String()+"."+field, display, raw)
+	}
 	var err error
-	if it.Name, err = decodeText(where+".name", j.Name, j.NameB64); err != nil {
+	if it.Name, err = text("name", j.Name, j.NameB64); err != nil {
 		return err
 	}
-	if it.Other, err = decodeText(where+".other", j.Other, j.OtherB64); err != nil {
+	if it.Other, err = text("other", j.Other, j.OtherB64); err != nil {
 		return err
 	}
-	if it.Value, err = decodeText(where+".value", j.Value, j.ValueB64); err != nil {
+	if it.Value, err = text("value", j.Value, j.ValueB64); err != nil {
 		return err
 	}
-	if it.Detail, err = decodeText(where+".detail", j.Detail, j.DetailB64); err != nil {
+	if it.Detail, err = text("detail", j.Detail, j.DetailB64); err != nil {
 		return err
 	}
-	it.DetailArgs, err = decodeArgs(where+".detail_args", j.DetailArgs, j.DetailArgsB64)
+	if j.DetailArgs != nil || j.DetailArgsB64 != nil {
+		it.DetailArgs, err = decodeArgs(where.String()+".detail_args", j.DetailArgs, j.DetailArgsB64)
+	}
 	return err
+}
+
+// kindStrings and kinds convert table kinds to their wire form and back:
+// the wire types hold plain strings, which the reader knows how to check.
+func kindStrings(ks []formular.Kind) []string {
+	if ks == nil {
+		return nil
+	}
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}
+
+func kinds(ss []string) []formular.Kind {
+	if ss == nil {
+		return nil
+	}
+	out := make([]formular.Kind, len(ss))
+	for i, s := range ss {
+		out[i] = formular.Kind(s)
+	}
+	return out
 }

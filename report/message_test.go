@@ -110,7 +110,7 @@ func TestMessagesSayWhatVerifySays(t *testing.T) {
 		}
 	}
 	for _, res := range faultyChecks(t) {
-		for _, ms := range [][]verify.Message{res.Reasons, res.Warnings} {
+		for _, ms := range [][]verify.Message{res.Reasons, res.Warnings, res.Scope.NotChecked} {
 			for i := range ms {
 				m := &ms[i]
 				check("message", m.Code, m.Text, func(l lang) string { return l.message(m, l.status) })

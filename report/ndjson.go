@@ -84,8 +84,9 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 			}
 			ev := findingEvent{
 				Schema: Schema, Event: "finding", Time: end, Host: r.Run.Host,
-				Formular: formular, Table: string(t.Kind), TableLine: t.Line, Item: itemOf(it),
+				Formular: formular, Table: string(t.Kind), TableLine: t.Line,
 			}
+			itemOf(it, &ev.Item)
 			if err := json.MarshalEncode(enc, &ev); err != nil {
 				return fmt.Errorf("encoding finding %s: %w", safetext.Display(it.Name), err)
 			}
@@ -96,7 +97,7 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 		Verdict:  string(r.Result.Verdict),
 		Scope:    scopeOf(&r.Result.Scope),
 		Reasons:  messagesOf(r.Result.Reasons),
-		Warnings: messagesOf(warnings(&r.Result)),
+		Warnings: messagesOf(r.Result.Warnings),
 		Counts:   []tableCounts{},
 		Totals:   jsonCounts(totals(&r.Result)),
 		Formular: summaryFormular{

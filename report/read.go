@@ -1,15 +1,17 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
-	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sverka/sverka/verify"
@@ -35,9 +37,7 @@ const MaxSize int64 = 4 << 30
 // readers differ in which of the two they take. Nesting needs no bound of
 // its own: a value nested deeper than the wire types is refused where it
 // starts, at the depth of the member that does not take it.
-var readOptions = json.JoinOptions(
-	jsontext.AllowInvalidUTF8(true),
-)
+var readOptions = jsontext.AllowInvalidUTF8(true)
 
 // Validate checks that data is a report sverka can read: its version's
 // document (docs/report.schema.json, or docs/report.v1.schema.json for
@@ -72,19 +72,27 @@ func Read(r io.Reader) (*Report, error) {
 
 // decode reads and checks the document, and converts it to a Report.
 func decode(r io.Reader) (*Report, error) {
-	rd := &reader{fields: map[reflect.Type]*wireStruct{}}
-	rd.opts = json.JoinOptions(readOptions, json.WithUnmarshalers(json.UnmarshalFromFunc(rd.unmarshal)))
 	lr := &limitReader{r: r, left: MaxSize}
-	dec := jsontext.NewDecoder(lr, rd.opts)
+	rd := &reader{
+		// The decoder reads 4 KiB at a time: from a file, that is a
+		// system call for every few items.
+		dec:    jsontext.NewDecoder(bufio.NewReaderSize(lr, 64<<10), readOptions),
+		fields: wireTypes{},
+		size:   sizeOf(r),
+		algs:   map[string]string{},
+	}
 	var j jsonReport
-	if err := json.UnmarshalDecode(dec, &j, rd.opts); err != nil {
+	if err := rd.value(reflect.ValueOf(&j).Elem()); err != nil {
 		if lr.left < 0 {
 			return nil, errTooLarge
 		}
 		return nil, rd.explain(err, &j)
 	}
-	if _, err := dec.ReadToken(); err != io.EOF {
-		return nil, fmt.Errorf("report is not JSON: more after top-level value, at byte %d", dec.InputOffset())
+	if _, err := rd.dec.ReadToken(); err != io.EOF {
+		if lr.left < 0 {
+			return nil, errTooLarge
+		}
+		return nil, fmt.Errorf("report is not JSON: more after top-level value, at byte %d", rd.dec.InputOffset())
 	}
 	if err := checkHead(&j); err != nil {
 		return nil, fmt.Errorf("report does not follow %s: %w", versionOf(&j), err)
@@ -119,6 +127,22 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// sizeOf is the number of bytes r holds when it can say so cheaply (a
+// buffer, a regular file), else -1.
+func sizeOf(r io.Reader) int64 {
+	switch r := r.(type) {
+	case interface{ Len() int }: // bytes.Reader, bytes.Buffer, strings.Reader
+		return int64(r.Len())
+	case *os.File:
+		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() {
+			if off, err := r.Seek(0, io.SeekCurrent); err == nil {
+				return fi.Size() - off
+			}
+		}
+	}
+	return -1
+}
+
 // versionOf names the schema a document is held to: version 1 when it
 // says so, else the current one.
 func versionOf(j *jsonReport) string {
@@ -128,130 +152,350 @@ func versionOf(j *jsonReport) string {
 	return Schema
 }
 
-// reader decodes the wire types strictly, with what it learnt of their
-// fields.
+// reader decodes the wire types strictly, straight from the tokens of
+// the document: the members of each wire type are learnt once from its
+// tags, and each member's value is decoded by its Go type, so that
+// nothing is decoded twice and no value goes through the library's
+// generic unmarshaling.
 type reader struct {
-	opts   json.Options
-	fields map[reflect.Type]*wireStruct
-	table  int // index of the table whose items are being read
+	dec    *jsontext.Decoder
+	fields wireTypes
+	size   int64      // bytes of the document, -1 when unknown
+	table  int        // index of the table whose items are being read
+	cur    *jsonTable // that table
+	buf    []byte
+	// algs holds the algorithm names read so far, so that a million
+	// items share a few strings; maxAlgs bounds it against a document
+	// that names a new one in every item.
+	algs map[string]string
+	// unfilled is the room made for items, on the counts' word, that no
+	// item has taken yet: a document's bytes vouch for so many items
+	// once, not once per table.
+	unfilled int
 }
 
-// wireStruct is a wire type's members by JSON name.
-type wireStruct struct {
-	byName   map[string]*wireField
-	required []*wireField
-}
-
-type wireField struct {
-	name     string
-	index    []int
-	required bool // no omitempty: the document must have it
-}
-
-// fieldsOf learns a wire type's members from its tags: embedded
-// structs tagged inline lend theirs, and a member without omitempty is
-// required.
-func (rd *reader) fieldsOf(t reflect.Type) *wireStruct {
-	if w, ok := rd.fields[t]; ok {
-		return w
-	}
-	w := &wireStruct{byName: map[string]*wireField{}}
-	var walk func(t reflect.Type, index []int)
-	walk = func(t reflect.Type, index []int) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag, ok := f.Tag.Lookup("json")
-			if !ok || tag == "-" {
-				continue
-			}
-			name, opts, _ := strings.Cut(tag, ",")
-			idx := append(index[:len(index):len(index)], i)
-			if opts == "inline" {
-				walk(f.Type, idx)
-				continue
-			}
-			wf := &wireField{name: name, index: idx, required: !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero")}
-			w.byName[name] = wf
-			if wf.required {
-				w.required = append(w.required, wf)
-			}
-		}
-	}
-	walk(t, nil)
-	rd.fields[t] = w
-	return w
-}
+const maxAlgs = 64
 
 // errNull is the error of a null: no member of a report may be null.
 var errNull = errors.New("null where a value is required")
 
-// unmarshal is called for every value the library decodes: it refuses a
-// null, decodes an object into a wire struct member by member, so that a
-// missing one is seen, and streams a table's items.
-func (rd *reader) unmarshal(dec *jsontext.Decoder, v any) error {
-	switch dec.PeekKind() {
+// posError is an error at a place in the document.
+type posError struct {
+	pointer jsontext.Pointer
+	offset  int64
+	err     error
+}
+
+func (e *posError) Error() string { return e.err.Error() }
+func (e *posError) Unwrap() error { return e.err }
+
+// atNext places err at the value about to be read: its pointer and the
+// offset where it starts.
+func (rd *reader) atNext(err error) error {
+	p := rd.dec.StackPointer()
+	if k, n := rd.dec.StackIndex(rd.dec.StackDepth()); k == '[' {
+		// The pointer names the element read last; the next one is n.
+		if n > 0 {
+			p = p[:strings.LastIndexByte(string(p), '/')]
+		}
+		p += jsontext.Pointer("/" + strconv.FormatInt(n, 10))
+	}
+	off := rd.dec.InputOffset()
+	for _, c := range rd.dec.UnreadBuffer() {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != ':' && c != ',' {
+			break
+		}
+		off++
+	}
+	return &posError{pointer: p, offset: off, err: err}
+}
+
+// atLast places err at the value read last, which started at offset.
+func (rd *reader) atLast(offset int64, err error) error {
+	return &posError{pointer: rd.dec.StackPointer(), offset: offset, err: err}
+}
+
+// want refuses the next value unless it is of kind k.
+func (rd *reader) want(k jsontext.Kind, what string) error {
+	switch got := rd.dec.PeekKind(); got {
+	case k:
+		return nil
 	case 0: // not JSON: the decoder says why
-		_, err := dec.ReadToken()
+		_, err := rd.dec.ReadToken()
 		return err
 	case 'n':
-		return errNull
+		return rd.atNext(errNull)
+	default:
+		return rd.atNext(fmt.Errorf("%s where %s is required", kindName(got), what))
 	}
-	switch v := v.(type) {
-	case *[]jsonTable:
-		return rd.tables(dec, v)
-	case *itemList:
-		return rd.items(dec, v)
+}
+
+// value decodes the next value into v, a wire type or one of its
+// members, refusing a null.
+func (rd *reader) value(v reflect.Value) error {
+	switch p := v.Addr().Interface().(type) {
+	case *string:
+		return rd.str(p)
+	case *verify.Status:
+		return rd.status(p)
+	case *bool:
+		return rd.boolean(p)
 	case *int:
-		n, err := integer(dec, strconv.IntSize)
-		*v = int(n)
+		n, err := rd.integer(strconv.IntSize)
+		*p = int(n)
 		return err
 	case *int64:
-		n, err := integer(dec, 64)
-		*v = n
+		n, err := rd.integer(64)
+		*p = n
+		return err
+	case **int64:
+		n, err := rd.integer(64)
+		*p = &n
 		return err
 	case *float64:
-		return number(dec, v)
+		return rd.number(p)
+	case *[]string:
+		return rd.strings(p)
+	case *map[string]string:
+		return rd.stringMap(p)
+	case *jsonCounts:
+		return rd.counts(p)
+	case *[]jsonDigest:
+		return rd.digests(p)
+	case *[]jsonTable:
+		return rd.tables(p)
+	case *itemList:
+		return rd.items(p)
 	}
-	rv := reflect.ValueOf(v).Elem()
-	if rv.Kind() != reflect.Struct {
-		return errors.ErrUnsupported
+	switch v.Kind() {
+	case reflect.Struct:
+		return rd.object(v)
+	case reflect.Pointer:
+		if err := rd.want('{', "an object"); err != nil {
+			return err
+		}
+		e := reflect.New(v.Type().Elem())
+		v.Set(e)
+		return rd.object(e.Elem())
+	case reflect.Slice:
+		return rd.slice(v)
 	}
-	if k := dec.PeekKind(); k != '{' {
-		return fmt.Errorf("%s where an object is required", kindName(k))
-	}
-	w := rd.fieldsOf(rv.Type())
-	if _, err := dec.ReadToken(); err != nil {
+	return fmt.Errorf("reading %s: not a wire type", v.Type())
+}
+
+// object decodes a JSON object into the wire struct v, member by
+// member, and refuses an unknown member or a missing required one.
+func (rd *reader) object(v reflect.Value) error {
+	if err := rd.want('{', "an object"); err != nil {
 		return err
 	}
-	var seen []*wireField
-	for dec.PeekKind() != '}' {
-		tok, err := dec.ReadToken()
+	w := rd.fields.of(v.Type())
+	if _, err := rd.dec.ReadToken(); err != nil {
+		return err
+	}
+	start := rd.dec.InputOffset() - 1
+	var seen uint64
+	for rd.dec.PeekKind() != '}' {
+		raw, err := rd.dec.ReadValue()
 		if err != nil {
 			return err
 		}
-		name := tok.String()
-		f, ok := w.byName[name]
-		if !ok {
-			return &json.SemanticError{JSONPointer: dec.StackPointer(), Err: fmt.Errorf("unknown member %q", name)}
+		f, name := w.lookup(raw, &rd.buf)
+		if f == nil {
+			return rd.atLast(rd.dec.InputOffset()-int64(len(raw)), fmt.Errorf("unknown member %q", name))
 		}
-		if f.required {
-			seen = append(seen, f)
-		}
-		if err := json.UnmarshalDecode(dec, rv.FieldByIndex(f.index).Addr().Interface(), rd.opts); err != nil {
+		seen |= f.bit
+		if err := rd.value(v.FieldByIndex(f.index)); err != nil {
 			return err
 		}
 	}
-	if _, err := dec.ReadToken(); err != nil {
+	if _, err := rd.dec.ReadToken(); err != nil {
 		return err
 	}
-	if len(seen) < len(w.required) {
-		for _, f := range w.required {
-			if !containsField(seen, f) {
-				return fmt.Errorf("member %q missing", f.name)
+	if seen&w.required != w.required {
+		for _, f := range w.fields {
+			if f.required && seen&f.bit == 0 {
+				return rd.atLast(start, fmt.Errorf("member %q missing", f.name))
 			}
 		}
 	}
 	return nil
+}
+
+// text is the string a quoted JSON string read from the document holds;
+// invalid UTF-8 becomes U+FFFD, as encoding/json reads it.
+func (rd *reader) text(raw jsontext.Value) []byte {
+	s := raw[1 : len(raw)-1]
+	if bytes.IndexByte(s, '\\') < 0 && utf8.Valid(s) {
+		return s
+	}
+	// The decoder has checked the string; the one error left to say is
+	// the invalid UTF-8 it replaced.
+	rd.buf, _ = jsontext.AppendUnquote(rd.buf[:0], raw)
+	return rd.buf
+}
+
+// scalar reads the next value, which must be of kind k (a string, a
+// number or a boolean: 't' stands for both), and says where it starts.
+// The value is read before its kind is looked at, so that one that is
+// not JSON is refused as such wherever it lies.
+func (rd *reader) scalar(k jsontext.Kind, what string) (jsontext.Value, int64, error) {
+	raw, err := rd.dec.ReadValue()
+	if err != nil {
+		return nil, 0, err
+	}
+	off := rd.dec.InputOffset() - int64(len(raw))
+	switch got := raw.Kind(); {
+	case got == k, k == 't' && got == 'f':
+		return raw, off, nil
+	case got == 'n':
+		return nil, off, rd.atLast(off, errNull)
+	default:
+		return nil, off, rd.atLast(off, fmt.Errorf("%s where %s is required", kindName(got), what))
+	}
+}
+
+func (rd *reader) rawString() ([]byte, error) {
+	raw, _, err := rd.scalar('"', "a string")
+	if err != nil {
+		return nil, err
+	}
+	return rd.text(raw), nil
+}
+
+func (rd *reader) str(p *string) error {
+	s, err := rd.rawString()
+	*p = string(s)
+	return err
+}
+
+// status reads a status, sharing the string of a known one.
+func (rd *reader) status(p *verify.Status) error {
+	s, err := rd.rawString()
+	if err != nil {
+		return err
+	}
+	for _, st := range verify.Statuses {
+		if string(st) == string(s) {
+			*p = st
+			return nil
+		}
+	}
+	*p = verify.Status(s)
+	return nil
+}
+
+func (rd *reader) boolean(p *bool) error {
+	raw, _, err := rd.scalar('t', "a boolean")
+	*p = err == nil && raw.Kind() == 't'
+	return err
+}
+
+// array reads an array, calling elem for each element.
+func (rd *reader) array(elem func() error) error {
+	if err := rd.want('[', "an array"); err != nil {
+		return err
+	}
+	if _, err := rd.dec.ReadToken(); err != nil {
+		return err
+	}
+	for rd.dec.PeekKind() != ']' {
+		if err := elem(); err != nil {
+			return err
+		}
+	}
+	_, err := rd.dec.ReadToken()
+	return err
+}
+
+func (rd *reader) strings(p *[]string) error {
+	*p = []string{}
+	return rd.array(func() error {
+		var s string
+		err := rd.str(&s)
+		*p = append(*p, s)
+		return err
+	})
+}
+
+// slice reads an array of wire structs.
+func (rd *reader) slice(v reflect.Value) error {
+	v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+	return rd.array(func() error {
+		v.Set(reflect.Append(v, reflect.Zero(v.Type().Elem())))
+		return rd.value(v.Index(v.Len() - 1))
+	})
+}
+
+// object reads an object whose members are values of one type, calling
+// member for each.
+func (rd *reader) members(member func(name []byte) error) error {
+	if err := rd.want('{', "an object"); err != nil {
+		return err
+	}
+	if _, err := rd.dec.ReadToken(); err != nil {
+		return err
+	}
+	for rd.dec.PeekKind() != '}' {
+		raw, err := rd.dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		if err := member(rd.text(raw)); err != nil {
+			return err
+		}
+	}
+	_, err := rd.dec.ReadToken()
+	return err
+}
+
+func (rd *reader) stringMap(p *map[string]string) error {
+	*p = map[string]string{}
+	return rd.members(func(name []byte) error {
+		k := string(name)
+		var v string
+		err := rd.str(&v)
+		(*p)[k] = v
+		return err
+	})
+}
+
+func (rd *reader) counts(p *jsonCounts) error {
+	*p = jsonCounts{}
+	return rd.members(func(name []byte) error {
+		var s verify.Status
+		for _, st := range verify.Statuses {
+			if string(st) == string(name) {
+				s = st
+			}
+		}
+		if s == "" {
+			s = verify.Status(name)
+		}
+		n, err := rd.integer(strconv.IntSize)
+		(*p)[s] = int(n)
+		return err
+	})
+}
+
+// digests reads a list of digests into *p, reusing its room: the
+// model's lists are made when the item is converted.
+func (rd *reader) digests(p *[]jsonDigest) error {
+	*p = (*p)[:0]
+	v := reflect.ValueOf(p).Elem()
+	return rd.array(func() error {
+		*p = append(*p, jsonDigest{})
+		d := &(*p)[len(*p)-1]
+		if err := rd.object(v.Index(len(*p) - 1)); err != nil {
+			return err
+		}
+		if a, ok := rd.algs[d.Alg]; ok {
+			d.Alg = a
+		} else if len(rd.algs) < maxAlgs {
+			rd.algs[d.Alg] = d.Alg
+		}
+		return nil
+	})
 }
 
 // Limits on numbers, far beyond any a report holds (sizes are int64, the
@@ -262,61 +506,76 @@ const (
 	maxExponent  = 400
 )
 
-// numberText reads a number and checks it is within the limits.
-func numberText(dec *jsontext.Decoder) (string, error) {
-	if k := dec.PeekKind(); k != '0' {
-		return "", fmt.Errorf("%s where a number is required", kindName(k))
-	}
-	v, err := dec.ReadValue()
+// numberText reads a number and checks it is within the limits; the
+// offset is where it starts. The text is the decoder's, valid until the
+// next read.
+func (rd *reader) numberText() ([]byte, int64, error) {
+	v, off, err := rd.scalar('0', "a number")
 	if err != nil {
-		return "", err
+		return nil, 0, err
 	}
-	s := string(v)
-	if len(s) > maxNumberLen {
-		return "", fmt.Errorf("number too long: %.20s…", s)
+	if len(v) > maxNumberLen {
+		return nil, off, rd.atLast(off, fmt.Errorf("number too long: %.20s…", v))
 	}
-	if i := strings.IndexAny(s, "eE"); i >= 0 {
-		if e, err := strconv.Atoi(strings.TrimLeft(s[i+1:], "+")); err != nil || e > maxExponent || e < -maxExponent {
-			return "", fmt.Errorf("number out of range: %s", s)
+	if i := bytes.IndexAny(v, "eE"); i >= 0 {
+		if e, err := strconv.Atoi(strings.TrimLeft(string(v[i+1:]), "+")); err != nil || e > maxExponent || e < -maxExponent {
+			return nil, off, rd.atLast(off, fmt.Errorf("number out of range: %s", v))
 		}
 	}
-	return s, nil
+	return v, off, nil
 }
 
 // integer reads an integer as encoding/json does: written without
 // fraction or exponent, and within bits.
-func integer(dec *jsontext.Decoder, bits int) (int64, error) {
-	s, err := numberText(dec)
+func (rd *reader) integer(bits int) (int64, error) {
+	v, off, err := rd.numberText()
 	if err != nil {
 		return 0, err
 	}
-	n, err := strconv.ParseInt(s, 10, bits)
+	if n, ok := smallInt(v); ok {
+		return n, nil
+	}
+	n, err := strconv.ParseInt(string(v), 10, bits)
 	if err != nil {
-		return 0, fmt.Errorf("%s is not an integer of %d bits: out of range or not whole", s, bits)
+		return 0, rd.atLast(off, fmt.Errorf("%s is not an integer of %d bits: out of range or not whole", v, bits))
 	}
 	return n, nil
 }
 
-func number(dec *jsontext.Decoder, v *float64) error {
-	s, err := numberText(dec)
+// smallInt parses the common case, an integer of at most nine digits,
+// without making a string of it; the decoder has checked its syntax.
+func smallInt(v []byte) (int64, bool) {
+	neg := len(v) > 0 && v[0] == '-'
+	if neg {
+		v = v[1:]
+	}
+	if len(v) == 0 || len(v) > 9 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+func (rd *reader) number(v *float64) error {
+	s, off, err := rd.numberText()
 	if err != nil {
 		return err
 	}
-	f, err := strconv.ParseFloat(s, 64)
+	f, err := strconv.ParseFloat(string(s), 64)
 	if err != nil {
-		return fmt.Errorf("number out of range: %s", s)
+		return rd.atLast(off, fmt.Errorf("number out of range: %s", s))
 	}
 	*v = f
 	return nil
-}
-
-func containsField(fs []*wireField, f *wireField) bool {
-	for _, g := range fs {
-		if g == f {
-			return true
-		}
-	}
-	return false
 }
 
 // kindName names a JSON kind in an error.
@@ -337,53 +596,106 @@ func kindName(k jsontext.Kind) string {
 }
 
 // tables reads the tables, numbering them for their items' errors.
-func (rd *reader) tables(dec *jsontext.Decoder, ts *[]jsonTable) error {
-	if k := dec.PeekKind(); k != '[' {
-		return fmt.Errorf("%s where an array is required", kindName(k))
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
+func (rd *reader) tables(ts *[]jsonTable) error {
 	*ts = []jsonTable{}
-	for dec.PeekKind() != ']' {
+	return rd.array(func() error {
 		rd.table = len(*ts)
-		var t jsonTable
-		if err := json.UnmarshalDecode(dec, &t, rd.opts); err != nil {
-			return err
-		}
-		*ts = append(*ts, t)
-	}
-	_, err := dec.ReadToken()
-	return err
+		*ts = append(*ts, jsonTable{})
+		rd.cur = &(*ts)[rd.table]
+		return rd.object(reflect.ValueOf(rd.cur).Elem())
+	})
 }
+
+// Items are read into a slice made once when the table's counts, read
+// before them, say how many there are: growing it item by item copies
+// a large table several times over. The counts are believed only as far
+// as the document's bytes can hold that many items (minItemLen each),
+// so that a lie costs no more than the truth of the same size would.
+// When the size of the document is not known (a stream), or the counts
+// come after the items, they are gathered in chunks and copied once.
+const minItemLen = len(`{"name":"x","status":"OK","failure":false},`)
 
 // items decodes a table's items one at a time, checks each, and keeps
 // only the model's item.
-func (rd *reader) items(dec *jsontext.Decoder, l *itemList) error {
-	if k := dec.PeekKind(); k != '[' {
-		return fmt.Errorf("%s where an array is required", kindName(k))
-	}
-	if _, err := dec.ReadToken(); err != nil {
+func (rd *reader) items(l *itemList) error {
+	if err := rd.want('[', "an array"); err != nil {
 		return err
 	}
-	*l = itemList{}
-	for dec.PeekKind() != ']' {
-		var j jsonItem
-		if err := json.UnmarshalDecode(dec, &j, rd.opts); err != nil {
+	var all itemChunks
+	hint := 0
+	if rd.size >= 0 && rd.cur != nil {
+		room := int((rd.size-rd.dec.InputOffset())/int64(minItemLen)) - rd.unfilled
+		for _, c := range rd.cur.Counts {
+			hint += max(0, min(c, room-hint))
+		}
+		all.last = make([]verify.Item, 0, hint)
+		rd.unfilled += hint
+	}
+	// One jsonItem serves every item, its lists of digests reused.
+	var j jsonItem
+	jv := reflect.ValueOf(&j).Elem()
+	err := rd.array(func() error {
+		j = jsonItem{Expected: j.Expected[:0], Actual: j.Actual[:0]}
+		if err := rd.object(jv); err != nil {
 			return err
 		}
-		where := fmt.Sprintf("/tables/%d/items/%d", rd.table, len(*l))
-		if err := checkItem(&j, where); err != nil {
-			return &itemError{offset: dec.InputOffset(), err: err}
+		if err := checkItem(&j, rd.itemPointer(all.n)); err != nil {
+			return &itemError{offset: rd.dec.InputOffset(), err: err}
 		}
-		*l = append(*l, verify.Item{})
-		if err := j.item(&(*l)[len(*l)-1], where); err != nil {
-			return &itemError{offset: dec.InputOffset(), err: err}
+		if err := j.item(all.next(), rd.itemPointer(all.n-1)); err != nil {
+			return &itemError{offset: rd.dec.InputOffset(), err: err}
 		}
-	}
-	_, err := dec.ReadToken()
+		return nil
+	})
+	rd.unfilled -= min(all.n, hint)
+	*l = all.list()
 	return err
 }
+
+// itemChunks gathers items in chunks, so that none is copied more than
+// once whatever their number.
+type itemChunks struct {
+	full [][]verify.Item
+	last []verify.Item
+	n    int
+}
+
+// maxChunk bounds a chunk (some 5 MB of items).
+const maxChunk = 1 << 14
+
+// next gives room for one more item.
+func (c *itemChunks) next() *verify.Item {
+	if len(c.last) == cap(c.last) {
+		if c.last != nil {
+			c.full = append(c.full, c.last)
+		}
+		c.last = make([]verify.Item, 0, min(max(2*cap(c.last), 64), maxChunk))
+	}
+	c.last = c.last[:len(c.last)+1]
+	c.n++
+	return &c.last[len(c.last)-1]
+}
+
+// list is the items gathered, in one slice; never nil. Room the counts
+// asked for and no item took is not kept.
+func (c *itemChunks) list() itemList {
+	if len(c.full) == 0 {
+		if len(c.last) < cap(c.last)/2+1 {
+			return append(itemList{}, c.last...)
+		}
+		return c.last
+	}
+	out := make(itemList, 0, c.n)
+	for i, ch := range c.full {
+		out = append(out, ch...)
+		c.full[i] = nil // free as soon as copied
+	}
+	return append(out, c.last...)
+}
+
+// itemPointer is the JSON pointer of item i of the table being read;
+// itemWhere stands in for it until an error needs it.
+func (rd *reader) itemPointer(i int) itemWhere { return itemWhere{rd.table, i} }
 
 // itemError is an item the checks refuse, and the offset of its end.
 type itemError struct {
@@ -395,8 +707,7 @@ func (e *itemError) Error() string { return e.err.Error() }
 func (e *itemError) Unwrap() error { return e.err }
 
 // explain gives a decoding error its place in the document: the JSON
-// pointer and byte offset the library tracked, in words a reader of the
-// message can follow.
+// pointer and byte offset, in words a reader of the message can follow.
 func (rd *reader) explain(err error, j *jsonReport) error {
 	version := versionOf(j)
 	var ie *itemError
@@ -410,15 +721,9 @@ func (rd *reader) explain(err error, j *jsonReport) error {
 		}
 		return fmt.Errorf("report is not JSON: %v at byte %d", se.Err, se.ByteOffset)
 	}
-	var me *json.SemanticError
-	if errors.As(err, &me) {
-		why := "a value of the wrong type"
-		if me.Err != nil {
-			why = me.Err.Error()
-		} else if me.JSONKind != 0 && me.GoType != nil {
-			why = fmt.Sprintf("%s where %s is required", kindName(me.JSONKind), goKind(me.GoType))
-		}
-		return fmt.Errorf("report does not follow %s: at %s (byte %d): %s", version, pointer(me.JSONPointer), me.ByteOffset, why)
+	var pe *posError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("report does not follow %s: at %s (byte %d): %v", version, pointer(pe.pointer), pe.offset, pe.err)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return errors.New("report is not JSON: it ends early")
@@ -432,25 +737,6 @@ func pointer(p jsontext.Pointer) string {
 		return "/"
 	}
 	return string(p)
-}
-
-// goKind says what JSON a Go type of the wire types takes.
-func goKind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Int, reflect.Int64:
-		return "an integer in range"
-	case reflect.Float64:
-		return "a number"
-	case reflect.Slice:
-		return "an array"
-	case reflect.Map, reflect.Struct, reflect.Pointer:
-		return "an object"
-	}
-	return t.String()
 }
 
 // base64Of reports whether s is standard padded base64 of at least one

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
-	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
@@ -201,16 +201,18 @@ func checkB64Map(where string, raw, display map[string]string) error {
 	return nil
 }
 
-func checkDigests(where string, ds []verify.Digest) error {
+// badDigest says what is wrong in a list of digests, from the list's
+// place ("0/hex: not hex"); "" when nothing is.
+func badDigest(ds []jsonDigest) string {
 	for i, d := range ds {
 		if d.Alg == "" {
-			return fmt.Errorf("%s/%d/alg: empty", where, i)
+			return strconv.Itoa(i) + "/alg: empty"
 		}
 		if !isHex(d.Hex) {
-			return fmt.Errorf("%s/%d/hex: not hex", where, i)
+			return strconv.Itoa(i) + "/hex: not hex"
 		}
 	}
-	return nil
+	return ""
 }
 
 func checkCounts(where string, c jsonCounts, least int) error {
@@ -225,19 +227,21 @@ func checkCounts(where string, c jsonCounts, least int) error {
 	return nil
 }
 
-func nonEmpty(where string, ss []string) error {
-	for i, s := range ss {
-		if s == "" {
-			return fmt.Errorf("%s/%d: empty", where, i)
-		}
-	}
-	return nil
+// emptyAt is the index of the first empty string of ss, or -1.
+func emptyAt(ss []string) int {
+	return slices.Index(ss, "")
 }
+
+// itemWhere is where an item stands; its JSON pointer is spelt out only
+// when an error needs it.
+type itemWhere struct{ table, item int }
+
+func (w itemWhere) String() string { return fmt.Sprintf("/tables/%d/items/%d", w.table, w.item) }
 
 // checkItem holds an item to the schema's item definition (of version
 // 2, which allows all version 1 does: checkHead holds a version 1
 // report's items to its narrower codes).
-func checkItem(j *jsonItem, where string) error {
+func checkItem(j *jsonItem, where itemWhere) error {
 	if j.Name == "" {
 		return fmt.Errorf("%s/name: empty", where)
 	}
@@ -270,14 +274,14 @@ func checkItem(j *jsonItem, where string) error {
 	if j.ActualSize != nil && *j.ActualSize < 0 {
 		return fmt.Errorf("%s/actual_size: below 0", where)
 	}
-	if err := checkDigests(where+"/expected", j.Expected); err != nil {
-		return err
+	if bad := badDigest(j.Expected); bad != "" {
+		return fmt.Errorf("%s/expected/%s", where, bad)
 	}
-	if err := checkDigests(where+"/actual", j.Actual); err != nil {
-		return err
+	if bad := badDigest(j.Actual); bad != "" {
+		return fmt.Errorf("%s/actual/%s", where, bad)
 	}
-	if err := nonEmpty(where+"/differs", j.Differs); err != nil {
-		return err
+	if i := emptyAt(j.Differs); i >= 0 {
+		return fmt.Errorf("%s/differs/%d: empty", where, i)
 	}
 	for _, b := range [][2]string{{"other_b64", j.OtherB64}, {"value_b64", j.ValueB64}, {"detail_b64", j.DetailB64}} {
 		if b[1] != "" && !base64Of(b[1]) {
@@ -291,14 +295,16 @@ func checkItem(j *jsonItem, where string) error {
 		if j.Detail == "" {
 			return fmt.Errorf("%s/detail: missing beside detail_code", where)
 		}
-		if err := checkArgs(where+"/detail_args", detailRules[j.DetailCode], j.DetailArgs); err != nil {
+		if err := checkArgs(where.String()+"/detail_args", detailRules[j.DetailCode], j.DetailArgs); err != nil {
 			return err
 		}
 	} else if j.DetailArgs != nil {
 		return fmt.Errorf("%s/detail_args: without detail_code", where)
 	}
-	if err := checkB64Map(where+"/detail_args_b64", j.DetailArgsB64, j.DetailArgs); err != nil {
-		return err
+	if j.DetailArgsB64 != nil {
+		if err := checkB64Map(where.String()+"/detail_args_b64", j.DetailArgsB64, j.DetailArgs); err != nil {
+			return err
+		}
 	}
 	if j.HintCode != "" {
 		if j.HintCode != "gost-reversed" {
@@ -308,7 +314,7 @@ func checkItem(j *jsonItem, where string) error {
 			return fmt.Errorf("%s/hint: missing beside hint_code", where)
 		}
 		nonEmptyArg := func(s string) bool { return s != "" }
-		if err := checkArgs(where+"/hint_args", argRule{args: must, required: []string{"column", "should_be"}, names: []string{"column", "should_be"},
+		if err := checkArgs(where.String()+"/hint_args", argRule{args: must, required: []string{"column", "should_be"}, names: []string{"column", "should_be"},
 			values: map[string]func(string) bool{"column": nonEmptyArg, "should_be": nonEmptyArg}}, j.HintArgs); err != nil {
 			return err
 		}
@@ -458,8 +464,8 @@ func checkHead(j *jsonReport) error {
 		case m.Size < 0:
 			return fmt.Errorf("/sources/media/size: below 0")
 		}
-		if err := checkDigests("/sources/media/digests", m.Digests); err != nil {
-			return err
+		if bad := badDigest(m.Digests); bad != "" {
+			return fmt.Errorf("/sources/media/digests/%s", bad)
 		}
 		if im := m.ImplantedMD5; im != nil {
 			switch {
@@ -504,11 +510,11 @@ func checkHead(j *jsonReport) error {
 	if sc := j.Scope; sc != nil {
 		for _, l := range []struct {
 			name  string
-			kinds []formular.Kind
+			kinds []string
 		}{{"checked", sc.Checked}, {"required", sc.Required}} {
 			for i, k := range l.kinds {
-				if !slices.Contains(kinds, string(k)) {
-					return fmt.Errorf("/scope/%s/%d: %q is not a table kind", l.name, i, safetext.Display(string(k)))
+				if !slices.Contains(kinds, k) {
+					return fmt.Errorf("/scope/%s/%d: %q is not a table kind", l.name, i, safetext.Display(k))
 				}
 				if slices.Contains(l.kinds[:i], k) {
 					return fmt.Errorf("/scope/%s/%d: %s given twice", l.name, i, k)
@@ -571,11 +577,11 @@ func checkHead(j *jsonReport) error {
 		case t.SourceB64 != "" && !base64Of(t.SourceB64):
 			return fmt.Errorf("%s/source_b64: not base64", where)
 		}
-		if err := nonEmpty(where+"/columns", t.Columns); err != nil {
-			return err
+		if i := emptyAt(t.Columns); i >= 0 {
+			return fmt.Errorf("%s/columns/%d: empty", where, i)
 		}
-		if err := nonEmpty(where+"/weak", t.Weak); err != nil {
-			return err
+		if i := emptyAt(t.Weak); i >= 0 {
+			return fmt.Errorf("%s/weak/%d: empty", where, i)
 		}
 		if err := checkCounts(where+"/counts", t.Counts, 0); err != nil {
 			return err

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/sverka/sverka/docs"
@@ -260,4 +262,132 @@ func TestSchemaItemsStandAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	same("a table's items", props["items"], `{"type": "array", "items": {"$ref": "#/$defs/item"}}`)
+}
+
+// A report read from a stream of unknown length, its items gathered in
+// chunks, is the report read from its bytes.
+func TestReadStream(t *testing.T) {
+	data := jsonOf(t, bigReport(3*maxChunk+5))
+	want, err := ReadJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(struct{ io.Reader }{bytes.NewReader(data)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Error("the report read from a stream differs")
+	}
+}
+
+// The reader keeps the required members of a wire type as bits of a
+// uint64.
+func TestWireTypesFit(t *testing.T) {
+	ts := wireTypes{}
+	seen := map[reflect.Type]bool{}
+	var walk func(reflect.Type)
+	walk = func(rt reflect.Type) {
+		for rt.Kind() == reflect.Pointer || rt.Kind() == reflect.Slice || rt.Kind() == reflect.Map {
+			rt = rt.Elem()
+		}
+		if rt.Kind() != reflect.Struct || seen[rt] {
+			return
+		}
+		seen[rt] = true
+		w := ts.of(rt)
+		n := 0
+		for _, f := range w.fields {
+			if f.required {
+				n++
+			}
+		}
+		if n > 64 {
+			t.Errorf("%s has %d required members", rt, n)
+		}
+		for i := range rt.NumField() {
+			walk(rt.Field(i).Type)
+		}
+	}
+	walk(reflect.TypeFor[jsonReport]())
+	if len(seen) < 10 {
+		t.Errorf("only %d wire types found", len(seen))
+	}
+}
+
+// A report of version 1 lists the tables not checked among its
+// warnings. Read, they are in the scope alone; its renderings and its
+// JSON, of version 1 still, list them first among the warnings.
+func TestReadV1NotChecked(t *testing.T) {
+	v1, err := os.ReadFile(filepath.Join("testdata", "report-v1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const text = "[image] table (line 2) not checked: no --media given"
+	nc := `{"code": "table-not-checked", "table": "image", "line": 2, "args": {"why": "no-media"}, "text": "` + text + `"}`
+	// Between two other warnings, as verify could list it.
+	support := "{\n      \"code\": \"support-ended\","
+	if !bytes.Contains(v1, []byte(support)) {
+		t.Fatal("the fixture has no support-ended warning")
+	}
+	data := bytes.Replace(v1, []byte(support), []byte(nc+", "+support), 1)
+	r, err := ReadJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Result.Scope.NotChecked) != 1 || r.Result.Scope.NotChecked[0].Text != text {
+		t.Errorf("not checked: %+v", r.Result.Scope.NotChecked)
+	}
+	for _, w := range r.Result.Warnings {
+		if w.Code == "table-not-checked" {
+			t.Errorf("a table not checked is a warning too: %+v", w)
+		}
+	}
+	var b bytes.Buffer
+	if err := WriteText(&b, r, TextOptions{Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), text) {
+		t.Errorf("the text does not say %q:\n%s", text, b.String())
+	}
+	var doc struct {
+		Schema   string
+		Warnings []struct{ Code string }
+	}
+	if err := json.Unmarshal(jsonOf(t, r), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Schema != SchemaV1 || len(doc.Warnings) != 5 || doc.Warnings[0].Code != "table-not-checked" {
+		t.Errorf("written back: %+v", doc)
+	}
+}
+
+// Counts that claim items a table does not hold make no room that
+// outlives the reading, nor room again for every table that claims it.
+func TestReadCountsLie(t *testing.T) {
+	r := bigReport(10)
+	for range 200 {
+		tb := r.Result.Tables[0]
+		tb.Items = nil
+		r.Result.Tables = append(r.Result.Tables, tb)
+	}
+	data := jsonOf(t, r)
+	rd := &reader{dec: jsontext.NewDecoder(bytes.NewReader(data), readOptions), fields: wireTypes{}, size: int64(len(data)), algs: map[string]string{}}
+	var j jsonReport
+	if err := rd.value(reflect.ValueOf(&j).Elem()); err != nil {
+		t.Fatal(err)
+	}
+	room := 0
+	for _, tb := range j.Tables {
+		room += cap(tb.Items)
+	}
+	if room > 10 {
+		t.Errorf("the tables keep room for %d items, hold 10", room)
+	}
+	if rd.unfilled > len(data)/minItemLen {
+		t.Errorf("%d items' room made for a document of %d bytes", rd.unfilled, len(data))
+	}
+	if _, err := ReadJSON(data); err == nil {
+		t.Error("counts without their items read")
+	}
 }

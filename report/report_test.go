@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -335,13 +336,15 @@ func TestJSONEncodingMatchesEncodingJSON(t *testing.T) {
 	var items []jsonItem
 	for _, s := range tricky {
 		items = append(items, jsonItem{Name: s, NameB64: s, Status: verify.Status(s), Other: s, Allowed: s, Note: s, Hint: s,
-			Mode: s, Detail: s, Differs: []string{s, "x"}, Expected: []verify.Digest{{Alg: s, Hex: s}},
+			Mode: s, Detail: s, Differs: []string{s, "x"}, Expected: []jsonDigest{{Alg: s, Hex: s}},
 			DetailCode: s, DetailArgs: map[string]string{s: s, "b": s, "a": "x"}, DetailArgsB64: map[string]string{"z": s},
 			HintCode: s, HintArgs: map[string]string{s + "k": s}})
 	}
 	for _, tb := range fixedReport().Result.Tables {
 		for i := range tb.Items {
-			items = append(items, itemOf(&tb.Items[i]))
+			var j jsonItem
+			itemOf(&tb.Items[i], &j)
+			items = append(items, j)
 		}
 	}
 	for _, it := range items {
@@ -550,5 +553,63 @@ func TestHTMLSelfContained(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("ru: the HTML lacks %q", want)
 		}
+	}
+}
+
+// WriteJSON appends the items itself: its bytes are those the library
+// gives for the whole document, strings of every kind included, and a
+// string the library refuses (invalid UTF-8 where no display form stands
+// in) is refused too.
+func TestWriteJSONAsLibrary(t *testing.T) {
+	tricky := []string{"", "plain", `quote " back \ slash`, "<html> & 'x'", "ctl \x00\x01\x1f\x7f",
+		"\b\f\n\r\t", "\u2028\u2029 separators", "Кириллица", "emoji 🙂"}
+	odd := fixedReport()
+	items := odd.Result.Tables[0].Items
+	for i, s := range tricky {
+		it := items[i%len(items)]
+		it.Name, it.Other, it.Value, it.Detail = s+"n", s, s, s
+		it.Mode, it.Allowed, it.Note, it.Hint = s, s, s, s
+		it.Differs = []string{s, "x"}
+		it.Expected = []verify.Digest{{Alg: s, Hex: "00"}}
+		it.DetailArgs = map[string]string{s: s, "b": s, "a": "x"}
+		it.HintArgs = map[string]string{s + "k": s, "z": ""}
+		items = append(items, it)
+	}
+	odd.Result.Tables[0].Items = items
+	empty := fixedReport()
+	empty.Result.Tables[0].Items = nil
+	none := cannotReport()
+	none.Result.Tables = nil
+	for name, r := range map[string]*Report{"fixed": fixedReport(), "partial": partialReport(), "cannot": none,
+		"big": bigReport(500), "odd": odd, "empty table": empty} {
+		var want bytes.Buffer
+		type table struct {
+			jsonTableHead `json:",inline"`
+			Items         []jsonItem `json:"items"`
+		}
+		doc := struct {
+			jsonHead `json:",inline"`
+			Tables   []table `json:"tables"`
+		}{jsonHead: headOf(r), Tables: make([]table, len(r.Result.Tables))}
+		for i := range r.Result.Tables {
+			t := &r.Result.Tables[i]
+			doc.Tables[i] = table{jsonTableHead: tableHeadOf(t), Items: make([]jsonItem, len(t.Items))}
+			for j := range t.Items {
+				itemOf(&t.Items[j], &doc.Tables[i].Items[j])
+			}
+		}
+		if err := jsonv2.MarshalWrite(&want, &doc, writeOptions); err != nil {
+			t.Fatal(err)
+		}
+		want.WriteByte('\n')
+		got := jsonOf(t, r)
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("%s:\n%s", name, firstDiff(want.Bytes(), got))
+		}
+	}
+	bad := fixedReport()
+	bad.Result.Tables[0].Items[0].Note = "\xff"
+	if err := WriteJSON(io.Discard, bad); err == nil {
+		t.Error("invalid UTF-8 written")
 	}
 }

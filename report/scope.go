@@ -171,13 +171,15 @@ func (l lang) required(r *Report) string {
 	return l.f("required", l.list(names))
 }
 
-// shownWarnings are the warnings a rendering lists: a report with a scope
-// says its tables not checked beside the verdict.
+// shownWarnings are the warnings a rendering lists. A report with a
+// scope says its tables not checked beside the verdict; one of version 1,
+// which has none, lists them first among its warnings, as verify found
+// them before the certificate's dates and the tables' extras.
 func shownWarnings(r *Report) []verify.Message {
-	if r.HasScope() {
-		return warnings(&r.Result)
+	if r.HasScope() || len(r.Result.Scope.NotChecked) == 0 {
+		return r.Result.Warnings
 	}
-	return r.Result.Warnings
+	return append(slices.Clone(r.Result.Scope.NotChecked), r.Result.Warnings...)
 }
 
 // reportSignature says what rendering a saved report checked of its own

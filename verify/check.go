@@ -139,10 +139,9 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 }
 
 // skip records a table that was not checked and says why (a Why code).
+// It is part of the verdict's scope, not a warning.
 func skip(res *Result, t *formular.Table, why string) {
-	m := tableNotChecked(t.Kind, t.Line, why)
-	res.Warnings = append(res.Warnings, m)
-	res.Scope.NotChecked = append(res.Scope.NotChecked, m)
+	res.Scope.NotChecked = append(res.Scope.NotChecked, tableNotChecked(t.Kind, t.Line, why))
 }
 
 // required records the kinds the verdict must cover; verdict then fails

@@ -64,8 +64,9 @@ const (
 	// CodeSupportUntilUnreadable: support-until is no date (a warning;
 	// error).
 	CodeSupportUntilUnreadable Code = "support-until-unreadable"
-	// CodeTableNotChecked: no source given reaches a table (a warning;
-	// Table, Line, why: one of the Why codes).
+	// CodeTableNotChecked: no source given reaches a table (in
+	// Scope.NotChecked, not a warning; Table, Line, why: one of the Why
+	// codes).
 	CodeTableNotChecked Code = "table-not-checked"
 	// CodeImplantedMD5Mismatch: the image's isomd5sum does not match
 	// (recorded, computed).

@@ -2,6 +2,9 @@ package verify
 
 import "github.com/sverka/sverka/formular"
 
+// The model has no JSON spelling of its own: the report's wire types
+// (package report) are the one place its members are named in a document.
+
 // Status is the outcome for one item of a table.
 type Status string
 
@@ -36,93 +39,93 @@ const (
 
 // Digest is one algorithm's digest, hex in the table column's byte order.
 type Digest struct {
-	Alg string `json:"alg"` // column name, e.g. "sha256" or "gost94-cryptopro/reversed"
-	Hex string `json:"hex"`
+	Alg string // column name, e.g. "sha256" or "gost94-cryptopro/reversed"
+	Hex string
 }
 
 // Item is one row of a table and what was found for it.
 type Item struct {
-	Name   string `json:"name"` // path relative to the table root, or the parameter key
-	Line   int    `json:"line,omitempty"`
-	Status Status `json:"status"`
+	Name   string // path relative to the table root, or the parameter key
+	Line   int
+	Status Status
 	// Failure is false for an item that does not break the verdict: OK,
 	// or EXTRA in a table that is not closed (a warning).
-	Failure bool `json:"failure"`
+	Failure bool
 
-	Size       int64    `json:"size,omitempty"`        // expected size
-	ActualSize *int64   `json:"actual_size,omitempty"` // observed size, when read
-	Expected   []Digest `json:"expected,omitempty"`
-	Actual     []Digest `json:"actual,omitempty"`
+	Size       int64  // expected size
+	ActualSize *int64 // observed size, when read
+	Expected   []Digest
+	Actual     []Digest
 	// Differs names what differs for MODIFIED: "size", "type", "mode" or
 	// an algorithm's column name.
-	Differs []string `json:"differs,omitempty"`
+	Differs []string
 	// Other is the name under which a RENAMED item's content was found.
-	Other string `json:"other,omitempty"`
+	Other string
 	// Mode: expected and actual permission bits, for tables with a mode column.
-	Mode       string `json:"mode,omitempty"`
-	ActualMode string `json:"actual_mode,omitempty"`
+	Mode       string
+	ActualMode string
 
 	// Parameters.
-	Allowed  string `json:"allowed,omitempty"`
-	Value    string `json:"value,omitempty"`
-	HasValue bool   `json:"has_value,omitempty"`
-	Note     string `json:"note,omitempty"`
+	Allowed  string
+	Value    string
+	HasValue bool
+	Note     string
 
 	// Detail says in English what differs or why it could not be read;
 	// DetailCode and DetailArgs say the same for renderings in other
 	// languages (see the Detail codes).
-	Detail     string            `json:"detail,omitempty"`
-	DetailCode Code              `json:"detail_code,omitempty"`
-	DetailArgs map[string]string `json:"detail_args,omitempty"`
+	Detail     string
+	DetailCode Code
+	DetailArgs map[string]string
 	// Hint suggests what would read the formular right (e.g. a reversed
 	// GOST byte order); the finding stays a failure.
-	Hint     string            `json:"hint,omitempty"`
-	HintCode Code              `json:"hint_code,omitempty"`
-	HintArgs map[string]string `json:"hint_args,omitempty"`
+	Hint     string
+	HintCode Code
+	HintArgs map[string]string
 }
 
 // Table is one formular table's outcome.
 type Table struct {
-	Kind    formular.Kind  `json:"kind"` // image, boot, media, modules, parameters
-	Line    int            `json:"line"` // the table's header line in the formular
-	Root    string         `json:"root,omitempty"`
-	Source  string         `json:"source,omitempty"` // parameters: the settings file or registry
-	Format  string         `json:"format,omitempty"`
-	Columns []string       `json:"columns,omitempty"`
-	Closed  bool           `json:"closed,omitempty"`
-	Items   []Item         `json:"items"`
-	Counts  map[Status]int `json:"counts"`
+	Kind    formular.Kind // image, boot, media, modules, parameters
+	Line    int           // the table's header line in the formular
+	Root    string
+	Source  string // parameters: the settings file or registry
+	Format  string
+	Columns []string
+	Closed  bool
+	Items   []Item
+	Counts  map[Status]int
 	// Weak lists legacy algorithms (md5, sha1) the table relies on.
-	Weak []string `json:"weak,omitempty"`
+	Weak []string
 }
 
 // Result is the outcome of a whole check.
 type Result struct {
-	Verdict  Verdict   `json:"verdict"`
-	Reasons  []Message `json:"reasons"`  // why NOT HOLD; empty when it holds
-	Warnings []Message `json:"warnings"` // what does not break the verdict but deserves a look
+	Verdict  Verdict
+	Reasons  []Message // why NOT HOLD; empty when it holds
+	Warnings []Message // what does not break the verdict but deserves a look
 	// Scope is what the verdict covers; HOLDS speaks for it alone.
-	Scope  Scope   `json:"scope"`
-	Tables []Table `json:"tables"`
+	Scope  Scope
+	Tables []Table
 	// Image is what the single pass over an image or device found.
-	Image *ImageInfo `json:"image,omitempty"`
+	Image *ImageInfo
 }
 
 // ImageInfo describes the media when it is an image file or a device.
 type ImageInfo struct {
-	Path    string   `json:"path"`
-	Kind    string   `json:"kind"` // image or device
-	Size    int64    `json:"size"`
-	Digests []Digest `json:"digests,omitempty"`
+	Path    string
+	Kind    string // image or device
+	Size    int64
+	Digests []Digest
 	// ImplantedMD5 is the isomd5sum evidence, when the image carries one.
-	ImplantedMD5 *ImplantedMD5 `json:"implanted_md5,omitempty"`
+	ImplantedMD5 *ImplantedMD5
 }
 
 // ImplantedMD5 is the result of checking an isomd5sum implanted MD5.
 type ImplantedMD5 struct {
-	Expected string `json:"expected"`
-	Computed string `json:"computed"`
-	OK       bool   `json:"ok"`
+	Expected string
+	Computed string
+	OK       bool
 }
 
 // Scope says what a verdict covers, so that a HOLDS is never read as
@@ -130,15 +133,15 @@ type ImplantedMD5 struct {
 type Scope struct {
 	// Checked lists the kinds of the tables checked, in formular order,
 	// each once.
-	Checked []formular.Kind `json:"checked"`
+	Checked []formular.Kind
 	// NotChecked says, per table, why it was not checked (messages of
 	// CodeTableNotChecked).
-	NotChecked []Message `json:"not_checked,omitempty"`
+	NotChecked []Message
 	// Uncovered names what the checked media or host holds that neither
 	// the formular nor sverka covers: a directory tree of an image that
 	// cannot be read, boot code the formular records nothing for. It is
 	// not by itself a failure.
-	Uncovered []Message `json:"uncovered,omitempty"`
+	Uncovered []Message
 	// Required lists the kinds the verdict had to cover (--require).
-	Required []formular.Kind `json:"required,omitempty"`
+	Required []formular.Kind
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -304,13 +305,16 @@ func TestSkippedTableWarns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Warnings) == 0 {
-		t.Fatal("no warning for the image table")
+	if len(res.Scope.NotChecked) == 0 {
+		t.Fatal("the image table is not said to be not checked")
 	}
-	w := res.Warnings[0]
+	w := res.Scope.NotChecked[0]
 	if w.Code != CodeTableNotChecked || w.Args["why"] != WhyMediaIsDirectory || w.Table != "image" ||
 		!strings.HasSuffix(w.Text, " not checked: the media is a directory, not the image") {
-		t.Errorf("warning %+v", w)
+		t.Errorf("not checked %+v", w)
+	}
+	if slices.ContainsFunc(res.Warnings, func(m Message) bool { return m.Code == CodeTableNotChecked }) {
+		t.Errorf("a table not checked is among the warnings too: %+v", res.Warnings)
 	}
 }
 

@@ -1,0 +1,114 @@
+package report
+
+import (
+	"bytes"
+	"math/bits"
+	"reflect"
+	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// The reader, and the writer of items, learn the members of the wire
+// types from their tags, so that the tags stay the one place a member is
+// spelt.
+
+// wireTypes are the wire types met so far, by Go type.
+type wireTypes map[reflect.Type]*wireStruct
+
+// wireStruct is a wire type's members by JSON name.
+type wireStruct struct {
+	byName   map[string]*wireField
+	fields   []*wireField // in declaration order
+	required uint64       // the bits of the required members
+}
+
+type wireField struct {
+	name     string
+	index    []int
+	omit     omit
+	required bool   // neither omitempty nor omitzero: the document must have it
+	bit      uint64 // its bit in a set of members seen, if required
+}
+
+// omit says when a member is left out of the document.
+type omit int
+
+const (
+	omitNever omit = iota
+	omitEmpty      // omitempty: when it would be "", [], {} or null
+	omitZero       // omitzero: when it is its type's zero value
+)
+
+// leftOut reports whether the member f, of value v, is not written.
+func (f *wireField) leftOut(v reflect.Value) bool {
+	switch f.omit {
+	case omitZero:
+		return v.IsZero()
+	case omitEmpty:
+		switch v.Kind() {
+		case reflect.String, reflect.Slice, reflect.Map:
+			return v.Len() == 0
+		case reflect.Pointer, reflect.Interface:
+			return v.IsNil()
+		}
+	}
+	return false
+}
+
+// of learns a wire type's members from its tags: embedded structs
+// tagged inline lend theirs.
+func (ts wireTypes) of(t reflect.Type) *wireStruct {
+	if w, ok := ts[t]; ok {
+		return w
+	}
+	w := &wireStruct{byName: map[string]*wireField{}}
+	var walk func(t reflect.Type, index []int)
+	walk = func(t reflect.Type, index []int) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag, ok := f.Tag.Lookup("json")
+			if !ok || tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			idx := append(index[:len(index):len(index)], i)
+			if opts == "inline" {
+				walk(f.Type, idx)
+				continue
+			}
+			wf := &wireField{name: name, index: idx}
+			switch {
+			case strings.Contains(opts, "omitempty"):
+				wf.omit = omitEmpty
+			case strings.Contains(opts, "omitzero"):
+				wf.omit = omitZero
+			default:
+				wf.required = true
+				wf.bit = 1 << bits.OnesCount64(w.required)
+				w.required |= wf.bit
+			}
+			w.byName[name] = wf
+			w.fields = append(w.fields, wf)
+		}
+	}
+	walk(t, nil)
+	ts[t] = w
+	return w
+}
+
+// lookup finds the member a quoted name read from the document names;
+// nil and the name when there is none. (Invalid UTF-8 in a name names
+// no member, whether it is replaced or not.)
+func (w *wireStruct) lookup(raw jsontext.Value, buf *[]byte) (*wireField, string) {
+	name := raw[1 : len(raw)-1]
+	if bytes.IndexByte(name, '\\') >= 0 {
+		*buf, _ = jsontext.AppendUnquote((*buf)[:0], raw)
+		name = *buf
+	}
+	if f, ok := w.byName[string(name)]; ok {
+		return f, ""
+	}
+	*buf, _ = jsontext.AppendUnquote((*buf)[:0], raw)
+	return nil, string(*buf)
+}

@@ -1,0 +1,282 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/sverka/sverka/internal/safetext"
+	"github.com/sverka/sverka/verify"
+)
+
+// WriteJSON writes r as the indented JSON document of docs/report.md.
+//
+// The library encodes the head of the document and of each table. The
+// items, nearly all of a large report, are appended one at a time by an
+// itemWriter, which gives the bytes the library would give
+// (TestWriteJSONAsLibrary) several times faster, and are flushed as they
+// go: memory stays small whatever the report's size.
+func WriteJSON(w io.Writer, r *Report) error {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	if err := writeJSON(bw, r); err != nil {
+		return fmt.Errorf("encoding report: %w", err)
+	}
+	return bw.Flush()
+}
+
+// Indentation of the document's levels (writeOptions): a table is at
+// level 2, its items at level 4.
+const (
+	tableIndent = "    "
+	itemLevel   = 4
+)
+
+func writeJSON(bw *bufio.Writer, r *Report) error {
+	head := headOf(r)
+	b, err := json.Marshal(&head, writeOptions)
+	if err != nil {
+		return err
+	}
+	// The head is the document but its last member, the tables.
+	b, ok := bytes.CutSuffix(b, []byte("\n}"))
+	if !ok {
+		return errors.New("the head of the document does not end its object")
+	}
+	bw.Write(b)
+	bw.WriteString(",\n  " + memberName[jsonReport]("Tables") + ": ")
+	if len(r.Result.Tables) == 0 {
+		bw.WriteString("[]\n}\n")
+		return nil
+	}
+	iw := itemWriter{types: wireTypes{}}
+	items := memberName[jsonTable]("Items")
+	bw.WriteString("[")
+	for ti := range r.Result.Tables {
+		t := &r.Result.Tables[ti]
+		if ti > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n" + tableIndent)
+		th := tableHeadOf(t)
+		b, err := json.Marshal(&th, writeOptions, jsontext.WithIndentPrefix(tableIndent))
+		if err != nil {
+			return err
+		}
+		b, ok := bytes.CutSuffix(b, []byte("\n"+tableIndent+"}"))
+		if !ok {
+			return errors.New("the head of a table does not end its object")
+		}
+		bw.Write(b)
+		bw.WriteString(",\n" + tableIndent + "  " + items + ": ")
+		if err := iw.items(bw, t.Items); err != nil {
+			return err
+		}
+		bw.WriteString("\n" + tableIndent + "}")
+	}
+	bw.WriteString("\n  ]\n}\n")
+	return nil
+}
+
+// memberName is the quoted JSON name of a field of the wire type T, as
+// its tag spells it.
+func memberName[T any](field string) string {
+	f, _ := reflect.TypeFor[T]().FieldByName(field)
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	return strconv.Quote(name)
+}
+
+// itemWriter appends items in the bytes writeOptions give, member by
+// member from their field table, without the library's encoder.
+type itemWriter struct {
+	types wireTypes
+	j     jsonItem // one jsonItem serves every item
+	buf   []byte
+}
+
+// items writes a table's items as a JSON array at the items' level.
+func (w *itemWriter) items(bw *bufio.Writer, items []verify.Item) error {
+	if len(items) == 0 {
+		bw.WriteString("[]")
+		return nil
+	}
+	jv := reflect.ValueOf(&w.j).Elem()
+	bw.WriteString("[")
+	for i := range items {
+		itemOf(&items[i], &w.j)
+		b := w.buf[:0]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = newline(b, itemLevel)
+		b, err := w.object(b, jv, itemLevel)
+		if err != nil {
+			return fmt.Errorf("item %s: %w", safetext.Display(items[i].Name), err)
+		}
+		bw.Write(b)
+		w.buf = b
+	}
+	bw.Write(newline(w.buf[:0], itemLevel-1))
+	bw.WriteString("]")
+	return nil
+}
+
+// newline starts a line of the given level of indentation.
+func newline(b []byte, level int) []byte {
+	b = append(b, '\n')
+	for range level {
+		b = append(b, "  "...)
+	}
+	return b
+}
+
+// object appends the wire struct v, an object at level.
+func (w *itemWriter) object(b []byte, v reflect.Value, level int) ([]byte, error) {
+	n := 0
+	for _, f := range w.types.of(v.Type()).fields {
+		fv := v.FieldByIndex(f.index)
+		if f.leftOut(fv) {
+			continue
+		}
+		if n == 0 {
+			b = append(b, '{')
+		} else {
+			b = append(b, ',')
+		}
+		n++
+		b = newline(b, level+1)
+		b = append(b, '"')
+		b = append(b, f.name...)
+		b = append(b, `": `...)
+		var err error
+		if b, err = w.value(b, fv, level+1); err != nil {
+			return b, fmt.Errorf("%s: %w", f.name, err)
+		}
+	}
+	if n == 0 {
+		return append(b, "{}"...), nil
+	}
+	b = newline(b, level)
+	return append(b, '}'), nil
+}
+
+// value appends a member's value, at level.
+func (w *itemWriter) value(b []byte, v reflect.Value, level int) ([]byte, error) {
+	switch p := v.Addr().Interface().(type) {
+	case *string:
+		return appendString(b, *p)
+	case *verify.Status:
+		return appendString(b, string(*p))
+	case *bool:
+		return strconv.AppendBool(b, *p), nil
+	case *int:
+		return strconv.AppendInt(b, int64(*p), 10), nil
+	case *int64:
+		return strconv.AppendInt(b, *p, 10), nil
+	case **int64:
+		if *p == nil {
+			return append(b, "null"...), nil
+		}
+		return strconv.AppendInt(b, **p, 10), nil
+	case *[]string:
+		return appendArray(b, len(*p), level, func(b []byte, i int) ([]byte, error) { return appendString(b, (*p)[i]) })
+	case *[]jsonDigest:
+		return appendArray(b, len(*p), level, func(b []byte, i int) ([]byte, error) { return w.object(b, v.Index(i), level+1) })
+	case *map[string]string:
+		if len(*p) == 0 {
+			return append(b, "{}"...), nil
+		}
+		// Sorted by key, as json.Deterministic sorts them.
+		keys := make([]string, 0, len(*p))
+		for k := range *p {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = newline(b, level+1)
+			var err error
+			if b, err = appendString(b, k); err != nil {
+				return b, err
+			}
+			b = append(b, ": "...)
+			if b, err = appendString(b, (*p)[k]); err != nil {
+				return b, err
+			}
+		}
+		b = newline(b, level)
+		return append(b, '}'), nil
+	}
+	return b, fmt.Errorf("no writing for %s", v.Type())
+}
+
+// appendArray appends an array of n elements at level.
+func appendArray(b []byte, n, level int, elem func([]byte, int) ([]byte, error)) ([]byte, error) {
+	if n == 0 {
+		return append(b, "[]"...), nil
+	}
+	b = append(b, '[')
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = newline(b, level+1)
+		var err error
+		if b, err = elem(b, i); err != nil {
+			return b, err
+		}
+	}
+	b = newline(b, level)
+	return append(b, ']'), nil
+}
+
+// appendString appends s quoted as writeOptions quote it: the minimal
+// escaping, and U+2028 and U+2029 escaped for JavaScript's sake. Invalid
+// UTF-8 is an error, as it is to the library's encoder.
+func appendString(b []byte, s string) ([]byte, error) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' {
+				return quoteSlow(b, s)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || r == '\u2028' || r == '\u2029' {
+			return quoteSlow(b, s)
+		}
+		i += n
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"'), nil
+}
+
+func quoteSlow(b []byte, s string) ([]byte, error) {
+	start := len(b)
+	b, err := jsontext.AppendQuote(b, s)
+	if err != nil {
+		return b, err
+	}
+	q := b[start:]
+	if bytes.Contains(q, []byte("\u2028")) || bytes.Contains(q, []byte("\u2029")) {
+		q = bytes.ReplaceAll(q, []byte("\u2028"), []byte(`\u2028`))
+		q = bytes.ReplaceAll(q, []byte("\u2029"), []byte(`\u2029`))
+		b = append(b[:start], q...)
+	}
+	return b, nil
+}
