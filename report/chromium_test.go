@@ -163,6 +163,35 @@ func TestHTMLPrintsManyExtra(t *testing.T) {
 	t.Logf("20,000 EXTRA: %d bytes of HTML, %d pages, printed in %v", b.Len(), n, time.Since(start))
 }
 
+// Past ListOver items, the list of objects gives each directory's items by
+// status: an act of 40,000 files prints, on a few pages, and says where
+// each item is.
+func TestHTMLPrintsManyObjects(t *testing.T) {
+	if testing.Short() {
+		t.Skip("prints a 40,000-item report")
+	}
+	var b bytes.Buffer
+	if err := WriteHTML(&b, bigReport(40_000), "ru"); err != nil {
+		t.Fatal(err)
+	}
+	if b.Len() > 1<<20 {
+		t.Errorf("40,000 items make %d bytes of HTML", b.Len())
+	}
+	start := time.Now()
+	pdf := printPDF(t, b.Bytes())
+	n := pdfPages(t, pdf)
+	if n > 60 {
+		t.Errorf("40,000 items print on %d pages", n)
+	}
+	text := strings.Join(strings.Fields(pdfText(t, pdf, 0)), " ")
+	for _, want := range []string{"перечислены по каталогам и статусам", "в протоколе JSON указан каждый"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the printed act lacks %q", want)
+		}
+	}
+	t.Logf("40,000 items: %d bytes of HTML, %d pages, printed in %v", b.Len(), n, time.Since(start))
+}
+
 // An act rendered from a saved report names its SHA-256 and the signer's
 // key on the first page and in the footer of every printed page.
 func TestHTMLPrintsEvidenceOnEveryPage(t *testing.T) {

@@ -2,8 +2,10 @@ package report
 
 import (
 	"path"
+	"slices"
 	"strings"
 
+	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
@@ -19,14 +21,26 @@ const GroupOver = 50
 // GroupNames is how many names a directory's line shows of its items.
 const GroupNames = 3
 
+// ListOver is how many items a table's list of objects in the HTML act
+// shows one by one. Past it, the list gives each directory's items by
+// status (a count and the first names): an act of a whole installed
+// system, tens of thousands of files with their digests, is a document
+// no browser prints and no one reads. The findings still name every
+// failure up to GroupOver per status; the JSON report keeps every item.
+const ListOver = 5000
+
 // groupable are the statuses that come in such numbers: files a table
-// does not list, files a table lists that are not there.
-var groupable = []verify.Status{verify.Extra, verify.Missing}
+// does not list, files a table lists that are not there, and, when a
+// whole tree has changed, files that differ or cannot be read.
+var groupable = []verify.Status{verify.Extra, verify.Missing, verify.Modified, verify.Renamed, verify.Unreadable}
 
 // foldedStatuses says which statuses of t are listed by directory: those
 // with more than GroupOver items.
 func foldedStatuses(t *verify.Table) map[verify.Status]bool {
-	var n [2]int
+	if t.Kind == formular.KindParameters {
+		return nil // a parameter is a key of its own, not a file in a directory
+	}
+	var n [5]int
 	for i := range t.Items {
 		for gi, s := range groupable {
 			if t.Items[i].Status == s {
@@ -53,11 +67,25 @@ type itemGroup struct {
 	Items  []int  // indexes into the table's items, in table order
 }
 
+// listFolded says which statuses of t the HTML list of objects gives by
+// directory: every status past ListOver items, else those folded.
+func listFolded(t *verify.Table, folded map[verify.Status]bool) map[verify.Status]bool {
+	if len(t.Items) <= ListOver || t.Kind == formular.KindParameters {
+		return folded
+	}
+	all := map[verify.Status]bool{}
+	for _, s := range verify.Statuses {
+		all[s] = true
+	}
+	return all
+}
+
 // itemGroups groups the items of t whose status is folded by status,
 // then directory, in the order the directories first appear.
 func itemGroups(t *verify.Table, folded map[verify.Status]bool) []itemGroup {
 	var out []itemGroup
-	for _, s := range groupable {
+	order := append(slices.Clone(groupable), verify.OK, verify.Violated, verify.Unset)
+	for _, s := range order {
 		if !folded[s] {
 			continue
 		}

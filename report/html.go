@@ -491,6 +491,11 @@ func itemTable(l lang, t *verify.Table, folded map[verify.Status]bool) htmlTable
 	}
 	ht.Widths = append(ht.Widths, 12)
 
+	listed := listFolded(t, folded)
+	if len(listed) > len(folded) {
+		ht.Meta = strings.TrimPrefix(ht.Meta+"; "+l.f("list-note", bytesText(int64(len(t.Items))), ListOver), "; ")
+	}
+	folded = listed
 	index := map[string]int{}
 	var total int64
 	for i := range t.Items {

@@ -200,6 +200,7 @@ var catalogue = map[string][2]string{
 	"grand-total":  {"Total: %d, size %s", "Итого: %d, объём %s"},
 	"params-total": {"Total: %d", "Итого: %d"},
 	"root-dir":     {"(top level)", "(корневой каталог)"},
+	"list-note":    {"%s objects, more than %d: listed by directory and status; the JSON report lists each", "объектов: %s, больше %d: перечислены по каталогам и статусам; в протоколе JSON указан каждый"},
 	"group-items":  {"%s items: %s", "объектов: %s; %s"},
 	"group-note":   {"%[3]s: %[1]s %[2]s items, more than %[4]d, are listed by directory; the JSON report lists each", "%[3]s: объекты со статусом «%[2]s» (%[1]s, больше %[4]d) перечислены по каталогам; в протоколе JSON указан каждый"},
 	"exp":          {"exp.", "ожид."},
