@@ -1,14 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 
+	"aead.dev/minisign"
 	"github.com/spf13/pflag"
 
 	"github.com/sverka/sverka/internal/atomicfile"
@@ -74,20 +75,9 @@ func runReportRender(_ context.Context, c *cli, o *renderReportOpts, args []stri
 		return err
 	}
 	path := args[0]
-	data, err := readReport(path)
-	if err != nil {
-		return fmt.Errorf("report %w", err)
-	}
-	saved, err := savedSignature(c, o, path, data)
+	rep, saved, err := readSaved(c, o, path)
 	if err != nil {
 		return err
-	}
-	// The act names the file it was made from, so that paper and
-	// evidence can be tied.
-	saved.Path, saved.SHA256 = path, fmt.Sprintf("%x", sha256.Sum256(data))
-	rep, err := report.ReadJSON(data)
-	if err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
 	}
 	var out *atomicfile.File
 	if o.output != "" && o.output != "-" {
@@ -106,60 +96,92 @@ func runReportRender(_ context.Context, c *cli, o *renderReportOpts, args []stri
 	return verdictErr(rep.Result.Verdict)
 }
 
-// savedSignature checks the report's detached signature with the public
-// key given; without one, it warns that what the report says is unproven
-// and notes a signature lying beside it.
-func savedSignature(c *cli, o *renderReportOpts, path string, data []byte) (*report.Saved, error) {
-	saved := &report.Saved{}
+// readSaved reads a saved report as a stream, item by item, never
+// holding the file whole: its SHA-256 is taken as it is read, and with a
+// public key its detached signature is checked over the same bytes. A
+// report whose signature does not verify is refused for that, whatever
+// else is wrong with it; without a key, the rendering warns that what
+// the report says is unproven. The file must be a regular file (a FIFO
+// would hold the rendering forever) no larger than any check writes.
+func readSaved(c *cli, o *renderReportOpts, path string) (*report.Report, *report.Saved, error) {
+	saved := &report.Saved{Path: path}
+	var pub *minisign.PublicKey
 	if o.pubFile != "" || o.pubKey != "" {
-		pub, err := sign.PublicKey(o.pubKey, o.pubFile)
+		k, err := sign.PublicKey(o.pubKey, o.pubFile)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		sig, err := sign.VerifyDetached(pub, "report", path, &sign.Message{Data: data})
-		if err != nil {
-			return nil, err
-		}
-		saved.KeyID = sig.KeyID
-		return saved, nil
+		pub = &k
 	}
-	// Anyone can edit a saved report: without its signature checked,
-	// what it says is only what it says.
-	sigPath := path + sign.SignatureSuffix
-	msg := fmt.Sprintf("report %s: its own signature was not checked (no -p): what it says is unproven", path)
-	if fi, err := os.Stat(sigPath); err == nil && fi.Mode().IsRegular() {
-		saved.Signature = sigPath
-		msg += fmt.Sprintf("; %s lies beside it: render with -p KEY.pub to check it", sigPath)
-	}
-	c.warnf("%s", msg)
-	return saved, nil
-}
-
-// readReport reads a saved report, refusing one larger than any check
-// writes before reading it all, and anything but a regular file before
-// waiting on it: a FIFO would hold the rendering forever.
-func readReport(path string) ([]byte, error) {
 	f, err := regular.Open(path)
 	var nr *regular.NotRegularError
 	if errors.As(err, &nr) {
-		return nil, err
+		return nil, nil, fmt.Errorf("report %w", err)
 	} else if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, osErr(err))
+		return nil, nil, fmt.Errorf("report %s: %w", path, osErr(err))
 	}
 	defer f.Close()
-	tooLarge := fmt.Errorf("%s: larger than %d GiB, far beyond any report", path, report.MaxSize>>30)
-	var buf bytes.Buffer
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-		if fi.Size() > report.MaxSize {
-			return nil, tooLarge
+	if fi, err := f.Stat(); err == nil && fi.Size() > report.MaxSize {
+		return nil, nil, fmt.Errorf("report %s: larger than %d GiB, far beyond any report", path, report.MaxSize>>30)
+	}
+	sum := sha256.New()
+	var r io.Reader = io.TeeReader(readErrors{io.LimitReader(f, report.MaxSize+1)}, sum)
+	var v *sign.Verifier
+	if pub != nil {
+		if v, err = sign.NewVerifier(*pub, "report", path, r); err != nil {
+			return nil, nil, err
 		}
-		buf.Grow(int(fi.Size()) + bytes.MinRead)
+		r = v
+	} else {
+		// Anyone can edit a saved report: without its signature checked,
+		// what it says is only what it says.
+		sigPath := path + sign.SignatureSuffix
+		msg := fmt.Sprintf("report %s: its own signature was not checked (no -p): what it says is unproven", path)
+		if fi, err := os.Stat(sigPath); err == nil && fi.Mode().IsRegular() {
+			saved.Signature = sigPath
+			msg += fmt.Sprintf("; %s lies beside it: render with -p KEY.pub to check it", sigPath)
+		}
+		c.warnf("%s", msg)
 	}
-	if _, err := buf.ReadFrom(io.LimitReader(f, report.MaxSize+1)); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, osErr(err))
+	rep, readErr := report.Read(r)
+	if v != nil {
+		// The signature speaks first: a report that fails to read may
+		// be one changed after it was signed.
+		sig, err := v.Verify()
+		if err != nil {
+			return nil, nil, err
+		}
+		saved.KeyID = sig.KeyID
 	}
-	if int64(buf.Len()) > report.MaxSize {
-		return nil, tooLarge
+	if readErr != nil {
+		var re readError
+		if errors.As(readErr, &re) {
+			return nil, nil, fmt.Errorf("report %s: %w", path, osErr(re.err))
+		}
+		return nil, nil, fmt.Errorf("report %s: %w", path, readErr)
 	}
-	return buf.Bytes(), nil
+	// The act names the file it was made from, so that paper and
+	// evidence can be tied: the digest of every byte read, to the end.
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return nil, nil, fmt.Errorf("report %s: %w", path, osErr(err))
+	}
+	saved.SHA256 = hex.EncodeToString(sum.Sum(nil))
+	return rep, saved, nil
+}
+
+// readErrors marks the errors of reading the file itself, so that they
+// are told apart from what is wrong with its content.
+type readErrors struct{ f io.Reader }
+
+type readError struct{ err error }
+
+func (e readError) Error() string { return e.err.Error() }
+func (e readError) Unwrap() error { return e.err }
+
+func (r readErrors) Read(p []byte) (int, error) {
+	n, err := r.f.Read(p)
+	if err != nil && err != io.EOF {
+		err = readError{err}
+	}
+	return n, err
 }
