@@ -1,5 +1,6 @@
-// Package docs embeds the specifications that sverka validates its own
-// output against.
+// Package docs embeds the report schemas: the tests hold every report
+// sverka writes, and every golden file, to them, and prove that the
+// reader refuses what they refuse.
 package docs
 
 import _ "embed"
