@@ -25,8 +25,13 @@ func NormalizeTables(data []byte) (out []byte, changes []string, err error) {
 			return nil, nil, err
 		}
 		changes = append(changes, "converted from UTF-16 to UTF-8")
-	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
-		data = data[3:]
+	}
+	// A byte order mark, or several (an editor that adds one to a file
+	// that had one): none belongs to the text.
+	if bom := []byte{0xEF, 0xBB, 0xBF}; bytes.HasPrefix(data, bom) {
+		for bytes.HasPrefix(data, bom) {
+			data = data[len(bom):]
+		}
 		changes = append(changes, "the UTF-8 byte order mark removed")
 	}
 	var crlf, cr, tabs, trail []int
