@@ -145,3 +145,52 @@ func TestRenderingsGroupExtra(t *testing.T) {
 		}
 	}
 }
+
+// Directory and file names in a folded group, and in a list of objects
+// given by directory, come from the checked system: grouping must show
+// them in display form like every other name, in text and in HTML, and
+// never let a planted name start markup or drive the terminal.
+func TestGroupsShowHostileNames(t *testing.T) {
+	r := fixedReport()
+	tb := verify.Table{Kind: "modules", Line: 30, Root: "/", Closed: true, Columns: []string{"md5"}}
+	dirs := []string{"evil\x1b[2J<script>alert(1)</script>", "rlo\u202etxt.exe", "bad\xffbyte"}
+	for i := range 3 * (GroupOver + 1) {
+		tb.Items = append(tb.Items, verify.Item{
+			Name:   fmt.Sprintf("%s/f\x07%03d<b>", dirs[i%3], i),
+			Status: verify.Extra, Failure: true, Size: -1, ActualSize: size(1), Actual: digests(fmt.Sprint(i), "md5"),
+		})
+	}
+	for i := range ListOver {
+		tb.Items = append(tb.Items, verify.Item{Name: fmt.Sprintf("%s/ok-%05d", dirs[i%3], i), Status: verify.OK,
+			Size: 1, ActualSize: size(1), Expected: digests("ok", "md5"), Actual: digests("ok", "md5")})
+	}
+	slices.SortFunc(tb.Items, func(a, b verify.Item) int { return strings.Compare(a.Name, b.Name) })
+	tb = count(tb)
+	r.Result.Tables = []verify.Table{tb}
+	r.Result.Reasons = []verify.Message{{Code: verify.CodeTableFailed, Table: "modules", Line: 30,
+		Counts: map[verify.Status]int{verify.Extra: len(tb.Items) - ListOver}, Text: "[modules] table (line 30): EXTRA files"}}
+	r.Result.Scope = verify.Scope{Checked: []formular.Kind{formular.KindModules}}
+	if folded := listFolded(&r.Result.Tables[0], foldedStatuses(&r.Result.Tables[0])); !folded[verify.OK] || !folded[verify.Extra] {
+		t.Fatalf("the fixture does not fold: %v", folded)
+	}
+	for _, lang := range []string{LangEn, LangRu} {
+		var text, page bytes.Buffer
+		if err := WriteText(&text, r, TextOptions{Lang: lang, Verbose: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteHTML(&page, r, lang); err != nil {
+			t.Fatal(err)
+		}
+		for what, out := range map[string]string{"text": text.String(), "html": page.String()} {
+			if strings.ContainsAny(out, "\x1b\x07\u202e") || strings.Contains(out, "\xff") {
+				t.Errorf("%s %s shows a raw control, bidi or invalid byte of a name", lang, what)
+			}
+			if !strings.Contains(out, `\x1b[2J`) || !strings.Contains(out, `\u202e`) || !strings.Contains(out, `\xff`) {
+				t.Errorf("%s %s lacks the display form of the hostile directories", lang, what)
+			}
+		}
+		if strings.Contains(page.String(), "<script>") || strings.Contains(page.String(), "<b>") {
+			t.Errorf("%s html: a name started markup", lang)
+		}
+	}
+}
