@@ -53,16 +53,31 @@ type Detached struct {
 // not there is a *NotSignedError; one that does not verify wraps
 // ErrMalformedSignature, ErrWrongKey or ErrBadSignature.
 func VerifyDetached(pub minisign.PublicKey, what, path string, m *Message) (Detached, error) {
+	sig, err := readDetached(what, path)
+	if err != nil {
+		return Detached{}, err
+	}
+	return verifyDetached(pub, path, m, sig)
+}
+
+// readDetached reads the signature file beside path: a *NotSignedError
+// when there is none.
+func readDetached(what, path string) ([]byte, error) {
 	sigPath := path + SignatureSuffix
 	sig, err := ReadKeyFile(sigPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		return Detached{}, &NotSignedError{What: what, Path: path, Signature: sigPath}
+		return nil, &NotSignedError{What: what, Path: path, Signature: sigPath}
 	} else if err != nil {
-		return Detached{}, fmt.Errorf("signature: %w", err)
+		return nil, fmt.Errorf("signature: %w", err)
 	}
+	return sig, nil
+}
+
+// verifyDetached checks sig, read from path's signature file, over m.
+func verifyDetached(pub minisign.PublicKey, path string, m *Message, sig []byte) (Detached, error) {
 	keyID, comment, err := VerifyMessage(pub, m, sig)
 	if err != nil {
-		return Detached{}, fmt.Errorf("signature %s: %w", sigPath, err)
+		return Detached{}, fmt.Errorf("signature %s: %w", path+SignatureSuffix, err)
 	}
 	return Detached{KeyID: keyID, TrustedComment: comment}, nil
 }

@@ -2,10 +2,8 @@ package sign
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"strings"
 
 	"aead.dev/minisign"
@@ -33,16 +31,13 @@ type Verifier struct {
 // A signature file that is not there is a *NotSignedError; one that
 // cannot be parsed wraps ErrMalformedSignature.
 func NewVerifier(pub minisign.PublicKey, what, path string, r io.Reader) (*Verifier, error) {
-	sigPath := path + SignatureSuffix
-	sig, err := ReadKeyFile(sigPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &NotSignedError{What: what, Path: path, Signature: sigPath}
-	} else if err != nil {
-		return nil, fmt.Errorf("signature: %w", err)
+	sig, err := readDetached(what, path)
+	if err != nil {
+		return nil, err
 	}
 	var s minisign.Signature
 	if err := s.UnmarshalText(sig); err != nil {
-		return nil, fmt.Errorf("signature %s: %w: %s", sigPath, ErrMalformedSignature, strings.TrimPrefix(err.Error(), "minisign: "))
+		return nil, fmt.Errorf("signature %s: %w: %s", path+SignatureSuffix, ErrMalformedSignature, strings.TrimPrefix(err.Error(), "minisign: "))
 	}
 	v := &Verifier{pub: pub, what: what, path: path, sig: sig}
 	if s.Algorithm == minisign.HashEdDSA {
@@ -73,9 +68,5 @@ func (v *Verifier) Verify() (Detached, error) {
 		m.prehash = new([blake2b.Size]byte)
 		copy(m.prehash[:], v.sum())
 	}
-	keyID, comment, err := VerifyMessage(v.pub, m, v.sig)
-	if err != nil {
-		return Detached{}, fmt.Errorf("signature %s: %w", v.path+SignatureSuffix, err)
-	}
-	return Detached{KeyID: keyID, TrustedComment: comment}, nil
+	return verifyDetached(v.pub, v.path, m, v.sig)
 }
