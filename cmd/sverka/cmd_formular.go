@@ -10,6 +10,7 @@ import (
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/internal/atomicfile"
 	"github.com/sverka/sverka/internal/regular"
+	"github.com/sverka/sverka/sign"
 )
 
 const formularSynopsis = `sverka formular make [-a ALG[,ALG]] [--media ISO|DIR] [--modules DIR --root-var NAME] [--set KEY=VALUE]... -o FILE
@@ -95,26 +96,6 @@ func readTables(c *cli, path string) ([]*formular.Table, error) {
 	return formular.ParseTables(data, path)
 }
 
-// checkSigned refuses to overwrite a formular that has a signature beside
-// it unless force: the signature would then no longer match, and the
-// signed formular someone reviewed would be lost.
-func checkSigned(out string, force bool) error {
-	if out == "-" || out == "" {
-		return nil
-	}
-	if _, err := os.Stat(out); err != nil {
-		return nil // nothing to overwrite; openOutput says if it cannot be made
-	}
-	sig := out + ".minisig"
-	if _, err := os.Stat(sig); err != nil {
-		return nil
-	}
-	if !force {
-		return fmt.Errorf("-o %s: it is signed (%s beside it): overwriting it would leave a signature that no longer matches; give -f to overwrite it, then sign it again", out, sig)
-	}
-	return nil
-}
-
 // warnHeader warns of the header fields a formular should have: without
 // them a report cannot say what was checked, nor whether the certificate
 // is still in force.
@@ -132,9 +113,19 @@ func warnHeader(c *cli, f *formular.Formular) {
 
 // openOutput makes -o FILE ready to be written; nil stands for standard
 // output ("-").
-func openOutput(path string) (*atomicfile.File, error) {
+//
+// A formular with a signature beside it is not overwritten unless force:
+// the signature would then no longer match, and the signed formular
+// someone reviewed would be lost.
+func openOutput(path string, force bool) (*atomicfile.File, error) {
 	if path == "-" {
 		return nil, nil
+	}
+	if _, err := os.Stat(path); err == nil && !force {
+		sig := path + sign.SignatureSuffix
+		if _, err := os.Stat(sig); err == nil {
+			return nil, fmt.Errorf("-o %s: it is signed (%s beside it): overwriting it would leave a signature that no longer matches; give -f to overwrite it, then sign it again", path, sig)
+		}
 	}
 	out, err := atomicfile.Create(path, 0o644)
 	if err != nil {

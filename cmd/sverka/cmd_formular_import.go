@@ -74,10 +74,7 @@ func runFormularImport(_ context.Context, c *cli, o *importOpts, lists []string)
 	if o.from == "" || o.output == "" || len(lists) == 0 {
 		return fmt.Errorf("formular import needs --from FORMAT (%s), LIST files and -o FILE", importFormats)
 	}
-	if err := checkSigned(o.output, o.force); err != nil {
-		return err
-	}
-	dest, err := openOutput(o.output)
+	dest, err := openOutput(o.output, o.force)
 	if err != nil {
 		return err
 	}

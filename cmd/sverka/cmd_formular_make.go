@@ -67,10 +67,7 @@ func runFormularMake(ctx context.Context, c *cli, o *makeOpts, args []string) er
 	}
 	// -o is made ready before the kit is read: a destination that cannot
 	// be written is said now, not after the hashing.
-	if err := checkSigned(o.output, o.force); err != nil {
-		return err
-	}
-	dest, err := openOutput(o.output)
+	dest, err := openOutput(o.output, o.force)
 	if err != nil {
 		return err
 	}
