@@ -349,11 +349,7 @@ func kindsText(kinds []formular.Kind) string {
 	if len(kinds) == 0 {
 		return "nothing"
 	}
-	names := make([]string, len(kinds))
-	for i, k := range kinds {
-		names[i] = string(k)
-	}
-	return safetext.Display(strings.Join(names, ", "))
+	return safetext.Display(strings.Join(kindStrings(kinds), ", "))
 }
 
 // match checks the reasons (or warnings) a report gives against those
