@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sverka/sverka/internal/near"
+	"github.com/sverka/sverka/internal/safetext"
 )
 
 // spec is a command as dispatch, help, suggestions and completion see it.
@@ -354,6 +355,7 @@ func flagError(fs *pflag.FlagSet, err error) error {
 	var ne *pflag.NotExistError
 	if errors.As(err, &ne) && strings.HasPrefix(err.Error(), "unknown flag: --") {
 		name := ne.GetSpecifiedName()
+		shown := safetext.Display(name) // the command line may carry terminal escapes
 		var names []string
 		fs.VisitAll(func(f *pflag.Flag) {
 			if !f.Hidden {
@@ -361,9 +363,9 @@ func flagError(fs *pflag.FlagSet, err error) error {
 			}
 		})
 		if n := near.Name(name, names); n != "" {
-			return fmt.Errorf("%s: unknown flag: --%s; did you mean --%s? (see 'sverka %s --help')", fs.Name(), name, n, fs.Name())
+			return fmt.Errorf("%s: unknown flag: --%s; did you mean --%s? (see 'sverka %s --help')", fs.Name(), shown, n, fs.Name())
 		}
-		return fmt.Errorf("%s: unknown flag: --%s (see 'sverka %s --help')", fs.Name(), name, fs.Name())
+		return fmt.Errorf("%s: unknown flag: --%s (see 'sverka %s --help')", fs.Name(), shown, fs.Name())
 	}
-	return fmt.Errorf("%s: %v (see 'sverka %s --help')", fs.Name(), err, fs.Name())
+	return fmt.Errorf("%s: %s (see 'sverka %s --help')", fs.Name(), safetext.Display(err.Error()), fs.Name())
 }
