@@ -194,3 +194,43 @@ func TestGroupsShowHostileNames(t *testing.T) {
 		}
 	}
 }
+
+// A report's allowed values are read back as a constraint for the Russian
+// renderings; values planted in a saved report stay in display form and
+// start no markup, whatever the constraint's shape.
+func TestRussianConstraintShowsHostileValues(t *testing.T) {
+	for _, allowed := range []string{
+		"in {\x1b[2J, <script>x</script>}",
+		"= \u202eexe",
+		"!= \x1b]0;title\x07<b>",
+		"matches /^\u202e<b>\\x1b$/",
+	} {
+		r := fixedReport()
+		tb := verify.Table{Kind: "parameters", Line: 40, Source: "s.ini", Format: "ini"}
+		tb.Items = []verify.Item{{Name: "Scan.Mode", Line: 41, Status: verify.Violated, Failure: true,
+			Allowed: allowed, Value: "x", HasValue: true}}
+		tb = count(tb)
+		r.Result.Tables = []verify.Table{tb}
+		r.Result.Reasons = []verify.Message{{Code: verify.CodeTableFailed, Table: "parameters", Line: 40,
+			Counts: map[verify.Status]int{verify.Violated: 1}, Text: "[parameters] table (line 40): VIOLATED"}}
+		r.Result.Scope = verify.Scope{Checked: []formular.Kind{formular.KindParameters}}
+		var text, page bytes.Buffer
+		if err := WriteText(&text, r, TextOptions{Lang: LangRu, Verbose: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteHTML(&page, r, LangRu); err != nil {
+			t.Fatal(err)
+		}
+		for what, out := range map[string]string{"text": text.String(), "html": page.String()} {
+			if strings.ContainsAny(out, "\x1b\x07\u202e") || strings.Contains(out, "\xff") {
+				t.Errorf("%q: the %s shows a raw control, bidi or invalid byte", allowed, what)
+			}
+		}
+		if _, err := formular.ParseConstraint(allowed); err != nil {
+			t.Fatalf("%q: not a constraint, so not read back: %v", allowed, err)
+		}
+		if strings.Contains(page.String(), "<script>") || strings.Contains(page.String(), "<b>") {
+			t.Errorf("%q: the html lets an allowed value start markup", allowed)
+		}
+	}
+}
