@@ -48,7 +48,13 @@ type Run struct {
 	// CheckDate is the date the certificate's validity is judged on (today,
 	// or --at). Only its year, month and day are kept.
 	CheckDate time.Time
-	Host      string
+	// HostID names the checked host in a fleet: --host-id, else the
+	// machine id (/etc/machine-id, the MachineGuid on Windows). A version 1
+	// report has none; readers take Host in its place.
+	HostID string
+	Host   string // the hostname
+	// Groups are the inventory groups the host was checked as (--group).
+	Groups    []string
 	OS        string // runtime.GOOS
 	OSVersion string // distribution and kernel release, or the Windows version
 	Arch      string // runtime.GOARCH
