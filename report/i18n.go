@@ -134,6 +134,8 @@ var catalogue = map[string][2]string{
 	"g-run":           {"The check", "Проверка"},
 	"g-sources":       {"What was checked", "Объекты проверки"},
 	"host":            {"Host", "Компьютер"},
+	"host-id":         {"Host id", "Идентификатор компьютера"},
+	"groups":          {"Groups", "Группы"},
 	"os":              {"Operating system", "Операционная система"},
 	"user":            {"User", "Пользователь"},
 	"started":         {"Started", "Начало"},
