@@ -12,11 +12,12 @@ import (
 )
 
 // A host is named in a fleet by its machine id, which survives a change
-// of hostname and tells apart hosts that share one. A clone that kept its
-// template's id, or an id file left blank for first boot, is not
-// repaired here: a malformed id is an error naming the file and what is
-// accepted, so that the operator gives --host-id rather than the report
-// silently naming the host by something else.
+// of hostname and tells apart hosts that share one. An id file left blank
+// or "uninitialized" for first boot (machine-id(5); container images ship
+// it so) holds no id, as if it were absent. A malformed id is an error
+// naming the file and what is accepted, so that the operator gives
+// --host-id rather than the report silently naming the host by something
+// else.
 
 // MaxNameLen bounds a host id or group name, in bytes: an inventory
 // name, not a document.
@@ -153,6 +154,9 @@ func readMachineIDFiles(files ...string) (string, error) {
 		}
 		if err != nil {
 			return "", fmt.Errorf("machine id: %w", err)
+		}
+		if t := strings.TrimSpace(string(data)); t == "" || t == "uninitialized" {
+			continue // no id yet: the next source, else the hostname
 		}
 		id, err := ParseMachineID(data)
 		if err != nil {

@@ -119,21 +119,34 @@ func TestParseIOReg(t *testing.T) {
 	}
 }
 
-// The first file that exists gives the id; a missing one passes to the
-// next; a malformed one is an error naming it, never skipped.
+// The first file that exists and holds an id gives it; a missing or
+// blank one (first boot) passes to the next; a malformed one is an error
+// naming it, never skipped.
 func TestReadMachineIDFiles(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good")
 	bad := filepath.Join(dir, "bad")
 	missing := filepath.Join(dir, "missing")
 	os.WriteFile(good, []byte("3d1219c7c4c5404aaa1f6d2a48adfda4\n"), 0o644)
-	os.WriteFile(bad, []byte("\n"), 0o644)
+	os.WriteFile(bad, []byte("3D1219C7C4C5404AAA1F6D2A48ADFDA4\n"), 0o644)
 
 	if id, err := readMachineIDFiles(missing, good); id != "3d1219c7c4c5404aaa1f6d2a48adfda4" || err != nil {
 		t.Errorf("missing, good: %q, %v", id, err)
 	}
 	if id, err := readMachineIDFiles(bad, good); id != "" || err == nil || !strings.Contains(err.Error(), bad+": not a machine id") {
 		t.Errorf("bad, good: %q, %v; want an error naming %s", id, err, bad)
+	}
+	for _, blank := range []string{"", "\n", "uninitialized\n"} {
+		first := filepath.Join(dir, "blank")
+		if err := os.WriteFile(first, []byte(blank), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if id, err := readMachineIDFiles(first, good); id != "3d1219c7c4c5404aaa1f6d2a48adfda4" || err != nil {
+			t.Errorf("%q, good: %q, %v; want the second file's id", blank, id, err)
+		}
+		if id, err := readMachineIDFiles(first); id != "" || err != nil {
+			t.Errorf("%q alone: %q, %v; want no id and no error", blank, id, err)
+		}
 	}
 	if id, err := readMachineIDFiles(missing); id != "" || err != nil {
 		t.Errorf("none: %q, %v", id, err)
