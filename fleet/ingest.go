@@ -227,14 +227,12 @@ func dayText(t time.Time) string {
 	return t.Format(time.DateOnly)
 }
 
-// tableName names a table across hosts: its kind, and its root or
-// settings source, which the same formular gives every host alike.
+// tableName names a table alike on every host: its kind and its line in
+// the formular ("media:11"). Its root and source are where this host
+// keeps it, and differ from host to host.
 func tableName(t *verify.Table) string {
-	switch {
-	case t.Root != "":
-		return string(t.Kind) + " " + text(t.Root)
-	case t.Kind == formular.KindParameters && t.Source != "":
-		return string(t.Kind) + " " + text(t.Source)
+	if t.Line > 0 {
+		return string(t.Kind) + ":" + strconv.Itoa(t.Line)
 	}
 	return string(t.Kind)
 }
@@ -304,7 +302,7 @@ func countsOf(s string) map[string]int {
 // same report finds the evidence taken and changes nothing.
 func (s *Store) insert(ctx context.Context, rec *record, digest string, size int64, gz []byte) (Ingested, error) {
 	c := &rec.check
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return Ingested{}, err
 	}
@@ -350,10 +348,29 @@ func (s *Store) insert(ctx context.Context, rec *record, digest string, size int
 	if err := insertFindings(ctx, tx, s.d, in.CheckID, rec.findings); err != nil {
 		return Ingested{}, err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := commit(ctx, tx); err != nil {
 		return Ingested{}, err
 	}
 	return in, nil
+}
+
+// begin starts a write transaction that ctx cancels between statements
+// and during each (they are run with ctx), never during its commit: a
+// commit cut short may have been made, and the caller would be told it
+// was not. Commit it with commit.
+func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return s.db.BeginTx(context.WithoutCancel(ctx), nil)
+}
+
+// commit commits tx unless ctx is cancelled by now.
+func commit(ctx context.Context, tx *sql.Tx) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // findingsBatch is how many findings one INSERT carries: 8 parameters

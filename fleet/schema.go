@@ -233,7 +233,7 @@ func (s *Store) version(ctx context.Context, q querier) (int, error) {
 // migrate applies the migrations the store lacks in one transaction:
 // a store is at one version or the next, never between.
 func (s *Store) migrate(ctx context.Context) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return s.openErr(err)
 	}
@@ -267,7 +267,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("store %s: schema version %d: %w", s.name, i+1, err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err := commit(ctx, tx); err != nil {
 		return fmt.Errorf("store %s: schema: %w", s.name, err)
 	}
 	return nil
