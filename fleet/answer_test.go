@@ -77,10 +77,12 @@ func TestWriteJSONShapes(t *testing.T) {
 	o := AnswerOptions{Format: JSON, Now: day0, Period: 36 * time.Hour}
 	hs := hostile()
 	for name, write := range map[string]func(*bytes.Buffer) error{
-		"status":   func(b *bytes.Buffer) error { return WriteStatus(b, hs, o) },
-		"history":  func(b *bytes.Buffer) error { return WriteHistory(b, "h", []Check{hs[0].Last}, o) },
-		"since":    func(b *bytes.Buffer) error { return WriteSince(b, []Interval{*hs[0].Broken}, o) },
-		"findings": func(b *bytes.Buffer) error { return WriteFindings(b, []FindingCount{{Table: "media:11", Name: "x", Hosts: 2}}, o) },
+		"status":  func(b *bytes.Buffer) error { return WriteStatus(b, hs, o) },
+		"history": func(b *bytes.Buffer) error { return WriteHistory(b, "h", []Check{hs[0].Last}, o) },
+		"since":   func(b *bytes.Buffer) error { return WriteSince(b, []Interval{*hs[0].Broken}, o) },
+		"findings": func(b *bytes.Buffer) error {
+			return WriteFindings(b, []FindingCount{{Table: "media:11", Name: "x", Hosts: 2}}, o)
+		},
 	} {
 		var b bytes.Buffer
 		if err := write(&b); err != nil {
