@@ -61,7 +61,7 @@ func (s *Store) Ingest(ctx context.Context, name string, data []byte) (Ingested,
 	if err != nil {
 		return Ingested{}, &RefusedError{Name: name, Err: err}
 	}
-	gz, err := compress(data)
+	gz, err := s.compress(data)
 	if err != nil {
 		return Ingested{}, fmt.Errorf("report %s: compressing: %w", name, err)
 	}
@@ -86,12 +86,20 @@ func (s *Store) stored(ctx context.Context, digest string) (Ingested, bool, erro
 	return in, true, nil
 }
 
-func compress(data []byte) ([]byte, error) {
+// compress gzips data. A gzip writer is some hundreds of kilobytes of
+// state: one is reused between ingests rather than made for each.
+func (s *Store) compress(data []byte) ([]byte, error) {
 	var b bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&b, gzip.BestSpeed)
-	if err != nil {
-		return nil, err
+	zw, _ := s.gzips.Get().(*gzip.Writer)
+	if zw == nil {
+		var err error
+		if zw, err = gzip.NewWriterLevel(&b, gzip.BestSpeed); err != nil {
+			return nil, err
+		}
+	} else {
+		zw.Reset(&b)
 	}
+	defer s.gzips.Put(zw)
 	if _, err := zw.Write(data); err != nil {
 		return nil, err
 	}
@@ -339,6 +347,16 @@ func (s *Store) insert(ctx context.Context, rec *record, digest string, size int
 	}
 	if err != nil {
 		return Ingested{}, fmt.Errorf("check: %w", err)
+	}
+	// The host's latest check, kept so that the answers need not look
+	// for it among all its checks. A report may come late: an older
+	// check does not replace a newer one.
+	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO hosts (host_id, last_check_id, last_at_ns) VALUES (?, ?, ?)
+		ON CONFLICT (host_id) DO UPDATE SET last_check_id = excluded.last_check_id, last_at_ns = excluded.last_at_ns
+		WHERE excluded.last_at_ns > hosts.last_at_ns
+			OR (excluded.last_at_ns = hosts.last_at_ns AND excluded.last_check_id > hosts.last_check_id)`),
+		c.HostID, in.CheckID, c.Time.UnixNano()); err != nil {
+		return Ingested{}, fmt.Errorf("host: %w", err)
 	}
 	for _, g := range c.Groups {
 		if _, err := tx.ExecContext(ctx, s.d.q("INSERT INTO check_groups (check_id, grp) VALUES (?, ?)"), in.CheckID, g); err != nil {

@@ -88,6 +88,12 @@ func TestIngestStatus(t *testing.T) {
 		if hs[0].Broken == nil || hs[0].Broken.LastHolds == nil || !hs[0].Broken.LastHolds.Time.Equal(at(0)) || !hs[0].Broken.FirstNotHold.Time.Equal(at(1)) {
 			t.Fatalf("a broken %+v", hs[0].Broken)
 		}
+		// A report that comes late does not replace the host's latest.
+		ingest(t, s, rep{host: "x", at: at(1, 5), verdict: Holds}, rep{host: "x", at: at(1), verdict: NotHold})
+		hs, err = s.Status(ctx, Filter{HostID: "x"}, at(2), DefaultPeriod)
+		if err != nil || len(hs) != 1 || hs[0].State != Holds || !hs[0].Last.Time.Equal(at(1, 5)) {
+			t.Fatalf("late report: %+v %v", hs, err)
+		}
 		if !reportsCarryGroups(t) {
 			return
 		}
