@@ -180,6 +180,7 @@ func findFold(root string, comps []string) (string, error) {
 // hive is one hive file, read whole.
 type hive struct {
 	file string
+	size int64
 	reg  *regparser.Registry
 }
 
@@ -229,7 +230,7 @@ func parseHive(data []byte, file string) (*hive, error) {
 	if err != nil {
 		return nil, &HiveError{File: file, Msg: err.Error()}
 	}
-	return &hive{file: file, reg: reg}, nil
+	return &hive{file: file, size: int64(len(data)), reg: reg}, nil
 }
 
 // guard turns a panic of the parser on a malformed hive into an error
@@ -272,7 +273,7 @@ func (h *hive) openPath(comps []string) (k regKey, ok bool, err error) {
 		}
 		nk = next
 	}
-	return hiveKey{h, nk}, true, nil
+	return newHiveKey(h, nk), true, nil
 }
 
 // child finds the subkey of nk named name, in any letter case.
@@ -281,6 +282,11 @@ func (h *hive) child(nk *regparser.CM_KEY_NODE, name string) (*regparser.CM_KEY_
 	if err != nil {
 		return nil, false, err
 	}
+	return h.pick(nk, subs, name)
+}
+
+// pick finds the key named name among subs, the subkeys of nk.
+func (h *hive) pick(nk *regparser.CM_KEY_NODE, subs []*regparser.CM_KEY_NODE, name string) (*regparser.CM_KEY_NODE, bool, error) {
 	var found *regparser.CM_KEY_NODE
 	for _, s := range subs {
 		if strings.EqualFold(keyNodeName(s), name) {
@@ -381,17 +387,49 @@ func valueNodeName(vk *regparser.CM_KEY_VALUE) string {
 	return decodeName([]byte(vk.ValueName()), vk.Flags()&valueCompName != 0)
 }
 
-// hiveKey is an open key of a hive file.
+// hiveKey is an open key of a hive file. Its values and subkeys are
+// listed once: a walk asks for each of them by name.
 type hiveKey struct {
-	h  *hive
-	nk *regparser.CM_KEY_NODE
+	h    *hive
+	nk   *regparser.CM_KEY_NODE
+	vals *[]*regparser.CM_KEY_VALUE
+	subs *[]*regparser.CM_KEY_NODE
+}
+
+func newHiveKey(h *hive, nk *regparser.CM_KEY_NODE) hiveKey {
+	return hiveKey{h: h, nk: nk, vals: new([]*regparser.CM_KEY_VALUE), subs: new([]*regparser.CM_KEY_NODE)}
 }
 
 func (k hiveKey) close() {}
 
+// id is the key's offset in its file: a key reached twice in one walk
+// is a loop of a malformed hive, which would never end.
+func (k hiveKey) id() any { return k.nk.Offset }
+
+func (k hiveKey) values() []*regparser.CM_KEY_VALUE {
+	if *k.vals == nil {
+		*k.vals = k.nk.Values() // never nil
+	}
+	return *k.vals
+}
+
+func (k hiveKey) subkeys() ([]*regparser.CM_KEY_NODE, error) {
+	if *k.subs == nil {
+		subs, err := k.h.subkeys(k.nk)
+		if err != nil {
+			return nil, err
+		}
+		if subs == nil {
+			subs = []*regparser.CM_KEY_NODE{}
+		}
+		*k.subs = subs
+	}
+	return *k.subs, nil
+}
+
 func (k hiveKey) valueNames() (names []string, err error) {
 	defer k.h.guard(&err)
-	for _, vk := range k.nk.Values() {
+	for _, vk := range k.values() {
 		names = append(names, valueNodeName(vk))
 	}
 	return names, nil
@@ -400,7 +438,7 @@ func (k hiveKey) valueNames() (names []string, err error) {
 func (k hiveKey) value(name string) (typ uint32, data []byte, ok bool, err error) {
 	defer k.h.guard(&err)
 	var found *regparser.CM_KEY_VALUE
-	for _, vk := range k.nk.Values() {
+	for _, vk := range k.values() {
 		if strings.EqualFold(valueNodeName(vk), name) {
 			if found != nil {
 				return 0, nil, false, k.h.malformed(k.nk.Offset, "two values named %q", name)
@@ -410,6 +448,9 @@ func (k hiveKey) value(name string) (typ uint32, data []byte, ok bool, err error
 	}
 	if found == nil {
 		return 0, nil, false, nil
+	}
+	if n := found.DataLength(); n&0x80000000 == 0 && int64(n) > k.h.size {
+		return 0, nil, false, k.h.malformed(found.Offset, "value %q holds %d bytes, more than the file", name, n)
 	}
 	vd := found.ValueData()
 	data = vd.Data
@@ -421,7 +462,7 @@ func (k hiveKey) value(name string) (typ uint32, data []byte, ok bool, err error
 
 func (k hiveKey) subkeyNames() (names []string, err error) {
 	defer k.h.guard(&err)
-	subs, err := k.h.subkeys(k.nk)
+	subs, err := k.subkeys()
 	if err != nil {
 		return nil, err
 	}
@@ -433,9 +474,13 @@ func (k hiveKey) subkeyNames() (names []string, err error) {
 
 func (k hiveKey) subkey(name string) (sk regKey, ok bool, err error) {
 	defer k.h.guard(&err)
-	nk, ok, err := k.h.child(k.nk, name)
+	subs, err := k.subkeys()
+	if err != nil {
+		return nil, false, err
+	}
+	nk, ok, err := k.h.pick(k.nk, subs, name)
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	return hiveKey{k.h, nk}, true, nil
+	return newHiveKey(k.h, nk), true, nil
 }

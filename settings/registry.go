@@ -45,6 +45,9 @@ type regKey interface {
 	subkeyNames() ([]string, error)
 	// subkey opens a child key; ok is false when there is none.
 	subkey(name string) (k regKey, ok bool, err error)
+	// id tells keys apart within one walk where one could be reached
+	// twice (a hive file's loop); nil where it cannot (the live registry).
+	id() any
 	close()
 }
 
@@ -156,7 +159,6 @@ func ReadRegistry(ctx context.Context, keys []string, o RegistryOptions) (Source
 func readRegistryRows(ctx context.Context, rows []regRow, closed bool, open regOpener) (Source, error) {
 	b := newRegBuilder("registry")
 	if closed {
-		budget := maxRegistryKeys
 		for _, c := range commonKeys(rows) {
 			k, ok, err := open(c.hive, strings.Join(c.path, `\`))
 			if err != nil {
@@ -165,7 +167,7 @@ func readRegistryRows(ctx context.Context, rows []regRow, closed bool, open regO
 			if !ok {
 				continue // every row under it is absent
 			}
-			err = walkRegKey(ctx, b, k, keyName(c.hive, c.path), 0, &budget)
+			err = walkRegKey(ctx, b, k, keyName(c.hive, c.path), 0, &regWalk{budget: maxRegistryKeys, seen: map[any]bool{}})
 			k.close()
 			if err != nil {
 				return nil, err
@@ -214,16 +216,28 @@ func readRegistryRows(ctx context.Context, rows []regRow, closed bool, open regO
 	return b.t, nil
 }
 
+// regWalk is what a walk of keys has left and has seen.
+type regWalk struct {
+	budget int
+	seen   map[any]bool
+}
+
 // walkRegKey reads every value under k, named path, into b.
-func walkRegKey(ctx context.Context, b *regBuilder, k regKey, path string, depth int, budget *int) error {
+func walkRegKey(ctx context.Context, b *regBuilder, k regKey, path string, depth int, w *regWalk) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if depth > maxRegistryDepth {
 		return fmt.Errorf("settings registry %s: nested deeper than %d keys", path, maxRegistryDepth)
 	}
-	if *budget--; *budget < 0 {
+	if w.budget--; w.budget < 0 {
 		return fmt.Errorf("settings registry %s: more than %d keys", path, maxRegistryKeys)
+	}
+	if id := k.id(); id != nil {
+		if w.seen[id] {
+			return fmt.Errorf("settings registry %s: a key reached twice, a loop in the hive", path)
+		}
+		w.seen[id] = true
 	}
 	names, err := k.valueNames()
 	if err != nil {
@@ -250,7 +264,7 @@ func walkRegKey(ctx context.Context, b *regBuilder, k regKey, path string, depth
 		if !ok {
 			continue
 		}
-		err = walkRegKey(ctx, b, sk, path+`\`+sub, depth+1, budget)
+		err = walkRegKey(ctx, b, sk, path+`\`+sub, depth+1, w)
 		sk.close()
 		if err != nil {
 			return err

@@ -72,6 +72,7 @@ func (l liveKey) value(name string) (uint32, []byte, bool, error) {
 func (l liveKey) valueNames() ([]string, error)  { return l.k.ReadValueNames(-1) }
 func (l liveKey) subkeyNames() ([]string, error) { return l.k.ReadSubKeyNames(-1) }
 func (l liveKey) close()                         { l.k.Close() }
+func (l liveKey) id() any                        { return nil }
 
 func (l liveKey) subkey(name string) (regKey, bool, error) {
 	sk, err := registry.OpenKey(l.k, name, registryAccess)
@@ -107,8 +108,7 @@ func OpenRegistry(root string) (Source, error) {
 		name += `\` + path
 	}
 	b := newRegBuilder(root)
-	budget := maxRegistryKeys
-	if err := walkRegKey(context.Background(), b, k, name, 0, &budget); err != nil {
+	if err := walkRegKey(context.Background(), b, k, name, 0, &regWalk{budget: maxRegistryKeys}); err != nil {
 		return nil, err
 	}
 	return b.t, nil
