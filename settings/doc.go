@@ -17,7 +17,8 @@
 // Every reader is read-only: files are opened for reading only and never
 // written, the registry is opened with KEY_READ, and hive files are read
 // whole into memory. A file that cannot be parsed is an error naming the
-// file and line (see ParseError); what is merely suspicious, such as a duplicated INI key, is reported as a Warning.
+// file and line (see ParseError); what is merely suspicious, such as a
+// duplicated INI key, is reported as a Warning.
 // A key given more than once has one value (Value.Text) and the others as
 // Value.Others: programs disagree on which occurrence counts, so a checker
 // must judge them all.
