@@ -388,16 +388,24 @@ func valueNodeName(vk *regparser.CM_KEY_VALUE) string {
 }
 
 // hiveKey is an open key of a hive file. Its values and subkeys are
-// listed once: a walk asks for each of them by name.
+// listed once, the values indexed by name: a walk asks for each of them
+// by name, and a hive of many values must not cost their square.
 type hiveKey struct {
-	h    *hive
-	nk   *regparser.CM_KEY_NODE
-	vals *[]*regparser.CM_KEY_VALUE
-	subs *[]*regparser.CM_KEY_NODE
+	h  *hive
+	nk *regparser.CM_KEY_NODE
+	c  *hiveKeyCache
+}
+
+type hiveKeyCache struct {
+	names  []string
+	byName map[string]*regparser.CM_KEY_VALUE // upper case
+	dup    string                             // a name given twice
+	subs   []*regparser.CM_KEY_NODE
+	listed bool
 }
 
 func newHiveKey(h *hive, nk *regparser.CM_KEY_NODE) hiveKey {
-	return hiveKey{h: h, nk: nk, vals: new([]*regparser.CM_KEY_VALUE), subs: new([]*regparser.CM_KEY_NODE)}
+	return hiveKey{h: h, nk: nk, c: &hiveKeyCache{}}
 }
 
 func (k hiveKey) close() {}
@@ -406,46 +414,50 @@ func (k hiveKey) close() {}
 // is a loop of a malformed hive, which would never end.
 func (k hiveKey) id() any { return k.nk.Offset }
 
-func (k hiveKey) values() []*regparser.CM_KEY_VALUE {
-	if *k.vals == nil {
-		*k.vals = k.nk.Values() // never nil
+func (k hiveKey) values() *hiveKeyCache {
+	if k.c.byName == nil {
+		k.c.byName = map[string]*regparser.CM_KEY_VALUE{}
+		for _, vk := range k.nk.Values() {
+			name := valueNodeName(vk)
+			up := strings.ToUpper(name)
+			if _, dup := k.c.byName[up]; dup {
+				k.c.dup = name
+				continue
+			}
+			k.c.byName[up] = vk
+			k.c.names = append(k.c.names, name)
+		}
 	}
-	return *k.vals
+	return k.c
 }
 
 func (k hiveKey) subkeys() ([]*regparser.CM_KEY_NODE, error) {
-	if *k.subs == nil {
+	if !k.c.listed {
 		subs, err := k.h.subkeys(k.nk)
 		if err != nil {
 			return nil, err
 		}
-		if subs == nil {
-			subs = []*regparser.CM_KEY_NODE{}
-		}
-		*k.subs = subs
+		k.c.subs, k.c.listed = subs, true
 	}
-	return *k.subs, nil
+	return k.c.subs, nil
 }
 
 func (k hiveKey) valueNames() (names []string, err error) {
 	defer k.h.guard(&err)
-	for _, vk := range k.values() {
-		names = append(names, valueNodeName(vk))
+	c := k.values()
+	if c.dup != "" {
+		return nil, k.h.malformed(k.nk.Offset, "two values named %q", c.dup)
 	}
-	return names, nil
+	return c.names, nil
 }
 
 func (k hiveKey) value(name string) (typ uint32, data []byte, ok bool, err error) {
 	defer k.h.guard(&err)
-	var found *regparser.CM_KEY_VALUE
-	for _, vk := range k.values() {
-		if strings.EqualFold(valueNodeName(vk), name) {
-			if found != nil {
-				return 0, nil, false, k.h.malformed(k.nk.Offset, "two values named %q", name)
-			}
-			found = vk
-		}
+	c := k.values()
+	if c.dup != "" && strings.EqualFold(c.dup, name) {
+		return 0, nil, false, k.h.malformed(k.nk.Offset, "two values named %q", name)
 	}
+	found := c.byName[strings.ToUpper(name)]
 	if found == nil {
 		return 0, nil, false, nil
 	}
