@@ -77,15 +77,7 @@ func (s *offlineSystem) open(hiveName, path string) (regKey, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if len(file) == 4 && strings.EqualFold(file[3], "SYSTEM") && len(inner) > 0 && strings.EqualFold(inner[0], "CurrentControlSet") {
-		// CurrentControlSet is a link the running system makes; the
-		// hive says which control set it points to.
-		set, err := h.currentControlSet()
-		if err != nil {
-			return nil, false, err
-		}
-		inner = append([]string{set}, inner[1:]...)
-	}
+	h.system = len(file) == 4 && file[3] == "SYSTEM"
 	return h.openPath(inner)
 }
 
@@ -182,6 +174,10 @@ type hive struct {
 	file string
 	size int64
 	reg  *regparser.Registry
+	// system is the SYSTEM hive: its root shows CurrentControlSet, as
+	// the running system's link does, for the control set Select\Current
+	// names.
+	system bool
 }
 
 // HiveError is a hive file that cannot be read as one: the file and the
@@ -266,6 +262,15 @@ func (h *hive) openPath(comps []string) (k regKey, ok bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
+	if h.system && len(comps) > 0 && strings.EqualFold(comps[0], currentControlSet) {
+		// A link the running system makes; the hive says which control
+		// set it points to.
+		set, err := h.currentControlSet()
+		if err != nil {
+			return nil, false, err
+		}
+		comps = append([]string{set}, comps[1:]...)
+	}
 	for _, c := range comps {
 		next, found, err := h.child(nk, c)
 		if err != nil || !found {
@@ -342,10 +347,20 @@ func (h *hive) index(c *regparser.HCELL, top bool) ([]*regparser.CM_KEY_NODE, er
 	}
 }
 
+const currentControlSet = "CurrentControlSet"
+
 // currentControlSet reads the control set Select\Current names.
 func (h *hive) currentControlSet() (set string, err error) {
 	defer h.guard(&err)
-	k, ok, err := h.openPath([]string{"Select"})
+	nk, err := h.root()
+	if err != nil {
+		return "", err
+	}
+	sel, ok, err := h.child(nk, "Select")
+	var k regKey
+	if ok {
+		k = newHiveKey(h, sel)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -410,8 +425,8 @@ func newHiveKey(h *hive, nk *regparser.CM_KEY_NODE) hiveKey {
 
 func (k hiveKey) close() {}
 
-// id is the key's offset in its file: a key reached twice in one walk
-// is a loop of a malformed hive, which would never end.
+// id is the key's offset in its file: a key found inside itself is a
+// loop of a malformed hive, which would never end.
 func (k hiveKey) id() any { return k.nk.Offset }
 
 func (k hiveKey) values() *hiveKeyCache {
@@ -481,11 +496,23 @@ func (k hiveKey) subkeyNames() (names []string, err error) {
 	for _, s := range subs {
 		names = append(names, keyNodeName(s))
 	}
+	if k.isSystemRoot() {
+		names = append(names, currentControlSet)
+	}
 	return names, nil
+}
+
+// isSystemRoot tells the root of the SYSTEM hive, where the running
+// system shows CurrentControlSet.
+func (k hiveKey) isSystemRoot() bool {
+	return k.h.system && k.nk.Offset == 0x1000+int64(k.h.reg.BaseBlock.RootCell())+4
 }
 
 func (k hiveKey) subkey(name string) (sk regKey, ok bool, err error) {
 	defer k.h.guard(&err)
+	if k.isSystemRoot() && strings.EqualFold(name, currentControlSet) {
+		return k.h.openPath([]string{currentControlSet})
+	}
 	subs, err := k.subkeys()
 	if err != nil {
 		return nil, false, err

@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/sverka/sverka/internal/hivetest"
 )
 
 // realHive is the NTUSER.DAT of a Windows XP profile that the hive
@@ -119,7 +121,7 @@ func TestReadRegistryOfflineRefuses(t *testing.T) {
 	good := offlineWith(t, "Users/ivanov/NTUSER.DAT", data)
 	dirty := append([]byte(nil), data...)
 	binary.LittleEndian.PutUint32(dirty[8:], binary.LittleEndian.Uint32(dirty[4:])+1)
-	fixSum(dirty)
+	hivetest.FixChecksum(dirty)
 	damaged := append([]byte(nil), data...)
 	damaged[0x30] ^= 1
 	tests := []struct {
@@ -155,53 +157,9 @@ func TestReadRegistryOfflineRefuses(t *testing.T) {
 	}
 }
 
-// tinyHive is a hive of one key, the root, with one value FontSize, a
-// dword kept in the value itself.
-func tinyHive() []byte {
-	d := make([]byte, 0x2000)
-	le := binary.LittleEndian
-	copy(d, "regf")
-	le.PutUint32(d[4:], 1)
-	le.PutUint32(d[8:], 1)
-	le.PutUint32(d[0x14:], 1)
-	le.PutUint32(d[0x18:], 5)
-	le.PutUint32(d[0x20:], 1)
-	le.PutUint32(d[0x24:], 0x20) // root cell
-	le.PutUint32(d[0x28:], 0x1000)
-	fixSum(d)
-	b := d[0x1000:]
-	copy(b, "hbin")
-	le.PutUint32(b[8:], 0x1000)
-	// The root key at 0x20: no subkeys, one value, its list at 0x80.
-	nk := b[0x20:]
-	le.PutUint32(nk, uint32(-0x58&0xffffffff))
-	copy(nk[4:], "nk")
-	le.PutUint16(nk[6:], 0x2c)
-	le.PutUint32(nk[4+0x1c:], 0xffffffff)
-	le.PutUint32(nk[4+0x20:], 0xffffffff)
-	le.PutUint32(nk[4+0x24:], 1)
-	le.PutUint32(nk[4+0x28:], 0x80)
-	le.PutUint32(nk[4+0x30:], 0xffffffff)
-	le.PutUint16(nk[4+0x48:], 4)
-	copy(nk[4+0x4c:], "ROOT")
-	vl := b[0x80:]
-	le.PutUint32(vl, uint32(-8&0xffffffff))
-	le.PutUint32(vl[4:], 0x88)
-	vk := b[0x88:]
-	le.PutUint32(vk, uint32(-0x20&0xffffffff))
-	copy(vk[4:], "vk")
-	le.PutUint16(vk[6:], 8)
-	le.PutUint32(vk[8:], 0x80000004)
-	le.PutUint32(vk[12:], 12)
-	le.PutUint32(vk[16:], regDword)
-	le.PutUint16(vk[20:], 1)
-	copy(vk[24:], "FontSize")
-	return d
-}
-
 // TestTinyHive: the fuzzer's seed reads as it was made.
 func TestTinyHive(t *testing.T) {
-	root := offlineWith(t, "Users/u/NTUSER.DAT", tinyHive())
+	root := offlineWith(t, "Users/u/NTUSER.DAT", hivetest.Tiny())
 	src, _, err := ReadRegistry(context.Background(), []string{`HKCU\FontSize`}, RegistryOptions{Offline: root, User: "u", Closed: true})
 	if err != nil {
 		t.Fatal(err)
@@ -209,20 +167,12 @@ func TestTinyHive(t *testing.T) {
 	checkSource(t, src, []lookup{{key: `HKCU\FontSize`, text: "12"}}, []string{`HKCU\FontSize`})
 }
 
-func fixSum(data []byte) {
-	var sum uint32
-	for i := 0; i < 0x1fc; i += 4 {
-		sum ^= binary.LittleEndian.Uint32(data[i:])
-	}
-	binary.LittleEndian.PutUint32(data[0x1fc:], sum)
-}
-
 // FuzzHive reads every value of a hive file that may be anything: the
 // result is values or an error, never a panic or a walk without end.
 func FuzzHive(f *testing.F) {
 	// Not the real hive: finding it runs the go command, which waits on
 	// the one running the fuzzer.
-	f.Add(tinyHive())
+	f.Add(hivetest.Tiny())
 	f.Fuzz(fuzzHiveBody)
 }
 
@@ -232,7 +182,7 @@ func fuzzHiveBody(t *testing.T, data []byte) {
 			// Past the checksum, into the cells; on a copy, for the
 			// fuzzer's input must stay as it gave it.
 			data = append([]byte(nil), data...)
-			fixSum(data)
+			hivetest.FixChecksum(data)
 		}
 		h, err := parseHive(data, "fuzz")
 		if err != nil {
@@ -272,5 +222,98 @@ func fuzzHiveBody(t *testing.T, data []byte) {
 				}
 			}
 		}
+	}
+}
+
+// TestReadRegistryOfflineMachine reads HKLM of an offline system from
+// SOFTWARE and SYSTEM hives hivex wrote: every type, the 32-bit view's
+// WOW6432Node, CurrentControlSet as Select\Current says, names on the
+// disk in another letter case.
+func TestReadRegistryOfflineMachine(t *testing.T) {
+	root := t.TempDir()
+	config := filepath.Join(root, "WINDOWS", "system32", "Config")
+	err := hivetest.Write(filepath.Join(config, "SOFTWARE"), `add Vendor
+cd Vendor
+add Product
+cd Product
+setval 6
+Str
+string:SCServer
+Exp
+expandstring:%SystemRoot%\kl
+Dw
+dword:0x00000004
+Qw
+hex:11:00,00,00,00,00,01,00,00
+Multi
+hex:7:61,00,00,00,62,00,00,00,00,00
+Bin
+hex:3:de,ad
+cd \
+add WOW6432Node
+cd WOW6432Node
+add Vendor
+cd Vendor
+setval 1
+Agent
+dword:0x00000001`)
+	if errors.Is(err, exec.ErrNotFound) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = hivetest.Write(filepath.Join(config, "SYSTEM"), `add Select
+cd Select
+setval 1
+Current
+dword:0x00000002
+cd \
+add ControlSet001
+cd ControlSet001
+add Services
+cd Services
+add Vendor
+cd Vendor
+setval 1
+Start
+dword:0x00000004
+cd \
+add ControlSet002
+cd ControlSet002
+add Services
+cd Services
+add Vendor
+cd Vendor
+setval 1
+Start
+dword:0x00000002`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := `HKLM\SOFTWARE\Vendor\Product\`
+	rows := []string{p + "Str", p + "Exp", p + "Dw", p + "Qw", p + "Multi", p + "Bin", p + "Missing",
+		`HKLM\SOFTWARE\WOW6432Node\Vendor\Agent`, `HKLM\SYSTEM\CurrentControlSet\Services\Vendor\Start`,
+		`HKLM\SYSTEM\ControlSet001\Services\Vendor\Start`}
+	for _, closed := range []bool{false, true} {
+		src, name, err := ReadRegistry(context.Background(), rows, RegistryOptions{Offline: root, Closed: closed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := filepath.Join(config, "SOFTWARE") + ", " + filepath.Join(config, "SYSTEM"); name != want {
+			t.Errorf("read %q, want %q", name, want)
+		}
+		checkSource(t, src, []lookup{
+			{key: p + "Str", text: "SCServer"},
+			{key: p + "Exp", text: `%SystemRoot%\kl`},
+			{key: p + "Dw", text: "4"},
+			{key: p + "Qw", text: "1099511627776"},
+			{key: p + "Multi", text: "a\nb"},
+			{key: p + "Bin", text: "dead"},
+			{key: p + "Missing", absent: true},
+			{key: `HKLM\SOFTWARE\WOW6432Node\Vendor\Agent`, text: "1"},
+			{key: `HKLM\SYSTEM\CurrentControlSet\Services\Vendor\Start`, text: "2"},
+			{key: `HKLM\SYSTEM\ControlSet001\Services\Vendor\Start`, text: "4"},
+		}, nil)
 	}
 }

@@ -81,12 +81,20 @@ func parseRegRow(key string) (regRow, error) {
 }
 
 // commonKeys are the deepest keys, one per hive, that hold every row of
-// that hive: what a closed table covers. Hives keep the rows' order.
+// that hive: what a closed table covers. HKLM and HKU are several hives
+// (HKLM\SOFTWARE and HKLM\SYSTEM are two files), so their keys are
+// grouped by the key below them. Groups keep the rows' order.
 func commonKeys(rows []regRow) []regRow {
 	var out []regRow
+	var groups []string
 	for _, r := range rows {
-		i := slices.IndexFunc(out, func(c regRow) bool { return c.hive == r.hive })
+		g := r.hive
+		if (r.hive == "HKLM" || r.hive == "HKU") && len(r.path) > 0 {
+			g += `\` + strings.ToUpper(r.path[0])
+		}
+		i := slices.Index(groups, g)
 		if i < 0 {
+			groups = append(groups, g)
 			out = append(out, regRow{hive: r.hive, path: slices.Clone(r.path)})
 			continue
 		}
@@ -216,7 +224,7 @@ func readRegistryRows(ctx context.Context, rows []regRow, closed bool, open regO
 	return b.t, nil
 }
 
-// regWalk is what a walk of keys has left and has seen.
+// regWalk is what a walk of keys has left, and the keys it is inside.
 type regWalk struct {
 	budget int
 	seen   map[any]bool
@@ -234,10 +242,15 @@ func walkRegKey(ctx context.Context, b *regBuilder, k regKey, path string, depth
 		return fmt.Errorf("settings registry %s: more than %d keys", path, maxRegistryKeys)
 	}
 	if id := k.id(); id != nil {
+		// A key inside itself: a loop of a malformed hive. A key reached
+		// twice by other ways (CurrentControlSet beside the control set
+		// it shows) is read twice, as the live registry shows it twice;
+		// the budget bounds how often.
 		if w.seen[id] {
-			return fmt.Errorf("settings registry %s: a key reached twice, a loop in the hive", path)
+			return fmt.Errorf("settings registry %s: a key inside itself, a loop in the hive", path)
 		}
 		w.seen[id] = true
+		defer delete(w.seen, id)
 	}
 	names, err := k.valueNames()
 	if err != nil {

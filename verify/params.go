@@ -63,8 +63,13 @@ func checkRegistry(ctx context.Context, t *formular.Table, src Sources, res *Res
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return out, "", ctxErr
 	}
-	if errors.Is(readErr, settings.ErrNoRegistryUser) {
-		readErr = fmt.Errorf("%w: give --registry-user NAME", readErr)
+	switch {
+	case errors.Is(readErr, settings.ErrNoRegistryUser):
+		readErr = fmt.Errorf("%v: give --registry-user NAME", readErr)
+	case readErr != nil:
+		// Whole, with the key and the file it names: the table's source
+		// is several files, and the reason must say which one failed.
+		readErr = errors.New(readErr.Error())
 	}
 	return judgeParameters(t, out, name, source, readErr, res), "", nil
 }

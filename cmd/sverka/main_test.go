@@ -18,6 +18,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/sverka/sverka/internal/hivetest"
 	"github.com/sverka/sverka/iso"
 )
 
@@ -160,6 +161,13 @@ func scriptParams(dir string) testscript.Params {
 					out = append(out, byte(u), byte(u>>8))
 				}
 				ts.Check(os.WriteFile(ts.MkAbs(args[1]), out, 0o644))
+			},
+			// hive FILE SCRIPT: a registry hive file, written by hivex
+			// (hivexsh -w) from the commands in the file SCRIPT.
+			"hive": func(ts *testscript.TestScript, neg bool, args []string) {
+				script, err := os.ReadFile(ts.MkAbs(args[1]))
+				ts.Check(err)
+				ts.Check(hivetest.Write(ts.MkAbs(args[0]), string(script)))
 			},
 			// isoflip IMAGE MEMBER: invert the first byte of a member of an
 			// ISO image, found through its extent.
