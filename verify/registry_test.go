@@ -36,7 +36,7 @@ func TestRegistryOffline(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(p, realNTUSER(t), 0o444); err != nil {
+	if err := os.WriteFile(p, realNTUSER(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	table := func(rows string) *formular.Formular {
