@@ -197,11 +197,11 @@ func (e *HiveError) Error() string {
 // not shut down cleanly, or is hibernated): changes sit in its .LOG1 and
 // .LOG2 files, so the file alone is not what the system reads.
 func parseHive(data []byte, file string) (*hive, error) {
+	if len(data) < 4 || string(data[:4]) != "regf" {
+		return nil, &HiveError{File: file, Msg: "not a registry hive (no \"regf\" signature)"}
+	}
 	if len(data) < 0x1000+0x20 {
 		return nil, &HiveError{File: file, Msg: fmt.Sprintf("%d bytes, shorter than a hive's base block and first bin", len(data))}
-	}
-	if string(data[:4]) != "regf" {
-		return nil, &HiveError{File: file, Msg: "not a registry hive (no \"regf\" signature)"}
 	}
 	var sum uint32
 	for i := 0; i < 0x1fc; i += 4 {

@@ -164,7 +164,15 @@ func scriptParams(dir string) testscript.Params {
 			},
 			// hive FILE SCRIPT: a registry hive file, written by hivex
 			// (hivexsh -w) from the commands in the file SCRIPT.
+			// hive -dirty FILE: the hive as an unclean shutdown leaves it.
 			"hive": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) == 2 && args[0] == "-dirty" {
+					ts.Check(hivetest.Dirty(ts.MkAbs(args[1])))
+					return
+				}
+				if len(args) != 2 {
+					ts.Fatalf("usage: hive FILE SCRIPT | hive -dirty FILE")
+				}
 				script, err := os.ReadFile(ts.MkAbs(args[1]))
 				ts.Check(err)
 				ts.Check(hivetest.Write(ts.MkAbs(args[0]), string(script)))
