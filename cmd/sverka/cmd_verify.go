@@ -25,9 +25,9 @@ import (
 )
 
 const verifySynopsis = `sverka verify -f FORMULAR (-P PUBKEY | -p PUBKEY.pub) [--media ISO|DEVICE|DIR]
-              [--installed ROOT] [--var NAME=PATH]... [--settings FILE]... [--registry-user NAME] [--at DATE]
+              [--installed ROOT] [--var NAME=PATH]... [--settings FILE]... [--at DATE]
               [--format text|json|ndjson|html] [--lang ru|en] [-o FILE] [-v | --summary] [--quiet | --status]
-              [--require KIND[,KIND]|all]
+              [--require KIND[,KIND]|all] [--registry-user NAME]
 
 Check the media, the installed modules and the settings against a signed
 formular. The signature (FORMULAR.minisig) is checked over the raw bytes
@@ -41,7 +41,6 @@ under --installed ROOT (a mounted disk); --registry-user NAME says whose
 NTUSER.DAT stands for HKCU there.`
 
 const verifyExamples = `  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit
-  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit --at 01.06.2027 --quiet
   sverka verify -f formular.txt -p vendor.pub --installed / --format json -o check.json
   sverka verify -f formular.txt -p vendor.pub --installed /mnt/win --registry-user ivanov`
 
