@@ -230,6 +230,9 @@ func fuzzHiveBody(t *testing.T, data []byte) {
 // WOW6432Node, CurrentControlSet as Select\Current says, names on the
 // disk in another letter case.
 func TestReadRegistryOfflineMachine(t *testing.T) {
+	if _, err := exec.LookPath("hivexsh"); err != nil {
+		t.Skip("hivexsh (Debian libhivex-bin) is not installed")
+	}
 	root := t.TempDir()
 	config := filepath.Join(root, "WINDOWS", "system32", "Config")
 	err := hivetest.Write(filepath.Join(config, "SOFTWARE"), `add Vendor
@@ -257,9 +260,6 @@ cd Vendor
 setval 1
 Agent
 dword:0x00000001`)
-	if errors.Is(err, exec.ErrNotFound) {
-		t.Skip(err)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
