@@ -58,7 +58,7 @@ func TestChromiumPages(t *testing.T) {
 		{"/?lang=ru", "fleet.png", []string{`id="n-holds">3<`, `id="n-nothold">1<`, `id="n-cannot">1<`, `id="n-overdue">1<`, `id="n-cert">1<`, "осталось 30 дн."}},
 		{"/hosts/web-1?lang=ru", "host.png", []string{"История проверок", "НЕ ВЫПОЛНЕНО", "Нарушено с"}},
 		{"/hosts?state=nothold&lang=en", "hosts.png", []string{"web-1", "NOT HOLD", "Broken since"}},
-		{"/findings?lang=ru", "findings.png", []string{"bin/agent"}},
+		{"/findings?lang=ru", "findings.png", []string{"bin/agent", "изменён"}},
 	} {
 		dom := chromium(t, dir, "--dump-dom", ts.URL+c.path)
 		for _, w := range c.want {

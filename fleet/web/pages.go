@@ -31,6 +31,15 @@ func stateClass(s string) string {
 
 func stateLabel(lang, s string) string { return t(lang, "s-"+s) }
 
+// statusLabel says a finding's status in lang; one the catalogue does not
+// know is shown as the store has it.
+func statusLabel(lang, s string) string {
+	if _, ok := catalogue["st-"+s]; ok {
+		return t(lang, "st-"+s)
+	}
+	return disp(s)
+}
+
 func disp(s string) string { return safetext.Display(s) }
 
 func groupsText(gs []string) string {
@@ -366,7 +375,7 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, p *page) e
 	}
 	b := findingsBody{CSV: p.with("/findings.csv", filterQuery(f, ""))}
 	for _, c := range counts {
-		row := findingRow{Hosts: c.Hosts, Table: disp(c.Table), Name: disp(c.Name), Status: disp(c.Status), Actual: disp(c.Actual)}
+		row := findingRow{Hosts: c.Hosts, Table: disp(c.Table), Name: disp(c.Name), Status: statusLabel(p.Lang, c.Status), Actual: disp(c.Actual)}
 		for _, h := range c.HostIDs {
 			row.Examples = append(row.Examples, exampleHost{Name: disp(h), Href: p.host(h)})
 		}
