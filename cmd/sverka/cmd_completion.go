@@ -77,7 +77,7 @@ func completionWords(specs []spec) []cmdWords {
 			w.flags = append(w.flags, forms...)
 			if f.Value.Type() != "bool" {
 				w.valued = append(w.valued, forms...)
-				if v := flagValues(f.Name); v != nil {
+				if v := flagValues(s.name, f.Name); v != nil {
 					for _, form := range forms {
 						w.values[form] = v
 					}
@@ -90,9 +90,17 @@ func completionWords(specs []spec) []cmdWords {
 	return out
 }
 
-// flagValues are the words a flag's value is one of; nil for a file or
-// anything else.
-func flagValues(name string) []string {
+// flagValues are the words the value of command's flag is one of; nil for
+// a file or anything else.
+func flagValues(command, name string) []string {
+	if command == "fleet report" {
+		switch name {
+		case "format":
+			return []string{"html", "json"}
+		case "from", "to":
+			return nil // dates
+		}
+	}
 	switch name {
 	case "format":
 		return []string{"text", "json", "ndjson", "html"}

@@ -53,6 +53,8 @@ func commands() []spec {
 		commandSpec("formular import", formularImportSynopsis, formularImportExamples, runFormularImport, "file"),
 		commandSpec("verify", verifySynopsis, verifyExamples, runVerify),
 		commandSpec("report render", reportSynopsis, reportExamples, runReportRender, "file"),
+		commandSpec("fleet serve", fleetServeSynopsis, fleetServeExamples, runFleetServe),
+		commandSpec("fleet report", fleetReportSynopsis, fleetReportExamples, runFleetReport),
 		{name: "completion", synopsis: completionSynopsis, examples: completionExamples, operands: shellNames(),
 			run: func(_ context.Context, c *cli, args []string) error { return runCompletion(c, args) }},
 		{name: "version", synopsis: versionSynopsis, examples: versionExamples,

@@ -184,6 +184,8 @@ Usage:
                 [--var NAME=PATH]... [--settings FILE]... [--at DATE] [--format text|json|ndjson|html]
                 [--lang ru|en] [-o FILE] [-v] [--quiet | --status]
   sverka report render REPORT.json [-p PUBKEY.pub] --format text|html|json [--lang ru|en] [-o FILE]
+  sverka fleet serve [--db DB] [--listen ADDR] [--period D] [--warn-before D] [--lang ru|en]
+  sverka fleet report --from DATE --to DATE [--group G]... [--db DB] --format html|json [--lang ru|en] [-o FILE]
   sverka completion bash|zsh|fish|powershell
   sverka version
 
