@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/sverka/sverka/fleet"
 	"github.com/sverka/sverka/iso"
 )
 
@@ -81,6 +83,9 @@ func scriptParams(dir string) testscript.Params {
 				ts.Check(os.WriteFile(ts.MkAbs(name), []byte(content+"\n"), 0o644))
 			},
 			"mkfifo": mkfifo,
+			// storeingest DB REPORT...: put reports into a store of
+			// checks with fleet.Store.Ingest, making the store.
+			"storeingest": storeIngest,
 			// exits CODE PROG ARGS...: run PROG as exec does and require
 			// exit code CODE within promptLimit (exec tells only success
 			// from failure, and "could not check" is 2, not 1).
@@ -471,4 +476,20 @@ func isopatch(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("isopatch: unknown operation %q", strings.Join(args[3:], " "))
 	}
 	ts.Check(os.WriteFile(p, b, 0o644))
+}
+
+func storeIngest(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: storeingest DB REPORT...")
+	}
+	ctx := context.Background()
+	st, err := fleet.Open(ctx, ts.MkAbs(args[0]), fleet.Options{Create: true})
+	ts.Check(err)
+	defer st.Close()
+	for _, name := range args[1:] {
+		data, err := os.ReadFile(ts.MkAbs(name))
+		ts.Check(err)
+		_, err = st.Ingest(ctx, name, data)
+		ts.Check(err)
+	}
 }
