@@ -228,10 +228,5 @@ func (s *Server) findingsCSV(w http.ResponseWriter, r *http.Request, p *page) er
 	return writeCSV(w, "findings.csv", FindingsCSV(counts))
 }
 
-// diffPage is registered now and answers once report.Diff is there.
-func (s *Server) diffPage(w http.ResponseWriter, r *http.Request, p *page) error {
-	return notFound(r.URL.Path)
-}
-
 // isNotFound says whether err is the store's "not in the store".
 func isNotFound(err error) bool { return errors.Is(err, fleet.ErrNotFound) }
