@@ -90,10 +90,10 @@ func completionWords(specs []spec) []cmdWords {
 	return out
 }
 
-// flagValues are the words the value of command's flag is one of; nil for
-// a file or anything else.
-func flagValues(command, name string) []string {
-	if command == "fleet report" {
+// flagValues are the words a flag of command cmd takes; nil for a file
+// or anything else.
+func flagValues(cmd, name string) []string {
+	if cmd == "fleet report" {
 		switch name {
 		case "format":
 			return []string{"html", "json"}
@@ -103,6 +103,12 @@ func flagValues(command, name string) []string {
 	}
 	switch name {
 	case "format":
+		switch cmd {
+		case "report diff":
+			return []string{"text", "json", "csv"}
+		case "report render":
+			return []string{"text", "json", "html"}
+		}
 		return []string{"text", "json", "ndjson", "html"}
 	case "lang":
 		return []string{"ru", "en"}

@@ -36,19 +36,19 @@ const fleetReportExamples = `  sverka fleet report --db fleet.db --from 2026-11-
 type fleetReportOpts struct {
 	from, to string
 	groups   []string
-	db       string
-	period   string
-	format   string
-	lang     string
-	output   string
-	force    bool
+	storeFlags
+	period string
+	format string
+	lang   string
+	output string
+	force  bool
 }
 
 func (o *fleetReportOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.from, "from", "", "the period's first day, YYYY-MM-DD")
 	fs.StringVar(&o.to, "to", "", "the period's last day, YYYY-MM-DD")
 	fs.StringArrayVar(&o.groups, "group", nil, "only hosts in this group (repeat for several)")
-	fs.StringVar(&o.db, "db", "", "the store: a SQLite file or a postgres:// URL (default: $SVERKA_DB, else the per-user store)")
+	o.storeFlags.add(fs)
 	fs.StringVar(&o.period, "period", "7d", "period of control: a host whose last check is older is OVERDUE")
 	fs.StringVar(&o.format, "format", "html", "output: html or json")
 	fs.StringVar(&o.lang, "lang", "", "language: ru or en (default from LC_ALL, LC_MESSAGES, LANG)")
@@ -89,10 +89,7 @@ func runFleetReport(ctx context.Context, c *cli, o *fleetReportOpts, args []stri
 	if err != nil {
 		return fmt.Errorf("--period: %w", err)
 	}
-	dsn, err := storeDSN(o.db)
-	if err != nil {
-		return err
-	}
+	dsn := o.dsn()
 	var out *atomicfile.File
 	if o.output != "" {
 		if out, err = openOutput(o.output, o.force); err != nil {
@@ -102,7 +99,7 @@ func runFleetReport(ctx context.Context, c *cli, o *fleetReportOpts, args []stri
 	if out != nil {
 		defer out.Abort()
 	}
-	st, err := fleet.Open(ctx, dsn, fleet.Options{ReadOnly: true})
+	st, err := o.open(ctx, fleet.Options{ReadOnly: true})
 	if err != nil {
 		return redactErr(err, dsn)
 	}

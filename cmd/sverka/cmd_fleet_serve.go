@@ -36,7 +36,7 @@ const fleetServeExamples = `  sverka fleet serve --db fleet.db
   sverka fleet serve --db postgres://sverka@db.example/fleet --listen 127.0.0.1:9090`
 
 type fleetServeOpts struct {
-	db         string
+	storeFlags
 	listen     string
 	period     string
 	warnBefore string
@@ -44,7 +44,7 @@ type fleetServeOpts struct {
 }
 
 func (o *fleetServeOpts) flags(fs *pflag.FlagSet) {
-	fs.StringVar(&o.db, "db", "", "the store: a SQLite file or a postgres:// URL (default: $SVERKA_DB, else the per-user store)")
+	o.storeFlags.add(fs)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on; loopback unless a proxy is in front")
 	fs.StringVar(&o.period, "period", "7d", "period of control: a host whose latest check is older is OVERDUE")
 	fs.StringVar(&o.warnBefore, "warn-before", "90d", "show certificates and support ending within this")
@@ -71,11 +71,8 @@ func runFleetServe(ctx context.Context, c *cli, o *fleetServeOpts, args []string
 	if lang == "" {
 		lang = report.LangFromEnv()
 	}
-	dsn, err := storeDSN(o.db)
-	if err != nil {
-		return err
-	}
-	st, err := fleet.Open(ctx, dsn, fleet.Options{ReadOnly: true})
+	dsn := o.dsn()
+	st, err := o.open(ctx, fleet.Options{ReadOnly: true})
 	if err != nil {
 		return redactErr(err, dsn)
 	}
@@ -92,7 +89,7 @@ func runFleetServe(ctx context.Context, c *cli, o *fleetServeOpts, args []string
 	if !addr.IP.IsLoopback() {
 		c.warnf("fleet serve: listening on %s, which other machines can reach: the dashboard has no authentication and no TLS of its own; put a TLS-terminating reverse proxy with authentication in front of it and listen on 127.0.0.1 (see docs/security.md)", addr)
 	}
-	fmt.Fprintf(c.stderr, "sverka: fleet serve: the dashboard of %s on http://%s/ (read-only); Ctrl-C stops it\n", redactDSN(dsn), addr)
+	fmt.Fprintf(c.stderr, "sverka: fleet serve: the dashboard of %s on http://%s/ (read-only); Ctrl-C stops it\n", display(st.Name()), addr)
 	err = web.Serve(ctx, ln, srv)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
@@ -100,19 +97,13 @@ func runFleetServe(ctx context.Context, c *cli, o *fleetServeOpts, args []string
 	return nil
 }
 
-// storeDSN is --db, else $SVERKA_DB, else the per-user store.
-func storeDSN(db string) (string, error) {
-	if db != "" {
-		return db, nil
+// dsn is the store --db or $SVERKA_DB names, "" for the default one:
+// its password is kept out of what the dashboard logs.
+func (o *storeFlags) dsn() string {
+	if o.db != "" {
+		return o.db
 	}
-	if env := os.Getenv("SVERKA_DB"); env != "" {
-		return env, nil
-	}
-	d, err := fleet.DefaultDB()
-	if err != nil {
-		return "", fmt.Errorf("no --db given and no per-user store: %w", err)
-	}
-	return d, nil
+	return os.Getenv(dbEnv)
 }
 
 // dsnPassword is the password a postgres:// URL carries, "" for none.
@@ -123,17 +114,6 @@ func dsnPassword(dsn string) string {
 	}
 	p, _ := u.User.Password()
 	return p
-}
-
-// redactDSN is the store's name as it may be shown: a URL's password
-// replaced by xxxxx.
-func redactDSN(dsn string) string {
-	if p := dsnPassword(dsn); p != "" {
-		if u, err := url.Parse(dsn); err == nil {
-			return u.Redacted()
-		}
-	}
-	return display(dsn)
 }
 
 // redactErr keeps the store's password out of an error's message.

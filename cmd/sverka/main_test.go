@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -11,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,7 +19,6 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/sverka/sverka/fleet"
 	"github.com/sverka/sverka/iso"
 )
 
@@ -68,6 +67,10 @@ func scriptParams(dir string) testscript.Params {
 			switch cond {
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "machineid":
+				// A well-formed /etc/machine-id: the host id a check takes.
+				data, err := os.ReadFile("/etc/machine-id")
+				return err == nil && regexp.MustCompile(`^[0-9a-f]{32}\n?$`).Match(data), nil
 			}
 			return false, nil
 		},
@@ -83,9 +86,6 @@ func scriptParams(dir string) testscript.Params {
 				ts.Check(os.WriteFile(ts.MkAbs(name), []byte(content+"\n"), 0o644))
 			},
 			"mkfifo": mkfifo,
-			// storeingest DB REPORT...: put reports into a store of
-			// checks with fleet.Store.Ingest, making the store.
-			"storeingest": storeIngest,
 			// exits CODE PROG ARGS...: run PROG as exec does and require
 			// exit code CODE within promptLimit (exec tells only success
 			// from failure, and "could not check" is 2, not 1).
@@ -307,6 +307,13 @@ func scriptParams(dir string) testscript.Params {
 			// the record at OTHER's extent and length), "name NEW" (a name
 			// of the same length), "setflag HEX" or "clearflag HEX".
 			"isopatch": isopatch,
+			// envfile VAR FILE: VAR set to FILE's content, its last
+			// newline left out.
+			"envfile": func(ts *testscript.TestScript, neg bool, args []string) {
+				b, err := os.ReadFile(ts.MkAbs(args[1]))
+				ts.Check(err)
+				ts.Setenv(args[0], strings.TrimSuffix(string(b), "\n"))
+			},
 			// sha256env VAR FILE: VAR set to FILE's SHA-256, in hex.
 			"sha256env": func(ts *testscript.TestScript, neg bool, args []string) {
 				b, err := os.ReadFile(ts.MkAbs(args[1]))
@@ -476,20 +483,4 @@ func isopatch(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("isopatch: unknown operation %q", strings.Join(args[3:], " "))
 	}
 	ts.Check(os.WriteFile(p, b, 0o644))
-}
-
-func storeIngest(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: storeingest DB REPORT...")
-	}
-	ctx := context.Background()
-	st, err := fleet.Open(ctx, ts.MkAbs(args[0]), fleet.Options{Create: true})
-	ts.Check(err)
-	defer st.Close()
-	for _, name := range args[1:] {
-		data, err := os.ReadFile(ts.MkAbs(name))
-		ts.Check(err)
-		_, err = st.Ingest(ctx, name, data)
-		ts.Check(err)
-	}
 }
