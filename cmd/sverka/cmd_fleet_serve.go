@@ -21,8 +21,8 @@ const fleetServeSynopsis = `sverka fleet serve [--db DB] [--listen ADDR] [--peri
 Serve the dashboard of the store of checks: the fleet now (counts of
 HOLDS, NOT HOLD, CANNOT CHECK and OVERDUE, certificates ending soon, a
 30-day trend), the host list with filters and CSV export, each host's
-timeline with every check's protocol and JSON, and the most common
-findings. Pages are in Russian and English (?lang=, else
+timeline with every check's protocol and JSON, two of its checks
+compared, and the most common findings. Pages are in Russian and English (?lang=, else
 the browser's Accept-Language, else --lang).
 
 It only reads: the store is opened read-only. It listens on loopback

@@ -230,3 +230,53 @@ func (s *Server) findingsCSV(w http.ResponseWriter, r *http.Request, p *page) er
 
 // isNotFound says whether err is the store's "not in the store".
 func isNotFound(err error) bool { return errors.Is(err, fleet.ErrNotFound) }
+
+type diffBody struct {
+	Name, HostHref, AHref, BHref, Text string
+}
+
+// diffPage shows what changed between two checks of a host, as
+// 'sverka report diff' says it, from the reports as ingested.
+func (s *Server) diffPage(w http.ResponseWriter, r *http.Request, p *page) error {
+	id := r.PathValue("id")
+	q := r.URL.Query()
+	for k, vs := range q {
+		if k != "lang" && k != "a" && k != "b" {
+			return badRequest(fmt.Errorf("unknown parameter %q", k))
+		}
+		if len(vs) > 1 {
+			return badRequest(fmt.Errorf("%s given %d times", k, len(vs)))
+		}
+	}
+	var reps [2]*report.Report
+	var names [2]string
+	for i, k := range []string{"a", "b"} {
+		n, err := strconv.ParseInt(q.Get(k), 10, 64)
+		if err != nil || n <= 0 {
+			return badRequest(fmt.Errorf("%s must be the number of a check, not %q", k, q.Get(k)))
+		}
+		c, err := s.st.Check(r.Context(), n)
+		if isNotFound(err) || err == nil && c.HostID != id {
+			return notFound(fmt.Sprintf("check %d of host %s", n, id))
+		} else if err != nil {
+			return fmt.Errorf("check %d: %w", n, err)
+		}
+		data, err := s.st.Evidence(r.Context(), n)
+		if err != nil {
+			return fmt.Errorf("check %d: evidence: %w", n, err)
+		}
+		if reps[i], err = report.ReadJSON(data); err != nil {
+			return fmt.Errorf("check %d: the stored report does not read: %w", n, err)
+		}
+		names[i] = reportName(c)
+	}
+	ch := report.Diff(reps[0], reps[1])
+	var b bytes.Buffer
+	if err := report.WriteDiffText(&b, &ch, report.DiffOptions{Lang: p.Lang, A: names[0], B: names[1]}); err != nil {
+		return err
+	}
+	body := diffBody{Name: disp(id), HostHref: p.host(id), Text: b.String(),
+		AHref: p.URL("/checks/" + q.Get("a")), BHref: p.URL("/checks/" + q.Get("b"))}
+	p.Title, p.Nav, p.Body = tf(p.Lang, "diff-of", body.Name), "hosts", body
+	return s.render(w, r, p, "diff")
+}

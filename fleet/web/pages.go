@@ -303,8 +303,8 @@ type checkRow struct {
 }
 
 type hostBody struct {
-	ID, Name, Groups, State, Class, Broken string
-	Checks                                 []checkRow
+	ID, Name, Groups, State, Class, Broken, DiffAction string
+	Checks                                             []checkRow
 }
 
 func (s *Server) hostPage(w http.ResponseWriter, r *http.Request, p *page) error {
@@ -326,7 +326,8 @@ func (s *Server) hostPage(w http.ResponseWriter, r *http.Request, p *page) error
 		return fmt.Errorf("history of %s: %w", id, err)
 	}
 	b := hostBody{ID: disp(h.HostID), Name: disp(h.Hostname), Groups: groupsText(h.Groups),
-		State: stateLabel(p.Lang, h.State), Class: stateClass(h.State), Broken: brokenText(p.Lang, h.Broken)}
+		State: stateLabel(p.Lang, h.State), Class: stateClass(h.State), Broken: brokenText(p.Lang, h.Broken),
+		DiffAction: "/hosts/" + url.PathEscape(h.HostID) + "/diff"}
 	if b.Name == "" {
 		b.Name = b.ID
 	}

@@ -85,6 +85,7 @@ func New(st *fleet.Store, cfg Config) (*Server, error) {
 	s.page("GET /hosts", s.hostsPage)
 	s.page("GET /hosts.csv", s.hostsCSV)
 	s.page("GET /hosts/{id}", s.hostPage)
+	s.page("GET /hosts/{id}/diff", s.diffPage)
 	s.page("GET /checks/{id}", s.checkPage)
 	s.page("GET /checks/{id}/report.json", s.checkJSON)
 	s.page("GET /findings", s.findingsPage)

@@ -449,3 +449,38 @@ func TestEvidenceTampered(t *testing.T) {
 		}
 	}
 }
+
+func TestDiffPage(t *testing.T) {
+	s := plant(t).server(t, nil)
+	host := get(t, s, "/hosts/web-1")
+	ids := regexp.MustCompile(`href="/checks/(\d+)"`).FindAllStringSubmatch(host.body, -1)
+	if len(ids) != 3 || !strings.Contains(host.body, `action="/hosts/web-1/diff"`) {
+		t.Fatalf("the host page offers no comparison of its %d checks", len(ids))
+	}
+	newest, oldest := ids[0][1], ids[2][1]
+	r := get(t, s, "/hosts/web-1/diff?a="+oldest+"&b="+newest)
+	if r.code != 200 {
+		t.Fatalf("%d\n%s", r.code, r.body)
+	}
+	for _, want := range []string{"Что изменилось на узле web-1", "ВЫПОЛНЕНО → НЕ ВЫПОЛНЕНО", "bin/agent", "check-" + oldest + ".json"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the diff lacks %q", want)
+		}
+	}
+	// The same check twice: nothing changed.
+	if r := get(t, s, "/hosts/web-1/diff?a="+newest+"&b="+newest); r.code != 200 || strings.Contains(r.body, "→") {
+		t.Errorf("a check compared with itself: %d\n%s", r.code, r.body)
+	}
+	other := regexp.MustCompile(`href="/checks/(\d+)"`).FindStringSubmatch(get(t, s, "/hosts/db-2").body)[1]
+	for q, code := range map[string]int{
+		"?a=" + other + "&b=" + newest: 404, // a check of another host
+		"?a=abc&b=" + newest:           400,
+		"?b=" + newest:                 400,
+		"?a=1&b=2&c=3":                 400,
+		"?a=999999&b=" + newest:        404,
+	} {
+		if r := get(t, s, "/hosts/web-1/diff"+q); r.code != code {
+			t.Errorf("diff%s: %d, want %d", q, r.code, code)
+		}
+	}
+}
