@@ -2,12 +2,14 @@ package act
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/sverka/sverka/fleet"
 	"github.com/sverka/sverka/internal/fleettest"
+	"github.com/sverka/sverka/internal/pgtest"
 )
 
 // A store of real reports around November 2026: one host holding, one
@@ -16,9 +18,33 @@ import (
 // only in October (no check), and one first checked in December (not in
 // the act).
 func TestBuild(t *testing.T) {
+	buildOn(t, filepath.Join(t.TempDir(), "fleet.db"))
+}
+
+// The act is the same from a PostgreSQL store.
+func TestBuildPostgres(t *testing.T) {
+	if pg == nil {
+		pgtest.Missing(t, pgWhy)
+	}
+	dsn, err := pg.NewDatabase(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	buildOn(t, dsn)
+}
+
+// pg is the package's throwaway PostgreSQL server; pgWhy says why there
+// is none.
+var (
+	pg    *pgtest.Server
+	pgWhy error
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, &pg, &pgWhy)) }
+
+func buildOn(t *testing.T, db string) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db := filepath.Join(dir, "fleet.db")
 	st, err := fleet.Open(ctx, db, fleet.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)

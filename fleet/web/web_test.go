@@ -21,6 +21,7 @@ import (
 
 	"github.com/sverka/sverka/fleet"
 	"github.com/sverka/sverka/internal/fleettest"
+	"github.com/sverka/sverka/internal/pgtest"
 )
 
 // now is the dashboard's clock in these tests.
@@ -43,9 +44,15 @@ type planted struct {
 
 func plant(t *testing.T) *planted {
 	t.Helper()
+	return plantIn(t, filepath.Join(t.TempDir(), "fleet.db"))
+}
+
+// plantIn plants the fleet in the store db names: a SQLite file or a
+// PostgreSQL URL.
+func plantIn(t *testing.T, db string) *planted {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	db := filepath.Join(dir, "fleet.db")
 	st, err := fleet.Open(ctx, db, fleet.Options{Create: true})
 	if err != nil {
 		t.Fatal(err)
@@ -482,5 +489,45 @@ func TestDiffPage(t *testing.T) {
 		if r := get(t, s, "/hosts/web-1/diff"+q); r.code != code {
 			t.Errorf("diff%s: %d, want %d", q, r.code, code)
 		}
+	}
+}
+
+// pg is the package's throwaway PostgreSQL server; pgWhy says why there
+// is none.
+var (
+	pg    *pgtest.Server
+	pgWhy error
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, &pg, &pgWhy)) }
+
+// The dashboard answers the same from a PostgreSQL store.
+func TestPostgres(t *testing.T) {
+	if pg == nil {
+		pgtest.Missing(t, pgWhy)
+	}
+	dsn, err := pg.NewDatabase(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := plantIn(t, dsn).server(t, nil)
+	r := get(t, s, "/")
+	for class, want := range map[string]string{"holds": "3", "nothold": "1", "cannot": "1", "overdue": "1", "cert": "1"} {
+		if got := count(t, r.body, class); got != want {
+			t.Errorf("%s: %s hosts, want %s", class, got, want)
+		}
+	}
+	if r := get(t, s, "/hosts?group=dc-spb"); !strings.Contains(r.body, ">db-2<") || strings.Contains(r.body, ">web-1<") {
+		t.Errorf("the host list of dc-spb:\n%s", r.body)
+	}
+	m := regexp.MustCompile(`href="/checks/(\d+)"`).FindStringSubmatch(get(t, s, "/hosts/web-1").body)
+	if m == nil {
+		t.Fatal("no protocol link")
+	}
+	if r := get(t, s, "/checks/"+m[1]); r.code != 200 || !strings.Contains(r.body, "bin/agent") {
+		t.Errorf("the protocol from PostgreSQL: %d", r.code)
+	}
+	if r := get(t, s, "/findings.csv"); !strings.Contains(r.body, "bin/agent,MODIFIED") {
+		t.Errorf("findings.csv from PostgreSQL:\n%s", r.body)
 	}
 }
