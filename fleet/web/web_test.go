@@ -492,21 +492,19 @@ func TestDiffPage(t *testing.T) {
 	}
 }
 
-// pg is the package's throwaway PostgreSQL server; pgWhy says why there
-// is none.
-var (
-	pg    *pgtest.Server
-	pgWhy error
-)
+// pg is the package's throwaway PostgreSQL server, started by the first
+// test that needs it.
+var pg pgtest.Shared
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, &pg, &pgWhy)) }
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pg.Stop()
+	os.Exit(code)
+}
 
 // The dashboard answers the same from a PostgreSQL store.
 func TestPostgres(t *testing.T) {
-	if pg == nil {
-		pgtest.Missing(t, pgWhy)
-	}
-	dsn, err := pg.NewDatabase(context.Background())
+	dsn, err := pg.Get(t).NewDatabase(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
