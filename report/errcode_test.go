@@ -25,6 +25,7 @@ func TestErrorCodesInBothLanguages(t *testing.T) {
 		"settings":  settings.Codes(),
 		"formular":  formular.CheckCodes(),
 		"errno":     verify.ErrnoNames(),
+		"windows":   verify.NameCodes(),
 		"line only": {"at-line"},
 	}
 	seen := map[string]bool{}

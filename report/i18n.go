@@ -359,6 +359,8 @@ var catalogue = map[string][2]string{
 	"err-not-a-duration":         {"value \"%s\": not a duration (such as 30s, 5m, 1h30m)", "«%s» — не длительность (например, 30s, 5m, 1h30m)"},
 	"err-duration-without-unit":  {"value \"%s\": a duration needs a unit (ms, s, m, h, d)", "«%s» — у длительности нет единицы (ms, s, m, h, d)"},
 	"err-duration-too-long":      {"value \"%s\": duration too long", "«%s» — слишком большая длительность"},
+	"err-windows-device-name":    {"a device name Windows reserves (CON, PRN, AUX, NUL, COM1–COM9, LPT1–LPT9): not opened", "имя устройства, зарезервированное в Windows (CON, PRN, AUX, NUL, COM1–COM9, LPT1–LPT9): файл не открывался"},
+	"err-windows-dot-space-name": {"a name ending in a dot or a space, which Windows drops: not opened", "имя оканчивается точкой или пробелом, которые Windows отбрасывает: файл не открывался"},
 	"err-EPERM":                  {"operation not permitted", "операция не разрешена"},
 	"err-ENOENT":                 {"no such file or directory", "нет такого файла или каталога"},
 	"err-EIO":                    {"input/output error", "ошибка ввода-вывода"},

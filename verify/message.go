@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/iso"
@@ -440,6 +441,10 @@ var errnos = []struct {
 	{syscall.ESTALE, "ESTALE"},
 }
 
+// NameCodes returns the codes error_code holds for a name Windows would
+// not open as named (checksum.WindowsName).
+func NameCodes() []string { return []string{"windows-device-name", "windows-dot-space-name"} }
+
 // ErrnoNames returns the errno names error_code may hold.
 func ErrnoNames() []string {
 	names := make([]string, len(errnos))
@@ -461,6 +466,10 @@ func errnoName(err error) string {
 		}
 	}
 	switch {
+	case errors.Is(err, checksum.ErrReservedName):
+		return "windows-device-name"
+	case errors.Is(err, checksum.ErrDotSpaceName):
+		return "windows-dot-space-name"
 	case errors.Is(err, fs.ErrNotExist):
 		return "ENOENT"
 	case errors.Is(err, fs.ErrPermission):

@@ -1,7 +1,8 @@
 // Package testkit holds the fixtures that the tests of several packages
 // share: a tree of files, a FIFO, a sparse file, whether symbolic links
-// can be made, and a guard against a call that blocks. It is imported by _test.go files only, and imports
-// nothing of sverka, so that every package's own tests may use it.
+// can be made, and a guard against a call that blocks. It is imported by
+// _test.go files only, and imports nothing of sverka, so that every
+// package's own tests may use it.
 package testkit
 
 import (
