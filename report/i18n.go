@@ -283,6 +283,7 @@ var catalogue = map[string][2]string{
 	"det-boot-image-unlisted":  {"the entry loads %s bytes at byte offset %s, which no file of the image holds", "запись загружает %s байт со смещения %s, которые не принадлежат ни одному файлу образа"},
 	"det-boot-entry-changed":   {"the boot catalog now has %s", "в каталоге загрузки теперь: %s"},
 	"msg-boot-not-covered":     {"boot code not covered by the formular", "загрузочный код формуляром не охвачен"},
+	"det-alternate-stream":     {"alternate data streams that no row lists: %s", "дополнительные потоки данных, не перечисленные в таблице: %s"},
 	"det-ambiguous-name":       {"names on disk differing only in letter case match this row: %s", "строке соответствуют имена на диске, различающиеся только регистром букв: %s"},
 	"det-duplicate-reading":    {"given more than once in %s (lines %s): a program may read the one at line %s", "задан в %s несколько раз (строки %s): программа может прочитать вариант из строки %s"},
 	"det-duplicate-record":     {"the %s tree holds %s more than once in one directory: directory records at byte offsets %s", "дерево %s содержит %s в одном каталоге больше одного раза: записи каталога по смещениям %s"},

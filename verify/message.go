@@ -183,6 +183,10 @@ const (
 	// match the row, in a table that ignores case; which one the system
 	// reads cannot be told (names: comma-separated, sorted).
 	DetailAmbiguousName Code = "ambiguous-name"
+	// DetailAlternateStream: a module of a closed modules table carries
+	// NTFS alternate data streams (name:stream) that no row lists; args
+	// streams, their names comma-separated.
+	DetailAlternateStream Code = "alternate-stream"
 	// DetailDuplicateReading: the key is given more than once and a
 	// program may read the failing occurrence (file, lines: every
 	// occurrence, comma-separated; line: the failing one).
@@ -543,6 +547,11 @@ func unreadableDirectory(dir string, err error) Message {
 	m := detail(DetailUnreadableDirectory, "directory unreadable: "+dir+": "+msg, "directory", dir, "error", msg)
 	errArgs(m.Args, err)
 	return m
+}
+
+func alternateStream(streams []string) Message {
+	list := strings.Join(streams, ", ")
+	return detail(DetailAlternateStream, "alternate data streams that no row lists: "+list, "streams", list)
 }
 
 func ambiguousName(names []string) Message {
