@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -222,7 +223,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 			failed = true
 			return nil
 		}
-		print(r.Path, r.Sums)
+		print(checksum.ListName(r.Path), r.Sums)
 		return out.err
 	})
 	emitStdin(-1)
@@ -549,9 +550,20 @@ func fileErr(path string, err error) string {
 }
 
 // sysErr is osErr in the C library's words, as sha256sum prints them: "No
-// such file or directory", where Go says "no such file or directory".
+// such file or directory", where Go says "no such file or directory". On
+// Windows, whose own words differ ("The system cannot find the file
+// specified."), the two common errors are said as sha256sum for Windows
+// (Cygwin, MSYS2) says them, so that what reads its output works alike.
 func sysErr(err error) string {
 	err = osErr(err)
+	if runtime.GOOS == "windows" {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return "No such file or directory"
+		case errors.Is(err, fs.ErrPermission):
+			return "Permission denied"
+		}
+	}
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
 		if msg := err.Error(); msg != "" {
