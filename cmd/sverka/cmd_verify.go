@@ -119,6 +119,10 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 		}
 		defer out.Abort()
 	}
+	if err := o.lower(); err != nil {
+		return err
+	}
+	defer o.saidNice(c, o.verbose)
 	tuneGC()
 
 	// The check runs on its own: when a signal cancels it, its report
@@ -380,7 +384,7 @@ func check(ctx context.Context, c *cli, o *verifyOpts, at time.Time, vars map[st
 		bytes, files := src.Workload(sf.Formular)
 		prog = console.NewProgress(c.stderr, bytes, files, progressOptions(&o.common))
 	}
-	src.Engine = checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done}
+	src.Engine = checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare}
 	res, err := verify.Check(ctx, sf.Formular, src)
 	prog.Finish()
 	return checked{formular: sf, res: res, err: err}

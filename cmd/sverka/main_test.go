@@ -66,6 +66,8 @@ func scriptParams(dir string) testscript.Params {
 			switch cond {
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "pagecache":
+				return pageCacheDroppable(), nil
 			}
 			return false, nil
 		},
@@ -81,6 +83,8 @@ func scriptParams(dir string) testscript.Params {
 				ts.Check(os.WriteFile(ts.MkAbs(name), []byte(content+"\n"), 0o644))
 			},
 			"mkfifo": mkfifo,
+			"evict":  evict,
+			"cached": cached,
 			// exits CODE PROG ARGS...: run PROG as exec does and require
 			// exit code CODE within promptLimit (exec tells only success
 			// from failure, and "could not check" is 2, not 1).
