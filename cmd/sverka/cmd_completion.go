@@ -95,7 +95,7 @@ func completionWords(specs []spec) []cmdWords {
 func flagValues(name string) []string {
 	switch name {
 	case "format":
-		return []string{"text", "json", "ndjson", "html"}
+		return []string{"text", "json", "ndjson", "cef", "html"}
 	case "lang":
 		return []string{"ru", "en"}
 	case "progress", "color":

@@ -85,6 +85,9 @@ func scriptParams(dir string) testscript.Params {
 			"mkfifo": mkfifo,
 			"evict":  evict,
 			"cached": cached,
+			// syslogd and syslogged: a loopback syslog collector.
+			"syslogd":   syslogd,
+			"syslogged": syslogged,
 			// exits CODE PROG ARGS...: run PROG as exec does and require
 			// exit code CODE within promptLimit (exec tells only success
 			// from failure, and "could not check" is 2, not 1).
