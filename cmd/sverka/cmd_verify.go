@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,7 +29,7 @@ import (
 const verifySynopsis = `sverka verify -f FORMULAR (-P PUBKEY | -p PUBKEY.pub) [--media ISO|DEVICE|DIR]
               [--installed ROOT] [--var NAME=PATH]... [--settings FILE]... [--at DATE]
               [--format text|json|ndjson|html] [--lang ru|en] [-o FILE] [-v | --summary] [--quiet | --status]
-              [--require KIND[,KIND]|all]
+              [--require KIND[,KIND]|all] [--host-id NAME] [--group NAME]... [--registry-user NAME]
 
 Check the media, the installed modules and the settings against a signed
 formular. The signature (FORMULAR.minisig) is checked over the raw bytes
@@ -36,11 +37,20 @@ before anything else is read. One verdict: HOLDS (exit 0) or NOT HOLD
 (exit 1); exit 2 when the check could not be made (bad signature, unreadable
 formular or media).
 
-Use --installed / to check the modules of this host.`
+Use --installed / to check the modules of this host. Registry tables read
+this Windows host's registry, or the hive files of the Windows system
+under --installed ROOT (a mounted disk); --registry-user NAME says whose
+NTUSER.DAT stands for HKCU there.
+
+The report names the host by --host-id (an inventory name), else by its
+machine id (/etc/machine-id, the MachineGuid on Windows, the
+IOPlatformUUID on macOS), else by its hostname; --group names the
+inventory groups it is checked as. A malformed machine id is refused
+(exit 2): give --host-id.`
 
 const verifyExamples = `  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit
-  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit --at 01.06.2027 --quiet
-  sverka verify -f formular.txt -p vendor.pub --installed / --format json -o check.json`
+  sverka verify -f formular.txt -p vendor.pub --installed / --format json -o check.json --host-id buh-07 --group accounting
+  sverka verify -f formular.txt -p vendor.pub --installed /mnt/win --registry-user ivanov`
 
 type verifyOpts struct {
 	common
@@ -51,6 +61,7 @@ type verifyOpts struct {
 	installed  string
 	vars       []string
 	settings   []string
+	regUser    string
 	at         string
 	format     string
 	lang       string
@@ -61,6 +72,9 @@ type verifyOpts struct {
 	ignoreCase bool
 	require    []string
 	required   []formular.Kind // require, checked
+	hostID     string
+	hostIDSet  bool // --host-id given, if empty
+	groups     []string
 	syslog     string
 	fixedTime  string
 	fixedHost  string
@@ -75,6 +89,7 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.installed, "installed", "", "root of the system whose installed product is checked (/ for this host)")
 	fs.StringArrayVar(&o.vars, "var", nil, "root variable NAME=PATH (repeatable)")
 	fs.StringArrayVar(&o.settings, "settings", nil, "settings file for a parameters table (repeatable)")
+	fs.StringVar(&o.regUser, "registry-user", "", "offline system: the user (profile folder under Users) whose NTUSER.DAT is HKCU for registry tables")
 	fs.StringVar(&o.at, "at", "", "check date for the certificate's validity: YYYY-MM-DD or DD.MM.YYYY (default: today)")
 	fs.StringVar(&o.format, "format", "text", "output: text, json, ndjson, cef or html")
 	fs.StringVar(&o.lang, "lang", "", "language of text and html: ru or en (default from LC_ALL, LC_MESSAGES, LANG)")
@@ -85,6 +100,8 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.syslog, "syslog", "", "also send the CEF events to a syslog collector: udp://HOST:PORT, tcp://HOST:PORT or unix:///dev/log")
 	fs.BoolVar(&o.ignoreCase, "ignore-case", false, "compare kit names case-insensitively (a copy on a case-insensitive file system)")
 	fs.StringSliceVar(&o.require, "require", nil, "table kinds the verdict must cover: image, boot, media, modules, parameters, or all (every table of the formular); one not checked makes it NOT HOLD")
+	fs.StringVar(&o.hostID, "host-id", "", "name of the checked host in the report (default: the machine id, else the hostname)")
+	fs.StringArrayVar(&o.groups, "group", nil, "an inventory group the host is checked as (repeatable)")
 	fs.StringVar(&o.fixedTime, "fixed-time", "", "")
 	fs.StringVar(&o.fixedHost, "fixed-host", "", "")
 	fs.MarkHidden("fixed-time") // reproducible reports for tests and examples
@@ -93,8 +110,12 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.Lookup("quiet").Usage = "print the verdict line only, and what breaks it when it does not hold; -o FILE gets the whole report"
 }
 
-// parsed keeps the command line for the report.
-func (o *verifyOpts) parsed(_ *pflag.FlagSet, args []string) { o.args = args }
+// parsed keeps the command line for the report, and notes an empty
+// --host-id, which is refused rather than taken for none.
+func (o *verifyOpts) parsed(fs *pflag.FlagSet, args []string) {
+	o.args = args
+	o.hostIDSet = fs.Changed("host-id")
+}
 
 // runVerify checks and writes the report. Operands are ignored.
 func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
@@ -111,6 +132,16 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 		return err
 	}
 	if err := o.checkPaths(); err != nil {
+		return err
+	}
+	if err := o.checkSomething(); err != nil {
+		return err
+	}
+	// The host is named before the check: a host that cannot be told
+	// from its clones is said now, not after the check.
+	facts := hostinfo.Probe()
+	hostID, err := o.hostIDOf(facts)
+	if err != nil {
 		return err
 	}
 	// The report's destination is made ready before the check: one that
@@ -146,7 +177,7 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 		wait = interruptGrace / 4
 	}
 	rep := report.Build(report.BuildInput{
-		Tool: o.tool(self, wait), Run: o.run(start), At: at,
+		Tool: o.tool(self, wait), Run: o.run(start, facts, hostID), At: at,
 		Formular: r.formular, Err: r.err, Result: r.res,
 		Targets: report.Targets{Media: o.media, Installed: o.installed, Vars: vars},
 	})
@@ -239,8 +270,6 @@ func (o *verifyOpts) check() error {
 		return errors.New("verify needs -f FORMULAR")
 	case (o.pubKey == "") == (o.pubFile == ""):
 		return errors.New("verify needs the signer's public key: -P BASE64 or -p KEY.pub (one of them)")
-	case o.media == "" && o.installed == "" && len(o.vars) == 0 && len(o.settings) == 0:
-		return errors.New("nothing to check: give --media, --installed (/ for this host), --var or --settings")
 	}
 	for _, name := range o.require {
 		switch k := formular.Kind(name); k {
@@ -261,7 +290,56 @@ func (o *verifyOpts) check() error {
 	if err := checkSummary(o.summary, o.verbose, o.format); err != nil {
 		return err
 	}
+	if o.hostIDSet {
+		if err := hostinfo.CheckName("--host-id", o.hostID); err != nil {
+			return err
+		}
+	}
+	var groups []string
+	for _, g := range o.groups {
+		if err := hostinfo.CheckName("--group", g); err != nil {
+			return err
+		}
+		if !slices.Contains(groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	o.groups = groups
 	return checkLang(o.lang)
+}
+
+// hostIDOf names the checked host: --host-id, else (--fixed-host) the
+// fixed name, else its machine id or hostname.
+func (o *verifyOpts) hostIDOf(h hostinfo.Facts) (string, error) {
+	switch {
+	case o.hostIDSet:
+		return o.hostID, nil
+	case o.fixedHost != "":
+		return o.fixedHost, nil
+	}
+	id, err := h.HostID()
+	if err != nil {
+		return "", fmt.Errorf("%w; give --host-id NAME to name this host", err)
+	}
+	return id, nil
+}
+
+// checkSomething refuses a command line that names nothing to check,
+// unless the formular has a registry table: that reads this host's
+// registry with no flag at all. The formular is read for that alone; one
+// that cannot be read is left to the check, which says why.
+func (o *verifyOpts) checkSomething() error {
+	if o.media != "" || o.installed != "" || len(o.vars) > 0 || len(o.settings) > 0 {
+		return nil
+	}
+	pub, err := sign.PublicKey(o.pubKey, o.pubFile)
+	if err != nil {
+		return nil
+	}
+	if sf, err := verify.ReadSigned(o.formular, pub); err != nil || verify.HasRegistryTable(sf.Formular) {
+		return nil
+	}
+	return errors.New("nothing to check: give --media, --installed (/ for this host), --var or --settings")
 }
 
 // checkSummary refuses --summary where it means nothing: it leaves out
@@ -364,11 +442,11 @@ func checkLang(l string) error {
 
 // run is the run's facts for the report, ending now (at start with
 // --fixed-time); --fixed-host makes them reproducible.
-func (o *verifyOpts) run(start time.Time) report.Run {
-	h := hostinfo.Probe()
+func (o *verifyOpts) run(start time.Time, h hostinfo.Facts, hostID string) report.Run {
 	run := report.Run{
-		Start: start,
-		Host:  h.Host, OS: h.OS, OSVersion: h.OSVersion, Arch: h.Arch, User: h.User,
+		Start:  start,
+		HostID: hostID, Groups: o.groups,
+		Host: h.Host, OS: h.OS, OSVersion: h.OSVersion, Arch: h.Arch, User: h.User,
 		Args: append([]string{"sverka", "verify"}, o.args...),
 	}
 	run.End = time.Now().Round(0)
@@ -412,7 +490,7 @@ func check(ctx context.Context, c *cli, o *verifyOpts, at time.Time, vars map[st
 	}
 	src := verify.Sources{
 		Media: o.media, Installed: o.installed, Vars: vars, Settings: o.settings,
-		IgnoreCase: o.ignoreCase, At: at, Require: o.required,
+		RegistryUser: o.regUser, IgnoreCase: o.ignoreCase, At: at, Require: o.required,
 	}
 	var prog *console.Progress // nil: no progress shown
 	if progressOn(c, &o.common) {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/sverka/sverka/internal/hivetest"
 	"github.com/sverka/sverka/iso"
 )
 
@@ -68,6 +70,10 @@ func scriptParams(dir string) testscript.Params {
 				return os.Geteuid() == 0, nil
 			case "pagecache":
 				return pageCacheDroppable(), nil
+			case "machineid":
+				// A well-formed /etc/machine-id: the host id a check takes.
+				data, err := os.ReadFile("/etc/machine-id")
+				return err == nil && regexp.MustCompile(`^[0-9a-f]{32}\n?$`).Match(data), nil
 			}
 			return false, nil
 		},
@@ -167,6 +173,21 @@ func scriptParams(dir string) testscript.Params {
 					out = append(out, byte(u), byte(u>>8))
 				}
 				ts.Check(os.WriteFile(ts.MkAbs(args[1]), out, 0o644))
+			},
+			// hive FILE SCRIPT: a registry hive file, written by hivex
+			// (hivexsh -w) from the commands in the file SCRIPT.
+			// hive -dirty FILE: the hive as an unclean shutdown leaves it.
+			"hive": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) == 2 && args[0] == "-dirty" {
+					ts.Check(hivetest.Dirty(ts.MkAbs(args[1])))
+					return
+				}
+				if len(args) != 2 {
+					ts.Fatalf("usage: hive FILE SCRIPT | hive -dirty FILE")
+				}
+				script, err := os.ReadFile(ts.MkAbs(args[1]))
+				ts.Check(err)
+				ts.Check(hivetest.Write(ts.MkAbs(args[0]), string(script)))
 			},
 			// isoflip IMAGE MEMBER: invert the first byte of a member of an
 			// ISO image, found through its extent.
@@ -309,6 +330,13 @@ func scriptParams(dir string) testscript.Params {
 			// the record at OTHER's extent and length), "name NEW" (a name
 			// of the same length), "setflag HEX" or "clearflag HEX".
 			"isopatch": isopatch,
+			// envfile VAR FILE: VAR set to FILE's content, its last
+			// newline left out.
+			"envfile": func(ts *testscript.TestScript, neg bool, args []string) {
+				b, err := os.ReadFile(ts.MkAbs(args[1]))
+				ts.Check(err)
+				ts.Setenv(args[0], strings.TrimSuffix(string(b), "\n"))
+			},
 			// sha256env VAR FILE: VAR set to FILE's SHA-256, in hex.
 			"sha256env": func(ts *testscript.TestScript, neg bool, args []string) {
 				b, err := os.ReadFile(ts.MkAbs(args[1]))
