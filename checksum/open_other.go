@@ -72,6 +72,8 @@ func (s fileSource) info() (fs.FileMode, int64, error) {
 	return fi.Mode(), fi.Size(), nil
 }
 
+func (s fileSource) hold(sp *Spare) func() { return sp.Hold(s.File) }
+
 // adviseSequential is a no-op where the OS has no read-ahead advice.
 func (fileSource) adviseSequential() {}
 

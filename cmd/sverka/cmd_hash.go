@@ -49,6 +49,7 @@ type hashOpts struct {
 	strict      bool
 	warn        bool
 	isoMD5      bool
+	verbose     bool
 	algorithms  []*checksum.Algorithm
 	explicitAlg bool
 }
@@ -67,6 +68,7 @@ func (o *hashOpts) flags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.strict, "strict", false, "with -c, fail on improperly formatted lines")
 	fs.BoolVarP(&o.warn, "warn", "w", false, "with -c, accepted for sha256sum compatibility (malformed lines are always reported)")
 	fs.BoolVar(&o.isoMD5, "iso-md5", false, "check the MD5 implanted in an ISO image (isomd5sum)")
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "with --nice, say on stderr what it did")
 	o.common.add(fs)
 }
 
@@ -84,6 +86,10 @@ func runHash(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 		return err
 	}
 	o.algorithms = algs
+	if err := o.lower(); err != nil {
+		return err
+	}
+	defer o.saidNice(c, o.verbose)
 	switch {
 	case o.isoMD5:
 		if len(paths) == 0 {
@@ -197,7 +203,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 	}
 	prog := newProgress(c, &o.common, jobs)
 	defer prog.Finish()
-	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done}
+	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare}
 
 	// Standard input is hashed in its place among the files.
 	next := 0
@@ -281,7 +287,7 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 	jobs := chk.jobs(name)
 	prog := newProgress(c, &o.common, jobs)
 	defer prog.Finish()
-	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done}
+	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare}
 	if err := checksum.HashFiles(ctx, jobs, nil, opt, chk.judge); err != nil {
 		return err
 	}

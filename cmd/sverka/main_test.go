@@ -80,6 +80,8 @@ func scriptParams(dir string) testscript.Params {
 			switch cond {
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "pagecache":
+				return pageCacheDroppable(), nil
 			case "machineid":
 				// A well-formed /etc/machine-id: the host id a check takes.
 				data, err := os.ReadFile("/etc/machine-id")
@@ -106,6 +108,11 @@ func scriptParams(dir string) testscript.Params {
 				ts.Check(os.WriteFile(ts.MkAbs(name), []byte(content+"\n"), 0o644))
 			},
 			"mkfifo": mkfifo,
+			"evict":  evict,
+			"cached": cached,
+			// syslogd and syslogged: a loopback syslog collector.
+			"syslogd":   syslogd,
+			"syslogged": syslogged,
 			// exits CODE PROG ARGS...: run PROG as exec does and require
 			// exit code CODE within promptLimit (exec tells only success
 			// from failure, and "could not check" is 2, not 1).
