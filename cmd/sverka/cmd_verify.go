@@ -63,6 +63,9 @@ type verifyOpts struct {
 	fixedTime  string
 	fixedHost  string
 	args       []string // the command line after "verify", for the report
+	config     string
+	fs         *pflag.FlagSet // the parsed flags, for --config
+	periodic   *periodic      // what --config asks beyond flags; nil without
 }
 
 func (o *verifyOpts) flags(fs *pflag.FlagSet) {
@@ -86,16 +89,20 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.fixedHost, "fixed-host", "", "")
 	fs.MarkHidden("fixed-time") // reproducible reports for tests and examples
 	fs.MarkHidden("fixed-host")
+	fs.StringVar(&o.config, "config", "", "read the flags not given from `FILE`: \"key = value\" lines, keys named as the flags, and reports, period, host-id (see docs/fleet.md)")
 	o.common.add(fs)
 	fs.Lookup("quiet").Usage = "print the verdict line only, and what breaks it when it does not hold; -o FILE gets the whole report"
 }
 
 // parsed keeps the command line for the report.
-func (o *verifyOpts) parsed(_ *pflag.FlagSet, args []string) { o.args = args }
+func (o *verifyOpts) parsed(fs *pflag.FlagSet, args []string) { o.args, o.fs = args, fs }
 
 // runVerify checks and writes the report. Operands are ignored.
 func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 	// Usage errors are found before anything runs, and write no report.
+	if err := o.loadConfig(); err != nil {
+		return err
+	}
 	if err := o.check(); err != nil {
 		return err
 	}
@@ -109,6 +116,12 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 	}
 	if err := o.checkPaths(); err != nil {
 		return err
+	}
+	if due, err := o.due(c, start); !due || err != nil {
+		return err
+	}
+	if p := o.periodic; p != nil && p.reports != "" && o.output == "" {
+		o.output = p.reportName(start)
 	}
 	// The report's destination is made ready before the check: one that
 	// cannot be written is said now, not after an hour of reading.
