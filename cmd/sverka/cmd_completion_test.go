@@ -55,7 +55,7 @@ printf '%s\n' "${COMPREPLY[@]}"`
 		want  []string
 	}{
 		{[]string{"sverka", "ver"}, []string{"verify", "version"}},
-		{[]string{"sverka", "f"}, []string{"formular"}},
+		{[]string{"sverka", "f"}, []string{"fleet", "formular"}},
 		{[]string{"sverka", "formular", ""}, []string{"import", "make"}},
 		{[]string{"sverka", "report", "r"}, []string{"render"}},
 		{[]string{"sverka", "help", "rep"}, []string{"report"}},

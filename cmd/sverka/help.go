@@ -53,6 +53,13 @@ func commands() []spec {
 		commandSpec("formular import", formularImportSynopsis, formularImportExamples, runFormularImport, "file"),
 		commandSpec("verify", verifySynopsis, verifyExamples, runVerify),
 		commandSpec("report render", reportSynopsis, reportExamples, runReportRender, "file"),
+		commandSpec("report diff", reportDiffSynopsis, reportDiffExamples, runReportDiff, "file"),
+		commandSpec("fleet ingest", fleetIngestSynopsis, fleetIngestExamples, runFleetIngest, "file"),
+		commandSpec("fleet status", fleetStatusSynopsis, fleetStatusExamples, runFleetStatus),
+		commandSpec("fleet history", fleetHistorySynopsis, fleetHistoryExamples, runFleetHistory),
+		commandSpec("fleet since", fleetSinceSynopsis, fleetSinceExamples, runFleetSince),
+		commandSpec("fleet findings", fleetFindingsSynopsis, fleetFindingsExamples, runFleetFindings),
+		commandSpec("fleet prune", fleetPruneSynopsis, fleetPruneExamples, runFleetPrune),
 		{name: "completion", synopsis: completionSynopsis, examples: completionExamples, operands: shellNames(),
 			run: func(_ context.Context, c *cli, args []string) error { return runCompletion(c, args) }},
 		{name: "version", synopsis: versionSynopsis, examples: versionExamples,
@@ -65,8 +72,10 @@ func groupSynopsis(group string) string {
 	switch group {
 	case "formular":
 		return formularSynopsis
+	case "fleet":
+		return fleetSynopsis
 	case "report":
-		return "sverka report render REPORT.json [-p PUBKEY.pub | -P PUBKEY] [--format text|html|json] [-o FILE]\n\nRender a saved report again."
+		return reportGroupSynopsis
 	}
 	return ""
 }
@@ -301,6 +310,8 @@ func metavar(f *pflag.Flag) (name, usage string) {
 		return "DIR", usage
 	case "at":
 		return "DATE", usage
+	case "period", "keep":
+		return "PERIOD", usage
 	case "require":
 		return "KIND[,KIND]", usage
 	case "exclude":

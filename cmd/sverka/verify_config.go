@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/pflag"
 
@@ -23,9 +24,6 @@ const (
 	// confPeriod makes a run check only when the newest report in the
 	// reports directory is older than the period.
 	confPeriod = "period"
-	// confHostID names the reports, where verify has no --host-id flag
-	// of its own.
-	confHostID = "host-id"
 )
 
 // reportTime is the UTC time in a report's file name: sortable, and
@@ -35,9 +33,10 @@ const reportTime = "20060102T150405Z"
 // periodic is what a configuration file asks of the run beyond flags.
 type periodic struct {
 	file    *config.File
-	reports string        // "" when reports are not kept in a directory
-	period  time.Duration // 0: check at every run
-	hostID  string
+	reports string                  // "" when reports are not kept in a directory
+	named   bool                    // the report goes there, named by host and time
+	period  time.Duration           // 0: check at every run
+	hostID  string                  // names the reports: verify's host id
 	line    map[string]config.Entry // where each key was given
 }
 
@@ -45,9 +44,6 @@ type periodic struct {
 // verify, a list where the flag may repeat, and the keys of its own.
 func configKeys(fs *pflag.FlagSet) config.Keys {
 	keys := config.Keys{confReports: false, confPeriod: false}
-	if fs.Lookup(confHostID) == nil {
-		keys[confHostID] = false
-	}
 	fs.VisitAll(func(f *pflag.Flag) {
 		if f.Hidden || f.Name == "config" {
 			return
@@ -83,11 +79,6 @@ func (o *verifyOpts) loadConfig() error {
 				return f.Errorf(e, "%v", err)
 			}
 			continue
-		case confHostID:
-			if o.fs.Lookup(confHostID) == nil {
-				p.hostID = e.Value
-				continue
-			}
 		}
 		if given[e.Key] {
 			continue
@@ -96,9 +87,7 @@ func (o *verifyOpts) loadConfig() error {
 			return f.Errorf(e, "%v", err)
 		}
 	}
-	if f := o.fs.Lookup(confHostID); f != nil {
-		p.hostID = f.Value.String() // verify's own flag, from the file or the command line
-	}
+	o.hostIDSet = o.fs.Changed("host-id") // from the file or the command line
 	if p.period > 0 && p.reports == "" {
 		return f.Errorf(p.line[confPeriod], "needs reports = DIR, where the newest report is looked for")
 	}
@@ -111,8 +100,8 @@ func (o *verifyOpts) loadConfig() error {
 	return nil
 }
 
-// planReports checks the reports directory and the host id that names
-// the reports; the report goes there unless the command line gave -o.
+// planReports checks the reports directory; the report goes there, as
+// JSON, unless -o was given.
 func (o *verifyOpts) planReports(p *periodic, given map[string]bool) error {
 	e := p.line[confReports]
 	fi, err := os.Stat(p.reports)
@@ -124,20 +113,6 @@ func (o *verifyOpts) planReports(p *periodic, given map[string]bool) error {
 	case !fi.IsDir():
 		return p.file.Errorf(e, "%s is not a directory", p.reports)
 	}
-	if p.hostID == "" {
-		h, err := os.Hostname()
-		if err != nil {
-			return p.file.Errorf(e, "no host-id given, and the host name cannot be read: %v", err)
-		}
-		p.hostID = h
-	}
-	if !validHostID(p.hostID) {
-		what := "the host name " + fmt.Sprintf("%q", p.hostID)
-		if he, ok := p.line[confHostID]; ok {
-			return p.file.Errorf(he, "%q cannot name a report file: letters, digits, '.', '_' and '-', not starting with '.' or '-'", he.Value)
-		}
-		return p.file.Errorf(e, "%s cannot name a report file: give host-id = NAME", what)
-	}
 	if given["output"] {
 		return nil
 	}
@@ -148,16 +123,18 @@ func (o *verifyOpts) planReports(p *periodic, given map[string]bool) error {
 		return fmt.Errorf("--format %s: the reports directory %s keeps JSON reports", o.format, p.reports)
 	}
 	o.format = "json"
+	p.named = true
 	return nil
 }
 
-// validHostID says whether id can name a report file on any system.
+// validHostID says whether id can name a report file on any system:
+// letters, digits, '.', '_' and '-', not first '.' or '-'.
 func validHostID(id string) bool {
 	if id == "" || len(id) > 200 || id[0] == '.' || id[0] == '-' {
 		return false
 	}
 	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '_' || r == '-') {
 			return false
 		}
 	}
@@ -199,13 +176,26 @@ func (p *periodic) newest(now time.Time) (time.Time, string, error) {
 }
 
 // due says whether the run is to check: without a period always; with
-// one, when this host's newest report is at least the period old. It
-// says why a run that is not due does nothing.
-func (o *verifyOpts) due(c *cli, now time.Time) (bool, error) {
+// one, when the newest report of host hostID is at least the period old.
+// It says why a run that is not due does nothing. A run that is due and
+// keeps its report in the reports directory writes it there, named by
+// the host and start.
+func (o *verifyOpts) due(c *cli, start time.Time, hostID string) (bool, error) {
 	p := o.periodic
-	if p == nil || p.period == 0 {
+	if p == nil || p.reports == "" {
 		return true, nil
 	}
+	if !validHostID(hostID) {
+		return false, p.file.Errorf(p.line[confReports], "the host id %q cannot name a report file (letters, digits, '.', '_' and '-'): give host-id = NAME", hostID)
+	}
+	p.hostID = hostID
+	if p.named {
+		o.output = p.reportName(start)
+	}
+	if p.period == 0 {
+		return true, nil
+	}
+	now := start
 	t, name, err := p.newest(now)
 	if err != nil || t.IsZero() {
 		return true, err
