@@ -56,6 +56,9 @@ printf '%s\n' "${COMPREPLY[@]}"`
 	}{
 		{[]string{"sverka", "ver"}, []string{"verify", "version"}},
 		{[]string{"sverka", "f"}, []string{"fleet", "formular"}},
+		{[]string{"sverka", "fleet", "re"}, []string{"report"}},
+		{[]string{"sverka", "fleet", "report", "--format", ""}, []string{"html", "json"}},
+		{[]string{"sverka", "fleet", "serve", "--li"}, []string{"--listen"}},
 		{[]string{"sverka", "formular", ""}, []string{"import", "make"}},
 		{[]string{"sverka", "report", "r"}, []string{"render"}},
 		{[]string{"sverka", "help", "rep"}, []string{"report"}},

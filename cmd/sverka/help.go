@@ -60,6 +60,8 @@ func commands() []spec {
 		commandSpec("fleet since", fleetSinceSynopsis, fleetSinceExamples, runFleetSince),
 		commandSpec("fleet findings", fleetFindingsSynopsis, fleetFindingsExamples, runFleetFindings),
 		commandSpec("fleet prune", fleetPruneSynopsis, fleetPruneExamples, runFleetPrune),
+		commandSpec("fleet serve", fleetServeSynopsis, fleetServeExamples, runFleetServe),
+		commandSpec("fleet report", fleetReportSynopsis, fleetReportExamples, runFleetReport),
 		{name: "completion", synopsis: completionSynopsis, examples: completionExamples, operands: shellNames(),
 			run: func(_ context.Context, c *cli, args []string) error { return runCompletion(c, args) }},
 		{name: "version", synopsis: versionSynopsis, examples: versionExamples,
