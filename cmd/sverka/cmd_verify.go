@@ -79,6 +79,9 @@ type verifyOpts struct {
 	fixedTime  string
 	fixedHost  string
 	args       []string // the command line after "verify", for the report
+	config     string
+	fs         *pflag.FlagSet // the parsed flags, for --config
+	periodic   *periodic      // what --config asks beyond flags; nil without
 }
 
 func (o *verifyOpts) flags(fs *pflag.FlagSet) {
@@ -106,6 +109,7 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.fixedHost, "fixed-host", "", "")
 	fs.MarkHidden("fixed-time") // reproducible reports for tests and examples
 	fs.MarkHidden("fixed-host")
+	fs.StringVar(&o.config, "config", "", "read the flags not given from `FILE`: \"key = value\" lines, keys named as the flags, and reports, period, host-id (see docs/fleet.md)")
 	o.common.add(fs)
 	fs.Lookup("quiet").Usage = "print the verdict line only, and what breaks it when it does not hold; -o FILE gets the whole report"
 }
@@ -113,13 +117,16 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 // parsed keeps the command line for the report, and notes an empty
 // --host-id, which is refused rather than taken for none.
 func (o *verifyOpts) parsed(fs *pflag.FlagSet, args []string) {
-	o.args = args
+	o.args, o.fs = args, fs
 	o.hostIDSet = fs.Changed("host-id")
 }
 
 // runVerify checks and writes the report. Operands are ignored.
 func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 	// Usage errors are found before anything runs, and write no report.
+	if err := o.loadConfig(); err != nil {
+		return err
+	}
 	if err := o.check(); err != nil {
 		return err
 	}
@@ -142,6 +149,11 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 	facts := hostinfo.Probe()
 	hostID, err := o.hostIDOf(facts)
 	if err != nil {
+		return err
+	}
+	// With a reports directory, a run within the period checks nothing,
+	// and the report is named by the host and the time.
+	if due, err := o.due(c, start, hostID); !due || err != nil {
 		return err
 	}
 	// The report's destination is made ready before the check: one that

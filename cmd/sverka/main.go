@@ -196,9 +196,10 @@ Usage:
   sverka fleet report --from DATE --to DATE [--group G]... [--db DB] --format html|json [--lang ru|en] [-o FILE]
   sverka completion bash|zsh|fish|powershell
   sverka version
+  sverka help [COMMAND] | sverka help --man DIR
 
 Run 'sverka help COMMAND' or 'sverka COMMAND --help' for a command's flags
-and examples.
+and examples; 'sverka help --man DIR' writes them as manual pages.
 
 Exit codes: 0 holds (all OK), 1 does not hold (a mismatch), 2 could not check.
 `
