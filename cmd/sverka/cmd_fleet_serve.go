@@ -90,6 +90,9 @@ func runFleetServe(ctx context.Context, c *cli, o *fleetServeOpts, args []string
 		c.warnf("fleet serve: listening on %s, which other machines can reach: the dashboard has no authentication and no TLS of its own; put a TLS-terminating reverse proxy with authentication in front of it and listen on 127.0.0.1 (see docs/security.md)", addr)
 	}
 	fmt.Fprintf(c.stderr, "sverka: fleet serve: the dashboard of %s on http://%s/ (read-only); Ctrl-C stops it\n", display(st.Name()), addr)
+	if c.serving != nil {
+		c.serving.Store(true)
+	}
 	err = web.Serve(ctx, ln, srv)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err

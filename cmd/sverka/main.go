@@ -111,9 +111,15 @@ func exitStatus(c *cli, err error) int {
 // process ends without it.
 const interruptGrace = 700 * time.Millisecond
 
+// stopGrace is how long a serving command is given, after a signal, to
+// finish the requests in flight and end as it was asked to.
+const stopGrace = 10 * time.Second
+
 // runMain runs a command as the process does: SIGINT and SIGTERM cancel
 // its context and end it within interruptGrace, with exit 2 and
-// "interrupted" on standard error; a second signal ends it at once. What
+// "interrupted" on standard error; a second signal ends it at once. A
+// serving command (cli.serving) is stopped instead: its context is
+// cancelled and it ends with its own exit code within stopGrace. What
 // the command would say on standard error after the signal (the errors of
 // reads cut short) is dropped: the run was interrupted, nothing else.
 func runMain(args []string, c *cli) int {
@@ -125,12 +131,25 @@ func runMain(args []string, c *cli) int {
 	stderr := &gate{w: c.stderr}
 	cc := *c
 	cc.stderr = stderr
+	cc.serving = new(atomic.Bool)
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, args, &cc) }()
 	select {
 	case code := <-done:
 		return code
 	case <-sigs:
+	}
+	if cc.serving.Load() {
+		// A server is stopped, not interrupted: it ends as it would.
+		cancel(context.Canceled)
+		select {
+		case code := <-done:
+			return code
+		case <-sigs:
+		case <-time.After(stopGrace):
+			c.errorf("stopped: requests still running after %v were dropped", stopGrace)
+		}
+		return exitError
 	}
 	stderr.close()
 	cancel(errInterrupted)
@@ -163,6 +182,9 @@ type cli struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// serving is set by a command that runs until it is stopped (fleet
+	// serve): a signal is then how it ends, not an interruption.
+	serving *atomic.Bool
 }
 
 func (c *cli) errorf(format string, a ...any) {
