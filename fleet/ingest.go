@@ -1,0 +1,390 @@
+package fleet
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/internal/safetext"
+	"github.com/sverka/sverka/report"
+	"github.com/sverka/sverka/verify"
+)
+
+// Ingested says what Ingest did with one report.
+type Ingested struct {
+	CheckID int64
+	HostID  string
+	Verdict string
+	// New is false when the same report (the same bytes) was stored
+	// already: nothing was changed.
+	New bool
+}
+
+// RefusedError is the error of a report the store will not take: it is
+// not a report, breaks its schema, or disagrees with itself.
+type RefusedError struct {
+	Name string
+	Err  error
+}
+
+func (e *RefusedError) Error() string { return fmt.Sprintf("report %s refused: %v", e.Name, e.Err) }
+func (e *RefusedError) Unwrap() error { return e.Err }
+
+// Ingest stores the report data (named name in messages) as one check.
+// The report is read strictly (report.Read: its schema, then its verdict
+// recomputed from its items) and refused whole if anything is wrong with
+// it; otherwise the check, its findings and the report's bytes go in
+// together in one transaction, or nothing does. The same bytes twice are
+// stored once (New is false the second time).
+func (s *Store) Ingest(ctx context.Context, name string, data []byte) (Ingested, error) {
+	sum := sha256.Sum256(data)
+	digest := hex.EncodeToString(sum[:])
+	if in, ok, err := s.stored(ctx, digest); err != nil || ok {
+		return in, err
+	}
+	rep, err := report.ReadJSON(data)
+	if err != nil {
+		return Ingested{}, &RefusedError{Name: name, Err: err}
+	}
+	rec, err := recordOf(rep)
+	if err != nil {
+		return Ingested{}, &RefusedError{Name: name, Err: err}
+	}
+	gz, err := compress(data)
+	if err != nil {
+		return Ingested{}, fmt.Errorf("report %s: compressing: %w", name, err)
+	}
+	in, err := s.insert(ctx, rec, digest, int64(len(data)), gz)
+	if err != nil {
+		return Ingested{}, fmt.Errorf("store %s: report %s: %w", s.name, name, err)
+	}
+	return in, nil
+}
+
+// stored finds the check of the report whose digest is given.
+func (s *Store) stored(ctx context.Context, digest string) (Ingested, bool, error) {
+	var in Ingested
+	err := s.db.QueryRowContext(ctx, s.d.q(`SELECT c.id, c.host_id, c.verdict FROM checks c
+		JOIN evidence e ON e.id = c.evidence_id WHERE e.sha256 = ?`), digest).Scan(&in.CheckID, &in.HostID, &in.Verdict)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return Ingested{}, false, nil
+	case err != nil:
+		return Ingested{}, false, fmt.Errorf("store %s: %w", s.name, err)
+	}
+	return in, true, nil
+}
+
+func compress(data []byte) ([]byte, error) {
+	var b bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// record is a check as the store keeps it, drawn from a report.
+type record struct {
+	check    Check
+	findings []Finding
+}
+
+// text is s as the store keeps it: its display form (see migrations).
+func text(s string) string { return safetext.Display(s) }
+
+// recordOf draws the stored check out of a report read by report.Read.
+// A report of version 1 has no host id: its hostname stands for it.
+func recordOf(rep *report.Report) (*record, error) {
+	res := &rep.Result
+	c := Check{
+		HostID:         text(rep.Run.HostID),
+		Hostname:       text(rep.Run.Host),
+		Time:           rep.Run.End.UTC(),
+		Verdict:        string(res.Verdict),
+		FormularSHA256: rep.Formular.SHA256,
+		Product:        text(rep.Formular.Get(formular.KeyProduct)),
+		Version:        text(rep.Formular.Get(formular.KeyVersion)),
+		Certificate:    text(rep.Formular.Get(formular.KeyCertificate)),
+		ToolVersion:    text(rep.Tool.Version),
+		ToolSHA256:     rep.Tool.SHA256,
+		Counts:         map[string]int{},
+	}
+	if c.HostID == "" {
+		c.HostID = c.Hostname
+	}
+	if c.HostID == "" {
+		return nil, errors.New("it names no host (neither host id nor hostname)")
+	}
+	switch c.Verdict {
+	case Holds, NotHold, CannotCheck:
+	default:
+		return nil, fmt.Errorf("verdict %q is not one the store knows", c.Verdict)
+	}
+	if rep.Run.End.IsZero() {
+		return nil, errors.New("it has no end time")
+	}
+	if !isHex64(c.FormularSHA256) {
+		return nil, fmt.Errorf("formular sha256 %q is not 64 hex digits", c.FormularSHA256)
+	}
+	for _, g := range rep.Run.Groups {
+		if g := text(g); !slices.Contains(c.Groups, g) {
+			c.Groups = append(c.Groups, g)
+		}
+	}
+	c.ValidUntil = day(rep.Formular.Get(formular.KeyValidUntil))
+	c.SupportUntil = day(rep.Formular.Get(formular.KeySupportUntil))
+	if rep.HasScope() {
+		for _, k := range res.Scope.Checked {
+			c.Checked = appendOnce(c.Checked, string(k))
+		}
+		for _, m := range res.Scope.NotChecked {
+			if m.Table != "" {
+				c.NotChecked = appendOnce(c.NotChecked, string(m.Table))
+			}
+		}
+	} else {
+		// Version 1 says nothing of scope: the tables it lists are what it
+		// checked, and nothing is known of the rest.
+		for _, t := range res.Tables {
+			c.Checked = appendOnce(c.Checked, string(t.Kind))
+		}
+	}
+	var fs []Finding
+	for ti := range res.Tables {
+		t := &res.Tables[ti]
+		for st, n := range t.Counts {
+			c.Counts[string(st)] += n
+		}
+		name := tableName(t)
+		for ii := range t.Items {
+			it := &t.Items[ii]
+			if it.Status == verify.OK {
+				continue
+			}
+			if it.Failure {
+				c.Findings++
+			}
+			fs = append(fs, Finding{
+				Table:    name,
+				Name:     text(it.Name),
+				Status:   string(it.Status),
+				Failure:  it.Failure,
+				Expected: expectedOf(it),
+				Actual:   actualOf(it),
+			})
+		}
+	}
+	return &record{check: c, findings: fs}, nil
+}
+
+func appendOnce(ss []string, s string) []string {
+	if slices.Contains(ss, s) {
+		return ss
+	}
+	return append(ss, s)
+}
+
+func isHex64(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// day reads a header date; what is not one is the zero time (the report
+// itself says the date was unreadable).
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func dayText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+// tableName names a table across hosts: its kind, and its root or
+// settings source, which the same formular gives every host alike.
+func tableName(t *verify.Table) string {
+	switch {
+	case t.Root != "":
+		return string(t.Kind) + " " + text(t.Root)
+	case t.Kind == formular.KindParameters && t.Source != "":
+		return string(t.Kind) + " " + text(t.Source)
+	}
+	return string(t.Kind)
+}
+
+// digestsText is digests as "alg:hex", space separated.
+func digestsText(ds []verify.Digest) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = text(d.Alg) + ":" + d.Hex
+	}
+	return strings.Join(parts, " ")
+}
+
+func expectedOf(it *verify.Item) string {
+	switch {
+	case it.Allowed != "":
+		return text(it.Allowed)
+	case len(it.Expected) > 0:
+		return digestsText(it.Expected)
+	case it.Mode != "":
+		return text(it.Mode)
+	}
+	return ""
+}
+
+func actualOf(it *verify.Item) string {
+	switch {
+	case it.HasValue:
+		return text(it.Value)
+	case len(it.Actual) > 0:
+		return digestsText(it.Actual)
+	case it.Other != "":
+		return "-> " + text(it.Other)
+	case it.ActualMode != "":
+		return text(it.ActualMode)
+	}
+	return ""
+}
+
+// countsText is counts as "STATUS=N" words in a fixed order; countsOf
+// reads it back.
+func countsText(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+"="+strconv.Itoa(m[k]))
+	}
+	return strings.Join(parts, " ")
+}
+
+func countsOf(s string) map[string]int {
+	m := map[string]int{}
+	for _, f := range strings.Fields(s) {
+		k, v, ok := strings.Cut(f, "=")
+		if n, err := strconv.Atoi(v); ok && err == nil {
+			m[k] = n
+		}
+	}
+	return m
+}
+
+// insert stores one check in one transaction. A concurrent ingest of the
+// same report finds the evidence taken and changes nothing.
+func (s *Store) insert(ctx context.Context, rec *record, digest string, size int64, gz []byte) (Ingested, error) {
+	c := &rec.check
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Ingested{}, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO formulars (sha256, product, version, certificate, valid_until, support_until)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`),
+		c.FormularSHA256, c.Product, c.Version, c.Certificate, dayText(c.ValidUntil), dayText(c.SupportUntil)); err != nil {
+		return Ingested{}, fmt.Errorf("formular: %w", err)
+	}
+	var formularID int64
+	if err := tx.QueryRowContext(ctx, s.d.q("SELECT id FROM formulars WHERE sha256 = ?"), c.FormularSHA256).Scan(&formularID); err != nil {
+		return Ingested{}, fmt.Errorf("formular: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO evidence (sha256, size, gzip) VALUES (?, ?, ?)
+		ON CONFLICT (sha256) DO NOTHING`), digest, size, gz); err != nil {
+		return Ingested{}, fmt.Errorf("evidence: %w", err)
+	}
+	var evidenceID int64
+	if err := tx.QueryRowContext(ctx, s.d.q("SELECT id FROM evidence WHERE sha256 = ?"), digest).Scan(&evidenceID); err != nil {
+		return Ingested{}, fmt.Errorf("evidence: %w", err)
+	}
+	in := Ingested{HostID: c.HostID, Verdict: c.Verdict, New: true}
+	err = tx.QueryRowContext(ctx, s.d.q(`INSERT INTO checks (host_id, hostname, groups, at_ns, verdict, formular_id,
+		tool_version, tool_sha256, checked, not_checked, counts, failures, evidence_id, ingested_ns)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (evidence_id) DO NOTHING RETURNING id`),
+		c.HostID, c.Hostname, strings.Join(c.Groups, "\n"), c.Time.UnixNano(), c.Verdict, formularID,
+		c.ToolVersion, c.ToolSHA256, strings.Join(c.Checked, " "), strings.Join(c.NotChecked, " "),
+		countsText(c.Counts), c.Findings, evidenceID, time.Now().UnixNano()).Scan(&in.CheckID)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Stored meanwhile by another ingest of the same report.
+		tx.Rollback()
+		in, _, err := s.stored(ctx, digest)
+		return in, err
+	}
+	if err != nil {
+		return Ingested{}, fmt.Errorf("check: %w", err)
+	}
+	for _, g := range c.Groups {
+		if _, err := tx.ExecContext(ctx, s.d.q("INSERT INTO check_groups (check_id, grp) VALUES (?, ?)"), in.CheckID, g); err != nil {
+			return Ingested{}, fmt.Errorf("group: %w", err)
+		}
+	}
+	if err := insertFindings(ctx, tx, s.d, in.CheckID, rec.findings); err != nil {
+		return Ingested{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Ingested{}, err
+	}
+	return in, nil
+}
+
+// findingsBatch is how many findings one INSERT carries: 8 parameters
+// each, well under SQLite's and PostgreSQL's limits.
+const findingsBatch = 500
+
+func insertFindings(ctx context.Context, tx *sql.Tx, d *dialect, checkID int64, fs []Finding) error {
+	for start := 0; start < len(fs); start += findingsBatch {
+		batch := fs[start:min(start+findingsBatch, len(fs))]
+		var b strings.Builder
+		b.WriteString("INSERT INTO findings (check_id, seq, tbl, name, status, failure, expected, actual) VALUES ")
+		args := make([]any, 0, 8*len(batch))
+		for i, f := range batch {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+			fail := 0
+			if f.Failure {
+				fail = 1
+			}
+			args = append(args, checkID, start+i, f.Table, f.Name, f.Status, fail, f.Expected, f.Actual)
+		}
+		if _, err := tx.ExecContext(ctx, d.q(b.String()), args...); err != nil {
+			return fmt.Errorf("findings: %w", err)
+		}
+	}
+	return nil
+}
+
+func sha256Hex(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
