@@ -327,8 +327,9 @@ func buildReport(p *product, h *hostPlan, pc plannedCheck, res *verify.Result) *
 		in.Err = errors.New(pc.cannot)
 		in.Result = nil
 		if strings.HasPrefix(pc.cannot, "formular:") {
-			// The formular was not read: the report knows its path alone.
-			in.Formular = &verify.Signed{Path: formularPath}
+			// Its signature did not verify: the report knows the
+			// formular's path and digest, nothing it says.
+			in.Formular = &verify.Signed{Path: formularPath, SHA256: p.signed.SHA256}
 		}
 	}
 	return report.Build(in)

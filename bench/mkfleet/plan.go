@@ -82,10 +82,10 @@ const updateFile = 1
 
 // cannotReasons are the errors of checks that could not be made.
 var cannotReasons = []string{
-	"formular: open /etc/sverka/product.formular: permission denied",
 	"root variable INSTALLDIR: stat /opt/product: input/output error",
 	"interrupted",
 	"formular: product.formular.minisig: signature verification failed",
+	"root variable CONFDIR: stat /etc/product: permission denied",
 }
 
 var (
