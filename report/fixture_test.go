@@ -91,7 +91,8 @@ func fixedReport() *Report {
 		Run: Run{
 			Start: start, End: start.Add(12*time.Second + 480*time.Millisecond),
 			CheckDate: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC),
-			Host:      "host-1", OS: "linux", OSVersion: "Debian GNU/Linux 12 (bookworm), Linux 6.1.0-18-amd64",
+			HostID:    "3d1219c7c4c5404aaa1f6d2a48adfda4", Groups: []string{"бухгалтерия", "kesl-12"},
+			Host: "host-1", OS: "linux", OSVersion: "Debian GNU/Linux 12 (bookworm), Linux 6.1.0-18-amd64",
 			Arch: "amd64", User: "auditor",
 			Args: []string{"sverka", "verify", "-f", "formular.txt", "-p", "demo.pub", "--media", "kit.iso",
 				"--installed", "/mnt/host", "--settings", "/mnt/host/etc/kesl.ini", "--at", "2026-11-23"},
@@ -235,7 +236,8 @@ func bigReport(n int) *Report {
 // outside the formular's reach is not covered.
 func partialReport() *Report {
 	r := fixedReport()
-	r.Run.Args = []string{"sverka", "verify", "-f", "formular.txt", "-p", "demo.pub", "--media", "kit"}
+	r.Run.Args = []string{"sverka", "verify", "-f", "formular.txt", "-p", "demo.pub", "--media", "kit", "--host-id", "арм-07"}
+	r.Run.HostID, r.Run.Groups = "арм-07", nil
 	r.Formular.Header[7].Value = "2027-05-31" // support-until: no warning
 	r.Sources = Sources{Media: &Media{Path: "kit", Kind: MediaDirectory, Size: 5242938}}
 	media := r.Result.Tables[1]

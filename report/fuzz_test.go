@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/sverka/sverka/internal/hostinfo"
 )
 
 // wholeValidate is the reference for Validate: the schema applied by the
@@ -105,6 +108,20 @@ func FuzzReadJSON(f *testing.F) {
 // or exponent, a number beyond its Go type.
 func beyondSchema(data []byte) bool {
 	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowInvalidUTF8(true))
+	// A host id or group name of at most 255 characters may still be
+	// more than the 255 bytes the reader allows.
+	var doc struct {
+		Run struct {
+			HostID string   `json:"host_id"`
+			Groups []string `json:"groups"`
+		} `json:"run"`
+	}
+	json.Unmarshal(data, &doc, json.RejectUnknownMembers(false), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	for _, s := range append(doc.Run.Groups, doc.Run.HostID) {
+		if len(s) > hostinfo.MaxNameLen {
+			return true
+		}
+	}
 	for {
 		tok, err := dec.ReadToken()
 		if err == io.EOF {

@@ -130,8 +130,10 @@ type htmlTable struct {
 
 type htmlDoc struct {
 	Lang, Title, Product string
-	PageLabel            [3]string // before counter(page), between, after counter(pages)
-	Chars                []kv
+	// Host names the checked host under the title: its id and groups.
+	Host      string
+	PageLabel [3]string // before counter(page), between, after counter(pages)
+	Chars     []kv
 	// Class is the verdict box's: holds, fails or cannot.
 	Class string
 	// Evidence names the saved report the act was rendered from, on the
@@ -182,6 +184,12 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 		Footer:   l.evidenceFooter(opt.Saved),
 		Verdict:  safetext.Display(l.verdict(r.Result.Verdict)),
 		Required: safetext.Display(l.required(r)),
+	}
+	if id, groups := l.hostRows(r); id[1] != "" {
+		d.Host = id[0] + ": " + safetext.Display(id[1])
+		if groups[1] != "" {
+			d.Host += "; " + groups[0] + ": " + safetext.Display(groups[1])
+		}
 	}
 	head, scope := l.verdictParts(r)
 	d.VerdictText, d.Scope = safetext.Display(head), safetext.Display(scope)
@@ -305,7 +313,10 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 	}
 	head(l.t("g-run"))
 	add(l.t("check-date"), l.date(r.Run.CheckDate))
+	id, groups := l.hostRows(r)
+	add(id[0], id[1])
 	add(l.t("host"), safetext.Display(r.Run.Host))
+	add(groups[0], groups[1])
 	add(l.t("os"), strings.TrimSpace(r.Run.OS+" "+r.Run.Arch+", "+r.Run.OSVersion))
 	add(l.t("user"), safetext.Display(r.Run.User))
 	add(l.t("started"), l.timestamp(r.Run.Start))

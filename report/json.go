@@ -77,11 +77,14 @@ type jsonTool struct {
 }
 
 type jsonRun struct {
-	Start     string   `json:"start"`
-	End       string   `json:"end"`
-	Duration  float64  `json:"duration_seconds"`
-	CheckDate string   `json:"check_date"`
+	Start     string  `json:"start"`
+	End       string  `json:"end"`
+	Duration  float64 `json:"duration_seconds"`
+	CheckDate string  `json:"check_date"`
+	// HostID is required from version 2 on (checkHead): version 1 has none.
+	HostID    string   `json:"host_id,omitempty"`
 	Host      string   `json:"host"`
+	Groups    []string `json:"groups,omitempty"`
 	OS        string   `json:"os"`
 	OSVersion string   `json:"os_version"`
 	Arch      string   `json:"arch"`
@@ -290,6 +293,8 @@ func headOf(r *Report) jsonHead {
 	}
 	if r.HasScope() {
 		h.Scope = scopeOf(&r.Result.Scope)
+		// Version 1 names the host by its hostname alone.
+		h.Run.HostID, h.Run.Groups = r.Run.HostID, r.Run.Groups
 	}
 	raw := false
 	for i, a := range r.Run.Args {
@@ -516,7 +521,8 @@ func (j *jsonReport) report() (*Report, error) {
 		Schema: j.Schema,
 		Tool:   Tool{Name: j.Tool.Name, Version: j.Tool.Version, SHA256: j.Tool.SHA256},
 		Run: Run{
-			Host: j.Run.Host, OS: j.Run.OS, OSVersion: j.Run.OSVersion,
+			HostID: j.Run.HostID, Host: j.Run.Host, Groups: j.Run.Groups,
+			OS: j.Run.OS, OSVersion: j.Run.OSVersion,
 			Arch: j.Run.Arch, User: j.Run.User,
 		},
 		Formular: FormularInfo{SHA256: j.Formular.SHA256},
@@ -533,6 +539,8 @@ func (j *jsonReport) report() (*Report, error) {
 		return nil, err
 	}
 	if j.Schema == SchemaV1 {
+		// Version 1 named the host by its hostname alone.
+		r.Run.HostID = j.Run.Host
 		// Version 1 had no scope and listed the tables not checked among
 		// the warnings; the model keeps them in the scope alone.
 		r.Result.Scope.NotChecked, r.Result.Warnings = splitNotChecked(r.Result.Warnings)

@@ -15,6 +15,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/sverka/sverka/internal/hostinfo"
 	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
@@ -34,6 +35,27 @@ func WriteJSON(w io.Writer, r *Report) error {
 	return bw.Flush()
 }
 
+// checkHostNames refuses to write a report of version 2 that its reader
+// would refuse for the host's names: none, or one that breaks the rules
+// of hostinfo.CheckName.
+func checkHostNames(r *Report) error {
+	if !r.HasScope() {
+		return nil
+	}
+	if err := hostinfo.CheckName("host id", r.Run.HostID); err != nil {
+		return err
+	}
+	for i, g := range r.Run.Groups {
+		if err := hostinfo.CheckName("group", g); err != nil {
+			return err
+		}
+		if slices.Contains(r.Run.Groups[:i], g) {
+			return fmt.Errorf("group %q given twice", g)
+		}
+	}
+	return nil
+}
+
 // Indentation of the document's levels (writeOptions): a table is at
 // level 2, its items at level 4.
 const (
@@ -42,6 +64,9 @@ const (
 )
 
 func writeJSON(bw *bufio.Writer, r *Report) error {
+	if err := checkHostNames(r); err != nil {
+		return err
+	}
 	head := headOf(r)
 	b, err := json.Marshal(&head, writeOptions)
 	if err != nil {

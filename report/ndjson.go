@@ -19,7 +19,9 @@ type findingEvent struct {
 	Schema    string   `json:"schema"`
 	Event     string   `json:"event"`
 	Time      string   `json:"time"`
+	HostID    string   `json:"host_id"`
 	Host      string   `json:"host"`
+	Groups    []string `json:"groups,omitempty"`
 	Formular  string   `json:"formular"`
 	Table     string   `json:"table"`
 	TableLine int      `json:"table_line"`
@@ -52,7 +54,9 @@ type summaryEvent struct {
 	Totals    jsonCounts      `json:"totals"`
 	Formular  summaryFormular `json:"formular"`
 	Tool      jsonTool        `json:"tool"`
+	HostID    string          `json:"host_id"`
 	Host      string          `json:"host"`
+	Groups    []string        `json:"groups,omitempty"`
 	Start     string          `json:"start"`
 	End       string          `json:"end"`
 	Duration  float64         `json:"duration_seconds"`
@@ -71,6 +75,9 @@ var ndjsonOptions = json.JoinOptions(
 // "summary" event with the verdict, what it covers, its reasons and the
 // counts. Events are always of the current version.
 func WriteNDJSON(w io.Writer, r *Report) error {
+	if err := checkHostNames(r); err != nil {
+		return fmt.Errorf("encoding events: %w", err)
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := jsontext.NewEncoder(bw, ndjsonOptions)
 	end := r.Run.End.Format(timeLayout)
@@ -83,7 +90,8 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 				continue
 			}
 			ev := findingEvent{
-				Schema: Schema, Event: "finding", Time: end, Host: r.Run.Host,
+				Schema: Schema, Event: "finding", Time: end,
+				HostID: r.Run.HostID, Host: r.Run.Host, Groups: r.Run.Groups,
 				Formular: formular, Table: string(t.Kind), TableLine: t.Line,
 			}
 			itemOf(it, &ev.Item)
@@ -105,7 +113,9 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 			ID: r.Formular.Get("formular-id"), Product: r.Formular.Get("product"), Version: r.Formular.Get("version"),
 		},
 		Tool:      jsonTool{Name: r.Tool.Name, Version: r.Tool.Version, SHA256: r.Tool.SHA256},
+		HostID:    r.Run.HostID,
 		Host:      r.Run.Host,
+		Groups:    r.Run.Groups,
 		Start:     r.Run.Start.Format(timeLayout),
 		End:       end,
 		Duration:  r.Run.Duration().Seconds(),

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sverka/sverka/internal/hostinfo"
 	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
@@ -431,6 +432,28 @@ func checkHead(j *jsonReport) error {
 		return fmt.Errorf("/scope: not in %s", SchemaV1)
 	case !v1 && j.Scope == nil:
 		return fmt.Errorf("/scope: missing")
+	case v1 && j.Run.HostID != "":
+		return fmt.Errorf("/run/host_id: not in %s", SchemaV1)
+	case v1 && j.Run.Groups != nil:
+		return fmt.Errorf("/run/groups: not in %s", SchemaV1)
+	case !v1 && j.Run.HostID == "":
+		return fmt.Errorf("/run/host_id: missing")
+	}
+	if !v1 {
+		if err := hostinfo.CheckName("/run/host_id", j.Run.HostID); err != nil {
+			return err
+		}
+		if j.Run.Groups != nil && len(j.Run.Groups) == 0 {
+			return fmt.Errorf("/run/groups: empty (left out when there is none)")
+		}
+		for i, g := range j.Run.Groups {
+			if err := hostinfo.CheckName(fmt.Sprintf("/run/groups/%d", i), g); err != nil {
+				return err
+			}
+			if slices.Contains(j.Run.Groups[:i], g) {
+				return fmt.Errorf("/run/groups/%d: %q given twice", i, g)
+			}
+		}
 	}
 	for i, b := range j.Run.ArgsB64 {
 		if !base64Of(b) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -389,5 +390,102 @@ func TestReadCountsLie(t *testing.T) {
 	}
 	if _, err := ReadJSON(data); err == nil {
 		t.Error("counts without their items read")
+	}
+}
+
+// A report of version 2 names its host by host_id, held to the rules of
+// a name; a report of version 1 has none, and its hostname stands in.
+func TestReadHostID(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, fixedReport()); err != nil {
+		t.Fatal(err)
+	}
+	good := b.String()
+	const id = `"host_id": "3d1219c7c4c5404aaa1f6d2a48adfda4",`
+	const groups = `"groups": [
+      "бухгалтерия",
+      "kesl-12"
+    ],`
+	for _, c := range []struct{ name, old, new, want string }{
+		{"no host id", id, ``, "/run/host_id: missing"},
+		{"empty host id", id, `"host_id": "",`, "/run/host_id: missing"},
+		{"host id with a newline", id, `"host_id": "web\n01",`, "/run/host_id"},
+		{"host id with an escape", id, `"host_id": "web\u001b[2J",`, "U+001B"},
+		{"host id with a bidi override", id, `"host_id": "web\u202e10",`, "U+202E"},
+		{"host id of 256 bytes", id, `"host_id": "` + strings.Repeat("я", 128) + `",`, "256 bytes, more than 255"},
+		{"host id not a string", id, `"host_id": 7,`, "/run/host_id"},
+		{"host id null", id, `"host_id": null,`, "/run/host_id"},
+		{"empty groups", groups, `"groups": [],`, "/run/groups: empty"},
+		{"group given twice", groups, `"groups": ["a", "a"],`, `/run/groups/1: "a" given twice`},
+		{"empty group", groups, `"groups": ["a", ""],`, "/run/groups/1: empty"},
+		{"group with a tab", groups, `"groups": ["a\tb"],`, "/run/groups/0"},
+	} {
+		if !strings.Contains(good, c.old) {
+			t.Fatalf("%s: fixture lacks %q", c.name, c.old)
+		}
+		_, err := ReadJSON([]byte(strings.Replace(good, c.old, c.new, 1)))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one saying %q", c.name, err, c.want)
+		}
+	}
+	r, err := ReadJSON([]byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Run.HostID != "3d1219c7c4c5404aaa1f6d2a48adfda4" || !slices.Equal(r.Run.Groups, []string{"бухгалтерия", "kesl-12"}) {
+		t.Errorf("read host id %q, groups %q", r.Run.HostID, r.Run.Groups)
+	}
+	noGroups := strings.Replace(good, groups, "", 1)
+	if r, err := ReadJSON([]byte(noGroups)); err != nil || r.Run.Groups != nil {
+		t.Errorf("a report without groups: %v, groups %q", err, r.Run.Groups)
+	}
+
+	v1, err := os.ReadFile(filepath.Join("testdata", "report-v1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := ReadJSON(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Run.HostID != "host-1" || old.Run.Groups != nil {
+		t.Errorf("version 1: host id %q, groups %q; want the hostname, none", old.Run.HostID, old.Run.Groups)
+	}
+	// Written back as version 1, it gains no host id.
+	b.Reset()
+	if err := WriteJSON(&b, old); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "host_id") {
+		t.Error("a version 1 report written back has a host_id")
+	}
+	for _, add := range []string{`"host_id": "x", "host"`, `"groups": ["a"], "host"`} {
+		data := bytes.Replace(v1, []byte(`"host"`), []byte(add), 1)
+		if _, err := ReadJSON(data); err == nil || !strings.Contains(err.Error(), "not in sverka-report/1") {
+			t.Errorf("version 1 with %s: %v", add, err)
+		}
+	}
+}
+
+// A report whose host id its reader would refuse is not written.
+func TestWriteRefusesBadHostID(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		id     string
+		groups []string
+	}{
+		{"no host id", "", nil},
+		{"control character", "a\x00b", nil},
+		{"group twice", "h", []string{"g", "g"}},
+		{"empty group", "h", []string{""}},
+	} {
+		r := fixedReport()
+		r.Run.HostID, r.Run.Groups = c.id, c.groups
+		if err := WriteJSON(io.Discard, r); err == nil {
+			t.Errorf("%s: WriteJSON wrote it", c.name)
+		}
+		if err := WriteNDJSON(io.Discard, r); err == nil {
+			t.Errorf("%s: WriteNDJSON wrote it", c.name)
+		}
 	}
 }

@@ -38,9 +38,10 @@ var (
 // fields): shown as written in every language. What the renderings say
 // themselves (kinds, statuses, constraints, messages) is not among them.
 func reportValues(r *Report) []string {
-	v := []string{r.Tool.Name, r.Tool.Version, r.Tool.SHA256, r.Run.Host, r.Run.OS, r.Run.OSVersion,
+	v := []string{r.Tool.Name, r.Tool.Version, r.Tool.SHA256, r.Run.HostID, r.Run.Host, r.Run.OS, r.Run.OSVersion,
 		r.Run.Arch, r.Run.User, r.Formular.Path, r.Formular.SHA256}
 	v = append(v, r.Run.Args...)
+	v = append(v, r.Run.Groups...)
 	for _, h := range r.Formular.Header {
 		v = append(v, h.Key, h.Value)
 	}

@@ -145,6 +145,12 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	}
 	rows = append(rows, [2]string{l.t("checked"),
 		l.f("checked-on", l.timestamp(r.Run.End), safetext.Display(r.Run.Host), l.date(r.Run.CheckDate))})
+	id, groups := l.hostRows(r)
+	for _, row := range [][2]string{id, groups} {
+		if row[1] != "" {
+			rows = append(rows, row)
+		}
+	}
 	rows = append(rows, l.sourceRows(r)...)
 	if s := opt.Saved; s != nil && s.SHA256 != "" {
 		rows = append(rows, [2]string{l.t("report-sha256"), s.SHA256})
@@ -265,6 +271,23 @@ func groupItem(t *verify.Table, g *itemGroup) *verify.Item {
 		}
 	}
 	return &t.Items[g.Items[0]]
+}
+
+// hostRows are the header rows naming the checked host in a fleet: its
+// id, and the groups it was checked as (values "" when there are none).
+// A report of version 1 has neither: its host is only its hostname.
+func (l lang) hostRows(r *Report) (id, groups [2]string) {
+	id, groups = [2]string{l.t("host-id"), ""}, [2]string{l.t("groups"), ""}
+	if !r.HasScope() {
+		return id, groups
+	}
+	id[1] = r.Run.HostID
+	gs := make([]string, len(r.Run.Groups))
+	for i, g := range r.Run.Groups {
+		gs[i] = safetext.Display(g)
+	}
+	groups[1] = strings.Join(gs, ", ")
+	return id, groups
 }
 
 // sourceRows says what the check read besides the formular, as label and

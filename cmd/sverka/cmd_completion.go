@@ -77,7 +77,7 @@ func completionWords(specs []spec) []cmdWords {
 			w.flags = append(w.flags, forms...)
 			if f.Value.Type() != "bool" {
 				w.valued = append(w.valued, forms...)
-				if v := flagValues(f.Name); v != nil {
+				if v := flagValues(s.name, f.Name); v != nil {
 					for _, form := range forms {
 						w.values[form] = v
 					}
@@ -90,11 +90,17 @@ func completionWords(specs []spec) []cmdWords {
 	return out
 }
 
-// flagValues are the words a flag's value is one of; nil for a file or
-// anything else.
-func flagValues(name string) []string {
+// flagValues are the words a flag of command cmd takes; nil for a file
+// or anything else.
+func flagValues(cmd, name string) []string {
 	switch name {
 	case "format":
+		switch cmd {
+		case "report diff":
+			return []string{"text", "json", "csv"}
+		case "report render":
+			return []string{"text", "json", "html"}
+		}
 		return []string{"text", "json", "ndjson", "html"}
 	case "lang":
 		return []string{"ru", "en"}

@@ -75,7 +75,7 @@ func runReportRender(_ context.Context, c *cli, o *renderReportOpts, args []stri
 		return err
 	}
 	path := args[0]
-	rep, saved, err := readSaved(c, o, path)
+	rep, saved, err := readSaved(c, o.pubKey, o.pubFile, path)
 	if err != nil {
 		return err
 	}
@@ -103,11 +103,11 @@ func runReportRender(_ context.Context, c *cli, o *renderReportOpts, args []stri
 // else is wrong with it; without a key, the rendering warns that what
 // the report says is unproven. The file must be a regular file (a FIFO
 // would hold the rendering forever) no larger than any check writes.
-func readSaved(c *cli, o *renderReportOpts, path string) (*report.Report, *report.Saved, error) {
+func readSaved(c *cli, pubKey, pubFile, path string) (*report.Report, *report.Saved, error) {
 	saved := &report.Saved{Path: path}
 	var pub *minisign.PublicKey
-	if o.pubFile != "" || o.pubKey != "" {
-		k, err := sign.PublicKey(o.pubKey, o.pubFile)
+	if pubFile != "" || pubKey != "" {
+		k, err := sign.PublicKey(pubKey, pubFile)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,7 +28,7 @@ import (
 const verifySynopsis = `sverka verify -f FORMULAR (-P PUBKEY | -p PUBKEY.pub) [--media ISO|DEVICE|DIR]
               [--installed ROOT] [--var NAME=PATH]... [--settings FILE]... [--at DATE]
               [--format text|json|ndjson|html] [--lang ru|en] [-o FILE] [-v | --summary] [--quiet | --status]
-              [--require KIND[,KIND]|all]
+              [--require KIND[,KIND]|all] [--host-id NAME] [--group NAME]...
 
 Check the media, the installed modules and the settings against a signed
 formular. The signature (FORMULAR.minisig) is checked over the raw bytes
@@ -35,11 +36,17 @@ before anything else is read. One verdict: HOLDS (exit 0) or NOT HOLD
 (exit 1); exit 2 when the check could not be made (bad signature, unreadable
 formular or media).
 
-Use --installed / to check the modules of this host.`
+Use --installed / to check the modules of this host.
+
+The report names the host by --host-id (an inventory name), else by its
+machine id (/etc/machine-id, the MachineGuid on Windows, the
+IOPlatformUUID on macOS), else by its hostname; --group names the
+inventory groups it is checked as. A malformed machine id is refused
+(exit 2): give --host-id.`
 
 const verifyExamples = `  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit
   sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit --at 01.06.2027 --quiet
-  sverka verify -f formular.txt -p vendor.pub --installed / --format json -o check.json`
+  sverka verify -f formular.txt -p vendor.pub --installed / --format json -o check.json --host-id buh-07 --group accounting`
 
 type verifyOpts struct {
 	common
@@ -60,6 +67,9 @@ type verifyOpts struct {
 	ignoreCase bool
 	require    []string
 	required   []formular.Kind // require, checked
+	hostID     string
+	hostIDSet  bool // --host-id given, if empty
+	groups     []string
 	fixedTime  string
 	fixedHost  string
 	args       []string // the command line after "verify", for the report
@@ -82,6 +92,8 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.summary, "summary", false, "text and html: the act without the list of objects (header, verdict, counts, findings)")
 	fs.BoolVar(&o.ignoreCase, "ignore-case", false, "compare kit names case-insensitively (a copy on a case-insensitive file system)")
 	fs.StringSliceVar(&o.require, "require", nil, "table kinds the verdict must cover: image, boot, media, modules, parameters, or all (every table of the formular); one not checked makes it NOT HOLD")
+	fs.StringVar(&o.hostID, "host-id", "", "name of the checked host in the report (default: the machine id, else the hostname)")
+	fs.StringArrayVar(&o.groups, "group", nil, "an inventory group the host is checked as (repeatable)")
 	fs.StringVar(&o.fixedTime, "fixed-time", "", "")
 	fs.StringVar(&o.fixedHost, "fixed-host", "", "")
 	fs.MarkHidden("fixed-time") // reproducible reports for tests and examples
@@ -90,8 +102,12 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.Lookup("quiet").Usage = "print the verdict line only, and what breaks it when it does not hold; -o FILE gets the whole report"
 }
 
-// parsed keeps the command line for the report.
-func (o *verifyOpts) parsed(_ *pflag.FlagSet, args []string) { o.args = args }
+// parsed keeps the command line for the report, and notes an empty
+// --host-id, which is refused rather than taken for none.
+func (o *verifyOpts) parsed(fs *pflag.FlagSet, args []string) {
+	o.args = args
+	o.hostIDSet = fs.Changed("host-id")
+}
 
 // runVerify checks and writes the report. Operands are ignored.
 func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
@@ -108,6 +124,13 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 		return err
 	}
 	if err := o.checkPaths(); err != nil {
+		return err
+	}
+	// The host is named before the check: a host that cannot be told
+	// from its clones is said now, not after the check.
+	facts := hostinfo.Probe()
+	hostID, err := o.hostIDOf(facts)
+	if err != nil {
 		return err
 	}
 	// The report's destination is made ready before the check: one that
@@ -139,7 +162,7 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 		wait = interruptGrace / 4
 	}
 	rep := report.Build(report.BuildInput{
-		Tool: o.tool(self, wait), Run: o.run(start), At: at,
+		Tool: o.tool(self, wait), Run: o.run(start, facts, hostID), At: at,
 		Formular: r.formular, Err: r.err, Result: r.res,
 		Targets: report.Targets{Media: o.media, Installed: o.installed, Vars: vars},
 	})
@@ -222,7 +245,38 @@ func (o *verifyOpts) check() error {
 	if err := checkSummary(o.summary, o.verbose, o.format); err != nil {
 		return err
 	}
+	if o.hostIDSet {
+		if err := hostinfo.CheckName("--host-id", o.hostID); err != nil {
+			return err
+		}
+	}
+	var groups []string
+	for _, g := range o.groups {
+		if err := hostinfo.CheckName("--group", g); err != nil {
+			return err
+		}
+		if !slices.Contains(groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	o.groups = groups
 	return checkLang(o.lang)
+}
+
+// hostIDOf names the checked host: --host-id, else (--fixed-host) the
+// fixed name, else its machine id or hostname.
+func (o *verifyOpts) hostIDOf(h hostinfo.Facts) (string, error) {
+	switch {
+	case o.hostIDSet:
+		return o.hostID, nil
+	case o.fixedHost != "":
+		return o.fixedHost, nil
+	}
+	id, err := h.HostID()
+	if err != nil {
+		return "", fmt.Errorf("%w; give --host-id NAME to name this host", err)
+	}
+	return id, nil
 }
 
 // checkSummary refuses --summary where it means nothing: it leaves out
@@ -325,11 +379,11 @@ func checkLang(l string) error {
 
 // run is the run's facts for the report, ending now (at start with
 // --fixed-time); --fixed-host makes them reproducible.
-func (o *verifyOpts) run(start time.Time) report.Run {
-	h := hostinfo.Probe()
+func (o *verifyOpts) run(start time.Time, h hostinfo.Facts, hostID string) report.Run {
 	run := report.Run{
-		Start: start,
-		Host:  h.Host, OS: h.OS, OSVersion: h.OSVersion, Arch: h.Arch, User: h.User,
+		Start:  start,
+		HostID: hostID, Groups: o.groups,
+		Host: h.Host, OS: h.OS, OSVersion: h.OSVersion, Arch: h.Arch, User: h.User,
 		Args: append([]string{"sverka", "verify"}, o.args...),
 	}
 	run.End = time.Now().Round(0)

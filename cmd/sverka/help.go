@@ -53,6 +53,7 @@ func commands() []spec {
 		commandSpec("formular import", formularImportSynopsis, formularImportExamples, runFormularImport, "file"),
 		commandSpec("verify", verifySynopsis, verifyExamples, runVerify),
 		commandSpec("report render", reportSynopsis, reportExamples, runReportRender, "file"),
+		commandSpec("report diff", reportDiffSynopsis, reportDiffExamples, runReportDiff, "file"),
 		{name: "completion", synopsis: completionSynopsis, examples: completionExamples, operands: shellNames(),
 			run: func(_ context.Context, c *cli, args []string) error { return runCompletion(c, args) }},
 		{name: "version", synopsis: versionSynopsis, examples: versionExamples,
@@ -66,7 +67,7 @@ func groupSynopsis(group string) string {
 	case "formular":
 		return formularSynopsis
 	case "report":
-		return "sverka report render REPORT.json [-p PUBKEY.pub | -P PUBKEY] [--format text|html|json] [-o FILE]\n\nRender a saved report again."
+		return reportGroupSynopsis
 	}
 	return ""
 }

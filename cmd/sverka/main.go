@@ -184,6 +184,7 @@ Usage:
                 [--var NAME=PATH]... [--settings FILE]... [--at DATE] [--format text|json|ndjson|html]
                 [--lang ru|en] [-o FILE] [-v] [--quiet | --status]
   sverka report render REPORT.json [-p PUBKEY.pub] --format text|html|json [--lang ru|en] [-o FILE]
+  sverka report diff A.json B.json [-p PUBKEY.pub] [--format text|json|csv] [--lang ru|en] [-o FILE]
   sverka completion bash|zsh|fish|powershell
   sverka version
 

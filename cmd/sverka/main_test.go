@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -66,6 +67,10 @@ func scriptParams(dir string) testscript.Params {
 			switch cond {
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "machineid":
+				// A well-formed /etc/machine-id: the host id a check takes.
+				data, err := os.ReadFile("/etc/machine-id")
+				return err == nil && regexp.MustCompile(`^[0-9a-f]{32}\n?$`).Match(data), nil
 			}
 			return false, nil
 		},
@@ -302,6 +307,13 @@ func scriptParams(dir string) testscript.Params {
 			// the record at OTHER's extent and length), "name NEW" (a name
 			// of the same length), "setflag HEX" or "clearflag HEX".
 			"isopatch": isopatch,
+			// envfile VAR FILE: VAR set to FILE's content, its last
+			// newline left out.
+			"envfile": func(ts *testscript.TestScript, neg bool, args []string) {
+				b, err := os.ReadFile(ts.MkAbs(args[1]))
+				ts.Check(err)
+				ts.Setenv(args[0], strings.TrimSuffix(string(b), "\n"))
+			},
 			// sha256env VAR FILE: VAR set to FILE's SHA-256, in hex.
 			"sha256env": func(ts *testscript.TestScript, neg bool, args []string) {
 				b, err := os.ReadFile(ts.MkAbs(args[1]))

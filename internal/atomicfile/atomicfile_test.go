@@ -78,7 +78,7 @@ func TestRenderFailureKeepsPrevious(t *testing.T) {
 	if err := os.WriteFile(p, []byte("previous\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rep := &report.Report{Schema: report.Schema, Result: *verify.CannotCheckResult(errors.New("x"))}
+	rep := &report.Report{Schema: report.Schema, Run: report.Run{HostID: "host-1"}, Result: *verify.CannotCheckResult(errors.New("x"))}
 	renders := map[string]func(io.Writer) error{
 		"json":   func(w io.Writer) error { return report.WriteJSON(w, rep) },
 		"ndjson": func(w io.Writer) error { return report.WriteNDJSON(w, rep) },

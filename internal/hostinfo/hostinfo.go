@@ -1,7 +1,7 @@
 // Package hostinfo learns the facts of the run that a report records
-// about where it was made: the host's name, operating system and its
-// version, architecture and user, and the digest of the running
-// executable.
+// about where it was made: the host's name and machine id, operating
+// system and its version, architecture and user, and the digest of the
+// running executable; and the rules a host id or group name follows.
 package hostinfo
 
 import (
@@ -20,11 +20,16 @@ import (
 // own, and one that cannot be learnt stays empty: a report then says
 // less rather than something guessed.
 type Facts struct {
-	Host      string // the host name
-	OS        string // runtime.GOOS
-	OSVersion string // distribution and kernel release, or the Windows version
-	Arch      string // runtime.GOARCH
-	User      string // the account running the check
+	Host string // the host name
+	// MachineID is the id the system gives the host: machine-id(5) on
+	// Linux and the BSDs, the MachineGuid on Windows, the IOPlatformUUID
+	// on macOS. Empty when there is none, or MachineIDErr says why not.
+	MachineID    string
+	MachineIDErr error  // a source of the id exists but is malformed or unreadable
+	OS           string // runtime.GOOS
+	OSVersion    string // distribution and kernel release, or the Windows version
+	Arch         string // runtime.GOARCH
+	User         string // the account running the check
 }
 
 // Probe learns the facts of this host.
@@ -36,7 +41,27 @@ func Probe() Facts {
 		User:      userName(),
 	}
 	f.Host, _ = os.Hostname()
+	f.MachineID, f.MachineIDErr = machineID()
 	return f
+}
+
+// HostID names the host in a fleet when no --host-id is given: its
+// machine id, else (no source of one exists) its hostname. A malformed
+// machine id is an error, not a reason to fall back: a host whose id file
+// was blanked or copied would otherwise pass for another.
+func (f Facts) HostID() (string, error) {
+	switch {
+	case f.MachineIDErr != nil:
+		return "", f.MachineIDErr
+	case f.MachineID != "":
+		return f.MachineID, nil
+	case f.Host == "":
+		return "", errors.New("no machine id and no hostname to name this host")
+	}
+	if err := CheckName("hostname", f.Host); err != nil {
+		return "", err
+	}
+	return f.Host, nil
 }
 
 // userName is the current user's login name. A static build may not
