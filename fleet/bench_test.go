@@ -3,107 +3,96 @@ package fleet
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/report"
 	"github.com/sverka/sverka/verify"
 )
 
-// benchHost is the host name of benchReport's report; ingesting it again
-// under another name of the same length makes another report.
-const benchHost = "bench-host-000000"
-
-// benchReport is the JSON report of a check of a modules table of items
-// files, one in a hundred of them MODIFIED, as report.WriteJSON writes it.
-// It must read back: a report the store refuses measures nothing.
-func benchReport(tb testing.TB, items int) []byte {
-	tb.Helper()
-	t := verify.Table{Kind: formular.KindModules, Line: 10, Root: "/opt/product", Columns: []string{"sha256"}, Closed: true,
-		Counts: map[verify.Status]int{}}
-	failing := map[verify.Status]int{}
-	for i := range items {
-		want := sha256.Sum256(fmt.Appendf(nil, "file %d", i))
-		got := want
-		it := verify.Item{Name: fmt.Sprintf("lib/module-%05d.so", i), Line: 11 + i, Status: verify.OK, Size: int64(4096 + i)}
-		size := it.Size
-		it.ActualSize = &size
-		if i%100 == 7 {
-			got = sha256.Sum256(fmt.Appendf(nil, "changed %d", i))
-			it.Status, it.Failure, it.Differs = verify.Modified, true, []string{"sha256"}
-			failing[verify.Modified]++
-		}
-		it.Expected = []verify.Digest{{Alg: "sha256", Hex: hex.EncodeToString(want[:])}}
-		it.Actual = []verify.Digest{{Alg: "sha256", Hex: hex.EncodeToString(got[:])}}
-		t.Counts[it.Status]++
-		t.Items = append(t.Items, it)
-	}
-	res := &verify.Result{Verdict: verify.Holds, Tables: []verify.Table{t}, Scope: verify.Scope{Checked: []formular.Kind{formular.KindModules}}}
-	if len(failing) > 0 {
-		res.Verdict = verify.NotHolds
-		res.Reasons = []verify.Message{{Code: verify.CodeTableFailed, Table: t.Kind, Line: t.Line, Counts: failing,
-			Text: fmt.Sprintf("[modules] table (line 10): %d MODIFIED", failing[verify.Modified])}}
-	}
-	// The header is what the report keeps of the formular; one row
-	// makes it a formular.
-	text := "sverka-formular 1\nproduct: Product\nversion: 1\nvalid-until: 2099-12-31\n\n" +
-		"[modules root=${INSTALLDIR} default=/opt/product sha256]\n" + t.Items[0].Expected[0].Hex + " 4096 lib/module-00000.so\n"
-	f, err := formular.ParseText(text, "product.formular")
+// fleetReports makes hosts×days reports fast: the demo kit is checked
+// once per verdict and the run's facts vary. Every tenth host breaks on
+// day days/2.
+func fleetReports(b *testing.B, hosts, days int) [][]byte {
+	s, err := demo()
 	if err != nil {
-		tb.Fatal(err)
+		b.Fatal(err)
 	}
-	at := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
-	rep := report.Build(report.BuildInput{
-		Tool:     report.Tool{Name: "sverka", Version: "1.4.0", SHA256: hex.EncodeToString(make([]byte, 32))},
-		Run:      report.Run{Start: at, End: at.Add(2 * time.Second), HostID: benchHost, Host: benchHost, OS: "linux", OSVersion: "Linux", Arch: "amd64", User: "root", Args: []string{"sverka", "verify"}},
-		At:       at,
-		Formular: &verify.Signed{Path: "product.formular", SHA256: hex.EncodeToString(make([]byte, 32)), Formular: f},
-		Targets:  report.Targets{Vars: map[string]string{"INSTALLDIR": "/opt/product"}},
-		Result:   res,
-	})
-	var b bytes.Buffer
-	if err := report.WriteJSON(&b, rep); err != nil {
-		tb.Fatal(err)
+	results := map[string]*verify.Result{}
+	for v, media := range map[string]string{Holds: kit(b, ""), NotHold: kit(b, "tampered")} {
+		res, err := verify.Check(context.Background(), s.Formular, verify.Sources{Media: media, At: day0})
+		if err != nil {
+			b.Fatal(err)
+		}
+		results[v] = res
 	}
-	if _, err := report.ReadJSON(b.Bytes()); err != nil {
-		tb.Fatalf("the benchmark's report does not read back: %v", err)
+	var out [][]byte
+	for d := range days {
+		for h := range hosts {
+			v := Holds
+			if h%10 == 0 && d >= days/2 {
+				v = NotHold
+			}
+			end := day0.AddDate(0, 0, d).Add(time.Duration(h) * time.Second)
+			host := fmt.Sprintf("host-%04d", h)
+			rp := report.Build(report.BuildInput{
+				Tool:     report.Tool{Name: "sverka", Version: "bench", SHA256: hex.EncodeToString(make([]byte, 32))},
+				Run:      report.Run{Start: end.Add(-time.Second), End: end, HostID: host, Host: host, OS: "linux", Arch: "amd64"},
+				At:       end,
+				Formular: s,
+				Result:   results[v],
+			})
+			var buf bytes.Buffer
+			if err := report.WriteJSON(&buf, rp); err != nil {
+				b.Fatal(err)
+			}
+			out = append(out, buf.Bytes())
+		}
 	}
-	return b.Bytes()
+	return out
 }
 
-// BenchmarkIngest ingests reports, each of another host, into one SQLite
-// store: the ingest rate of bench/run's fleet rows without the command
-// line, for a CPU profile. items=4000 is the report of the rate's target;
-// items=200 that of the made-up fleet, where the cost of each report
-// apart from its bytes shows.
-func BenchmarkIngest(b *testing.B) {
-	for _, items := range []int{4000, 200} {
-		b.Run(fmt.Sprintf("items=%d", items), func(b *testing.B) { benchIngest(b, items) })
-	}
-}
-
-func benchIngest(b *testing.B, items int) {
+// BenchmarkFleet fills a SQLite store with 1000 hosts × 30 days and times
+// the answers.
+func BenchmarkFleet(b *testing.B) {
 	ctx := context.Background()
-	data := benchReport(b, items)
+	reports := fleetReports(b, benchHosts, benchDays)
 	s, err := Open(ctx, filepath.Join(b.TempDir(), "fleet.db"), Options{Create: true})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	b.SetBytes(int64(len(data)))
-	for i := 0; b.Loop(); i++ {
-		d := bytes.ReplaceAll(data, []byte(benchHost), fmt.Appendf(nil, "bench-host-%06d", i))
-		ing, err := s.Ingest(ctx, "report.json", d)
-		if err != nil {
+	start := time.Now()
+	for i, r := range reports {
+		if _, err := s.Ingest(ctx, fmt.Sprint(i), r); err != nil {
 			b.Fatal(err)
 		}
-		if !ing.New {
-			b.Fatalf("report %d was not new", i)
-		}
+	}
+	el := time.Since(start)
+	b.Logf("ingest: %d reports in %v, %.0f a second", len(reports), el.Round(time.Millisecond), float64(len(reports))/el.Seconds())
+	now := day0.AddDate(0, 0, 30)
+	for _, q := range []struct {
+		name string
+		f    func() (int, error)
+	}{
+		{"status", func() (int, error) { hs, err := s.Status(ctx, Filter{}, now, DefaultPeriod); return len(hs), err }},
+		{"since", func() (int, error) { ivs, err := s.Since(ctx, Filter{}); return len(ivs), err }},
+		{"findings", func() (int, error) { fs, err := s.Findings(ctx, Filter{}); return len(fs), err }},
+		{"history", func() (int, error) { cs, err := s.History(ctx, "host-0500"); return len(cs), err }},
+		{"trend", func() (int, error) { ds, err := s.Trend(ctx, Filter{}, day0, now, DefaultPeriod); return len(ds), err }},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := q.f(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
+
+// The size of the benchmark's fleet.
+const benchHosts, benchDays = 1000, 30

@@ -61,7 +61,6 @@ type rep struct {
 	// made).
 	verdict string
 	tamper  string
-	v1      bool // as a version 1 report
 }
 
 // makeReport runs a real check of the demo kit and returns its JSON

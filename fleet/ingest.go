@@ -61,7 +61,7 @@ func (s *Store) Ingest(ctx context.Context, name string, data []byte) (Ingested,
 	if err != nil {
 		return Ingested{}, &RefusedError{Name: name, Err: err}
 	}
-	gz, err := compress(data)
+	gz, err := s.compress(data)
 	if err != nil {
 		return Ingested{}, fmt.Errorf("report %s: compressing: %w", name, err)
 	}
@@ -86,12 +86,20 @@ func (s *Store) stored(ctx context.Context, digest string) (Ingested, bool, erro
 	return in, true, nil
 }
 
-func compress(data []byte) ([]byte, error) {
+// compress gzips data. A gzip writer is some hundreds of kilobytes of
+// state: one is reused between ingests rather than made for each.
+func (s *Store) compress(data []byte) ([]byte, error) {
 	var b bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&b, gzip.BestSpeed)
-	if err != nil {
-		return nil, err
+	zw, _ := s.gzips.Get().(*gzip.Writer)
+	if zw == nil {
+		var err error
+		if zw, err = gzip.NewWriterLevel(&b, gzip.BestSpeed); err != nil {
+			return nil, err
+		}
+	} else {
+		zw.Reset(&b)
 	}
+	defer s.gzips.Put(zw)
 	if _, err := zw.Write(data); err != nil {
 		return nil, err
 	}
@@ -227,14 +235,12 @@ func dayText(t time.Time) string {
 	return t.Format(time.DateOnly)
 }
 
-// tableName names a table across hosts: its kind, and its root or
-// settings source, which the same formular gives every host alike.
+// tableName names a table alike on every host: its kind and its line in
+// the formular ("media:11"). Its root and source are where this host
+// keeps it, and differ from host to host.
 func tableName(t *verify.Table) string {
-	switch {
-	case t.Root != "":
-		return string(t.Kind) + " " + text(t.Root)
-	case t.Kind == formular.KindParameters && t.Source != "":
-		return string(t.Kind) + " " + text(t.Source)
+	if t.Line > 0 {
+		return string(t.Kind) + ":" + strconv.Itoa(t.Line)
 	}
 	return string(t.Kind)
 }
@@ -304,7 +310,7 @@ func countsOf(s string) map[string]int {
 // same report finds the evidence taken and changes nothing.
 func (s *Store) insert(ctx context.Context, rec *record, digest string, size int64, gz []byte) (Ingested, error) {
 	c := &rec.check
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return Ingested{}, err
 	}
@@ -342,6 +348,16 @@ func (s *Store) insert(ctx context.Context, rec *record, digest string, size int
 	if err != nil {
 		return Ingested{}, fmt.Errorf("check: %w", err)
 	}
+	// The host's latest check, kept so that the answers need not look
+	// for it among all its checks. A report may come late: an older
+	// check does not replace a newer one.
+	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO hosts (host_id, last_check_id, last_at_ns) VALUES (?, ?, ?)
+		ON CONFLICT (host_id) DO UPDATE SET last_check_id = excluded.last_check_id, last_at_ns = excluded.last_at_ns
+		WHERE excluded.last_at_ns > hosts.last_at_ns
+			OR (excluded.last_at_ns = hosts.last_at_ns AND excluded.last_check_id > hosts.last_check_id)`),
+		c.HostID, in.CheckID, c.Time.UnixNano()); err != nil {
+		return Ingested{}, fmt.Errorf("host: %w", err)
+	}
 	for _, g := range c.Groups {
 		if _, err := tx.ExecContext(ctx, s.d.q("INSERT INTO check_groups (check_id, grp) VALUES (?, ?)"), in.CheckID, g); err != nil {
 			return Ingested{}, fmt.Errorf("group: %w", err)
@@ -350,10 +366,29 @@ func (s *Store) insert(ctx context.Context, rec *record, digest string, size int
 	if err := insertFindings(ctx, tx, s.d, in.CheckID, rec.findings); err != nil {
 		return Ingested{}, err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := commit(ctx, tx); err != nil {
 		return Ingested{}, err
 	}
 	return in, nil
+}
+
+// begin starts a write transaction that ctx cancels between statements
+// and during each (they are run with ctx), never during its commit: a
+// commit cut short may have been made, and the caller would be told it
+// was not. Commit it with commit.
+func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return s.db.BeginTx(context.WithoutCancel(ctx), nil)
+}
+
+// commit commits tx unless ctx is cancelled by now.
+func commit(ctx context.Context, tx *sql.Tx) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // findingsBatch is how many findings one INSERT carries: 8 parameters

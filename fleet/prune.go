@@ -28,7 +28,7 @@ func (s *Store) Prune(ctx context.Context, keep time.Duration, now time.Time) (P
 	}
 	drop := prunable(pts, now.Add(-keep).UnixNano())
 	var p Pruned
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return Pruned{}, fmt.Errorf("store %s: %w", s.name, err)
 	}
@@ -59,7 +59,7 @@ func (s *Store) Prune(ctx context.Context, keep time.Duration, now time.Time) (P
 		}
 		*d.n, _ = res.RowsAffected()
 	}
-	if err := tx.Commit(); err != nil {
+	if err := commit(ctx, tx); err != nil {
 		return Pruned{}, fmt.Errorf("store %s: prune: %w", s.name, err)
 	}
 	return p, nil

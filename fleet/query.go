@@ -25,12 +25,10 @@ const checkCols = `c.id, c.host_id, c.hostname, c.groups, c.at_ns, c.verdict,
 
 const checkFrom = ` FROM checks c JOIN formulars f ON f.id = c.formular_id JOIN evidence e ON e.id = c.evidence_id`
 
-// latestCTE names each host's latest check (latest) and the hosts the
-// filter selects by it (sel). Its filter goes where %s is.
-const latestCTE = `WITH latest AS (
-	SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY host_id ORDER BY at_ns DESC, id DESC) AS rn FROM checks) r WHERE rn = 1
-), sel AS (
-	SELECT c.id, c.host_id` + checkFrom + ` JOIN latest l ON l.id = c.id WHERE 1 = 1%s
+// latestCTE names the hosts the filter selects by their latest check
+// (sel: the check's id and the host). Its filter goes where %s is.
+const latestCTE = `WITH sel AS (
+	SELECT c.id, c.host_id` + checkFrom + ` JOIN hosts l ON l.last_check_id = c.id WHERE 1 = 1%s
 ) `
 
 type scanner interface{ Scan(dest ...any) error }
@@ -235,9 +233,11 @@ func spans(pts []point) []span {
 func (s *Store) points(ctx context.Context, f Filter, since bool) ([]point, error) {
 	rest := "SELECT c.host_id, c.id, c.at_ns, c.verdict FROM checks c WHERE c.host_id IN (SELECT host_id FROM sel) ORDER BY c.host_id, c.at_ns, c.id"
 	if since {
-		rest = `, ok AS (SELECT host_id, MAX(at_ns) AS at FROM checks WHERE verdict = 'HOLDS' GROUP BY host_id)
-		SELECT c.host_id, c.id, c.at_ns, c.verdict FROM checks c LEFT JOIN ok ON ok.host_id = c.host_id
-		WHERE c.host_id IN (SELECT host_id FROM sel) AND c.at_ns >= COALESCE(ok.at, c.at_ns)
+		// Each host's last HOLDS is one look-up in checks_host_verdict,
+		// and what follows it one range of checks_host.
+		rest = `, ok AS (SELECT sel.host_id, (SELECT MAX(h.at_ns) FROM checks h WHERE h.host_id = sel.host_id AND h.verdict = 'HOLDS') AS at FROM sel)
+		SELECT c.host_id, c.id, c.at_ns, c.verdict FROM ok JOIN checks c ON c.host_id = ok.host_id
+		WHERE c.at_ns >= COALESCE(ok.at, -9223372036854775807)
 		ORDER BY c.host_id, c.at_ns, c.id`
 	}
 	q, args, err := s.selected(f, rest)

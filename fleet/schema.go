@@ -105,6 +105,12 @@ var migrations = []string{
 		ingested_ns BIGINT NOT NULL
 	);
 	CREATE INDEX checks_host ON checks (host_id, at_ns, id);
+	CREATE INDEX checks_host_verdict ON checks (host_id, verdict, at_ns);
+	CREATE TABLE hosts (
+		host_id TEXT NOT NULL PRIMARY KEY,
+		last_check_id BIGINT NOT NULL REFERENCES checks(id),
+		last_at_ns BIGINT NOT NULL
+	);
 	CREATE INDEX checks_at ON checks (at_ns);
 	CREATE INDEX checks_formular ON checks (formular_id);
 	CREATE TABLE check_groups (
@@ -131,7 +137,7 @@ func schemaVersion() int { return len(migrations) }
 
 // ourTables are the tables of the schema; a database holding one of them
 // without schema_version is not a store to touch.
-var ourTables = []string{"schema_version", "formulars", "evidence", "checks", "check_groups", "findings"}
+var ourTables = []string{"schema_version", "formulars", "evidence", "checks", "hosts", "check_groups", "findings"}
 
 // ErrNewerSchema is wrapped by the error of opening a store that a newer
 // sverka has written.
@@ -233,7 +239,7 @@ func (s *Store) version(ctx context.Context, q querier) (int, error) {
 // migrate applies the migrations the store lacks in one transaction:
 // a store is at one version or the next, never between.
 func (s *Store) migrate(ctx context.Context) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return s.openErr(err)
 	}
@@ -267,7 +273,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("store %s: schema version %d: %w", s.name, i+1, err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err := commit(ctx, tx); err != nil {
 		return fmt.Errorf("store %s: schema: %w", s.name, err)
 	}
 	return nil

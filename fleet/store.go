@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,6 +26,8 @@ type Store struct {
 	d    *dialect
 	name string // the dsn as errors show it: a path, or a URL without its password
 	ro   bool
+	// gzips holds gzip writers for the evidence, reused between ingests.
+	gzips sync.Pool
 }
 
 // Options say how Open opens a store.
@@ -123,6 +126,9 @@ func openSQLite(path string, o Options) (*Store, error) {
 		q.Set("mode", "ro")
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
+		// In WAL mode NORMAL keeps the store whole through a crash; a
+		// power cut may lose the last ingests, which are ingested again.
+		q.Add("_pragma", "synchronous(NORMAL)")
 		// A write transaction takes the write lock when it begins: two
 		// writers then wait for each other (busy_timeout) instead of one
 		// failing when it upgrades a read lock.

@@ -1,8 +1,12 @@
 package fleet
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -84,12 +88,146 @@ func TestIngestStatus(t *testing.T) {
 		if hs[0].Broken == nil || hs[0].Broken.LastHolds == nil || !hs[0].Broken.LastHolds.Time.Equal(at(0)) || !hs[0].Broken.FirstNotHold.Time.Equal(at(1)) {
 			t.Fatalf("a broken %+v", hs[0].Broken)
 		}
+		// A report that comes late does not replace the host's latest.
+		ingest(t, s, rep{host: "x", at: at(1, 5), verdict: Holds}, rep{host: "x", at: at(1), verdict: NotHold})
+		hs, err = s.Status(ctx, Filter{HostID: "x"}, at(2), DefaultPeriod)
+		if err != nil || len(hs) != 1 || hs[0].State != Holds || !hs[0].Last.Time.Equal(at(1, 5)) {
+			t.Fatalf("late report: %+v %v", hs, err)
+		}
 		if !reportsCarryGroups(t) {
 			return
 		}
 		hs, err = s.Status(ctx, Filter{Groups: []string{"spb"}}, at(2), DefaultPeriod)
 		if err != nil || len(hs) != 1 || hs[0].HostID != "b" {
 			t.Fatalf("group spb: %v %v", hs, err)
+		}
+	})
+}
+
+func TestIngestOnceAndRefused(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s := newStore(t, b)
+		data := makeReport(t, rep{host: "a", at: at(0), verdict: NotHold})
+		in1, err := s.Ingest(ctx, "a.json", data)
+		if err != nil || !in1.New || in1.HostID != "a" || in1.Verdict != NotHold {
+			t.Fatalf("first ingest: %+v %v", in1, err)
+		}
+		in2, err := s.Ingest(ctx, "a.json", data)
+		if err != nil || in2.New || in2.CheckID != in1.CheckID {
+			t.Fatalf("second ingest: %+v %v", in2, err)
+		}
+		// A report edited to say HOLDS disagrees with its items.
+		forged := bytes.Replace(data, []byte(`"verdict": "NOT HOLD"`), []byte(`"verdict": "HOLDS"`), 1)
+		if bytes.Equal(forged, data) {
+			t.Fatal("the test did not forge the verdict")
+		}
+		_, err = s.Ingest(ctx, "forged.json", forged)
+		var re *RefusedError
+		if !errors.As(err, &re) || !strings.Contains(err.Error(), "forged.json") {
+			t.Fatalf("forged report: %v", err)
+		}
+		for _, bad := range [][]byte{nil, []byte("{}"), []byte("not json"), data[:len(data)/2]} {
+			if _, err := s.Ingest(ctx, "bad.json", bad); !errors.As(err, &re) {
+				t.Errorf("%.20q: %v, want refused", bad, err)
+			}
+		}
+		cs, err := s.History(ctx, "a")
+		if err != nil || len(cs) != 1 {
+			t.Fatalf("history after refusals: %d checks, %v", len(cs), err)
+		}
+		ev, err := s.Evidence(ctx, in1.CheckID)
+		if err != nil || !bytes.Equal(ev, data) {
+			t.Fatalf("evidence differs from the report ingested (%v)", err)
+		}
+		fs, err := s.CheckFindings(ctx, in1.CheckID)
+		if err != nil || len(fs) != 1 || fs[0].Name != "README.txt" || fs[0].Status != "MODIFIED" || !fs[0].Failure ||
+			!strings.HasPrefix(fs[0].Expected, "sha256:63b32c0d") || !strings.HasPrefix(fs[0].Actual, "sha256:") {
+			t.Fatalf("findings %+v %v", fs, err)
+		}
+		c := cs[0]
+		if c.Product != "Демо-агент сверки" || c.Version != "1.0.0.42" || c.ValidUntil.Format(time.DateOnly) != "2099-12-31" ||
+			c.Findings != 1 || c.Counts["MODIFIED"] != 1 || c.Counts["OK"] != 3 || len(c.Checked) != 1 || c.Checked[0] != "media" ||
+			!c.Time.Equal(at(0)) || c.ReportSHA256 != sha256Hex(data) {
+			t.Fatalf("check %+v", c)
+		}
+	})
+}
+
+func TestIngestVersion1(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		data, err := os.ReadFile(filepath.Join("..", "report", "testdata", "report-v1.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := newStore(t, b)
+		in, err := s.Ingest(context.Background(), "v1.json", data)
+		if err != nil || in.HostID != "host-1" || in.Verdict != NotHold {
+			t.Fatalf("%+v %v", in, err)
+		}
+		c, err := s.Check(context.Background(), in.CheckID)
+		if err != nil || c.Hostname != "host-1" || len(c.Groups) != 0 || c.Certificate != "4068" {
+			t.Fatalf("%+v %v", c, err)
+		}
+	})
+}
+
+// countingCtx is cancelled at the n-th time anything asks whether it is.
+type countingCtx struct {
+	context.Context
+	n, calls int
+	done     chan struct{}
+}
+
+func (c *countingCtx) tick() {
+	c.calls++
+	if c.calls == c.n {
+		close(c.done)
+	}
+}
+
+func (c *countingCtx) Done() <-chan struct{} { c.tick(); return c.done }
+
+func (c *countingCtx) Err() error {
+	select {
+	case <-c.done:
+		return context.Canceled
+	default:
+		return nil
+	}
+}
+
+// TestIngestCancelled cancels an ingest at every step it takes: the
+// store holds the check whole, or nothing of it.
+func TestIngestCancelled(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		s := newStore(t, b)
+		data := makeReport(t, rep{host: "a", at: at(0), verdict: NotHold})
+		for n := 1; ; n++ {
+			ctx := &countingCtx{Context: context.Background(), n: n, done: make(chan struct{})}
+			in, err := s.Ingest(ctx, "a.json", data)
+			var rows, findings, evidence int
+			for _, q := range []struct {
+				n *int
+				q string
+			}{{&rows, "SELECT COUNT(*) FROM checks"}, {&findings, "SELECT COUNT(*) FROM findings"}, {&evidence, "SELECT COUNT(*) FROM evidence"}} {
+				if err := s.db.QueryRow(q.q).Scan(q.n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err != nil {
+				if rows+findings+evidence != 0 {
+					t.Fatalf("cancelled at step %d (%v): %d checks, %d findings, %d evidence left", n, err, rows, findings, evidence)
+				}
+				continue
+			}
+			if !in.New || rows != 1 || findings != 1 || evidence != 1 {
+				t.Fatalf("step %d: %+v: %d checks, %d findings, %d evidence", n, in, rows, findings, evidence)
+			}
+			if n < 3 {
+				t.Fatalf("the ingest never looked at its context")
+			}
+			return
 		}
 	})
 }

@@ -267,6 +267,7 @@ var catalogue = map[string][2]string{
 	"why-media-is-directory":       {"the media is a directory, not the image", "носитель — каталог, а не образ"},
 	"why-no-installed":             {"no --installed ROOT or --var given", "не задан ни --installed КОРЕНЬ, ни --var"},
 	"why-no-settings":              {"no --settings FILE or --installed ROOT given for its source", "не задан ни --settings ФАЙЛ, ни --installed КОРЕНЬ для источника настроек"},
+	"why-no-registry":              {"this host has no Windows registry: give --installed ROOT of an offline Windows system", "на этом компьютере нет реестра Windows: укажите --installed КОРЕНЬ смонтированной системы Windows"},
 	"msg-certificate-expired":      {"certificate %s expired on %s (check date %s)", "срок действия сертификата %s истёк %s (дата проверки %s)"},
 	"msg-certificate-expired-none": {"the certificate expired on %s (check date %s)", "срок действия сертификата истёк %s (дата проверки %s)"},
 	"msg-support-ended":            {"support of certificate %s ended on %s (check date %s)", "срок поддержки по сертификату %s истёк %s (дата проверки %s)"},

@@ -105,7 +105,7 @@ func with(m map[string]func(string) bool, more map[string]func(string) bool) map
 var messageRules = map[string]argRule{
 	"table-failed": {table: must, counts: must, args: mustNot},
 	"table-not-checked": {table: must, counts: mustNot, args: must, required: []string{"why"}, names: []string{"why"}, values: map[string]func(string) bool{"why": func(s string) bool {
-		return slices.Contains([]string{"no-media", "media-is-directory", "no-installed", "no-settings"}, s)
+		return slices.Contains([]string{"no-media", "media-is-directory", "no-installed", "no-settings", "no-registry"}, s)
 	}}},
 	"certificate-expired":      {table: mustNot, counts: mustNot, args: must, required: []string{"until", "check_date"}, names: []string{"until", "check_date", "certificate"}, values: map[string]func(string) bool{"until": isDateArg, "check_date": isDateArg}},
 	"support-ended":            {table: mustNot, counts: mustNot, args: must, required: []string{"until", "check_date"}, names: []string{"until", "check_date", "certificate"}, values: map[string]func(string) bool{"until": isDateArg, "check_date": isDateArg}},

@@ -75,7 +75,9 @@ const (
 	// be read (Table, Line, source, error).
 	CodeSourceUnreadable Code = "source-unreadable"
 	// CodeRegistryOffline: a live registry source with --installed: it
-	// can only be read on the host itself (Table, Line, source).
+	// could only be read on the host itself (Table, Line, source). No
+	// longer given, since an offline system's hive files are read; kept
+	// for the reports that carry it.
 	CodeRegistryOffline Code = "registry-offline"
 	// CodeExtraFiles: unlisted files in a table that is not closed (a
 	// warning; Table, Line, Counts).
@@ -120,6 +122,7 @@ const (
 	WhyMediaIsDirectory = "media-is-directory"
 	WhyNoInstalled      = "no-installed"
 	WhyNoSettings       = "no-settings"
+	WhyNoRegistry       = "no-registry"
 )
 
 // Codes of an item's detail, and the arguments each one carries.
@@ -163,7 +166,8 @@ const (
 	DetailImageNameDiffers Code = "image-name-differs"
 	// DetailImageUnmatched: the image matches no row of the table.
 	DetailImageUnmatched Code = "image-unmatched"
-	// DetailRegistryOffline: as CodeRegistryOffline, for each row.
+	// DetailRegistryOffline: as CodeRegistryOffline, for each row; no
+	// longer given either.
 	DetailRegistryOffline Code = "registry-offline"
 	// DetailSettingsLine: where the settings source holds the value
 	// (file, line).
@@ -248,6 +252,7 @@ var whyText = map[string]string{
 	WhyMediaIsDirectory: "the media is a directory, not the image",
 	WhyNoInstalled:      "no --installed ROOT or --var given",
 	WhyNoSettings:       "no --settings FILE or --installed ROOT given for its source",
+	WhyNoRegistry:       "this host has no Windows registry: give --installed ROOT of an offline Windows system",
 }
 
 // CannotCheckResult is the result of a check that could not be made:
@@ -311,8 +316,6 @@ func implantedMismatch(recorded, computed string) Message {
 		Text: fmt.Sprintf("the MD5 implanted in the image (isomd5sum) does not match: recorded %s, computed %s", recorded, computed)}
 }
 
-const registryOfflineText = "the live registry can only be read on the Windows host itself; export the key with regedit and pass --settings FILE.reg"
-
 func sourceUnreadable(line int, source string, err error) Message {
 	why := sourceWhy(err)
 	args := map[string]string{"source": source, "error": why}
@@ -343,12 +346,6 @@ func sourceWhy(err error) string {
 		return fe.Err.Error()
 	}
 	return err.Error()
-}
-
-func registryOffline(line int, source string) Message {
-	return Message{Code: CodeRegistryOffline, Table: formular.KindParameters, Line: line,
-		Args: map[string]string{"source": source},
-		Text: fmt.Sprintf("%s: source %s: %s", tableName(formular.KindParameters, line), source, registryOfflineText)}
 }
 
 func extraFiles(kind formular.Kind, line, n int) Message {
@@ -623,7 +620,6 @@ var (
 	notOnImage     = detail(DetailNotOnImage, "not on the image")
 	readFromDevice = detail(DetailReadFromDevice, "read from the device")
 	imageUnmatched = detail(DetailImageUnmatched, "the image matches no row of the [image] table, by name or content")
-	registryDetail = detail(DetailRegistryOffline, registryOfflineText)
 )
 
 // gostReversed is the hint for GOST columns whose digests match with their

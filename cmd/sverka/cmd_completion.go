@@ -93,6 +93,14 @@ func completionWords(specs []spec) []cmdWords {
 // flagValues are the words a flag of command cmd takes; nil for a file
 // or anything else.
 func flagValues(cmd, name string) []string {
+	if cmd == "fleet report" {
+		switch name {
+		case "format":
+			return []string{"html", "json"}
+		case "from", "to":
+			return nil // dates
+		}
+	}
 	switch name {
 	case "format":
 		switch cmd {

@@ -55,7 +55,10 @@ printf '%s\n' "${COMPREPLY[@]}"`
 		want  []string
 	}{
 		{[]string{"sverka", "ver"}, []string{"verify", "version"}},
-		{[]string{"sverka", "f"}, []string{"formular"}},
+		{[]string{"sverka", "f"}, []string{"fleet", "formular"}},
+		{[]string{"sverka", "fleet", "re"}, []string{"report"}},
+		{[]string{"sverka", "fleet", "report", "--format", ""}, []string{"html", "json"}},
+		{[]string{"sverka", "fleet", "serve", "--li"}, []string{"--listen"}},
 		{[]string{"sverka", "formular", ""}, []string{"import", "make"}},
 		{[]string{"sverka", "report", "r"}, []string{"render"}},
 		{[]string{"sverka", "help", "rep"}, []string{"report"}},

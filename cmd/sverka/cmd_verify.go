@@ -28,7 +28,7 @@ import (
 const verifySynopsis = `sverka verify -f FORMULAR (-P PUBKEY | -p PUBKEY.pub) [--media ISO|DEVICE|DIR]
               [--installed ROOT] [--var NAME=PATH]... [--settings FILE]... [--at DATE]
               [--format text|json|ndjson|html] [--lang ru|en] [-o FILE] [-v | --summary] [--quiet | --status]
-              [--require KIND[,KIND]|all] [--host-id NAME] [--group NAME]...
+              [--require KIND[,KIND]|all] [--host-id NAME] [--group NAME]... [--registry-user NAME]
 
 Check the media, the installed modules and the settings against a signed
 formular. The signature (FORMULAR.minisig) is checked over the raw bytes
@@ -36,7 +36,10 @@ before anything else is read. One verdict: HOLDS (exit 0) or NOT HOLD
 (exit 1); exit 2 when the check could not be made (bad signature, unreadable
 formular or media).
 
-Use --installed / to check the modules of this host.
+Use --installed / to check the modules of this host. Registry tables read
+this Windows host's registry, or the hive files of the Windows system
+under --installed ROOT (a mounted disk); --registry-user NAME says whose
+NTUSER.DAT stands for HKCU there.
 
 The report names the host by --host-id (an inventory name), else by its
 machine id (/etc/machine-id, the MachineGuid on Windows, the
@@ -45,8 +48,8 @@ inventory groups it is checked as. A malformed machine id is refused
 (exit 2): give --host-id.`
 
 const verifyExamples = `  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit
-  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit --at 01.06.2027 --quiet
-  sverka verify -f formular.txt -p vendor.pub --installed / --format json -o check.json --host-id buh-07 --group accounting`
+  sverka verify -f formular.txt -p vendor.pub --installed / --format json -o check.json --host-id buh-07 --group accounting
+  sverka verify -f formular.txt -p vendor.pub --installed /mnt/win --registry-user ivanov`
 
 type verifyOpts struct {
 	common
@@ -57,6 +60,7 @@ type verifyOpts struct {
 	installed  string
 	vars       []string
 	settings   []string
+	regUser    string
 	at         string
 	format     string
 	lang       string
@@ -83,6 +87,7 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.installed, "installed", "", "root of the system whose installed product is checked (/ for this host)")
 	fs.StringArrayVar(&o.vars, "var", nil, "root variable NAME=PATH (repeatable)")
 	fs.StringArrayVar(&o.settings, "settings", nil, "settings file for a parameters table (repeatable)")
+	fs.StringVar(&o.regUser, "registry-user", "", "offline system: the user (profile folder under Users) whose NTUSER.DAT is HKCU for registry tables")
 	fs.StringVar(&o.at, "at", "", "check date for the certificate's validity: YYYY-MM-DD or DD.MM.YYYY (default: today)")
 	fs.StringVar(&o.format, "format", "text", "output: text, json, ndjson or html")
 	fs.StringVar(&o.lang, "lang", "", "language of text and html: ru or en (default from LC_ALL, LC_MESSAGES, LANG)")
@@ -124,6 +129,9 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 		return err
 	}
 	if err := o.checkPaths(); err != nil {
+		return err
+	}
+	if err := o.checkSomething(); err != nil {
 		return err
 	}
 	// The host is named before the check: a host that cannot be told
@@ -228,8 +236,6 @@ func (o *verifyOpts) check() error {
 		return errors.New("verify needs -f FORMULAR")
 	case (o.pubKey == "") == (o.pubFile == ""):
 		return errors.New("verify needs the signer's public key: -P BASE64 or -p KEY.pub (one of them)")
-	case o.media == "" && o.installed == "" && len(o.vars) == 0 && len(o.settings) == 0:
-		return errors.New("nothing to check: give --media, --installed (/ for this host), --var or --settings")
 	}
 	for _, name := range o.require {
 		switch k := formular.Kind(name); k {
@@ -277,6 +283,24 @@ func (o *verifyOpts) hostIDOf(h hostinfo.Facts) (string, error) {
 		return "", fmt.Errorf("%w; give --host-id NAME to name this host", err)
 	}
 	return id, nil
+}
+
+// checkSomething refuses a command line that names nothing to check,
+// unless the formular has a registry table: that reads this host's
+// registry with no flag at all. The formular is read for that alone; one
+// that cannot be read is left to the check, which says why.
+func (o *verifyOpts) checkSomething() error {
+	if o.media != "" || o.installed != "" || len(o.vars) > 0 || len(o.settings) > 0 {
+		return nil
+	}
+	pub, err := sign.PublicKey(o.pubKey, o.pubFile)
+	if err != nil {
+		return nil
+	}
+	if sf, err := verify.ReadSigned(o.formular, pub); err != nil || verify.HasRegistryTable(sf.Formular) {
+		return nil
+	}
+	return errors.New("nothing to check: give --media, --installed (/ for this host), --var or --settings")
 }
 
 // checkSummary refuses --summary where it means nothing: it leaves out
@@ -427,7 +451,7 @@ func check(ctx context.Context, c *cli, o *verifyOpts, at time.Time, vars map[st
 	}
 	src := verify.Sources{
 		Media: o.media, Installed: o.installed, Vars: vars, Settings: o.settings,
-		IgnoreCase: o.ignoreCase, At: at, Require: o.required,
+		RegistryUser: o.regUser, IgnoreCase: o.ignoreCase, At: at, Require: o.required,
 	}
 	var prog *console.Progress // nil: no progress shown
 	if progressOn(c, &o.common) {

@@ -54,6 +54,14 @@ func commands() []spec {
 		commandSpec("verify", verifySynopsis, verifyExamples, runVerify),
 		commandSpec("report render", reportSynopsis, reportExamples, runReportRender, "file"),
 		commandSpec("report diff", reportDiffSynopsis, reportDiffExamples, runReportDiff, "file"),
+		commandSpec("fleet ingest", fleetIngestSynopsis, fleetIngestExamples, runFleetIngest, "file"),
+		commandSpec("fleet status", fleetStatusSynopsis, fleetStatusExamples, runFleetStatus),
+		commandSpec("fleet history", fleetHistorySynopsis, fleetHistoryExamples, runFleetHistory),
+		commandSpec("fleet since", fleetSinceSynopsis, fleetSinceExamples, runFleetSince),
+		commandSpec("fleet findings", fleetFindingsSynopsis, fleetFindingsExamples, runFleetFindings),
+		commandSpec("fleet prune", fleetPruneSynopsis, fleetPruneExamples, runFleetPrune),
+		commandSpec("fleet serve", fleetServeSynopsis, fleetServeExamples, runFleetServe),
+		commandSpec("fleet report", fleetReportSynopsis, fleetReportExamples, runFleetReport),
 		{name: "completion", synopsis: completionSynopsis, examples: completionExamples, operands: shellNames(),
 			run: func(_ context.Context, c *cli, args []string) error { return runCompletion(c, args) }},
 		{name: "version", synopsis: versionSynopsis, examples: versionExamples,
@@ -66,6 +74,8 @@ func groupSynopsis(group string) string {
 	switch group {
 	case "formular":
 		return formularSynopsis
+	case "fleet":
+		return fleetSynopsis
 	case "report":
 		return reportGroupSynopsis
 	}
@@ -296,6 +306,8 @@ func metavar(f *pflag.Flag) (name, usage string) {
 		return "DIR", usage
 	case "at":
 		return "DATE", usage
+	case "period", "keep":
+		return "PERIOD", usage
 	case "require":
 		return "KIND[,KIND]", usage
 	case "exclude":

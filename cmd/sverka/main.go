@@ -185,6 +185,12 @@ Usage:
                 [--lang ru|en] [-o FILE] [-v] [--quiet | --status]
   sverka report render REPORT.json [-p PUBKEY.pub] --format text|html|json [--lang ru|en] [-o FILE]
   sverka report diff A.json B.json [-p PUBKEY.pub] [--format text|json|csv] [--lang ru|en] [-o FILE]
+  sverka fleet ingest [-p PUBKEY.pub] [--db DB] REPORT.json|DIR...
+  sverka fleet status|since|findings [--db DB] [--period 7d] [--group G]... [--format text|json|csv]
+  sverka fleet history HOST [--db DB] [--format text|json|csv]
+  sverka fleet prune --keep 90d [--db DB]
+  sverka fleet serve [--db DB] [--listen ADDR] [--period D] [--warn-before D] [--lang ru|en]
+  sverka fleet report --from DATE --to DATE [--group G]... [--db DB] --format html|json [--lang ru|en] [-o FILE]
   sverka completion bash|zsh|fish|powershell
   sverka version
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/sverka/sverka/internal/hivetest"
 	"github.com/sverka/sverka/iso"
 )
 
@@ -165,6 +166,21 @@ func scriptParams(dir string) testscript.Params {
 					out = append(out, byte(u), byte(u>>8))
 				}
 				ts.Check(os.WriteFile(ts.MkAbs(args[1]), out, 0o644))
+			},
+			// hive FILE SCRIPT: a registry hive file, written by hivex
+			// (hivexsh -w) from the commands in the file SCRIPT.
+			// hive -dirty FILE: the hive as an unclean shutdown leaves it.
+			"hive": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) == 2 && args[0] == "-dirty" {
+					ts.Check(hivetest.Dirty(ts.MkAbs(args[1])))
+					return
+				}
+				if len(args) != 2 {
+					ts.Fatalf("usage: hive FILE SCRIPT | hive -dirty FILE")
+				}
+				script, err := os.ReadFile(ts.MkAbs(args[1]))
+				ts.Check(err)
+				ts.Check(hivetest.Write(ts.MkAbs(args[0]), string(script)))
 			},
 			// isoflip IMAGE MEMBER: invert the first byte of a member of an
 			// ISO image, found through its extent.

@@ -1,0 +1,138 @@
+package fleet
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestOpenRefuses(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(text, []byte("not a database at all, but long enough to look like one\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "other.db")
+	db, err := sql.Open("sqlite", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE accounts (id INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, tc := range []struct {
+		name, dsn string
+		o         Options
+		want      string
+	}{
+		{"missing directory", filepath.Join(dir, "no", "such", "fleet.db"), Options{Create: true}, "no/such"},
+		{"missing store", filepath.Join(dir, "none.db"), Options{}, "does not exist"},
+		{"missing store read-only", filepath.Join(dir, "none.db"), Options{ReadOnly: true}, "does not exist"},
+		{"text file", text, Options{Create: true}, "not a SQLite database"},
+		{"unrelated database", other, Options{Create: true}, "not a sverka store: it holds tables (accounts)"},
+		{"directory", dir, Options{}, "not a regular file"},
+		{"bad URL", "postgres://user:secret@[::1/x", Options{}, "not a PostgreSQL URL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Open(ctx, tc.dsn, tc.o)
+			if err == nil {
+				s.Close()
+				t.Fatal("opened")
+			}
+			name := tc.dsn
+			if isPostgres(name) {
+				name = "postgres://"
+			}
+			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), filepath.ToSlash(name)) && !strings.Contains(err.Error(), name) {
+				t.Fatalf("%v; want %q naming %s", err, tc.want, name)
+			}
+			if strings.Contains(err.Error(), "secret") {
+				t.Fatalf("the password shows: %v", err)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "none.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("opening without Create made the file: %v", err)
+	}
+}
+
+func TestOpenSchemaVersions(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		dsn := b.dsn(t)
+		s, err := Open(ctx, dsn, Options{Create: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ingest(t, s, rep{host: "a", at: at(0), verdict: Holds})
+		if _, err := s.db.Exec(s.d.q("INSERT INTO schema_version (version, applied_ns) VALUES (?, ?)"), schemaVersion()+1, time.Now().UnixNano()); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		for _, o := range []Options{{}, {Create: true}, {ReadOnly: true}} {
+			_, err := Open(ctx, dsn, o)
+			want := "schema version 2; this sverka knows up to 1"
+			if !errors.Is(err, ErrNewerSchema) || !strings.Contains(err.Error(), want) {
+				t.Fatalf("%+v: %v, want %q", o, err, want)
+			}
+		}
+	})
+}
+
+func TestOpenReadOnly(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		dsn := b.dsn(t)
+		s, err := Open(ctx, dsn, Options{Create: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ingest(t, s, rep{host: "a", at: at(0), verdict: Holds})
+		s.Close()
+		ro, err := Open(ctx, dsn, Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ro.Close()
+		if hs, err := ro.Status(ctx, Filter{}, at(1), DefaultPeriod); err != nil || len(hs) != 1 {
+			t.Fatalf("read-only status: %v %v", hs, err)
+		}
+		if _, err := ro.Ingest(ctx, "b.json", makeReport(t, rep{host: "b", at: at(0), verdict: Holds})); err == nil {
+			t.Fatal("a read-only store took a report")
+		}
+		if _, err := ro.Prune(ctx, time.Hour, at(100)); err == nil {
+			t.Fatal("a read-only store was pruned")
+		}
+		if _, err := ro.db.Exec("DELETE FROM checks"); err == nil {
+			t.Fatal("a read-only store ran a DELETE")
+		}
+	})
+}
+
+func TestOpenPostgresRefuses(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct{ dsn, want string }{
+		{strings.Replace(pgURL(t), "/t", "/nosuchdb", 1), "nosuchdb"},
+		{"postgres://nobody:pw@/postgres?host=" + filepath.Join(t.TempDir(), "nosocket") + "&connect_timeout=2", "PostgreSQL"},
+	} {
+		_, err := Open(ctx, tc.dsn, Options{Create: true})
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "store postgres://") || strings.Contains(err.Error(), ":pw@") {
+			t.Errorf("%s: %v", tc.dsn, err)
+		}
+	}
+}
+
+func pgURL(t *testing.T) string {
+	dsn, err := pg.Get(t).NewDatabase(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dsn
+}
