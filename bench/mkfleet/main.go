@@ -189,6 +189,11 @@ feed:
 	return os.WriteFile(o.out+".fleet", []byte(info), 0o644)
 }
 
+// generator is bumped whenever the reports mkfleet writes change (a
+// report field sverka now writes, another story), so that a fleet written
+// before is written again rather than measured.
+const generator = 2
+
 // verdictOf is the verdict a check of state s must give.
 func verdictOf(s state) verify.Verdict {
 	if len(s) == 0 {
@@ -201,6 +206,7 @@ func verdictOf(s state) verify.Verdict {
 func manifest(c config, e outcome, updatePath string, reports, bytes int64, states int) string {
 	var b strings.Builder
 	kv := func(k string, v any) { fmt.Fprintf(&b, "%s: %v\n", k, v) }
+	kv("generator", generator)
 	kv("hosts", c.hosts)
 	kv("days", c.days)
 	kv("items", c.files+c.params)

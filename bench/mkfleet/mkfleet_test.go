@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -272,7 +273,7 @@ func TestFleet(t *testing.T) {
 	if len(updates) != 1 {
 		t.Errorf("the update's file has %d different digests across hosts, want 1 shared", len(updates))
 	}
-	if !strings.Contains(string(info), "state: complete\n") {
+	if !strings.Contains(string(info), "state: complete\n") || !strings.Contains(string(info), fmt.Sprintf("generator: %d\n", generator)) {
 		t.Errorf("%s.fleet:\n%s", out, info)
 	}
 
