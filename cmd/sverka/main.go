@@ -22,6 +22,9 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/internal/nice"
 )
 
 // Exit codes: scripts rely on them.
@@ -193,9 +196,10 @@ Usage:
   sverka fleet report --from DATE --to DATE [--group G]... [--db DB] --format html|json [--lang ru|en] [-o FILE]
   sverka completion bash|zsh|fish|powershell
   sverka version
+  sverka help [COMMAND] | sverka help --man DIR
 
 Run 'sverka help COMMAND' or 'sverka COMMAND --help' for a command's flags
-and examples.
+and examples; 'sverka help --man DIR' writes them as manual pages.
 
 Exit codes: 0 holds (all OK), 1 does not hold (a mismatch), 2 could not check.
 `
@@ -265,6 +269,11 @@ type common struct {
 	quiet    bool
 	progress string
 	color    string
+	nice     bool
+	// spare and lowered are what --nice set up (lower): nil and empty
+	// without it.
+	spare   *checksum.Spare
+	lowered nice.Lowered
 }
 
 func (o *common) add(fs *pflag.FlagSet) {
@@ -272,6 +281,31 @@ func (o *common) add(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.quiet, "quiet", false, "print only failures and errors")
 	fs.StringVar(&o.progress, "progress", "auto", "progress on stderr: auto|always|never")
 	fs.StringVar(&o.color, "color", "auto", "colour output: auto|always|never (NO_COLOR honoured)")
+	fs.BoolVar(&o.nice, "nice", false, "lowest CPU and I/O priority, and leave the page cache as it was (production hosts)")
+}
+
+// lower does what --nice asks, before anything is read: a host the
+// user wants spared is never checked at full priority, so a priority
+// that cannot be lowered is an error.
+func (o *common) lower() error {
+	if !o.nice {
+		return nil
+	}
+	l, err := nice.Lower()
+	if err != nil {
+		return fmt.Errorf("--nice: %w", err)
+	}
+	o.lowered, o.spare = l, &checksum.Spare{}
+	return nil
+}
+
+// saidNice tells on stderr what --nice did, for -v.
+func (o *common) saidNice(c *cli, verbose bool) {
+	if !o.nice || !verbose {
+		return
+	}
+	c.errorf("--nice: %s", o.lowered)
+	c.errorf("--nice: %s", o.spare.Stats())
 }
 
 func (o *common) check() error {
