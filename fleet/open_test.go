@@ -117,9 +117,6 @@ func TestOpenReadOnly(t *testing.T) {
 }
 
 func TestOpenPostgresRefuses(t *testing.T) {
-	if pg == nil {
-		t.Skip("no PostgreSQL server")
-	}
 	ctx := context.Background()
 	for _, tc := range []struct{ dsn, want string }{
 		{strings.Replace(pgURL(t), "/t", "/nosuchdb", 1), "nosuchdb"},
@@ -133,7 +130,7 @@ func TestOpenPostgresRefuses(t *testing.T) {
 }
 
 func pgURL(t *testing.T) string {
-	dsn, err := pg.NewDatabase(context.Background())
+	dsn, err := pg.Get(t).NewDatabase(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

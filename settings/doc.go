@@ -10,13 +10,15 @@
 //   - kv: key=value files (shell-like environment files, /etc/default);
 //   - reg: Windows regedit exports (UTF-16LE with BOM or UTF-8, version 5.00
 //     and REGEDIT4), values addressed as `HKLM\Path\Key\Value`;
-//   - registry: the live Windows registry (OpenRegistry, Windows only), with
-//     the same addressing as reg.
+//   - registry: the live Windows registry (Windows only) or the hive files
+//     of an offline Windows system (ReadRegistry), with the same
+//     addressing as reg.
 //
 // Every reader is read-only: files are opened for reading only and never
-// written, and the registry is opened with KEY_READ. A file that cannot be
-// parsed is an error naming the file and line (see ParseError); what is
-// merely suspicious, such as a duplicated INI key, is reported as a Warning.
+// written, the registry is opened with KEY_READ, and hive files are read
+// whole into memory. A file that cannot be parsed is an error naming the
+// file and line (see ParseError); what is merely suspicious, such as a
+// duplicated INI key, is reported as a Warning.
 // A key given more than once has one value (Value.Text) and the others as
 // Value.Others: programs disagree on which occurrence counts, so a checker
 // must judge them all.

@@ -3,9 +3,13 @@
 package settings
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strings"
 
+	"golang.org/x/sys/windows"
 	"golang.org/x/sys/windows/registry"
 )
 
@@ -15,15 +19,70 @@ import (
 // as a regedit export of the same machine spells them.
 const registryAccess = registry.READ | registry.WOW64_64KEY
 
-// maxRegistryDepth is the registry's own limit on key nesting.
-const maxRegistryDepth = 512
-
 var hiveKeys = map[string]registry.Key{
 	"HKLM": registry.LOCAL_MACHINE,
 	"HKCU": registry.CURRENT_USER,
 	"HKCR": registry.CLASSES_ROOT,
 	"HKU":  registry.USERS,
 	"HKCC": registry.CURRENT_CONFIG,
+}
+
+// HasLiveRegistry reports whether this system has a live registry to read.
+func HasLiveRegistry() bool { return true }
+
+// IsLiveRoot reports whether root, an --installed root, names the running
+// system: the drive Windows runs from (`C:\`, `C:`), whose registry is the
+// live one. Any other root is an offline system.
+func IsLiveRoot(root string) bool {
+	dir, err := windows.GetSystemWindowsDirectory()
+	if err != nil {
+		return false
+	}
+	vol := filepath.VolumeName(root)
+	rest := root[len(vol):]
+	return vol != "" && strings.EqualFold(vol, filepath.VolumeName(dir)) && strings.Trim(rest, `\/`) == "" && len(rest) <= 1
+}
+
+// liveKey is an open key of the live registry, opened read-only.
+type liveKey struct{ k registry.Key }
+
+// openLive opens a key of the live registry, read-only.
+func openLive(hive, path string) (regKey, bool, error) {
+	k, err := registry.OpenKey(hiveKeys[hive], path, registryAccess)
+	if errors.Is(err, registry.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return liveKey{k}, true, nil
+}
+
+func (l liveKey) value(name string) (uint32, []byte, bool, error) {
+	data, typ, err := registryValue(l.k, name)
+	if errors.Is(err, registry.ErrNotExist) {
+		return 0, nil, false, nil
+	}
+	if err != nil {
+		return 0, nil, false, err
+	}
+	return typ, data, true, nil
+}
+
+func (l liveKey) valueNames() ([]string, error)  { return l.k.ReadValueNames(-1) }
+func (l liveKey) subkeyNames() ([]string, error) { return l.k.ReadSubKeyNames(-1) }
+func (l liveKey) close()                         { l.k.Close() }
+func (l liveKey) id() any                        { return nil }
+
+func (l liveKey) subkey(name string) (regKey, bool, error) {
+	sk, err := registry.OpenKey(l.k, name, registryAccess)
+	if errors.Is(err, registry.ErrNotExist) {
+		return nil, false, nil // deleted since it was listed
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return liveKey{sk}, true, nil
 }
 
 // OpenRegistry reads every value under the registry key root (such as
@@ -36,59 +95,23 @@ func OpenRegistry(root string) (Source, error) {
 	if !ok {
 		return nil, fmt.Errorf("settings registry %s: unknown root key (want HKLM, HKCU, HKCR, HKU, HKCC or their full names)", root)
 	}
-	k, err := registry.OpenKey(hiveKeys[hive], path, registryAccess)
+	k, found, err := openLive(hive, path)
+	if err == nil && !found {
+		err = registry.ErrNotExist
+	}
 	if err != nil {
 		return nil, fmt.Errorf("settings registry %s: %w", root, err)
 	}
-	defer k.Close()
+	defer k.close()
 	name := hive
 	if path != "" {
 		name += `\` + path
 	}
 	b := newRegBuilder(root)
-	if err := readRegistryKey(b, k, name, 0); err != nil {
+	if err := walkRegKey(context.Background(), b, k, name, 0, &regWalk{budget: maxRegistryKeys}); err != nil {
 		return nil, err
 	}
 	return b.t, nil
-}
-
-func readRegistryKey(b *regBuilder, k registry.Key, path string, depth int) error {
-	if depth > maxRegistryDepth {
-		return fmt.Errorf("settings registry %s: nested deeper than %d keys", path, maxRegistryDepth)
-	}
-	names, err := k.ReadValueNames(-1)
-	if err != nil {
-		return fmt.Errorf("settings registry %s: %w", path, err)
-	}
-	for _, name := range names {
-		data, typ, err := registryValue(k, name)
-		if errors.Is(err, registry.ErrNotExist) {
-			continue // deleted since it was listed
-		}
-		if err != nil {
-			return fmt.Errorf("settings registry %s: %w", regAddress(path, name), err)
-		}
-		b.put(path, name, Value{Text: regText(typ, data, true)})
-	}
-	subs, err := k.ReadSubKeyNames(-1)
-	if err != nil {
-		return fmt.Errorf("settings registry %s: %w", path, err)
-	}
-	for _, sub := range subs {
-		sk, err := registry.OpenKey(k, sub, registryAccess)
-		if errors.Is(err, registry.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("settings registry %s: %w", path+`\`+sub, err)
-		}
-		err = readRegistryKey(b, sk, path+`\`+sub, depth+1)
-		sk.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // registryValue reads the raw data of a value, retrying if it grows

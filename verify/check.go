@@ -13,6 +13,7 @@ import (
 
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
+	"github.com/sverka/sverka/settings"
 )
 
 // RequireAll in Sources.Require stands for every table kind the formular
@@ -30,6 +31,9 @@ type Sources struct {
 	Vars map[string]string
 	// Settings are files replacing the source= of parameters tables.
 	Settings []string
+	// RegistryUser names the user whose NTUSER.DAT stands for HKCU in
+	// the registry tables of an offline system (Installed).
+	RegistryUser string
 	// IgnoreCase compares kit names case-insensitively.
 	IgnoreCase bool
 	// At is the check date for the certificate's validity.
@@ -60,6 +64,9 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 	}
 	var err error
 	if src.settingsFor, err = matchSettings(f, src.Settings); err != nil {
+		return nil, err
+	}
+	if err := checkRegistryUser(f, src); err != nil {
 		return nil, err
 	}
 	res := &Result{}
@@ -121,7 +128,7 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 			}
 			res.Tables = append(res.Tables, out)
 		case formular.KindParameters:
-			out, skipped, err := checkParameters(f, t, src, res)
+			out, skipped, err := checkParameters(ctx, f, t, src, res)
 			if err != nil {
 				return nil, err
 			}
@@ -136,6 +143,33 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 	required(f, src.Require, res)
 	verdict(res)
 	return res, nil
+}
+
+// checkRegistryUser refuses a --registry-user that would not be read: it
+// names the user of an offline system's HKCU, and the check would
+// otherwise look as if it had read that user's settings.
+func checkRegistryUser(f *formular.Formular, src Sources) error {
+	if src.RegistryUser == "" {
+		return nil
+	}
+	if src.Installed == "" || settings.IsLiveRoot(src.Installed) {
+		return fmt.Errorf("--registry-user %s: it names the user whose NTUSER.DAT is read from an offline system (--installed ROOT); the live registry's HKCU is that of the user running sverka", src.RegistryUser)
+	}
+	if HasRegistryTable(f) {
+		return nil
+	}
+	return fmt.Errorf("--registry-user %s: the formular has no [parameters format=registry] table", src.RegistryUser)
+}
+
+// HasRegistryTable reports whether the formular has a table of the
+// registry: one that reads this host's registry with no source given.
+func HasRegistryTable(f *formular.Formular) bool {
+	for _, t := range f.TablesOf(formular.KindParameters) {
+		if t.Format == "registry" {
+			return true
+		}
+	}
+	return false
 }
 
 // skip records a table that was not checked and says why (a Why code).
@@ -292,8 +326,11 @@ func resolveRoot(t *formular.Table, root string, src Sources) (string, error) {
 	default:
 		if d, ok := t.Default(tableOS); ok {
 			p = d
-		} else if v := os.Getenv(name); v != "" && src.Installed == "" && strings.HasPrefix(root, "%") && goos == "windows" {
-			p = v
+		} else if v := os.Getenv(name); v != "" && src.jail() == "" && strings.HasPrefix(root, "%") && goos == "windows" {
+			// This Windows host's own value (no --installed, or
+			// --installed /): where its programs find the directory. The
+			// report names the path it stood for.
+			return v, nil
 		} else if d, ok := windowsDefaults[strings.ToLower(name)]; ok && strings.HasPrefix(root, "%") {
 			p = d
 		} else {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/iso"
@@ -75,7 +76,9 @@ const (
 	// be read (Table, Line, source, error).
 	CodeSourceUnreadable Code = "source-unreadable"
 	// CodeRegistryOffline: a live registry source with --installed: it
-	// can only be read on the host itself (Table, Line, source).
+	// could only be read on the host itself (Table, Line, source). No
+	// longer given, since an offline system's hive files are read; kept
+	// for the reports that carry it.
 	CodeRegistryOffline Code = "registry-offline"
 	// CodeExtraFiles: unlisted files in a table that is not closed (a
 	// warning; Table, Line, Counts).
@@ -120,6 +123,7 @@ const (
 	WhyMediaIsDirectory = "media-is-directory"
 	WhyNoInstalled      = "no-installed"
 	WhyNoSettings       = "no-settings"
+	WhyNoRegistry       = "no-registry"
 )
 
 // Codes of an item's detail, and the arguments each one carries.
@@ -163,7 +167,8 @@ const (
 	DetailImageNameDiffers Code = "image-name-differs"
 	// DetailImageUnmatched: the image matches no row of the table.
 	DetailImageUnmatched Code = "image-unmatched"
-	// DetailRegistryOffline: as CodeRegistryOffline, for each row.
+	// DetailRegistryOffline: as CodeRegistryOffline, for each row; no
+	// longer given either.
 	DetailRegistryOffline Code = "registry-offline"
 	// DetailSettingsLine: where the settings source holds the value
 	// (file, line).
@@ -182,6 +187,10 @@ const (
 	// match the row, in a table that ignores case; which one the system
 	// reads cannot be told (names: comma-separated, sorted).
 	DetailAmbiguousName Code = "ambiguous-name"
+	// DetailAlternateStream: a module of a closed modules table carries
+	// NTFS alternate data streams (name:stream) that no row lists; args
+	// streams, their names comma-separated.
+	DetailAlternateStream Code = "alternate-stream"
 	// DetailDuplicateReading: the key is given more than once and a
 	// program may read the failing occurrence (file, lines: every
 	// occurrence, comma-separated; line: the failing one).
@@ -248,6 +257,7 @@ var whyText = map[string]string{
 	WhyMediaIsDirectory: "the media is a directory, not the image",
 	WhyNoInstalled:      "no --installed ROOT or --var given",
 	WhyNoSettings:       "no --settings FILE or --installed ROOT given for its source",
+	WhyNoRegistry:       "this host has no Windows registry: give --installed ROOT of an offline Windows system",
 }
 
 // CannotCheckResult is the result of a check that could not be made:
@@ -311,8 +321,6 @@ func implantedMismatch(recorded, computed string) Message {
 		Text: fmt.Sprintf("the MD5 implanted in the image (isomd5sum) does not match: recorded %s, computed %s", recorded, computed)}
 }
 
-const registryOfflineText = "the live registry can only be read on the Windows host itself; export the key with regedit and pass --settings FILE.reg"
-
 func sourceUnreadable(line int, source string, err error) Message {
 	why := sourceWhy(err)
 	args := map[string]string{"source": source, "error": why}
@@ -343,12 +351,6 @@ func sourceWhy(err error) string {
 		return fe.Err.Error()
 	}
 	return err.Error()
-}
-
-func registryOffline(line int, source string) Message {
-	return Message{Code: CodeRegistryOffline, Table: formular.KindParameters, Line: line,
-		Args: map[string]string{"source": source},
-		Text: fmt.Sprintf("%s: source %s: %s", tableName(formular.KindParameters, line), source, registryOfflineText)}
 }
 
 func extraFiles(kind formular.Kind, line, n int) Message {
@@ -440,6 +442,10 @@ var errnos = []struct {
 	{syscall.ESTALE, "ESTALE"},
 }
 
+// NameCodes returns the codes error_code holds for a name Windows would
+// not open as named (checksum.WindowsName).
+func NameCodes() []string { return []string{"windows-device-name", "windows-dot-space-name"} }
+
 // ErrnoNames returns the errno names error_code may hold.
 func ErrnoNames() []string {
 	names := make([]string, len(errnos))
@@ -461,6 +467,10 @@ func errnoName(err error) string {
 		}
 	}
 	switch {
+	case errors.Is(err, checksum.ErrReservedName):
+		return "windows-device-name"
+	case errors.Is(err, checksum.ErrDotSpaceName):
+		return "windows-dot-space-name"
 	case errors.Is(err, fs.ErrNotExist):
 		return "ENOENT"
 	case errors.Is(err, fs.ErrPermission):
@@ -534,6 +544,11 @@ func unreadableDirectory(dir string, err error) Message {
 	m := detail(DetailUnreadableDirectory, "directory unreadable: "+dir+": "+msg, "directory", dir, "error", msg)
 	errArgs(m.Args, err)
 	return m
+}
+
+func alternateStream(streams []string) Message {
+	list := strings.Join(streams, ", ")
+	return detail(DetailAlternateStream, "alternate data streams that no row lists: "+list, "streams", list)
 }
 
 func ambiguousName(names []string) Message {
@@ -623,7 +638,6 @@ var (
 	notOnImage     = detail(DetailNotOnImage, "not on the image")
 	readFromDevice = detail(DetailReadFromDevice, "read from the device")
 	imageUnmatched = detail(DetailImageUnmatched, "the image matches no row of the [image] table, by name or content")
-	registryDetail = detail(DetailRegistryOffline, registryOfflineText)
 )
 
 // gostReversed is the hint for GOST columns whose digests match with their

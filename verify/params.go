@@ -1,7 +1,9 @@
 package verify
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -13,8 +15,11 @@ import (
 // source. A source that cannot be read or parsed makes every row
 // UNREADABLE: what could not be checked is never OK. skipped is non-empty
 // when no source applies to this run.
-func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *Result) (out Table, skipped string, err error) {
+func checkParameters(ctx context.Context, f *formular.Formular, t *formular.Table, src Sources, res *Result) (out Table, skipped string, err error) {
 	out = newTable(t)
+	if t.Format == "registry" {
+		return checkRegistry(ctx, t, src, res)
+	}
 	path, err := parameterSource(f, t, src)
 	if err != nil {
 		return out, "", err
@@ -29,26 +34,52 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 	}
 	out.Format = format
 
-	var source settings.Source
-	var readErr error
-	offline := format == "registry" && src.Installed != ""
-	if format == "registry" {
-		if offline {
-			readErr = errors.New(registryOfflineText)
-		} else {
-			source, readErr = settings.OpenRegistry(path)
-		}
-	} else {
-		var warns []settings.Warning
-		source, warns, readErr = settings.OpenWith(path, format, settings.Options{Windows: t.Windows()})
-		for _, w := range warns {
-			res.Warnings = append(res.Warnings, settingsWarning(w))
-		}
+	source, warns, readErr := settings.OpenWith(path, format, settings.Options{Windows: t.Windows()})
+	for _, w := range warns {
+		res.Warnings = append(res.Warnings, settingsWarning(w))
+	}
+	return judgeParameters(t, out, path, source, readErr, res), "", nil
+}
+
+// checkRegistry evaluates a table of the registry: this host's live
+// registry, or the hive files of the offline system under --installed
+// (unless it names the drive this Windows runs from). A host without a
+// registry and without an offline root leaves the table unchecked, and
+// the verdict's scope says so.
+func checkRegistry(ctx context.Context, t *formular.Table, src Sources, res *Result) (Table, string, error) {
+	out := newTable(t)
+	out.Format = t.Format
+	o := settings.RegistryOptions{User: src.RegistryUser, Closed: t.Closed}
+	if src.Installed != "" && !settings.IsLiveRoot(src.Installed) {
+		o.Offline = src.Installed
+	} else if !settings.HasLiveRegistry() {
+		return out, WhyNoRegistry, nil
+	}
+	keys := make([]string, len(t.Params))
+	for i, p := range t.Params {
+		keys[i] = p.Key
+	}
+	source, name, readErr := settings.ReadRegistry(ctx, keys, o)
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return out, "", ctxErr
 	}
 	switch {
-	case offline:
-		res.Reasons = append(res.Reasons, registryOffline(t.Line, path))
+	case errors.Is(readErr, settings.ErrNoRegistryUser):
+		readErr = fmt.Errorf("%v: give --registry-user NAME", readErr)
 	case readErr != nil:
+		// Whole, with the key and the file it names: the table's source
+		// is several files, and the reason must say which one failed.
+		readErr = errors.New(readErr.Error())
+	}
+	return judgeParameters(t, out, name, source, readErr, res), "", nil
+}
+
+// judgeParameters judges each row of a parameters table against source,
+// read from path (readErr when it could not be read).
+func judgeParameters(t *formular.Table, out Table, path string, source settings.Source, readErr error, res *Result) Table {
+	out.Source = path
+	format := out.Format
+	if readErr != nil {
 		res.Reasons = append(res.Reasons, sourceUnreadable(t.Line, path, readErr))
 	}
 	listed := map[string]bool{}
@@ -66,11 +97,7 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 			it.Status, it.Failure = Unreadable, true
 			// Why is said once, by the table's reason; each row only
 			// says that it was not read.
-			if offline {
-				it.setDetail(registryDetail)
-			} else {
-				it.setDetail(notRead)
-			}
+			it.setDetail(notRead)
 			out.Items = append(out.Items, it)
 			continue
 		}
@@ -117,7 +144,7 @@ func checkParameters(f *formular.Formular, t *formular.Table, src Sources, res *
 		}
 	}
 	out.count()
-	return out, "", nil
+	return out
 }
 
 // parameterSource picks the settings source of a table: the --settings
@@ -129,9 +156,6 @@ func parameterSource(f *formular.Formular, t *formular.Table, src Sources) (stri
 	}
 	if t.Source == "" {
 		return "", nil
-	}
-	if t.Format == "registry" {
-		return t.Source, nil
 	}
 	if src.Installed == "" && len(src.Vars) == 0 {
 		return "", nil

@@ -93,15 +93,23 @@ func completionWords(specs []spec) []cmdWords {
 // flagValues are the words a flag of command cmd takes; nil for a file
 // or anything else.
 func flagValues(cmd, name string) []string {
+	if cmd == "fleet report" {
+		switch name {
+		case "format":
+			return []string{"html", "json"}
+		case "from", "to":
+			return nil // dates
+		}
+	}
 	switch name {
 	case "format":
 		switch cmd {
 		case "report diff":
 			return []string{"text", "json", "csv"}
 		case "report render":
-			return []string{"text", "json", "html"}
+			return []string{"text", "json", "cef", "html"}
 		}
-		return []string{"text", "json", "ndjson", "html"}
+		return []string{"text", "json", "ndjson", "cef", "html"}
 	case "lang":
 		return []string{"ru", "en"}
 	case "progress", "color":

@@ -20,6 +20,7 @@ import (
 	"github.com/sverka/sverka/internal/console"
 	"github.com/sverka/sverka/internal/hostinfo"
 	"github.com/sverka/sverka/internal/regular"
+	"github.com/sverka/sverka/internal/syslog"
 	"github.com/sverka/sverka/report"
 	"github.com/sverka/sverka/sign"
 	"github.com/sverka/sverka/verify"
@@ -28,7 +29,7 @@ import (
 const verifySynopsis = `sverka verify -f FORMULAR (-P PUBKEY | -p PUBKEY.pub) [--media ISO|DEVICE|DIR]
               [--installed ROOT] [--var NAME=PATH]... [--settings FILE]... [--at DATE]
               [--format text|json|ndjson|html] [--lang ru|en] [-o FILE] [-v | --summary] [--quiet | --status]
-              [--require KIND[,KIND]|all] [--host-id NAME] [--group NAME]...
+              [--require KIND[,KIND]|all] [--host-id NAME] [--group NAME]... [--registry-user NAME]
 
 Check the media, the installed modules and the settings against a signed
 formular. The signature (FORMULAR.minisig) is checked over the raw bytes
@@ -36,7 +37,10 @@ before anything else is read. One verdict: HOLDS (exit 0) or NOT HOLD
 (exit 1); exit 2 when the check could not be made (bad signature, unreadable
 formular or media).
 
-Use --installed / to check the modules of this host.
+Use --installed / to check the modules of this host. Registry tables read
+this Windows host's registry, or the hive files of the Windows system
+under --installed ROOT (a mounted disk); --registry-user NAME says whose
+NTUSER.DAT stands for HKCU there.
 
 The report names the host by --host-id (an inventory name), else by its
 machine id (/etc/machine-id, the MachineGuid on Windows, the
@@ -45,8 +49,8 @@ inventory groups it is checked as. A malformed machine id is refused
 (exit 2): give --host-id.`
 
 const verifyExamples = `  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit
-  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit --at 01.06.2027 --quiet
-  sverka verify -f formular.txt -p vendor.pub --installed / --format json -o check.json --host-id buh-07 --group accounting`
+  sverka verify -f formular.txt -p vendor.pub --installed / --format json -o check.json --host-id buh-07 --group accounting
+  sverka verify -f formular.txt -p vendor.pub --installed /mnt/win --registry-user ivanov`
 
 type verifyOpts struct {
 	common
@@ -57,6 +61,7 @@ type verifyOpts struct {
 	installed  string
 	vars       []string
 	settings   []string
+	regUser    string
 	at         string
 	format     string
 	lang       string
@@ -70,9 +75,13 @@ type verifyOpts struct {
 	hostID     string
 	hostIDSet  bool // --host-id given, if empty
 	groups     []string
+	syslog     string
 	fixedTime  string
 	fixedHost  string
 	args       []string // the command line after "verify", for the report
+	config     string
+	fs         *pflag.FlagSet // the parsed flags, for --config
+	periodic   *periodic      // what --config asks beyond flags; nil without
 }
 
 func (o *verifyOpts) flags(fs *pflag.FlagSet) {
@@ -83,13 +92,15 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.installed, "installed", "", "root of the system whose installed product is checked (/ for this host)")
 	fs.StringArrayVar(&o.vars, "var", nil, "root variable NAME=PATH (repeatable)")
 	fs.StringArrayVar(&o.settings, "settings", nil, "settings file for a parameters table (repeatable)")
+	fs.StringVar(&o.regUser, "registry-user", "", "offline system: the user (profile folder under Users) whose NTUSER.DAT is HKCU for registry tables")
 	fs.StringVar(&o.at, "at", "", "check date for the certificate's validity: YYYY-MM-DD or DD.MM.YYYY (default: today)")
-	fs.StringVar(&o.format, "format", "text", "output: text, json, ndjson or html")
+	fs.StringVar(&o.format, "format", "text", "output: text, json, ndjson, cef or html")
 	fs.StringVar(&o.lang, "lang", "", "language of text and html: ru or en (default from LC_ALL, LC_MESSAGES, LANG)")
 	fs.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every item, OK ones too")
 	fs.BoolVar(&o.status, "status", false, "print nothing: the exit code tells (as with 'hash -c'); -o FILE is still written")
 	fs.BoolVar(&o.summary, "summary", false, "text and html: the act without the list of objects (header, verdict, counts, findings)")
+	fs.StringVar(&o.syslog, "syslog", "", "also send the CEF events to a syslog collector: udp://HOST:PORT, tcp://HOST:PORT or unix:///dev/log")
 	fs.BoolVar(&o.ignoreCase, "ignore-case", false, "compare kit names case-insensitively (a copy on a case-insensitive file system)")
 	fs.StringSliceVar(&o.require, "require", nil, "table kinds the verdict must cover: image, boot, media, modules, parameters, or all (every table of the formular); one not checked makes it NOT HOLD")
 	fs.StringVar(&o.hostID, "host-id", "", "name of the checked host in the report (default: the machine id, else the hostname)")
@@ -98,6 +109,7 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.fixedHost, "fixed-host", "", "")
 	fs.MarkHidden("fixed-time") // reproducible reports for tests and examples
 	fs.MarkHidden("fixed-host")
+	fs.StringVar(&o.config, "config", "", "read the flags not given from `FILE`: \"key = value\" lines, keys named as the flags, and reports, period, host-id (see docs/fleet.md)")
 	o.common.add(fs)
 	fs.Lookup("quiet").Usage = "print the verdict line only, and what breaks it when it does not hold; -o FILE gets the whole report"
 }
@@ -105,13 +117,16 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 // parsed keeps the command line for the report, and notes an empty
 // --host-id, which is refused rather than taken for none.
 func (o *verifyOpts) parsed(fs *pflag.FlagSet, args []string) {
-	o.args = args
+	o.args, o.fs = args, fs
 	o.hostIDSet = fs.Changed("host-id")
 }
 
 // runVerify checks and writes the report. Operands are ignored.
 func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 	// Usage errors are found before anything runs, and write no report.
+	if err := o.loadConfig(); err != nil {
+		return err
+	}
 	if err := o.check(); err != nil {
 		return err
 	}
@@ -126,11 +141,19 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 	if err := o.checkPaths(); err != nil {
 		return err
 	}
+	if err := o.checkSomething(); err != nil {
+		return err
+	}
 	// The host is named before the check: a host that cannot be told
 	// from its clones is said now, not after the check.
 	facts := hostinfo.Probe()
 	hostID, err := o.hostIDOf(facts)
 	if err != nil {
+		return err
+	}
+	// With a reports directory, a run within the period checks nothing,
+	// and the report is named by the host and the time.
+	if due, err := o.due(c, start, hostID); !due || err != nil {
 		return err
 	}
 	// The report's destination is made ready before the check: one that
@@ -142,6 +165,10 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 		}
 		defer out.Abort()
 	}
+	if err := o.lower(); err != nil {
+		return err
+	}
+	defer o.saidNice(c, o.verbose)
 	tuneGC()
 
 	// The check runs on its own: when a signal cancels it, its report
@@ -171,13 +198,13 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 			c.errorf("%v", r.err)
 		}
 		if o.output == "" && (o.format == "text" || o.status) {
-			return errCannotCheck // no report was asked for
+			return o.send(ctx, c, rep, errCannotCheck, false) // no report was asked for
 		}
 	} else if _, err := self.Wait(0); err != nil && o.fixedHost == "" && !o.status {
 		c.warnf("%v", err)
 	}
 	if o.status && out == nil {
-		return verdictErr(rep.Result.Verdict) // the exit code is the answer
+		return o.send(ctx, c, rep, verdictErr(rep.Result.Verdict), false) // the exit code is the answer
 	}
 	if err := renderTo(c, out, rep, o.render()); err != nil {
 		if o.status {
@@ -188,7 +215,34 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 	if o.output != "" && !o.quiet {
 		fmt.Fprintf(c.stderr, "sverka: %s: report written to %s\n", rep.Result.Verdict, o.output)
 	}
-	return verdictErr(rep.Result.Verdict)
+	return o.send(ctx, c, rep, verdictErr(rep.Result.Verdict), true)
+}
+
+// send sends the report's CEF events to --syslog, if given, and returns
+// exit. Events that could not all be sent are said on stderr (even with
+// --status: they must not look sent); when no report was written either,
+// nothing holds the check's evidence, and the exit is 2.
+func (o *verifyOpts) send(ctx context.Context, c *cli, rep *report.Report, exit error, written bool) error {
+	if o.syslog == "" {
+		return exit
+	}
+	if ctx.Err() != nil {
+		// Interrupted: the events of the CANNOT CHECK still go, within
+		// the time an interrupted command has.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), interruptGrace/2)
+		defer cancel()
+	}
+	msgs := report.SyslogMessages(rep, os.Getpid())
+	sent, err := syslog.SendAll(ctx, o.syslog, msgs)
+	if err == nil {
+		return exit
+	}
+	c.errorf("--syslog: %d of %d events sent: %v", sent, len(msgs), err)
+	if !written {
+		return errCannotCheck
+	}
+	return exit
 }
 
 // verdictErr is the exit of a verdict the report has said.
@@ -228,8 +282,6 @@ func (o *verifyOpts) check() error {
 		return errors.New("verify needs -f FORMULAR")
 	case (o.pubKey == "") == (o.pubFile == ""):
 		return errors.New("verify needs the signer's public key: -P BASE64 or -p KEY.pub (one of them)")
-	case o.media == "" && o.installed == "" && len(o.vars) == 0 && len(o.settings) == 0:
-		return errors.New("nothing to check: give --media, --installed (/ for this host), --var or --settings")
 	}
 	for _, name := range o.require {
 		switch k := formular.Kind(name); k {
@@ -241,6 +293,11 @@ func (o *verifyOpts) check() error {
 	}
 	if err := checkFormat(o.format, true); err != nil {
 		return err
+	}
+	if o.syslog != "" {
+		if _, _, err := syslog.ParseAddr(o.syslog); err != nil {
+			return fmt.Errorf("--syslog %w", err)
+		}
 	}
 	if err := checkSummary(o.summary, o.verbose, o.format); err != nil {
 		return err
@@ -277,6 +334,24 @@ func (o *verifyOpts) hostIDOf(h hostinfo.Facts) (string, error) {
 		return "", fmt.Errorf("%w; give --host-id NAME to name this host", err)
 	}
 	return id, nil
+}
+
+// checkSomething refuses a command line that names nothing to check,
+// unless the formular has a registry table: that reads this host's
+// registry with no flag at all. The formular is read for that alone; one
+// that cannot be read is left to the check, which says why.
+func (o *verifyOpts) checkSomething() error {
+	if o.media != "" || o.installed != "" || len(o.vars) > 0 || len(o.settings) > 0 {
+		return nil
+	}
+	pub, err := sign.PublicKey(o.pubKey, o.pubFile)
+	if err != nil {
+		return nil
+	}
+	if sf, err := verify.ReadSigned(o.formular, pub); err != nil || verify.HasRegistryTable(sf.Formular) {
+		return nil
+	}
+	return errors.New("nothing to check: give --media, --installed (/ for this host), --var or --settings")
 }
 
 // checkSummary refuses --summary where it means nothing: it leaves out
@@ -360,14 +435,14 @@ func (o *verifyOpts) checkPaths() error {
 
 func checkFormat(f string, ndjson bool) error {
 	switch f {
-	case "text", "json", "html":
+	case "text", "json", "html", "cef":
 		return nil
 	case "ndjson":
 		if ndjson {
 			return nil
 		}
 	}
-	return fmt.Errorf("--format must be text, json%s or html, not %q", map[bool]string{true: ", ndjson", false: ""}[ndjson], f)
+	return fmt.Errorf("--format must be text, json%s, cef or html, not %q", map[bool]string{true: ", ndjson", false: ""}[ndjson], f)
 }
 
 func checkLang(l string) error {
@@ -427,14 +502,14 @@ func check(ctx context.Context, c *cli, o *verifyOpts, at time.Time, vars map[st
 	}
 	src := verify.Sources{
 		Media: o.media, Installed: o.installed, Vars: vars, Settings: o.settings,
-		IgnoreCase: o.ignoreCase, At: at, Require: o.required,
+		RegistryUser: o.regUser, IgnoreCase: o.ignoreCase, At: at, Require: o.required,
 	}
 	var prog *console.Progress // nil: no progress shown
 	if progressOn(c, &o.common) {
 		bytes, files := src.Workload(sf.Formular)
 		prog = console.NewProgress(c.stderr, bytes, files, progressOptions(&o.common))
 	}
-	src.Engine = checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done}
+	src.Engine = checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare}
 	res, err := verify.Check(ctx, sf.Formular, src)
 	prog.Finish()
 	return checked{formular: sf, res: res, err: err}
@@ -475,6 +550,8 @@ func renderTo(c *cli, out *atomicfile.File, rep *report.Report, o renderOpts) er
 		err = report.WriteJSON(w, rep)
 	case "ndjson":
 		err = report.WriteNDJSON(w, rep)
+	case "cef":
+		err = report.WriteCEF(w, rep)
 	case "html":
 		err = report.WriteHTMLOptions(w, rep, report.HTMLOptions{Lang: lang, Saved: o.saved, Summary: o.summary})
 	default:

@@ -60,6 +60,8 @@ func commands() []spec {
 		commandSpec("fleet since", fleetSinceSynopsis, fleetSinceExamples, runFleetSince),
 		commandSpec("fleet findings", fleetFindingsSynopsis, fleetFindingsExamples, runFleetFindings),
 		commandSpec("fleet prune", fleetPruneSynopsis, fleetPruneExamples, runFleetPrune),
+		commandSpec("fleet serve", fleetServeSynopsis, fleetServeExamples, runFleetServe),
+		commandSpec("fleet report", fleetReportSynopsis, fleetReportExamples, runFleetReport),
 		{name: "completion", synopsis: completionSynopsis, examples: completionExamples, operands: shellNames(),
 			run: func(_ context.Context, c *cli, args []string) error { return runCompletion(c, args) }},
 		{name: "version", synopsis: versionSynopsis, examples: versionExamples,
@@ -187,6 +189,12 @@ func help(c *cli, specs []spec, words []string) error {
 	if len(words) == 0 {
 		fmt.Fprint(c.stdout, usage)
 		return nil
+	}
+	if words[0] == "--man" {
+		if len(words) != 2 || words[1] == "" {
+			return errors.New("help --man needs a directory: sverka help --man DIR")
+		}
+		return writeManPages(c, words[1])
 	}
 	s, _, err := lookup(specs, words)
 	if err != nil {

@@ -15,10 +15,13 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -67,6 +70,15 @@ func bindir() (string, error) {
 	return "", fmt.Errorf("%w: no initdb and pg_ctl in /usr/lib/postgresql/*/bin or PATH (apt-get install postgresql)", ErrNotInstalled)
 }
 
+// dirPrefix begins the name of every server's directory in the system's
+// temporary directory.
+const dirPrefix = "pgtest"
+
+// ownerFile, in a server's directory, holds the process id of the test
+// process that started it: a server whose test process is gone (killed
+// by a timeout, a fuzzing worker ended) is stopped by the next Start.
+const ownerFile = "owner"
+
 // Start makes and starts a server. Stop it with Stop.
 func Start(ctx context.Context) (*Server, error) {
 	bin, err := bindir()
@@ -75,17 +87,22 @@ func Start(ctx context.Context) (*Server, error) {
 	}
 	// A short directory: a Unix socket's path is limited to about 100
 	// bytes.
-	dir, err := os.MkdirTemp("", "pgtest")
+	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{dir: dir, bin: bin}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	if os.Geteuid() == 0 {
 		if err := s.dropRoot(); err != nil {
 			os.RemoveAll(dir)
 			return nil, err
 		}
 	}
+	s.reapStale(ctx)
 	data := filepath.Join(dir, "data")
 	if err := s.run(ctx, "initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"); err != nil {
 		os.RemoveAll(dir)
@@ -99,6 +116,38 @@ func Start(ctx context.Context) (*Server, error) {
 	}
 	s.admin = s.url("postgres")
 	return s, nil
+}
+
+// reapStale stops and removes the servers left by test processes that
+// are gone. A directory whose owner cannot be read, or is alive, is left.
+func (s *Server) reapStale(ctx context.Context) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+	for _, d := range dirs {
+		if d == s.dir {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(d, ownerFile))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+		if err != nil || pid <= 0 {
+			continue
+		}
+		if p, err := os.FindProcess(pid); err == nil {
+			if err := p.Signal(syscall.Signal(0)); !errors.Is(err, os.ErrProcessDone) {
+				continue
+			}
+		}
+		stale := &Server{dir: d, bin: s.bin, runAs: s.runAs}
+		if _, err := os.Stat(filepath.Join(d, "data", "postmaster.pid")); err == nil {
+			stale.run(ctx, "pg_ctl", "-D", filepath.Join(d, "data"), "-m", "immediate", "-w", "stop")
+		}
+		os.RemoveAll(d)
+	}
 }
 
 // dropRoot makes the server run as the postgres user: it owns the
@@ -171,20 +220,35 @@ func (s *Server) NewDatabase(ctx context.Context) (string, error) {
 // Dir is the server's directory (its socket is there).
 func (s *Server) Dir() string { return s.dir }
 
-// Main starts a server for a package's tests, runs them and stops it;
-// call it from TestMain. srv is nil and why says why when no server
-// could be started; then Missing decides what a test does.
-func Main(m *testing.M, srv **Server, why *error) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	s, err := Start(ctx)
-	cancel()
-	if err != nil {
-		*why = err
-	} else {
-		*srv = s
-		defer s.Stop()
+// Shared is one server for a package's tests, started by the first test
+// that needs it (a fuzzing worker, which needs none, starts none). Stop
+// it from TestMain once the tests have run.
+type Shared struct {
+	once sync.Once
+	srv  *Server
+	err  error
+}
+
+// Get is the shared server, started on first use; a test that cannot
+// have it ends there (Missing).
+func (sh *Shared) Get(t testing.TB) *Server {
+	t.Helper()
+	sh.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		sh.srv, sh.err = Start(ctx)
+	})
+	if sh.err != nil {
+		Missing(t, sh.err)
 	}
-	return m.Run()
+	return sh.srv
+}
+
+// Stop stops the server if it was started.
+func (sh *Shared) Stop() {
+	if sh.srv != nil {
+		sh.srv.Stop()
+	}
 }
 
 // Missing ends a test that needs the server that could not start: a skip
