@@ -419,7 +419,7 @@ func TestTimerPlaybook(t *testing.T) {
 	for _, n := range names {
 		f.host(t, n)
 	}
-	units := unitsSource(t, f)
+	units := unitsSource(t)
 	inv := f.inventory(t, map[string][]string{"web": {"web-1", "web-2"}, "db": {"db-1"}, "msk": {"web-1", "db-1"}},
 		map[string]any{"sverka_systemd": false, "sverka_units_src": units})
 
@@ -478,7 +478,7 @@ func TestTimerPlaybook(t *testing.T) {
 	}
 	// A changed variable is a change, which check mode reports and does
 	// not make.
-	out, code = f.playbook(t, tool, inv, "timer.yml", "--check", "-e", "sverka_period=12h", "-e", "sverka_on_calendar=hourly")
+	out, code = f.playbook(t, tool, inv, "timer.yml", "--check", "-e", "sverka_period=12h", "-e", "sverka_on_calendar=hourly", "-e", "sverka_randomized_delay=10m")
 	if code != 0 {
 		t.Fatalf("timer.yml --check: exit %d\n%s", code, out)
 	}
@@ -491,44 +491,51 @@ func TestTimerPlaybook(t *testing.T) {
 		t.Error("check mode changed verify.conf")
 	}
 
+	// Made, the schedule is a drop-in of the timer's.
+	out, code = f.playbook(t, tool, inv, "timer.yml", "-e", "sverka_on_calendar=hourly", "-e", "sverka_randomized_delay=10m")
+	if code != 0 {
+		t.Fatalf("timer.yml with a schedule: exit %d\n%s", code, out)
+	}
+	timer := readFile(t, filepath.Join(unitDir, "sverka-verify.timer.d", "ansible.conf"))
+	if want := "[Timer]\nOnCalendar=\nOnCalendar=hourly\nRandomizedDelaySec=10m\n"; !strings.Contains(timer, want) {
+		t.Errorf("the timer's drop-in lacks %q:\n%s", want, timer)
+	}
+
 	// What the service runs, run by hand: the configuration is one
-	// sverka reads, and the report lands in the reports directory.
-	if strings.Contains(f.run(t, 0, "help", "verify"), "--config") {
-		bin := filepath.Join(host, "usr", "local", "bin", "sverka")
-		cmd := exec.Command(bin, "verify", "--config", filepath.Join(host, "etc", "sverka", "verify.conf"), "--quiet")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("the service's command: %v\n%s", err, out)
-		}
-		reports, _ := filepath.Glob(filepath.Join(host, "var", "lib", "sverka", "reports", "web-1-*.json"))
-		if len(reports) != 1 {
-			t.Errorf("the service's command wrote reports %v, want one", reports)
-		}
-	} else {
-		t.Log("this sverka has no verify --config: the service's command is not run")
+	// sverka reads, and the report, naming the host and its groups, lands
+	// in the reports directory.
+	bin := filepath.Join(host, "usr", "local", "bin", "sverka")
+	cmd := exec.Command(bin, "verify", "--config", filepath.Join(host, "etc", "sverka", "verify.conf"), "--quiet")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("the service's command: %v\n%s", err, out)
+	}
+	reports, err := filepath.Glob(filepath.Join(host, "var", "lib", "sverka", "reports", "web-1-*.json"))
+	if err != nil || len(reports) != 1 {
+		t.Fatalf("the service's command wrote reports %v, want one (%v)", reports, err)
+	}
+	var rep struct {
+		Verdict string `json:"verdict"`
+		Run     struct {
+			HostID string   `json:"host_id"`
+			Groups []string `json:"groups"`
+		} `json:"run"`
+	}
+	decode(t, readFile(t, reports[0]), &rep)
+	if rep.Verdict != "HOLDS" || rep.Run.HostID != "web-1" || !slices.Equal(rep.Run.Groups, []string{"msk", "web"}) {
+		t.Errorf("the periodic report: verdict %q, host %q, groups %v; want HOLDS, web-1, [msk web]", rep.Verdict, rep.Run.HostID, rep.Run.Groups)
 	}
 }
 
-// unitsSource is deploy/systemd, whose units timer.yml installs. Where
-// this checkout does not have them yet, stand-ins with their names are
-// written, so that the role's work on them is still tested.
-func unitsSource(t *testing.T, f *fixture) string {
+// unitsSource is deploy/systemd, whose units timer.yml installs.
+func unitsSource(t *testing.T) string {
 	t.Helper()
 	dir, err := filepath.Abs(filepath.Join("..", "systemd"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "sverka-verify.timer")); err == nil {
-		return dir
+	if _, err := os.Stat(filepath.Join(dir, "sverka-verify.timer")); err != nil {
+		t.Fatalf("the units timer.yml installs: %v", err)
 	}
-	t.Log("no deploy/systemd in this checkout: stand-in units are installed")
-	dir = filepath.Join(f.dir, "units")
-	writeFiles(t, dir, map[string]string{
-		"sverka-verify.service": "[Unit]\nDescription=sverka: check this host against its signed formular\n" +
-			"ConditionPathExists=/etc/sverka/verify.conf\n\n[Service]\nType=oneshot\n" +
-			"ExecStart=/usr/bin/sverka verify --config /etc/sverka/verify.conf\n",
-		"sverka-verify.timer": "[Unit]\nDescription=sverka: the periodic check of this host\n\n" +
-			"[Timer]\nOnCalendar=daily\nRandomizedDelaySec=4h\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n",
-	})
 	return dir
 }
 
