@@ -412,6 +412,50 @@ func TestCheckPlaybook(t *testing.T) {
 	}
 }
 
+// TestCheckPlaybookImpostor: a host whose report names another host (a
+// host taken over, or a sverka changed on it, to make the other look
+// sound) fails, and its report is kept aside, not stored.
+func TestCheckPlaybookImpostor(t *testing.T) {
+	tool := playbookTool(t)
+	f := newFixture(t)
+	f.host(t, "buh-01")
+	f.host(t, "buh-02")
+	appendFile(t, filepath.Join(f.dir, "hosts", "buh-01", "kit", "README.txt"), "changed\n")
+	inv := f.inventory(t, map[string][]string{"accounting": {"buh-01", "buh-02"}}, nil)
+	// buh-02's sverka is told to name buh-01: the last --host-id wins.
+	data := strings.Replace(readFile(t, inv), `"buh-02": {}`, `"buh-02": {"sverka_verify_args": ["--host-id", "buh-01"]}`, 1)
+	if err := os.WriteFile(inv, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	out, code := f.playbook(t, tool, inv, "check.yml")
+	if code != 2 {
+		t.Errorf("ansible-playbook exit %d, want 2 (a failed host)\n%s", code, out)
+	}
+	rc := recap(t, out)
+	if rc["buh-01"].failed != 0 || rc["buh-02"].failed != 1 {
+		t.Errorf("recap buh-01 %+v, buh-02 %+v; want buh-02 alone failed\n%s", rc["buh-01"], rc["buh-02"], out)
+	}
+	if want := "the report of buh-02 names host buh-01: not ingested"; !strings.Contains(out, want) {
+		t.Errorf("the output does not say %q:\n%s", want, out)
+	}
+	kept, _ := filepath.Glob(filepath.Join(f.dir, "controller", "reports", "buh-02", "*.json.refused"))
+	stored, _ := filepath.Glob(filepath.Join(f.dir, "controller", "reports", "*", "*.json"))
+	if len(kept) != 1 || len(stored) != 1 {
+		t.Errorf("reports kept aside %v, to store %v; want one of each", kept, stored)
+	}
+	var status struct {
+		Hosts []struct {
+			HostID string `json:"host_id"`
+			State  string `json:"state"`
+		} `json:"hosts"`
+	}
+	decode(t, f.run(t, 1, "fleet", "status", "--db", filepath.Join(f.dir, "controller", "fleet.db"), "--format", "json"), &status)
+	if len(status.Hosts) != 1 || status.Hosts[0].HostID != "buh-01" || status.Hosts[0].State != "NOT HOLD" {
+		t.Errorf("the store holds %+v, want buh-01 alone, NOT HOLD", status.Hosts)
+	}
+}
+
 func TestTimerPlaybook(t *testing.T) {
 	tool := playbookTool(t)
 	f := newFixture(t)
