@@ -48,9 +48,18 @@ func (e *RefusedError) Unwrap() error { return e.Err }
 // together in one transaction, or nothing does. The same bytes twice are
 // stored once (New is false the second time).
 func (s *Store) Ingest(ctx context.Context, name string, data []byte) (Ingested, error) {
+	return s.ingest(ctx, "", name, data)
+}
+
+// ingest is Ingest of a report that must be of host, or of any host when
+// host is "".
+func (s *Store) ingest(ctx context.Context, host, name string, data []byte) (Ingested, error) {
 	sum := sha256.Sum256(data)
 	digest := hex.EncodeToString(sum[:])
 	if in, ok, err := s.stored(ctx, digest); err != nil || ok {
+		if err == nil && host != "" && in.HostID != host {
+			return Ingested{}, &WrongHostError{TokenHost: host, ReportHost: in.HostID}
+		}
 		return in, err
 	}
 	rep, err := report.ReadJSON(data)
@@ -60,6 +69,9 @@ func (s *Store) Ingest(ctx context.Context, name string, data []byte) (Ingested,
 	rec, err := recordOf(rep)
 	if err != nil {
 		return Ingested{}, &RefusedError{Name: name, Err: err}
+	}
+	if host != "" && rec.check.HostID != host {
+		return Ingested{}, &WrongHostError{TokenHost: host, ReportHost: rec.check.HostID}
 	}
 	gz, err := s.compress(data)
 	if err != nil {
