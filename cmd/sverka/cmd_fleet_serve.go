@@ -40,7 +40,6 @@ only over TLS (--tls-cert and --tls-key): plain HTTP is refused on any
 address but loopback.`
 
 const fleetServeExamples = `  sverka fleet serve --db fleet.db
-  sverka fleet serve --db fleet.db --period 1d --warn-before 30d --lang en
   sverka fleet serve --db postgres://sverka@db.example/fleet --listen 127.0.0.1:9090
   sverka fleet serve --db fleet.db --ingest --listen :8443 --tls-cert collector.crt --tls-key collector.key`
 

@@ -190,6 +190,7 @@ Usage:
   sverka fleet history HOST [--db DB] [--format text|json|csv]
   sverka fleet prune --keep 90d [--db DB]
   sverka fleet serve [--db DB] [--listen ADDR] [--period D] [--warn-before D] [--lang ru|en]
+  sverka fleet token add HOST [-o FILE] | list | revoke HOST [--db DB]
   sverka fleet report --from DATE --to DATE [--group G]... [--db DB] --format html|json [--lang ru|en] [-o FILE]
   sverka completion bash|zsh|fish|powershell
   sverka version
