@@ -83,9 +83,9 @@ type verifyOpts struct {
 	hostIDSet  bool // --host-id given, if empty
 	groups     []string
 	pushFlags
-	fixedTime  string
-	fixedHost  string
-	args       []string // the command line after "verify", for the report
+	fixedTime string
+	fixedHost string
+	args      []string // the command line after "verify", for the report
 }
 
 func (o *verifyOpts) flags(fs *pflag.FlagSet) {
