@@ -32,6 +32,9 @@ func (o *collectorFlags) check() (int64, error) {
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return 0, errors.New("--tls-cert and --tls-key go together: give both, or neither")
 	}
+	if o.maxReport == "" {
+		return web.DefaultMaxReport, nil
+	}
 	n, err := web.ParseSize(o.maxReport)
 	if err != nil {
 		return 0, fmt.Errorf("--max-report: %w", err)
