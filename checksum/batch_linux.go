@@ -82,6 +82,24 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 	r := rw.r
 	rw.gen++
 	tag := func(i int, op uint64) uint64 { return uint64(rw.gen)<<32 | uint64(i)<<3 | op }
+	// With a Spare, each file is opened here rather than by the ring:
+	// mincore needs a mapping, and a mapping a descriptor of the
+	// process's own. The ring still reads; the pages not cached before
+	// are dropped once both reads are back.
+	sp := w.opt.Spare
+	var fds [ringBatch]int
+	var release [ringBatch]func()
+	if sp != nil {
+		defer func() {
+			for i := range ks {
+				if fds[i] >= 0 {
+					release[i]()
+					unix.Close(fds[i])
+				}
+			}
+		}()
+	}
+	subs, opened, ended := 0, 0, 0
 	for i, k := range ks {
 		j := &jobs[k]
 		flags := unix.O_RDONLY | unix.O_NOATIME | unix.O_NONBLOCK
@@ -89,37 +107,62 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 			flags |= unix.O_NOFOLLOW
 		}
 		rw.res[i], rw.probe[i], rw.state[i] = 0, 0, 0
-		o := r.sqe()
-		o.Opcode, o.Flags, o.Fd = uringOpOpenat, uringSQEIOLink|uringSQECQESkipSuccess, at[i]
-		o.Addr = uint64(uintptr(unsafe.Pointer(&rw.names[starts[i]])))
-		o.OpFlags = uint32(flags)
-		o.FileIndex = uint32(i + 1)
-		o.UserData = tag(i, uringOpenDone)
+		fixed, fd := uint8(uringSQEFixedFile), int32(i)
+		if sp != nil {
+			n, err := openFD(w.dirs, j.Path, flags&^(unix.O_RDONLY|unix.O_NOATIME))
+			if err != nil {
+				fds[i] = -1
+				rw.state[i] = slotOpenFailed // hashFile says why
+				ended++
+				continue
+			}
+			fds[i], release[i] = n, sp.holdFD(n)
+			fixed, fd = 0, int32(n)
+		} else {
+			o := r.sqe()
+			o.Opcode, o.Flags, o.Fd = uringOpOpenat, uringSQEIOLink|uringSQECQESkipSuccess, at[i]
+			o.Addr = uint64(uintptr(unsafe.Pointer(&rw.names[starts[i]])))
+			o.OpFlags = uint32(flags)
+			o.FileIndex = uint32(i + 1)
+			o.UserData = tag(i, uringOpenDone)
+			subs++
+		}
+		opened++
 		// A read shorter than asked is not a failure of the link: hard
 		// links let the probe and the close run whatever it returns.
 		rd := r.sqe()
-		rd.Opcode, rd.Flags, rd.Fd = uringOpRead, uringSQEFixedFile|uringSQEIOHardlink, int32(i)
+		rd.Opcode, rd.Flags, rd.Fd = uringOpRead, fixed|uringSQEIOHardlink, fd
 		rd.Addr = uint64(uintptr(unsafe.Pointer(&rw.bufs[i*ringSlot])))
 		rd.Len = ringSlot
 		rd.UserData = tag(i, uringReadDone)
 		// One byte where the file should end: 0 says it does.
 		pr := r.sqe()
-		pr.Opcode, pr.Flags, pr.Fd = uringOpRead, uringSQEFixedFile|uringSQEIOHardlink, int32(i)
+		pr.Opcode, pr.Flags, pr.Fd = uringOpRead, fixed, fd
+		if sp == nil {
+			pr.Flags |= uringSQEIOHardlink
+		}
 		pr.Addr = uint64(uintptr(unsafe.Pointer(&rw.bufs[i*ringSlot+int(j.size)])))
 		pr.Len, pr.Off = 1, uint64(j.size)
 		pr.UserData = tag(i, uringProbeDone)
+		subs += 2
+		if sp != nil {
+			continue // closed here, once read
+		}
 		c := r.sqe()
 		c.Opcode, c.Flags = uringOpClose, uringSQECQESkipSuccess
 		c.FileIndex = uint32(i + 1)
 		c.UserData = tag(i, uringCloseDone)
+		subs++
 	}
 	// A file is done when both its reads have come back, or its open
 	// has failed (the kernel then skips the completions of the rest of
 	// the link, as it does after a failed head whose success it was told
 	// to skip). A close's failure, if any, is of no interest.
-	ended := 0
-	err := r.submit(uint32(4*len(ks)), uint32(len(ks))) // at least one each
-	for err == nil {
+	var err error
+	if opened > 0 {
+		err = r.submit(uint32(subs), uint32(opened)) // at least one each
+	}
+	for err == nil && ended < len(ks) {
 		r.reap(func(e uringCQE) {
 			i := int(e.UserData>>3) & (ringBatch - 1)
 			if uint32(e.UserData>>32) != rw.gen || i >= len(ks) || slotDone(rw.state[i]) {

@@ -151,6 +151,9 @@ type Options struct {
 	// places them by Result.Index itself: no result then waits for
 	// another, nor costs memory meanwhile.
 	AnyOrder bool
+	// Spare, if set, keeps the files read from staying in the page cache
+	// unless they were there before (--nice).
+	Spare *Spare
 }
 
 func (o Options) workers() int {
@@ -449,6 +452,8 @@ type src interface {
 	// info is the open file's type and permissions, and its size.
 	info() (fs.FileMode, int64, error)
 	adviseSequential()
+	// hold is Spare.Hold for the open file.
+	hold(*Spare) func()
 }
 
 // hashFile hashes one job; before is the file's type as stat saw it
@@ -466,6 +471,10 @@ func (w *worker) hashFile(ctx context.Context, j Job, before fs.FileMode) Result
 		return r
 	}
 	defer f.Close()
+	if w.opt.Spare != nil {
+		// Before the first read, and released before the close.
+		defer f.hold(w.opt.Spare)()
+	}
 	if w.opt.Started != nil {
 		w.opt.Started(j.Path)
 	}

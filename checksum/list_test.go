@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -380,6 +381,25 @@ func (r *failingReader) Read(p []byte) (int, error) {
 	n := copy(p, r.data)
 	r.data = r.data[n:]
 	return n, nil
+}
+
+// TestListName: on Windows a list names files with forward slashes, as on
+// Linux; elsewhere a backslash is part of a name and stays.
+func TestListName(t *testing.T) {
+	for _, c := range []struct{ in, windows, other string }{
+		{"kit/a.dll", "kit/a.dll", "kit/a.dll"},
+		{`kit\b c.dll`, "kit/b c.dll", `kit\b c.dll`},
+		{`C:\Program Files\Продукт\bin\агент.exe`, "C:/Program Files/Продукт/bin/агент.exe", `C:\Program Files\Продукт\bin\агент.exe`},
+		{"plain.txt", "plain.txt", "plain.txt"},
+	} {
+		want := c.other
+		if runtime.GOOS == "windows" {
+			want = c.windows
+		}
+		if got := ListName(c.in); got != want {
+			t.Errorf("ListName(%q) = %q, want %q", c.in, got, want)
+		}
+	}
 }
 
 func TestEscapeName(t *testing.T) {

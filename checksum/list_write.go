@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +32,18 @@ func EscapeName(name string) (escaped string, needsBackslash bool) {
 		}
 	}
 	return b.String(), true
+}
+
+// ListName is the name a list written on this system records for the
+// file at path: with forward slashes on Windows, as sha256sum (Git for
+// Windows, Cygwin, MSYS2), rhash and b3sum write and read them, so that a
+// list made on Windows has the same bytes as one made on Linux of the
+// same tree, and a backslash is never escaped into the line (Windows
+// opens either separator; no Windows name holds a backslash, so nothing
+// is lost). Elsewhere path is returned as it is: a backslash there is a
+// character of a name.
+func ListName(path string) string {
+	return filepath.ToSlash(path)
 }
 
 // UnescapeName reverses EscapeName. As in GNU coreutils, only \\, \n and

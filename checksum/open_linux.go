@@ -120,6 +120,8 @@ func (s *fdSource) info() (fs.FileMode, int64, error) {
 	}
 }
 
+func (s *fdSource) hold(sp *Spare) func() { return sp.holdFD(s.fd) }
+
 func (s *fdSource) adviseSequential() {
 	_ = unix.Fadvise(s.fd, 0, 0, unix.FADV_SEQUENTIAL)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"runtime"
 )
 
 // OpenRead opens path read-only.
@@ -47,8 +48,15 @@ var (
 type fileSource struct{ *os.File }
 
 // noFollow is not honoured here: the caller's own listing decides what a
-// name is.
+// name is. On Windows a name the system would not open as named (a device
+// name, a trailing dot or space) is refused unless it was named as a
+// device.
 func openSource(_ *dirCache, path string, special, noFollow bool) (src, error) {
+	if runtime.GOOS == "windows" && !special {
+		if err := WindowsName(path); err != nil {
+			return nil, err
+		}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -63,6 +71,8 @@ func (s fileSource) info() (fs.FileMode, int64, error) {
 	}
 	return fi.Mode(), fi.Size(), nil
 }
+
+func (s fileSource) hold(sp *Spare) func() { return sp.Hold(s.File) }
 
 // adviseSequential is a no-op where the OS has no read-ahead advice.
 func (fileSource) adviseSequential() {}

@@ -161,7 +161,10 @@ func recordOf(rep *report.Report) (*record, error) {
 	if rep.Run.End.IsZero() {
 		return nil, errors.New("it has no end time")
 	}
-	if !isHex64(c.FormularSHA256) {
+	// A check that could not read its formular names none; it is stored
+	// all the same (under the empty digest), or the host would vanish
+	// from the fleet just when it cannot be checked.
+	if !isHex64(c.FormularSHA256) && (c.FormularSHA256 != "" || c.Verdict != CannotCheck) {
 		return nil, fmt.Errorf("formular sha256 %q is not 64 hex digits", c.FormularSHA256)
 	}
 	for _, g := range rep.Run.Groups {

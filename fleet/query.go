@@ -632,7 +632,7 @@ func (s *Store) Values(ctx context.Context) (Values, error) {
 	}{
 		{&v.Groups, "SELECT DISTINCT grp FROM check_groups ORDER BY grp"},
 		{&v.Products, "SELECT DISTINCT product FROM formulars WHERE product <> '' ORDER BY product"},
-		{&v.Formulars, "SELECT sha256 FROM formulars ORDER BY sha256"},
+		{&v.Formulars, "SELECT sha256 FROM formulars WHERE sha256 <> '' ORDER BY sha256"},
 	} {
 		rows, err := s.db.QueryContext(ctx, l.q)
 		if err != nil {

@@ -109,6 +109,7 @@ type Image struct {
 	Implanted *Implant
 
 	f         *os.File
+	release   func()  // drops what the reads cached (OpenSpared)
 	trees     []*tree // as read, the members' first
 	pvdOffset int64
 	md5Blocks int64 // the volume size as checkisomd5 reads it
@@ -116,11 +117,16 @@ type Image struct {
 
 // Open opens an image file or a block device read-only and reads its
 // directory tree. The caller must Close the image.
-func Open(path string) (*Image, error) {
+func Open(path string) (*Image, error) { return OpenSpared(path, nil) }
+
+// OpenSpared is Open with sp noting what of the image is cached before
+// anything of it is read; Close drops what was not (see checksum.Spare).
+func OpenSpared(path string, sp *checksum.Spare) (*Image, error) {
 	f, err := checksum.OpenRead(path)
 	if err != nil {
 		return nil, err
 	}
+	release := sp.Hold(f)
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
@@ -147,13 +153,14 @@ func Open(path string) (*Image, error) {
 	}
 	im, err := read(f, size)
 	if err != nil {
+		release()
 		f.Close()
 		if errors.Is(err, ErrNotISO) {
 			return nil, fmt.Errorf("%s: %w; if the system can mount it, mount it and pass the mounted directory instead", path, err)
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	im.Path, im.Device, im.f = path, device, f
+	im.Path, im.Device, im.f, im.release = path, device, f, release
 	return im, nil
 }
 
@@ -162,8 +169,11 @@ func (im *Image) Close() error {
 	if im.f == nil {
 		return nil
 	}
+	if im.release != nil {
+		im.release()
+	}
 	err := im.f.Close()
-	im.f = nil
+	im.f, im.release = nil, nil
 	return err
 }
 

@@ -263,13 +263,15 @@ func findPVD(r io.ReaderAt, size int64) ([]byte, int64, error) {
 // ImplantedMD5 checks the implanted MD5 of an image file or a block device
 // in one sequential read, as checkisomd5 does, without reading the
 // directory tree (a damaged tree does not stop this check). progress, if
-// set, is called with the bytes read so far.
-func ImplantedMD5(ctx context.Context, path string, progress func(n int64)) (*MD5Check, error) {
+// set, is called with the bytes read so far. sp, if set, drops after the
+// read what of the image was not cached before.
+func ImplantedMD5(ctx context.Context, path string, progress func(n int64), sp *checksum.Spare) (*MD5Check, error) {
 	f, err := checksum.OpenRead(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	defer sp.Hold(f)()
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err

@@ -31,7 +31,7 @@ func TestImplantedMD5Fixture(t *testing.T) {
 		t.Fatal("checkisomd5 did not pass the fixture")
 	}
 	path := filepath.Join(fixtures, "md5.iso")
-	c, err := ImplantedMD5(context.Background(), path, nil)
+	c, err := ImplantedMD5(context.Background(), path, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestImplantedMD5Fixture(t *testing.T) {
 }
 
 func TestImplantedMD5Absent(t *testing.T) {
-	c, err := ImplantedMD5(context.Background(), filepath.Join(fixtures, "rrjoliet.iso"), nil)
+	c, err := ImplantedMD5(context.Background(), filepath.Join(fixtures, "rrjoliet.iso"), nil, nil)
 	if err != nil || c.Present || c.OK {
 		t.Fatalf("check %+v, %v; want absent", c, err)
 	}
@@ -66,7 +66,7 @@ func TestImplantedMD5Absent(t *testing.T) {
 	if res := scanSHA256(t, im, ScanOptions{ImplantedMD5: true}); res.ImplantedMD5 == nil || res.ImplantedMD5.Present {
 		t.Fatalf("scan check %+v, want absent", res.ImplantedMD5)
 	}
-	_, err = ImplantedMD5(context.Background(), filepath.Join(fixtures, "md5.sha256"), nil)
+	_, err = ImplantedMD5(context.Background(), filepath.Join(fixtures, "md5.sha256"), nil, nil)
 	if !errors.Is(err, ErrNotISO) {
 		t.Fatalf("not an image: %v", err)
 	}
@@ -100,7 +100,7 @@ func TestImplantedMD5Faults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := damaged(t, "md5", tt.edit)
-			c, err := ImplantedMD5(context.Background(), p, nil)
+			c, err := ImplantedMD5(context.Background(), p, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

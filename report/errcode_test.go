@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -23,6 +25,7 @@ func TestErrorCodesInBothLanguages(t *testing.T) {
 		"settings":  settings.Codes(),
 		"formular":  formular.CheckCodes(),
 		"errno":     verify.ErrnoNames(),
+		"windows":   verify.NameCodes(),
 		"line only": {"at-line"},
 	}
 	seen := map[string]bool{}
@@ -76,6 +79,13 @@ func TestRussianReportSaysErrorsInRussian(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(dir, "gone.ini")
+	// How this system words a missing file: "no such file or directory",
+	// or Windows' own words.
+	var pe *fs.PathError
+	if _, err := os.Open(missing); !errors.As(err, &pe) {
+		t.Fatalf("opening a missing file: %v", err)
+	}
+	enoent := pe.Err.Error()
 	f, err := formular.Parse([]byte("sverka-formular 1\ncertificate: 4068\nvalid-until: 2030-01-01\n\n"+
 		"[parameters source=app.ini format=ini]\nS.A = yes\nS.C range 1..16\n\n"+
 		"[parameters source=gone.ini format=ini]\nS.B = 1\n"), "f.txt")
@@ -99,7 +109,7 @@ func TestRussianReportSaysErrorsInRussian(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{`"message_code": "duplicate-key"`, `"error_code": "not-an-integer"`,
-		`"error_code": "ENOENT"`, "set again", "not an integer", "no such file or directory"} {
+		`"error_code": "ENOENT"`, "set again", "not an integer", enoent} {
 		if !strings.Contains(js.String(), want) {
 			t.Errorf("the JSON report lacks %s", want)
 		}
@@ -115,7 +125,7 @@ func TestRussianReportSaysErrorsInRussian(t *testing.T) {
 		"источник " + missing + ": нет такого файла или каталога",
 		"доступ запрещён",
 	}
-	english := []string{"set again", "not an integer", "no such file or directory", "permission denied"}
+	english := []string{"set again", "not an integer", enoent, "permission denied"}
 	for _, rep := range []*Report{r, back} {
 		var text, html bytes.Buffer
 		if err := WriteText(&text, rep, TextOptions{Lang: LangRu}); err != nil {

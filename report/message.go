@@ -175,6 +175,8 @@ func (l lang) detail(it *verify.Item) string {
 		return l.f("det-root-not-found", arg("root"))
 	case verify.DetailAmbiguousName:
 		return l.f("det-ambiguous-name", arg("names"))
+	case verify.DetailAlternateStream:
+		return l.f("det-alternate-stream", arg("streams"))
 	case verify.DetailImageRenamed:
 		return l.f("det-image-renamed", arg("name"))
 	case verify.DetailImageNameOnly:

@@ -56,7 +56,7 @@ var (
 	warningCodesV2 = []string{"no-valid-until", "support-ended", "support-until-unreadable", "extra-files", "extra-links", "weak-algorithm", "settings", "read-stopped"}
 	warningCodesV1 = append([]string{"table-not-checked"}, warningCodesV2...)
 	detailCodesV1  = []string{"error", "not-read", "replaced-by-symlink", "replaced-by", "file-type", "unlisted-symlink", "unreadable-directory", "through-symlink", "not-on-image", "root-not-found", "read-from-device", "image-renamed", "image-name-differs", "image-unmatched", "registry-offline", "settings-line", "constraint-error"}
-	detailCodesV2  = append(slices.Clone(detailCodesV1), "boot-image-unlisted", "boot-entry-changed", "ambiguous-name", "duplicate-reading", "duplicate-record", "tree-other-content", "tree-only", "tree-missing", "image-name-only")
+	detailCodesV2  = append(slices.Clone(detailCodesV1), "boot-image-unlisted", "boot-entry-changed", "ambiguous-name", "duplicate-reading", "duplicate-record", "tree-other-content", "tree-only", "tree-missing", "image-name-only", "alternate-stream")
 )
 
 // want says whether a message member must be there, must not, or may.
@@ -142,6 +142,7 @@ var detailRules = map[string]argRule{
 	"unreadable-directory": {args: must, required: []string{"directory", "error"}, names: []string{"directory", "error"}, errorNames: true, values: errValues},
 	"root-not-found":       {args: must, required: []string{"root"}, names: []string{"root"}},
 	"ambiguous-name":       {args: must, required: []string{"names"}, names: []string{"names"}},
+	"alternate-stream":     {args: must, required: []string{"streams"}, names: []string{"streams"}},
 	"image-renamed":        {args: must, required: []string{"name"}, names: []string{"name"}},
 	"image-name-only":      {args: must, required: []string{"name", "expected"}, names: []string{"name", "expected"}},
 	"image-name-differs":   {args: must, required: []string{"name", "expected"}, names: []string{"name", "expected", "error"}, errorNames: true, values: errValues},

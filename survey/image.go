@@ -22,7 +22,7 @@ func Image(ctx context.Context, path string, cols []checksum.Column, opt Options
 	if err := setExclude(media, opt.Exclude); err != nil {
 		return nil, nil, nil, nil, err
 	}
-	im, err := iso.Open(path)
+	im, err := iso.OpenSpared(path, opt.Engine.Spare)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}

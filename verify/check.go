@@ -326,8 +326,11 @@ func resolveRoot(t *formular.Table, root string, src Sources) (string, error) {
 	default:
 		if d, ok := t.Default(tableOS); ok {
 			p = d
-		} else if v := os.Getenv(name); v != "" && src.Installed == "" && strings.HasPrefix(root, "%") && goos == "windows" {
-			p = v
+		} else if v := os.Getenv(name); v != "" && src.jail() == "" && strings.HasPrefix(root, "%") && goos == "windows" {
+			// This Windows host's own value (no --installed, or
+			// --installed /): where its programs find the directory. The
+			// report names the path it stood for.
+			return v, nil
 		} else if d, ok := windowsDefaults[strings.ToLower(name)]; ok && strings.HasPrefix(root, "%") {
 			p = d
 		} else {

@@ -34,6 +34,7 @@ func host(t *testing.T, dirs []string, files, links map[string]string) string {
 }
 
 func TestInRoot(t *testing.T) {
+	testkit.NeedSymlinks(t)
 	// Outside the copy, a tree the links must never reach.
 	outside := t.TempDir()
 	os.MkdirAll(filepath.Join(outside, "vendor", "bin"), 0o755)
@@ -111,6 +112,7 @@ func TestInRoot(t *testing.T) {
 // A root, a directory of a table and a settings source reached through
 // links are found inside the offline copy, never on this machine.
 func TestSourcesOnHost(t *testing.T) {
+	testkit.NeedSymlinks(t)
 	outside := t.TempDir()
 	os.MkdirAll(filepath.Join(outside, "etc"), 0o755)
 	os.WriteFile(filepath.Join(outside, "etc", "x.ini"), []byte("outside"), 0o644)

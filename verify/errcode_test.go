@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
 )
 
@@ -30,6 +31,8 @@ func TestErrnoName(t *testing.T) {
 		{syscall.EROFS, "EROFS"},
 		{fs.ErrNotExist, "ENOENT"},
 		{fs.ErrPermission, "EACCES"},
+		{&fs.PathError{Op: "open", Path: `kit\NUL`, Err: checksum.ErrReservedName}, "windows-device-name"},
+		{&fs.PathError{Op: "open", Path: `kit\a.dll.`, Err: checksum.ErrDotSpaceName}, "windows-dot-space-name"},
 		{errors.New("permission denied"), ""},
 		{syscall.Errno(0), ""},
 	}

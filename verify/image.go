@@ -16,7 +16,7 @@ import (
 // or a block device in one sequential pass: the whole-image digests and
 // every member's digests come from the same read.
 func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Result) error {
-	im, err := iso.Open(src.Media)
+	im, err := iso.OpenSpared(src.Media, src.Engine.Spare)
 	if err != nil {
 		return fmt.Errorf("media %s: %w", src.Media, err)
 	}

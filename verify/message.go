@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/formular"
 	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/iso"
@@ -186,6 +187,10 @@ const (
 	// match the row, in a table that ignores case; which one the system
 	// reads cannot be told (names: comma-separated, sorted).
 	DetailAmbiguousName Code = "ambiguous-name"
+	// DetailAlternateStream: a module of a closed modules table carries
+	// NTFS alternate data streams (name:stream) that no row lists; args
+	// streams, their names comma-separated.
+	DetailAlternateStream Code = "alternate-stream"
 	// DetailDuplicateReading: the key is given more than once and a
 	// program may read the failing occurrence (file, lines: every
 	// occurrence, comma-separated; line: the failing one).
@@ -437,6 +442,10 @@ var errnos = []struct {
 	{syscall.ESTALE, "ESTALE"},
 }
 
+// NameCodes returns the codes error_code holds for a name Windows would
+// not open as named (checksum.WindowsName).
+func NameCodes() []string { return []string{"windows-device-name", "windows-dot-space-name"} }
+
 // ErrnoNames returns the errno names error_code may hold.
 func ErrnoNames() []string {
 	names := make([]string, len(errnos))
@@ -458,6 +467,10 @@ func errnoName(err error) string {
 		}
 	}
 	switch {
+	case errors.Is(err, checksum.ErrReservedName):
+		return "windows-device-name"
+	case errors.Is(err, checksum.ErrDotSpaceName):
+		return "windows-dot-space-name"
 	case errors.Is(err, fs.ErrNotExist):
 		return "ENOENT"
 	case errors.Is(err, fs.ErrPermission):
@@ -531,6 +544,11 @@ func unreadableDirectory(dir string, err error) Message {
 	m := detail(DetailUnreadableDirectory, "directory unreadable: "+dir+": "+msg, "directory", dir, "error", msg)
 	errArgs(m.Args, err)
 	return m
+}
+
+func alternateStream(streams []string) Message {
+	list := strings.Join(streams, ", ")
+	return detail(DetailAlternateStream, "alternate data streams that no row lists: "+list, "streams", list)
 }
 
 func ambiguousName(names []string) Message {

@@ -138,6 +138,9 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	}
 	tr.settle()
 	out.Items = m.judge(tr.missingDetail)
+	if t.Closed && t.Kind == formular.KindModules {
+		m.streams(ctx, out.Items, tr.path)
+	}
 	if t.Closed {
 		// A directory of a closed table that cannot be listed may hold
 		// anything: it is a failure of its own, named with its error.
@@ -641,5 +644,32 @@ func (t *Table) count() {
 	t.Counts = map[Status]int{}
 	for _, it := range t.Items {
 		t.Counts[it.Status]++
+	}
+}
+
+// streams fails each found row of a closed modules table whose file
+// carries NTFS alternate data streams (name:stream): no row lists them,
+// and code can be run from one. Only Windows reports them (see
+// checksum.Streams); a file whose streams cannot be listed is UNREADABLE.
+func (m *matcher) streams(ctx context.Context, items []Item, path func(rel string) string) {
+	for i := range m.seen {
+		f := &m.seen[i]
+		if ctx.Err() != nil || f.row < 0 || !f.mode.IsRegular() {
+			continue
+		}
+		it := &items[f.row]
+		if it.Status != OK && it.Status != Modified {
+			continue
+		}
+		names, err := checksum.Streams(path(f.rel))
+		switch {
+		case err != nil:
+			it.Status, it.Failure = Unreadable, true
+			it.setDetail(errorDetail(err.Error(), err))
+		case len(names) > 0:
+			sort.Strings(names)
+			it.Status, it.Failure = Modified, true
+			it.setDetail(alternateStream(names))
+		}
 	}
 }

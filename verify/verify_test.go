@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -130,6 +131,7 @@ func TestCheckTreeOpenTableExtraIsWarning(t *testing.T) {
 }
 
 func TestCheckTreeSymlinkNotFollowed(t *testing.T) {
+	testkit.NeedSymlinks(t)
 	root := kit(t, map[string]string{"a": "1"})
 	tab := tableOf(t, formular.KindMedia, root, "sha256")
 	outside := filepath.Join(t.TempDir(), "same")
@@ -235,9 +237,9 @@ func TestResolveRoot(t *testing.T) {
 	}{
 		{win, Sources{Installed: mnt}, filepath.Join(mnt, "PROGRAM FILES (X86)"), false},
 		{win, Sources{Vars: map[string]string{"ProgramFiles(x86)": "/x"}}, "/x", false},
-		{&formular.Table{Kind: formular.KindModules, Root: "${INSTALLDIR}", Defaults: map[string]string{"": "/opt/p"}}, Sources{Installed: "/mnt/h"}, "/mnt/h/opt/p", false},
-		{&formular.Table{Kind: formular.KindModules, Root: "${INSTALLDIR}", Defaults: map[string]string{"": "/opt/p"}}, Sources{Installed: "/"}, "/opt/p", false},
-		{&formular.Table{Kind: formular.KindModules, Root: "/"}, Sources{Installed: "/mnt/h"}, "/mnt/h", false},
+		{&formular.Table{Kind: formular.KindModules, Root: "${INSTALLDIR}", Defaults: map[string]string{"": "/opt/p"}}, Sources{Installed: "/mnt/h"}, filepath.FromSlash("/mnt/h/opt/p"), false},
+		{&formular.Table{Kind: formular.KindModules, Root: "${INSTALLDIR}", Defaults: map[string]string{"": "/opt/p"}}, Sources{Installed: "/"}, filepath.FromSlash("/opt/p"), false},
+		{&formular.Table{Kind: formular.KindModules, Root: "/"}, Sources{Installed: "/mnt/h"}, filepath.FromSlash("/mnt/h"), false},
 		{&formular.Table{Kind: formular.KindModules, Root: "${NOPE}"}, Sources{Installed: "/"}, "", true},
 	}
 	for _, tt := range tests {
@@ -322,6 +324,9 @@ func TestSkippedTableWarns(t *testing.T) {
 // reading's own fstat must still give the report its sizes and modes, and
 // renamed copies must still be found when the table states no size.
 func TestModulesTableModesAndSizes(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no mode bits beyond read-only")
+	}
 	root := kit(t, map[string]string{"bin/tool": "tool body", "lib/a.so": "library", "lib/b.so": "other"})
 	tab := tableOf(t, formular.KindModules, root, "sha256")
 	tab.HasMode = true

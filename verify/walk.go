@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"sync"
 
@@ -306,6 +307,15 @@ func (l *lister) missingDetail(rel string) *Message {
 		}
 		if d == "." || d == "/" {
 			break
+		}
+	}
+	// On Windows a device name or a trailing dot or space cannot be a
+	// file's own name: said as such, never opened (it would open the
+	// device, or the name without the dot).
+	if runtime.GOOS == "windows" {
+		if err := checksum.WindowsName(rel); err != nil {
+			m := errorDetail(errors.Unwrap(err).Error(), err)
+			return &m
 		}
 	}
 	if l.opt.Recursive && l.opt.Jail == "" {

@@ -107,9 +107,9 @@ func flagValues(cmd, name string) []string {
 		case "report diff":
 			return []string{"text", "json", "csv"}
 		case "report render":
-			return []string{"text", "json", "html"}
+			return []string{"text", "json", "cef", "html"}
 		}
-		return []string{"text", "json", "ndjson", "html"}
+		return []string{"text", "json", "ndjson", "cef", "html"}
 	case "lang":
 		return []string{"ru", "en"}
 	case "progress", "color":

@@ -65,7 +65,7 @@ printf '%s\n' "${COMPREPLY[@]}"`
 		{[]string{"sverka", "verify", "--med"}, []string{"--media"}},
 		{[]string{"sverka", "verify", "--st"}, []string{"--status"}},
 		{[]string{"sverka", "formular", "make", "--mo"}, []string{"--mode", "--modules"}},
-		{[]string{"sverka", "verify", "--format", ""}, []string{"html", "json", "ndjson", "text"}},
+		{[]string{"sverka", "verify", "--format", ""}, []string{"cef", "html", "json", "ndjson", "text"}},
 		{[]string{"sverka", "verify", "--lang", "r"}, []string{"ru"}},
 		{[]string{"sverka", "verify", "--media", "kit"}, []string{"kit.iso", "kit.txt"}},
 		{[]string{"sverka", "verify", "-f", "o"}, []string{"other"}},

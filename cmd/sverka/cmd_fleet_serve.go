@@ -117,6 +117,9 @@ func runFleetServe(ctx context.Context, c *cli, o *fleetServeOpts, args []string
 		mode = "pages read-only; reports taken on " + scheme + "://" + addr.String() + web.IngestPath
 	}
 	fmt.Fprintf(c.stderr, "sverka: fleet serve: the dashboard of %s on %s://%s/ (%s); Ctrl-C stops it\n", display(st.Name()), scheme, addr, mode)
+	if c.serving != nil {
+		c.serving.Store(true)
+	}
 	err = web.Serve(ctx, ln, web.Collector(srv, in))
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err

@@ -39,6 +39,7 @@ type makeOpts struct {
 	sets     []string
 	output   string
 	force    bool
+	verbose  bool
 }
 
 func (o *makeOpts) flags(fs *pflag.FlagSet) {
@@ -53,6 +54,7 @@ func (o *makeOpts) flags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&o.sets, "set", nil, "header field KEY=VALUE (repeatable)")
 	fs.StringVarP(&o.output, "output", "o", "", "formular file to write ('-': standard output)")
 	fs.BoolVarP(&o.force, "force", "f", false, "overwrite a signed formular (one with a .minisig beside it)")
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "with --nice, say on stderr what it did")
 	o.common.add(fs)
 }
 
@@ -81,6 +83,10 @@ func runFormularMake(ctx context.Context, c *cli, o *makeOpts, args []string) er
 	if err != nil {
 		return err
 	}
+	if err := o.lower(); err != nil {
+		return err
+	}
+	defer o.saidNice(c, o.verbose)
 	if o.media != "" {
 		tables, err := makeMediaTables(ctx, c, o, cols)
 		if err != nil {
@@ -130,7 +136,7 @@ func makeMediaTables(ctx context.Context, c *cli, o *makeOpts, cols []checksum.C
 	}
 	var tables []*formular.Table
 	if fi.IsDir() {
-		engine := checksum.Options{Workers: o.jobs}
+		engine := checksum.Options{Workers: o.jobs, Spare: o.spare}
 		prog := newTreeProgress(ctx, c, &o.common, o.media)
 		engine.Progress, engine.Started, engine.Finished = prog.Add, prog.Item, prog.Done
 		t, warns, err := survey.Tree(ctx, formular.KindMedia, o.media, cols, survey.Options{Exclude: o.excludes, Engine: engine})
@@ -157,7 +163,7 @@ func makeMediaTables(ctx context.Context, c *cli, o *makeOpts, cols []checksum.C
 // makeModulesTable makes the modules table of a reference installation,
 // placed by --root-var, --default and --os, and closed unless --open.
 func makeModulesTable(ctx context.Context, c *cli, o *makeOpts, cols []checksum.Column) (*formular.Table, error) {
-	engine := checksum.Options{Workers: o.jobs}
+	engine := checksum.Options{Workers: o.jobs, Spare: o.spare}
 	prog := newTreeProgress(ctx, c, &o.common, o.modules)
 	engine.Progress, engine.Started, engine.Finished = prog.Add, prog.Item, prog.Done
 	t, warns, err := survey.Tree(ctx, formular.KindModules, o.modules, cols, survey.Options{Exclude: o.excludes, Mode: o.mode, Engine: engine})
@@ -203,7 +209,7 @@ func makeImageTables(ctx context.Context, c *cli, o *common, path string, cols [
 		}
 		prog = console.NewProgress(c.stderr, size, 1, progressOptions(o))
 	}
-	image, boot, media, warns, err := survey.Image(ctx, path, cols, survey.Options{Exclude: excludes, Engine: checksum.Options{Workers: o.jobs, Progress: prog.Add}})
+	image, boot, media, warns, err := survey.Image(ctx, path, cols, survey.Options{Exclude: excludes, Engine: checksum.Options{Workers: o.jobs, Progress: prog.Add, Spare: o.spare}})
 	prog.Finish()
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -48,6 +49,7 @@ type hashOpts struct {
 	strict      bool
 	warn        bool
 	isoMD5      bool
+	verbose     bool
 	algorithms  []*checksum.Algorithm
 	explicitAlg bool
 }
@@ -66,6 +68,7 @@ func (o *hashOpts) flags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.strict, "strict", false, "with -c, fail on improperly formatted lines")
 	fs.BoolVarP(&o.warn, "warn", "w", false, "with -c, accepted for sha256sum compatibility (malformed lines are always reported)")
 	fs.BoolVar(&o.isoMD5, "iso-md5", false, "check the MD5 implanted in an ISO image (isomd5sum)")
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "with --nice, say on stderr what it did")
 	o.common.add(fs)
 }
 
@@ -83,6 +86,10 @@ func runHash(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 		return err
 	}
 	o.algorithms = algs
+	if err := o.lower(); err != nil {
+		return err
+	}
+	defer o.saidNice(c, o.verbose)
 	switch {
 	case o.isoMD5:
 		if len(paths) == 0 {
@@ -196,7 +203,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 	}
 	prog := newProgress(c, &o.common, jobs)
 	defer prog.Finish()
-	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done}
+	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare}
 
 	// Standard input is hashed in its place among the files.
 	next := 0
@@ -222,7 +229,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 			failed = true
 			return nil
 		}
-		print(r.Path, r.Sums)
+		print(checksum.ListName(r.Path), r.Sums)
 		return out.err
 	})
 	emitStdin(-1)
@@ -280,7 +287,7 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 	jobs := chk.jobs(name)
 	prog := newProgress(c, &o.common, jobs)
 	defer prog.Finish()
-	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done}
+	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare}
 	if err := checksum.HashFiles(ctx, jobs, nil, opt, chk.judge); err != nil {
 		return err
 	}
@@ -549,9 +556,20 @@ func fileErr(path string, err error) string {
 }
 
 // sysErr is osErr in the C library's words, as sha256sum prints them: "No
-// such file or directory", where Go says "no such file or directory".
+// such file or directory", where Go says "no such file or directory". On
+// Windows, whose own words differ ("The system cannot find the file
+// specified."), the two common errors are said as sha256sum for Windows
+// (Cygwin, MSYS2) says them, so that what reads its output works alike.
 func sysErr(err error) string {
 	err = osErr(err)
+	if runtime.GOOS == "windows" {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return "No such file or directory"
+		case errors.Is(err, fs.ErrPermission):
+			return "Permission denied"
+		}
+	}
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
 		if msg := err.Error(); msg != "" {

@@ -30,7 +30,7 @@ func checkISOMD5(ctx context.Context, c *cli, o *hashOpts, path string) error {
 		}
 		prog = console.NewProgress(c.stderr, size, 1, progressOptions(&o.common))
 	}
-	res, err := iso.ImplantedMD5(ctx, path, prog.Add)
+	res, err := iso.ImplantedMD5(ctx, path, prog.Add, o.spare)
 	prog.Finish()
 	switch {
 	case err != nil:

@@ -19,7 +19,7 @@ import (
 	"github.com/sverka/sverka/verify"
 )
 
-const reportSynopsis = `sverka report render REPORT.json [-p PUBKEY.pub | -P PUBKEY] --format text|html|json [--lang ru|en] [-o FILE] [-v | --summary]
+const reportSynopsis = `sverka report render REPORT.json [-p PUBKEY.pub | -P PUBKEY] --format text|html|json|cef [--lang ru|en] [-o FILE] [-v | --summary]
 
 Render a saved JSON report again: the JSON is the evidence, text and HTML
 are views of it. With a public key, REPORT.json.minisig (made with
@@ -51,7 +51,7 @@ type renderReportOpts struct {
 func (o *renderReportOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.pubFile, "public-key-file", "p", "", "public key file of the report's signer")
 	fs.StringVarP(&o.pubKey, "public-key", "P", "", "public key of the report's signer, base64")
-	fs.StringVar(&o.format, "format", "text", "output: text, json or html")
+	fs.StringVar(&o.format, "format", "text", "output: text, json, cef or html")
 	fs.StringVar(&o.lang, "lang", "", "language: ru or en (default from LC_ALL, LC_MESSAGES, LANG)")
 	fs.StringVarP(&o.output, "output", "o", "", "write to FILE instead of standard output")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every item, OK ones too")

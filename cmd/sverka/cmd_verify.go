@@ -20,6 +20,7 @@ import (
 	"github.com/sverka/sverka/internal/console"
 	"github.com/sverka/sverka/internal/hostinfo"
 	"github.com/sverka/sverka/internal/regular"
+	"github.com/sverka/sverka/internal/syslog"
 	"github.com/sverka/sverka/report"
 	"github.com/sverka/sverka/sign"
 	"github.com/sverka/sverka/verify"
@@ -82,10 +83,14 @@ type verifyOpts struct {
 	hostID     string
 	hostIDSet  bool // --host-id given, if empty
 	groups     []string
+	syslog     string
 	pushFlags
 	fixedTime string
 	fixedHost string
 	args      []string // the command line after "verify", for the report
+	config    string
+	fs        *pflag.FlagSet // the parsed flags, for --config
+	periodic  *periodic      // what --config asks beyond flags; nil without
 }
 
 func (o *verifyOpts) flags(fs *pflag.FlagSet) {
@@ -98,12 +103,13 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&o.settings, "settings", nil, "settings file for a parameters table (repeatable)")
 	fs.StringVar(&o.regUser, "registry-user", "", "offline system: the user (profile folder under Users) whose NTUSER.DAT is HKCU for registry tables")
 	fs.StringVar(&o.at, "at", "", "check date for the certificate's validity: YYYY-MM-DD or DD.MM.YYYY (default: today)")
-	fs.StringVar(&o.format, "format", "text", "output: text, json, ndjson or html")
+	fs.StringVar(&o.format, "format", "text", "output: text, json, ndjson, cef or html")
 	fs.StringVar(&o.lang, "lang", "", "language of text and html: ru or en (default from LC_ALL, LC_MESSAGES, LANG)")
 	fs.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every item, OK ones too")
 	fs.BoolVar(&o.status, "status", false, "print nothing: the exit code tells (as with 'hash -c'); -o FILE is still written")
 	fs.BoolVar(&o.summary, "summary", false, "text and html: the act without the list of objects (header, verdict, counts, findings)")
+	fs.StringVar(&o.syslog, "syslog", "", "also send the CEF events to a syslog collector: udp://HOST:PORT, tcp://HOST:PORT or unix:///dev/log")
 	fs.BoolVar(&o.ignoreCase, "ignore-case", false, "compare kit names case-insensitively (a copy on a case-insensitive file system)")
 	fs.StringSliceVar(&o.require, "require", nil, "table kinds the verdict must cover: image, boot, media, modules, parameters, or all (every table of the formular); one not checked makes it NOT HOLD")
 	fs.StringVar(&o.hostID, "host-id", "", "name of the checked host in the report (default: the machine id, else the hostname)")
@@ -113,6 +119,7 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.fixedHost, "fixed-host", "", "")
 	fs.MarkHidden("fixed-time") // reproducible reports for tests and examples
 	fs.MarkHidden("fixed-host")
+	fs.StringVar(&o.config, "config", "", "read the flags not given from `FILE`: \"key = value\" lines, keys named as the flags, and reports, period, host-id (see docs/fleet.md)")
 	o.common.add(fs)
 	fs.Lookup("quiet").Usage = "print the verdict line only, and what breaks it when it does not hold; -o FILE gets the whole report"
 }
@@ -120,13 +127,16 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 // parsed keeps the command line for the report, and notes an empty
 // --host-id, which is refused rather than taken for none.
 func (o *verifyOpts) parsed(fs *pflag.FlagSet, args []string) {
-	o.args = args
+	o.args, o.fs = args, fs
 	o.hostIDSet = fs.Changed("host-id")
 }
 
 // runVerify checks and writes the report. Operands are ignored.
 func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 	// Usage errors are found before anything runs, and write no report.
+	if err := o.loadConfig(); err != nil {
+		return err
+	}
 	if err := o.check(); err != nil {
 		return err
 	}
@@ -157,6 +167,11 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 	if err != nil {
 		return err
 	}
+	// With a reports directory, a run within the period checks nothing,
+	// and the report is named by the host and the time.
+	if due, err := o.due(c, start, hostID); !due || err != nil {
+		return err
+	}
 	// The report's destination is made ready before the check: one that
 	// cannot be written is said now, not after an hour of reading.
 	var out *atomicfile.File
@@ -166,6 +181,10 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 		}
 		defer out.Abort()
 	}
+	if err := o.lower(); err != nil {
+		return err
+	}
+	defer o.saidNice(c, o.verbose)
 	tuneGC()
 
 	// The check runs on its own: when a signal cancels it, its report
@@ -191,7 +210,7 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 		Formular: r.formular, Err: r.err, Result: r.res,
 		Targets: report.Targets{Media: o.media, Installed: o.installed, Vars: vars},
 	})
-	err = o.deliver(c, out, rep, r)
+	err = o.deliver(ctx, c, out, rep, r)
 	if pusher != nil {
 		err = o.pushReport(ctx, c, pusher, rep, err)
 	}
@@ -199,19 +218,19 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 }
 
 // deliver shows the report as asked and returns the exit of the check.
-func (o *verifyOpts) deliver(c *cli, out *atomicfile.File, rep *report.Report, r checked) error {
+func (o *verifyOpts) deliver(ctx context.Context, c *cli, out *atomicfile.File, rep *report.Report, r checked) error {
 	if r.err != nil {
 		if !o.status {
 			c.errorf("%v", r.err)
 		}
 		if o.output == "" && (o.format == "text" || o.status) {
-			return errCannotCheck // no report was asked for
+			return o.send(ctx, c, rep, errCannotCheck, false) // no report was asked for
 		}
 	} else if _, err := r.self.Wait(0); err != nil && o.fixedHost == "" && !o.status {
 		c.warnf("%v", err)
 	}
 	if o.status && out == nil {
-		return verdictErr(rep.Result.Verdict) // the exit code is the answer
+		return o.send(ctx, c, rep, verdictErr(rep.Result.Verdict), false) // the exit code is the answer
 	}
 	if err := renderTo(c, out, rep, o.render()); err != nil {
 		if o.status {
@@ -222,7 +241,34 @@ func (o *verifyOpts) deliver(c *cli, out *atomicfile.File, rep *report.Report, r
 	if o.output != "" && !o.quiet {
 		fmt.Fprintf(c.stderr, "sverka: %s: report written to %s\n", rep.Result.Verdict, o.output)
 	}
-	return verdictErr(rep.Result.Verdict)
+	return o.send(ctx, c, rep, verdictErr(rep.Result.Verdict), true)
+}
+
+// send sends the report's CEF events to --syslog, if given, and returns
+// exit. Events that could not all be sent are said on stderr (even with
+// --status: they must not look sent); when no report was written either,
+// nothing holds the check's evidence, and the exit is 2.
+func (o *verifyOpts) send(ctx context.Context, c *cli, rep *report.Report, exit error, written bool) error {
+	if o.syslog == "" {
+		return exit
+	}
+	if ctx.Err() != nil {
+		// Interrupted: the events of the CANNOT CHECK still go, within
+		// the time an interrupted command has.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), interruptGrace/2)
+		defer cancel()
+	}
+	msgs := report.SyslogMessages(rep, os.Getpid())
+	sent, err := syslog.SendAll(ctx, o.syslog, msgs)
+	if err == nil {
+		return exit
+	}
+	c.errorf("--syslog: %d of %d events sent: %v", sent, len(msgs), err)
+	if !written {
+		return errCannotCheck
+	}
+	return exit
 }
 
 // verdictErr is the exit of a verdict the report has said.
@@ -273,6 +319,11 @@ func (o *verifyOpts) check() error {
 	}
 	if err := checkFormat(o.format, true); err != nil {
 		return err
+	}
+	if o.syslog != "" {
+		if _, _, err := syslog.ParseAddr(o.syslog); err != nil {
+			return fmt.Errorf("--syslog %w", err)
+		}
 	}
 	if err := checkSummary(o.summary, o.verbose, o.format); err != nil {
 		return err
@@ -410,14 +461,14 @@ func (o *verifyOpts) checkPaths() error {
 
 func checkFormat(f string, ndjson bool) error {
 	switch f {
-	case "text", "json", "html":
+	case "text", "json", "html", "cef":
 		return nil
 	case "ndjson":
 		if ndjson {
 			return nil
 		}
 	}
-	return fmt.Errorf("--format must be text, json%s or html, not %q", map[bool]string{true: ", ndjson", false: ""}[ndjson], f)
+	return fmt.Errorf("--format must be text, json%s, cef or html, not %q", map[bool]string{true: ", ndjson", false: ""}[ndjson], f)
 }
 
 func checkLang(l string) error {
@@ -485,7 +536,7 @@ func check(ctx context.Context, c *cli, o *verifyOpts, at time.Time, vars map[st
 		bytes, files := src.Workload(sf.Formular)
 		prog = console.NewProgress(c.stderr, bytes, files, progressOptions(&o.common))
 	}
-	src.Engine = checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done}
+	src.Engine = checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare}
 	res, err := verify.Check(ctx, sf.Formular, src)
 	prog.Finish()
 	return checked{formular: sf, res: res, err: err}
@@ -526,6 +577,8 @@ func renderTo(c *cli, out *atomicfile.File, rep *report.Report, o renderOpts) er
 		err = report.WriteJSON(w, rep)
 	case "ndjson":
 		err = report.WriteNDJSON(w, rep)
+	case "cef":
+		err = report.WriteCEF(w, rep)
 	case "html":
 		err = report.WriteHTMLOptions(w, rep, report.HTMLOptions{Lang: lang, Saved: o.saved, Summary: o.summary})
 	default:

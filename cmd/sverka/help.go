@@ -191,6 +191,12 @@ func help(c *cli, specs []spec, words []string) error {
 		fmt.Fprint(c.stdout, usage)
 		return nil
 	}
+	if words[0] == "--man" {
+		if len(words) != 2 || words[1] == "" {
+			return errors.New("help --man needs a directory: sverka help --man DIR")
+		}
+		return writeManPages(c, words[1])
+	}
 	s, _, err := lookup(specs, words)
 	if err != nil {
 		return err

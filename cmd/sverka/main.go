@@ -22,6 +22,9 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/internal/nice"
 )
 
 // Exit codes: scripts rely on them.
@@ -108,9 +111,15 @@ func exitStatus(c *cli, err error) int {
 // process ends without it.
 const interruptGrace = 700 * time.Millisecond
 
+// stopGrace is how long a serving command is given, after a signal, to
+// finish the requests in flight and end as it was asked to.
+const stopGrace = 10 * time.Second
+
 // runMain runs a command as the process does: SIGINT and SIGTERM cancel
 // its context and end it within interruptGrace, with exit 2 and
-// "interrupted" on standard error; a second signal ends it at once. What
+// "interrupted" on standard error; a second signal ends it at once. A
+// serving command (cli.serving) is stopped instead: its context is
+// cancelled and it ends with its own exit code within stopGrace. What
 // the command would say on standard error after the signal (the errors of
 // reads cut short) is dropped: the run was interrupted, nothing else.
 func runMain(args []string, c *cli) int {
@@ -122,12 +131,25 @@ func runMain(args []string, c *cli) int {
 	stderr := &gate{w: c.stderr}
 	cc := *c
 	cc.stderr = stderr
+	cc.serving = new(atomic.Bool)
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, args, &cc) }()
 	select {
 	case code := <-done:
 		return code
 	case <-sigs:
+	}
+	if cc.serving.Load() {
+		// A server is stopped, not interrupted: it ends as it would.
+		cancel(context.Canceled)
+		select {
+		case code := <-done:
+			return code
+		case <-sigs:
+		case <-time.After(stopGrace):
+			c.errorf("stopped: requests still running after %v were dropped", stopGrace)
+		}
+		return exitError
 	}
 	stderr.close()
 	cancel(errInterrupted)
@@ -160,6 +182,9 @@ type cli struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// serving is set by a command that runs until it is stopped (fleet
+	// serve): a signal is then how it ends, not an interruption.
+	serving *atomic.Bool
 }
 
 func (c *cli) errorf(format string, a ...any) {
@@ -194,9 +219,10 @@ Usage:
   sverka fleet report --from DATE --to DATE [--group G]... [--db DB] --format html|json [--lang ru|en] [-o FILE]
   sverka completion bash|zsh|fish|powershell
   sverka version
+  sverka help [COMMAND] | sverka help --man DIR
 
 Run 'sverka help COMMAND' or 'sverka COMMAND --help' for a command's flags
-and examples.
+and examples; 'sverka help --man DIR' writes them as manual pages.
 
 Exit codes: 0 holds (all OK), 1 does not hold (a mismatch), 2 could not check.
 `
@@ -266,6 +292,11 @@ type common struct {
 	quiet    bool
 	progress string
 	color    string
+	nice     bool
+	// spare and lowered are what --nice set up (lower): nil and empty
+	// without it.
+	spare   *checksum.Spare
+	lowered nice.Lowered
 }
 
 func (o *common) add(fs *pflag.FlagSet) {
@@ -273,6 +304,31 @@ func (o *common) add(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.quiet, "quiet", false, "print only failures and errors")
 	fs.StringVar(&o.progress, "progress", "auto", "progress on stderr: auto|always|never")
 	fs.StringVar(&o.color, "color", "auto", "colour output: auto|always|never (NO_COLOR honoured)")
+	fs.BoolVar(&o.nice, "nice", false, "lowest CPU and I/O priority, and leave the page cache as it was (production hosts)")
+}
+
+// lower does what --nice asks, before anything is read: a host the
+// user wants spared is never checked at full priority, so a priority
+// that cannot be lowered is an error.
+func (o *common) lower() error {
+	if !o.nice {
+		return nil
+	}
+	l, err := nice.Lower()
+	if err != nil {
+		return fmt.Errorf("--nice: %w", err)
+	}
+	o.lowered, o.spare = l, &checksum.Spare{}
+	return nil
+}
+
+// saidNice tells on stderr what --nice did, for -v.
+func (o *common) saidNice(c *cli, verbose bool) {
+	if !o.nice || !verbose {
+		return
+	}
+	c.errorf("--nice: %s", o.lowered)
+	c.errorf("--nice: %s", o.spare.Stats())
 }
 
 func (o *common) check() error {

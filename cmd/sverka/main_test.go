@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -21,6 +22,8 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/sverka/sverka/internal/hivetest"
+	"github.com/sverka/sverka/internal/testkit"
+	"github.com/sverka/sverka/internal/wintest"
 	"github.com/sverka/sverka/iso"
 )
 
@@ -63,16 +66,34 @@ func scriptParams(dir string) testscript.Params {
 			// Reports and messages in one language whatever the machine's.
 			env.Setenv("LANG", "en_US.UTF-8")
 			env.Setenv("NO_COLOR", "")
+			// ENOENT is how this system words a missing file ("no such
+			// file or directory"; Windows has its own words), for the
+			// scripts that match the system's message.
+			_, err = os.Open(filepath.Join(env.WorkDir, "no such file"))
+			var pe *fs.PathError
+			if !errors.As(err, &pe) {
+				return fmt.Errorf("opening a missing file: %v", err)
+			}
+			env.Setenv("ENOENT", pe.Err.Error())
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "pagecache":
+				return pageCacheDroppable(), nil
 			case "machineid":
 				// A well-formed /etc/machine-id: the host id a check takes.
 				data, err := os.ReadFile("/etc/machine-id")
 				return err == nil && regexp.MustCompile(`^[0-9a-f]{32}\n?$`).Match(data), nil
+			case "symlinks":
+				// Symbolic links can be made: not on Windows without the
+				// privilege or developer mode, nor under Wine (whose
+				// CreateSymbolicLink succeeds and makes nothing).
+				return testkit.CanSymlink(), nil
+			case "wine":
+				return wintest.Wine(), nil
 			}
 			return false, nil
 		},
@@ -88,6 +109,11 @@ func scriptParams(dir string) testscript.Params {
 				ts.Check(os.WriteFile(ts.MkAbs(name), []byte(content+"\n"), 0o644))
 			},
 			"mkfifo": mkfifo,
+			"evict":  evict,
+			"cached": cached,
+			// syslogd and syslogged: a loopback syslog collector.
+			"syslogd":   syslogd,
+			"syslogged": syslogged,
 			// exits CODE PROG ARGS...: run PROG as exec does and require
 			// exit code CODE within promptLimit (exec tells only success
 			// from failure, and "could not check" is 2, not 1).

@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -197,5 +199,61 @@ func TestDevZeroNoGrowth(t *testing.T) {
 	}
 	if rss > 256<<20 {
 		t.Errorf("max RSS %d MiB: the device was read", rss>>20)
+	}
+}
+
+// SIGINT and SIGTERM stop the dashboard: it is how a server ends, not an
+// interruption, so the exit is 0 and nothing says "interrupted".
+func TestStopFleetServe(t *testing.T) {
+	dir := t.TempDir()
+	demo, err := filepath.Abs(filepath.Join("..", "..", "testdata", "demo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sverkaIn(t, dir, 0, "verify", "-f", filepath.Join(demo, "formular.txt"), "-p", filepath.Join(demo, "demo.pub"),
+		"--media", filepath.Join(demo, "kit"), "--host-id", "h1", "--format", "json", "-o", "r.json")
+	sverkaIn(t, dir, 0, "fleet", "ingest", "--db", "f.db", "r.json")
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		cmd := exec.Command("sverka", "fleet", "serve", "--db", "f.db", "--listen", addr)
+		cmd.Dir = dir
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		for deadline := time.Now().Add(promptLimit); ; time.Sleep(20 * time.Millisecond) {
+			if r, err := http.Get("http://" + addr + "/hosts"); err == nil {
+				r.Body.Close()
+				if r.StatusCode == http.StatusOK {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				<-exited
+				t.Fatalf("fleet serve did not answer on %s:\n%s", addr, out.String())
+			}
+		}
+		if err := cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err = <-exited:
+		case <-time.After(stopGrace + promptLimit):
+			cmd.Process.Kill()
+			<-exited
+			t.Fatalf("%v: fleet serve still running", sig)
+		}
+		if err != nil || strings.Contains(out.String(), "interrupted") {
+			t.Errorf("%v: %v, output:\n%s\nwant exit 0 and no 'interrupted'", sig, err, out.String())
+		}
 	}
 }

@@ -59,7 +59,7 @@ var catalogue = map[string][2]string{
 	"f-reset":        {"Reset", "Сбросить"},
 	"csv":            {"Download CSV", "Скачать CSV"},
 	"col-host":       {"Host", "Узел"},
-	"col-host-id":    {"Host id", "Идентификатор узла"},
+	"col-hostname":   {"Hostname", "Имя компьютера"},
 	"col-groups":     {"Groups", "Группы"},
 	"col-state":      {"State", "Состояние"},
 	"col-last":       {"Latest check", "Последняя проверка"},

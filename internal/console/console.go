@@ -1,5 +1,6 @@
 // Package console handles the terminal: whether an output is one, whether
-// to colour it, and the progress display on standard error.
+// to colour it (on Windows, whether the console shows escape codes), and
+// the progress display on standard error.
 package console
 
 import (
@@ -21,10 +22,15 @@ func IsTerminal(w io.Writer) bool {
 // terminal's own colour database is not consulted: a status needs only
 // the eight basic colours, which every terminal but a dumb one shows, and
 // TERM=screen or an unset TERM must not lose them. A nil f, output that is
-// not a file, is never coloured.
+// not a file, is never coloured. On Windows "auto" colours only a console
+// that shows escape codes as colours (VirtualTerminal, which turns that
+// on); "always" turns it on where it can and colours in any case.
 func ColorEnabled(mode string, f *os.File) bool {
 	switch mode {
 	case "always":
+		if IsTerminal(f) {
+			VirtualTerminal(f)
+		}
 		return true
 	case "never":
 		return false
@@ -35,5 +41,5 @@ func ColorEnabled(mode string, f *os.File) bool {
 	if v := os.Getenv("CLICOLOR_FORCE"); v != "" && v != "0" {
 		return true
 	}
-	return IsTerminal(f) && os.Getenv("TERM") != "dumb"
+	return IsTerminal(f) && os.Getenv("TERM") != "dumb" && VirtualTerminal(f)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"runtime"
 	"testing"
 )
 
@@ -49,5 +50,21 @@ func TestIsTerminal(t *testing.T) {
 		if IsTerminal(w) {
 			t.Errorf("%s: a terminal", name)
 		}
+	}
+}
+
+// TestVirtualTerminal: a file is no console, so on Windows escape codes
+// written to it would be text; elsewhere the question is the terminal's.
+func TestVirtualTerminal(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got, want := VirtualTerminal(f), runtime.GOOS != "windows"; got != want {
+		t.Errorf("VirtualTerminal(a file) = %v, want %v", got, want)
+	}
+	if VirtualTerminal(nil) {
+		t.Error("VirtualTerminal(nil) = true")
 	}
 }

@@ -1,7 +1,8 @@
 // Package testkit holds the fixtures that the tests of several packages
-// share: a tree of files, a FIFO, a sparse file, and a guard against a
-// call that blocks. It is imported by _test.go files only, and imports
-// nothing of sverka, so that every package's own tests may use it.
+// share: a tree of files, a FIFO, a sparse file, whether symbolic links
+// can be made, and a guard against a call that blocks. It is imported by
+// _test.go files only, and imports nothing of sverka, so that every
+// package's own tests may use it.
 package testkit
 
 import (
@@ -85,5 +86,36 @@ func Promptly(t testing.TB, what string, f func() error) error {
 	case <-time.After(promptness):
 		t.Fatalf("%s blocked", what)
 		return nil
+	}
+}
+
+// CanSymlink reports whether this system makes symbolic links that work:
+// Windows refuses them without a privilege or developer mode, and Wine
+// reports success and makes nothing. It tries one in a temporary
+// directory.
+func CanSymlink() bool {
+	dir, err := os.MkdirTemp("", "symlink")
+	if err != nil {
+		return false
+	}
+	defer os.RemoveAll(dir)
+	target := filepath.Join(dir, "target")
+	link := filepath.Join(dir, "link")
+	if os.WriteFile(target, []byte("x"), 0o644) != nil || os.Symlink("target", link) != nil {
+		return false
+	}
+	fi, err := os.Lstat(link)
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		return false
+	}
+	b, err := os.ReadFile(link)
+	return err == nil && string(b) == "x"
+}
+
+// NeedSymlinks skips the test where symbolic links cannot be made.
+func NeedSymlinks(t testing.TB) {
+	t.Helper()
+	if !CanSymlink() {
+		t.Skip("this system makes no symbolic links (Windows without the privilege, or Wine)")
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/sverka/sverka/internal/wintest"
 )
 
 func TestWriteTree(t *testing.T) {
@@ -61,5 +63,17 @@ func TestPromptlyReturnsTheError(t *testing.T) {
 	want := errors.New("refused")
 	if err := Promptly(t, "refusal", func() error { return want }); err != want {
 		t.Errorf("got %v, want %v", err, want)
+	}
+}
+
+// TestCanSymlink: Linux makes symbolic links; Wine does not, and a test
+// that needs them must be skipped there rather than fail.
+func TestCanSymlink(t *testing.T) {
+	want := runtime.GOOS != "windows" || !wintest.Wine()
+	if runtime.GOOS == "windows" && !wintest.Wine() {
+		t.Skip("on Windows it depends on the privilege to make links")
+	}
+	if got := CanSymlink(); got != want {
+		t.Errorf("CanSymlink() = %v, want %v", got, want)
 	}
 }
