@@ -176,8 +176,11 @@ func ParsePeriod(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("period %q: expected a number and a unit: 30m, 12h, 1d or 2w", s)
 	}
 	n, err := strconv.ParseUint(num, 10, 32)
-	if err != nil {
-		return 0, fmt.Errorf("period %q: %w", s, errors.Unwrap(err))
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return 0, fmt.Errorf("period %q: must be at least 1m and at most ten years", s)
+	case err != nil:
+		return 0, fmt.Errorf("period %q: expected a whole number before the unit: 30m, 12h, 1d or 2w", s)
 	}
 	d := time.Duration(n) * unit
 	if n == 0 || d > 10*365*24*time.Hour {

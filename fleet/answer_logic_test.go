@@ -92,13 +92,14 @@ func TestParsePeriod(t *testing.T) {
 		{" 90d ", 90 * 24 * time.Hour, ""},
 		{"", 0, "expected a number and a unit"},
 		{"d", 0, "expected a number and a unit"},
-		{"77", 0, "unknown unit"},
-		{"7m", 0, "unknown unit"},
-		{"0d", 0, "positive whole number"},
-		{"-1d", 0, "positive whole number"},
-		{"1.5d", 0, "positive whole number"},
-		{"99999999999w", 0, "positive whole number"},
-		{"40000w", 0, "longer than 100 years"},
+		{"30m", 30 * time.Minute, ""},
+		{"77", 0, "expected a number and a unit"},
+		{"7s", 0, "expected a number and a unit"},
+		{"0d", 0, "at least 1m"},
+		{"-1d", 0, "expected a number and a unit"},
+		{"1.5d", 0, "whole number"},
+		{"99999999999w", 0, "ten years"},
+		{"40000w", 0, "ten years"},
 	} {
 		got, err := ParsePeriod(tc.in)
 		if tc.err != "" {

@@ -48,40 +48,114 @@ func (e *RefusedError) Unwrap() error { return e.Err }
 // together in one transaction, or nothing does. The same bytes twice are
 // stored once (New is false the second time).
 func (s *Store) Ingest(ctx context.Context, name string, data []byte) (Ingested, error) {
-	return s.ingest(ctx, "", name, data)
-}
-
-// ingest is Ingest of a report that must be of host, or of any host when
-// host is "".
-func (s *Store) ingest(ctx context.Context, host, name string, data []byte) (Ingested, error) {
 	sum := sha256.Sum256(data)
-	digest := hex.EncodeToString(sum[:])
-	if in, ok, err := s.stored(ctx, digest); err != nil || ok {
-		if err == nil && host != "" && in.HostID != host {
-			return Ingested{}, &WrongHostError{TokenHost: host, ReportHost: in.HostID}
-		}
+	if in, ok, err := s.stored(ctx, hex.EncodeToString(sum[:])); err != nil || ok {
 		return in, err
 	}
+	p, err := s.Prepare(name, data)
+	if err != nil {
+		return Ingested{}, err
+	}
+	return s.Put(ctx, p)
+}
+
+// Prepared is a report read, checked, drawn into the check the store
+// keeps, and compressed: all of an ingest that needs no store, and most
+// of its time, so that several can be prepared at once (IngestEach).
+type Prepared struct {
+	name   string
+	digest string
+	size   int64
+	rec    *record
+	gz     []byte
+}
+
+// Prepare reads and checks the report data as Ingest does, without
+// storing it: a *RefusedError for a report the store will not take.
+func (s *Store) Prepare(name string, data []byte) (*Prepared, error) {
+	sum := sha256.Sum256(data)
 	rep, err := report.ReadJSON(data)
 	if err != nil {
-		return Ingested{}, &RefusedError{Name: name, Err: err}
+		return nil, &RefusedError{Name: name, Err: err}
 	}
 	rec, err := recordOf(rep)
 	if err != nil {
-		return Ingested{}, &RefusedError{Name: name, Err: err}
-	}
-	if host != "" && rec.check.HostID != host {
-		return Ingested{}, &WrongHostError{TokenHost: host, ReportHost: rec.check.HostID}
+		return nil, &RefusedError{Name: name, Err: err}
 	}
 	gz, err := s.compress(data)
 	if err != nil {
-		return Ingested{}, fmt.Errorf("report %s: compressing: %w", name, err)
+		return nil, fmt.Errorf("report %s: compressing: %w", name, err)
 	}
-	in, err := s.insert(ctx, rec, digest, int64(len(data)), gz)
+	return &Prepared{name: name, digest: hex.EncodeToString(sum[:]), size: int64(len(data)), rec: rec, gz: gz}, nil
+}
+
+// Put stores a prepared report in one transaction, as Ingest does.
+func (s *Store) Put(ctx context.Context, p *Prepared) (Ingested, error) {
+	if in, ok, err := s.stored(ctx, p.digest); err != nil || ok {
+		return in, err
+	}
+	in, err := s.insert(ctx, p.rec, p.digest, p.size, p.gz)
 	if err != nil {
-		return Ingested{}, fmt.Errorf("store %s: report %s: %w", s.name, name, err)
+		return Ingested{}, fmt.Errorf("store %s: report %s: %w", s.name, p.name, err)
 	}
 	return in, nil
+}
+
+// IngestEach ingests n reports: load(i) gives the i-th report's name and
+// bytes (or an error, a *RefusedError for one to refuse), up to workers
+// of them are loaded and prepared at once, and they are stored one at a
+// time in their order, each in its own transaction; done(i, ...) is
+// called in that order with what became of each. An error done returns,
+// or a cancelled ctx, stops it: what was stored stays, whole.
+func (s *Store) IngestEach(ctx context.Context, n, workers int,
+	load func(i int) (string, []byte, error), done func(i int, in Ingested, err error) error) error {
+	type result struct {
+		p   *Prepared
+		err error
+	}
+	workers = max(workers, 1)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// queue holds the results to come in order; its capacity bounds the
+	// reports in memory at once.
+	queue := make(chan chan result, workers)
+	go func() {
+		defer close(queue)
+		for i := 0; i < n; i++ {
+			ch := make(chan result, 1)
+			select {
+			case queue <- ch:
+			case <-ctx.Done():
+				return
+			}
+			go func(i int) {
+				name, data, err := load(i)
+				if err != nil {
+					ch <- result{err: err}
+					return
+				}
+				p, err := s.Prepare(name, data)
+				ch <- result{p: p, err: err}
+			}(i)
+		}
+	}()
+	i := 0
+	for ch := range queue {
+		r := <-ch
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var in Ingested
+		err := r.err
+		if err == nil {
+			in, err = s.Put(ctx, r.p)
+		}
+		if err := done(i, in, err); err != nil {
+			return err
+		}
+		i++
+	}
+	return ctx.Err()
 }
 
 // stored finds the check of the report whose digest is given.

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +16,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
+
+	"github.com/sverka/sverka/config"
 )
 
 // Store is a store of checks: a SQLite file or a PostgreSQL database. It
@@ -214,32 +215,10 @@ func DefaultDB() (string, error) {
 	return filepath.Join(dir, "sverka", "fleet.db"), nil
 }
 
-// ParsePeriod reads a period of control: a number and a unit, d (days),
-// w (weeks) or h (hours): "7d", "36h", "90d", "2w".
+// ParsePeriod reads a period of control: a whole number and a unit, m
+// (minutes), h (hours), d (days) or w (weeks): "7d", "36h", "90d", "2w".
+// It is the period of the configuration file (config.ParsePeriod): one
+// spelling for --period, --keep, --warn-before and the file's period.
 func ParsePeriod(s string) (time.Duration, error) {
-	t := strings.TrimSpace(s)
-	if len(t) < 2 {
-		return 0, fmt.Errorf("period %q: expected a number and a unit (h, d, w), as 7d or 36h", s)
-	}
-	var unit time.Duration
-	switch t[len(t)-1] {
-	case 'h':
-		unit = time.Hour
-	case 'd':
-		unit = 24 * time.Hour
-	case 'w':
-		unit = 7 * 24 * time.Hour
-	default:
-		return 0, fmt.Errorf("period %q: unknown unit %q: use h, d or w, as 7d or 36h", s, t[len(t)-1:])
-	}
-	n, err := strconv.ParseUint(t[:len(t)-1], 10, 32)
-	if err != nil || n == 0 {
-		return 0, fmt.Errorf("period %q: expected a positive whole number before the unit, as 7d or 36h", s)
-	}
-	// 100 years is far beyond any period of control, and far from
-	// overflowing a Duration.
-	if d := time.Duration(n) * unit; n <= 100*366*24 && d <= 100*366*24*time.Hour {
-		return d, nil
-	}
-	return 0, fmt.Errorf("period %q: longer than 100 years", s)
+	return config.ParsePeriod(strings.TrimSpace(s))
 }

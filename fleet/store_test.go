@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -228,6 +230,79 @@ func TestIngestCancelled(t *testing.T) {
 				t.Fatalf("the ingest never looked at its context")
 			}
 			return
+		}
+	})
+}
+
+// IngestEach prepares reports at once but stores and reports them in
+// their order: refused ones named, a repeat stored once, and a done that
+// fails stops it with what was stored before whole.
+func TestIngestEach(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s := newStore(t, b)
+		var reports [][]byte
+		for i := range 12 {
+			v := Holds
+			if i%4 == 3 {
+				v = NotHold
+			}
+			reports = append(reports, makeReport(t, rep{host: fmt.Sprintf("h%02d", i), at: at(i), verdict: v}))
+		}
+		reports[5] = []byte("not a report")
+		reports[9] = reports[2] // the same report again
+		var order []int
+		var refused []int
+		err := s.IngestEach(ctx, len(reports), 4,
+			func(i int) (string, []byte, error) {
+				if i == 7 {
+					return "", nil, &RefusedError{Name: "r7", Err: errors.New("no signature")}
+				}
+				return fmt.Sprintf("r%d", i), reports[i], nil
+			},
+			func(i int, in Ingested, err error) error {
+				order = append(order, i)
+				var re *RefusedError
+				switch {
+				case errors.As(err, &re):
+					refused = append(refused, i)
+				case err != nil:
+					return err
+				case i == 9 && in.New:
+					t.Errorf("report 9 repeats report 2 and was stored anew")
+				}
+				return nil
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}; !slices.Equal(order, want) {
+			t.Errorf("done called in order %v, want %v", order, want)
+		}
+		if !slices.Equal(refused, []int{5, 7}) {
+			t.Errorf("refused %v, want [5 7]", refused)
+		}
+		st, err := s.Status(ctx, Filter{}, at(12), DefaultPeriod)
+		if err != nil || len(st) != 9 {
+			t.Fatalf("%d hosts stored, want 9 (12 less a refused, a signature refused, a repeat): %v", len(st), err)
+		}
+
+		// A done that fails stops the ingest: nothing after it is stored.
+		s2 := newStore(t, b)
+		stop := errors.New("stop")
+		err = s2.IngestEach(ctx, 4, 2,
+			func(i int) (string, []byte, error) { return fmt.Sprintf("r%d", i), reports[i], nil },
+			func(i int, in Ingested, err error) error {
+				if i == 1 {
+					return stop
+				}
+				return err
+			})
+		if !errors.Is(err, stop) {
+			t.Fatalf("IngestEach = %v, want the error done returned", err)
+		}
+		if st, err := s2.Status(ctx, Filter{}, at(12), DefaultPeriod); err != nil || len(st) != 2 {
+			t.Fatalf("%d hosts stored after the stop, want 2 (the first two): %v", len(st), err)
 		}
 	})
 }

@@ -175,5 +175,20 @@ func (e *WrongHostError) Error() string {
 // a host pushes its own evidence, never another's. A report of another
 // host is a *WrongHostError, and nothing is stored.
 func (s *Store) IngestAs(ctx context.Context, host, name string, data []byte) (Ingested, error) {
-	return s.ingest(ctx, host, name, data)
+	sum := sha256.Sum256(data)
+	if in, ok, err := s.stored(ctx, hex.EncodeToString(sum[:])); err != nil || ok {
+		if err == nil && in.HostID != host {
+			return Ingested{}, &WrongHostError{TokenHost: host, ReportHost: in.HostID}
+		}
+		return in, err
+	}
+	p, err := s.Prepare(name, data)
+	if err != nil {
+		return Ingested{}, err
+	}
+	if p.rec.check.HostID != host {
+		return Ingested{}, &WrongHostError{TokenHost: host, ReportHost: p.rec.check.HostID}
+	}
+	// Stored meanwhile, the same bytes are of the same host.
+	return s.Put(ctx, p)
 }

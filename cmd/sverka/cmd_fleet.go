@@ -78,7 +78,7 @@ type queryFlags struct {
 func (o *queryFlags) add(fs *pflag.FlagSet, filters bool) {
 	o.storeFlags.add(fs)
 	if filters {
-		fs.StringVar(&o.period, "period", "7d", "the period of control: a host whose last check is older is OVERDUE (h, d or w: 36h, 7d, 2w)")
+		fs.StringVar(&o.period, "period", "7d", "the period of control: a host whose last check is older is OVERDUE (m, h, d or w: 36h, 7d, 2w)")
 		fs.StringArrayVar(&o.groups, "group", nil, "only the hosts of this group (repeatable: any of them)")
 	}
 	fs.StringVar(&o.format, "format", "text", "output: text, json or csv")

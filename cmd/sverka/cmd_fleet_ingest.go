@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -69,29 +70,35 @@ func runFleetIngest(ctx context.Context, c *cli, o *fleetIngestOpts, args []stri
 		return err
 	}
 	defer s.Close()
+	// Reading and checking a report take most of an ingest: they run on
+	// every core, and the reports are stored one by one in name order.
 	refused, stored := 0, 0
-	for _, path := range files {
-		if err := ctx.Err(); err != nil {
+	err = s.IngestEach(ctx, len(files), runtime.GOMAXPROCS(0),
+		func(i int) (string, []byte, error) { return readReportFile(files[i], pub) },
+		func(i int, in fleet.Ingested, err error) error {
+			path := files[i]
+			var re *fleet.RefusedError
+			switch {
+			case errors.As(err, &re):
+				refused++
+				fmt.Fprintf(c.stdout, "%s: refused: %s\n", display(path), display(re.Err.Error()))
+				return nil
+			case err != nil:
+				return err
+			}
+			stored++
+			state := "new"
+			if !in.New {
+				state = "already stored"
+			}
+			fmt.Fprintf(c.stdout, "%s: %s: host %s, %s (check %d)\n", display(path), state, in.HostID, in.Verdict, in.CheckID)
+			return nil
+		})
+	if err != nil {
+		if ctx.Err() != nil {
 			return fmt.Errorf("%w after %d of %d reports", context.Cause(ctx), stored+refused, len(files))
 		}
-		in, err := ingestFile(ctx, s, path, pub)
-		var re *fleet.RefusedError
-		switch {
-		case errors.As(err, &re):
-			refused++
-			fmt.Fprintf(c.stdout, "%s: refused: %s\n", display(path), display(re.Err.Error()))
-			continue
-		case err != nil && ctx.Err() != nil:
-			return fmt.Errorf("%w after %d of %d reports", context.Cause(ctx), stored+refused, len(files))
-		case err != nil:
-			return err
-		}
-		stored++
-		state := "new"
-		if !in.New {
-			state = "already stored"
-		}
-		fmt.Fprintf(c.stdout, "%s: %s: host %s, %s (check %d)\n", display(path), state, in.HostID, in.Verdict, in.CheckID)
+		return err
 	}
 	if refused > 0 {
 		return fmt.Errorf("%d of %d %s refused", refused, len(files), plural(len(files), "report", "reports"))
@@ -99,20 +106,20 @@ func runFleetIngest(ctx context.Context, c *cli, o *fleetIngestOpts, args []stri
 	return nil
 }
 
-// ingestFile reads one report, checks its signature when pub is given,
-// and stores it. What is wrong with the file itself or its signature
-// refuses it as much as what is wrong with its content.
-func ingestFile(ctx context.Context, s *fleet.Store, path string, pub *minisign.PublicKey) (fleet.Ingested, error) {
+// readReportFile reads one report and checks its signature when pub is
+// given. What is wrong with the file itself or its signature refuses it
+// as much as what is wrong with its content.
+func readReportFile(path string, pub *minisign.PublicKey) (string, []byte, error) {
 	m, err := sign.ReadMessage(path, report.MaxSize, "a report")
 	if err != nil {
-		return fleet.Ingested{}, &fleet.RefusedError{Name: path, Err: errors.New(fileErr(path, err))}
+		return "", nil, &fleet.RefusedError{Name: path, Err: errors.New(fileErr(path, err))}
 	}
 	if pub != nil {
 		if _, err := sign.VerifyDetached(*pub, "report", path, m); err != nil {
-			return fleet.Ingested{}, &fleet.RefusedError{Name: path, Err: err}
+			return "", nil, &fleet.RefusedError{Name: path, Err: err}
 		}
 	}
-	return s.Ingest(ctx, path, m.Data)
+	return path, m.Data, nil
 }
 
 // reportFiles is the files args name: files as they are, and every

@@ -26,7 +26,7 @@ type fleetPruneOpts struct {
 }
 
 func (o *fleetPruneOpts) flags(fs *pflag.FlagSet) {
-	fs.StringVar(&o.keep, "keep", "", "keep every check of this period (h, d or w: 90d, 52w)")
+	fs.StringVar(&o.keep, "keep", "", "keep every check of this period (m, h, d or w: 90d, 52w)")
 	o.queryFlags.add(fs, false)
 }
 
