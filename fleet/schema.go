@@ -130,6 +130,14 @@ var migrations = []string{
 		actual TEXT NOT NULL,
 		PRIMARY KEY (check_id, seq)
 	);`,
+	// Version 2: the tokens hosts push their reports with (fleet serve
+	// --ingest), one per host, kept as their SHA-256 only.
+	`CREATE TABLE tokens (
+		host_id TEXT NOT NULL PRIMARY KEY,
+		sha256 TEXT NOT NULL UNIQUE,
+		created_ns BIGINT NOT NULL,
+		last_used_ns BIGINT NOT NULL
+	);`,
 }
 
 // schemaVersion is the version of the store's schema this build writes.
@@ -137,7 +145,7 @@ func schemaVersion() int { return len(migrations) }
 
 // ourTables are the tables of the schema; a database holding one of them
 // without schema_version is not a store to touch.
-var ourTables = []string{"schema_version", "formulars", "evidence", "checks", "hosts", "check_groups", "findings"}
+var ourTables = []string{"schema_version", "formulars", "evidence", "checks", "hosts", "check_groups", "findings", "tokens"}
 
 // ErrNewerSchema is wrapped by the error of opening a store that a newer
 // sverka has written.

@@ -20,6 +20,8 @@ const fleetSynopsis = `sverka fleet ingest [-p PUBKEY.pub] [--db DB] REPORT.json
        sverka fleet since [--db DB] [--group G]... [--format text|json|csv]
        sverka fleet findings [--db DB] [--group G]... [--format text|json|csv]
        sverka fleet prune --keep 90d [--db DB]
+       sverka fleet serve [--db DB] [--ingest] [--tls-cert FILE --tls-key FILE]
+       sverka fleet token add HOST [-o FILE] | list | revoke HOST [--db DB]
 
 Keep the JSON reports of many hosts in one store (a SQLite file, or a
 PostgreSQL database) and ask it: which hosts hold now, since when each

@@ -126,7 +126,7 @@ func runFleetReport(ctx context.Context, c *cli, o *fleetReportOpts, args []stri
 	if err := out.Commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stderr, "sverka: %s written: %d hosts, %d not hold, %d cannot check, %d overdue, %d without a check; sign it: sverka sign -s KEY.key %s\n",
-		display(o.output), a.Totals.Hosts, a.Totals.NotHold, a.Totals.CannotCheck, a.Totals.Overdue, a.Totals.NoCheck, display(o.output))
+	fmt.Fprintf(c.stderr, "sverka: %s written: %d %s, %d not hold, %d cannot check, %d overdue, %d without a check; sign it: sverka sign -s KEY.key %s\n",
+		display(o.output), a.Totals.Hosts, plural(a.Totals.Hosts, "host", "hosts"), a.Totals.NotHold, a.Totals.CannotCheck, a.Totals.Overdue, a.Totals.NoCheck, display(o.output))
 	return nil
 }

@@ -30,6 +30,7 @@ const verifySynopsis = `sverka verify -f FORMULAR (-P PUBKEY | -p PUBKEY.pub) [-
               [--installed ROOT] [--var NAME=PATH]... [--settings FILE]... [--at DATE]
               [--format text|json|ndjson|html] [--lang ru|en] [-o FILE] [-v | --summary] [--quiet | --status]
               [--require KIND[,KIND]|all] [--host-id NAME] [--group NAME]... [--registry-user NAME]
+              [--push URL --token-file FILE [--spool DIR] [--ca FILE]]
 
 Check the media, the installed modules and the settings against a signed
 formular. The signature (FORMULAR.minisig) is checked over the raw bytes
@@ -46,7 +47,14 @@ The report names the host by --host-id (an inventory name), else by its
 machine id (/etc/machine-id, the MachineGuid on Windows, the
 IOPlatformUUID on macOS), else by its hostname; --group names the
 inventory groups it is checked as. A malformed machine id is refused
-(exit 2): give --host-id.`
+(exit 2): give --host-id.
+
+--push sends the JSON report to the fleet's collector (fleet serve
+--ingest) with the host's token, after sending what the spool holds.
+A collector that cannot be reached leaves the report in the spool for
+the next run; the exit code is still the check's. A report the
+collector refuses is moved to the spool's rejected/ directory and said;
+then a check that held exits 2.`
 
 const verifyExamples = `  sverka verify -f testdata/demo/formular.txt -p testdata/demo/demo.pub --media testdata/demo/kit
   sverka verify -f formular.txt -p vendor.pub --installed / --format json -o check.json --host-id buh-07 --group accounting
@@ -76,12 +84,13 @@ type verifyOpts struct {
 	hostIDSet  bool // --host-id given, if empty
 	groups     []string
 	syslog     string
-	fixedTime  string
-	fixedHost  string
-	args       []string // the command line after "verify", for the report
-	config     string
-	fs         *pflag.FlagSet // the parsed flags, for --config
-	periodic   *periodic      // what --config asks beyond flags; nil without
+	pushFlags
+	fixedTime string
+	fixedHost string
+	args      []string // the command line after "verify", for the report
+	config    string
+	fs        *pflag.FlagSet // the parsed flags, for --config
+	periodic  *periodic      // what --config asks beyond flags; nil without
 }
 
 func (o *verifyOpts) flags(fs *pflag.FlagSet) {
@@ -105,6 +114,7 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&o.require, "require", nil, "table kinds the verdict must cover: image, boot, media, modules, parameters, or all (every table of the formular); one not checked makes it NOT HOLD")
 	fs.StringVar(&o.hostID, "host-id", "", "name of the checked host in the report (default: the machine id, else the hostname)")
 	fs.StringArrayVar(&o.groups, "group", nil, "an inventory group the host is checked as (repeatable)")
+	o.pushFlags.add(fs)
 	fs.StringVar(&o.fixedTime, "fixed-time", "", "")
 	fs.StringVar(&o.fixedHost, "fixed-host", "", "")
 	fs.MarkHidden("fixed-time") // reproducible reports for tests and examples
@@ -142,6 +152,12 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 		return err
 	}
 	if err := o.checkSomething(); err != nil {
+		return err
+	}
+	// The collector is made ready before the check: a token file that
+	// cannot be used is said now.
+	pusher, err := o.pushFlags.client()
+	if err != nil {
 		return err
 	}
 	// The host is named before the check: a host that cannot be told
@@ -188,11 +204,21 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 		r = checked{formular: &verify.Signed{Path: o.formular}, err: context.Cause(ctx)}
 		wait = interruptGrace / 4
 	}
+	r.self = self
 	rep := report.Build(report.BuildInput{
 		Tool: o.tool(self, wait), Run: o.run(start, facts, hostID), At: at,
 		Formular: r.formular, Err: r.err, Result: r.res,
 		Targets: report.Targets{Media: o.media, Installed: o.installed, Vars: vars},
 	})
+	err = o.deliver(ctx, c, out, rep, r)
+	if pusher != nil {
+		err = o.pushReport(ctx, c, pusher, rep, err)
+	}
+	return err
+}
+
+// deliver shows the report as asked and returns the exit of the check.
+func (o *verifyOpts) deliver(ctx context.Context, c *cli, out *atomicfile.File, rep *report.Report, r checked) error {
 	if r.err != nil {
 		if !o.status {
 			c.errorf("%v", r.err)
@@ -200,7 +226,7 @@ func runVerify(ctx context.Context, c *cli, o *verifyOpts, _ []string) error {
 		if o.output == "" && (o.format == "text" || o.status) {
 			return o.send(ctx, c, rep, errCannotCheck, false) // no report was asked for
 		}
-	} else if _, err := self.Wait(0); err != nil && o.fixedHost == "" && !o.status {
+	} else if _, err := r.self.Wait(0); err != nil && o.fixedHost == "" && !o.status {
 		c.warnf("%v", err)
 	}
 	if o.status && out == nil {
@@ -488,6 +514,7 @@ type checked struct {
 	formular *verify.Signed
 	res      *verify.Result
 	err      error
+	self     *hostinfo.PendingDigest // the digest of this executable, under way
 }
 
 // check reads the signed formular and checks what it lists.

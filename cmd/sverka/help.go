@@ -62,6 +62,7 @@ func commands() []spec {
 		commandSpec("fleet prune", fleetPruneSynopsis, fleetPruneExamples, runFleetPrune),
 		commandSpec("fleet serve", fleetServeSynopsis, fleetServeExamples, runFleetServe),
 		commandSpec("fleet report", fleetReportSynopsis, fleetReportExamples, runFleetReport),
+		commandSpec("fleet token", fleetTokenSynopsis, fleetTokenExamples, runFleetToken, "add", "list", "revoke"),
 		{name: "completion", synopsis: completionSynopsis, examples: completionExamples, operands: shellNames(),
 			run: func(_ context.Context, c *cli, args []string) error { return runCompletion(c, args) }},
 		{name: "version", synopsis: versionSynopsis, examples: versionExamples,

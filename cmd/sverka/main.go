@@ -208,6 +208,7 @@ Usage:
   sverka verify -f FORMULAR (-P PUBKEY | -p PUBKEY.pub) [--media ISO|DEVICE|DIR] [--installed ROOT]
                 [--var NAME=PATH]... [--settings FILE]... [--at DATE] [--format text|json|ndjson|html]
                 [--lang ru|en] [-o FILE] [-v] [--quiet | --status]
+                [--push URL --token-file FILE [--spool DIR] [--ca FILE]]
   sverka report render REPORT.json [-p PUBKEY.pub] --format text|html|json [--lang ru|en] [-o FILE]
   sverka report diff A.json B.json [-p PUBKEY.pub] [--format text|json|csv] [--lang ru|en] [-o FILE]
   sverka fleet ingest [-p PUBKEY.pub] [--db DB] REPORT.json|DIR...
@@ -215,6 +216,7 @@ Usage:
   sverka fleet history HOST [--db DB] [--format text|json|csv]
   sverka fleet prune --keep 90d [--db DB]
   sverka fleet serve [--db DB] [--listen ADDR] [--period D] [--warn-before D] [--lang ru|en]
+  sverka fleet token add HOST [-o FILE] | list | revoke HOST [--db DB]
   sverka fleet report --from DATE --to DATE [--group G]... [--db DB] --format html|json [--lang ru|en] [-o FILE]
   sverka completion bash|zsh|fish|powershell
   sverka version

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -154,6 +155,29 @@ func scriptParams(dir string) testscript.Params {
 						ts.Fatalf("no file matches %s after %v", args[0], promptLimit)
 					}
 					time.Sleep(10 * time.Millisecond)
+				}
+			},
+			// freeport VAR: set VAR to 127.0.0.1:PORT, a port free now.
+			"freeport": func(ts *testscript.TestScript, neg bool, args []string) {
+				ln, err := net.Listen("tcp", "127.0.0.1:0")
+				ts.Check(err)
+				ts.Setenv(args[0], ln.Addr().String())
+				ts.Check(ln.Close())
+			},
+			// awaitport ADDR: wait until something listens on ADDR (a
+			// server in the background is up).
+			"awaitport": func(ts *testscript.TestScript, neg bool, args []string) {
+				deadline := time.Now().Add(promptLimit)
+				for {
+					c, err := net.DialTimeout("tcp", args[0], time.Second)
+					if err == nil {
+						c.Close()
+						return
+					}
+					if time.Now().After(deadline) {
+						ts.Fatalf("nothing listens on %s after %v: %v", args[0], promptLimit, err)
+					}
+					time.Sleep(20 * time.Millisecond)
 				}
 			},
 			// sleep DURATION
