@@ -499,10 +499,19 @@ func TestTimerPlaybook(t *testing.T) {
 			t.Errorf("%s installed differs from its source", u)
 		}
 	}
+	// The drop-in runs the unit's own command, with this host's paths.
 	dropin := readFile(t, filepath.Join(unitDir, "sverka-verify.service.d", "ansible.conf"))
-	if want := "ExecStart=\nExecStart=" + filepath.Join(host, "usr", "local", "bin", "sverka") + " verify --config " +
-		filepath.Join(host, "etc", "sverka", "verify.conf") + "\n"; !strings.Contains(dropin, want) {
+	unitExec := regexp.MustCompile(`(?m)^ExecStart=(.+)$`).FindStringSubmatch(readFile(t, filepath.Join(units, "sverka-verify.service")))
+	if unitExec == nil {
+		t.Fatal("sverka-verify.service has no ExecStart")
+	}
+	bin, confPath := filepath.Join(host, "usr", "local", "bin", "sverka"), filepath.Join(host, "etc", "sverka", "verify.conf")
+	execStart := strings.NewReplacer("/usr/bin/sverka", bin, "/etc/sverka/verify.conf", confPath).Replace(unitExec[1])
+	if want := "ExecStart=\nExecStart=" + execStart + "\n"; !strings.Contains(dropin, want) {
 		t.Errorf("the service's drop-in lacks %q:\n%s", want, dropin)
+	}
+	if !strings.Contains(execStart, bin+" verify ") || !strings.Contains(execStart, " --config "+confPath) {
+		t.Errorf("the service's command %q does not run this host's sverka on its verify.conf", execStart)
 	}
 	if _, err := os.Stat(filepath.Join(unitDir, "sverka-verify.timer.d", "ansible.conf")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a timer drop-in without sverka_on_calendar: %v", err)
@@ -548,8 +557,8 @@ func TestTimerPlaybook(t *testing.T) {
 	// What the service runs, run by hand: the configuration is one
 	// sverka reads, and the report, naming the host and its groups, lands
 	// in the reports directory.
-	bin := filepath.Join(host, "usr", "local", "bin", "sverka")
-	cmd := exec.Command(bin, "verify", "--config", filepath.Join(host, "etc", "sverka", "verify.conf"), "--quiet")
+	argv := strings.Fields(execStart)
+	cmd := exec.Command(argv[0], append(argv[1:], "--quiet")...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("the service's command: %v\n%s", err, out)
 	}
