@@ -15,8 +15,11 @@ func Lower() (Lowered, error) {
 	if err := windows.SetPriorityClass(p, windows.IDLE_PRIORITY_CLASS); err != nil {
 		return Lowered{}, fmt.Errorf("SetPriorityClass IDLE_PRIORITY_CLASS: %w", err)
 	}
+	// Background mode is the I/O half. A system that refuses it (Wine
+	// does) still has the idle class: said under -v, not a failure.
 	if err := windows.SetPriorityClass(p, windows.PROCESS_MODE_BACKGROUND_BEGIN); err != nil {
-		return Lowered{}, fmt.Errorf("SetPriorityClass PROCESS_MODE_BACKGROUND_BEGIN: %w", err)
+		return Lowered{CPU: "idle priority class",
+			Left: []string{fmt.Sprintf("I/O and memory priority: background mode refused (%v)", err)}}, nil
 	}
 	return Lowered{CPU: "idle priority class", IO: "background mode (very low I/O, low memory priority)"}, nil
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sverka/sverka/internal/wintest"
 )
 
 // rfc5424 matches a message as Format writes it: PRI, VERSION, TIMESTAMP,
@@ -119,6 +121,10 @@ func send(t *testing.T, addr string) {
 }
 
 func TestSendUDP(t *testing.T) {
+	if wintest.Wine() {
+		// Wine 8 fails the WSAIoctl Go makes on a UDP socket (WSAEOPNOTSUPP).
+		t.Skip("Wine cannot open a UDP listener for Go")
+	}
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
