@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -105,5 +106,46 @@ func benchIngest(b *testing.B, items int) {
 		if !ing.New {
 			b.Fatalf("report %d was not new", i)
 		}
+	}
+}
+
+// BenchmarkIngestEach ingests reports of 4,000 items as `fleet ingest`
+// does (IngestEach, reports prepared on every core, stored in order) into
+// SQLite and PostgreSQL: the ingest rate of bench/run's fleet rows for
+// both stores, without the command line.
+func BenchmarkIngestEach(b *testing.B) {
+	data := benchReport(b, 4000)
+	for _, name := range []string{"sqlite", "postgres"} {
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			dsn := filepath.Join(b.TempDir(), "fleet.db")
+			if name == "postgres" {
+				var err error
+				if dsn, err = pg.Get(b).NewDatabase(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			s, err := Open(ctx, dsn, Options{Create: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			const batch = 16
+			b.SetBytes(int64(len(data)) * batch)
+			for r := 0; b.Loop(); r++ {
+				err := s.IngestEach(ctx, batch, runtime.GOMAXPROCS(0), func(i int) (string, []byte, error) {
+					host := fmt.Appendf(nil, "bench-host-%06d", r*batch+i)
+					return "report.json", bytes.ReplaceAll(data, []byte(benchHost), host), nil
+				}, func(i int, in Ingested, err error) error {
+					if err == nil && !in.New {
+						err = fmt.Errorf("report %d was not new", i)
+					}
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
