@@ -28,9 +28,11 @@ type lister struct {
 	res  *dirResolver
 
 	// seen are the entries found, with their type only until describe;
-	// ents their directory entries, index for index.
+	// ents their directory entries by index in seen, kept only for what
+	// describe will ask about: not a listed regular file, which is read.
+	// On a million rows the entries of all would hold 100 MB to the end.
 	seen []found
-	ents []fs.DirEntry
+	ents map[int]fs.DirEntry
 	// hostDirs maps a directory, named as in seen, to where it is on this
 	// machine when that is not under its own name below root (it was
 	// reached through a link). Made only when needed: on this host it is
@@ -71,7 +73,7 @@ func (l *lister) scan(ctx context.Context) {
 	// Sized for the table up front: growing a slice of 100,000 entries
 	// copies it again and again, and fresh pages cost a fault each.
 	l.seen = make([]found, 0, len(t.Entries)+len(t.Entries)/8)
-	l.ents = make([]fs.DirEntry, 0, cap(l.seen))
+	l.ents = map[int]fs.DirEntry{}
 	k := l.m.key
 	l.dirs, l.parents = map[string]string{}, map[string]bool{}
 	for _, e := range t.Entries {
@@ -88,7 +90,7 @@ func (l *lister) scan(ctx context.Context) {
 	// A link on the way to listed files that the host follows is its
 	// path, not an addition; one that leads nowhere is shown.
 	kept := l.seen[:0]
-	keptEnts := l.ents[:0]
+	keptEnts := map[int]fs.DirEntry{}
 	skip := map[int]bool{}
 	for _, i := range l.pathLinks {
 		if l.followed(l.seen[i].rel) {
@@ -98,7 +100,10 @@ func (l *lister) scan(ctx context.Context) {
 	if len(skip) > 0 {
 		for i := range l.seen {
 			if !skip[i] {
-				kept, keptEnts = append(kept, l.seen[i]), append(keptEnts, l.ents[i])
+				if d, ok := l.ents[i]; ok {
+					keptEnts[len(kept)] = d
+				}
+				kept = append(kept, l.seen[i])
 			}
 		}
 		l.seen, l.ents = kept, keptEnts
@@ -127,9 +132,12 @@ func (l *lister) direct() bool {
 	return !l.m.fold && l.opt.Jail == "" && !l.opt.Recursive
 }
 
-func (l *lister) add(rel string, d fs.DirEntry, extraDir bool) {
+// add records the entry d at rel; listed says whether a row names it.
+func (l *lister) add(rel string, d fs.DirEntry, listed, extraDir bool) {
+	if !listed || !d.Type().IsRegular() {
+		l.ents[len(l.seen)] = d
+	}
 	l.seen = append(l.seen, found{rel: rel, mode: d.Type(), size: unstated, dirExtra: extraDir})
-	l.ents = append(l.ents, d)
 }
 
 func (l *lister) failed(rel string, err error) {
@@ -157,7 +165,7 @@ func (l *lister) walk(ctx context.Context) {
 				l.pathLinks = append(l.pathLinks, len(l.seen))
 			}
 		}
-		l.add(w.Rel, w.Entry, false)
+		l.add(w.Rel, w.Entry, l.m.isListed(w.Rel), false)
 		return nil
 	})
 }
@@ -216,13 +224,13 @@ func (l *lister) listDirs(ctx context.Context) {
 				// or as an unlisted addition to a closed table's
 				// directory.
 				if !d.IsDir() {
-					l.add(rel, d, false)
+					l.add(rel, d, listed, false)
 					continue
 				}
 				if !listed && (parents[k(rel)] || !t.Closed) {
 					continue
 				}
-				l.add(rel, d, !listed)
+				l.add(rel, d, listed, !listed)
 			}
 		}
 	}
@@ -258,7 +266,7 @@ func (l *lister) describe(skip func(*found) bool) {
 				if skip(f) {
 					continue
 				}
-				if info, err := l.ents[i].Info(); err == nil {
+				if info, err := l.info(i, f); err == nil {
 					f.mode, f.size = info.Mode(), info.Size()
 				}
 				l.readLink(f)
@@ -266,6 +274,16 @@ func (l *lister) describe(skip func(*found) bool) {
 		}()
 	}
 	wg.Wait()
+}
+
+// info is the information of seen[i], f: from its directory entry when
+// kept, else (a listed file that was not read: one of several names that
+// differ in case only) from an lstat of its path.
+func (l *lister) info(i int, f *found) (fs.FileInfo, error) {
+	if d, ok := l.ents[i]; ok {
+		return d.Info()
+	}
+	return os.Lstat(l.path(f.rel))
 }
 
 // settle takes each unstated entry's mode and size from the fstat of its

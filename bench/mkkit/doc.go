@@ -9,7 +9,9 @@
 // nested directories with Cyrillic and ASCII names. The installed tree holds
 // 100,000 files with log-normal sizes (600 MB in all) in 200 directories.
 // --scale F multiplies every size (and, with --many, the number of files)
-// for quick tries.
+// for quick tries. --files N, with --many, writes N files instead (their
+// bytes still 600 MB times F): with a small F, a table of a million rows
+// whose cost is the bookkeeping, not the hashing.
 //
 // Every name, size and byte follows from a fixed seed through integer
 // arithmetic only (splitmix64, a fixed-point log-normal), so two machines of

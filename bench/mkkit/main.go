@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-const usage = `usage: mkkit -o DIR [--many] [--scale F] [--lists DIR] [--force] [--no-lists] [-j N]
+const usage = `usage: mkkit -o DIR [--many [--files N]] [--scale F] [--lists DIR] [--force] [--no-lists] [-j N]
 
 Writes a deterministic benchmark tree into DIR and its reference checksum
 lists into DIR.lists (or --lists). Without --many: an installation kit of
@@ -29,6 +29,7 @@ type options struct {
 	many, force bool
 	noLists     bool
 	scale       float64
+	files       int64 // --many: the number of files; 0: 100,000 scaled
 	workers     int
 	stdout      io.Writer
 }
@@ -58,6 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.lists, "lists", "", "write the reference lists into `DIR` (default: the tree's DIR.lists)")
 	fs.BoolVar(&o.many, "many", false, "write the installed tree of 100,000 files instead of the kit")
 	fs.Float64Var(&o.scale, "scale", 1, "multiply every size (and with --many the file count) by `F`, 0 < F <= 1")
+	fs.Int64Var(&o.files, "files", 0, "with --many, write `N` files (the bytes still follow --scale): a large table of small files")
 	fs.BoolVar(&o.force, "force", false, "replace a tree that mkkit wrote before (its lists directory holds KIT)")
 	fs.BoolVar(&o.noLists, "no-lists", false, "write only the tree, no checksum lists")
 	fs.IntVar(&o.workers, "j", runtime.GOMAXPROCS(0), "write with `N` workers")
@@ -71,6 +73,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("-o DIR is required (see -h)")
 	case !(o.scale > 0 && o.scale <= 1):
 		return fmt.Errorf("--scale %v: want 0 < F <= 1", o.scale)
+	case o.files < 0 || o.files > 10_000_000:
+		return fmt.Errorf("--files %d: want 1 to 10,000,000", o.files)
+	case o.files > 0 && !o.many:
+		return errors.New("--files is for the installed tree: add --many")
 	case o.workers < 1:
 		return fmt.Errorf("-j %d: want at least 1", o.workers)
 	}
@@ -99,7 +105,7 @@ func within(p, dir string) bool {
 func mkkit(ctx context.Context, o options) error {
 	var l layout
 	if o.many {
-		l = manyLayout(o.scale)
+		l = manyLayout(o.scale, o.files)
 	} else {
 		l = kitLayout(o.scale)
 	}

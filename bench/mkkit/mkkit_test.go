@@ -106,7 +106,7 @@ func TestLayoutPinned(t *testing.T) {
 	}{
 		{"kit", kitLayout(1), "5b5a4c7c767789cd0906d8d8b1bd52a62564d0501eca36f85b94bc06b5303699"},
 		{"kit 0.05", kitLayout(0.05), "b5d43e3f4e8602ae2dde71c2593a0e4cd9949b4e73332250dcd30ac7b7786d0b"},
-		{"many", manyLayout(1), "290aa1a6c613cb64198694ba679cd2d29eef495971e224d35fdedc0e39924cd7"},
+		{"many", manyLayout(1, 0), "290aa1a6c613cb64198694ba679cd2d29eef495971e224d35fdedc0e39924cd7"},
 	} {
 		if got := digest(tc.l); got != tc.want {
 			t.Errorf("%s: layout digest %s, want %s", tc.name, got, tc.want)
@@ -180,7 +180,7 @@ func TestKitLayout(t *testing.T) {
 }
 
 func TestManyLayout(t *testing.T) {
-	l := manyLayout(1)
+	l := manyLayout(1, 0)
 	checkNames(t, l)
 	if len(l.files) != 100_000 || len(l.dirs) != 200 {
 		t.Errorf("%d files in %d directories, want 100,000 in 200", len(l.files), len(l.dirs))
@@ -191,9 +191,15 @@ func TestManyLayout(t *testing.T) {
 	}
 	checkLogNormal(t, sizes, 600*mb)
 
-	q := manyLayout(0.05)
+	q := manyLayout(0.05, 0)
 	if len(q.files) != 5000 || q.bytes() != 30*mb {
 		t.Errorf("scale 0.05: %d files, %d bytes; want 5,000 and 30 MB", len(q.files), q.bytes())
+	}
+	// --files: the count given, the bytes still scaled, the names unique.
+	r := manyLayout(0.001, 250_000)
+	checkNames(t, r)
+	if len(r.files) != 250_000 || r.bytes() != 600_000 {
+		t.Errorf("--files 250000 --scale 0.001: %d files, %d bytes; want 250,000 and 600,000", len(r.files), r.bytes())
 	}
 }
 
@@ -296,6 +302,8 @@ func TestRunRefuses(t *testing.T) {
 		{[]string{"-o", foreign, "--no-lists"}, "is not empty"},
 		{[]string{"-o", foreign, "--no-lists", "--force"}, "remove it yourself"},
 		{[]string{"-o", filepath.Join(dir, "a"), "extra"}, "unexpected argument"},
+		{[]string{"-o", filepath.Join(dir, "a"), "--files", "10"}, "add --many"},
+		{[]string{"-o", filepath.Join(dir, "a"), "--many", "--files", "-1"}, "want 1 to 10,000,000"},
 	} {
 		var out, errb bytes.Buffer
 		err := run(context.Background(), tc.args, &out, &errb)
