@@ -13,6 +13,8 @@ type ringWorker struct{}
 
 func ringEligible(*Job, fs.FileMode, int64) bool { return false }
 
+func (w *worker) ringReady() error { return nil }
+
 func (w *worker) hashBatch(context.Context, []Job, []int64, []fs.FileMode, []int, []Result, []bool) error {
 	return nil
 }

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"time"
 )
 
 // DefaultBufSize is the read size of each worker. Large reads keep the
@@ -221,7 +220,7 @@ type schedule struct {
 func plan(ctx context.Context, jobs []Job, opt Options) *schedule {
 	dev := deviceUnder(jobs)
 	order, modes, sizes := largestFirst(ctx, jobs, opt.workers(), dev.oneStream())
-	if opt.Explain != nil && dev.Name != "" {
+	if opt.Explain != nil && dev.Dev != "" {
 		opt.Explain(dev.explain())
 	}
 	var small int
@@ -419,16 +418,20 @@ func (s *schedule) deliver(ctx context.Context, cancel context.CancelFunc, opt O
 // ring leaves) plainly, the batch timed while the trial is open.
 func (s *schedule) hashSmall(ctx context.Context, w *worker, ks []int, rs []Result) {
 	useRing, timed := s.trial.pick()
-	var start time.Time
+	var err error
+	if useRing {
+		err = w.ringReady()
+	}
+	var clock batchClock
 	if timed {
-		start = time.Now()
+		clock = startClock()
 	}
 	var ok [ringBatch]bool
-	if useRing {
-		if err := w.hashBatch(ctx, s.jobs, s.sizes, s.modes, ks, rs, ok[:len(ks)]); err != nil {
-			s.trial.unavailable(err)
-			timed = false
-		}
+	if useRing && err == nil {
+		err = w.hashBatch(ctx, s.jobs, s.sizes, s.modes, ks, rs, ok[:len(ks)])
+	}
+	if err != nil {
+		s.trial.unavailable(err)
 	}
 	for n, i := range ks {
 		if !ok[n] {
@@ -436,7 +439,10 @@ func (s *schedule) hashSmall(ctx context.Context, w *worker, ks []int, rs []Resu
 		}
 	}
 	if timed {
-		s.trial.record(useRing, time.Since(start), len(ks))
+		d := clock.stop()
+		if err == nil {
+			s.trial.record(useRing, d, len(ks))
+		}
 	}
 }
 

@@ -14,9 +14,9 @@ import (
 // both ways, alternately, and keeps the faster for the rest.
 
 // trialBatches is how many batches are timed each way: the fastest of
-// each counts, so that one batch slowed by other work on the machine does
-// not decide.
-const trialBatches = 3
+// each counts, so that batches slowed by other work on the machine (a
+// thread preempted mid-batch) do not decide.
+const trialBatches = 5
 
 // ringTrial is one run's choice between the ring and plain reads for its
 // small files.

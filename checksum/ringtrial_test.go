@@ -12,15 +12,15 @@ import (
 func TestRingTrial(t *testing.T) {
 	for _, c := range []struct {
 		name       string
-		ring, flat []time.Duration // each timed batch of 10 files
+		ring, flat []time.Duration // each timed batch of 10 files, trialBatches of them
 		wantRing   bool
 		said       string
 	}{
-		{"ring faster", []time.Duration{300, 200, 900}, []time.Duration{500, 400, 450}, true,
+		{"ring faster", []time.Duration{300, 200, 900, 250, 600}, []time.Duration{500, 400, 450, 800, 410}, true,
 			"small files read through io_uring (faster here: 200.0 µs a file, plainly 400.0 µs)"},
-		{"plain faster", []time.Duration{300, 310, 290}, []time.Duration{280, 900, 900}, false,
+		{"plain faster", []time.Duration{300, 310, 290, 300, 295}, []time.Duration{280, 900, 900, 300, 300}, false,
 			"small files read plainly (faster here: 280.0 µs a file, through io_uring 290.0 µs)"},
-		{"one slow batch does not decide", []time.Duration{5000, 100, 100}, []time.Duration{150, 150, 150}, true, "io_uring"},
+		{"slow batches do not decide", []time.Duration{5000, 100, 4000, 100, 3000}, []time.Duration{150, 150, 150, 150, 150}, true, "io_uring"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			tr := &ringTrial{}
