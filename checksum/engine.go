@@ -506,9 +506,9 @@ func largestFirst(ctx context.Context, jobs []Job, workers int, byInode bool) ([
 }
 
 // statsInFlight is the fewest stat calls made at once: on a cold SSD or a
-// virtual disk the stats of 100,000 files wait on the device, and 32 at
-// once take a quarter of the time 4 take; warm, the goroutines cost
-// nothing to speak of.
+// virtual disk the stats of 100,000 files wait on the device, which
+// answers many at once (as many as the ring keeps reads in flight);
+// warm, 32 goroutines striding over the jobs cost little more than 4.
 const statsInFlight = 32
 
 type worker struct {
