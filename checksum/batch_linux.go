@@ -2,6 +2,8 @@ package checksum
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -9,7 +11,8 @@ import (
 
 // A batch of small files goes through the worker's ring: each file opened
 // into a direct descriptor, read whole into its slot, probed for a byte
-// past the size its table says, and closed, the four linked, the batch
+// past the size its table says (or a stat before the open found), and
+// closed, the four linked, the batch
 // submitted with one system call. Only a file that is plainly what its
 // table says (as many bytes as expected, and nothing after them) is
 // settled there: a read through a ring may stop short where the page cache
@@ -37,38 +40,64 @@ type ringWorker struct {
 	state [ringBatch]uint8 // what came back for each file: slotRead, slotProbed, slotOpenFailed
 	res   [ringBatch]int32 // the read's result
 	probe [ringBatch]int32 // the probe's result: 0 at the end of the file
-	// failed says the ring could not be set up or broke: the worker's
-	// files go the common way from then on.
+	// failed says the ring could not be set up or broke, err why: the
+	// worker's files go the common way from then on.
 	failed bool
+	err    error
 }
 
-// ringEligible says whether j can go through a ring: a regular file by
-// its caller's listing, read without an fstat, expected to fit in a slot.
-func ringEligible(j *Job) bool {
-	return j.readsToSize() && j.size < ringSlot
+// ringEligible says whether j, of the mode and size its caller or a stat
+// gave, can go through a ring: a regular file expected to fit in a slot,
+// either listed by a table (read without an fstat) or named by the user
+// and found regular and not empty by the stat before (an empty one could
+// be a device that took its place and reads as nothing; the common way
+// tells it apart). A file the ring reads as other than its stat said is
+// left to the common way, which fstat's the open file.
+func ringEligible(j *Job, mode fs.FileMode, size int64) bool {
+	switch j.from {
+	case byTable:
+		return j.size < ringSlot
+	case byName:
+		return mode.IsRegular() && size > 0 && size < ringSlot
+	}
+	return false
 }
 
-// hashBatch hashes the jobs ks of jobs (at most ringBatch) and returns
-// their results; ok[i] false leaves ks[i] to the caller.
-func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Result, ok []bool) {
+// ringReady sets the worker's ring up, once; the error says it cannot be
+// had. The trial calls it before it times a batch, so that the set-up
+// (and the buffers' first touch: they are populated here) is not counted
+// against the ring.
+func (w *worker) ringReady() error {
 	rw := &w.ring
 	if rw.failed {
-		return
+		return rw.err
 	}
-	if rw.r == nil {
-		r, err := newRing(4*ringBatch, ringBatch)
-		if err != nil {
-			rw.failed = true
-			return
-		}
-		bufs, err := unix.Mmap(-1, 0, ringBatch*ringSlot, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
-		if err != nil {
-			r.close()
-			rw.failed = true
-			return
-		}
-		rw.r, rw.bufs = r, bufs
+	if rw.r != nil {
+		return nil
 	}
+	r, err := newRing(4*ringBatch, ringBatch)
+	if err != nil {
+		rw.failed, rw.err = true, err
+		return err
+	}
+	bufs, err := unix.Mmap(-1, 0, ringBatch*ringSlot, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_POPULATE)
+	if err != nil {
+		r.close()
+		rw.failed, rw.err = true, fmt.Errorf("io_uring buffers: %w", err)
+		return rw.err
+	}
+	rw.r, rw.bufs = r, bufs
+	return nil
+}
+
+// hashBatch hashes the jobs ks of jobs (at most ringBatch), of the sizes
+// and modes given (indexed as jobs), into out; ok[i] false leaves ks[i] to
+// the caller. The error says the ring cannot be had (set up, or broken).
+func (w *worker) hashBatch(ctx context.Context, jobs []Job, sizes []int64, modes []fs.FileMode, ks []int, out []Result, ok []bool) error {
+	if err := w.ringReady(); err != nil {
+		return err
+	}
+	rw := &w.ring
 	// The paths first, all of them: the buffer must not move once the
 	// kernel has its addresses.
 	rw.names = rw.names[:0]
@@ -141,8 +170,8 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 		if sp == nil {
 			pr.Flags |= uringSQEIOHardlink
 		}
-		pr.Addr = uint64(uintptr(unsafe.Pointer(&rw.bufs[i*ringSlot+int(j.size)])))
-		pr.Len, pr.Off = 1, uint64(j.size)
+		pr.Addr = uint64(uintptr(unsafe.Pointer(&rw.bufs[i*ringSlot+int(sizes[k])])))
+		pr.Len, pr.Off = 1, uint64(sizes[k])
 		pr.UserData = tag(i, uringProbeDone)
 		subs += 2
 		if sp != nil {
@@ -191,13 +220,13 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 		// The ring may not have finished with the buffers: they are
 		// never used or unmapped again, and the files are read the
 		// common way.
-		rw.failed = true
-		return
+		rw.failed, rw.err = true, fmt.Errorf("io_uring broke: %w", err)
+		return rw.err
 	}
 	for i, k := range ks {
 		j := &jobs[k]
 		n := rw.res[i]
-		if rw.state[i] != slotRead|slotProbed || int64(n) != j.size || rw.probe[i] != 0 || ctx.Err() != nil {
+		if rw.state[i] != slotRead|slotProbed || int64(n) != sizes[k] || rw.probe[i] != 0 || ctx.Err() != nil {
 			continue
 		}
 		if w.opt.Started != nil {
@@ -212,9 +241,14 @@ func (w *worker) hashBatch(ctx context.Context, jobs []Job, ks []int, out []Resu
 		if w.opt.Finished != nil {
 			w.opt.Finished(j.Path)
 		}
-		out[i] = Result{Path: j.Path, Size: int64(n), Mode: j.mode, Sums: m.Sums()}
+		mode := j.mode // a table's file: none, as documented at Expected
+		if j.from == byName {
+			mode = modes[k] // the stat's before the open
+		}
+		out[i] = Result{Path: j.Path, Size: int64(n), Mode: mode, Sums: m.Sums()}
 		ok[i] = true
 	}
+	return nil
 }
 
 // What a completion's user data says: the batch, the slot, the operation.

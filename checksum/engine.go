@@ -110,7 +110,9 @@ type Result struct {
 	Path  string // as given in the Job
 	Size  int64  // bytes read
 	// Mode is the file's mode as fstat saw it once open (0 if the open
-	// failed, and for an Expected job read to its expected end):
+	// failed, and for an Expected job read to its expected end; for a
+	// small Named file read through the ring, as the stat before the
+	// open saw it):
 	// a caller that did not stat the file learns its type and permissions
 	// here.
 	Mode fs.FileMode
@@ -154,6 +156,10 @@ type Options struct {
 	// Spare, if set, keeps the files read from staying in the page cache
 	// unless they were there before (--nice).
 	Spare *Spare
+	// Explain, if set, is called on the calling goroutine with a line
+	// saying how the files are read and why (the device under them,
+	// io_uring or plain reads), once per choice made.
+	Explain func(line string)
 }
 
 func (o Options) workers() int {
@@ -179,10 +185,10 @@ func (o Options) bufSize() int {
 func HashFiles(ctx context.Context, jobs []Job, algs []*Algorithm, opt Options, emit func(Result) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s := plan(ctx, jobs, opt.workers())
+	s := plan(ctx, jobs, opt)
 	defer s.dirs.close()
 	s.start(ctx, algs, opt)
-	return s.deliver(ctx, cancel, opt.AnyOrder, emit)
+	return s.deliver(ctx, cancel, opt, emit)
 }
 
 // schedule is one HashFiles run: the jobs in the order they are taken,
@@ -191,10 +197,13 @@ type schedule struct {
 	jobs  []Job
 	order []int         // job indexes, largest first
 	modes []fs.FileMode // each job's file type before it is opened
-	// small is where the small files a caller's listing vouches for
-	// begin in order: they come last (they are the smallest) and go in
-	// batches through the workers' rings where the system has them.
-	small int
+	sizes []int64       // each job's size as its caller or a stat gave it
+	// small is where the small files the ring can take begin in order:
+	// they come last and go in batches through the workers' rings where
+	// the system has them and they measure faster (trial).
+	small   int
+	workers int
+	trial   *ringTrial
 	// Workers take the next jobs from shared counters and hand results
 	// over a roomy channel: on 100,000 small files, goroutine hand-offs
 	// would otherwise cost more than the hashing.
@@ -206,23 +215,53 @@ type schedule struct {
 	dirs *dirCache
 }
 
-// plan orders the jobs and sets the run up.
-func plan(ctx context.Context, jobs []Job, workers int) *schedule {
-	order, modes := largestFirst(ctx, jobs, workers)
-	small := len(order)
-	for small > 0 && ringEligible(&jobs[order[small-1]]) {
-		small--
+// plan orders the jobs and sets the run up: on a rotational disk in the
+// order of the files on it, elsewhere largest first.
+func plan(ctx context.Context, jobs []Job, opt Options) *schedule {
+	dev := deviceUnder(jobs)
+	order, modes, sizes := largestFirst(ctx, jobs, opt.workers(), dev.oneStream())
+	if opt.Explain != nil && dev.Dev != "" {
+		opt.Explain(dev.explain())
 	}
-	s := &schedule{jobs: jobs, order: order, modes: modes, small: small,
+	var small int
+	if dev.oneStream() {
+		small = len(order) // one file at a time, in that order
+	} else {
+		small = ringLast(jobs, order, modes, sizes)
+	}
+	workers := opt.workers()
+	if dev.oneStream() && opt.Workers == 0 {
+		workers = 1 // the disk's one head, not the cores, sets the pace
+	}
+	s := &schedule{jobs: jobs, order: order, modes: modes, sizes: sizes, small: small,
+		workers: workers, trial: &ringTrial{},
 		done: make(chan []Result, 64), free: make(chan []Result, 64), dirs: newDirCache()}
 	s.nextSmall.Store(int64(small))
 	return s
 }
 
+// ringLast moves the jobs the ring can take to the end of order, each
+// part in its order, and returns where they begin: a missing file, sorted
+// among the smallest, must not keep the others from the ring.
+func ringLast(jobs []Job, order []int, modes []fs.FileMode, sizes []int64) int {
+	rest := make([]int, 0, len(order))
+	var small []int
+	for _, i := range order {
+		if ringEligible(&jobs[i], modes[i], sizes[i]) {
+			small = append(small, i)
+		} else {
+			rest = append(rest, i)
+		}
+	}
+	copy(order, rest)
+	copy(order[len(rest):], small)
+	return len(rest)
+}
+
 // start runs the workers; done is closed when the last one ends.
 func (s *schedule) start(ctx context.Context, algs []*Algorithm, opt Options) {
 	var wg sync.WaitGroup
-	for range min(opt.workers(), max(len(s.jobs), 1)) {
+	for range min(s.workers, max(len(s.jobs), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -242,23 +281,21 @@ func (s *schedule) work(ctx context.Context, w *worker) {
 	out.batch = out.newBatch()
 	var ks []int
 	var rs [ringBatch]Result
-	var ok [ringBatch]bool
 	for ctx.Err() == nil {
 		ks = ks[:0]
-		ring := false
+		batch := false
 		if k := int(s.next.Add(1) - 1); k < s.small {
 			ks = append(ks, s.order[k])
 		} else if k0 := int(s.nextSmall.Add(ringBatch) - ringBatch); k0 < len(s.order) {
 			ks = append(ks, s.order[k0:min(k0+ringBatch, len(s.order))]...)
-			ok = [ringBatch]bool{}
-			w.hashBatch(ctx, s.jobs, ks, rs[:len(ks)], ok[:len(ks)])
-			ring = true
+			s.hashSmall(ctx, w, ks, rs[:len(ks)])
+			batch = true
 		} else {
 			break
 		}
 		for n, i := range ks {
 			var r Result
-			if ring && ok[n] {
+			if batch {
 				r = rs[n]
 			} else {
 				r = w.hashFile(ctx, s.jobs[i], s.modes[i])
@@ -313,7 +350,8 @@ func (o *outbox) add(ctx context.Context, r Result) bool {
 // deliver passes the results to emit on the calling goroutine, in input
 // order unless anyOrder, until done is closed; an error from emit stops
 // the run.
-func (s *schedule) deliver(ctx context.Context, cancel context.CancelFunc, anyOrder bool, emit func(Result) error) error {
+func (s *schedule) deliver(ctx context.Context, cancel context.CancelFunc, opt Options, emit func(Result) error) error {
+	anyOrder := opt.AnyOrder
 	// Reorder: results arrive largest first, users expect input order.
 	// A slot per job rather than a map: on 100,000 files the map's growth
 	// and hashing cost more than the slots' memory.
@@ -335,6 +373,9 @@ func (s *schedule) deliver(ctx context.Context, cancel context.CancelFunc, anyOr
 		return nil
 	}
 	for rs := range s.done {
+		if line := s.trial.told(); line != "" && opt.Explain != nil {
+			opt.Explain(line)
+		}
 		var err error
 		if anyOrder {
 			for _, r := range rs {
@@ -363,10 +404,46 @@ func (s *schedule) deliver(ctx context.Context, cancel context.CancelFunc, anyOr
 		default:
 		}
 	}
+	if line := s.trial.told(); line != "" && opt.Explain != nil {
+		opt.Explain(line)
+	}
 	if err := ctx.Err(); err != nil && emitted < len(s.jobs) {
 		return err
 	}
 	return nil
+}
+
+// hashSmall hashes a batch of small files into rs: through the worker's
+// ring while the trial or its outcome says so, the rest (and whatever the
+// ring leaves) plainly, the batch timed while the trial is open.
+func (s *schedule) hashSmall(ctx context.Context, w *worker, ks []int, rs []Result) {
+	useRing, timed := s.trial.pick()
+	var err error
+	if useRing {
+		err = w.ringReady()
+	}
+	var clock batchClock
+	if timed {
+		clock = startClock()
+	}
+	var ok [ringBatch]bool
+	if useRing && err == nil {
+		err = w.hashBatch(ctx, s.jobs, s.sizes, s.modes, ks, rs, ok[:len(ks)])
+	}
+	if err != nil {
+		s.trial.unavailable(err)
+	}
+	for n, i := range ks {
+		if !ok[n] {
+			rs[n] = w.hashFile(ctx, s.jobs[i], s.modes[i])
+		}
+	}
+	if timed {
+		d := clock.stop()
+		if err == nil {
+			s.trial.record(useRing, d, len(ks))
+		}
+	}
 }
 
 // ringBatch is the most files a worker submits to its ring at once.
@@ -375,15 +452,20 @@ const ringBatch = 32
 // batchFiles is the most results a worker hands over at once.
 const batchFiles = 256
 
-// largestFirst returns the job indexes sorted by decreasing size, and each
-// job's file type. Sizes come from stat calls spread over a few
-// goroutines: on a cold tree of 100,000 files the stats alone are worth
-// parallelising.
-func largestFirst(ctx context.Context, jobs []Job, workers int) ([]int, []fs.FileMode) {
+// largestFirst returns the job indexes sorted by decreasing size (with
+// byInode, by inode number: the order of the files on a disk, as near as
+// a stat tells), and each job's file type and size. Sizes come from stat
+// calls spread over many goroutines: on a cold tree of 100,000 files the
+// stats are reads of the disk, and an SSD answers many at once.
+func largestFirst(ctx context.Context, jobs []Job, workers int, byInode bool) ([]int, []fs.FileMode, []int64) {
 	sizes := make([]int64, len(jobs))
 	modes := make([]fs.FileMode, len(jobs))
+	var inodes []uint64
+	if byInode {
+		inodes = make([]uint64, len(jobs))
+	}
 	var wg sync.WaitGroup
-	stride := max(workers*2, 4)
+	stride := max(workers*2, statsInFlight)
 	for w := range stride {
 		wg.Add(1)
 		go func() {
@@ -401,6 +483,9 @@ func largestFirst(ctx context.Context, jobs []Job, workers int) ([]int, []fs.Fil
 					if fi.Mode().IsRegular() {
 						sizes[i] = fi.Size()
 					}
+					if byInode {
+						inodes[i] = inodeOf(fi)
+					}
 				}
 			}
 		}()
@@ -410,9 +495,21 @@ func largestFirst(ctx context.Context, jobs []Job, workers int) ([]int, []fs.Fil
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
-	return order, modes
+	if byInode {
+		// Jobs the caller vouched for were not stat'ed: they keep their
+		// order, which is their listing's.
+		sort.SliceStable(order, func(a, b int) bool { return inodes[order[a]] < inodes[order[b]] })
+	} else {
+		sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
+	}
+	return order, modes, sizes
 }
+
+// statsInFlight is the fewest stat calls made at once: on a cold SSD or a
+// virtual disk the stats of 100,000 files wait on the device, which
+// answers many at once (as many as the ring keeps reads in flight);
+// warm, 32 goroutines striding over the jobs cost little more than 4.
+const statsInFlight = 32
 
 type worker struct {
 	algs  []*Algorithm

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -212,4 +213,13 @@ func (c *dirCache) close() {
 		}
 		return true
 	})
+}
+
+// inodeOf is the inode number a stat gave, the order of files on a disk
+// near enough (file systems allocate both from the same groups).
+func inodeOf(fi fs.FileInfo) uint64 {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return st.Ino
+	}
+	return 0
 }

@@ -79,7 +79,7 @@ func TestSpareKeepsPageCache(t *testing.T) {
 			}
 			if ring {
 				ringOrSkip(t)
-				if !ringEligible(&jobs[0]) || ringEligible(&jobs[4]) {
+				if !ringEligible(&jobs[0], 0, jobs[0].size) || ringEligible(&jobs[4], 0, jobs[4].size) {
 					t.Fatal("the small files would not go through the ring, or the large one would")
 				}
 			}

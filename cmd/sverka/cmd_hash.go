@@ -68,7 +68,7 @@ func (o *hashOpts) flags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.strict, "strict", false, "with -c, fail on improperly formatted lines")
 	fs.BoolVarP(&o.warn, "warn", "w", false, "with -c, accepted for sha256sum compatibility (malformed lines are always reported)")
 	fs.BoolVar(&o.isoMD5, "iso-md5", false, "check the MD5 implanted in an ISO image (isomd5sum)")
-	fs.BoolVarP(&o.verbose, "verbose", "v", false, "with --nice, say on stderr what it did")
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "say on stderr how the files are read (and with --nice, what it did)")
 	o.common.add(fs)
 }
 
@@ -111,6 +111,14 @@ func runHash(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 		}
 	}
 	return hashPrint(ctx, c, o, paths)
+}
+
+// explain says on stderr, with -v, how the engine reads the files.
+func (o *hashOpts) explain(c *cli) func(string) {
+	if !o.verbose {
+		return nil
+	}
+	return func(line string) { c.errorf("reading: %s", line) }
 }
 
 // target is one thing to hash: a file found on disk or standard input.
@@ -203,7 +211,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 	}
 	prog := newProgress(c, &o.common, jobs)
 	defer prog.Finish()
-	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare}
+	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare, Explain: o.explain(c)}
 
 	// Standard input is hashed in its place among the files.
 	next := 0
@@ -287,7 +295,7 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 	jobs := chk.jobs(name)
 	prog := newProgress(c, &o.common, jobs)
 	defer prog.Finish()
-	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare}
+	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare, Explain: o.explain(c)}
 	if err := checksum.HashFiles(ctx, jobs, nil, opt, chk.judge); err != nil {
 		return err
 	}
