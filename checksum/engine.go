@@ -222,12 +222,16 @@ func plan(ctx context.Context, jobs []Job, workers int) *schedule {
 // start runs the workers; done is closed when the last one ends.
 func (s *schedule) start(ctx context.Context, algs []*Algorithm, opt Options) {
 	var wg sync.WaitGroup
-	for range min(opt.workers(), max(len(s.jobs), 1)) {
+	n := min(opt.workers(), max(len(s.jobs), 1))
+	ln := newLanes(runtime.GOMAXPROCS(0))
+	ln.active.Store(int32(n))
+	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer ln.active.Add(-1) // a core left over for the others' reads
 			w := newWorker(algs, opt)
-			w.dirs = s.dirs
+			w.dirs, w.lanes = s.dirs, ln
 			defer w.closeRing()
 			s.work(ctx, w)
 		}()
@@ -422,6 +426,10 @@ type worker struct {
 	opt   Options
 	dirs  *dirCache // shared by the run's workers; nil: whole paths
 	ring  ringWorker
+	// lanes says when a core is free to read ahead (nil: never);
+	// spareBufs are the read-ahead's buffers beside buf.
+	lanes     *lanes
+	spareBufs [][]byte
 }
 
 func newWorker(algs []*Algorithm, opt Options) *worker {
@@ -551,6 +559,9 @@ func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi, size, done in
 	for {
 		if err := ctx.Err(); err != nil {
 			return total, err
+		}
+		if w.readsAhead(size, total) {
+			return w.copyAhead(ctx, rd, m, size, total)
 		}
 		n, err := rd.Read(w.buf)
 		if n > 0 {
