@@ -9,7 +9,9 @@
 // nested directories with Cyrillic and ASCII names. The installed tree holds
 // 100,000 files with log-normal sizes (600 MB in all) in 200 directories.
 // --scale F multiplies every size (and, with --many, the number of files)
-// for quick tries.
+// for quick tries. --big F makes the kit's largest file the share F of its
+// bytes, the other files shrunk to fit (--big 0.8: the 400 MB file and
+// 100 MB of others), for the case a kit finishes when its largest file does.
 //
 // Every name, size and byte follows from a fixed seed through integer
 // arithmetic only (splitmix64, a fixed-point log-normal), so two machines of
