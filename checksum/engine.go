@@ -261,12 +261,18 @@ func ringLast(jobs []Job, order []int, modes []fs.FileMode, sizes []int64) int {
 // start runs the workers; done is closed when the last one ends.
 func (s *schedule) start(ctx context.Context, algs []*Algorithm, opt Options) {
 	var wg sync.WaitGroup
-	for range min(s.workers, max(len(s.jobs), 1)) {
+	n := min(s.workers, max(len(s.jobs), 1))
+	// The cores a run may use are those -j gives it: with -j 1 a file
+	// is not read ahead on a second core.
+	ln := newLanes(min(s.workers, runtime.GOMAXPROCS(0)))
+	ln.active.Store(int32(n))
+	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer ln.active.Add(-1) // a core left over for the others' reads
 			w := newWorker(algs, opt)
-			w.dirs = s.dirs
+			w.dirs, w.lanes = s.dirs, ln
 			defer w.closeRing()
 			s.work(ctx, w)
 		}()
@@ -519,6 +525,10 @@ type worker struct {
 	opt   Options
 	dirs  *dirCache // shared by the run's workers; nil: whole paths
 	ring  ringWorker
+	// lanes says when a core is free to read ahead (nil: never);
+	// spareBufs are the read-ahead's buffers beside buf.
+	lanes     *lanes
+	spareBufs [][]byte
 }
 
 func newWorker(algs []*Algorithm, opt Options) *worker {
@@ -648,6 +658,9 @@ func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi, size, done in
 	for {
 		if err := ctx.Err(); err != nil {
 			return total, err
+		}
+		if w.readsAhead(size, total) {
+			return w.copyAhead(ctx, rd, m, size, total)
 		}
 		n, err := rd.Read(w.buf)
 		if n > 0 {

@@ -184,3 +184,36 @@ func TestSparePartlyCached(t *testing.T) {
 		t.Errorf("stats %+v, want 1 dropped, %d bytes", st, size-before)
 	}
 }
+
+// A file read ahead is spared as one read the plain way: the reader has
+// stopped before the pages it brought in are dropped.
+func TestSpareReadAhead(t *testing.T) {
+	dir := t.TempDir()
+	cold, hot := filepath.Join(dir, "cold"), filepath.Join(dir, "warm")
+	for _, p := range []string{cold, hot} {
+		if err := os.WriteFile(p, bytes.Repeat([]byte{9}, 1<<20+3), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		evict(t, p)
+	}
+	warm(t, hot)
+	sp := &Spare{}
+	for _, p := range []string{cold, hot} {
+		w := soloWorker(t, true, Options{Spare: sp})
+		if !w.readsAhead(1<<20+3, 0) {
+			t.Fatal("the file would not be read ahead")
+		}
+		if r := w.hashFile(context.Background(), Named(p, false), 0); r.Err != nil || r.Size != 1<<20+3 {
+			t.Fatalf("%s: read %d bytes, %v", p, r.Size, r.Err)
+		}
+	}
+	if c, _, err := Cached(cold); err != nil || c != 0 {
+		t.Errorf("the cold file read ahead: %d bytes cached after (%v), want none", c, err)
+	}
+	if c, size, err := Cached(hot); err != nil || c != size {
+		t.Errorf("the warm file read ahead: %d of %d bytes cached after (%v), want all", c, size, err)
+	}
+	if st := sp.Stats(); st.Files != 2 || st.Kept != 1 || st.Dropped != 1 {
+		t.Errorf("stats %+v, want 2 files, 1 kept, 1 dropped", st)
+	}
+}

@@ -11,7 +11,10 @@
 // --scale F multiplies every size (and, with --many, the number of files)
 // for quick tries. --files N, with --many, writes N files instead (their
 // bytes still 600 MB times F): with a small F, a table of a million rows
-// whose cost is the bookkeeping, not the hashing.
+// whose cost is the bookkeeping, not the hashing. --big F makes the kit's
+// largest file the share F of its bytes, the other files shrunk to fit
+// (--big 0.8: the 400 MB file and 100 MB of others), for the case a kit
+// finishes when its largest file does.
 //
 // Every name, size and byte follows from a fixed seed through integer
 // arithmetic only (splitmix64, a fixed-point log-normal), so two machines of

@@ -41,22 +41,35 @@ const (
 
 const mb = 1_000_000
 
+// bigLargest is the kit's largest file at scale 1, and bigRest the ratio
+// of its bytes to the rest's (400 MB to 700 MB) that --big changes.
+const (
+	bigLargest = 400 * mb
+	bigRest    = 400.0 / 700.0
+)
+
 // scaled returns n·scale rounded, at least 0. One IEEE multiplication and an
 // exact rounding: the same result on every architecture.
 func scaled(n int64, scale float64) int64 {
 	return max(int64(math.Round(float64(n)*scale)), 0)
 }
 
-// kitLayout is the installation kit: three large files and 2,000 smaller ones.
-func kitLayout(scale float64) layout {
+// kitLayout is the installation kit: three large files and 2,000 smaller
+// ones. With big > 0 the largest file holds that share of the kit's bytes:
+// the other files keep their names and shrink (or grow) in proportion.
+func kitLayout(scale, big float64) layout {
 	r := newRNG(kitSeed)
 	l := layout{kind: "kit"}
-	big := []file{
-		{path: "packages/product-12.1.0.1297-x86_64.tar", size: scaled(400*mb, scale), large: true},
-		{path: "packages/antivirus-bases-20240101.bin", size: scaled(300*mb, scale), large: true},
-		{path: "документация/руководство.pdf", size: scaled(20*mb, scale), large: true},
+	rest := scale // the scale of every file but the largest
+	if big > 0 {
+		rest = scale * bigRest * (1 - big) / big
 	}
-	l.files = append(l.files, big...)
+	big3 := []file{
+		{path: "packages/product-12.1.0.1297-x86_64.tar", size: scaled(bigLargest, scale), large: true},
+		{path: "packages/antivirus-bases-20240101.bin", size: scaled(300*mb, rest), large: true},
+		{path: "документация/руководство.pdf", size: scaled(20*mb, rest), large: true},
+	}
+	l.files = append(l.files, big3...)
 	l.dirs = append(l.dirs, "packages", "документация")
 
 	// A few levels of directories, ASCII and Cyrillic, as a product's kit
@@ -91,7 +104,7 @@ func kitLayout(scale float64) layout {
 	for i := range sizes {
 		sizes[i] = dist.draw(r)
 	}
-	scaleTo(sizes, uint64(scaled(380*mb, scale)))
+	scaleTo(sizes, uint64(scaled(380*mb, rest)))
 	stems := []string{"lib", "модуль", "data", "ресурс", "config", "шаблон", "update", "index", "справка", "core"}
 	exts := []string{".so", ".dat", ".xml", ".bin", ".txt", ".json", ".cfg", ".mo", ".py", ".jar"}
 	for i, s := range sizes {

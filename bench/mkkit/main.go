@@ -16,11 +16,13 @@ import (
 	"time"
 )
 
-const usage = `usage: mkkit -o DIR [--many [--files N]] [--scale F] [--lists DIR] [--force] [--no-lists] [-j N]
+const usage = `usage: mkkit -o DIR [--many [--files N]] [--scale F] [--big F] [--lists DIR] [--force] [--no-lists] [-j N]
 
 Writes a deterministic benchmark tree into DIR and its reference checksum
 lists into DIR.lists (or --lists). Without --many: an installation kit of
 about 1.1 GB; with --many: an installed tree of 100,000 files, about 600 MB.
+With --big F: the kit with its largest file (400 MB) as the share F of its
+bytes, the other files shrunk to fit (--big 0.8: 500 MB in all).
 
 `
 
@@ -30,6 +32,7 @@ type options struct {
 	noLists     bool
 	scale       float64
 	files       int64 // --many: the number of files; 0: 100,000 scaled
+	big         float64
 	workers     int
 	stdout      io.Writer
 }
@@ -60,6 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.many, "many", false, "write the installed tree of 100,000 files instead of the kit")
 	fs.Float64Var(&o.scale, "scale", 1, "multiply every size (and with --many the file count) by `F`, 0 < F <= 1")
 	fs.Int64Var(&o.files, "files", 0, "with --many, write `N` files (the bytes still follow --scale): a large table of small files")
+	fs.Float64Var(&o.big, "big", 0, "make the kit's largest file the share `F` of its bytes, 0.5 <= F < 1 (0: as it is)")
 	fs.BoolVar(&o.force, "force", false, "replace a tree that mkkit wrote before (its lists directory holds KIT)")
 	fs.BoolVar(&o.noLists, "no-lists", false, "write only the tree, no checksum lists")
 	fs.IntVar(&o.workers, "j", runtime.GOMAXPROCS(0), "write with `N` workers")
@@ -77,6 +81,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--files %d: want 1 to 10,000,000", o.files)
 	case o.files > 0 && !o.many:
 		return errors.New("--files is for the installed tree: add --many")
+	case o.big != 0 && !(o.big >= 0.5 && o.big < 1):
+		return fmt.Errorf("--big %v: want 0.5 <= F < 1", o.big)
+	case o.big != 0 && o.many:
+		return errors.New("--big shapes the kit, not the installed tree (--many)")
 	case o.workers < 1:
 		return fmt.Errorf("-j %d: want at least 1", o.workers)
 	}
@@ -107,7 +115,7 @@ func mkkit(ctx context.Context, o options) error {
 	if o.many {
 		l = manyLayout(o.scale, o.files)
 	} else {
-		l = kitLayout(o.scale)
+		l = kitLayout(o.scale, o.big)
 	}
 	if err := prepare(o); err != nil {
 		return err
@@ -116,7 +124,7 @@ func mkkit(ctx context.Context, o options) error {
 	if !o.noLists {
 		lists = listsFor(l.kind)
 	}
-	info := kitInfo(l, o.scale, lists)
+	info := kitInfo(l, o.scale, o.big, lists)
 	marker := filepath.Join(o.lists, "KIT")
 	if err := os.WriteFile(marker, []byte(info+"state: writing\n"), 0o644); err != nil {
 		return err
@@ -183,7 +191,7 @@ func prepare(o options) error {
 }
 
 // kitInfo is the KIT file bench/run reads: what the tree is and how big.
-func kitInfo(l layout, scale float64, lists []list) string {
+func kitInfo(l layout, scale, big float64, lists []list) string {
 	var b strings.Builder
 	names := make([]string, len(lists))
 	for i, ls := range lists {
@@ -191,6 +199,9 @@ func kitInfo(l layout, scale float64, lists []list) string {
 	}
 	fmt.Fprintf(&b, "mkkit 1\nkind: %s\nscale: %s\nfiles: %d\ndirs: %d\nbytes: %d\n",
 		l.kind, strconv.FormatFloat(scale, 'g', -1, 64), len(l.files), len(l.dirs), l.bytes())
+	if big > 0 {
+		fmt.Fprintf(&b, "big: %s\n", strconv.FormatFloat(big, 'g', -1, 64))
+	}
 	if l.kind == "kit" {
 		fmt.Fprintf(&b, "largest: %s\nlargest-bytes: %d\n", l.files[largest(l)].path, l.files[largest(l)].size)
 	}

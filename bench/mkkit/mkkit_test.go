@@ -104,8 +104,8 @@ func TestLayoutPinned(t *testing.T) {
 		l    layout
 		want string
 	}{
-		{"kit", kitLayout(1), "5b5a4c7c767789cd0906d8d8b1bd52a62564d0501eca36f85b94bc06b5303699"},
-		{"kit 0.05", kitLayout(0.05), "b5d43e3f4e8602ae2dde71c2593a0e4cd9949b4e73332250dcd30ac7b7786d0b"},
+		{"kit", kitLayout(1, 0), "5b5a4c7c767789cd0906d8d8b1bd52a62564d0501eca36f85b94bc06b5303699"},
+		{"kit 0.05", kitLayout(0.05, 0), "b5d43e3f4e8602ae2dde71c2593a0e4cd9949b4e73332250dcd30ac7b7786d0b"},
 		{"many", manyLayout(1, 0), "290aa1a6c613cb64198694ba679cd2d29eef495971e224d35fdedc0e39924cd7"},
 	} {
 		if got := digest(tc.l); got != tc.want {
@@ -139,7 +139,7 @@ func checkNames(t *testing.T, l layout) {
 }
 
 func TestKitLayout(t *testing.T) {
-	l := kitLayout(1)
+	l := kitLayout(1, 0)
 	checkNames(t, l)
 	if len(l.files) != 2003 {
 		t.Errorf("%d files, want 2003", len(l.files))
@@ -176,6 +176,34 @@ func TestKitLayout(t *testing.T) {
 	checkLogNormal(t, small, 380*mb)
 	if !slices.ContainsFunc(l.dirs, func(d string) bool { return !isASCII(d) }) || !slices.ContainsFunc(l.dirs, isASCII) {
 		t.Error("want both Cyrillic and ASCII directory names")
+	}
+}
+
+// --big keeps the kit's names and its largest file, and shrinks the rest
+// so that the largest holds the share asked for.
+func TestKitLayoutBig(t *testing.T) {
+	plain := kitLayout(1, 0)
+	for _, share := range []float64{0.5, 0.8, 0.95} {
+		l := kitLayout(1, share)
+		checkNames(t, l)
+		if len(l.files) != len(plain.files) {
+			t.Fatalf("--big %v: %d files, want %d", share, len(l.files), len(plain.files))
+		}
+		for i, f := range l.files {
+			if f.path != plain.files[i].path || f.seed != plain.files[i].seed {
+				t.Fatalf("--big %v: file %d is %s, want %s with the same bytes", share, i, f.path, plain.files[i].path)
+			}
+		}
+		top := l.files[largest(l)]
+		if top.path != "packages/product-12.1.0.1297-x86_64.tar" || top.size != 400*mb {
+			t.Errorf("--big %v: largest %s of %d bytes, want the 400 MB product", share, top.path, top.size)
+		}
+		if got := float64(top.size) / float64(l.bytes()); got < share-1e-6 || got > share+1e-6 {
+			t.Errorf("--big %v: the largest file is %.7f of the kit", share, got)
+		}
+	}
+	if got, want := digest(kitLayout(1, 0.8)), "930a5789affb43f4570109303cfe65dc56027eacfdd380448de85278cb1e3d75"; got != want {
+		t.Errorf("--big 0.8: layout digest %s, want %s", got, want)
 	}
 }
 
@@ -236,7 +264,7 @@ func isASCII(s string) bool {
 }
 
 func TestWriteTree(t *testing.T) {
-	l := kitLayout(0.001)
+	l := kitLayout(0.001, 0)
 	root := t.TempDir()
 	if err := writeTree(context.Background(), root, l, 3); err != nil {
 		t.Fatal(err)

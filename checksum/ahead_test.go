@@ -1,0 +1,267 @@
+package checksum
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// aheadBuf is the buffer of these tests: small, so that a file of a few
+// hundred KiB is read ahead.
+const aheadBuf = 4096
+
+// soloWorker is a worker that reads ahead whenever a file is large enough
+// (spare) or never (not spare), whatever the cores of the machine.
+func soloWorker(t testing.TB, spare bool, opt Options) *worker {
+	t.Helper()
+	opt.BufSize = aheadBuf
+	w := newWorker(mustAlgs(t, "sha256"), opt)
+	w.lanes = newLanes(2)
+	w.lanes.active.Store(2)
+	if spare {
+		w.lanes.active.Store(1)
+	}
+	return w
+}
+
+// readerRunning says whether a read-ahead's reader is still running.
+func readerRunning() bool {
+	buf := make([]byte, 1<<20)
+	return strings.Contains(string(buf[:runtime.Stack(buf, true)]), "checksum.readAhead")
+}
+
+// The read-ahead gives the same digest, size and mode as the plain reads,
+// for files around the buffer and threshold sizes.
+func TestReadAheadSameDigests(t *testing.T) {
+	dir := t.TempDir()
+	min := aheadMinBufs * aheadBuf
+	for _, size := range []int{0, 1, aheadBuf, min - 1, min, min + 1, 3 * min, 3*min + aheadBuf - 1, 100*aheadBuf + 7} {
+		data := make([]byte, size)
+		for i := range data {
+			data[i] = byte(i*31 + size)
+		}
+		p := filepath.Join(dir, "f")
+		if err := os.WriteFile(p, data, 0o640); err != nil {
+			t.Fatal(err)
+		}
+		want := sha256.Sum256(data)
+		for _, j := range []Job{Named(p, false), Seen(p, 0o640, int64(size)), Expected(p, int64(size), true), Expected(p, int64(size)/2, true)} {
+			for _, spare := range []bool{false, true} {
+				r := soloWorker(t, spare, Options{}).hashFile(context.Background(), j, 0)
+				if r.Err != nil || r.Size != int64(size) || !bytes.Equal(r.Sums[0], want[:]) {
+					t.Errorf("size %d, job %+v, read ahead %v: size %d err %v digest %x, want %x", size, j, spare, r.Size, r.Err, r.Sums, want)
+				}
+			}
+		}
+	}
+	if readerRunning() {
+		t.Error("a reader outlived its file")
+	}
+}
+
+// script is a reader of a fixed content that fails with err once it
+// reaches fail bytes (fail < 0: never), returning the bytes before with
+// the error, and records a read made after closed is set.
+type script struct {
+	data      []byte
+	off, fail int
+	err       error
+	closed    atomic.Bool
+	late      atomic.Bool
+	block     chan struct{} // if set, each read waits for a receive
+}
+
+func (s *script) Read(p []byte) (int, error) {
+	if s.closed.Load() {
+		s.late.Store(true)
+	}
+	if s.block != nil {
+		<-s.block
+	}
+	if s.fail >= 0 && s.off >= s.fail {
+		return 0, s.err
+	}
+	end := min(len(s.data), s.off+len(p))
+	if s.fail >= 0 {
+		end = min(end, s.fail)
+	}
+	n := copy(p, s.data[s.off:end])
+	s.off += n
+	switch {
+	case s.fail >= 0 && s.off >= s.fail:
+		return n, s.err
+	case n == 0:
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// copy and copyAhead agree on every reader: the bytes fed, the count and
+// the error, at every way a read can end.
+func TestReadAheadSameEnd(t *testing.T) {
+	errDisk := errors.New("input/output error")
+	data := bytes.Repeat([]byte("0123456789abcdef"), 40*aheadBuf/16)
+	cases := []struct {
+		name string
+		size int64 // what the caller expects
+		fail int
+		data []byte
+	}{
+		{"whole", int64(len(data)), -1, data},
+		{"error mid-file", int64(len(data)), 17*aheadBuf + 5, data},
+		{"error on a buffer boundary", int64(len(data)), 20 * aheadBuf, data},
+		{"shorter than expected", int64(len(data)) + 10*aheadBuf, -1, data},
+		{"longer than expected", int64(len(data)) - 12*aheadBuf - 1, -1, data},
+		{"longer by one buffer", int64(len(data)) - aheadBuf, -1, data},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var sums [2][]byte
+			var ns [2]int64
+			var errs [2]error
+			for i, spare := range []bool{false, true} {
+				w := soloWorker(t, spare, Options{})
+				m := w.use(nil)
+				m.Reset()
+				rd := &script{data: tc.data, fail: tc.fail, err: errDisk}
+				if spare && !w.readsAhead(tc.size, 0) {
+					t.Fatal("the file would not be read ahead")
+				}
+				ns[i], errs[i] = w.copy(context.Background(), rd, m, tc.size, 0)
+				rd.closed.Store(true)
+				sums[i] = m.Sums()[0]
+			}
+			if ns[0] != ns[1] || !errors.Is(errs[1], errs[0]) || !bytes.Equal(sums[0], sums[1]) {
+				t.Errorf("plain read %d bytes (%v), read ahead %d bytes (%v); digests %x and %x", ns[0], errs[0], ns[1], errs[1], sums[0], sums[1])
+			}
+			if tc.fail >= 0 && !errors.Is(errs[1], errDisk) {
+				t.Errorf("read ahead: error %v, want the read's", errs[1])
+			}
+		})
+	}
+	if readerRunning() {
+		t.Error("a reader outlived its file")
+	}
+}
+
+// A file read ahead that shrinks or grows while it is read is a
+// ChangedError, as it is read the plain way.
+func TestReadAheadChangedWhileRead(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(p string) error
+	}{
+		{"shrinks", func(p string) error { return os.Truncate(p, 3*aheadBuf) }},
+		{"grows", func(p string) error {
+			f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = f.Write(make([]byte, 50*aheadBuf))
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "f")
+			if err := os.WriteFile(p, make([]byte, 40*aheadBuf), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			changed := false
+			w := soloWorker(t, true, Options{Progress: func(int64) {
+				if !changed {
+					changed = true
+					if err := tc.change(p); err != nil {
+						t.Error(err)
+					}
+				}
+			}})
+			r := w.hashFile(context.Background(), Named(p, false), 0)
+			var ce *ChangedError
+			if !errors.As(r.Err, &ce) || r.Sums != nil {
+				t.Fatalf("a file changed while read ahead: sums %x, error %v; want a ChangedError", r.Sums, r.Err)
+			}
+			var pe *fs.PathError
+			if !errors.As(r.Err, &pe) || pe.Path != p {
+				t.Errorf("the error %v does not name %q", r.Err, p)
+			}
+		})
+	}
+}
+
+// Cancelled mid-file, a read-ahead returns the context's error, and its
+// reader has stopped before it returns: nothing reads the file after.
+func TestReadAheadCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rd := &script{data: make([]byte, 200*aheadBuf), fail: -1, block: make(chan struct{})}
+	w := soloWorker(t, true, Options{Progress: func(int64) { cancel() }})
+	m := w.use(nil)
+	done := make(chan struct{})
+	var n int64
+	var err error
+	go func() {
+		defer close(done)
+		n, err = w.copy(ctx, rd, m, int64(len(rd.data)), 0)
+		rd.closed.Store(true)
+	}()
+	// Let reads through until the worker stops asking: the first one
+	// hashed cancels, and the reader may have one more under way.
+	for stopped := false; !stopped; {
+		select {
+		case rd.block <- struct{}{}:
+		case <-done:
+			stopped = true
+		}
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled read-ahead returned %v after %d bytes", err, n)
+	}
+	if n >= int64(len(rd.data)) {
+		t.Errorf("read all %d bytes after the cancel", n)
+	}
+	if rd.late.Load() {
+		t.Error("the file was read after the read-ahead returned")
+	}
+	if readerRunning() {
+		t.Error("the reader outlived its file")
+	}
+}
+
+// A worker alone in a run reads its large file ahead; the engine then
+// gives the file's digest. (On a single core there is no core to spare,
+// and the run reads the plain way.)
+func TestHashFilesReadsAheadAlone(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one core: nothing to read ahead on")
+	}
+	data := bytes.Repeat([]byte("sverka"), 50*aheadBuf)
+	p := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sawReader := false
+	opt := Options{Workers: 1, BufSize: aheadBuf, Progress: func(int64) { sawReader = sawReader || readerRunning() }}
+	var got Result
+	if err := HashFiles(context.Background(), []Job{Named(p, false)}, mustAlgs(t, "sha256"), opt, func(r Result) error { got = r; return r.Err }); err != nil {
+		t.Fatal(err)
+	}
+	if want := sha256.Sum256(data); !bytes.Equal(got.Sums[0], want[:]) {
+		t.Errorf("digest %x, want %x", got.Sums[0], want)
+	}
+	if !sawReader {
+		t.Error("a worker alone on a large file did not read it ahead")
+	}
+	if readerRunning() {
+		t.Error("the reader outlived its file")
+	}
+}
