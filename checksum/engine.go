@@ -204,6 +204,9 @@ type schedule struct {
 	// would otherwise be allocated, grown and collected batch by batch.
 	free chan []Result
 	dirs *dirCache
+	// cores are the idle cores a worker hashing a large BLAKE3 file may
+	// borrow: a worker gives its own back when no job is left for it.
+	cores *cores
 }
 
 // plan orders the jobs and sets the run up.
@@ -222,14 +225,17 @@ func plan(ctx context.Context, jobs []Job, workers int) *schedule {
 // start runs the workers; done is closed when the last one ends.
 func (s *schedule) start(ctx context.Context, algs []*Algorithm, opt Options) {
 	var wg sync.WaitGroup
-	for range min(opt.workers(), max(len(s.jobs), 1)) {
+	n := min(opt.workers(), max(len(s.jobs), 1))
+	s.cores = idleCores(opt, n)
+	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := newWorker(algs, opt)
+			w := newWorker(algs, opt, s.cores)
 			w.dirs = s.dirs
 			defer w.closeRing()
 			s.work(ctx, w)
+			s.cores.give(1)
 		}()
 	}
 	go func() { wg.Wait(); close(s.done) }()
@@ -414,8 +420,16 @@ func largestFirst(ctx context.Context, jobs []Job, workers int) ([]int, []fs.Fil
 	return order, modes
 }
 
+// idleCores is the count of the cores that n busy workers leave idle: at
+// most opt.workers are used (-j 1 is one core), nor more than the Go
+// runtime runs at once.
+func idleCores(opt Options, n int) *cores {
+	return newCores(min(opt.workers(), runtime.GOMAXPROCS(0)) - n)
+}
+
 type worker struct {
 	algs  []*Algorithm
+	cores *cores
 	multi *Multi
 	other []*Multi // per-job algorithm sets, built once per worker
 	buf   []byte
@@ -424,8 +438,8 @@ type worker struct {
 	ring  ringWorker
 }
 
-func newWorker(algs []*Algorithm, opt Options) *worker {
-	return &worker{algs: algs, multi: NewMulti(algs), buf: make([]byte, opt.bufSize()), opt: opt}
+func newWorker(algs []*Algorithm, opt Options, c *cores) *worker {
+	return &worker{algs: algs, cores: c, multi: newMulti(algs, c), buf: make([]byte, opt.bufSize()), opt: opt}
 }
 
 // use selects the Multi for a job's algorithms.
@@ -440,7 +454,7 @@ func (w *worker) use(algs []*Algorithm) *Multi {
 			return m
 		}
 	}
-	m := NewMulti(algs)
+	m := newMulti(algs, w.cores)
 	w.other = append(w.other, m)
 	return m
 }
@@ -574,7 +588,7 @@ func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi, size, done in
 
 // HashReader hashes everything r yields (standard input, a pipe) with algs.
 func HashReader(ctx context.Context, r io.Reader, algs []*Algorithm, opt Options) (sums [][]byte, n int64, err error) {
-	w := newWorker(algs, opt)
+	w := newWorker(algs, opt, idleCores(opt, 1))
 	n, err = w.copy(ctx, r, w.multi, -1, 0)
 	if err != nil {
 		return nil, n, err
