@@ -133,7 +133,7 @@ func TestHashBatchSettles(t *testing.T) {
 		jobs = append(jobs, Expected(p, size, true))
 		ks = append(ks, i)
 	}
-	w := newWorker(mustAlgs(t, "sha256"), Options{}, nil)
+	w := newWorker(mustAlgs(t, "sha256"), Options{})
 	defer w.closeRing()
 	for round := range 3 { // the ring and its descriptor slots are reused
 		rs, ok := make([]Result, len(ks)), make([]bool, len(ks))

@@ -231,8 +231,8 @@ func (s *schedule) start(ctx context.Context, algs []*Algorithm, opt Options) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := newWorker(algs, opt, s.cores)
-			w.dirs = s.dirs
+			w := newWorker(algs, opt)
+			w.dirs, w.cores = s.dirs, s.cores
 			defer w.closeRing()
 			s.work(ctx, w)
 			s.cores.give(1)
@@ -428,9 +428,11 @@ func idleCores(opt Options, n int) *cores {
 }
 
 type worker struct {
-	algs  []*Algorithm
+	algs []*Algorithm
+	// cores are the run's idle cores, lent to a large BLAKE3 file's
+	// subtrees (nil: none); set before the first job.
 	cores *cores
-	multi *Multi
+	multi *Multi   // for algs, made on the first job
 	other []*Multi // per-job algorithm sets, built once per worker
 	buf   []byte
 	opt   Options
@@ -438,13 +440,16 @@ type worker struct {
 	ring  ringWorker
 }
 
-func newWorker(algs []*Algorithm, opt Options, c *cores) *worker {
-	return &worker{algs: algs, cores: c, multi: newMulti(algs, c), buf: make([]byte, opt.bufSize()), opt: opt}
+func newWorker(algs []*Algorithm, opt Options) *worker {
+	return &worker{algs: algs, buf: make([]byte, opt.bufSize()), opt: opt}
 }
 
 // use selects the Multi for a job's algorithms.
 func (w *worker) use(algs []*Algorithm) *Multi {
 	if algs == nil {
+		if w.multi == nil {
+			w.multi = newMulti(w.algs, w.cores)
+		}
 		return w.multi
 	}
 	// A list holds a few algorithm sets at most: a linear search, with no
@@ -588,10 +593,12 @@ func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi, size, done in
 
 // HashReader hashes everything r yields (standard input, a pipe) with algs.
 func HashReader(ctx context.Context, r io.Reader, algs []*Algorithm, opt Options) (sums [][]byte, n int64, err error) {
-	w := newWorker(algs, opt, idleCores(opt, 1))
-	n, err = w.copy(ctx, r, w.multi, -1, 0)
+	w := newWorker(algs, opt)
+	w.cores = idleCores(opt, 1)
+	m := w.use(nil)
+	n, err = w.copy(ctx, r, m, -1, 0)
 	if err != nil {
 		return nil, n, err
 	}
-	return w.multi.Sums(), n, nil
+	return m.Sums(), n, nil
 }
