@@ -13,7 +13,6 @@ import (
 
 	"github.com/minio/sha256-simd"
 	"github.com/sverka/sverka/checksum/gost"
-	"github.com/zeebo/blake3"
 )
 
 // Algorithm describes one registered digest algorithm.
@@ -32,6 +31,17 @@ type Algorithm struct {
 	GOST bool
 	// New returns a fresh hash.
 	New func() hash.Hash
+	// split, if set, returns a hash that hashes a large write on the idle
+	// cores of c as well: for a tree hash, whose subtrees are independent.
+	split func(c *cores) hash.Hash
+}
+
+// newOn returns a fresh hash that may borrow c's idle cores (nil: none).
+func (a *Algorithm) newOn(c *cores) hash.Hash {
+	if a.split != nil && c != nil {
+		return a.split(c)
+	}
+	return a.New()
 }
 
 // HexLen is the length of the algorithm's digest in hex digits.
@@ -43,7 +53,8 @@ func (a *Algorithm) String() string { return a.Name }
 var registry = []*Algorithm{
 	{Name: "sha256", Tag: "SHA256", Size: 32, New: sha256.New},
 	{Name: "sha512", Tag: "SHA512", Size: 64, New: sha512.New},
-	{Name: "blake3", Tag: "BLAKE3", Size: 32, New: func() hash.Hash { return blake3.New() }},
+	{Name: "blake3", Tag: "BLAKE3", Size: 32, New: func() hash.Hash { return newBlake3(nil) },
+		split: func(c *cores) hash.Hash { return newBlake3(c) }},
 	{Name: "gost12-256", Tag: "GOST12-256", Size: 32, GOST: true, New: gost.New256},
 	{Name: "gost12-512", Tag: "GOST12-512", Size: 64, GOST: true, New: gost.New512},
 	{Name: "gost94", Tag: "GOST94", Size: 32, GOST: true, New: gost.New94},

@@ -213,6 +213,9 @@ type schedule struct {
 	// would otherwise be allocated, grown and collected batch by batch.
 	free chan []Result
 	dirs *dirCache
+	// cores are the idle cores a worker hashing a large BLAKE3 file may
+	// borrow: a worker gives its own back when no job is left for it.
+	cores *cores
 }
 
 // plan orders the jobs and sets the run up: on a rotational disk in the
@@ -262,19 +265,22 @@ func ringLast(jobs []Job, order []int, modes []fs.FileMode, sizes []int64) int {
 func (s *schedule) start(ctx context.Context, algs []*Algorithm, opt Options) {
 	var wg sync.WaitGroup
 	n := min(s.workers, max(len(s.jobs), 1))
-	// The cores a run may use are those -j gives it: with -j 1 a file
-	// is not read ahead on a second core.
-	ln := newLanes(min(s.workers, runtime.GOMAXPROCS(0)))
+	// -j counts the files hashed at once: a file is read ahead on a core
+	// no worker needs whatever it says, but BLAKE3's subtrees are hashed
+	// on the cores -j gives (-j 1: one core hashing).
+	ln := newLanes(runtime.GOMAXPROCS(0))
 	ln.active.Store(int32(n))
+	s.cores = newCores(min(s.workers, runtime.GOMAXPROCS(0)) - n)
 	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer ln.active.Add(-1) // a core left over for the others' reads
 			w := newWorker(algs, opt)
-			w.dirs, w.lanes = s.dirs, ln
+			w.dirs, w.lanes, w.cores = s.dirs, ln, s.cores
 			defer w.closeRing()
 			s.work(ctx, w)
+			s.cores.give(1)
 		}()
 	}
 	go func() { wg.Wait(); close(s.done) }()
@@ -517,9 +523,19 @@ func largestFirst(ctx context.Context, jobs []Job, workers int, byInode bool) ([
 // warm, 32 goroutines striding over the jobs cost little more than 4.
 const statsInFlight = 32
 
+// idleCores is the count of the cores that n busy workers leave idle: at
+// most opt.workers are used (-j 1 is one core), nor more than the Go
+// runtime runs at once.
+func idleCores(opt Options, n int) *cores {
+	return newCores(min(opt.workers(), runtime.GOMAXPROCS(0)) - n)
+}
+
 type worker struct {
-	algs  []*Algorithm
-	multi *Multi
+	algs []*Algorithm
+	// cores are the run's idle cores, lent to a large BLAKE3 file's
+	// subtrees (nil: none); set before the first job.
+	cores *cores
+	multi *Multi   // for algs, made on the first job
 	other []*Multi // per-job algorithm sets, built once per worker
 	buf   []byte
 	opt   Options
@@ -532,12 +548,15 @@ type worker struct {
 }
 
 func newWorker(algs []*Algorithm, opt Options) *worker {
-	return &worker{algs: algs, multi: NewMulti(algs), buf: make([]byte, opt.bufSize()), opt: opt}
+	return &worker{algs: algs, buf: make([]byte, opt.bufSize()), opt: opt}
 }
 
 // use selects the Multi for a job's algorithms.
 func (w *worker) use(algs []*Algorithm) *Multi {
 	if algs == nil {
+		if w.multi == nil {
+			w.multi = newMulti(w.algs, w.cores)
+		}
 		return w.multi
 	}
 	// A list holds a few algorithm sets at most: a linear search, with no
@@ -547,7 +566,7 @@ func (w *worker) use(algs []*Algorithm) *Multi {
 			return m
 		}
 	}
-	m := NewMulti(algs)
+	m := newMulti(algs, w.cores)
 	w.other = append(w.other, m)
 	return m
 }
@@ -685,9 +704,11 @@ func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi, size, done in
 // HashReader hashes everything r yields (standard input, a pipe) with algs.
 func HashReader(ctx context.Context, r io.Reader, algs []*Algorithm, opt Options) (sums [][]byte, n int64, err error) {
 	w := newWorker(algs, opt)
-	n, err = w.copy(ctx, r, w.multi, -1, 0)
+	w.cores = idleCores(opt, 1)
+	m := w.use(nil)
+	n, err = w.copy(ctx, r, m, -1, 0)
 	if err != nil {
 		return nil, n, err
 	}
-	return w.multi.Sums(), n, nil
+	return m.Sums(), n, nil
 }

@@ -10,10 +10,14 @@ type Multi struct {
 }
 
 // NewMulti returns a Multi computing every algorithm of algs.
-func NewMulti(algs []*Algorithm) *Multi {
+func NewMulti(algs []*Algorithm) *Multi { return newMulti(algs, nil) }
+
+// newMulti returns a Multi whose tree hashes (BLAKE3) may hash a large
+// write on c's idle cores too; the others hash on the writer's core.
+func newMulti(algs []*Algorithm, c *cores) *Multi {
 	m := &Multi{algs: algs, hs: make([]hash.Hash, len(algs))}
 	for i, a := range algs {
-		m.hs[i] = a.New()
+		m.hs[i] = a.newOn(c)
 	}
 	return m
 }
