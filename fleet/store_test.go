@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -175,15 +176,17 @@ func TestIngestVersion1(t *testing.T) {
 }
 
 // countingCtx is cancelled at the n-th time anything asks whether it is.
+// database/sql asks from goroutines of its own too: the count is atomic,
+// and the channel closed once.
 type countingCtx struct {
 	context.Context
-	n, calls int
-	done     chan struct{}
+	n     int64
+	calls atomic.Int64
+	done  chan struct{}
 }
 
 func (c *countingCtx) tick() {
-	c.calls++
-	if c.calls == c.n {
+	if c.calls.Add(1) == c.n {
 		close(c.done)
 	}
 }
@@ -206,7 +209,7 @@ func TestIngestCancelled(t *testing.T) {
 		s := newStore(t, b)
 		data := makeReport(t, rep{host: "a", at: at(0), verdict: NotHold})
 		for n := 1; ; n++ {
-			ctx := &countingCtx{Context: context.Background(), n: n, done: make(chan struct{})}
+			ctx := &countingCtx{Context: context.Background(), n: int64(n), done: make(chan struct{})}
 			in, err := s.Ingest(ctx, "a.json", data)
 			var rows, findings, evidence int
 			for _, q := range []struct {
