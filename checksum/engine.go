@@ -270,7 +270,7 @@ func (s *schedule) start(ctx context.Context, algs []*Algorithm, opt Options) {
 	// on the cores -j gives (-j 1: one core hashing).
 	ln := newLanes(runtime.GOMAXPROCS(0))
 	ln.active.Store(int32(n))
-	s.cores = newCores(min(s.workers, runtime.GOMAXPROCS(0)) - n)
+	s.cores = idleCores(s.workers, n)
 	for range n {
 		wg.Add(1)
 		go func() {
@@ -524,10 +524,10 @@ func largestFirst(ctx context.Context, jobs []Job, workers int, byInode bool) ([
 const statsInFlight = 32
 
 // idleCores is the count of the cores that n busy workers leave idle: at
-// most opt.workers are used (-j 1 is one core), nor more than the Go
-// runtime runs at once.
-func idleCores(opt Options, n int) *cores {
-	return newCores(min(opt.workers(), runtime.GOMAXPROCS(0)) - n)
+// most workers are used (-j 1 is one core), nor more than the Go runtime
+// runs at once.
+func idleCores(workers, n int) *cores {
+	return newCores(min(workers, runtime.GOMAXPROCS(0)) - n)
 }
 
 type worker struct {
@@ -704,7 +704,7 @@ func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi, size, done in
 // HashReader hashes everything r yields (standard input, a pipe) with algs.
 func HashReader(ctx context.Context, r io.Reader, algs []*Algorithm, opt Options) (sums [][]byte, n int64, err error) {
 	w := newWorker(algs, opt)
-	w.cores = idleCores(opt, 1)
+	w.cores = idleCores(opt.workers(), 1)
 	m := w.use(nil)
 	n, err = w.copy(ctx, r, m, -1, 0)
 	if err != nil {

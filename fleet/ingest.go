@@ -170,8 +170,9 @@ func (s *Store) IngestEach(ctx context.Context, n, workers int,
 		var in Ingested
 		err := r.err
 		if err == nil {
-			in, err = s.put(ctx, r.p, s.d == &postgres)
-			lazy = lazy || (err == nil && in.New && s.d == &postgres)
+			pg := s.d == &postgres
+			in, err = s.put(ctx, r.p, pg)
+			lazy = lazy || (pg && err == nil && in.New)
 		}
 		if err := done(i, in, err); err != nil {
 			return err
