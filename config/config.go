@@ -182,9 +182,10 @@ func ParsePeriod(s string) (time.Duration, error) {
 	case err != nil:
 		return 0, fmt.Errorf("period %q: expected a whole number before the unit: 30m, 12h, 1d or 2w", s)
 	}
-	d := time.Duration(n) * unit
-	if n == 0 || d > 10*365*24*time.Hour {
+	// Bounded before the product is made: 17000w would wrap around to a
+	// negative duration.
+	if n == 0 || n > uint64(10*365*24*time.Hour/unit) {
 		return 0, fmt.Errorf("period %q: must be at least 1m and at most ten years", s)
 	}
-	return d, nil
+	return time.Duration(n) * unit, nil
 }

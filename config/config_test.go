@@ -96,6 +96,10 @@ func TestParsePeriod(t *testing.T) {
 		{"0d", 0, "at least 1m"},
 		{"3651d", 0, "at most ten years"},
 		{"99999999999d", 0, "ten years"},
+		{"521w", 521 * 7 * 24 * time.Hour, ""},
+		{"522w", 0, "ten years"},
+		{"17000w", 0, "ten years"}, // would wrap around to a negative duration
+		{"4294967295m", 0, "ten years"},
 		{"1", 0, "expected a number and a unit"},
 		{"d", 0, "expected a number and a unit"},
 		{"-1d", 0, "expected a number and a unit"},
