@@ -124,7 +124,13 @@ func ParseAddr(s string) (network, address string, err error) {
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 			return "", "", fmt.Errorf("%q: port %q is not a number from 1 to 65535", s, port)
 		}
-		return u.Scheme, net.JoinHostPort(host, port), nil
+		// url.Parse takes a stray bracket ("udp://]") as a host name,
+		// which no dial would read back.
+		address := net.JoinHostPort(host, port)
+		if _, _, err := net.SplitHostPort(address); err != nil || strings.ContainsAny(host, "[]") {
+			return "", "", fmt.Errorf("%q: %q is not a host name or address", s, host)
+		}
+		return u.Scheme, address, nil
 	case "unix":
 		if u.Host != "" || u.Path == "" {
 			return "", "", fmt.Errorf("%q: expected unix:///PATH (three slashes)", s)

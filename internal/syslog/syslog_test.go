@@ -70,6 +70,8 @@ func TestParseAddr(t *testing.T) {
 		{"host:514", "", "", "unknown scheme"},
 		{"/dev/log", "", "", "not an address"},
 		{"tcp://host:514/path", "", "", "expected tcp://HOST:PORT"},
+		{"udp://]", "", "", "not a host name or address"},
+		{"tcp://a]b:601", "", "", "not a host name or address"},
 	} {
 		n, a, err := ParseAddr(c.in)
 		if c.err != "" {
