@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -189,7 +190,10 @@ func writeTable(w io.Writer, o AnswerOptions, cols []column, rows [][]string, em
 		_, err := fmt.Fprintln(w, c.word(empty))
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	// tabwriter writes a cell at a time: a thousand hosts would be
+	// thousands of system calls on an unbuffered standard output.
+	bw := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 	head := make([]string, len(cols))
 	for i, col := range cols {
 		head[i] = c.pick(col.en, col.ru)
@@ -203,7 +207,10 @@ func writeTable(w io.Writer, o AnswerOptions, cols []column, rows [][]string, em
 		}
 		fmt.Fprintln(tw, strings.Join(esc, "\t"))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // writeCSV writes RFC 4180 CSV: a header row of the columns' keys, then

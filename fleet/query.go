@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // ErrNotFound is wrapped by the error of asking for a check or host the
@@ -26,9 +28,13 @@ const checkCols = `c.id, c.host_id, c.hostname, c.groups, c.at_ns, c.verdict,
 const checkFrom = ` FROM checks c JOIN formulars f ON f.id = c.formular_id JOIN evidence e ON e.id = c.evidence_id`
 
 // latestCTE names the hosts the filter selects by their latest check
-// (sel: the check's id and the host). Its filter goes where %s is.
-const latestCTE = `WITH sel AS (
-	SELECT c.id, c.host_id` + checkFrom + ` JOIN hosts l ON l.last_check_id = c.id WHERE 1 = 1%s
+// (sel: the check's id, the host and the verdict). Its filter, on the
+// check c and its formular f, goes where %s is. It is materialised: a row
+// per host, looked up from hosts, where SQLite would otherwise plan it
+// into the query around it and walk every check.
+const latestCTE = `WITH sel AS MATERIALIZED (
+	SELECT c.id, c.host_id, c.verdict FROM hosts l CROSS JOIN checks c JOIN formulars f ON f.id = c.formular_id
+	WHERE c.id = l.last_check_id%s
 ) `
 
 type scanner interface{ Scan(dest ...any) error }
@@ -126,11 +132,18 @@ func (s *Store) queryChecks(ctx context.Context, query string, args ...any) ([]C
 
 // latest is the latest check of each host f selects, by host id.
 func (s *Store) latest(ctx context.Context, f Filter) ([]Check, error) {
-	q, args, err := s.selected(f, "SELECT "+checkCols+checkFrom+" JOIN sel ON sel.id = c.id ORDER BY c.host_id")
+	cond, args, err := filterSQL(f)
 	if err != nil {
 		return nil, err
 	}
-	return s.queryChecks(ctx, q, args...)
+	// One look-up per host, from hosts: SQLite would otherwise walk every
+	// check in host order (to spare the sort) and join each to its
+	// evidence. A CROSS JOIN keeps SQLite's tables in the order written;
+	// PostgreSQL plans it as any join.
+	q := "SELECT " + checkCols + " FROM hosts l CROSS JOIN checks c" +
+		" JOIN formulars f ON f.id = c.formular_id JOIN evidence e ON e.id = c.evidence_id" +
+		" WHERE c.id = l.last_check_id" + cond + " ORDER BY c.host_id"
+	return s.queryChecks(ctx, s.d.q(q), args...)
 }
 
 // Status is every host's latest check and its state at now: its verdict,
@@ -140,12 +153,14 @@ func (s *Store) latest(ctx context.Context, f Filter) ([]Check, error) {
 func (s *Store) Status(ctx context.Context, f Filter, now time.Time, period time.Duration) ([]HostState, error) {
 	state := f.State
 	f.State = ""
-	last, err := s.latest(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	open, err := s.openIntervals(ctx, f)
-	if err != nil {
+	// The two reads are independent: each on a connection of its own,
+	// they take the time of the slower.
+	var last []Check
+	var open map[string]*Interval
+	var g errgroup.Group
+	g.Go(func() (err error) { last, err = s.latest(ctx, f); return err })
+	g.Go(func() (err error) { open, err = s.openIntervals(ctx, f); return err })
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	var hs []HostState
@@ -233,9 +248,10 @@ func spans(pts []point) []span {
 func (s *Store) points(ctx context.Context, f Filter, since bool) ([]point, error) {
 	rest := "SELECT c.host_id, c.id, c.at_ns, c.verdict FROM checks c WHERE c.host_id IN (SELECT host_id FROM sel) ORDER BY c.host_id, c.at_ns, c.id"
 	if since {
-		// Each host's last HOLDS is one look-up in checks_host_verdict,
-		// and what follows it one range of checks_host.
-		rest = `, ok AS (SELECT sel.host_id, (SELECT MAX(h.at_ns) FROM checks h WHERE h.host_id = sel.host_id AND h.verdict = 'HOLDS') AS at FROM sel)
+		// A host whose latest check holds has no open interval. Each
+		// other's last HOLDS is one look-up in checks_host_verdict, and
+		// what follows it one range of checks_host.
+		rest = `, ok AS (SELECT sel.host_id, (SELECT MAX(h.at_ns) FROM checks h WHERE h.host_id = sel.host_id AND h.verdict = 'HOLDS') AS at FROM sel WHERE sel.verdict <> 'HOLDS')
 		SELECT c.host_id, c.id, c.at_ns, c.verdict FROM ok JOIN checks c ON c.host_id = ok.host_id
 		WHERE c.at_ns >= COALESCE(ok.at, -9223372036854775807)
 		ORDER BY c.host_id, c.at_ns, c.id`

@@ -123,8 +123,15 @@ func openSQLite(path string, o Options) (*Store, error) {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	q.Add("_pragma", "cache_size(-8000)")
 	if o.ReadOnly {
 		q.Set("mode", "ro")
+		// A query reads a page or two per host. Each page SQLite caches
+		// is memory the pure-Go driver asks the system for afresh, which
+		// costs more than reading the page again from the page cache:
+		// a cache of 20 pages made fleet status on 1,000 hosts 0.13 s ->
+		// 0.10 s.
+		q.Add("_pragma", "cache_size(20)")
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
 		// In WAL mode NORMAL keeps the store whole through a crash; a
