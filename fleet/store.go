@@ -123,7 +123,6 @@ func openSQLite(path string, o Options) (*Store, error) {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
-	q.Add("_pragma", "cache_size(-8000)")
 	if o.ReadOnly {
 		q.Set("mode", "ro")
 		// A query reads a page or two per host. Each page SQLite caches
