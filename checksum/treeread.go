@@ -64,8 +64,10 @@ type treeSource interface {
 }
 
 // readsTree says whether to read rd's file in segments on the idle cores:
-// BLAKE3 alone, nothing read yet, a known size of several segments, a
-// source that reads at an offset, and a core to borrow now.
+// BLAKE3 alone on a hasher that may borrow them, nothing read yet, a
+// known size of several segments, and a source that reads at an offset.
+// Whether a core is idle is asked each round, not here: a file begun
+// while every worker is busy takes the core of the first to finish.
 func (w *worker) readsTree(rd io.Reader, m *Multi, size, done int64) (treeSource, *blake3Hasher) {
 	if done != 0 || size < treeMinSegs*segBytes {
 		return nil, nil
@@ -75,7 +77,7 @@ func (w *worker) readsTree(rd io.Reader, m *Multi, size, done int64) (treeSource
 		return nil, nil
 	}
 	h := treeHasher(m)
-	if h == nil || h.cores.idle.Load() <= 0 {
+	if h == nil {
 		return nil, nil
 	}
 	return ts, h

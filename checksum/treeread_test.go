@@ -51,12 +51,13 @@ func TestTreeReadSameDigests(t *testing.T) {
 				if r.Err != nil || r.Size != int64(size) || !bytes.Equal(r.Sums[0], want[:]) {
 					t.Errorf("size %d, job %+v, %d idle: size %d err %v digest %x, want %x", size, j, idle, r.Size, r.Err, r.Sums, want)
 				}
-				// Only a file of treeMinSegs segments, when a core
-				// is idle, and its size known, is read in segments.
-				tree := idle > 0 && j.size >= int64(minSize) && (j.from != byName || size >= minSize)
-				if j.from == byName {
-					tree = idle > 0 && size >= minSize
+				// Only a file of treeMinSegs segments by the size it
+				// is first read to is read in segments.
+				first := int64(size)
+				if j.readsToSize() {
+					first = j.size
 				}
+				tree := first >= int64(minSize)
 				if got := len(w.treeBufs) > 0; got != tree {
 					t.Errorf("size %d, job %+v, %d idle: read in segments %v, want %v", size, j, idle, got, tree)
 				}
@@ -87,8 +88,9 @@ func (s scriptAt) Seek(off int64, whence int) (int64, error) {
 	return off, nil
 }
 
-// Read in segments or plainly, a file gives the same bytes, count and
-// error at every way a read can end, and the idle core is given back.
+// Read in segments with an idle core or without, a file gives the plain
+// loop's bytes, count and error at every way a read can end, and the
+// idle core is given back.
 func TestTreeReadSameEnd(t *testing.T) {
 	errDisk := errors.New("input/output error")
 	data := treeData(40*segBytes + 123)
@@ -112,11 +114,15 @@ func TestTreeReadSameEnd(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var sums [2][]byte
-			var ns [2]int64
-			var errs [2]error
-			for i, idle := range []int{0, 1} {
+			var sums [3][]byte
+			var ns [3]int64
+			var errs [3]error
+			// idle -1: a hasher that borrows no cores, read plainly.
+			for i, idle := range []int{-1, 0, 1} {
 				w := treeWorker(t, idle)
+				if idle < 0 {
+					w = newWorker(mustAlgs(t, "blake3"), Options{})
+				}
 				m := w.use(nil)
 				m.Reset()
 				d := data
@@ -124,21 +130,23 @@ func TestTreeReadSameEnd(t *testing.T) {
 					d = data[:tc.cut]
 				}
 				rd := scriptAt{&script{data: d, fail: tc.fail, err: errDisk}}
-				if ra, h := w.readsTree(rd, m, tc.size, 0); (h != nil) != (idle > 0) || (h != nil && ra == nil) {
+				if _, h := w.readsTree(rd, m, tc.size, 0); (h != nil) != (idle >= 0) {
 					t.Fatalf("%d idle: read in segments %v", idle, h != nil)
 				}
 				ns[i], errs[i] = w.copy(context.Background(), rd, m, tc.size, 0)
 				sums[i] = m.Sums()[0]
-				if got := w.cores.idle.Load(); got != int64(idle) {
-					t.Errorf("%d idle cores after, want %d", got, idle)
+				if idle >= 0 && w.cores.idle.Load() != int64(idle) {
+					t.Errorf("%d idle cores after, want %d", w.cores.idle.Load(), idle)
 				}
 			}
-			// A digest after an error is never given out.
-			if ns[0] != ns[1] || !errors.Is(errs[1], errs[0]) || (errs[0] == nil && !bytes.Equal(sums[0], sums[1])) {
-				t.Errorf("plain read %d bytes (%v), in segments %d bytes (%v); digests %x and %x", ns[0], errs[0], ns[1], errs[1], sums[0], sums[1])
+			for i := 1; i < 3; i++ {
+				// A digest after an error is never given out.
+				if ns[0] != ns[i] || !errors.Is(errs[i], errs[0]) || (errs[0] == nil && !bytes.Equal(sums[0], sums[i])) {
+					t.Errorf("plain read %d bytes (%v), in segments (%d idle) %d bytes (%v); digests %x and %x", ns[0], errs[0], i-1, ns[i], errs[i], sums[0], sums[i])
+				}
 			}
-			if tc.fail >= 0 && !errors.Is(errs[1], errDisk) {
-				t.Errorf("in segments: error %v, want the read's", errs[1])
+			if tc.fail >= 0 && !errors.Is(errs[2], errDisk) {
+				t.Errorf("in segments: error %v, want the read's", errs[2])
 			}
 		})
 	}
