@@ -545,7 +545,8 @@ type worker struct {
 	// spareBufs are the read-ahead's buffers beside buf.
 	lanes     *lanes
 	spareBufs [][]byte
-	// treeBufs are the segment buffers of a BLAKE3 file's helpers.
+	// treeBufs are the segment buffers of a BLAKE3 file read in
+	// segments (treeread.go), buf's first where it is large enough.
 	treeBufs [][]byte
 }
 
