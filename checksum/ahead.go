@@ -42,9 +42,15 @@ func newLanes(cores int) *lanes { return &lanes{cores: int32(cores)} }
 func (l *lanes) spare() bool { return l != nil && l.active.Load() < l.cores }
 
 // readsAhead says whether to read the rest of a file ahead: its size is
-// known, enough of it is left, and a core is free for the reader.
-func (w *worker) readsAhead(size, total int64) bool {
-	return size >= 0 && size-total >= int64(aheadMinBufs*len(w.buf)) && w.lanes.spare()
+// known, enough of it is left, a core is free for the reader, and m is
+// not BLAKE3 alone. BLAKE3 hashes a buffer read on the other core about
+// a sixth slower than one read on its own (the bytes cross from one
+// core's cache to the other's), which costs more than the read saves at
+// its rate (a 400 MB file took 0.162 s read ahead, 0.117 s read and
+// hashed on one core). A large BLAKE3 file is read in segments instead
+// (treeread.go): on one core with -j 1, on every idle core otherwise.
+func (w *worker) readsAhead(m *Multi, size, total int64) bool {
+	return size >= 0 && size-total >= int64(aheadMinBufs*len(w.buf)) && w.lanes.spare() && blake3Alone(m) == nil
 }
 
 // chunk is one read of a read-ahead: n bytes of buf, the error the read

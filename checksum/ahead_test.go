@@ -133,7 +133,7 @@ func TestReadAheadSameEnd(t *testing.T) {
 				m := w.use(nil)
 				m.Reset()
 				rd := &script{data: tc.data, fail: tc.fail, err: errDisk}
-				if spare && !w.readsAhead(tc.size, 0) {
+				if spare && !w.readsAhead(m, tc.size, 0) {
 					t.Fatal("the file would not be read ahead")
 				}
 				ns[i], errs[i] = w.copy(context.Background(), rd, m, tc.size, 0)

@@ -153,3 +153,47 @@ func BenchmarkBlake3Split(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEngineBigFile hashes one large file through HashFiles, with
+// BLAKE3 and with SHA-256: -j 1 (one worker; SHA-256 reads ahead on the
+// other core), -j 2 (BLAKE3 reads and hashes on both cores) and one core
+// alone. The file
+// is $SVERKA_BIGFILE (the bench kit's 400 MB file) or 256 MiB made here.
+// Run it with -cpuprofile or -trace to see where a core idles.
+func BenchmarkEngineBigFile(b *testing.B) {
+	p := os.Getenv("SVERKA_BIGFILE")
+	if p == "" {
+		p = filepath.Join(b.TempDir(), "big")
+		data := make([]byte, 256<<20)
+		for i := range data {
+			data[i] = byte(i * 13)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range []string{"blake3", "sha256"} {
+		algs := mustAlgs(b, name)
+		run := func(b *testing.B, workers int) {
+			b.SetBytes(fi.Size())
+			cpu0 := cpuTime()
+			for b.Loop() {
+				err := HashFiles(context.Background(), []Job{{Path: p}}, algs, Options{Workers: workers}, func(r Result) error { return r.Err })
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(fi.Size())*float64(b.N)/(cpuTime()-cpu0).Seconds()/1e6, "cpuMB/s")
+		}
+		b.Run(name+"/j=1", func(b *testing.B) { run(b, 1) })
+		b.Run(name+"/j=2", func(b *testing.B) { run(b, 2) })
+		b.Run(name+"/1core", func(b *testing.B) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+			run(b, 1)
+		})
+	}
+}

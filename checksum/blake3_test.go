@@ -192,7 +192,10 @@ func TestBlake3AgainstB3sum(t *testing.T) {
 	}
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(3, 4))
-	sizes := []int{0, 1, guts.ChunkSize, groupBytes + 1, splitBytes - 1, splitBytes, 1<<20 + 1}
+	// The last three are read in segments (treeread.go), one ending on a
+	// segment's end past the first round.
+	sizes := []int{0, 1, guts.ChunkSize, groupBytes + 1, splitBytes - 1, splitBytes, 1<<20 + 1,
+		treeMinSegs * segBytes, treeMinSegs*segBytes + 1, (roundSegs + 1) * segBytes}
 	n := 6
 	if testing.Short() {
 		n = 2

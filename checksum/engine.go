@@ -545,6 +545,9 @@ type worker struct {
 	// spareBufs are the read-ahead's buffers beside buf.
 	lanes     *lanes
 	spareBufs [][]byte
+	// treeBufs are the segment buffers of a BLAKE3 file read in
+	// segments (treeread.go), buf's first where it is large enough.
+	treeBufs [][]byte
 }
 
 func newWorker(algs []*Algorithm, opt Options) *worker {
@@ -673,12 +676,21 @@ var errIsDir error = syscall.EISDIR
 // read asks for a whole buffer, a file longer than size yields more than
 // size bytes, which the caller sees.
 func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi, size, done int64) (int64, error) {
+	if ts, h := w.readsTree(rd, m, size, done); h != nil {
+		return w.copyTree(ctx, ts, m, h, size)
+	}
+	return w.copyOn(ctx, rd, m, size, done)
+}
+
+// copyOn is copy's loop: a read, then its hashing, or the reads made
+// ahead.
+func (w *worker) copyOn(ctx context.Context, rd io.Reader, m *Multi, size, done int64) (int64, error) {
 	total := done
 	for {
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
-		if w.readsAhead(size, total) {
+		if w.readsAhead(m, size, total) {
 			return w.copyAhead(ctx, rd, m, size, total)
 		}
 		n, err := rd.Read(w.buf)

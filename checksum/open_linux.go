@@ -103,6 +103,31 @@ func (s *fdSource) Read(p []byte) (int, error) {
 	}
 }
 
+// ReadAt reads len(p) bytes at off (pread), as os.File's ReadAt: fewer
+// only at the end of the file (io.EOF) or on an error.
+func (s *fdSource) ReadAt(p []byte, off int64) (int, error) {
+	done := 0
+	for done < len(p) {
+		n, err := unix.Pread(s.fd, p[done:], off+int64(done))
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return done, err
+		}
+		if n == 0 {
+			return done, io.EOF
+		}
+		done += n
+	}
+	return done, nil
+}
+
+// Seek sets where the next Read reads.
+func (s *fdSource) Seek(off int64, whence int) (int64, error) {
+	return unix.Seek(s.fd, off, whence)
+}
+
 func (s *fdSource) Close() error { return unix.Close(s.fd) }
 
 // info reads the fstat into values: an fs.FileInfo would cost an

@@ -200,7 +200,7 @@ func TestSpareReadAhead(t *testing.T) {
 	sp := &Spare{}
 	for _, p := range []string{cold, hot} {
 		w := soloWorker(t, true, Options{Spare: sp})
-		if !w.readsAhead(1<<20+3, 0) {
+		if !w.readsAhead(w.use(nil), 1<<20+3, 0) {
 			t.Fatal("the file would not be read ahead")
 		}
 		if r := w.hashFile(context.Background(), Named(p, false), 0); r.Err != nil || r.Size != 1<<20+3 {
