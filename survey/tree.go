@@ -59,42 +59,34 @@ func Tree(ctx context.Context, kind formular.Kind, root string, cols []checksum.
 	return t, warnings, nil
 }
 
-// hashStretch is how many files one run of the engine hashes: a run holds
-// a job, its joined path and its bookkeeping per file (about 170 bytes),
-// 170 MB for a million files, so a larger tree is hashed a stretch at a
-// time. A tree of no more files is hashed in one run, as before.
+// hashStretch is how many files one run of the engine hashes
+// (checksum.HashStretches): a tree of no more files is one run.
 const hashStretch = 1 << 17
 
 // hashRows fills the digests and sizes of t's rows, the files under root
-// with the listing's modes, stretch files by stretch files in the rows'
-// order (the order of the tree: each stretch keeps files of one part of
-// it together, and largest first within it leaves a worker alone only
-// with a file larger than the rest of its stretch).
+// with the listing's modes, stretch files at a time in the rows' order
+// (the order of the tree: a stretch keeps files of one part of it
+// together).
 func hashRows(ctx context.Context, t *formular.Table, root string, modes []fs.FileMode, engine checksum.Options, stretch int) error {
 	fill := newSums(len(t.Entries), t.Columns)
-	engine.AnyOrder = true
 	filled := 0
-	for lo := 0; lo < len(t.Entries); lo += stretch {
-		hi := min(lo+stretch, len(t.Entries))
-		jobs := make([]checksum.Job, hi-lo)
-		for i := range jobs {
-			// The path the walk opened: the root joined with the row's.
-			e := &t.Entries[lo+i]
-			jobs[i] = checksum.Seen(filepath.Join(root, filepath.FromSlash(e.Path)), modes[lo+i], e.Size)
+	job := func(i int) checksum.Job {
+		// The path the walk opened: the root joined with the row's.
+		e := &t.Entries[i]
+		return checksum.Seen(filepath.Join(root, filepath.FromSlash(e.Path)), modes[i], e.Size)
+	}
+	err := checksum.HashStretches(ctx, len(t.Entries), stretch, job, algsOf(t.Columns), engine, func(r checksum.Result) error {
+		if r.Err != nil {
+			// A formular must not be made from a tree it could not read.
+			return fmt.Errorf("%s: %w", r.Path, r.Err)
 		}
-		err := checksum.HashFiles(ctx, jobs, algsOf(t.Columns), engine, func(r checksum.Result) error {
-			if r.Err != nil {
-				// A formular must not be made from a tree it could not read.
-				return fmt.Errorf("%s: %w", r.Path, r.Err)
-			}
-			e := &t.Entries[lo+r.Index]
-			e.Sums, e.Size = fill.keep(lo+r.Index, r.Sums), r.Size
-			filled++
-			return nil
-		})
-		if err != nil {
-			return err
-		}
+		e := &t.Entries[r.Index]
+		e.Sums, e.Size = fill.keep(r.Index, r.Sums), r.Size
+		filled++
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if filled != len(t.Entries) {
 		// Never a row without its digests, whatever the engine did.
