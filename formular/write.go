@@ -107,6 +107,20 @@ func (t *Table) TableHeader() string {
 }
 
 func writeTable(b *bytes.Buffer, t *Table) error {
+	return writeTableTo(b, t, nil)
+}
+
+// tableWriter is what a table is written to: a buffer, or a buffered file.
+type tableWriter interface {
+	io.Writer
+	io.StringWriter
+	io.ByteWriter
+}
+
+// writeTableTo writes t's header and rows to b; check, if set, is given
+// each row line (without its newline) and the row it was made from before
+// the line is written.
+func writeTableTo(b tableWriter, t *Table, check func(line []byte, e Entry) error) error {
 	for _, c := range t.Columns {
 		if c.Alg == nil {
 			return errors.New("column without an algorithm")
@@ -123,39 +137,57 @@ func writeTable(b *bytes.Buffer, t *Table) error {
 		}
 		return nil
 	}
-	entries := slices.Clone(t.Entries)
-	slices.SortStableFunc(entries, t.compareRows)
+	// A table made in order (a tree's walk, a parsed formular) is written
+	// as it is: a sorted copy of a million rows is 64 MB.
+	entries := sortedRows(t.Entries, t.compareRows)
+	var line []byte
 	for _, e := range entries {
-		if len(e.Sums) != len(t.Columns) {
-			return fmt.Errorf("%q has %d digests for %d columns", e.Path, len(e.Sums), len(t.Columns))
+		var err error
+		if line, err = appendRow(line[:0], t, e); err != nil {
+			return err
 		}
-		if needsEscape(e.Path) {
-			b.WriteByte('\\')
-		}
-		for i, c := range t.Columns {
-			if len(e.Sums[i]) != c.Alg.Size {
-				return fmt.Errorf("%q: %s digest of %d bytes, want %d", e.Path, c.Alg.Name, len(e.Sums[i]), c.Alg.Size)
+		if check != nil {
+			if err := check(line, e); err != nil {
+				return err
 			}
-			b.WriteString(c.Encode(e.Sums[i]))
-			b.WriteByte(' ')
 		}
-		if e.Size < 0 {
-			b.WriteString("-")
-		} else {
-			b.WriteString(strconv.FormatInt(e.Size, 10))
-		}
-		b.WriteByte(' ')
-		if t.HasMode {
-			fmt.Fprintf(b, "%04o ", e.Mode)
-		}
-		if needsEscape(e.Path) {
-			b.WriteString(escapePath(e.Path))
-		} else {
-			b.WriteString(e.Path)
-		}
+		b.Write(line)
 		b.WriteByte('\n')
 	}
 	return nil
+}
+
+// appendRow appends the line of row e of t, without its newline.
+func appendRow(b []byte, t *Table, e Entry) ([]byte, error) {
+	if len(e.Sums) != len(t.Columns) {
+		return nil, fmt.Errorf("%q has %d digests for %d columns", e.Path, len(e.Sums), len(t.Columns))
+	}
+	escape := needsEscape(e.Path)
+	if escape {
+		b = append(b, '\\')
+	}
+	for i, c := range t.Columns {
+		if len(e.Sums[i]) != c.Alg.Size {
+			return nil, fmt.Errorf("%q: %s digest of %d bytes, want %d", e.Path, c.Alg.Name, len(e.Sums[i]), c.Alg.Size)
+		}
+		b = c.AppendEncode(b, e.Sums[i])
+		b = append(b, ' ')
+	}
+	if e.Size < 0 {
+		b = append(b, '-')
+	} else {
+		b = strconv.AppendInt(b, e.Size, 10)
+	}
+	b = append(b, ' ')
+	if t.HasMode {
+		b = fmt.Appendf(b, "%04o ", e.Mode)
+	}
+	if escape {
+		b = append(b, escapePath(e.Path)...)
+	} else {
+		b = append(b, e.Path...)
+	}
+	return b, nil
 }
 
 func paramLine(p Param) (string, error) {
@@ -217,10 +249,8 @@ func diffTable(a, b *Table) string {
 	if len(a.Entries) != len(b.Entries) {
 		return "the number of rows"
 	}
-	ea, eb := slices.Clone(a.Entries), slices.Clone(b.Entries)
 	byPath := func(x, y Entry) int { return strings.Compare(x.Path, y.Path) }
-	slices.SortStableFunc(ea, byPath)
-	slices.SortStableFunc(eb, byPath)
+	ea, eb := sortedRows(a.Entries, byPath), sortedRows(b.Entries, byPath)
 	for i := range ea {
 		x, y := ea[i], eb[i]
 		if x.Path != y.Path || x.Size != y.Size || a.HasMode && x.Mode != y.Mode || len(x.Sums) != len(y.Sums) {
@@ -243,4 +273,15 @@ func diffTable(a, b *Table) string {
 		}
 	}
 	return ""
+}
+
+// sortedRows is rows in order: rows themselves when they are (a table of
+// a million rows is 64 MB), else a sorted copy.
+func sortedRows(rows []Entry, cmp func(x, y Entry) int) []Entry {
+	if slices.IsSortedFunc(rows, cmp) {
+		return rows
+	}
+	rows = slices.Clone(rows)
+	slices.SortStableFunc(rows, cmp)
+	return rows
 }

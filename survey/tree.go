@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -38,40 +39,107 @@ func Tree(ctx context.Context, kind formular.Kind, root string, cols []checksum.
 	if err != nil {
 		return nil, nil, err
 	}
-	jobs := make([]checksum.Job, len(files))
+	// The rows are made before the hashing, in their order, and each
+	// result fills its own: the engine need not hold a result per file
+	// to hand them over in order, and the digests of a million files go
+	// into one array instead of two allocations each.
+	t.Entries = make([]formular.Entry, len(files))
+	modes := make([]fs.FileMode, len(files))
 	for i, f := range files {
-		jobs[i] = checksum.Seen(f.path, f.mode, f.size)
-	}
-	t.Entries = make([]formular.Entry, 0, len(files))
-	err = checksum.HashFiles(ctx, jobs, algsOf(cols), opt.Engine, func(r checksum.Result) error {
-		if r.Err != nil {
-			// A formular must not be made from a tree it could not read.
-			return fmt.Errorf("%s: %w", r.Path, r.Err)
-		}
-		e := formular.Entry{Path: files[r.Index].rel, Sums: r.Sums, Size: r.Size}
+		t.Entries[i].Path, t.Entries[i].Size = f.rel, f.size
 		if opt.Mode {
-			e.Mode = uint32(files[r.Index].mode.Perm())
+			t.Entries[i].Mode = uint32(f.mode.Perm())
 		}
-		t.Entries = append(t.Entries, e)
-		return nil
-	})
-	if err != nil {
+		modes[i] = f.mode
+	}
+	files = nil // the rows and the modes hold what is still needed
+	if err := hashRows(ctx, t, root, modes, opt.Engine, hashStretch); err != nil {
 		return nil, nil, err
 	}
 	return t, warnings, nil
 }
 
+// hashStretch is how many files one run of the engine hashes
+// (checksum.HashStretches): a tree of no more files is one run.
+const hashStretch = 1 << 17
+
+// hashRows fills the digests and sizes of t's rows, the files under root
+// with the listing's modes, stretch files at a time in the rows' order
+// (the order of the tree: a stretch keeps files of one part of it
+// together).
+func hashRows(ctx context.Context, t *formular.Table, root string, modes []fs.FileMode, engine checksum.Options, stretch int) error {
+	fill := newSums(len(t.Entries), t.Columns)
+	filled := 0
+	job := func(i int) checksum.Job {
+		// The path the walk opened: the root joined with the row's.
+		e := &t.Entries[i]
+		return checksum.Seen(filepath.Join(root, filepath.FromSlash(e.Path)), modes[i], e.Size)
+	}
+	err := checksum.HashStretches(ctx, len(t.Entries), stretch, job, algsOf(t.Columns), engine, func(r checksum.Result) error {
+		if r.Err != nil {
+			// A formular must not be made from a tree it could not read.
+			return fmt.Errorf("%s: %w", r.Path, r.Err)
+		}
+		e := &t.Entries[r.Index]
+		e.Sums, e.Size = fill.keep(r.Index, r.Sums), r.Size
+		filled++
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if filled != len(t.Entries) {
+		// Never a row without its digests, whatever the engine did.
+		return fmt.Errorf("%d of %d files hashed", filled, len(t.Entries))
+	}
+	return nil
+}
+
+// sums holds the digests of a table's rows in two arrays: the bytes of
+// every digest, and each row's slice of them per column.
+type sums struct {
+	bytes []byte
+	rows  [][]byte
+	width int // bytes of a row's digests
+	cols  []checksum.Column
+}
+
+func newSums(n int, cols []checksum.Column) *sums {
+	width := 0
+	for _, c := range cols {
+		width += c.Alg.Size
+	}
+	return &sums{bytes: make([]byte, n*width), rows: make([][]byte, n*len(cols)), width: width, cols: cols}
+}
+
+// keep copies row i's digests in and returns them as the row's Sums.
+func (s *sums) keep(i int, got [][]byte) [][]byte {
+	row := s.rows[i*len(s.cols) : (i+1)*len(s.cols) : (i+1)*len(s.cols)]
+	at := i * s.width
+	for j, c := range s.cols {
+		b := s.bytes[at : at+c.Alg.Size : at+c.Alg.Size]
+		copy(b, got[j])
+		row[j] = b
+		at += c.Alg.Size
+	}
+	return row
+}
+
 // file is a regular file a walk found.
 type file struct {
-	path, rel string
-	mode      fs.FileMode
-	size      int64
+	rel  string
+	mode fs.FileMode
+	size int64
 }
 
 // list walks root for the regular files t lists, in the formular's order
-// (bytewise over the whole path), and says what it passes over.
+// (bytewise over the whole path), and says what it passes over. It keeps
+// of each file what its row needs: the names in blocks of their own, not
+// the walk's joined paths; the records in blocks, not a slice grown and
+// copied again and again (a million of them are 32 MB).
 func list(ctx context.Context, t *formular.Table, root string) ([]file, []string, error) {
-	var files []file
+	var blocks [][]file
+	var names names
 	var warnings []string
 	// The walk skips an excluded directory whole: a path reached is
 	// excluded by its own name alone.
@@ -83,7 +151,11 @@ func list(ctx context.Context, t *formular.Table, root string) ([]file, []string
 			if err != nil {
 				return err
 			}
-			files = append(files, file{path: w.Path, rel: w.Rel, mode: info.Mode(), size: info.Size()})
+			if len(blocks) == 0 || len(blocks[len(blocks)-1]) == fileBlock {
+				blocks = append(blocks, make([]file, 0, fileBlock))
+			}
+			last := &blocks[len(blocks)-1]
+			*last = append(*last, file{rel: names.add(w.Rel), mode: info.Mode(), size: info.Size()})
 		case checksum.WalkError:
 			return w.Err
 		default:
@@ -94,9 +166,35 @@ func list(ctx context.Context, t *formular.Table, root string) ([]file, []string
 	if err != nil {
 		return nil, nil, err
 	}
+	files := slices.Concat(blocks...)
 	// The walk's order is by name within each directory.
 	slices.SortFunc(files, func(a, b file) int { return strings.Compare(a.rel, b.rel) })
 	return files, warnings, nil
+}
+
+// fileBlock is how many records a block of the listing holds.
+const fileBlock = 8192
+
+// names keeps strings in large blocks: one allocation for thousands of
+// names, not one each.
+type names struct {
+	b strings.Builder
+}
+
+// nameBlock is the size of a block of names.
+const nameBlock = 1 << 20
+
+// add returns a copy of s kept in the current block.
+func (n *names) add(s string) string {
+	if n.b.Cap()-n.b.Len() < len(s) {
+		// A full block stays as it is: the strings cut from it are
+		// never written over, a Builder only appends.
+		n.b = strings.Builder{}
+		n.b.Grow(max(nameBlock, len(s)))
+	}
+	at := n.b.Len()
+	n.b.WriteString(s)
+	return n.b.String()[at:]
 }
 
 // setExclude records the patterns a table is made without, sorted and

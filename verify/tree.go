@@ -156,23 +156,27 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 // regular file: that row is not read. A symbolic link is never followed,
 // whatever the listing saw.
 func hashRows(ctx context.Context, t *formular.Table, where func(rel string) string, onDisk []string, eng checksum.Options) ([]checksum.Result, error) {
-	jobs := make([]checksum.Job, 0, len(t.Entries))
 	idx := make([]int, 0, len(t.Entries))
-	for i, e := range t.Entries {
+	for i := range t.Entries {
+		if onDisk == nil || onDisk[i] != "" {
+			idx = append(idx, i)
+		}
+	}
+	job := func(k int) checksum.Job {
+		e := &t.Entries[idx[k]]
 		rel := e.Path
 		if onDisk != nil {
-			if rel = onDisk[i]; rel == "" {
-				continue
-			}
+			rel = onDisk[idx[k]]
 		}
 		// Ordered by the size the table expects, and, with no mode
 		// column to check, read without an fstat to that size (the
 		// engine stats a file that runs longer).
-		jobs = append(jobs, checksum.Expected(where(rel), e.Size, !t.HasMode))
-		idx = append(idx, i)
+		return checksum.Expected(where(rel), e.Size, !t.HasMode)
 	}
 	rows := make([]checksum.Result, len(t.Entries))
-	err := checksum.HashFiles(ctx, jobs, algsOf(t), eng, func(r checksum.Result) error {
+	// The jobs and their joined paths are made a stretch at a time: a
+	// million of them at once are 120 MB.
+	err := checksum.HashStretches(ctx, len(idx), hashStretch, job, algsOf(t), eng, func(r checksum.Result) error {
 		// The row names the file already: its joined path, as long as
 		// the row itself, is not kept for the judging (on a million
 		// rows, 60 MB).
@@ -183,11 +187,16 @@ func hashRows(ctx context.Context, t *formular.Table, where func(rel string) str
 	return rows, err
 }
 
+// hashStretch is how many files one run of the engine hashes
+// (checksum.HashStretches): a table of no more rows is one run.
+const hashStretch = 1 << 17
+
 // matcher pairs a table's rows with what was found.
 type matcher struct {
 	t    *formular.Table
 	fold bool
-	// listed is the row index by key; a name scanned is looked up once,
+	// listed is the row index by key (nil: the rows are searched, see
+	// index); a name scanned is looked up once,
 	// and the pairing kept both ways in found.row and seenAt.
 	listed       map[string]int
 	seen         []found
@@ -207,14 +216,41 @@ func newMatcher(t *formular.Table, fold bool) *matcher {
 	return m
 }
 
-// index maps every row's key to the row.
+// index maps every row's key to the row: the rows themselves where their
+// paths are the keys and stand in strict order, as a parsed table's do
+// (a map of a million names is 55 MB); else a map.
 func (m *matcher) index() {
+	if !m.fold && strictlySorted(m.t.Entries) {
+		m.listed = nil
+		return
+	}
 	// Sized up front: grown insert by insert, a map of 100,000 names is
 	// rebuilt a dozen times.
 	m.listed = make(map[string]int, len(m.t.Entries))
 	for i, e := range m.t.Entries {
 		m.listed[m.key(e.Path)] = i
 	}
+}
+
+// strictlySorted says whether every row's path sorts after the one before.
+func strictlySorted(rows []formular.Entry) bool {
+	for i := 1; i < len(rows); i++ {
+		if rows[i-1].Path >= rows[i].Path {
+			return false
+		}
+	}
+	return true
+}
+
+// lookup returns the row whose key is rel's.
+func (m *matcher) lookup(rel string) (int, bool) {
+	if m.listed != nil {
+		r, ok := m.listed[m.key(rel)]
+		return r, ok
+	}
+	return slices.BinarySearchFunc(m.t.Entries, rel, func(e formular.Entry, rel string) int {
+		return strings.Compare(e.Path, rel)
+	})
 }
 
 // bind pairs the rows with the entries scanned.
@@ -228,7 +264,7 @@ func (m *matcher) bind(seen []found) {
 	for i := range seen {
 		f := &seen[i]
 		f.row = -1
-		if r, ok := m.listed[m.key(f.rel)]; ok {
+		if r, ok := m.lookup(f.rel); ok {
 			if prev := m.seenAt[r]; prev >= 0 {
 				// Which of the two a Windows system would open cannot
 				// be told: the row is judged on neither.
@@ -259,7 +295,7 @@ func (m *matcher) key(p string) string {
 }
 
 func (m *matcher) isListed(rel string) bool {
-	_, ok := m.listed[m.key(rel)]
+	_, ok := m.lookup(rel)
 	return ok
 }
 

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -137,21 +139,18 @@ func openOutput(path string, force bool) (*atomicfile.File, error) {
 // writeFormular writes f to dest, or to standard output when dest is
 // nil, and says what was written and what to do next.
 func writeFormular(c *cli, f *formular.Formular, out string, dest *atomicfile.File) error {
-	data, err := formular.Marshal(f)
-	if err != nil {
-		return err
-	}
-	// What is written must read back: never hand the user a formular the
-	// verifier would reject.
-	if _, err := formular.Parse(data, out); err != nil {
-		return fmt.Errorf("internal error: the formular written does not parse: %w", err)
-	}
 	if dest == nil {
+		// What is written must read back: never hand the user a formular
+		// the verifier would reject. Marshal reads it back whole.
+		data, err := formular.Marshal(f)
+		if err != nil {
+			return err
+		}
 		c.stdout.Write(data)
 		return nil
 	}
-	if _, err := dest.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", out, err)
+	if err := writeFormularTo(f, out, dest); err != nil {
+		return err
 	}
 	if err := dest.Commit(); err != nil {
 		return err
@@ -162,5 +161,29 @@ func writeFormular(c *cli, f *formular.Formular, out string, dest *atomicfile.Fi
 	}
 	fmt.Fprintf(c.stderr, "sverka: %s written: %d %s, %d %s; review it, then sign it: sverka sign -s KEY.key %s\n",
 		out, len(f.Tables), plural(len(f.Tables), "table", "tables"), n, plural(n, "row", "rows"), out)
+	return nil
+}
+
+// writeFormularTo writes f to dest: streamed into a file, each part read
+// back as it is written, so that a million rows are not held twice over
+// (a file that fails half-way is never committed); whole into a pipe or a
+// terminal, which cannot take back half a formular.
+func writeFormularTo(f *formular.Formular, out string, dest *atomicfile.File) error {
+	if dest.Direct() {
+		data, err := formular.Marshal(f)
+		if err != nil {
+			return err
+		}
+		if _, err := dest.Write(data); err != nil {
+			return fmt.Errorf("writing %s: %w", out, err)
+		}
+		return nil
+	}
+	if err := formular.Write(dest, f); err != nil {
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+			return fmt.Errorf("writing %s: %w", out, err)
+		}
+		return err
+	}
 	return nil
 }

@@ -85,6 +85,10 @@ func Create(path string, perm os.FileMode) (*File, error) {
 
 func (o *File) Write(p []byte) (int, error) { return o.f.Write(p) }
 
+// Direct reports whether the destination is written directly (a terminal,
+// a pipe): what is written there cannot be taken back by Abort.
+func (o *File) Direct() bool { return o.direct }
+
 // Commit puts what was written in place: flushed to the disk first, so
 // that a crash right after leaves either file whole.
 func (o *File) Commit() error {

@@ -1,0 +1,42 @@
+package checksum
+
+import "context"
+
+// HashStretches hashes n files, stretch at a time: the jobs of a stretch
+// (job(i) for its files) are made when it comes, and HashFiles runs on
+// them alone. A run holds a job, its path and its bookkeeping per file,
+// about 170 bytes, so a million files at once would hold 170 MB; a
+// stretch of 100,000 holds a tenth. Largest first holds within a
+// stretch, which leaves a worker alone at its end only with a file
+// larger than the rest of the stretch. Results come in any order
+// (opt.AnyOrder is implied), each with Index its file's i. A line
+// opt.Explain says is said once, not once a stretch.
+func HashStretches(ctx context.Context, n, stretch int, job func(i int) Job, algs []*Algorithm, opt Options, emit func(Result) error) error {
+	if stretch <= 0 {
+		stretch = n
+	}
+	opt.AnyOrder = true
+	if explain := opt.Explain; explain != nil {
+		said := map[string]bool{}
+		opt.Explain = func(line string) {
+			if !said[line] {
+				said[line] = true
+				explain(line)
+			}
+		}
+	}
+	for lo := 0; lo < n; lo += stretch {
+		jobs := make([]Job, min(stretch, n-lo))
+		for i := range jobs {
+			jobs[i] = job(lo + i)
+		}
+		err := HashFiles(ctx, jobs, algs, opt, func(r Result) error {
+			r.Index += lo
+			return emit(r)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
