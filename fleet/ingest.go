@@ -469,11 +469,20 @@ func (s *Store) insert(ctx context.Context, rec *record, digest string, size int
 	// The host's latest check, kept so that the answers need not look
 	// for it among all its checks. A report may come late: an older
 	// check does not replace a newer one.
-	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO hosts (host_id, last_check_id, last_at_ns) VALUES (?, ?, ?)
-		ON CONFLICT (host_id) DO UPDATE SET last_check_id = excluded.last_check_id, last_at_ns = excluded.last_at_ns
+	// Its columns are copied in the row (see the schema's version 3).
+	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO hosts (host_id, last_check_id, last_at_ns,
+		hostname, groups, verdict, formular_id, tool_version, tool_sha256, checked, not_checked, counts, failures, report_sha256)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (host_id) DO UPDATE SET last_check_id = excluded.last_check_id, last_at_ns = excluded.last_at_ns,
+			hostname = excluded.hostname, groups = excluded.groups, verdict = excluded.verdict,
+			formular_id = excluded.formular_id, tool_version = excluded.tool_version, tool_sha256 = excluded.tool_sha256,
+			checked = excluded.checked, not_checked = excluded.not_checked, counts = excluded.counts,
+			failures = excluded.failures, report_sha256 = excluded.report_sha256
 		WHERE excluded.last_at_ns > hosts.last_at_ns
 			OR (excluded.last_at_ns = hosts.last_at_ns AND excluded.last_check_id > hosts.last_check_id)`),
-		c.HostID, in.CheckID, c.Time.UnixNano()); err != nil {
+		c.HostID, in.CheckID, c.Time.UnixNano(),
+		c.Hostname, strings.Join(c.Groups, "\n"), c.Verdict, formularID, c.ToolVersion, c.ToolSHA256,
+		strings.Join(c.Checked, " "), strings.Join(c.NotChecked, " "), countsText(c.Counts), c.Findings, digest); err != nil {
 		return Ingested{}, fmt.Errorf("host: %w", err)
 	}
 	for _, g := range c.Groups {

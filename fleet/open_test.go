@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -136,4 +137,83 @@ func pgURL(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dsn
+}
+
+// hostsCopy are the columns the schema's version 3 added to hosts.
+var hostsCopy = []string{"hostname", "groups", "verdict", "formular_id", "tool_version", "tool_sha256",
+	"checked", "not_checked", "counts", "failures", "report_sha256"}
+
+// downgrade undoes s's migrations down to version to, as a store written
+// by an older sverka would be.
+func downgrade(t *testing.T, s *Store, to int) {
+	t.Helper()
+	var qs []string
+	if to < 3 {
+		for _, c := range hostsCopy {
+			qs = append(qs, "ALTER TABLE hosts DROP COLUMN "+c)
+		}
+	}
+	if to < 2 {
+		qs = append(qs, "DROP TABLE tokens")
+	}
+	qs = append(qs, fmt.Sprintf("DELETE FROM schema_version WHERE version > %d", to))
+	for _, q := range qs {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// A store of version 2 gets each host's latest check copied into hosts
+// when it is opened for writing: the answers are the ones it gave before,
+// a late report included.
+func TestHostsCopyMigration(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		dsn := b.dsn(t)
+		s, err := Open(ctx, dsn, Options{Create: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range []rep{
+			{host: "a", at: at(0), verdict: Holds},
+			{host: "a", at: at(2), verdict: NotHold},
+			{host: "a", at: at(1), verdict: Holds}, // late: not the latest
+			{host: "b", at: at(0), verdict: CannotCheck, groups: []string{"msk"}},
+			{host: "c", at: at(3), verdict: Holds, groups: []string{"spb", "srv"}},
+		} {
+			ingest(t, s, r)
+		}
+		now := at(4)
+		want, err := s.Status(ctx, Filter{}, now, DefaultPeriod)
+		if err != nil {
+			t.Fatal(err)
+		}
+		downgrade(t, s, 2)
+		s.Close()
+		if _, err := Open(ctx, dsn, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("schema version 2; this sverka needs %d", schemaVersion())) {
+			t.Errorf("read-only open of a version 2 store: %v", err)
+		}
+		s, err = Open(ctx, dsn, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		got, err := s.Status(ctx, Filter{}, now, DefaultPeriod)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("status after the migration:\n%+v\nwant\n%+v", got, want)
+		}
+		if len(got) != 3 || got[0].Last.Verdict != NotHold || got[0].Last.ReportSHA256 == "" || got[2].Groups == nil {
+			t.Errorf("status after the migration: %+v", got)
+		}
+		for _, f := range []Filter{{Groups: []string{"msk"}}, {State: Holds}, {Groups: []string{"srv"}}} {
+			hs, err := s.Status(ctx, f, now, DefaultPeriod)
+			if err != nil || len(hs) != 1 {
+				t.Errorf("status %+v after the migration: %+v, %v", f, hs, err)
+			}
+		}
+	})
 }

@@ -27,14 +27,26 @@ const checkCols = `c.id, c.host_id, c.hostname, c.groups, c.at_ns, c.verdict,
 
 const checkFrom = ` FROM checks c JOIN formulars f ON f.id = c.formular_id JOIN evidence e ON e.id = c.evidence_id`
 
+// hostsAsChecks is each host's latest check as hosts keeps a copy of it
+// (the schema's version 3), under the names of checks (c): a row per host
+// from one small table, not a look-up of a check, a formular and the
+// evidence per host.
+const hostsAsChecks = `(SELECT last_check_id AS id, host_id, hostname, groups, last_at_ns AS at_ns, verdict,
+	formular_id, tool_version, tool_sha256, checked, not_checked, counts, failures, report_sha256 FROM hosts) c`
+
+// latestCols are checkCols of hostsAsChecks: the report's digest from
+// the copy, not the evidence.
+const latestCols = `c.id, c.host_id, c.hostname, c.groups, c.at_ns, c.verdict,
+	f.sha256, f.product, f.version, f.certificate, f.valid_until, f.support_until,
+	c.tool_version, c.tool_sha256, c.checked, c.not_checked, c.counts, c.failures, c.report_sha256`
+
 // latestCTE names the hosts the filter selects by their latest check
 // (sel: the check's id, the host and the verdict). Its filter, on the
 // check c and its formular f, goes where %s is. It is materialised: a row
-// per host, looked up from hosts, where SQLite would otherwise plan it
-// into the query around it and walk every check.
+// per host, computed once for the query around it.
 const latestCTE = `WITH sel AS MATERIALIZED (
-	SELECT c.id, c.host_id, c.verdict FROM hosts l CROSS JOIN checks c JOIN formulars f ON f.id = c.formular_id
-	WHERE c.id = l.last_check_id%s
+	SELECT c.id, c.host_id, c.verdict FROM ` + hostsAsChecks + ` JOIN formulars f ON f.id = c.formular_id
+	WHERE 1 = 1%s
 ) `
 
 type scanner interface{ Scan(dest ...any) error }
@@ -136,14 +148,8 @@ func (s *Store) latest(ctx context.Context, f Filter) ([]Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	// One look-up per host, from hosts in the order of its key: SQLite
-	// would otherwise walk every check in host order and join each to
-	// its evidence, and sorting the wide rows costs more than reading
-	// them. A CROSS JOIN keeps SQLite's tables in the order written;
-	// PostgreSQL plans it as any join.
-	q := "SELECT " + checkCols + " FROM hosts l CROSS JOIN checks c" +
-		" JOIN formulars f ON f.id = c.formular_id JOIN evidence e ON e.id = c.evidence_id" +
-		" WHERE c.id = l.last_check_id AND c.host_id = l.host_id" + cond + " ORDER BY l.host_id"
+	q := "SELECT " + latestCols + " FROM " + hostsAsChecks + " JOIN formulars f ON f.id = c.formular_id" +
+		" WHERE 1 = 1" + cond + " ORDER BY c.host_id"
 	return s.queryChecks(ctx, s.d.q(q), args...)
 }
 

@@ -138,6 +138,35 @@ var migrations = []string{
 		created_ns BIGINT NOT NULL,
 		last_used_ns BIGINT NOT NULL
 	);`,
+	// Version 3: each host's latest check copied into its row, written
+	// by the ingest with last_check_id, so that the fleet's answers read
+	// a row per host from one small table instead of looking up a check,
+	// its formular and its evidence per host (fleet status on 1,000
+	// hosts: 31 ms of look-ups in SQLite). The copy is filled from the
+	// checks for a store made before.
+	`ALTER TABLE hosts ADD COLUMN hostname TEXT NOT NULL DEFAULT '';
+	ALTER TABLE hosts ADD COLUMN groups TEXT NOT NULL DEFAULT '';
+	ALTER TABLE hosts ADD COLUMN verdict TEXT NOT NULL DEFAULT '';
+	ALTER TABLE hosts ADD COLUMN formular_id BIGINT NOT NULL DEFAULT 0;
+	ALTER TABLE hosts ADD COLUMN tool_version TEXT NOT NULL DEFAULT '';
+	ALTER TABLE hosts ADD COLUMN tool_sha256 TEXT NOT NULL DEFAULT '';
+	ALTER TABLE hosts ADD COLUMN checked TEXT NOT NULL DEFAULT '';
+	ALTER TABLE hosts ADD COLUMN not_checked TEXT NOT NULL DEFAULT '';
+	ALTER TABLE hosts ADD COLUMN counts TEXT NOT NULL DEFAULT '';
+	ALTER TABLE hosts ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE hosts ADD COLUMN report_sha256 TEXT NOT NULL DEFAULT '';
+	UPDATE hosts SET
+		hostname = (SELECT c.hostname FROM checks c WHERE c.id = hosts.last_check_id),
+		groups = (SELECT c.groups FROM checks c WHERE c.id = hosts.last_check_id),
+		verdict = (SELECT c.verdict FROM checks c WHERE c.id = hosts.last_check_id),
+		formular_id = (SELECT c.formular_id FROM checks c WHERE c.id = hosts.last_check_id),
+		tool_version = (SELECT c.tool_version FROM checks c WHERE c.id = hosts.last_check_id),
+		tool_sha256 = (SELECT c.tool_sha256 FROM checks c WHERE c.id = hosts.last_check_id),
+		checked = (SELECT c.checked FROM checks c WHERE c.id = hosts.last_check_id),
+		not_checked = (SELECT c.not_checked FROM checks c WHERE c.id = hosts.last_check_id),
+		counts = (SELECT c.counts FROM checks c WHERE c.id = hosts.last_check_id),
+		failures = (SELECT c.failures FROM checks c WHERE c.id = hosts.last_check_id),
+		report_sha256 = (SELECT e.sha256 FROM checks c JOIN evidence e ON e.id = c.evidence_id WHERE c.id = hosts.last_check_id)`,
 }
 
 // schemaVersion is the version of the store's schema this build writes.
