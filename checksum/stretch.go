@@ -2,6 +2,11 @@ package checksum
 
 import "context"
 
+// Stretch is the stretch the callers that hash a whole table use: a table
+// of no more files is one run of the engine, and a million files hold a
+// job and its bookkeeping for an eighth of them at a time.
+const Stretch = 1 << 17
+
 // HashStretches hashes n files, stretch at a time: the jobs of a stretch
 // (job(i) for its files) are made when it comes, and HashFiles runs on
 // them alone. A run holds a job, its path and its bookkeeping per file,

@@ -53,15 +53,11 @@ func Tree(ctx context.Context, kind formular.Kind, root string, cols []checksum.
 		modes[i] = f.mode
 	}
 	files = nil // the rows and the modes hold what is still needed
-	if err := hashRows(ctx, t, root, modes, opt.Engine, hashStretch); err != nil {
+	if err := hashRows(ctx, t, root, modes, opt.Engine, checksum.Stretch); err != nil {
 		return nil, nil, err
 	}
 	return t, warnings, nil
 }
-
-// hashStretch is how many files one run of the engine hashes
-// (checksum.HashStretches): a tree of no more files is one run.
-const hashStretch = 1 << 17
 
 // hashRows fills the digests and sizes of t's rows, the files under root
 // with the listing's modes, stretch files at a time in the rows' order

@@ -176,7 +176,7 @@ func hashRows(ctx context.Context, t *formular.Table, where func(rel string) str
 	rows := make([]checksum.Result, len(t.Entries))
 	// The jobs and their joined paths are made a stretch at a time: a
 	// million of them at once are 120 MB.
-	err := checksum.HashStretches(ctx, len(idx), hashStretch, job, algsOf(t), eng, func(r checksum.Result) error {
+	err := checksum.HashStretches(ctx, len(idx), checksum.Stretch, job, algsOf(t), eng, func(r checksum.Result) error {
 		// The row names the file already: its joined path, as long as
 		// the row itself, is not kept for the judging (on a million
 		// rows, 60 MB).
@@ -186,10 +186,6 @@ func hashRows(ctx context.Context, t *formular.Table, where func(rel string) str
 	})
 	return rows, err
 }
-
-// hashStretch is how many files one run of the engine hashes
-// (checksum.HashStretches): a table of no more rows is one run.
-const hashStretch = 1 << 17
 
 // matcher pairs a table's rows with what was found.
 type matcher struct {
