@@ -69,11 +69,7 @@ func TestOpenSchemaVersions(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		dsn := b.dsn(t)
-		s, err := Open(ctx, dsn, Options{Create: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ingest(t, s, rep{host: "a", at: at(0), verdict: Holds})
+		s := storeOf(t, dsn, rep{host: "a", at: at(0), verdict: Holds})
 		if _, err := s.db.Exec(s.d.q("INSERT INTO schema_version (version, applied_ns) VALUES (?, ?)"), schemaVersion()+1, time.Now().UnixNano()); err != nil {
 			t.Fatal(err)
 		}
@@ -92,12 +88,7 @@ func TestOpenReadOnly(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		dsn := b.dsn(t)
-		s, err := Open(ctx, dsn, Options{Create: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ingest(t, s, rep{host: "a", at: at(0), verdict: Holds})
-		s.Close()
+		storeOf(t, dsn, rep{host: "a", at: at(0), verdict: Holds}).Close()
 		ro, err := Open(ctx, dsn, Options{ReadOnly: true})
 		if err != nil {
 			t.Fatal(err)
@@ -139,6 +130,36 @@ func pgURL(t *testing.T) string {
 	return dsn
 }
 
+// storeOf makes a store at dsn holding the reports rs.
+func storeOf(t *testing.T, dsn string, rs ...rep) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), dsn, Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		ingest(t, s, r)
+	}
+	return s
+}
+
+// migrated opens the store at dsn, which downgrade left at version from:
+// read-only it is refused, saying how to bring it up to date; opened for
+// writing, it is brought up to date.
+func migrated(t *testing.T, dsn string, from int) *Store {
+	t.Helper()
+	ctx := context.Background()
+	want := fmt.Sprintf("schema version %d; this sverka needs %d", from, schemaVersion())
+	if _, err := Open(ctx, dsn, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("read-only open of a version %d store: %v, want %q", from, err, want)
+	}
+	s, err := Open(ctx, dsn, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // hostsCopy are the columns the schema's version 3 added to hosts.
 var hostsCopy = []string{"hostname", "groups", "verdict", "formular_id", "tool_version", "tool_sha256",
 	"checked", "not_checked", "counts", "failures", "report_sha256"}
@@ -171,19 +192,13 @@ func TestHostsCopyMigration(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		dsn := b.dsn(t)
-		s, err := Open(ctx, dsn, Options{Create: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range []rep{
-			{host: "a", at: at(0), verdict: Holds},
-			{host: "a", at: at(2), verdict: NotHold},
-			{host: "a", at: at(1), verdict: Holds}, // late: not the latest
-			{host: "b", at: at(0), verdict: CannotCheck, groups: []string{"msk"}},
-			{host: "c", at: at(3), verdict: Holds, groups: []string{"spb", "srv"}},
-		} {
-			ingest(t, s, r)
-		}
+		s := storeOf(t, dsn,
+			rep{host: "a", at: at(0), verdict: Holds},
+			rep{host: "a", at: at(2), verdict: NotHold},
+			rep{host: "a", at: at(1), verdict: Holds}, // late: not the latest
+			rep{host: "b", at: at(0), verdict: CannotCheck, groups: []string{"msk"}},
+			rep{host: "c", at: at(3), verdict: Holds, groups: []string{"spb", "srv"}},
+		)
 		now := at(4)
 		want, err := s.Status(ctx, Filter{}, now, DefaultPeriod)
 		if err != nil {
@@ -191,13 +206,7 @@ func TestHostsCopyMigration(t *testing.T) {
 		}
 		downgrade(t, s, 2)
 		s.Close()
-		if _, err := Open(ctx, dsn, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("schema version 2; this sverka needs %d", schemaVersion())) {
-			t.Errorf("read-only open of a version 2 store: %v", err)
-		}
-		s, err = Open(ctx, dsn, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s = migrated(t, dsn, 2)
 		defer s.Close()
 		got, err := s.Status(ctx, Filter{}, now, DefaultPeriod)
 		if err != nil {
