@@ -21,9 +21,13 @@ var ErrNotFound = errors.New("not in the store")
 
 // checkCols are the columns scanCheck reads, from checks c joined with
 // formulars f and evidence e (checkFrom).
-const checkCols = `c.id, c.host_id, c.hostname, c.groups, c.at_ns, c.verdict,
+const checkCols = checkRowCols + `e.sha256`
+
+// checkRowCols are checkCols but the report's digest, which a check's row
+// takes from the evidence and a host's copy keeps itself (latestCols).
+const checkRowCols = `c.id, c.host_id, c.hostname, c.groups, c.at_ns, c.verdict,
 	f.sha256, f.product, f.version, f.certificate, f.valid_until, f.support_until,
-	c.tool_version, c.tool_sha256, c.checked, c.not_checked, c.counts, c.failures, e.sha256`
+	c.tool_version, c.tool_sha256, c.checked, c.not_checked, c.counts, c.failures, `
 
 const checkFrom = ` FROM checks c JOIN formulars f ON f.id = c.formular_id JOIN evidence e ON e.id = c.evidence_id`
 
@@ -36,18 +40,17 @@ const hostsAsChecks = `(SELECT last_check_id AS id, host_id, hostname, groups, l
 
 // latestCols are checkCols of hostsAsChecks: the report's digest from
 // the copy, not the evidence.
-const latestCols = `c.id, c.host_id, c.hostname, c.groups, c.at_ns, c.verdict,
-	f.sha256, f.product, f.version, f.certificate, f.valid_until, f.support_until,
-	c.tool_version, c.tool_sha256, c.checked, c.not_checked, c.counts, c.failures, c.report_sha256`
+const latestCols = checkRowCols + `c.report_sha256`
+
+// latestFrom is the hosts' latest checks with their formulars, to be
+// filtered by filterSQL's conditions after it.
+const latestFrom = ` FROM ` + hostsAsChecks + ` JOIN formulars f ON f.id = c.formular_id WHERE 1 = 1`
 
 // latestCTE names the hosts the filter selects by their latest check
 // (sel: the check's id, the host and the verdict). Its filter, on the
 // check c and its formular f, goes where %s is. It is materialised: a row
 // per host, computed once for the query around it.
-const latestCTE = `WITH sel AS MATERIALIZED (
-	SELECT c.id, c.host_id, c.verdict FROM ` + hostsAsChecks + ` JOIN formulars f ON f.id = c.formular_id
-	WHERE 1 = 1%s
-) `
+const latestCTE = `WITH sel AS MATERIALIZED (SELECT c.id, c.host_id, c.verdict` + latestFrom + `%s) `
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -148,8 +151,7 @@ func (s *Store) latest(ctx context.Context, f Filter) ([]Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := "SELECT " + latestCols + " FROM " + hostsAsChecks + " JOIN formulars f ON f.id = c.formular_id" +
-		" WHERE 1 = 1" + cond + " ORDER BY c.host_id"
+	q := "SELECT " + latestCols + latestFrom + cond + " ORDER BY c.host_id"
 	return s.queryChecks(ctx, s.d.q(q), args...)
 }
 
