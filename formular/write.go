@@ -252,14 +252,8 @@ func diffTable(a, b *Table) string {
 	byPath := func(x, y Entry) int { return strings.Compare(x.Path, y.Path) }
 	ea, eb := sortedRows(a.Entries, byPath), sortedRows(b.Entries, byPath)
 	for i := range ea {
-		x, y := ea[i], eb[i]
-		if x.Path != y.Path || x.Size != y.Size || a.HasMode && x.Mode != y.Mode || len(x.Sums) != len(y.Sums) {
-			return fmt.Sprintf("row %q", x.Path)
-		}
-		for j := range x.Sums {
-			if !bytes.Equal(x.Sums[j], y.Sums[j]) {
-				return fmt.Sprintf("row %q", x.Path)
-			}
+		if !sameRow(a, ea[i], eb[i]) {
+			return fmt.Sprintf("row %q", ea[i].Path)
 		}
 	}
 	if len(a.Params) != len(b.Params) {
