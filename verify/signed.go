@@ -43,9 +43,13 @@ func ReadSigned(path string, pub minisign.PublicKey) (*Signed, error) {
 		return s, err
 	}
 	s.Signature = &sig
-	// msg.Data is never written from here on: the formular may share it.
+	// msg.Data is never written: the formular is parsed without a copy,
+	// then takes its own strings, so that the file's bytes (100 MB for a
+	// million rows, most of them hex already decoded) are not kept for
+	// the whole check.
 	if s.Formular, err = formular.ParseBytes(msg.Data, path); err != nil {
 		return s, err
 	}
+	s.Formular.Own()
 	return s, nil
 }
