@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -68,7 +67,7 @@ func runFormularMake(ctx context.Context, c *cli, o *makeOpts, args []string) er
 	if o.output == "" || len(args) > 0 || (o.media == "" && o.modules == "" && len(o.tables) == 0) {
 		return errors.New("formular make needs --media, --modules or --tables, and -o FILE")
 	}
-	tuneMakeGC()
+	tuneGC()
 	// -o is made ready before the kit is read: a destination that cannot
 	// be written is said now, not after the hashing.
 	dest, err := openOutput(o.output, o.force)
@@ -220,16 +219,4 @@ func makeImageTables(ctx context.Context, c *cli, o *common, path string, cols [
 		c.warnf("%s", w)
 	}
 	return []*formular.Table{image, boot, media}, nil
-}
-
-// tuneMakeGC collects more often than Go's default while a table is made:
-// what make keeps grows to the whole table (140 MB at a million files),
-// while the walk's listings and stats and the reads' results are
-// garbage, and at the default a collection waits for as much garbage as
-// is kept. Half as much keeps a million files within 300 MB for a few
-// percent more CPU time.
-func tuneMakeGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
-	}
 }

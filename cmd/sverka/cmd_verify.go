@@ -282,13 +282,16 @@ func verdictErr(v verify.Verdict) error {
 	return errCannotCheck
 }
 
-// tuneGC tunes the collector for a check, unless GOGC says otherwise. A
-// check builds its tables once and keeps them to the end: collections
-// while they grow find little to free, and on 100,000 modules fewer of
-// them save a few percent of the time and no memory.
+// tuneGC collects more often than Go's default while a table is made or
+// checked, unless GOGC says otherwise: what is kept is the table (140 MB
+// of a million rows) and the findings, while the walk's listings and the reads' results are
+// garbage, and at the default a collection waits for as much garbage as
+// is kept. Half as much keeps a check of a million rows at a third of
+// the memory for no more time (fresh pages cost as much as collecting),
+// and a check of 100,000 at two thirds.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(50)
 	}
 }
 
