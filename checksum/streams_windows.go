@@ -21,6 +21,10 @@ type win32FindStreamData struct {
 	StreamName [windows.MAX_PATH + 36]uint16
 }
 
+// HasStreams says whether files here can carry alternate data streams
+// that Streams lists: only on Windows.
+const HasStreams = true
+
 // Streams lists the alternate data streams of the file at path (NTFS's
 // name:stream), by name, without the file's own unnamed stream. A file
 // system without streams (FAT, a network share that does not say, Wine's

@@ -295,11 +295,7 @@ func recordOf(rep *report.Report) (*record, error) {
 			c.Counts[string(st)] += n
 		}
 		name := tableName(t)
-		for ii := range t.Items {
-			it := &t.Items[ii]
-			if it.Status == verify.OK {
-				continue
-			}
+		for it := range t.Findings() {
 			if it.Failure {
 				c.Findings++
 			}
@@ -308,8 +304,8 @@ func recordOf(rep *report.Report) (*record, error) {
 				Name:     text(it.Name),
 				Status:   string(it.Status),
 				Failure:  it.Failure,
-				Expected: expectedOf(it),
-				Actual:   actualOf(it),
+				Expected: expectedOf(&it),
+				Actual:   actualOf(&it),
 			})
 		}
 	}

@@ -124,7 +124,7 @@ func mediaOf(path string, res *verify.Result) *Media {
 		if t.Kind != formular.KindMedia {
 			continue
 		}
-		for _, it := range t.Items {
+		for _, it := range t.All() {
 			if it.ActualSize != nil {
 				m.Size += *it.ActualSize
 			}

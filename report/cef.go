@@ -83,10 +83,8 @@ func CEFEvents(r *Report) []Event {
 	var evs []Event
 	for ti := range r.Result.Tables {
 		t := &r.Result.Tables[ti]
-		for ii := range t.Items {
-			if it := &t.Items[ii]; it.Status != verify.OK {
-				evs = append(evs, c.finding(t, it))
-			}
+		for it := range t.Findings() {
+			evs = append(evs, c.finding(t, &it))
 		}
 	}
 	return append(evs, c.summary(r))
@@ -232,10 +230,11 @@ func expectedActual(t *verify.Table, it *verify.Item) (expected, actual string) 
 // summary is the event of the whole check.
 func (c *cefCommon) summary(r *Report) Event {
 	items, failures := 0, 0
-	for _, t := range r.Result.Tables {
-		for ii := range t.Items {
-			items++
-			if t.Items[ii].Failure {
+	for ti := range r.Result.Tables {
+		t := &r.Result.Tables[ti]
+		items += t.Len()
+		for it := range t.Findings() {
+			if it.Failure {
 				failures++
 			}
 		}

@@ -141,13 +141,12 @@ func tableClaims(t *verify.Table) (reasons, warns []claim, err error) {
 	failing := map[verify.Status]int{}
 	nFiles, nLinks := 0, 0
 	var listed map[string]bool // made when a link needs it
-	for ii := range t.Items {
-		it := &t.Items[ii]
+	for _, it := range t.All() {
 		counts[it.Status]++
 		if it.DetailCode == verify.DetailUnlistedSymlink && listed == nil {
 			listed = listedContent(t)
 		}
-		if err := itemConsistent(t, it, listed); err != nil {
+		if err := itemConsistent(t, &it, listed); err != nil {
 			where := "item " + safetext.Display(it.Name)
 			if it.Line > 0 {
 				where += fmt.Sprintf(" (line %d)", it.Line)
@@ -251,9 +250,9 @@ func itemConsistent(t *verify.Table, it *verify.Item, listed map[string]bool) er
 // and of the directories above them (verify.ListedDirs).
 func listedContent(t *verify.Table) map[string]bool {
 	var rows []string
-	for i := range t.Items {
-		if t.Items[i].Line > 0 {
-			rows = append(rows, t.Items[i].Name)
+	for _, it := range t.All() {
+		if it.Line > 0 {
+			rows = append(rows, it.Name)
 		}
 	}
 	listed := verify.ListedDirs(rows, strings.ToLower)

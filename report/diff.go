@@ -135,10 +135,8 @@ func Diff(a, b *Report) Changes {
 			continue
 		}
 		tb := bt[place]
-		for i := range tb.Items {
-			if it := &tb.Items[i]; it.Status != verify.OK {
-				c.New = append(c.New, ItemChange{Kind: tb.Kind, Name: it.Name, B: it})
-			}
+		for it := range tb.Findings() {
+			c.New = append(c.New, ItemChange{Kind: tb.Kind, Name: it.Name, B: &it})
 		}
 	}
 	return c
@@ -215,14 +213,13 @@ type itemKey struct {
 }
 
 func itemsByKey(t *verify.Table) (map[itemKey]*verify.Item, []itemKey) {
-	m := make(map[itemKey]*verify.Item, len(t.Items))
-	keys := make([]itemKey, len(t.Items))
+	m := make(map[itemKey]*verify.Item, t.Len())
+	keys := make([]itemKey, t.Len())
 	seen := map[string]int{}
-	for i := range t.Items {
-		it := &t.Items[i]
+	for i, it := range t.All() {
 		k := itemKey{it.Name, seen[it.Name]}
 		seen[it.Name]++
-		m[k] = it
+		m[k] = &it
 		keys[i] = k
 	}
 	return m, keys

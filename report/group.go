@@ -41,9 +41,9 @@ func foldedStatuses(t *verify.Table) map[verify.Status]bool {
 		return nil // a parameter is a key of its own, not a file in a directory
 	}
 	var n [5]int
-	for i := range t.Items {
+	for it := range t.Findings() { // every groupable status is a finding
 		for gi, s := range groupable {
-			if t.Items[i].Status == s {
+			if it.Status == s {
 				n[gi]++
 			}
 		}
@@ -70,7 +70,7 @@ type itemGroup struct {
 // listFolded says which statuses of t the HTML list of objects gives by
 // directory: every status past ListOver items, else those folded.
 func listFolded(t *verify.Table, folded map[verify.Status]bool) map[verify.Status]bool {
-	if len(t.Items) <= ListOver || t.Kind == formular.KindParameters {
+	if t.Len() <= ListOver || t.Kind == formular.KindParameters {
 		return folded
 	}
 	all := map[verify.Status]bool{}
@@ -90,8 +90,8 @@ func itemGroups(t *verify.Table, folded map[verify.Status]bool) []itemGroup {
 			continue
 		}
 		index := map[string]int{}
-		for i := range t.Items {
-			it := &t.Items[i]
+		for i, v := range t.All() {
+			it := &v
 			if it.Status != s {
 				continue
 			}
@@ -122,7 +122,7 @@ func (l lang) dirLabel(dir string) string {
 func (l lang) groupText(t *verify.Table, g *itemGroup) string {
 	names := make([]string, 0, GroupNames+1)
 	for _, i := range g.Items[:min(len(g.Items), GroupNames)] {
-		_, base := path.Split(t.Items[i].Name)
+		_, base := path.Split(t.At(i).Name)
 		names = append(names, safetext.Display(base))
 	}
 	if len(g.Items) > GroupNames {
@@ -135,8 +135,8 @@ func (l lang) groupText(t *verify.Table, g *itemGroup) string {
 // many there are and that the JSON report lists each.
 func (l lang) foldNote(t *verify.Table, s verify.Status, status func(verify.Status) string) string {
 	n := 0
-	for i := range t.Items {
-		if t.Items[i].Status == s {
+	for it := range t.Findings() {
+		if it.Status == s {
 			n++
 		}
 	}

@@ -244,12 +244,12 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 	for ti := range r.Result.Tables {
 		t := &r.Result.Tables[ti]
 		d.CountTables = append(d.CountTables, tableTitle(l, t))
-		d.CountItems = append(d.CountItems, len(t.Items))
-		d.CountAll += len(t.Items)
+		d.CountItems = append(d.CountItems, t.Len())
+		d.CountAll += t.Len()
 		folded := foldedStatuses(t)
 		kind := l.kind(safetext.Display(string(t.Kind)))
-		for ii := range t.Items {
-			it := &t.Items[ii]
+		for _, v := range t.All() {
+			it := &v
 			if it.Status == verify.OK || folded[it.Status] {
 				continue
 			}
@@ -408,11 +408,11 @@ func algorithms(t *verify.Table) []string {
 	if len(algs) > 0 {
 		return algs
 	}
-	for i := range t.Items {
-		for _, dg := range t.Items[i].Expected {
+	for _, it := range t.All() {
+		for _, dg := range it.Expected {
 			addAlg(dg.Alg)
 		}
-		for _, dg := range t.Items[i].Actual {
+		for _, dg := range it.Actual {
 			addAlg(dg.Alg)
 		}
 	}
@@ -443,8 +443,8 @@ func itemTable(l lang, t *verify.Table, folded map[verify.Status]bool) htmlTable
 	ht.Meta = strings.Join(meta, "; ")
 
 	if ht.Params {
-		for i := range t.Items {
-			it := &t.Items[i]
+		for i, v := range t.All() {
+			it := &v
 			actual := l.t("d-unset")
 			if it.HasValue {
 				actual = safetext.Display(it.Value)
@@ -464,7 +464,7 @@ func itemTable(l lang, t *verify.Table, folded map[verify.Status]bool) htmlTable
 				Note: safetext.Display(strings.Join(note, "; ")), Status: it.Status, Class: statusClass(it),
 			})
 		}
-		ht.Total = l.f("params-total", len(t.Items))
+		ht.Total = l.f("params-total", t.Len())
 		return ht
 	}
 
@@ -472,8 +472,8 @@ func itemTable(l lang, t *verify.Table, folded map[verify.Status]bool) htmlTable
 	for _, a := range ht.algs {
 		ht.Algs = append(ht.Algs, safetext.Display(a))
 	}
-	for i := range t.Items {
-		if t.Items[i].Mode != "" || t.Items[i].ActualMode != "" {
+	for _, it := range t.All() {
+		if it.Mode != "" || it.ActualMode != "" {
 			ht.HasMode = true
 			break
 		}
@@ -504,13 +504,13 @@ func itemTable(l lang, t *verify.Table, folded map[verify.Status]bool) htmlTable
 
 	listed := listFolded(t, folded)
 	if len(listed) > len(folded) {
-		ht.Meta = strings.TrimPrefix(ht.Meta+"; "+l.f("list-note", bytesText(int64(len(t.Items))), ListOver), "; ")
+		ht.Meta = strings.TrimPrefix(ht.Meta+"; "+l.f("list-note", bytesText(int64(t.Len())), ListOver), "; ")
 	}
 	folded = listed
 	index := map[string]int{}
 	var total int64
-	for i := range t.Items {
-		it := &t.Items[i]
+	for i, v := range t.All() {
+		it := &v
 		dir := itemDir(it.Name)
 		gi, ok := index[dir]
 		if !ok {
@@ -535,7 +535,7 @@ func itemTable(l lang, t *verify.Table, folded map[verify.Status]bool) htmlTable
 		g.Total = l.f("dir-total", g.count, bytesText(g.size))
 	}
 	ht.Grouped = len(ht.Groups) > 1 || len(ht.Groups) == 1 && ht.Groups[0].Dir != ""
-	ht.Total = l.f("grand-total", len(t.Items), bytesText(total))
+	ht.Total = l.f("grand-total", t.Len(), bytesText(total))
 	return ht
 }
 
@@ -575,7 +575,8 @@ func writeFileRows(w *bufio.Writer, l lang, t *verify.Table, ht *htmlTable) {
 			w.WriteString("</td></tr>\n")
 		}
 		for _, i := range g.Items {
-			it := &t.Items[i]
+			v := t.At(i)
+			it := &v
 			n++
 			class := statusClass(it)
 			if class == "ok" {

@@ -182,8 +182,38 @@ type jsonTable struct {
 	Items itemList `json:"items"`
 }
 
-// itemList is a table's items.
-type itemList []verify.Item
+// itemList is a table's items as read: an item that is what a check
+// makes of a row found as listed is kept as that row (rows), the others
+// as items; without rows (a column sverka does not know), every item.
+type itemList struct {
+	rows  *verify.RowsBuilder
+	items []verify.Item
+}
+
+// into gives t the items.
+func (l *itemList) into(t *verify.Table) {
+	if l.rows != nil {
+		l.rows.Table(t)
+		return
+	}
+	t.Items = l.items
+}
+
+// room is how many items the list holds room for.
+func (l *itemList) room() int {
+	if l.rows != nil {
+		return l.rows.Cap()
+	}
+	return cap(l.items)
+}
+
+// kept are the items not kept as rows.
+func (l *itemList) kept() []verify.Item {
+	if l.rows != nil {
+		return l.rows.Items()
+	}
+	return l.items
+}
 
 type jsonItem struct {
 	Name       string        `json:"name"`
@@ -628,8 +658,8 @@ func (j *jsonReport) report() (*Report, error) {
 		*t = verify.Table{
 			Kind: formular.Kind(jt.Kind), Line: jt.Line, Format: jt.Format, Columns: jt.Columns,
 			Closed: jt.Closed, Weak: jt.Weak, Counts: map[verify.Status]int(jt.Counts),
-			Items: jt.Items,
 		}
+		jt.Items.into(t)
 		where := fmt.Sprintf("tables[%d]", ti)
 		if t.Root, err = decodeText(where+".root", jt.Root, jt.RootB64); err != nil {
 			return nil, err

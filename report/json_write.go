@@ -103,7 +103,7 @@ func writeJSON(bw *bufio.Writer, r *Report) error {
 		}
 		bw.Write(b)
 		bw.WriteString(",\n" + tableIndent + "  " + items + ": ")
-		if err := iw.items(bw, t.Items); err != nil {
+		if err := iw.items(bw, t); err != nil {
 			return err
 		}
 		bw.WriteString("\n" + tableIndent + "}")
@@ -129,15 +129,15 @@ type itemWriter struct {
 }
 
 // items writes a table's items as a JSON array at the items' level.
-func (w *itemWriter) items(bw *bufio.Writer, items []verify.Item) error {
-	if len(items) == 0 {
+func (w *itemWriter) items(bw *bufio.Writer, t *verify.Table) error {
+	if t.Len() == 0 {
 		bw.WriteString("[]")
 		return nil
 	}
 	jv := reflect.ValueOf(&w.j).Elem()
 	bw.WriteString("[")
-	for i := range items {
-		itemOf(&items[i], &w.j)
+	for i, it := range t.All() {
+		itemOf(&it, &w.j)
 		b := w.buf[:0]
 		if i > 0 {
 			b = append(b, ',')
@@ -145,7 +145,7 @@ func (w *itemWriter) items(bw *bufio.Writer, items []verify.Item) error {
 		b = newline(b, itemLevel)
 		b, err := w.object(b, jv, itemLevel)
 		if err != nil {
-			return fmt.Errorf("item %s: %w", safetext.Display(items[i].Name), err)
+			return fmt.Errorf("item %s: %w", safetext.Display(it.Name), err)
 		}
 		bw.Write(b)
 		w.buf = b

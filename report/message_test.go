@@ -247,7 +247,7 @@ func TestMessageArgsSurvive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := back.Result.Tables[1].Items[4].DetailArgs["target"]; got != target {
+	if got := back.Result.Tables[1].At(4).DetailArgs["target"]; got != target {
 		t.Errorf("target came back as %q", got)
 	}
 	if !reflect.DeepEqual(back.Result.Warnings, r.Result.Warnings) {

@@ -84,17 +84,13 @@ func WriteNDJSON(w io.Writer, r *Report) error {
 	formular := safetext.Display(r.Formular.Path)
 	for ti := range r.Result.Tables {
 		t := &r.Result.Tables[ti]
-		for ii := range t.Items {
-			it := &t.Items[ii]
-			if it.Status == verify.OK {
-				continue
-			}
+		for it := range t.Findings() {
 			ev := findingEvent{
 				Schema: Schema, Event: "finding", Time: end,
 				HostID: r.Run.HostID, Host: r.Run.Host, Groups: r.Run.Groups,
 				Formular: formular, Table: string(t.Kind), TableLine: t.Line,
 			}
-			itemOf(it, &ev.Item)
+			itemOf(&it, &ev.Item)
 			if err := json.MarshalEncode(enc, &ev); err != nil {
 				return fmt.Errorf("encoding finding %s: %w", safetext.Display(it.Name), err)
 			}

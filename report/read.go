@@ -621,6 +621,11 @@ func (rd *reader) items(l *itemList) error {
 	if err := rd.want('[', "an array"); err != nil {
 		return err
 	}
+	var cols []string
+	if rd.cur != nil {
+		cols = rd.cur.Columns // the head comes first where sverka wrote it
+	}
+	rows := verify.NewRowsBuilder(cols)
 	var all itemChunks
 	hint := 0
 	if rd.size >= 0 && rd.cur != nil {
@@ -628,27 +633,44 @@ func (rd *reader) items(l *itemList) error {
 		for _, c := range rd.cur.Counts {
 			hint += max(0, min(c, room-hint))
 		}
-		all.last = make([]verify.Item, 0, hint)
+		if rows != nil {
+			rows.Grow(hint)
+		} else {
+			all.last = make([]verify.Item, 0, hint)
+		}
 		rd.unfilled += hint
 	}
 	// One jsonItem serves every item, its lists of digests reused.
 	var j jsonItem
 	jv := reflect.ValueOf(&j).Elem()
+	n := 0
 	err := rd.array(func() error {
 		j = jsonItem{Expected: j.Expected[:0], Actual: j.Actual[:0]}
 		if err := rd.object(jv); err != nil {
 			return err
 		}
-		if err := checkItem(&j, rd.itemPointer(all.n)); err != nil {
+		if err := checkItem(&j, rd.itemPointer(n)); err != nil {
 			return &itemError{offset: rd.dec.InputOffset(), err: err}
 		}
-		if err := j.item(all.next(), rd.itemPointer(all.n-1)); err != nil {
+		var it verify.Item
+		if err := j.item(&it, rd.itemPointer(n)); err != nil {
 			return &itemError{offset: rd.dec.InputOffset(), err: err}
+		}
+		n++
+		if rows != nil {
+			rows.Add(it)
+		} else {
+			*all.next() = it
 		}
 		return nil
 	})
-	rd.unfilled -= min(all.n, hint)
-	*l = all.list()
+	rd.unfilled -= min(n, hint)
+	if rows != nil {
+		rows.Trim()
+		*l = itemList{rows: rows}
+	} else {
+		*l = itemList{items: all.list()}
+	}
 	return err
 }
 
@@ -678,14 +700,14 @@ func (c *itemChunks) next() *verify.Item {
 
 // list is the items gathered, in one slice; never nil. Room the counts
 // asked for and no item took is not kept.
-func (c *itemChunks) list() itemList {
+func (c *itemChunks) list() []verify.Item {
 	if len(c.full) == 0 {
 		if len(c.last) < cap(c.last)/2+1 {
-			return append(itemList{}, c.last...)
+			return append([]verify.Item{}, c.last...)
 		}
 		return c.last
 	}
-	out := make(itemList, 0, c.n)
+	out := make([]verify.Item, 0, c.n)
 	for i, ch := range c.full {
 		out = append(out, ch...)
 		c.full[i] = nil // free as soon as copied

@@ -611,9 +611,10 @@ func checkHead(j *jsonReport) error {
 			return err
 		}
 		if v1 {
-			for ii := range t.Items {
-				if c := string(t.Items[ii].DetailCode); c != "" && !slices.Contains(details, c) {
-					return fmt.Errorf("%s/items/%d/detail_code: %q is not a detail code of %s", where, ii, safetext.Display(c), SchemaV1)
+			// An item kept as a row has no detail.
+			for _, it := range t.Items.kept() {
+				if c := string(it.DetailCode); c != "" && !slices.Contains(details, c) {
+					return fmt.Errorf("%s/items: item %s (line %d): %q is not a detail code of %s", where, safetext.Display(it.Name), it.Line, safetext.Display(c), SchemaV1)
 				}
 			}
 		}

@@ -380,7 +380,7 @@ func TestReadCountsLie(t *testing.T) {
 	}
 	room := 0
 	for _, tb := range j.Tables {
-		room += cap(tb.Items)
+		room += tb.Items.room()
 	}
 	if room > 10 {
 		t.Errorf("the tables keep room for %d items, hold 10", room)

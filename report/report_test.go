@@ -280,6 +280,9 @@ func TestDisplay(t *testing.T) {
 // normalize makes nil and empty slices alike and times comparable, the
 // only differences a JSON round trip may introduce.
 func normalize(r *Report) *Report {
+	for i := range r.Result.Tables {
+		r.Result.Tables[i].Expand()
+	}
 	c := *r
 	c.Run.Start = c.Run.Start.UTC()
 	c.Run.End = c.Run.End.UTC()
@@ -314,7 +317,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	if _, off := back.Run.Start.Zone(); off != 3*3600 {
 		t.Errorf("start lost its zone: %v", back.Run.Start)
 	}
-	got := back.Result.Tables[1].Items[2].Name
+	got := back.Result.Tables[1].At(2).Name
 	if got != invalidName {
 		t.Errorf("the invalid UTF-8 name came back as %q, want %q", got, invalidName)
 	}

@@ -83,7 +83,7 @@ func reportValues(r *Report) []string {
 		v = append(v, t.Root, t.Source, t.Format)
 		v = append(v, t.Columns...)
 		v = append(v, t.Weak...)
-		for _, it := range t.Items {
+		for _, it := range t.All() {
 			v = append(v, it.Name, it.Other, it.Value, it.Note, it.Mode, it.ActualMode)
 			// The HTML lists a name under its directory, by its last part.
 			v = append(v, strings.Split(it.Name, "/")...)

@@ -207,7 +207,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		if s := l.tableWhere(r, &t); s != "" {
 			where += ", " + safetext.Display(s)
 		}
-		fmt.Fprintf(bw, "%s  %s: %s", kinds[ti], where, l.f("total-n", len(t.Items)))
+		fmt.Fprintf(bw, "%s  %s: %s", kinds[ti], where, l.f("total-n", t.Len()))
 		for _, s := range verify.Statuses {
 			if n := t.Counts[s]; n > 0 {
 				fmt.Fprintf(bw, ", %s %d", l.status(s), n)
@@ -231,8 +231,8 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	for ti := range r.Result.Tables {
 		t := &r.Result.Tables[ti]
 		folded := foldedStatuses(t)
-		for ii := range t.Items {
-			it := &t.Items[ii]
+		for _, v := range t.All() {
+			it := &v
 			if (it.Status == verify.OK && !verbose) || (opt.Quiet && !it.Failure) || folded[it.Status] {
 				continue
 			}
@@ -266,11 +266,12 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 // the verdict if any does.
 func groupItem(t *verify.Table, g *itemGroup) *verify.Item {
 	for _, i := range g.Items {
-		if t.Items[i].Failure {
-			return &t.Items[i]
+		if it := t.At(i); it.Failure {
+			return &it
 		}
 	}
-	return &t.Items[g.Items[0]]
+	it := t.At(g.Items[0])
+	return &it
 }
 
 // hostRows are the header rows naming the checked host in a fleet: its

@@ -41,13 +41,12 @@ func WriteVerdictText(w io.Writer, r *Report, opt TextOptions) error {
 	status := st.statusColumn(l)
 	for ti := range r.Result.Tables {
 		t := &r.Result.Tables[ti]
-		for ii := range t.Items {
-			it := &t.Items[ii]
+		for it := range t.Findings() {
 			if !it.Failure {
 				continue
 			}
-			fmt.Fprintf(bw, "%s %s %s", status.cell(it), kind.Render(kinds[ti]), safetext.Display(it.Name))
-			if d := describe(l, t, it); d != "" {
+			fmt.Fprintf(bw, "%s %s %s", status.cell(&it), kind.Render(kinds[ti]), safetext.Display(it.Name))
+			if d := describe(l, t, &it); d != "" {
 				fmt.Fprintf(bw, " — %s", safetext.Display(d))
 			}
 			bw.WriteByte('\n')

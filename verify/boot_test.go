@@ -94,7 +94,7 @@ func check(t *testing.T, f *formular.Formular, media string) *Result {
 func tableItems(res *Result, kind formular.Kind) []Item {
 	for _, tb := range res.Tables {
 		if tb.Kind == kind {
-			return tb.Items
+			return all(&tb)
 		}
 	}
 	return nil

@@ -84,7 +84,7 @@ func TestSettingsMessagesCarryCodes(t *testing.T) {
 		t.Errorf("settings warning args %v\nwant %v", warn.Args, wantWarn)
 	}
 
-	c := res.Tables[0].Items[0]
+	c := all(&res.Tables[0])[0]
 	wantC := map[string]string{"error": `value "lots": not an integer`, "error_code": "not-an-integer", "error_value": "lots",
 		"file": "app.ini", "line": "3"}
 	if c.DetailCode != DetailConstraintError || !maps.Equal(c.DetailArgs, wantC) {
@@ -114,7 +114,7 @@ func TestSettingsMessagesCarryCodes(t *testing.T) {
 	// Each row of an unreadable source is UNREADABLE, and only says it
 	// was not read: why is the table's reason, said once.
 	for i, ti := range []int{1, 2} {
-		it := res.Tables[ti].Items[0]
+		it := all(&res.Tables[ti])[0]
 		if it.Status != Unreadable || !it.Failure || it.DetailCode != DetailNotRead || len(it.DetailArgs) != 0 {
 			t.Errorf("item %d of an unreadable source: %+v", i, it)
 		}

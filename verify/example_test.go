@@ -48,7 +48,7 @@ f2c82decdd7181cf98945929a62598db7e6b477e11f6e0eb0ae97020eff151ad 5 b.txt
 	}
 	fmt.Println(res.Verdict)
 	for _, t := range res.Tables {
-		for _, it := range t.Items {
+		for _, it := range t.All() {
 			if it.Failure {
 				fmt.Printf("%s %s: %v differ\n", it.Status, it.Name, it.Differs)
 			}

@@ -89,7 +89,12 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 		}
 		m := newMatcher(t, src.IgnoreCase || t.OS == formular.OSWindows)
 		m.bind(seen)
-		out.Items = treeConflicts(m.judge(func(string) *Message { return &notOnImage }), m, im.Conflicts, im.Names)
+		// The trees' conflicts change items in place: the members are
+		// fewer than an installed system's files, each gets its item.
+		out.Items, out.at = m.judge(func(string) *Message { return &notOnImage })
+		out.rows = t
+		out.Expand()
+		out.Items = treeConflicts(out.Items, m, im.Conflicts, im.Names)
 		out.count()
 		res.Tables = append(res.Tables, out)
 	}
@@ -106,7 +111,7 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 // certified, byte for byte.
 func imageHolds(res *Result) bool {
 	for _, t := range res.Tables {
-		if t.Kind == formular.KindImage && len(t.Items) == 1 && t.Items[0].Status == OK {
+		if t.Kind == formular.KindImage && t.Len() == 1 && t.At(0).Status == OK {
 			return true
 		}
 	}

@@ -91,9 +91,9 @@ func TestTreeConflictIsAFailure(t *testing.T) {
 		t.Fatalf("verdict %s", res.Verdict)
 	}
 	var found *Item
-	for i, it := range res.Tables[0].Items {
+	for _, it := range all(&res.Tables[0]) {
 		if it.Name == "setup.exe" {
-			found = &res.Tables[0].Items[i]
+			found = &it
 		} else if it.Status != OK {
 			t.Errorf("%s: %s %s", it.Name, it.Status, it.Detail)
 		}

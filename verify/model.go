@@ -93,10 +93,22 @@ type Table struct {
 	Format  string
 	Columns []string
 	Closed  bool
-	Items   []Item
-	Counts  map[Status]int
+	// Items are the table's items, in the report's order; or, for a
+	// table that keeps its rows (see rows), those not made from a row.
+	// Read them with Len, At and All, which see both.
+	Items  []Item
+	Counts map[Status]int
 	// Weak lists legacy algorithms (md5, sha1) the table relies on.
 	Weak []string
+
+	// rows, when set, are the formular rows a file table was judged on:
+	// a row found exactly as listed has no item of its own (a million OK
+	// rows would be 400 MB of items), and its item is made from the row
+	// when it is read. Items then begin with the items of the other
+	// rows, at[k] the row of Items[k], in row order; the items of no row
+	// (unlisted names) follow.
+	rows *formular.Table
+	at   []int
 }
 
 // Result is the outcome of a whole check.

@@ -66,15 +66,15 @@ func TestRegistryOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Verdict != NotHolds || res.Tables[0].Items[0].Status != Violated || res.Tables[0].Items[0].Value != "50" || res.Tables[0].Items[1].Status != OK {
-		t.Fatalf("verdict %s, items %+v", res.Verdict, res.Tables[0].Items)
+	if res.Verdict != NotHolds || all(&res.Tables[0])[0].Status != Violated || all(&res.Tables[0])[0].Value != "50" || all(&res.Tables[0])[1].Status != OK {
+		t.Fatalf("verdict %s, items %+v", res.Verdict, all(&res.Tables[0]))
 	}
 
 	res, err = Check(context.Background(), good, Sources{Installed: root})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Verdict != NotHolds || res.Tables[0].Items[0].Status != Unreadable ||
+	if res.Verdict != NotHolds || all(&res.Tables[0])[0].Status != Unreadable ||
 		!strings.Contains(res.Reasons[0].Text, "give --registry-user NAME") {
 		t.Fatalf("without a user: verdict %s, reasons %v", res.Verdict, res.Reasons)
 	}

@@ -27,7 +27,7 @@ func TestAlternateStreamFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	it := out.Items[0]
+	it := all(&out)[0]
 	if it.Status != Modified || !it.Failure || it.DetailCode != DetailAlternateStream || it.DetailArgs["streams"] != "payload" {
 		t.Errorf("agent.exe with a stream: %+v; want MODIFIED, alternate-stream payload", it)
 	}
@@ -36,7 +36,7 @@ func TestAlternateStreamFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if it := out.Items[0]; it.Status != OK {
+	if it := all(&out)[0]; it.Status != OK {
 		t.Errorf("open table: %+v; want OK", it)
 	}
 }

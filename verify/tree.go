@@ -48,6 +48,9 @@ type found struct {
 	// directory that was not walked (one reached through a link): an
 	// addition, reported EXTRA.
 	dirExtra bool
+	// asListed marks a listed file read whole with the row's size and
+	// digests: its result was not kept (res is nil).
+	asListed bool
 	// row is the table row listing the file, -1 if none.
 	row int
 	// res is the hash result, nil if the file was not read.
@@ -82,12 +85,12 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	// case-insensitively are listed first, and only what the listing
 	// calls a file is read, where the listing found it: a path through a
 	// link the listing does not follow is never opened.
-	var rows []checksum.Result
+	var reads rowReads
 	if fold || opt.Recursive || opt.Jail != "" {
 		m.index()
 		tr.scan(ctx)
 		m.bind(tr.seen)
-		rows, err = hashRows(ctx, t, tr.path, m.onDisk(), eng)
+		reads, err = hashRows(ctx, t, tr.path, m.onDisk(), eng)
 	} else {
 		listed := make(chan struct{})
 		go func() {
@@ -95,7 +98,7 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 			m.index()
 			tr.scan(ctx)
 		}()
-		rows, err = hashRows(ctx, t, tr.path, nil, eng)
+		reads, err = hashRows(ctx, t, tr.path, nil, eng)
 		<-listed
 		m.bind(tr.seen)
 	}
@@ -107,14 +110,22 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	}
 	seen := tr.seen
 	for i := range seen {
-		if f := &seen[i]; f.row >= 0 && f.mode.IsRegular() && !m.isAmbiguous(f.row) {
-			f.res = &rows[f.row]
+		f := &seen[i]
+		if f.row < 0 || !f.mode.IsRegular() || m.isAmbiguous(f.row) {
+			continue
+		}
+		if mode, ok := reads.asListed.get(f.row); ok {
+			// What settle takes from a kept result.
+			f.asListed, f.mode, f.size = true, mode, t.Entries[f.row].Size
+		} else {
+			f.res = reads.other[f.row]
 		}
 	}
+	reads = rowReads{}
 	// A listed regular file is not stat'ed: the engine's fstat of the
 	// open file, or the read itself, gives its size and mode. Nor is an
 	// unlisted directory that is walked: only what is in it is reported.
-	tr.describe(func(f *found) bool { return f.res != nil || f.mode.IsDir() && f.row < 0 && !f.dirExtra })
+	tr.describe(func(f *found) bool { return f.res != nil || f.asListed || f.mode.IsDir() && f.row < 0 && !f.dirExtra })
 
 	// An unlisted file whose size is that of a missing file may be its
 	// renamed copy: it is hashed too.
@@ -137,9 +148,12 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 		return out, err
 	}
 	tr.settle()
-	out.Items = m.judge(tr.missingDetail)
-	if t.Closed && t.Kind == formular.KindModules {
-		m.streams(ctx, out.Items, tr.path)
+	out.Items, out.at = m.judge(tr.missingDetail)
+	out.rows = t
+	// Off Windows no file has streams: the million paths are not joined
+	// to learn it.
+	if t.Closed && t.Kind == formular.KindModules && checksum.HasStreams {
+		m.streams(ctx, &out, tr.path)
 	}
 	if t.Closed {
 		// A directory of a closed table that cannot be listed may hold
@@ -150,12 +164,40 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	return out, nil
 }
 
-// hashRows hashes the rows of t, each at the path where names it, and
-// returns the results by row. onDisk, if not nil, gives each row's name as
-// the listing spelled it, or "" for a row the listing did not call a
-// regular file: that row is not read. A symbolic link is never followed,
-// whatever the listing saw.
-func hashRows(ctx context.Context, t *formular.Table, where func(rel string) string, onDisk []string, eng checksum.Options) ([]checksum.Result, error) {
+// rowReads is what the reading of a table's rows found. A row read whole
+// with the size and digests it lists keeps only the mode its file was
+// read with: the results of a million rows, each with its digests, would
+// be 130 MB, and nearly all are what the rows say.
+type rowReads struct {
+	asListed rowModes
+	other    map[int]*checksum.Result // the other rows read, by row
+}
+
+// rowModes holds, for the rows read as listed, the mode each was read
+// with: a mode a row, and a bit a row for whether it was.
+type rowModes struct {
+	mode []fs.FileMode
+	set  []uint64
+}
+
+func (r rowModes) put(i int, m fs.FileMode) {
+	r.mode[i] = m
+	r.set[i/64] |= 1 << (i % 64)
+}
+
+// get returns row i's mode and whether the row was read as listed.
+func (r rowModes) get(i int) (fs.FileMode, bool) {
+	if i/64 >= len(r.set) || r.set[i/64]&(1<<(i%64)) == 0 {
+		return 0, false
+	}
+	return r.mode[i], true
+}
+
+// hashRows hashes the rows of t, each at the path where names it. onDisk,
+// if not nil, gives each row's name as the listing spelled it, or "" for
+// a row the listing did not call a regular file: that row is not read. A
+// symbolic link is never followed, whatever the listing saw.
+func hashRows(ctx context.Context, t *formular.Table, where func(rel string) string, onDisk []string, eng checksum.Options) (rowReads, error) {
 	idx := make([]int, 0, len(t.Entries))
 	for i := range t.Entries {
 		if onDisk == nil || onDisk[i] != "" {
@@ -173,18 +215,26 @@ func hashRows(ctx context.Context, t *formular.Table, where func(rel string) str
 		// engine stats a file that runs longer).
 		return checksum.Expected(where(rel), e.Size, !t.HasMode)
 	}
-	rows := make([]checksum.Result, len(t.Entries))
+	out := rowReads{
+		asListed: rowModes{mode: make([]fs.FileMode, len(t.Entries)), set: make([]uint64, (len(t.Entries)+63)/64)},
+		other:    map[int]*checksum.Result{},
+	}
 	// The jobs and their joined paths are made a stretch at a time: a
 	// million of them at once are 120 MB.
 	err := checksum.HashStretches(ctx, len(idx), checksum.Stretch, job, algsOf(t), eng, func(r checksum.Result) error {
-		// The row names the file already: its joined path, as long as
-		// the row itself, is not kept for the judging (on a million
-		// rows, 60 MB).
-		r.Path = ""
-		rows[idx[r.Index]] = r
+		i := idx[r.Index]
+		if e := &t.Entries[i]; r.Err == nil && e.Size >= 0 && r.Size == e.Size && equalSums(e.Sums, r.Sums) {
+			out.asListed.put(i, r.Mode)
+			return nil
+		}
+		// The row names the file already: its joined path is not kept
+		// for the judging.
+		kept := r // r itself does not escape: most rows are as listed
+		kept.Path = ""
+		out.other[i] = &kept
 		return nil
 	})
-	return rows, err
+	return out, err
 }
 
 // matcher pairs a table's rows with what was found.
@@ -323,18 +373,40 @@ func algsOf(t *formular.Table) []*checksum.Algorithm {
 
 // judge gives every row its status, then reports unlisted files: EXTRA, or
 // the renamed copy of a missing row. why explains a missing row (nil: no
-// explanation).
-func (m *matcher) judge(why func(rel string) *Message) []Item {
+// explanation). A row found exactly as listed gets no item (see
+// Table.rows): the items returned are those of the other rows, at[k] the
+// row of items[k], then those of unlisted names.
+func (m *matcher) judge(why func(rel string) *Message) (items []Item, at []int) {
 	t := m.t
-	items := make([]Item, len(t.Entries))
 	// Rows are judged apart from one another: on 100,000 modules, in
-	// parallel.
-	parallel(len(items), func(lo, hi int) {
-		expected := digestsOf(t.Columns, t.Entries[lo:hi])
+	// parallel, each part keeping what it found to be put in row order.
+	type part struct {
+		lo    int
+		items []Item
+		at    []int
+	}
+	var mu sync.Mutex
+	var parts []part
+	parallel(len(t.Entries), func(lo, hi int) {
+		p := part{lo: lo}
 		for i := lo; i < hi; i++ {
-			m.judgeRow(&items[i], i, expected[i-lo], why)
+			if m.plainOK(i) {
+				continue
+			}
+			var it Item
+			m.judgeRow(&it, i, digests(t.Columns, t.Entries[i].Sums), why)
+			p.items = append(p.items, it)
+			p.at = append(p.at, i)
 		}
+		mu.Lock()
+		parts = append(parts, p)
+		mu.Unlock()
 	})
+	sort.Slice(parts, func(a, b int) bool { return parts[a].lo < parts[b].lo })
+	for _, p := range parts {
+		items = append(items, p.items...)
+		at = append(at, p.at...)
+	}
 
 	// A missing row whose exact content stands under an unlisted name was
 	// renamed: both names are reported, and it is still a failure.
@@ -356,12 +428,12 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 		size := m.seen[fi].res.Size
 		bySize[size] = append(bySize[size], fi)
 	}
-	for i := range items {
-		it := &items[i]
+	for k := range items {
+		it := &items[k]
 		if it.Status != Missing {
 			continue
 		}
-		e := t.Entries[i]
+		e := t.Entries[at[k]]
 		cands := unlisted
 		if e.Size >= 0 {
 			cands = bySize[e.Size]
@@ -414,7 +486,27 @@ func (m *matcher) judge(why func(rel string) *Message) []Item {
 			items[i].Failure = items[i].Status != OK
 		}
 	}
-	return items
+	return items, at
+}
+
+// plainOK says whether row i was found exactly as listed, a regular file
+// read whole with the digests, size and mode the row gives: an OK that
+// needs no item of its own (okItem makes the one judgeRow would). Any
+// doubt is left to judgeRow.
+func (m *matcher) plainOK(i int) bool {
+	e := &m.t.Entries[i]
+	fi := m.seenAt[i]
+	if fi < 0 || e.Size < 0 || len(e.Sums) == 0 || m.isAmbiguous(i) {
+		return false
+	}
+	f := &m.seen[fi]
+	if !f.mode.IsRegular() {
+		return false
+	}
+	if r := f.res; !f.asListed && (r == nil || r.Err != nil || r.Size != e.Size || !equalSums(e.Sums, r.Sums)) {
+		return false
+	}
+	return !m.t.HasMode || e.Mode == uint32(f.mode.Perm())
 }
 
 // judgeRow gives row i, whose digests are expected, its status in it.
@@ -499,12 +591,15 @@ func (m *matcher) judgeRow(it *Item, i int, expected []Digest, why func(rel stri
 	if t.HasMode {
 		it.ActualMode = fmt.Sprintf("%04o", uint32(f.mode.Perm()))
 	}
-	if f.res == nil {
+	switch {
+	case f.asListed:
+		compare(it, t, e, checksum.Result{Size: e.Size, Sums: e.Sums})
+	case f.res == nil:
 		it.Status = Unreadable
 		it.setDetail(notRead)
-		return
+	default:
+		compare(it, t, e, *f.res)
 	}
-	compare(it, t, e, *f.res)
 }
 
 // parallel calls work on consecutive ranges of [0, n) from a goroutine
@@ -586,47 +681,6 @@ func equalSums(a, b [][]byte) bool {
 	return true
 }
 
-// digestsOf is digests of every row of entries, made with two
-// allocations for them all rather than two a row: on 100,000 modules the
-// difference is a tenth of the judging.
-func digestsOf(cols []checksum.Column, entries []formular.Entry) [][]Digest {
-	size := 0
-	for _, e := range entries {
-		for _, s := range e.Sums {
-			size += 2 * len(s)
-		}
-	}
-	var b strings.Builder
-	b.Grow(size)
-	var tmp [128]byte
-	for _, e := range entries {
-		for j, s := range e.Sums {
-			b.Write(cols[j].AppendEncode(tmp[:0], s))
-		}
-	}
-	hexes := b.String()
-	names := make([]string, len(cols))
-	for j, c := range cols {
-		names[j] = c.String()
-	}
-	block := make([]Digest, len(cols)*len(entries))
-	out := make([][]Digest, len(entries))
-	at := 0
-	for i, e := range entries {
-		if e.Sums == nil {
-			continue
-		}
-		d := block[i*len(cols) : (i+1)*len(cols) : (i+1)*len(cols)]
-		for j := range cols {
-			n := 2 * len(e.Sums[j])
-			d[j] = Digest{Alg: names[j], Hex: hexes[at : at+n]}
-			at += n
-		}
-		out[i] = d
-	}
-	return out
-}
-
 func digests(cols []checksum.Column, sums [][]byte) []Digest {
 	if sums == nil {
 		return nil
@@ -678,8 +732,13 @@ func newTable(t *formular.Table) Table {
 // count fills the per-status counts.
 func (t *Table) count() {
 	t.Counts = map[Status]int{}
-	for _, it := range t.Items {
-		t.Counts[it.Status]++
+	for i := range t.Items {
+		t.Counts[t.Items[i].Status]++
+	}
+	if t.rows != nil {
+		if ok := len(t.rows.Entries) - len(t.at); ok > 0 {
+			t.Counts[OK] += ok
+		}
 	}
 }
 
@@ -687,23 +746,24 @@ func (t *Table) count() {
 // carries NTFS alternate data streams (name:stream): no row lists them,
 // and code can be run from one. Only Windows reports them (see
 // checksum.Streams); a file whose streams cannot be listed is UNREADABLE.
-func (m *matcher) streams(ctx context.Context, items []Item, path func(rel string) string) {
+func (m *matcher) streams(ctx context.Context, out *Table, path func(rel string) string) {
 	for i := range m.seen {
 		f := &m.seen[i]
 		if ctx.Err() != nil || f.row < 0 || !f.mode.IsRegular() {
 			continue
 		}
-		it := &items[f.row]
-		if it.Status != OK && it.Status != Modified {
+		if s := out.At(f.row).Status; s != OK && s != Modified {
 			continue
 		}
 		names, err := checksum.Streams(path(f.rel))
 		switch {
 		case err != nil:
+			it := out.rowItem(f.row)
 			it.Status, it.Failure = Unreadable, true
 			it.setDetail(errorDetail(err.Error(), err))
 		case len(names) > 0:
 			sort.Strings(names)
+			it := out.rowItem(f.row)
 			it.Status, it.Failure = Modified, true
 			it.setDetail(alternateStream(names))
 		}

@@ -48,7 +48,7 @@ func TestClosedTableWholeTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := itemsByName(out.Items)
+	got := itemsByName(all(&out))
 	for _, name := range []string{"lib/evil.so", "plugins/evil.so", "evil.so", "bin/extra", "lib/x/y/z/dee.so"} {
 		if it := got[name]; it.Status != Extra || !it.Failure {
 			t.Errorf("%s: %s failure=%v, want a failing EXTRA", name, it.Status, it.Failure)
@@ -61,7 +61,7 @@ func TestClosedTableWholeTree(t *testing.T) {
 	}
 	// A listed file is checked, excluded or not.
 	if got["bin/tool"].Status != OK || got["lib/x/a.so"].Status != OK || got["var/log/old.log"].Status != OK {
-		t.Errorf("listed files: %v", statuses(out.Items))
+		t.Errorf("listed files: %v", statuses(all(&out)))
 	}
 
 	// Open: only the directories of listed files are looked at.
@@ -70,7 +70,7 @@ func TestClosedTableWholeTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = itemsByName(out.Items)
+	got = itemsByName(all(&out))
 	if it := got["bin/extra"]; it.Status != Extra || it.Failure {
 		t.Errorf("bin/extra in an open table: %+v", it)
 	}
@@ -101,7 +101,7 @@ func TestModulesLinksStayInCopy(t *testing.T) {
 		if res.Verdict == Holds {
 			t.Errorf("HOLDS through a link to this machine's files")
 		}
-		return itemsByName(res.Tables[0].Items)
+		return itemsByName(all(&res.Tables[0]))
 	}
 
 	// The root: ROOT/opt is a link to this machine's directory.
@@ -128,7 +128,7 @@ func TestModulesLinksStayInCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := statuses(res.Tables[0].Items); s["bin/tool"] != OK || s["lib/a.so"] != OK {
+	if s := statuses(all(&res.Tables[0])); s["bin/tool"] != OK || s["lib/a.so"] != OK {
 		t.Errorf("a link inside the copy: %v", s)
 	}
 	// A loop on the way to the root stops the check, naming it.
@@ -166,7 +166,7 @@ func TestCaseAmbiguous(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := itemsByName(out.Items)
+		got := itemsByName(all(&out))
 		for name, both := range map[string]string{"Bin/a.dll": "Bin/a.dll, bin/A.DLL", "setup.exe": "SETUP.EXE, setup.exe"} {
 			it := got[name]
 			if it.Status != Modified || !it.Failure || it.DetailCode != DetailAmbiguousName || it.DetailArgs["names"] != both ||
@@ -174,8 +174,8 @@ func TestCaseAmbiguous(t *testing.T) {
 				t.Errorf("closed=%v %s: %+v", closed, name, it)
 			}
 		}
-		if len(out.Items) != 2 {
-			t.Errorf("closed=%v: %v", closed, statuses(out.Items))
+		if len(all(&out)) != 2 {
+			t.Errorf("closed=%v: %v", closed, statuses(all(&out)))
 		}
 	}
 	// A kit checked with --ignore-case, likewise.
@@ -185,8 +185,8 @@ func TestCaseAmbiguous(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if it := out.Items[0]; len(out.Items) != 1 || it.Status != Modified || it.DetailArgs["names"] != "README.TXT, readme.txt" {
-		t.Errorf("kit: %+v", out.Items)
+	if it := all(&out)[0]; len(all(&out)) != 1 || it.Status != Modified || it.DetailArgs["names"] != "README.TXT, readme.txt" {
+		t.Errorf("kit: %+v", all(&out))
 	}
 }
 
@@ -251,14 +251,14 @@ func unreadableCheck(t *testing.T, root string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := itemsByName(out.Items)
+	got := itemsByName(all(&out))
 	it := got["private"]
 	if it.Status != Unreadable || !it.Failure || it.DetailCode != DetailUnreadableDirectory ||
 		it.DetailArgs["directory"] != "private" || it.DetailArgs["error_code"] != "EACCES" {
-		t.Errorf("private: %+v (all: %v)", it, statuses(out.Items))
+		t.Errorf("private: %+v (all: %v)", it, statuses(all(&out)))
 	}
 	if got["bin/tool"].Status != OK || got["lib/a.so"].Status != OK {
-		t.Errorf("listed files: %v", statuses(out.Items))
+		t.Errorf("listed files: %v", statuses(all(&out)))
 	}
 	// Open, the directory holds no listed file and is not looked at.
 	tab.Closed = false
@@ -266,7 +266,7 @@ func unreadableCheck(t *testing.T, root string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := statuses(out.Items); len(s) != 2 {
+	if s := statuses(all(&out)); len(s) != 2 {
 		t.Errorf("open table: %v", s)
 	}
 }

@@ -31,6 +31,15 @@ func tableOf(t *testing.T, kind formular.Kind, root string, algs string) *formul
 	return formulartest.Table(t, kind, root, algs)
 }
 
+// all is every item of t, OK rows' made from their rows.
+func all(t *Table) []Item {
+	var items []Item
+	for _, it := range t.All() {
+		items = append(items, it)
+	}
+	return items
+}
+
 func statuses(items []Item) map[string]Status {
 	m := map[string]Status{}
 	for _, it := range items {
@@ -57,7 +66,7 @@ func TestCheckTreeStatuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := statuses(out.Items)
+	got := statuses(all(&out))
 	want := map[string]Status{"a.txt": Modified, "b.txt": Modified, "short.txt": Modified, "dir/c.txt": Modified, "gone.txt": Missing, "moved.txt": Renamed, "new.txt": Extra}
 	for name, s := range want {
 		if got[name] != s {
@@ -67,7 +76,7 @@ func TestCheckTreeStatuses(t *testing.T) {
 	if _, ok := got["renamed.txt"]; ok {
 		t.Errorf("the renamed copy must not be reported again as EXTRA")
 	}
-	for _, it := range out.Items {
+	for _, it := range all(&out) {
 		switch it.Name {
 		case "a.txt":
 			if strings.Join(it.Differs, ",") != "sha256,gost12-256" {
@@ -113,7 +122,7 @@ func TestCheckTreeOpenTableExtraIsWarning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, it := range out.Items {
+	for _, it := range all(&out) {
 		if it.Name == "b" && (it.Status != Extra || it.Failure) {
 			t.Errorf("b: %s failure=%v, want a non-failing EXTRA", it.Status, it.Failure)
 		}
@@ -141,7 +150,7 @@ func TestCheckTreeSymlinkNotFollowed(t *testing.T) {
 		t.Skip(err)
 	}
 	out, _ := CheckTree(context.Background(), tab, root, TreeOptions{Recursive: true})
-	if it := out.Items[0]; it.Status != Modified || it.Differs[0] != "type" || !strings.Contains(it.Detail, outside) ||
+	if it := all(&out)[0]; it.Status != Modified || it.Differs[0] != "type" || !strings.Contains(it.Detail, outside) ||
 		it.DetailCode != DetailReplacedBySymlink || it.DetailArgs["target"] != outside {
 		t.Errorf("a symbolic link to identical content must be MODIFIED (type): %+v", it)
 	}
@@ -153,7 +162,7 @@ func TestReversedGOSTHint(t *testing.T) {
 	// The formular was made from a list read in the wrong byte order.
 	tab.Entries[0].Sums[0] = checksum.Reverse(tab.Entries[0].Sums[0])
 	out, _ := CheckTree(context.Background(), tab, root, TreeOptions{Recursive: true})
-	it := out.Items[0]
+	it := all(&out)[0]
 	if it.Status != Modified || !strings.Contains(it.Hint, "gost94-cryptopro/reversed") ||
 		!strings.Contains(it.Hint, "import the list with --gost-reverse") {
 		t.Errorf("a byte-reversed GOST digest stays a failure with a hint: %+v", it)
@@ -168,11 +177,11 @@ func TestIgnoreCase(t *testing.T) {
 	tab := tableOf(t, formular.KindMedia, root, "sha256")
 	tab.Entries[0].Path = "setup.exe"
 	out, _ := CheckTree(context.Background(), tab, root, TreeOptions{Recursive: true})
-	if it := out.Items[0]; it.Status != Renamed || it.Other != "Setup.EXE" {
+	if it := all(&out)[0]; it.Status != Renamed || it.Other != "Setup.EXE" {
 		t.Errorf("names are exact by default: %+v", it)
 	}
 	out, _ = CheckTree(context.Background(), tab, root, TreeOptions{Recursive: true, IgnoreCase: true})
-	if s := statuses(out.Items); s["setup.exe"] != OK || len(s) != 1 {
+	if s := statuses(all(&out)); s["setup.exe"] != OK || len(s) != 1 {
 		t.Errorf("--ignore-case: %v", s)
 	}
 }
@@ -349,7 +358,7 @@ func TestModulesTableModesAndSizes(t *testing.T) {
 		t.Fatal(err)
 	}
 	byName := map[string]Item{}
-	for _, it := range out.Items {
+	for _, it := range all(&out) {
 		byName[it.Name] = it
 	}
 	if it := byName["bin/tool"]; it.Status != Modified || it.ActualMode != "0755" || strings.Join(it.Differs, ",") != "mode" {

@@ -132,8 +132,13 @@ func (l *lister) direct() bool {
 	return !l.m.fold && l.opt.Jail == "" && !l.opt.Recursive
 }
 
-// add records the entry d at rel; listed says whether a row names it.
-func (l *lister) add(rel string, d fs.DirEntry, listed, extraDir bool) {
+// add records the entry d at rel; listed says whether a row, row, names
+// it.
+func (l *lister) add(rel string, d fs.DirEntry, row int, listed, extraDir bool) {
+	if listed && l.t.Entries[row].Path == rel {
+		// The row's own string: a million names are not held twice.
+		rel = l.t.Entries[row].Path
+	}
 	if !listed || !d.Type().IsRegular() {
 		l.ents[len(l.seen)] = d
 	}
@@ -165,7 +170,8 @@ func (l *lister) walk(ctx context.Context) {
 				l.pathLinks = append(l.pathLinks, len(l.seen))
 			}
 		}
-		l.add(w.Rel, w.Entry, l.m.isListed(w.Rel), false)
+		row, listed := l.m.lookup(w.Rel)
+		l.add(w.Rel, w.Entry, row, listed, false)
 		return nil
 	})
 }
@@ -216,7 +222,7 @@ func (l *lister) listDirs(ctx context.Context) {
 			}
 			for _, d := range ents {
 				rel := joinRel(hd.rel, d.Name())
-				listed := l.m.isListed(rel)
+				row, listed := l.m.lookup(rel)
 				if !listed && t.Excluded(rel) {
 					continue
 				}
@@ -224,13 +230,13 @@ func (l *lister) listDirs(ctx context.Context) {
 				// or as an unlisted addition to a closed table's
 				// directory.
 				if !d.IsDir() {
-					l.add(rel, d, listed, false)
+					l.add(rel, d, row, listed, false)
 					continue
 				}
 				if !listed && (parents[k(rel)] || !t.Closed) {
 					continue
 				}
-				l.add(rel, d, listed, !listed)
+				l.add(rel, d, row, listed, !listed)
 			}
 		}
 	}

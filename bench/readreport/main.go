@@ -35,7 +35,7 @@ func run(args []string) error {
 	}
 	items := 0
 	for _, t := range r.Result.Tables {
-		items += len(t.Items)
+		items += t.Len()
 	}
 	fmt.Printf("%s: %s, %d tables, %d items\n", args[0], r.Result.Verdict, len(r.Result.Tables), items)
 	return nil
