@@ -90,11 +90,14 @@ func (s *script) Read(p []byte) (int, error) {
 	if s.fail >= 0 && s.off >= s.fail {
 		return 0, s.err
 	}
-	end := min(len(s.data), s.off+len(p))
+	// A read at an offset past the end (ReadAt of a later segment) finds
+	// nothing, as a file's does.
+	start := min(s.off, len(s.data))
+	end := max(start, min(len(s.data), s.off+len(p)))
 	if s.fail >= 0 {
-		end = min(end, s.fail)
+		end = max(start, min(end, s.fail))
 	}
-	n := copy(p, s.data[s.off:end])
+	n := copy(p, s.data[start:end])
 	s.off += n
 	switch {
 	case s.fail >= 0 && s.off >= s.fail:
