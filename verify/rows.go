@@ -194,8 +194,13 @@ func (b *RowsBuilder) row(it *Item) (formular.Entry, bool) {
 		if x != a || x.Alg != c.String() {
 			return e, false
 		}
+		// Lower-case hex is what Encode gives back; any other spelling
+		// is kept as it was written.
+		if !lowerHex(x.Hex) {
+			return e, false
+		}
 		sum, err := c.Decode(x.Hex)
-		if err != nil || c.Encode(sum) != x.Hex {
+		if err != nil {
 			return e, false
 		}
 		e.Sums[k] = sum
@@ -236,3 +241,12 @@ func (b *RowsBuilder) Trim() {
 // Cap is how many items the builder holds room for: a row each, and the
 // items that are not rows.
 func (b *RowsBuilder) Cap() int { return cap(b.rows.Entries) + cap(b.items) - len(b.at) }
+
+func lowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
