@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"slices"
 	"sort"
 	"strings"
 
@@ -188,17 +189,40 @@ func (c Column) AppendEncode(dst, sum []byte) []byte {
 // Decode reads a hex digest written in the column's byte order and returns
 // it in canonical order. It checks the length against the algorithm.
 func (c Column) Decode(h string) ([]byte, error) {
+	return c.AppendDecode(nil, h)
+}
+
+// AppendDecode appends the digest Decode reads from h to dst: a reader of
+// many digests keeps them in blocks rather than one allocation each.
+func (c Column) AppendDecode(dst []byte, h string) ([]byte, error) {
 	if len(h) != c.Alg.HexLen() {
-		return nil, fmt.Errorf("%s digest must have %d hex digits, got %d", c.Alg.Name, c.Alg.HexLen(), len(h))
+		return dst, fmt.Errorf("%s digest must have %d hex digits, got %d", c.Alg.Name, c.Alg.HexLen(), len(h))
 	}
-	b, err := hex.DecodeString(h)
-	if err != nil {
-		return nil, fmt.Errorf("%s digest is not hex: %q", c.Alg.Name, h)
+	n := len(dst)
+	for i := 0; i < len(h); i += 2 {
+		hi, ok1 := unhex(h[i])
+		lo, ok2 := unhex(h[i+1])
+		if !ok1 || !ok2 {
+			return dst[:n], fmt.Errorf("%s digest is not hex: %q", c.Alg.Name, h)
+		}
+		dst = append(dst, hi<<4|lo)
 	}
 	if c.Reversed {
-		b = Reverse(b)
+		slices.Reverse(dst[n:])
 	}
-	return b, nil
+	return dst, nil
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 // Reverse returns a copy of b with its bytes in reverse order.

@@ -127,6 +127,17 @@ func TestColumn(t *testing.T) {
 	if _, err := c.Decode(strings.Repeat("zz", 32)); err == nil {
 		t.Errorf("non-hex digest accepted")
 	}
+	if b, err := c.Decode(strings.Repeat("aB", 32)); err != nil || hex.EncodeToString(b) != strings.Repeat("ab", 32) {
+		t.Errorf("mixed-case Decode = %x, %v", b, err)
+	}
+	// AppendDecode appends; a digest it refuses leaves what was there.
+	dst, err := rev.AppendDecode([]byte{9}, "030201")
+	if err != nil || hex.EncodeToString(dst) != "09010203" {
+		t.Errorf("AppendDecode = %x, %v", dst, err)
+	}
+	if dst, err := rev.AppendDecode([]byte{9}, "0302zz"); err == nil || len(dst) != 1 || dst[0] != 9 {
+		t.Errorf("AppendDecode of non-hex = %x, %v", dst, err)
+	}
 }
 
 // A GOST digest read in the other byte order is told apart, and the

@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"fmt"
 	"iter"
 	"slices"
 	"sort"
@@ -68,6 +67,16 @@ func (t *Table) All() iter.Seq2[int, Item] {
 	}
 }
 
+// OKRows is how many items of the table are rows kept as found as listed
+// (see Table.rows), with no item in Items: OK each, with the digests,
+// size and mode their rows list, the same on both sides.
+func (t *Table) OKRows() int {
+	if t.rows == nil {
+		return 0
+	}
+	return len(t.rows.Entries) - len(t.at)
+}
+
 // Findings yields the items that are not OK, in the report's order,
 // without making an item of an OK row.
 func (t *Table) Findings() iter.Seq[Item] {
@@ -99,10 +108,21 @@ func okItem(t *formular.Table, i int) Item {
 	size := e.Size
 	it := Item{Name: e.Path, Line: e.Line, Status: OK, Size: e.Size, ActualSize: &size, Expected: exp, Actual: exp}
 	if t.HasMode {
-		it.Mode = fmt.Sprintf("%04o", e.Mode)
+		it.Mode = modeText(e.Mode)
 		it.ActualMode = it.Mode
 	}
 	return it
+}
+
+// modeText is a mode as a row's item spells it: octal, at least four
+// digits.
+func modeText(m uint32) string {
+	var b [12]byte
+	s := strconv.AppendUint(b[:0], uint64(m), 8)
+	for len(s) < 4 {
+		s = append([]byte{'0'}, s...)
+	}
+	return string(s)
 }
 
 // Expand gives every item of t a place of its own in Items, for code
@@ -133,7 +153,17 @@ type RowsBuilder struct {
 	// mode is 0 until the first row kept, then 1 without a mode column,
 	// 2 with one: a table's rows all have one or none.
 	mode int8
+	// sums and bytes are blocks the rows' digests are cut from: a
+	// million rows would be three allocations each.
+	sums  [][]byte
+	bytes []byte
 }
+
+// sumsBlock and bytesBlock are the sizes of the blocks of digests.
+const (
+	sumsBlock  = 4096
+	bytesBlock = 64 << 10
+)
 
 // NewRowsBuilder returns a builder for a table with the given digest
 // columns, or nil when a column is not one sverka knows: its items are
@@ -179,8 +209,10 @@ func (b *RowsBuilder) row(it *Item) (formular.Entry, bool) {
 	}
 	mode := int8(1)
 	if it.Mode != "" {
+		// modeText's spelling only: octal, four digits or more without
+		// a leading zero beyond them.
 		m, err := strconv.ParseUint(it.Mode, 8, 32)
-		if err != nil || fmt.Sprintf("%04o", m) != it.Mode {
+		if err != nil || len(it.Mode) < 4 || len(it.Mode) > 4 && it.Mode[0] == '0' {
 			return e, false
 		}
 		e.Mode, mode = uint32(m), 2
@@ -188,23 +220,33 @@ func (b *RowsBuilder) row(it *Item) (formular.Entry, bool) {
 	if b.mode != 0 && b.mode != mode {
 		return e, false
 	}
-	e.Sums = make([][]byte, len(b.rows.Columns))
+	size := 0
 	for k, c := range b.rows.Columns {
 		x, a := it.Expected[k], it.Actual[k]
-		if x != a || x.Alg != c.String() {
-			return e, false
-		}
 		// Lower-case hex is what Encode gives back; any other spelling
 		// is kept as it was written.
-		if !lowerHex(x.Hex) {
+		if x != a || x.Alg != c.String() || len(x.Hex) != c.Alg.HexLen() || !lowerHex(x.Hex) {
 			return e, false
 		}
-		sum, err := c.Decode(x.Hex)
-		if err != nil {
-			return e, false
-		}
-		e.Sums[k] = sum
+		size += c.Alg.Size
 	}
+	cols := len(b.rows.Columns)
+	if len(b.sums)+cols > cap(b.sums) {
+		b.sums = make([][]byte, 0, max(sumsBlock, cols))
+	}
+	if len(b.bytes)+size > cap(b.bytes) {
+		b.bytes = make([]byte, 0, max(bytesBlock, size))
+	}
+	at := len(b.sums)
+	for k, c := range b.rows.Columns {
+		n := len(b.bytes)
+		var err error
+		if b.bytes, err = c.AppendDecode(b.bytes, it.Expected[k].Hex); err != nil {
+			return e, false
+		}
+		b.sums = append(b.sums, b.bytes[n:len(b.bytes):len(b.bytes)])
+	}
+	e.Sums = b.sums[at : at+cols : at+cols]
 	b.mode = mode
 	b.rows.HasMode = mode == 2
 	return e, true

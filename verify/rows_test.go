@@ -167,9 +167,17 @@ func TestRowsBuilderGivesBackItsItems(t *testing.T) {
 	modified.Status, modified.Failure, modified.Actual, modified.Differs = Modified, true, sha("other"), []string{"sha256"}
 	noMode := ok("nomode", 7, "") // the table's rows have a mode
 	badMode := ok("badmode", 8, "644")
+	// What a report's check of consistency refuses stays an item, for
+	// it to refuse.
+	sizeDiffers := ok("sizediffers", 8, "0644")
+	sizeDiffers.ActualSize = ptr(int64(4))
+	failing := ok("failing", 8, "0644")
+	failing.Failure = true
+	modeDiffers := ok("modediffers", 8, "0644")
+	modeDiffers.ActualMode = "0600"
 	items := []Item{
 		ok("a", 1, "0644"), ok("b", 2, "0755"), ok("c", 3, "4755"),
-		upper, emptyDiffers, modified, noMode, badMode,
+		upper, emptyDiffers, modified, noMode, badMode, sizeDiffers, failing, modeDiffers,
 		ok("d", 9, "0644"),
 		{Name: "extra", Status: Extra, Failure: true, ActualSize: ptr(int64(1)), Actual: sha("x")},
 		ok("after", 10, "0644"), // after the rows: kept as it is
@@ -195,8 +203,11 @@ func TestRowsBuilderGivesBackItsItems(t *testing.T) {
 	for _, it := range b.Items() {
 		kept = append(kept, it.Name)
 	}
-	if w := []string{"upper", "differs", "modified", "nomode", "badmode", "extra", "after"}; !reflect.DeepEqual(kept, w) {
+	if w := []string{"upper", "differs", "modified", "nomode", "badmode", "sizediffers", "failing", "modediffers", "extra", "after"}; !reflect.DeepEqual(kept, w) {
 		t.Errorf("kept as items %v, want %v", kept, w)
+	}
+	if n := tb.OKRows(); n != 4 {
+		t.Errorf("%d rows kept as OK, want 4", n)
 	}
 	if NewRowsBuilder([]string{"sha256", "no-such-hash"}) != nil {
 		t.Error("a builder for a column sverka does not know")
