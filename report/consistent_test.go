@@ -123,6 +123,10 @@ func TestForgedReportsRefused(t *testing.T) {
 			"media table (line 13), item autorun.inf (line 14): OK, yet its sha256 digests differ"},
 		{"OK item whose size differs", partial, [][2]string{{`"actual_size": 58,`, `"actual_size": 59,`}},
 			"item autorun.inf (line 14): OK, yet its sizes differ: listed 58, found 59"},
+		// The reader keeps an OK row that agrees with itself as a row;
+		// one whose mode differs stays an item, and is refused.
+		{"OK item whose mode differs", fixed, [][2]string{{`"actual_mode": "0755"`, `"actual_mode": "0700"`}},
+			"item bin/kesl (line 31): OK, yet its modes differ: listed 0755, found 0700"},
 		{"expired certificate said to hold", partial, [][2]string{{`"value": "2027-05-31"`, `"value": "2026-05-31"`}},
 			"verdict HOLDS disagrees with its certificate dates: valid-until 2026-05-31 is before the check date 2026-11-23"},
 		{"check date moved before the support ended", fixed, [][2]string{{`"check_date": "2026-11-23",
