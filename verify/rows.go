@@ -118,11 +118,14 @@ func okItem(t *formular.Table, i int) Item {
 // digits.
 func modeText(m uint32) string {
 	var b [12]byte
-	s := strconv.AppendUint(b[:0], uint64(m), 8)
-	for len(s) < 4 {
-		s = append([]byte{'0'}, s...)
+	return string(appendMode(b[:0], m))
+}
+
+func appendMode(dst []byte, m uint32) []byte {
+	for d := uint32(0o1000); d > 1 && m < d; d >>= 3 {
+		dst = append(dst, '0')
 	}
-	return string(s)
+	return strconv.AppendUint(dst, uint64(m), 8)
 }
 
 // Expand gives every item of t a place of its own in Items, for code
@@ -209,10 +212,10 @@ func (b *RowsBuilder) row(it *Item) (formular.Entry, bool) {
 	}
 	mode := int8(1)
 	if it.Mode != "" {
-		// modeText's spelling only: octal, four digits or more without
-		// a leading zero beyond them.
+		// modeText's spelling only.
+		var buf [12]byte
 		m, err := strconv.ParseUint(it.Mode, 8, 32)
-		if err != nil || len(it.Mode) < 4 || len(it.Mode) > 4 && it.Mode[0] == '0' {
+		if err != nil || string(appendMode(buf[:0], uint32(m))) != it.Mode {
 			return e, false
 		}
 		e.Mode, mode = uint32(m), 2

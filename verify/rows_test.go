@@ -3,6 +3,7 @@ package verify
 import (
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io/fs"
 	"reflect"
 	"strings"
@@ -211,5 +212,15 @@ func TestRowsBuilderGivesBackItsItems(t *testing.T) {
 	}
 	if NewRowsBuilder([]string{"sha256", "no-such-hash"}) != nil {
 		t.Error("a builder for a column sverka does not know")
+	}
+}
+
+// An item's mode is spelt as %04o spells it, which reports have always
+// carried.
+func TestModeText(t *testing.T) {
+	for _, m := range []uint32{0, 1, 7, 8, 0o644, 0o777, 0o1000, 0o4755, 0o7777, 0o10000, 0o123456, 1 << 31} {
+		if got, want := modeText(m), fmt.Sprintf("%04o", m); got != want {
+			t.Errorf("modeText(%o) = %s, want %s", m, got, want)
+		}
 	}
 }

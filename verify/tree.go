@@ -223,7 +223,7 @@ func hashRows(ctx context.Context, t *formular.Table, where func(rel string) str
 	// million of them at once are 120 MB.
 	err := checksum.HashStretches(ctx, len(idx), checksum.Stretch, job, algsOf(t), eng, func(r checksum.Result) error {
 		i := idx[r.Index]
-		if e := &t.Entries[i]; r.Err == nil && e.Size >= 0 && r.Size == e.Size && equalSums(e.Sums, r.Sums) {
+		if e := &t.Entries[i]; e.Size >= 0 && readAsListed(e, &r) {
 			out.asListed.put(i, r.Mode)
 			return nil
 		}
@@ -503,7 +503,7 @@ func (m *matcher) plainOK(i int) bool {
 	if !f.mode.IsRegular() {
 		return false
 	}
-	if r := f.res; !f.asListed && (r == nil || r.Err != nil || r.Size != e.Size || !equalSums(e.Sums, r.Sums)) {
+	if !f.asListed && (f.res == nil || !readAsListed(e, f.res)) {
 		return false
 	}
 	return !m.t.HasMode || e.Mode == uint32(f.mode.Perm())
@@ -552,7 +552,7 @@ func (m *matcher) judgeRow(it *Item, i int, expected []Digest, why func(rel stri
 	t, e := m.t, m.t.Entries[i]
 	*it = Item{Name: e.Path, Line: e.Line, Size: e.Size, Expected: expected}
 	if t.HasMode {
-		it.Mode = fmt.Sprintf("%04o", e.Mode)
+		it.Mode = modeText(e.Mode)
 	}
 	fi := m.seenAt[i]
 	if fi < 0 {
@@ -589,7 +589,7 @@ func (m *matcher) judgeRow(it *Item, i int, expected []Digest, why func(rel stri
 		return
 	}
 	if t.HasMode {
-		it.ActualMode = fmt.Sprintf("%04o", uint32(f.mode.Perm()))
+		it.ActualMode = modeText(uint32(f.mode.Perm()))
 	}
 	switch {
 	case f.asListed:
@@ -667,6 +667,12 @@ func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
 		h := gostReversed(reversed, shouldBe)
 		it.Hint, it.HintCode, it.HintArgs = h.Text, h.Code, h.Args
 	}
+}
+
+// readAsListed says whether r read row e's file whole, with the size and
+// digests the row lists.
+func readAsListed(e *formular.Entry, r *checksum.Result) bool {
+	return r.Err == nil && r.Size == e.Size && equalSums(e.Sums, r.Sums)
 }
 
 func equalSums(a, b [][]byte) bool {
