@@ -44,7 +44,7 @@ var readOptions = jsontext.AllowInvalidUTF8(true)
 // version 1), held to the checks Read makes before it looks at the
 // verdict. The error names where the document breaks it.
 func Validate(data []byte) error {
-	_, err := decode(bytes.NewReader(data))
+	_, err := decode(bytes.NewReader(data), int64(len(data)))
 	return err
 }
 
@@ -59,8 +59,15 @@ func ReadJSON(data []byte) (*Report, error) {
 // breaks the schema is refused naming where (its JSON pointer and byte
 // offset); so is one that disagrees with itself, with the disagreement
 // named.
-func Read(r io.Reader) (*Report, error) {
-	rep, err := decode(r)
+func Read(r io.Reader) (*Report, error) { return ReadSized(r, sizeOf(r)) }
+
+// ReadSized is Read of a document of size bytes (-1: not known), for a
+// reader that cannot tell, such as a file read through a digest or a
+// signature check. The size is only a hint: the items of a million-item
+// table are kept in room made once for them rather than grown and
+// copied, which at that size costs a third more memory.
+func ReadSized(r io.Reader, size int64) (*Report, error) {
+	rep, err := decode(r, size)
 	if err != nil {
 		return nil, err
 	}
@@ -71,14 +78,14 @@ func Read(r io.Reader) (*Report, error) {
 }
 
 // decode reads and checks the document, and converts it to a Report.
-func decode(r io.Reader) (*Report, error) {
+func decode(r io.Reader, size int64) (*Report, error) {
 	lr := &limitReader{r: r, left: MaxSize}
 	rd := &reader{
 		// The decoder reads 4 KiB at a time: from a file, that is a
 		// system call for every few items.
 		dec:    jsontext.NewDecoder(bufio.NewReaderSize(lr, 64<<10), readOptions),
 		fields: wireTypes{},
-		size:   sizeOf(r),
+		size:   size,
 		algs:   map[string]string{},
 	}
 	var j jsonReport

@@ -282,6 +282,40 @@ func TestReadStream(t *testing.T) {
 	}
 }
 
+// A stream whose size the caller knows (a file read through its digest)
+// is read into room made once; a size that lies, too small or too
+// large, changes nothing of what is read.
+func TestReadSized(t *testing.T) {
+	data := jsonOf(t, bigReport(3*maxChunk+5))
+	want, err := ReadJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int64{int64(len(data)), -1, 0, 100, 1 << 40} {
+		got, err := ReadSized(struct{ io.Reader }{bytes.NewReader(data)}, size)
+		if err != nil {
+			t.Fatalf("size %d: %v", size, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("size %d: the report read differs", size)
+		}
+	}
+	// The room: made once for every item with the true size, none past
+	// what the document's bytes can hold with a larger one.
+	for _, size := range []int64{int64(len(data)), 1 << 40} {
+		rd := &reader{dec: jsontext.NewDecoder(struct{ io.Reader }{bytes.NewReader(data)}, readOptions), fields: wireTypes{}, size: size, algs: map[string]string{}}
+		var j jsonReport
+		if err := rd.value(reflect.ValueOf(&j).Elem()); err != nil {
+			t.Fatal(err)
+		}
+		// Made once: the items' number, rounded up to an allocation's
+		// size class, not a slice grown by half again and again.
+		if n, room := 3*maxChunk+5, j.Tables[0].Items.room(); room < n || room > n+n/64 {
+			t.Errorf("size %d: room for %d items, want %d", size, room, n)
+		}
+	}
+}
+
 // The reader keeps the required members of a wire type as bits of a
 // uint64.
 func TestWireTypesFit(t *testing.T) {

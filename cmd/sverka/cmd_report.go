@@ -75,6 +75,7 @@ func runReportRender(_ context.Context, c *cli, o *renderReportOpts, args []stri
 		return err
 	}
 	path := args[0]
+	tuneGC()
 	rep, saved, err := readSaved(c, o.pubKey, o.pubFile, path)
 	if err != nil {
 		return err
@@ -121,8 +122,12 @@ func readSaved(c *cli, pubKey, pubFile, path string) (*report.Report, *report.Sa
 		return nil, nil, fmt.Errorf("report %s: %w", path, osErr(err))
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size() > report.MaxSize {
-		return nil, nil, fmt.Errorf("report %s: larger than %d GiB, far beyond any report", path, report.MaxSize>>30)
+	size := int64(-1) // read through the digest, the file cannot tell Read
+	if fi, err := f.Stat(); err == nil {
+		if fi.Size() > report.MaxSize {
+			return nil, nil, fmt.Errorf("report %s: larger than %d GiB, far beyond any report", path, report.MaxSize>>30)
+		}
+		size = fi.Size()
 	}
 	sum := sha256.New()
 	var r io.Reader = io.TeeReader(readErrors{io.LimitReader(f, report.MaxSize+1)}, sum)
@@ -143,7 +148,7 @@ func readSaved(c *cli, pubKey, pubFile, path string) (*report.Report, *report.Sa
 		}
 		c.warnf("%s", msg)
 	}
-	rep, readErr := report.Read(r)
+	rep, readErr := report.ReadSized(r, size)
 	if v != nil {
 		// The signature speaks first: a report that fails to read may
 		// be one changed after it was signed.
