@@ -132,7 +132,7 @@ func checkBootSlots(file string, entries []Entry) error {
 		if second.Line < first.Line {
 			first, second = second, first
 		}
-		return &ParseError{File: file, Line: second.Line, Err: fmt.Errorf("a second row for %s (first on line %d)", b.Slot(), first.Line)}
+		return &ParseError{File: file, Line: int(second.Line), Err: fmt.Errorf("a second row for %s (first on line %d)", b.Slot(), first.Line)}
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ f2c82decdd7181cf98945929a62598db7e6b477e11f6e0eb0ae97020eff151ad 5 docs/b.txt
 	for _, t := range f.Tables {
 		fmt.Printf("[%s] line %d, closed %v, columns %v\n", t.Kind, t.Line, t.Closed, t.Columns)
 		for _, e := range t.Entries {
-			fmt.Printf("  %s (%d bytes) %x\n", e.Path, e.Size, e.Sums[0][:4])
+			fmt.Printf("  %s (%d bytes) %x\n", e.Path, e.Size, e.Sums[:4])
 		}
 	}
 	_, err = formular.Parse([]byte("sverka-formular 1\n[media sha256]\nnot-a-digest 1 a.txt\n"), "bad.txt")

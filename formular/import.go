@@ -57,7 +57,7 @@ func FromList(kind Kind, entries []checksum.Entry, opt ImportOptions) (*Table, e
 		seen[name] = e.Line
 		ent := Entry{Path: name, Size: e.Size}
 		for _, s := range e.Sums {
-			ent.Sums = append(ent.Sums, s.Digest)
+			ent.Sums = append(ent.Sums, s.Digest...)
 		}
 		t.Entries = append(t.Entries, ent)
 	}

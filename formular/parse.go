@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"path"
 	"regexp"
 	"runtime"
@@ -103,7 +104,12 @@ type parser struct {
 	seen map[string]int
 	// line of the first table of a kind that may appear once.
 	once map[Kind]int
+	// sums is the block the rows' digests are decoded into.
+	sums []byte
 }
+
+// sumsBlock is the size of a block of rows' digests.
+const sumsBlock = 64 << 10
 
 func (p *parser) errf(format string, args ...any) error {
 	return &ParseError{File: p.file, Line: p.n, Err: fmt.Errorf(format, args...)}
@@ -121,6 +127,11 @@ func (p *parser) parse(text string) error {
 	lines := strings.Split(text, "\n")
 	if lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
+	}
+	if len(lines) > math.MaxInt32 {
+		// A row keeps its line in 32 bits; MaxSize is far below this.
+		p.n = math.MaxInt32
+		return p.errf("more than %d lines: a formular is at most %d bytes", math.MaxInt32, MaxSize)
 	}
 	p.once = map[Kind]int{}
 	inHeader := true
@@ -670,7 +681,7 @@ func (p *parser) firstDuplicate(entries []Entry) *ParseError {
 			for at > 0 && entries[at-1].Path == entries[i].Path {
 				at--
 			}
-			second, first = &entries[i], entries[at].Line
+			second, first = &entries[i], int(entries[at].Line)
 		}
 	}
 	if second != nil {
@@ -680,7 +691,7 @@ func (p *parser) firstDuplicate(entries []Entry) *ParseError {
 }
 
 func (p *parser) duplicate(e Entry, first int) *ParseError {
-	return &ParseError{File: p.file, Line: e.Line, Err: fmt.Errorf("duplicate path %q (first on line %d)", e.Path, first)}
+	return &ParseError{File: p.file, Line: int(e.Line), Err: fmt.Errorf("duplicate path %q (first on line %d)", e.Path, first)}
 }
 
 // entry parses a row of a file table and adds it.
@@ -696,7 +707,7 @@ func (p *parser) entry(line string) error {
 // twice.
 func (p *parser) add(e Entry) error {
 	if err := p.claim(e); err != nil {
-		p.n = e.Line
+		p.n = int(e.Line)
 		return err
 	}
 	p.cur.Entries = append(p.cur.Entries, e)
@@ -709,7 +720,7 @@ func (p *parser) claim(e Entry) *ParseError {
 	if first, dup := p.seen[key]; dup {
 		return p.duplicate(e, first)
 	}
-	p.seen[key] = e.Line
+	p.seen[key] = int(e.Line)
 	return nil
 }
 
@@ -736,21 +747,29 @@ func (p *parser) row(line string) (Entry, error) {
 		s = rest
 		return f, nil
 	}
-	e := Entry{Line: p.n, Sums: make([][]byte, 0, len(t.Columns))}
+	e := Entry{Line: int32(p.n)}
+	// The digests go into the parser's block: a million rows are not
+	// a million allocations.
+	if width := t.SumsWidth(); cap(p.sums)-len(p.sums) < width {
+		p.sums = make([]byte, 0, max(sumsBlock, width))
+	}
+	start := len(p.sums)
 	for _, c := range t.Columns {
 		h, err := field(c.String() + " digest")
+		if err == nil {
+			p.sums, err = c.AppendDecode(p.sums, h)
+			if err != nil && isDecimal(h) {
+				err = p.errf("row has fewer digests than the table's %d column(s) (%s)", len(t.Columns), columnNames(t.Columns))
+			} else if err != nil {
+				err = p.errf("column %s: %v", c, err)
+			}
+		}
 		if err != nil {
+			p.sums = p.sums[:start]
 			return Entry{}, err
 		}
-		sum, err := c.Decode(h)
-		if err != nil {
-			if isDecimal(h) {
-				return Entry{}, p.errf("row has fewer digests than the table's %d column(s) (%s)", len(t.Columns), columnNames(t.Columns))
-			}
-			return Entry{}, p.errf("column %s: %v", c, err)
-		}
-		e.Sums = append(e.Sums, sum)
 	}
+	e.Sums = p.sums[start:len(p.sums):len(p.sums)]
 	sz, err := field("size")
 	if err != nil {
 		return Entry{}, err

@@ -85,7 +85,7 @@ func TestParseModel(t *testing.T) {
 	if e := media.Entries[0]; e.Path != "a\\b\nc\xff" || e.Size != 0 || e.Line != 9 {
 		t.Errorf("escaped entry: %+v", e)
 	}
-	if e := media.Entries[1]; e.Path != "z/last file.txt" || e.Size != 10 || len(e.Sums) != 2 || e.Sums[1][0] != 0xcd {
+	if e := media.Entries[1]; e.Path != "z/last file.txt" || e.Size != 10 || len(e.Sums) != 32+16 || e.Sum(media.Columns, 1)[0] != 0xcd {
 		t.Errorf("entry: %+v", e)
 	}
 	mod := f.Tables[1]
@@ -325,8 +325,8 @@ func TestReversedColumn(t *testing.T) {
 	const gostsum = "1541e09d0aa5971f732991ae1bdfb63f2609edd7536b40f8c2ae7c1e2f99e072"
 	a := mustParse(t, "sverka-formular 1\n[media gost94-cryptopro/reversed]\n"+gostsum+" 4 foo\n")
 	b := mustParse(t, "sverka-formular 1\n[media gost94-cryptopro]\n"+rhash+" 4 foo\n")
-	if !bytes.Equal(a.Tables[0].Entries[0].Sums[0], b.Tables[0].Entries[0].Sums[0]) {
-		t.Errorf("reversed column holds %x, plain column %x", a.Tables[0].Entries[0].Sums[0], b.Tables[0].Entries[0].Sums[0])
+	if !bytes.Equal(a.Tables[0].Entries[0].Sums, b.Tables[0].Entries[0].Sums) {
+		t.Errorf("reversed column holds %x, plain column %x", a.Tables[0].Entries[0].Sums, b.Tables[0].Entries[0].Sums)
 	}
 	if !a.Tables[0].Columns[0].Reversed {
 		t.Error("column not reversed")
@@ -342,11 +342,11 @@ func TestMarshalRejectsBadModels(t *testing.T) {
 		t.Fatal(err)
 	}
 	col := []checksum.Column{{Alg: sha}}
-	sum := [][]byte{make([]byte, 32)}
+	sum := make([]byte, 32)
 	cases := map[string]*Formular{
 		"newline in value": {Header: []Field{{Key: "product", Value: "a\nsecret: b"}}, Tables: []*Table{{Kind: KindMedia, Columns: col}}},
 		"no table":         {Header: []Field{{Key: "product", Value: "a"}}},
-		"short digest":     {Tables: []*Table{{Kind: KindMedia, Columns: col, Entries: []Entry{{Path: "a", Sums: [][]byte{{1}}}}}}},
+		"short digest":     {Tables: []*Table{{Kind: KindMedia, Columns: col, Entries: []Entry{{Path: "a", Sums: []byte{1}}}}}},
 		"absolute path":    {Tables: []*Table{{Kind: KindMedia, Columns: col, Entries: []Entry{{Path: "/a", Sums: sum}}}}},
 		"duplicate path":   {Tables: []*Table{{Kind: KindMedia, Columns: col, Entries: []Entry{{Path: "a", Sums: sum}, {Path: "a", Sums: sum}}}}},
 		"unescaped slash":  {Tables: []*Table{{Kind: KindParameters, Format: "ini", Params: []Param{{Key: "a", Op: OpMatches, Pattern: "a/b"}}}}},
@@ -369,8 +369,8 @@ func TestMarshalBuiltModel(t *testing.T) {
 	f.Set(KeyProduct, "Y")
 	sum := bytes.Repeat([]byte{0xAB}, 32)
 	f.Tables = []*Table{{Kind: KindMedia, Columns: []checksum.Column{{Alg: sha}}, Entries: []Entry{
-		{Path: "b", Sums: [][]byte{sum}, Size: 2},
-		{Path: "a\tb", Sums: [][]byte{sum}, Size: 1},
+		{Path: "b", Sums: sum, Size: 2},
+		{Path: "a\tb", Sums: sum, Size: 1},
 	}}, {Kind: KindParameters, Format: "kv", Params: []Param{
 		{Key: "k", Op: OpEq, Values: []string{`C:\dir\`}},
 		{Key: "k2", Op: OpMatches, Pattern: `https:\/\/x`, Note: "n"},
@@ -612,7 +612,7 @@ func TestParseTables(t *testing.T) {
 			t.Fatal(err)
 		}
 		m, p := tables[0], tables[1]
-		if m.Line != tt.table || m.Entries[0].Line != tt.rows || p.Line != tt.table+3 || p.Params[0].Line != tt.rows+3 {
+		if m.Line != tt.table || int(m.Entries[0].Line) != tt.rows || p.Line != tt.table+3 || p.Params[0].Line != tt.rows+3 {
 			t.Errorf("%q: lines %d %d %d %d, want %d %d %d %d", tt.text, m.Line, m.Entries[0].Line, p.Line, p.Params[0].Line, tt.table, tt.rows, tt.table+3, tt.rows+3)
 		}
 	}

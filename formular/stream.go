@@ -116,13 +116,5 @@ func rowReader(t *Table) func([]byte, Entry) error {
 // sameRow says whether two rows of t say the same: path, size, mode where
 // t has a mode column, and digests. Marshal and Write read back by it.
 func sameRow(t *Table, x, y Entry) bool {
-	if x.Path != y.Path || x.Size != y.Size || t.HasMode && x.Mode != y.Mode || len(x.Sums) != len(y.Sums) {
-		return false
-	}
-	for j := range x.Sums {
-		if !bytes.Equal(x.Sums[j], y.Sums[j]) {
-			return false
-		}
-	}
-	return true
+	return x.Path == y.Path && x.Size == y.Size && (!t.HasMode || x.Mode == y.Mode) && bytes.Equal(x.Sums, y.Sums)
 }

@@ -26,12 +26,12 @@ func TestWriteAsMarshal(t *testing.T) {
 	built := &Formular{Header: []Field{{Key: KeyProduct, Value: "X"}}, Tables: []*Table{
 		{Kind: KindModules, Root: "${INSTALLDIR}", Defaults: map[string]string{"": "/opt/x"}, Closed: true, HasMode: true,
 			Columns: []checksum.Column{{Alg: sha}, {Alg: md5}}, Entries: []Entry{
-				{Path: "z", Sums: [][]byte{sum, sum5}, Size: 3, Mode: 0o755},
-				{Path: "a\tb", Sums: [][]byte{sum, sum5}, Size: 0, Mode: 0o644},
-				{Path: "\xff", Sums: [][]byte{sum, sum5}, Size: -1, Mode: 0o600},
+				{Path: "z", Sums: JoinSums([][]byte{sum, sum5}), Size: 3, Mode: 0o755},
+				{Path: "a\tb", Sums: JoinSums([][]byte{sum, sum5}), Size: 0, Mode: 0o644},
+				{Path: "\xff", Sums: JoinSums([][]byte{sum, sum5}), Size: -1, Mode: 0o600},
 			}},
 		{Kind: KindModules, Root: "%SystemRoot%", OS: OSWindows, Columns: []checksum.Column{{Alg: sha}},
-			Entries: []Entry{{Path: "B/c", Sums: [][]byte{sum}, Size: 1}, {Path: "a", Sums: [][]byte{sum}, Size: 2}}},
+			Entries: []Entry{{Path: "B/c", Sums: sum, Size: 1}, {Path: "a", Sums: sum, Size: 2}}},
 	}}
 	for name, f := range map[string]*Formular{"demo": f, "built": built} {
 		want := mustMarshal(t, f)
@@ -49,7 +49,7 @@ func TestWriteAsMarshal(t *testing.T) {
 func TestWriteRejectsBadModels(t *testing.T) {
 	sha, _ := checksum.Lookup("sha256")
 	col := []checksum.Column{{Alg: sha}}
-	sum := [][]byte{make([]byte, 32)}
+	sum := make([]byte, 32)
 	rows := func(paths ...string) []Entry {
 		var es []Entry
 		for _, p := range paths {
@@ -60,7 +60,7 @@ func TestWriteRejectsBadModels(t *testing.T) {
 	cases := map[string]*Formular{
 		"newline in value": {Header: []Field{{Key: "product", Value: "a\nsecret: b"}}, Tables: []*Table{{Kind: KindMedia, Columns: col}}},
 		"no table":         {Header: []Field{{Key: "product", Value: "a"}}},
-		"short digest":     {Tables: []*Table{{Kind: KindMedia, Columns: col, Entries: []Entry{{Path: "a", Sums: [][]byte{{1}}}}}}},
+		"short digest":     {Tables: []*Table{{Kind: KindMedia, Columns: col, Entries: []Entry{{Path: "a", Sums: []byte{1}}}}}},
 		"absolute path":    {Tables: []*Table{{Kind: KindMedia, Columns: col, Entries: rows("/a")}}},
 		"dot dot":          {Tables: []*Table{{Kind: KindModules, Root: "/opt", Columns: col, Entries: rows("a", "../b")}}},
 		"empty path":       {Tables: []*Table{{Kind: KindModules, Root: "/opt", Columns: col, Entries: rows("")}}},
@@ -88,7 +88,7 @@ func (errWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") 
 func TestWriteSaysWriteError(t *testing.T) {
 	sha, _ := checksum.Lookup("sha256")
 	f := &Formular{Tables: []*Table{{Kind: KindMedia, Columns: []checksum.Column{{Alg: sha}},
-		Entries: []Entry{{Path: "a", Sums: [][]byte{make([]byte, 32)}}}}}}
+		Entries: []Entry{{Path: "a", Sums: make([]byte, 32)}}}}}
 	if err := Write(errWriter{}, f); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("Write = %v, want the writer's error", err)
 	}

@@ -159,18 +159,15 @@ func writeTableTo(b tableWriter, t *Table, check func(line []byte, e Entry) erro
 
 // appendRow appends the line of row e of t, without its newline.
 func appendRow(b []byte, t *Table, e Entry) ([]byte, error) {
-	if len(e.Sums) != len(t.Columns) {
-		return nil, fmt.Errorf("%q has %d digests for %d columns", e.Path, len(e.Sums), len(t.Columns))
+	if w := t.SumsWidth(); len(e.Sums) != w {
+		return nil, fmt.Errorf("%q has %d bytes of digests for the columns' %d (%s)", e.Path, len(e.Sums), w, columnNames(t.Columns))
 	}
 	escape := needsEscape(e.Path)
 	if escape {
 		b = append(b, '\\')
 	}
 	for i, c := range t.Columns {
-		if len(e.Sums[i]) != c.Alg.Size {
-			return nil, fmt.Errorf("%q: %s digest of %d bytes, want %d", e.Path, c.Alg.Name, len(e.Sums[i]), c.Alg.Size)
-		}
-		b = c.AppendEncode(b, e.Sums[i])
+		b = c.AppendEncode(b, e.Sum(t.Columns, i))
 		b = append(b, ' ')
 	}
 	if e.Size < 0 {

@@ -230,7 +230,7 @@ func mediaFormular(t *testing.T, img string) (*formular.Formular, listing) {
 	media.Line = 1
 	want := listing{}
 	for _, e := range media.Entries {
-		want[e.Path] = hex.EncodeToString(e.Sums[0])
+		want[e.Path] = hex.EncodeToString(e.Sums)
 	}
 	return &formular.Formular{Tables: []*formular.Table{media}}, want
 }

@@ -33,7 +33,7 @@ func faultyChecks(t *testing.T) []*verify.Result {
 	media.Closed = false
 	for i, e := range media.Entries {
 		if e.Path == "rev.txt" {
-			media.Entries[i].Sums[1] = checksum.Reverse(e.Sums[1])
+			media.Entries[i].Sums = formular.JoinSums([][]byte{e.Sum(media.Columns, 0), checksum.Reverse(e.Sum(media.Columns, 1)), e.Sum(media.Columns, 2)})
 		}
 	}
 	os.WriteFile(filepath.Join(kit, "a.txt"), []byte("ALPHA"), 0o644)

@@ -49,14 +49,14 @@ func Image(ctx context.Context, path string, cols []checksum.Column, opt Options
 	if sr.ImageErr != nil || sr.ImageRead < sr.Length {
 		return nil, nil, nil, nil, fmt.Errorf("%s: read %d of %d bytes: %v", path, sr.ImageRead, sr.Length, sr.ImageErr)
 	}
-	image = &formular.Table{Kind: formular.KindImage, Columns: cols, Entries: []formular.Entry{{Path: filepath.Base(path), Sums: sr.ImageSums, Size: sr.ImageRead}}}
+	image = &formular.Table{Kind: formular.KindImage, Columns: cols, Entries: []formular.Entry{{Path: filepath.Base(path), Sums: formular.JoinSums(sr.ImageSums), Size: sr.ImageRead}}}
 	boot = &formular.Table{Kind: formular.KindBoot, Columns: cols}
 	for i, b := range targets {
 		ms := sr.Extra[i]
 		if ms.Err != nil {
 			return nil, nil, nil, nil, fmt.Errorf("%s: %s: %w", path, b.Slot(), ms.Err)
 		}
-		boot.Entries = append(boot.Entries, formular.Entry{Path: b.String(), Sums: ms.Sums, Size: ms.Read})
+		boot.Entries = append(boot.Entries, formular.Entry{Path: b.String(), Sums: formular.JoinSums(ms.Sums), Size: ms.Read})
 	}
 	for i, m := range im.Members {
 		if media.Excluded(m.Name) {
@@ -66,7 +66,7 @@ func Image(ctx context.Context, path string, cols []checksum.Column, opt Options
 		if ms.Err != nil {
 			return nil, nil, nil, nil, fmt.Errorf("%s: member %s: %w", path, m.Name, ms.Err)
 		}
-		media.Entries = append(media.Entries, formular.Entry{Path: m.Name, Sums: ms.Sums, Size: ms.Read})
+		media.Entries = append(media.Entries, formular.Entry{Path: m.Name, Sums: formular.JoinSums(ms.Sums), Size: ms.Read})
 	}
 	sort.Slice(media.Entries, func(i, j int) bool { return media.Entries[i].Path < media.Entries[j].Path })
 	for _, l := range im.Symlinks {

@@ -81,8 +81,8 @@ func TestImageBoot(t *testing.T) {
 			file = b.File
 		}
 		m := byPath[file]
-		if string(m.Sums[0]) != string(e.Sums[0]) || m.Size != e.Size {
-			t.Errorf("%s: %x %d, the file %s has %x %d", e.Path, e.Sums[0], e.Size, file, m.Sums[0], m.Size)
+		if string(m.Sums[:32]) != string(e.Sums[:32]) || m.Size != e.Size {
+			t.Errorf("%s: %x %d, the file %s has %x %d", e.Path, e.Sums, e.Size, file, m.Sums, m.Size)
 		}
 	}
 	if boot.Entries[0].Size != 32768 {

@@ -92,10 +92,9 @@ func hashRows(ctx context.Context, t *formular.Table, root string, modes []fs.Fi
 }
 
 // sums holds the digests of a table's rows in two arrays: the bytes of
-// every digest, and each row's slice of them per column.
+// every digest, a row's after the row before.
 type sums struct {
 	bytes []byte
-	rows  [][]byte
 	width int // bytes of a row's digests
 	cols  []checksum.Column
 }
@@ -105,17 +104,15 @@ func newSums(n int, cols []checksum.Column) *sums {
 	for _, c := range cols {
 		width += c.Alg.Size
 	}
-	return &sums{bytes: make([]byte, n*width), rows: make([][]byte, n*len(cols)), width: width, cols: cols}
+	return &sums{bytes: make([]byte, n*width), width: width, cols: cols}
 }
 
 // keep copies row i's digests in and returns them as the row's Sums.
-func (s *sums) keep(i int, got [][]byte) [][]byte {
-	row := s.rows[i*len(s.cols) : (i+1)*len(s.cols) : (i+1)*len(s.cols)]
-	at := i * s.width
+func (s *sums) keep(i int, got [][]byte) []byte {
+	row := s.bytes[i*s.width : (i+1)*s.width : (i+1)*s.width]
+	at := 0
 	for j, c := range s.cols {
-		b := s.bytes[at : at+c.Alg.Size : at+c.Alg.Size]
-		copy(b, got[j])
-		row[j] = b
+		copy(row[at:at+c.Alg.Size], got[j])
 		at += c.Alg.Size
 	}
 	return row

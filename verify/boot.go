@@ -91,7 +91,7 @@ func (b *bootCheck) judge(sums []iso.MemberSum, media string) Table {
 	}
 	used := make([]bool, len(b.slots))
 	for _, e := range t.Entries {
-		it := Item{Name: e.Path, Line: e.Line, Size: e.Size, Expected: digests(t.Columns, e.Sums)}
+		it := Item{Name: e.Path, Line: int(e.Line), Size: e.Size, Expected: rowDigests(t.Columns, e.Sums)}
 		want, err := formular.ParseBootTarget(e.Path)
 		if err != nil {
 			// The formular's parser refused such a row: nothing here can

@@ -119,8 +119,8 @@ func Check(ctx context.Context, f *formular.Formular, src Sources) (*Result, err
 				out = newTable(t)
 				out.Root = root
 				for _, e := range t.Entries {
-					it := Item{Name: e.Path, Line: e.Line, Size: e.Size, Status: Missing, Failure: true,
-						Expected: digests(t.Columns, e.Sums)}
+					it := Item{Name: e.Path, Line: int(e.Line), Size: e.Size, Status: Missing, Failure: true,
+						Expected: rowDigests(t.Columns, e.Sums)}
 					it.setDetail(rootNotFound(root))
 					out.Items = append(out.Items, it)
 				}

@@ -88,7 +88,7 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 			seen = append(seen, found{rel: l.Name, mode: fs.ModeSymlink, link: l.Target})
 		}
 		m := newMatcher(t, src.IgnoreCase || t.OS == formular.OSWindows)
-		m.bind(seen)
+		m.bind(seen, nil)
 		// The trees' conflicts change items in place: the members are
 		// fewer than an installed system's files, each gets its item.
 		out.Items, out.at = m.judge(func(string) *Message { return &notOnImage })
@@ -184,7 +184,7 @@ func conflictDetail(c iso.Conflict, members string) Message {
 // A device has no file name; only its content counts.
 func judgeImage(t *formular.Table, name string, device bool, r checksum.Result) []Item {
 	item := func(e formular.Entry) Item {
-		it := Item{Name: e.Path, Line: e.Line, Size: e.Size, Expected: digests(t.Columns, e.Sums)}
+		it := Item{Name: e.Path, Line: int(e.Line), Size: e.Size, Expected: rowDigests(t.Columns, e.Sums)}
 		compare(&it, t, e, r)
 		return it
 	}
@@ -194,7 +194,7 @@ func judgeImage(t *formular.Table, name string, device bool, r checksum.Result) 
 		if !device && e.Path == name {
 			byName = e
 		}
-		if r.Err == nil && (e.Size < 0 || r.Size == e.Size) && equalSums(r.Sums, e.Sums) && byContent == nil {
+		if r.Err == nil && (e.Size < 0 || r.Size == e.Size) && formular.SumsEqual(t.Columns, e.Sums, r.Sums) && byContent == nil {
 			byContent = e
 		}
 	}

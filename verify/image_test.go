@@ -177,7 +177,7 @@ func TestJudgeImage(t *testing.T) {
 	table := func(names ...string) *formular.Table {
 		tb := &formular.Table{Kind: formular.KindImage, Columns: checksum.GOSTReverseColumns([]*checksum.Algorithm{alg}, false)}
 		for i, n := range names {
-			tb.Entries = append(tb.Entries, formular.Entry{Line: i + 2, Path: n, Size: int64(10 * (i + 1)), Sums: [][]byte{sum(byte(i + 1))}})
+			tb.Entries = append(tb.Entries, formular.Entry{Line: int32(i + 2), Path: n, Size: int64(10 * (i + 1)), Sums: sum(byte(i + 1))})
 		}
 		return tb
 	}

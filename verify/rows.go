@@ -2,6 +2,7 @@ package verify
 
 import (
 	"iter"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -104,9 +105,9 @@ func (t *Table) rowItem(i int) *Item {
 // judging of a row makes for it (judgeRow, compare).
 func okItem(t *formular.Table, i int) Item {
 	e := &t.Entries[i]
-	exp := digests(t.Columns, e.Sums)
+	exp := rowDigests(t.Columns, e.Sums)
 	size := e.Size
-	it := Item{Name: e.Path, Line: e.Line, Status: OK, Size: e.Size, ActualSize: &size, Expected: exp, Actual: exp}
+	it := Item{Name: e.Path, Line: int(e.Line), Status: OK, Size: e.Size, ActualSize: &size, Expected: exp, Actual: exp}
 	if t.HasMode {
 		it.Mode = modeText(e.Mode)
 		it.ActualMode = it.Mode
@@ -156,17 +157,13 @@ type RowsBuilder struct {
 	// mode is 0 until the first row kept, then 1 without a mode column,
 	// 2 with one: a table's rows all have one or none.
 	mode int8
-	// sums and bytes are blocks the rows' digests are cut from: a
-	// million rows would be three allocations each.
-	sums  [][]byte
+	// bytes is the block the rows' digests are cut from: a million rows
+	// would be an allocation each.
 	bytes []byte
 }
 
-// sumsBlock and bytesBlock are the sizes of the blocks of digests.
-const (
-	sumsBlock  = 4096
-	bytesBlock = 64 << 10
-)
+// bytesBlock is the size of a block of digests.
+const bytesBlock = 64 << 10
 
 // NewRowsBuilder returns a builder for a table with the given digest
 // columns, or nil when a column is not one sverka knows: its items are
@@ -196,14 +193,14 @@ func (b *RowsBuilder) Add(it Item) {
 	}
 	// A row with an item of its own: its entry is never read.
 	b.at = append(b.at, len(b.rows.Entries))
-	b.rows.Entries = append(b.rows.Entries, formular.Entry{Line: it.Line, Path: it.Name})
+	b.rows.Entries = append(b.rows.Entries, formular.Entry{Line: int32(min(it.Line, math.MaxInt32)), Path: it.Name})
 	b.items = append(b.items, it)
 }
 
 // row is the entry okItem makes it back from, if it is such an item.
 func (b *RowsBuilder) row(it *Item) (formular.Entry, bool) {
-	e := formular.Entry{Line: it.Line, Path: it.Name, Size: it.Size}
-	if it.Status != OK || it.Failure || it.Size < 0 || it.ActualSize == nil || *it.ActualSize != it.Size ||
+	e := formular.Entry{Line: int32(it.Line), Path: it.Name, Size: it.Size}
+	if it.Line > math.MaxInt32 || it.Status != OK || it.Failure || it.Size < 0 || it.ActualSize == nil || *it.ActualSize != it.Size ||
 		it.Differs != nil || it.Other != "" || it.Allowed != "" || it.Value != "" || it.HasValue || it.Note != "" ||
 		it.Detail != "" || it.DetailCode != "" || it.DetailArgs != nil || it.Hint != "" || it.HintCode != "" || it.HintArgs != nil ||
 		it.ActualMode != it.Mode || len(it.Expected) != len(b.rows.Columns) || len(it.Actual) != len(it.Expected) ||
@@ -233,23 +230,18 @@ func (b *RowsBuilder) row(it *Item) (formular.Entry, bool) {
 		}
 		size += c.Alg.Size
 	}
-	cols := len(b.rows.Columns)
-	if len(b.sums)+cols > cap(b.sums) {
-		b.sums = make([][]byte, 0, max(sumsBlock, cols))
-	}
 	if len(b.bytes)+size > cap(b.bytes) {
 		b.bytes = make([]byte, 0, max(bytesBlock, size))
 	}
-	at := len(b.sums)
+	at := len(b.bytes)
 	for k, c := range b.rows.Columns {
-		n := len(b.bytes)
 		var err error
 		if b.bytes, err = c.AppendDecode(b.bytes, it.Expected[k].Hex); err != nil {
+			b.bytes = b.bytes[:at]
 			return e, false
 		}
-		b.sums = append(b.sums, b.bytes[n:len(b.bytes):len(b.bytes)])
 	}
-	e.Sums = b.sums[at : at+cols : at+cols]
+	e.Sums = b.bytes[at:len(b.bytes):len(b.bytes)]
 	b.mode = mode
 	b.rows.HasMode = mode == 2
 	return e, true

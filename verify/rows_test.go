@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,7 +57,7 @@ func TestOKRowsKeepNoItem(t *testing.T) {
 		if r.name == "b" {
 			want = "b"
 		}
-		tab.Entries = append(tab.Entries, formular.Entry{Line: 10 + i, Path: r.name, Sums: sum(want), Size: r.size, Mode: r.mode})
+		tab.Entries = append(tab.Entries, formular.Entry{Line: int32(10 + i), Path: r.name, Sums: formular.JoinSums(sum(want)), Size: r.size, Mode: r.mode})
 		if !r.found {
 			continue
 		}
@@ -74,7 +75,7 @@ func TestOKRowsKeepNoItem(t *testing.T) {
 	seen = append(seen, found{rel: "k", mode: 0o644, size: 1, res: &checksum.Result{Size: 1, Sums: sum("k")}})
 
 	m := newMatcher(tab, false)
-	m.bind(seen)
+	m.bind(seen, nil)
 	items, at := m.judge(nil)
 	out := newTable(tab)
 	out.Items, out.at, out.rows = items, at, tab
@@ -97,7 +98,7 @@ func TestOKRowsKeepNoItem(t *testing.T) {
 	var want []Item
 	for i := range rows {
 		var it Item
-		m.judgeRow(&it, i, digests(tab.Columns, tab.Entries[i].Sums), nil)
+		m.judgeRow(&it, i, rowDigests(tab.Columns, tab.Entries[i].Sums), nil)
 		it.Failure = it.Status != OK
 		want = append(want, it)
 	}
@@ -221,6 +222,30 @@ func TestModeText(t *testing.T) {
 	for _, m := range []uint32{0, 1, 7, 8, 0o644, 0o777, 0o1000, 0o4755, 0o7777, 0o10000, 0o123456, 1 << 31} {
 		if got, want := modeText(m), fmt.Sprintf("%04o", m); got != want {
 			t.Errorf("modeText(%o) = %s, want %s", m, got, want)
+		}
+	}
+}
+
+// TestLargeFirst: in a table read in more than one stretch, the large
+// rows go first, largest first, the rest in the table's order; of the
+// rows a listing names, only those.
+func TestLargeFirst(t *testing.T) {
+	const mb = 1 << 20
+	rows := []formular.Entry{{Size: 1}, {Size: 3 * mb}, {Size: 2}, {Size: 5 * mb}, {Size: formular.UnknownSize}, {Size: 3 * mb}, {Size: mb - 1}}
+	for _, c := range []struct {
+		idx  []int32
+		want []int32
+	}{
+		{nil, []int32{3, 1, 5, 0, 2, 4, 6}},
+		{[]int32{0, 1, 2, 6}, []int32{1, 0, 2, 6}},
+		{[]int32{}, []int32{}},
+	} {
+		n := len(rows)
+		if c.idx != nil {
+			n = len(c.idx)
+		}
+		if got := largeFirst(rows, c.idx, n); !slices.Equal(got, c.want) {
+			t.Errorf("largeFirst(%v) = %v, want %v", c.idx, got, c.want)
 		}
 	}
 }

@@ -2,10 +2,13 @@ package verify
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
+	mathbits "math/bits"
 	"os"
 	"path"
 	"runtime"
@@ -89,7 +92,7 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	if fold || opt.Recursive || opt.Jail != "" {
 		m.index()
 		tr.scan(ctx)
-		m.bind(tr.seen)
+		m.bind(tr.seen, tr.asRow)
 		reads, err = hashRows(ctx, t, tr.path, m.onDisk(), eng)
 	} else {
 		listed := make(chan struct{})
@@ -100,7 +103,6 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 		}()
 		reads, err = hashRows(ctx, t, tr.path, nil, eng)
 		<-listed
-		m.bind(tr.seen)
 	}
 	if err == nil {
 		err = ctx.Err() // a listing cut short is not a listing
@@ -108,6 +110,19 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	if err != nil {
 		return out, err
 	}
+	// A row found under its own name stays without an entry only when it
+	// was read as listed: OK, with nothing more to say (plainOK). Any
+	// other gets its entry now, and is judged as every other.
+	for r := range tr.asRow.all() {
+		e := &t.Entries[r]
+		if mode, ok := reads.asListed.get(r); ok && mode.IsRegular() && len(e.Sums) > 0 &&
+			(!t.HasMode || e.Mode == uint32(mode.Perm())) {
+			continue
+		}
+		tr.asRow.drop(r)
+		tr.seen = append(tr.seen, found{rel: e.Path, size: unstated})
+	}
+	m.bind(tr.seen, tr.asRow)
 	seen := tr.seen
 	for i := range seen {
 		f := &seen[i]
@@ -177,38 +192,91 @@ type rowReads struct {
 // with: a mode a row, and a bit a row for whether it was.
 type rowModes struct {
 	mode []fs.FileMode
-	set  []uint64
+	set  rowSet
 }
 
 func (r rowModes) put(i int, m fs.FileMode) {
 	r.mode[i] = m
-	r.set[i/64] |= 1 << (i % 64)
+	r.set.put(i)
 }
 
 // get returns row i's mode and whether the row was read as listed.
 func (r rowModes) get(i int) (fs.FileMode, bool) {
-	if i/64 >= len(r.set) || r.set[i/64]&(1<<(i%64)) == 0 {
+	if !r.set.has(i) {
 		return 0, false
 	}
 	return r.mode[i], true
 }
+
+// rowSet is a set of rows, a bit a row.
+type rowSet []uint64
+
+func newRowSet(rows int) rowSet { return make(rowSet, (rows+63)/64) }
+
+func (s rowSet) put(i int)  { s[i/64] |= 1 << (i % 64) }
+func (s rowSet) drop(i int) { s[i/64] &^= 1 << (i % 64) }
+
+func (s rowSet) has(i int) bool {
+	return i >= 0 && i/64 < len(s) && s[i/64]&(1<<(i%64)) != 0
+}
+
+// all yields the rows in the set, in order.
+func (s rowSet) all() iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for w, bits := range s {
+			for bits != 0 {
+				b := mathbits.TrailingZeros64(bits)
+				if !yield(w*64 + b) {
+					return
+				}
+				bits &= bits - 1
+			}
+		}
+	}
+}
+
+// rowStretch is how many rows are read in one run of the engine: a run
+// holds a job, its joined path and its bookkeeping for each, about 170
+// bytes, a million at once 170 MB. A million rows are read 32,768 at a
+// time, in 5 MB.
+const rowStretch = 1 << 15
 
 // hashRows hashes the rows of t, each at the path where names it. onDisk,
 // if not nil, gives each row's name as the listing spelled it, or "" for
 // a row the listing did not call a regular file: that row is not read. A
 // symbolic link is never followed, whatever the listing saw.
 func hashRows(ctx context.Context, t *formular.Table, where func(rel string) string, onDisk []string, eng checksum.Options) (rowReads, error) {
-	idx := make([]int, 0, len(t.Entries))
-	for i := range t.Entries {
-		if onDisk == nil || onDisk[i] != "" {
-			idx = append(idx, i)
+	// The rows read, by job; nil: every row, each its own job.
+	var idx []int32
+	jobs := len(t.Entries)
+	if onDisk != nil {
+		idx = make([]int32, 0, len(t.Entries))
+		for i := range t.Entries {
+			if onDisk[i] != "" {
+				idx = append(idx, int32(i))
+			}
 		}
+		jobs = len(idx)
+	}
+	// The engine starts the largest files of a stretch first, and a
+	// stretch ends when its largest file does: in a table of more than
+	// one, the large files go first, largest first, and the rest keep
+	// the table's order, which is the tree's (a cold disk reads a
+	// directory's files best together).
+	if jobs > rowStretch {
+		idx = largeFirst(t.Entries, idx, jobs)
+	}
+	rowOf := func(k int) int {
+		if idx == nil {
+			return k
+		}
+		return int(idx[k])
 	}
 	job := func(k int) checksum.Job {
-		e := &t.Entries[idx[k]]
+		e := &t.Entries[rowOf(k)]
 		rel := e.Path
 		if onDisk != nil {
-			rel = onDisk[idx[k]]
+			rel = onDisk[rowOf(k)]
 		}
 		// Ordered by the size the table expects, and, with no mode
 		// column to check, read without an fstat to that size (the
@@ -216,14 +284,12 @@ func hashRows(ctx context.Context, t *formular.Table, where func(rel string) str
 		return checksum.Expected(where(rel), e.Size, !t.HasMode)
 	}
 	out := rowReads{
-		asListed: rowModes{mode: make([]fs.FileMode, len(t.Entries)), set: make([]uint64, (len(t.Entries)+63)/64)},
+		asListed: rowModes{mode: make([]fs.FileMode, len(t.Entries)), set: newRowSet(len(t.Entries))},
 		other:    map[int]*checksum.Result{},
 	}
-	// The jobs and their joined paths are made a stretch at a time: a
-	// million of them at once are 120 MB.
-	err := checksum.HashStretches(ctx, len(idx), checksum.Stretch, job, algsOf(t), eng, func(r checksum.Result) error {
-		i := idx[r.Index]
-		if e := &t.Entries[i]; e.Size >= 0 && readAsListed(e, &r) {
+	err := checksum.HashStretches(ctx, jobs, rowStretch, job, algsOf(t), eng, func(r checksum.Result) error {
+		i := rowOf(r.Index)
+		if e := &t.Entries[i]; e.Size >= 0 && readAsListed(t, e, &r) {
 			out.asListed.put(i, r.Mode)
 			return nil
 		}
@@ -237,6 +303,34 @@ func hashRows(ctx context.Context, t *formular.Table, where func(rel string) str
 	return out, err
 }
 
+// largeFirst returns the rows idx names (nil: all n), the rows of at
+// least largeRow bytes first, largest first, then the others in order.
+func largeFirst(rows []formular.Entry, idx []int32, n int) []int32 {
+	row := func(k int) int32 {
+		if idx == nil {
+			return int32(k)
+		}
+		return idx[k]
+	}
+	out := make([]int32, 0, n)
+	for k := range n {
+		if rows[row(k)].Size >= largeRow {
+			out = append(out, row(k))
+		}
+	}
+	slices.SortStableFunc(out, func(a, b int32) int { return cmp.Compare(rows[b].Size, rows[a].Size) })
+	for k := range n {
+		if rows[row(k)].Size < largeRow {
+			out = append(out, row(k))
+		}
+	}
+	return out
+}
+
+// largeRow is the least size of a row that largeFirst moves ahead: a
+// file that takes a core a millisecond or more.
+const largeRow = 1 << 20
+
 // matcher pairs a table's rows with what was found.
 type matcher struct {
 	t    *formular.Table
@@ -244,9 +338,11 @@ type matcher struct {
 	// listed is the row index by key (nil: the rows are searched, see
 	// index); a name scanned is looked up once,
 	// and the pairing kept both ways in found.row and seenAt.
-	listed       map[string]int
-	seen         []found
-	seenAt       []int // index in seen by row, -1 if not found
+	listed map[string]int
+	seen   []found
+	// seenAt is the index in seen by row: notFound, or asListed for a row
+	// found under its own name with no entry in seen (lister.asRow).
+	seenAt       []int32
 	missingSizes map[int64]bool
 	// ambiguous holds, for a row that more than one name on disk matches
 	// (names differing only in letter case), the index in seen of each.
@@ -299,19 +395,33 @@ func (m *matcher) lookup(rel string) (int, bool) {
 	})
 }
 
-// bind pairs the rows with the entries scanned.
-func (m *matcher) bind(seen []found) {
+// What seenAt holds for a row that has no entry in seen.
+const (
+	notFound = -1
+	// asListed: a row found under its own name, before the reading a
+	// regular file, after it also read as listed (see CheckTree).
+	asListed = -2
+)
+
+// bind pairs the rows with the entries scanned, and with the rows found
+// under their own names, which have no entry (nil: none).
+func (m *matcher) bind(seen []found, asRow rowSet) {
 	m.seen = seen
-	m.seenAt = make([]int, len(m.t.Entries))
+	if len(m.seenAt) != len(m.t.Entries) {
+		m.seenAt = make([]int32, len(m.t.Entries))
+	}
 	for i := range m.seenAt {
-		m.seenAt[i] = -1
+		m.seenAt[i] = notFound
+	}
+	for r := range asRow.all() {
+		m.seenAt[r] = asListed
 	}
 	m.ambiguous = nil
 	for i := range seen {
 		f := &seen[i]
 		f.row = -1
 		if r, ok := m.lookup(f.rel); ok {
-			if prev := m.seenAt[r]; prev >= 0 {
+			if prev := int(m.seenAt[r]); prev >= 0 {
 				// Which of the two a Windows system would open cannot
 				// be told: the row is judged on neither.
 				if m.ambiguous == nil {
@@ -322,12 +432,12 @@ func (m *matcher) bind(seen []found) {
 				}
 				m.ambiguous[r] = append(m.ambiguous[r], i)
 			}
-			f.row, m.seenAt[r] = r, i
+			f.row, m.seenAt[r] = r, int32(i)
 		}
 	}
 	m.missingSizes = map[int64]bool{}
 	for i, e := range m.t.Entries {
-		if m.seenAt[i] < 0 {
+		if m.seenAt[i] == notFound {
 			m.missingSizes[e.Size] = true
 		}
 	}
@@ -356,7 +466,10 @@ func (m *matcher) isAmbiguous(r int) bool {
 func (m *matcher) onDisk() []string {
 	names := make([]string, len(m.t.Entries))
 	for i, fi := range m.seenAt {
-		if fi >= 0 && m.seen[fi].mode.IsRegular() && !m.isAmbiguous(i) {
+		switch {
+		case fi == asListed:
+			names[i] = m.t.Entries[i].Path
+		case fi >= 0 && m.seen[fi].mode.IsRegular() && !m.isAmbiguous(i):
 			names[i] = m.seen[fi].rel
 		}
 	}
@@ -394,7 +507,7 @@ func (m *matcher) judge(why func(rel string) *Message) (items []Item, at []int) 
 				continue
 			}
 			var it Item
-			m.judgeRow(&it, i, digests(t.Columns, t.Entries[i].Sums), why)
+			m.judgeRow(&it, i, rowDigests(t.Columns, t.Entries[i].Sums), why)
 			p.items = append(p.items, it)
 			p.at = append(p.at, i)
 		}
@@ -440,7 +553,7 @@ func (m *matcher) judge(why func(rel string) *Message) (items []Item, at []int) 
 		}
 		for _, fi := range cands {
 			f := &m.seen[fi]
-			if taken[fi] || !equalSums(f.res.Sums, e.Sums) {
+			if taken[fi] || !formular.SumsEqual(t.Columns, e.Sums, f.res.Sums) {
 				continue
 			}
 			taken[fi] = true
@@ -496,6 +609,9 @@ func (m *matcher) judge(why func(rel string) *Message) (items []Item, at []int) 
 func (m *matcher) plainOK(i int) bool {
 	e := &m.t.Entries[i]
 	fi := m.seenAt[i]
+	if fi == asListed {
+		return true // CheckTree kept it without an entry only so
+	}
 	if fi < 0 || e.Size < 0 || len(e.Sums) == 0 || m.isAmbiguous(i) {
 		return false
 	}
@@ -503,7 +619,7 @@ func (m *matcher) plainOK(i int) bool {
 	if !f.mode.IsRegular() {
 		return false
 	}
-	if !f.asListed && (f.res == nil || !readAsListed(e, f.res)) {
+	if !f.asListed && (f.res == nil || !readAsListed(m.t, e, f.res)) {
 		return false
 	}
 	return !m.t.HasMode || e.Mode == uint32(f.mode.Perm())
@@ -550,11 +666,15 @@ func (m *matcher) linksToListed(rel, target string) bool {
 
 func (m *matcher) judgeRow(it *Item, i int, expected []Digest, why func(rel string) *Message) {
 	t, e := m.t, m.t.Entries[i]
-	*it = Item{Name: e.Path, Line: e.Line, Size: e.Size, Expected: expected}
+	*it = Item{Name: e.Path, Line: int(e.Line), Size: e.Size, Expected: expected}
 	if t.HasMode {
 		it.Mode = modeText(e.Mode)
 	}
-	fi := m.seenAt[i]
+	fi := int(m.seenAt[i])
+	if fi == asListed {
+		*it = okItem(t, i) // plainOK's: judge does not ask
+		return
+	}
 	if fi < 0 {
 		it.Status = Missing
 		if why != nil {
@@ -593,7 +713,7 @@ func (m *matcher) judgeRow(it *Item, i int, expected []Digest, why func(rel stri
 	}
 	switch {
 	case f.asListed:
-		compare(it, t, e, checksum.Result{Size: e.Size, Sums: e.Sums})
+		compare(it, t, e, checksum.Result{Size: e.Size, Sums: formular.SplitSums(t.Columns, e.Sums)})
 	case f.res == nil:
 		it.Status = Unreadable
 		it.setDetail(notRead)
@@ -631,7 +751,7 @@ func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
 	}
 	size := r.Size
 	it.ActualSize = &size
-	if equalSums(e.Sums, r.Sums) {
+	if formular.SumsEqual(t.Columns, e.Sums, r.Sums) {
 		// The usual case, shared: 100,000 modules would otherwise hold
 		// each digest's hex twice.
 		it.Actual = it.Expected
@@ -643,11 +763,12 @@ func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
 	}
 	var reversed, shouldBe []string
 	for i, c := range t.Columns {
-		if bytes.Equal(e.Sums[i], r.Sums[i]) {
+		want := e.Sum(t.Columns, i)
+		if bytes.Equal(want, r.Sums[i]) {
 			continue
 		}
 		it.Differs = append(it.Differs, c.String())
-		if other, ok := c.ReadReversed(e.Sums[i], r.Sums[i]); ok {
+		if other, ok := c.ReadReversed(want, r.Sums[i]); ok {
 			// The formular was made from a list read in the wrong
 			// byte order.
 			reversed, shouldBe = append(reversed, c.String()), append(shouldBe, other.String())
@@ -669,22 +790,22 @@ func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
 	}
 }
 
-// readAsListed says whether r read row e's file whole, with the size and
-// digests the row lists.
-func readAsListed(e *formular.Entry, r *checksum.Result) bool {
-	return r.Err == nil && r.Size == e.Size && equalSums(e.Sums, r.Sums)
+// readAsListed says whether r read row e of t's file whole, with the
+// size and digests the row lists.
+func readAsListed(t *formular.Table, e *formular.Entry, r *checksum.Result) bool {
+	return r.Err == nil && r.Size == e.Size && formular.SumsEqual(t.Columns, e.Sums, r.Sums)
 }
 
-func equalSums(a, b [][]byte) bool {
-	if len(a) != len(b) {
-		return false
+// rowDigests are a row's digests, sums, as an item shows them.
+func rowDigests(cols []checksum.Column, sums []byte) []Digest {
+	if sums == nil {
+		return nil
 	}
-	for i := range a {
-		if !bytes.Equal(a[i], b[i]) {
-			return false
-		}
+	out := make([]Digest, len(cols))
+	for i, c := range cols {
+		out[i] = Digest{Alg: c.String(), Hex: c.Encode(formular.SumOf(cols, sums, i))}
 	}
-	return true
+	return out
 }
 
 func digests(cols []checksum.Column, sums [][]byte) []Digest {
@@ -753,25 +874,33 @@ func (t *Table) count() {
 // and code can be run from one. Only Windows reports them (see
 // checksum.Streams); a file whose streams cannot be listed is UNREADABLE.
 func (m *matcher) streams(ctx context.Context, out *Table, path func(rel string) string) {
+	check := func(row int, rel string) {
+		if s := out.At(row).Status; s != OK && s != Modified {
+			return
+		}
+		names, err := checksum.Streams(path(rel))
+		switch {
+		case err != nil:
+			it := out.rowItem(row)
+			it.Status, it.Failure = Unreadable, true
+			it.setDetail(errorDetail(err.Error(), err))
+		case len(names) > 0:
+			sort.Strings(names)
+			it := out.rowItem(row)
+			it.Status, it.Failure = Modified, true
+			it.setDetail(alternateStream(names))
+		}
+	}
 	for i := range m.seen {
 		f := &m.seen[i]
 		if ctx.Err() != nil || f.row < 0 || !f.mode.IsRegular() {
 			continue
 		}
-		if s := out.At(f.row).Status; s != OK && s != Modified {
-			continue
-		}
-		names, err := checksum.Streams(path(f.rel))
-		switch {
-		case err != nil:
-			it := out.rowItem(f.row)
-			it.Status, it.Failure = Unreadable, true
-			it.setDetail(errorDetail(err.Error(), err))
-		case len(names) > 0:
-			sort.Strings(names)
-			it := out.rowItem(f.row)
-			it.Status, it.Failure = Modified, true
-			it.setDetail(alternateStream(names))
+		check(f.row, f.rel)
+	}
+	for r, fi := range m.seenAt {
+		if ctx.Err() == nil && fi == asListed {
+			check(r, m.t.Entries[r].Path)
 		}
 	}
 }

@@ -160,7 +160,7 @@ func TestReversedGOSTHint(t *testing.T) {
 	root := kit(t, map[string]string{"a": "foo\n"})
 	tab := tableOf(t, formular.KindMedia, root, "gost94-cryptopro")
 	// The formular was made from a list read in the wrong byte order.
-	tab.Entries[0].Sums[0] = checksum.Reverse(tab.Entries[0].Sums[0])
+	tab.Entries[0].Sums = checksum.Reverse(tab.Entries[0].Sums)
 	out, _ := CheckTree(context.Background(), tab, root, TreeOptions{Recursive: true})
 	it := all(&out)[0]
 	if it.Status != Modified || !strings.Contains(it.Hint, "gost94-cryptopro/reversed") ||

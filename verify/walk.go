@@ -33,6 +33,11 @@ type lister struct {
 	// On a million rows the entries of all would hold 100 MB to the end.
 	seen []found
 	ents map[int]fs.DirEntry
+	// asRow marks the rows found as a regular file under the row's own
+	// name, which have no entry in seen: all that is needed of them is
+	// their reading, kept by row (see CheckTree). A million entries of
+	// 72 bytes would be held to the end for nothing but an OK.
+	asRow rowSet
 	// hostDirs maps a directory, named as in seen, to where it is on this
 	// machine when that is not under its own name below root (it was
 	// reached through a link). Made only when needed: on this host it is
@@ -70,9 +75,8 @@ func (l *lister) scan(ctx context.Context) {
 	t := l.t
 	l.unreadable = map[string]unreadableDir{}
 	l.walked = map[string]bool{}
-	// Sized for the table up front: growing a slice of 100,000 entries
-	// copies it again and again, and fresh pages cost a fault each.
-	l.seen = make([]found, 0, len(t.Entries)+len(t.Entries)/8)
+	l.seen = nil
+	l.asRow = newRowSet(len(t.Entries))
 	l.ents = map[int]fs.DirEntry{}
 	k := l.m.key
 	l.dirs, l.parents = map[string]string{}, map[string]bool{}
@@ -138,6 +142,16 @@ func (l *lister) add(rel string, d fs.DirEntry, row int, listed, extraDir bool) 
 	if listed && l.t.Entries[row].Path == rel {
 		// The row's own string: a million names are not held twice.
 		rel = l.t.Entries[row].Path
+		// Where names are matched exactly, one name is found once; should
+		// it be found again, both are entries, and bind sees them both.
+		if !l.m.fold && d.Type().IsRegular() && !extraDir {
+			if !l.asRow.has(row) {
+				l.asRow.put(row)
+				return
+			}
+			l.asRow.drop(row)
+			l.seen = append(l.seen, found{rel: rel, size: unstated})
+		}
 	}
 	if !listed || !d.Type().IsRegular() {
 		l.ents[len(l.seen)] = d
