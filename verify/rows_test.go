@@ -177,10 +177,13 @@ func TestRowsBuilderGivesBackItsItems(t *testing.T) {
 	failing.Failure = true
 	modeDiffers := ok("modediffers", 8, "0644")
 	modeDiffers.ActualMode = "0600"
+	// A row keeps its line in 32 bits: a line past them stays an item,
+	// never a row whose line wrapped.
+	farLine := ok("farline", 1<<31, "0644")
 	items := []Item{
 		ok("a", 1, "0644"), ok("b", 2, "0755"), ok("c", 3, "4755"),
 		upper, emptyDiffers, modified, noMode, badMode, sizeDiffers, failing, modeDiffers,
-		ok("d", 9, "0644"),
+		ok("d", 9, "0644"), farLine,
 		{Name: "extra", Status: Extra, Failure: true, ActualSize: ptr(int64(1)), Actual: sha("x")},
 		ok("after", 10, "0644"), // after the rows: kept as it is
 	}
@@ -205,7 +208,7 @@ func TestRowsBuilderGivesBackItsItems(t *testing.T) {
 	for _, it := range b.Items() {
 		kept = append(kept, it.Name)
 	}
-	if w := []string{"upper", "differs", "modified", "nomode", "badmode", "sizediffers", "failing", "modediffers", "extra", "after"}; !reflect.DeepEqual(kept, w) {
+	if w := []string{"upper", "differs", "modified", "nomode", "badmode", "sizediffers", "failing", "modediffers", "farline", "extra", "after"}; !reflect.DeepEqual(kept, w) {
 		t.Errorf("kept as items %v, want %v", kept, w)
 	}
 	if n := tb.OKRows(); n != 4 {
