@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Format names a checksum list layout.
@@ -122,6 +123,23 @@ type ReadOptions struct {
 	File string
 }
 
+// nameBlocks copies names into blocks of their own, a block shared by
+// many names.
+type nameBlocks struct{ block []byte }
+
+// keep returns a copy of name that shares no memory with it.
+func (b *nameBlocks) keep(name string) string {
+	if name == "" {
+		return ""
+	}
+	if cap(b.block)-len(b.block) < len(name) {
+		b.block = make([]byte, 0, max(64<<10, len(name)))
+	}
+	at := len(b.block)
+	b.block = append(b.block, name...)
+	return unsafe.String(&b.block[at], len(name))
+}
+
 // maxLine bounds the memory one line may take; longer lines are reported
 // and skipped. File names are far shorter on every system.
 const maxLine = 256 << 10
@@ -163,6 +181,7 @@ func ReadList(r io.Reader, opt ReadOptions) (entries []Entry, bad []LineError, e
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	var buf []byte
+	var names nameBlocks
 	for lineNo := 1; ; lineNo++ {
 		var tooLong bool
 		var rerr error
@@ -187,7 +206,9 @@ func ReadList(r io.Reader, opt ReadOptions) (entries []Entry, bad []LineError, e
 			case perr != nil:
 				bad = append(bad, LineError{opt.File, lineNo, perr})
 			case !skip:
-				e.Line = lineNo
+				// The name alone is kept, not the line it was cut
+				// from: a million lines of a list are 100 MB.
+				e.Line, e.Name = lineNo, names.keep(e.Name)
 				entries = append(entries, e)
 			}
 		}

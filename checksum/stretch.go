@@ -13,14 +13,15 @@ const Stretch = 1 << 17
 // about 170 bytes, so a million files at once would hold 170 MB; a
 // stretch of 100,000 holds a tenth. Largest first holds within a
 // stretch, which leaves a worker alone at its end only with a file
-// larger than the rest of the stretch. Results come in any order
-// (opt.AnyOrder is implied), each with Index its file's i. A line
-// opt.Explain says is said once, not once a stretch.
+// larger than the rest of the stretch. Results come in the files' order,
+// or as they come with opt.AnyOrder, each with Index its file's i: the
+// stretches run one after the other, so only a stretch's results wait
+// for its slowest file. A line opt.Explain says is said once, not once
+// a stretch.
 func HashStretches(ctx context.Context, n, stretch int, job func(i int) Job, algs []*Algorithm, opt Options, emit func(Result) error) error {
 	if stretch <= 0 {
 		stretch = n
 	}
-	opt.AnyOrder = true
 	if explain := opt.Explain; explain != nil {
 		said := map[string]bool{}
 		opt.Explain = func(line string) {

@@ -25,13 +25,20 @@ func TestHashStretches(t *testing.T) {
 	sha, _ := Lookup("sha256")
 	for _, stretch := range []int{0, 1, 3, n, 2 * n} {
 		got := make([]int, n)
-		opt := Options{Workers: 2}
+		opt := Options{Workers: 2, AnyOrder: stretch%2 == 1}
 		job := func(i int) Job { return Named(paths[i], false) }
+		last := -1
 		err := HashStretches(context.Background(), n, stretch, job, []*Algorithm{sha}, opt, func(r Result) error {
 			want := sha256.Sum256(bytes.Repeat([]byte{byte(r.Index)}, r.Index*100))
 			if r.Err != nil || r.Path != paths[r.Index] || !bytes.Equal(r.Sums[0], want[:]) {
 				t.Errorf("stretch %d: result %d: %s %x %v", stretch, r.Index, r.Path, r.Sums, r.Err)
 			}
+			// In the files' order across stretches, unless any order
+			// is asked for.
+			if !opt.AnyOrder && r.Index != last+1 {
+				t.Errorf("stretch %d: result %d after %d", stretch, r.Index, last)
+			}
+			last = r.Index
 			got[r.Index]++
 			return nil
 		})

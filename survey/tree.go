@@ -71,6 +71,7 @@ func hashRows(ctx context.Context, t *formular.Table, root string, modes []fs.Fi
 		e := &t.Entries[i]
 		return checksum.Seen(filepath.Join(root, filepath.FromSlash(e.Path)), modes[i], e.Size)
 	}
+	engine.AnyOrder = true // each result fills its own row
 	err := checksum.HashStretches(ctx, len(t.Entries), stretch, job, algsOf(t.Columns), engine, func(r checksum.Result) error {
 		if r.Err != nil {
 			// A formular must not be made from a tree it could not read.
