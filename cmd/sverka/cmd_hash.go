@@ -209,7 +209,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 			fileIdx = append(fileIdx, i)
 		}
 	}
-	prog := newProgress(c, &o.common, jobs)
+	prog := newProgress(c, &o.common, len(jobs), func(i int) string { return jobs[i].Path })
 	defer prog.Finish()
 	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare, Explain: o.explain(c)}
 
@@ -273,6 +273,7 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 // hashCheck checks each list in turn: the exit code is the worst of them.
 func hashCheck(ctx context.Context, c *cli, o *hashOpts, lists []string) error {
 	algs := listAlgs(o.from, o.explicitAlg, o.algorithms)
+	tuneGC()
 	code := exitOK
 	for _, list := range lists {
 		code = max(code, exitStatus(c, checkList(ctx, c, o, list, algs)))
@@ -287,16 +288,22 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 	if list == "-" {
 		name = "standard input"
 	}
-	entries, bad, err := readList(c, o, list, name, algs)
+	var entries []checksum.Entry
+	var bad []checksum.LineError
+	var err error
+	parsed(func() { entries, bad, err = readList(c, o, list, name, algs) })
 	if err != nil {
 		return err
 	}
 	chk := &listCheck{c: c, o: o, entries: entries, bad: bad, out: newLineWriter(c.stdout)}
-	jobs := chk.jobs(name)
-	prog := newProgress(c, &o.common, jobs)
+	chk.warnLegacy(name)
+	prog := newProgress(c, &o.common, len(entries), func(i int) string { return entries[i].Name })
 	defer prog.Finish()
 	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare, Explain: o.explain(c)}
-	if err := checksum.HashFiles(ctx, jobs, nil, opt, chk.judge); err != nil {
+	// A stretch of files at a time, in the list's order: the jobs of a
+	// million lines and their bookkeeping at once would be 170 MB. A
+	// list of a kit's few thousand files is one stretch, largest first.
+	if err := checksum.HashStretches(ctx, len(entries), checksum.Stretch, chk.job, nil, opt, chk.judge); err != nil {
 		return err
 	}
 	chk.malformed(-1)
@@ -368,15 +375,11 @@ type listCheck struct {
 // algorithms of their digests' length: enough to tell, cheap on any kit.
 const rereadTries = 3
 
-// jobs are the files to hash, each with the algorithms its line names;
-// a legacy algorithm is warned of once.
-func (l *listCheck) jobs(name string) []checksum.Job {
+// warnLegacy warns once of each legacy algorithm the list uses.
+func (l *listCheck) warnLegacy(name string) {
 	weak := map[string]bool{}
-	jobs := make([]checksum.Job, len(l.entries))
-	for i, e := range l.entries {
-		var ea []*checksum.Algorithm
+	for _, e := range l.entries {
 		for _, s := range e.Sums {
-			ea = append(ea, s.Col.Alg)
 			if s.Col.Alg.Legacy && !weak[s.Col.Alg.Name] {
 				weak[s.Col.Alg.Name] = true
 				if !l.o.status {
@@ -384,10 +387,20 @@ func (l *listCheck) jobs(name string) []checksum.Job {
 				}
 			}
 		}
-		jobs[i] = checksum.Named(e.Name, false)
-		jobs[i].Algs = ea
 	}
-	return jobs
+}
+
+// job is the file of entry i to hash, with the algorithms its line
+// names.
+func (l *listCheck) job(i int) checksum.Job {
+	e := &l.entries[i]
+	ea := make([]*checksum.Algorithm, len(e.Sums))
+	for k, s := range e.Sums {
+		ea[k] = s.Col.Alg
+	}
+	j := checksum.Named(e.Name, false)
+	j.Algs = ea
+	return j
 }
 
 // malformed says the malformed lines before line upto (all when upto is

@@ -20,17 +20,17 @@ func progressOptions(o *common) console.ProgressOptions {
 }
 
 // newProgress shows the hashing of jobs; nil (valid, silent) when off.
-func newProgress(c *cli, o *common, jobs []checksum.Job) *console.Progress {
+func newProgress(c *cli, o *common, n int, path func(i int) string) *console.Progress {
 	if !progressOn(c, o) {
 		return nil
 	}
 	var total int64
-	for _, j := range jobs {
-		if fi, err := os.Stat(j.Path); err == nil && fi.Mode().IsRegular() {
+	for i := range n {
+		if fi, err := os.Stat(path(i)); err == nil && fi.Mode().IsRegular() {
 			total += fi.Size()
 		}
 	}
-	return console.NewProgress(c.stderr, total, len(jobs), progressOptions(o))
+	return console.NewProgress(c.stderr, total, n, progressOptions(o))
 }
 
 // newTreeProgress shows the hashing of every file under root, as a
