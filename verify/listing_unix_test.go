@@ -86,3 +86,52 @@ func TestRowsFoundAsListedKeepNoEntry(t *testing.T) {
 		})
 	}
 }
+
+// TestRowFoundTwiceKeepsBothEntries: should the listing meet a row's
+// exact name twice (one directory reached twice), the row is not kept
+// as found once: both names are entries, and the row is judged on
+// neither, as for names that differ in case only.
+func TestRowFoundTwiceKeepsBothEntries(t *testing.T) {
+	root := kit(t, map[string]string{"a": "a", "b": "b"})
+	tab := tableOf(t, formular.KindModules, root, "sha256")
+	m := &matcher{t: tab}
+	m.index()
+	l := newLister(root, m, TreeOptions{Recursive: true})
+	l.scan(context.Background())
+	ents, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a os.DirEntry
+	for _, d := range ents {
+		if d.Name() == "a" {
+			a = d
+		}
+	}
+	row, listed := m.lookup("a")
+	if !listed || !l.asRow.has(row) {
+		t.Fatal("a: not found under its own name by the listing")
+	}
+	l.add("a", a, row, true, false)
+	if l.asRow.has(row) {
+		t.Error("a found twice is still marked as found once")
+	}
+	n := 0
+	for _, f := range l.seen {
+		if f.rel == "a" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("a found twice: %d entries, want 2", n)
+	}
+	m.bind(l.seen, l.asRow)
+	if !m.isAmbiguous(row) || m.plainOK(row) {
+		t.Error("a found twice is not judged on neither name")
+	}
+	var it Item
+	m.judgeRow(&it, row, rowDigests(tab.Columns, tab.Entries[row].Sums), nil)
+	if it.Status != Modified || it.DetailCode != DetailAmbiguousName {
+		t.Errorf("a found twice: %s %s, want MODIFIED, %s", it.Status, it.DetailCode, DetailAmbiguousName)
+	}
+}
