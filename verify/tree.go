@@ -89,7 +89,8 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	// calls a file is read, where the listing found it: a path through a
 	// link the listing does not follow is never opened.
 	var reads rowReads
-	if fold || opt.Recursive || opt.Jail != "" {
+	listedFirst := fold || opt.Recursive || opt.Jail != ""
+	if listedFirst {
 		m.index()
 		tr.scan(ctx)
 		m.bind(tr.seen, tr.asRow)
@@ -113,6 +114,7 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 	// A row found under its own name stays without an entry only when it
 	// was read as listed: OK, with nothing more to say (plainOK). Any
 	// other gets its entry now, and is judged as every other.
+	entries := len(tr.seen)
 	for r := range tr.asRow.all() {
 		e := &t.Entries[r]
 		if mode, ok := reads.asListed.get(r); ok && mode.IsRegular() && len(e.Sums) > 0 &&
@@ -122,7 +124,11 @@ func CheckTree(ctx context.Context, t *formular.Table, root string, opt TreeOpti
 		tr.asRow.drop(r)
 		tr.seen = append(tr.seen, found{rel: e.Path, size: unstated})
 	}
-	m.bind(tr.seen, tr.asRow)
+	// Bound again only if that changed anything: on a table whose names
+	// are matched case-insensitively, binding keys every name again.
+	if !listedFirst || len(tr.seen) != entries {
+		m.bind(tr.seen, tr.asRow)
+	}
 	seen := tr.seen
 	for i := range seen {
 		f := &seen[i]
@@ -340,7 +346,7 @@ type matcher struct {
 	// and the pairing kept both ways in found.row and seenAt.
 	listed map[string]int
 	seen   []found
-	// seenAt is the index in seen by row: notFound, or asListed for a row
+	// seenAt is the index in seen by row: notFound, or noEntry for a row
 	// found under its own name with no entry in seen (lister.asRow).
 	seenAt       []int32
 	missingSizes map[int64]bool
@@ -398,9 +404,9 @@ func (m *matcher) lookup(rel string) (int, bool) {
 // What seenAt holds for a row that has no entry in seen.
 const (
 	notFound = -1
-	// asListed: a row found under its own name, before the reading a
+	// noEntry: a row found under its own name, before the reading a
 	// regular file, after it also read as listed (see CheckTree).
-	asListed = -2
+	noEntry = -2
 )
 
 // bind pairs the rows with the entries scanned, and with the rows found
@@ -414,7 +420,7 @@ func (m *matcher) bind(seen []found, asRow rowSet) {
 		m.seenAt[i] = notFound
 	}
 	for r := range asRow.all() {
-		m.seenAt[r] = asListed
+		m.seenAt[r] = noEntry
 	}
 	m.ambiguous = nil
 	for i := range seen {
@@ -467,7 +473,7 @@ func (m *matcher) onDisk() []string {
 	names := make([]string, len(m.t.Entries))
 	for i, fi := range m.seenAt {
 		switch {
-		case fi == asListed:
+		case fi == noEntry:
 			names[i] = m.t.Entries[i].Path
 		case fi >= 0 && m.seen[fi].mode.IsRegular() && !m.isAmbiguous(i):
 			names[i] = m.seen[fi].rel
@@ -609,7 +615,7 @@ func (m *matcher) judge(why func(rel string) *Message) (items []Item, at []int) 
 func (m *matcher) plainOK(i int) bool {
 	e := &m.t.Entries[i]
 	fi := m.seenAt[i]
-	if fi == asListed {
+	if fi == noEntry {
 		return true // CheckTree kept it without an entry only so
 	}
 	if fi < 0 || e.Size < 0 || len(e.Sums) == 0 || m.isAmbiguous(i) {
@@ -671,7 +677,7 @@ func (m *matcher) judgeRow(it *Item, i int, expected []Digest, why func(rel stri
 		it.Mode = modeText(e.Mode)
 	}
 	fi := int(m.seenAt[i])
-	if fi == asListed {
+	if fi == noEntry {
 		*it = okItem(t, i) // plainOK's: judge does not ask
 		return
 	}
@@ -899,7 +905,7 @@ func (m *matcher) streams(ctx context.Context, out *Table, path func(rel string)
 		check(f.row, f.rel)
 	}
 	for r, fi := range m.seenAt {
-		if ctx.Err() == nil && fi == asListed {
+		if ctx.Err() == nil && fi == noEntry {
 			check(r, m.t.Entries[r].Path)
 		}
 	}
