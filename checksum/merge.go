@@ -24,14 +24,14 @@ func MergeByName(entries []Entry) []Entry {
 	// copied (a million entries are 64 MB).
 	joins := false
 	for i := 1; i < len(entries) && !joins; i++ {
-		joins = entries[i].Name == entries[i-1].Name && !sharesAlg(entries[i-1].Sums, entries[i].Sums)
+		joins = joinable(&entries[i-1], &entries[i])
 	}
 	if !joins {
 		return entries
 	}
 	out := entries[:0:0]
 	for _, e := range entries {
-		if n := len(out); n > 0 && out[n-1].Name == e.Name && !sharesAlg(out[n-1].Sums, e.Sums) {
+		if n := len(out); n > 0 && joinable(&out[n-1], &e) {
 			out[n-1].Sums = append(out[n-1].Sums, e.Sums...)
 			if out[n-1].Size < 0 {
 				out[n-1].Size = e.Size
@@ -41,6 +41,11 @@ func MergeByName(entries []Entry) []Entry {
 		out = append(out, e)
 	}
 	return out
+}
+
+// joinable says whether e names prev's file with other algorithms.
+func joinable(prev, e *Entry) bool {
+	return prev.Name == e.Name && !sharesAlg(prev.Sums, e.Sums)
 }
 
 func sharesAlg(have, more []Sum) bool {
