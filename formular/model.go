@@ -145,10 +145,11 @@ type Entry struct {
 	Mode uint32
 }
 
-// SumsWidth is the length of a row's Sums: the columns' digests' sizes.
-func (t *Table) SumsWidth() int {
+// SumsWidth is the length of a row's Sums in a table of the columns
+// cols: their digests' sizes.
+func SumsWidth(cols []checksum.Column) int {
 	n := 0
-	for _, c := range t.Columns {
+	for _, c := range cols {
 		n += c.Alg.Size
 	}
 	return n

@@ -750,7 +750,7 @@ func (p *parser) row(line string) (Entry, error) {
 	e := Entry{Line: int32(p.n)}
 	// The digests go into the parser's block: a million rows are not
 	// a million allocations.
-	if width := t.SumsWidth(); cap(p.sums)-len(p.sums) < width {
+	if width := SumsWidth(t.Columns); cap(p.sums)-len(p.sums) < width {
 		p.sums = make([]byte, 0, max(sumsBlock, width))
 	}
 	start := len(p.sums)

@@ -31,7 +31,7 @@ func TestRowSums(t *testing.T) {
 	if got := SumOf(cols, a, 1); got != nil {
 		t.Errorf("a column past the row's digests: %x, want nil", got)
 	}
-	if (&Table{Columns: cols}).SumsWidth() != 48 {
+	if SumsWidth(cols) != 48 {
 		t.Error("width of sha256 and md5 is not 48")
 	}
 	// Appending to a column's digest must not write over the next.

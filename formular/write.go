@@ -159,7 +159,7 @@ func writeTableTo(b tableWriter, t *Table, check func(line []byte, e Entry) erro
 
 // appendRow appends the line of row e of t, without its newline.
 func appendRow(b []byte, t *Table, e Entry) ([]byte, error) {
-	if w := t.SumsWidth(); len(e.Sums) != w {
+	if w := SumsWidth(t.Columns); len(e.Sums) != w {
 		return nil, fmt.Errorf("%q has %d bytes of digests for the columns' %d (%s)", e.Path, len(e.Sums), w, columnNames(t.Columns))
 	}
 	escape := needsEscape(e.Path)

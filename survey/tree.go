@@ -101,10 +101,7 @@ type sums struct {
 }
 
 func newSums(n int, cols []checksum.Column) *sums {
-	width := 0
-	for _, c := range cols {
-		width += c.Alg.Size
-	}
+	width := formular.SumsWidth(cols)
 	return &sums{bytes: make([]byte, n*width), width: width, cols: cols}
 }
 

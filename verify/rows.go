@@ -220,7 +220,6 @@ func (b *RowsBuilder) row(it *Item) (formular.Entry, bool) {
 	if b.mode != 0 && b.mode != mode {
 		return e, false
 	}
-	size := 0
 	for k, c := range b.rows.Columns {
 		x, a := it.Expected[k], it.Actual[k]
 		// Lower-case hex is what Encode gives back; any other spelling
@@ -228,9 +227,8 @@ func (b *RowsBuilder) row(it *Item) (formular.Entry, bool) {
 		if x != a || x.Alg != c.String() || len(x.Hex) != c.Alg.HexLen() || !lowerHex(x.Hex) {
 			return e, false
 		}
-		size += c.Alg.Size
 	}
-	if len(b.bytes)+size > cap(b.bytes) {
+	if size := formular.SumsWidth(b.rows.Columns); len(b.bytes)+size > cap(b.bytes) {
 		b.bytes = make([]byte, 0, max(bytesBlock, size))
 	}
 	at := len(b.bytes)
