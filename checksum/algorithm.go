@@ -112,6 +112,18 @@ func ByHexLen(n int) []*Algorithm {
 	return out
 }
 
+// hexLenCount is how many algorithms have hex digests of n digits, told
+// without building their list: a list's every line asks.
+func hexLenCount(n int) int {
+	c := 0
+	for _, a := range registry {
+		if a.HexLen() == n {
+			c++
+		}
+	}
+	return c
+}
+
 // ParseNames parses a comma-separated algorithm list such as
 // "sha256,gost12-256". Duplicates are an error: each is computed once.
 func ParseNames(list string) ([]*Algorithm, error) {
@@ -214,16 +226,27 @@ func (c Column) AppendDecode(dst []byte, h string) ([]byte, error) {
 }
 
 func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
+	v := hexVal[c]
+	return v, v != notHex
 }
+
+// hexVal is each byte's value as a hex digit, or notHex: a digest's digits
+// are random, so comparisons branch at random, and a list of a few
+// thousand lines took milliseconds of mispredicted branches.
+var hexVal = func() (t [256]byte) {
+	for i := range t {
+		t[i] = notHex
+	}
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c - '0'
+	}
+	for c := byte('a'); c <= 'f'; c++ {
+		t[c], t[c-'a'+'A'] = c-'a'+10, c-'a'+10
+	}
+	return t
+}()
+
+const notHex = 0xff
 
 // Reverse returns a copy of b with its bytes in reverse order.
 func Reverse(b []byte) []byte {

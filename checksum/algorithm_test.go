@@ -172,3 +172,38 @@ func TestReadReversed(t *testing.T) {
 		t.Error("a short digest called reversed")
 	}
 }
+
+// TestHexTables holds the lookup tables to the definitions they replace,
+// for every byte.
+func TestHexTables(t *testing.T) {
+	for c := range 256 {
+		b := byte(c)
+		var want byte
+		wantOK := true
+		switch {
+		case '0' <= b && b <= '9':
+			want = b - '0'
+		case 'a' <= b && b <= 'f':
+			want = b - 'a' + 10
+		case 'A' <= b && b <= 'F':
+			want = b - 'A' + 10
+		default:
+			wantOK = false
+		}
+		if got, ok := unhex(b); ok != wantOK || (ok && got != want) {
+			t.Errorf("unhex(%#x) = %d, %v; want %d, %v", b, got, ok, want, wantOK)
+		}
+		if isHexDigit(b) != wantOK {
+			t.Errorf("isHexDigit(%#x) = %v", b, !wantOK)
+		}
+		tag := 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '-' || b == '_'
+		if isTagChar(b) != tag {
+			t.Errorf("isTagChar(%#x) = %v", b, !tag)
+		}
+	}
+	for _, n := range []int{0, 8, 32, 40, 64, 128, 7} {
+		if got, want := hexLenCount(n), len(ByHexLen(n)); got != want {
+			t.Errorf("hexLenCount(%d) = %d, ByHexLen has %d", n, got, want)
+		}
+	}
+}

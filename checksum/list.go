@@ -431,9 +431,7 @@ func skipBlanks(s string, i int) int {
 	return i
 }
 
-func isHexDigit(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
+func isHexDigit(c byte) bool { return hexVal[c] != notHex }
 
 func isHex(s string) bool {
 	if s == "" {
@@ -447,9 +445,16 @@ func isHex(s string) bool {
 	return true
 }
 
-func isTagChar(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
-}
+func isTagChar(c byte) bool { return tagChars[c] }
+
+// tagChars are the bytes an algorithm's tag is made of, looked up for the
+// reason hexVal is.
+var tagChars = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
+	}
+	return t
+}()
 
 // checkName rejects names no file can have.
 func checkName(name string) error {
@@ -531,7 +536,7 @@ func (p *listParser) startsWithDigest(s string, unescape bool) bool {
 	for j < len(s) && !isBlank(s[j]) {
 		j++
 	}
-	return isHex(s[i:j]) && len(ByHexLen(j-i)) > 0
+	return isHex(s[i:j]) && hexLenCount(j-i) > 0
 }
 
 // pick chooses the algorithm of an untagged digest of n hex digits.
@@ -688,7 +693,7 @@ func (p *listParser) nameFirst(s string) (e Entry, ok bool, err error) {
 // assumed says whether a, chosen for an untagged digest, was told by its
 // length alone among several algorithms of that length.
 func (p *listParser) assumed(a *Algorithm) bool {
-	return p.byLength && len(ByHexLen(a.HexLen())) > 1
+	return p.byLength && hexLenCount(a.HexLen()) > 1
 }
 
 // singleBlankTool refuses to tell the algorithm of a list in the one-blank
@@ -697,7 +702,7 @@ func (p *listParser) assumed(a *Algorithm) bool {
 // not which one, and reading such a list as SHA-2 fails every file (or,
 // imported, writes a table that does). With -a or --from the list says it.
 func (p *listParser) singleBlankTool(n int) error {
-	if !p.byLength || len(ByHexLen(n)) < 2 {
+	if !p.byLength || hexLenCount(n) < 2 {
 		return nil
 	}
 	var tools string
