@@ -291,7 +291,7 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 	var entries []checksum.Entry
 	var bad []checksum.LineError
 	var err error
-	parsed(func() { entries, bad, err = readList(c, o, list, name, algs) })
+	parsed(list, func() { entries, bad, err = readList(c, o, list, name, algs) })
 	if err != nil {
 		return err
 	}

@@ -28,9 +28,15 @@ func tuneGC() {
 // before the first collection that finds the bytes gone (a check of a
 // million rows: 380 MB). So, unless GOGC says otherwise, the parse
 // collects more often, and the work after starts from a collection made
-// once the bytes are gone.
-func parsed(parse func()) {
+// once the bytes are gone. A file under bigParse (a kit's list or table)
+// is parsed as it is: those collections would cost it milliseconds, on
+// the way to the first file hashed, for no memory worth saving.
+func parsed(path string, parse func()) {
 	if os.Getenv("GOGC") != "" {
+		parse()
+		return
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() < bigParse {
 		parse()
 		return
 	}
@@ -39,3 +45,7 @@ func parsed(parse func()) {
 	parse()
 	runtime.GC()
 }
+
+// bigParse is the size from which parsed collects as it goes: 8 MiB is
+// about 80,000 lines of a list or rows of a table.
+const bigParse = 8 << 20
