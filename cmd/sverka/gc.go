@@ -36,9 +36,11 @@ func parsed(path string, parse func()) {
 		parse()
 		return
 	}
-	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() < bigParse {
-		parse()
-		return
+	if path != "-" { // standard input, whatever a file of that name holds
+		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() < bigParse {
+			parse()
+			return
+		}
 	}
 	old := debug.SetGCPercent(20)
 	defer debug.SetGCPercent(old)
