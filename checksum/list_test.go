@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -824,5 +825,38 @@ func TestParseFormat(t *testing.T) {
 	}
 	if _, err := ParseFormat("sfv"); err == nil {
 		t.Error("sfv accepted")
+	}
+}
+
+// TestReadListNamesOutliveTheirLines: each name is copied out of the
+// line buffer, which the next line overwrites, into blocks of their own.
+// A list whose names fill several blocks, one of them longer than a
+// block, gives back every name as written.
+func TestReadListNamesOutliveTheirLines(t *testing.T) {
+	sha256, err := Lookup("sha256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	var list strings.Builder
+	for i := range 3000 {
+		name := fmt.Sprintf("dir-%04d/a file of its own, line %04d.bin", i%97, i)
+		if i == 1500 {
+			name = strings.Repeat("long/", 20<<10) + "end" // 100 KiB
+		}
+		want = append(want, name)
+		list.WriteString(fooSHA256 + "  " + name + "\n")
+	}
+	entries, bad, err := ReadList(strings.NewReader(list.String()), ReadOptions{Algs: []*Algorithm{sha256}})
+	if err != nil || len(bad) != 0 {
+		t.Fatalf("ReadList: %v, %v", err, bad)
+	}
+	if len(entries) != len(want) {
+		t.Fatalf("%d entries, want %d", len(entries), len(want))
+	}
+	for i, e := range entries {
+		if e.Name != want[i] {
+			t.Fatalf("line %d: name %.40q…, want %.40q…", i+1, e.Name, want[i])
+		}
 	}
 }

@@ -29,6 +29,30 @@ func TestMergeByName(t *testing.T) {
 	}
 }
 
+// A list whose only lines to join are its last two is still merged: the
+// scan that keeps a list with nothing to join uncopied must look at
+// every pair.
+func TestMergeByNameJoinsAtTheEnd(t *testing.T) {
+	sha256, err := Lookup("sha256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sha512, err := Lookup("sha512")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := func(a *Algorithm) []Sum { return []Sum{{Col: Column{Alg: a}}} }
+	got := MergeByName([]Entry{
+		{Name: "a", Size: -1, Sums: sum(sha256)},
+		{Name: "b", Size: -1, Sums: sum(sha256)},
+		{Name: "c", Size: -1, Sums: sum(sha256)},
+		{Name: "c", Size: 9, Sums: sum(sha512)},
+	})
+	if len(got) != 3 || got[2].Name != "c" || len(got[2].Sums) != 2 || got[2].Size != 9 {
+		t.Errorf("MergeByName = %+v", got)
+	}
+}
+
 func TestLengthAlgs(t *testing.T) {
 	for _, f := range []Format{"", FormatAuto, FormatGNU, FormatBSD, FormatRhash, FormatRhashBSD} {
 		var names []string
