@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -16,7 +17,14 @@ import (
 // reads ahead.
 func treeWorker(t testing.TB, idle int) *worker {
 	t.Helper()
-	w := newWorker(mustAlgs(t, "blake3"), Options{})
+	return treeWorkerBuf(t, idle, 0)
+}
+
+// treeWorkerBuf is treeWorker with a read buffer of bufSize bytes (0:
+// the default).
+func treeWorkerBuf(t testing.TB, idle, bufSize int) *worker {
+	t.Helper()
+	w := newWorker(mustAlgs(t, "blake3"), Options{BufSize: bufSize})
 	w.cores = newCores(idle)
 	return w
 }
@@ -112,43 +120,73 @@ func TestTreeReadSameEnd(t *testing.T) {
 		{"longer than expected", int64(len(data)) - 12*segBytes - 1, -1, -1},
 		{"longer by one byte", int64(len(data)) - 1, -1, -1},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			var sums [3][]byte
-			var ns [3]int64
-			var errs [3]error
-			// idle -1: a hasher that borrows no cores, read plainly.
-			for i, idle := range []int{-1, 0, 1} {
-				w := treeWorker(t, idle)
-				if idle < 0 {
-					w = newWorker(mustAlgs(t, "blake3"), Options{})
-				}
-				m := w.use(nil)
-				m.Reset()
-				d := data
-				if tc.cut >= 0 {
-					d = data[:tc.cut]
-				}
-				rd := scriptAt{&script{data: d, fail: tc.fail, err: errDisk}}
-				if _, h := w.readsTree(rd, m, tc.size, 0); (h != nil) != (idle >= 0) {
-					t.Fatalf("%d idle: read in segments %v", idle, h != nil)
-				}
-				ns[i], errs[i] = w.copy(context.Background(), rd, m, tc.size, 0)
-				sums[i] = m.Sums()[0]
-				if idle >= 0 && w.cores.idle.Load() != int64(idle) {
-					t.Errorf("%d idle cores after, want %d", w.cores.idle.Load(), idle)
-				}
-			}
-			for i := 1; i < 3; i++ {
-				// A digest after an error is never given out.
-				if ns[0] != ns[i] || !errors.Is(errs[i], errs[0]) || (errs[0] == nil && !bytes.Equal(sums[0], sums[i])) {
-					t.Errorf("plain read %d bytes (%v), in segments (%d idle) %d bytes (%v); digests %x and %x", ns[0], errs[0], i-1, ns[i], errs[i], sums[0], sums[i])
-				}
-			}
-			if tc.fail >= 0 && !errors.Is(errs[2], errDisk) {
-				t.Errorf("in segments: error %v, want the read's", errs[2])
-			}
-		})
+	// The plain loop takes over at a multiple of a segment and of the
+	// buffer: the default (two segments), one smaller than a segment,
+	// one and a half segments (three segments to a step).
+	for _, bufSize := range []int{0, segBytes / 2, segBytes * 3 / 2} {
+		for _, tc := range cases {
+			t.Run(fmt.Sprintf("%s/buffer %d", tc.name, bufSize), func(t *testing.T) {
+				treeSameEnd(t, data, bufSize, tc.size, tc.fail, tc.cut, errDisk)
+			})
+		}
+	}
+}
+
+// treeSameEnd reads data (cut to cut bytes unless cut < 0, a read
+// failing at fail unless fail < 0) plainly and in segments with 0 and 1
+// idle cores, on workers with buffers of bufSize bytes, the caller
+// expecting size bytes, and compares what each gave.
+func treeSameEnd(t *testing.T, data []byte, bufSize int, size int64, fail, cut int, errDisk error) {
+	t.Helper()
+	var sums [3][]byte
+	var ns [3]int64
+	var errs [3]error
+	// idle -1: a hasher that borrows no cores, read plainly.
+	for i, idle := range []int{-1, 0, 1} {
+		w := treeWorkerBuf(t, idle, bufSize)
+		if idle < 0 {
+			w = newWorker(mustAlgs(t, "blake3"), Options{BufSize: bufSize})
+		}
+		m := w.use(nil)
+		m.Reset()
+		d := data
+		if cut >= 0 {
+			d = data[:cut]
+		}
+		rd := scriptAt{&script{data: d, fail: fail, err: errDisk}}
+		if _, h := w.readsTree(rd, m, size, 0); (h != nil) != (idle >= 0) {
+			t.Fatalf("%d idle: read in segments %v", idle, h != nil)
+		}
+		ns[i], errs[i] = w.copy(context.Background(), rd, m, size, 0)
+		sums[i] = m.Sums()[0]
+		if idle >= 0 && w.cores.idle.Load() != int64(idle) {
+			t.Errorf("%d idle cores after, want %d", w.cores.idle.Load(), idle)
+		}
+	}
+	for i := 1; i < 3; i++ {
+		// A digest after an error is never given out.
+		if ns[0] != ns[i] || !errors.Is(errs[i], errs[0]) || (errs[0] == nil && !bytes.Equal(sums[0], sums[i])) {
+			t.Errorf("plain read %d bytes (%v), in segments (%d idle) %d bytes (%v); digests %x and %x", ns[0], errs[0], i-1, ns[i], errs[i], sums[0], sums[i])
+		}
+	}
+	if fail >= 0 && !errors.Is(errs[2], errDisk) {
+		t.Errorf("in segments: error %v, want the read's", errs[2])
+	}
+}
+
+// segsPerStep: the segments in the least length that both a segment and
+// the buffer divide.
+func TestSegsPerStep(t *testing.T) {
+	for _, tc := range []struct {
+		buf  int
+		want int64
+	}{
+		{segBytes, 1}, {2 * segBytes, 2}, {segBytes / 2, 1}, {4096, 1},
+		{segBytes * 3 / 2, 3}, {3 * segBytes, 3}, {segBytes + 4096, 129}, {0, 1},
+	} {
+		if got := segsPerStep(tc.buf); got != tc.want {
+			t.Errorf("segsPerStep(%d) = %d, want %d", tc.buf, got, tc.want)
+		}
 	}
 }
 
