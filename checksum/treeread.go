@@ -24,10 +24,11 @@ const (
 	// segBytes is one segment: a complete subtree of 512 chunks, read in
 	// one pread, small enough to stay in a core's cache between the read
 	// and the hashing with room to spare (a 1 MiB segment fills a Zen 5
-	// core's L2). Two fit the worker's own buffer, so on two cores the
-	// helper needs no fresh memory, which costs 4 ms a MiB where pages
-	// fault on a virtual machine's host. 400 MB took 151 ms on one core
-	// and 91 ms on two, against 156 and 99 ms with 1 MiB (best of 21).
+	// core's L2). The worker's own buffer holds as many as fit; a helper
+	// takes 512 KiB of fresh memory, which costs 2 ms where pages fault
+	// on a virtual machine's host. 400 MB took 151 ms on one core and
+	// 91 ms on two, against 156 and 99 ms with 1 MiB (best of 21); 256
+	// KiB was no faster.
 	segBytes  = 1 << 19
 	segHeight = 9 // log2(segBytes / guts.ChunkSize)
 	// roundSegs segments are shared out at a time, their chaining values
