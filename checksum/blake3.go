@@ -27,7 +27,7 @@ const (
 
 	// pieceBytes is the most one helper hashes in one go: a subtree of
 	// 256 chunks, large enough that handing it over costs nothing worth
-	// counting, small enough that a 1 MiB write splits four ways.
+	// counting, small enough that a 512 KiB read splits two ways.
 	pieceBytes = 256 << 10
 	// splitBytes is the least a write must bring for idle cores to be
 	// asked for: waking a goroutine costs microseconds.

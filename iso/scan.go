@@ -33,7 +33,7 @@ type ScanOptions struct {
 	// Workers is the number of goroutines hashing members (the whole-image
 	// digests have their own); 0 means GOMAXPROCS.
 	Workers int
-	// BufSize is the size of each read; 0 means 1 MiB.
+	// BufSize is the size of each read; 0 means 512 KiB.
 	BufSize int
 	// Length is the number of bytes of the image to read and digest. 0
 	// means the file's size for an image file, and the volume size for a
