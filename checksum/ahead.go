@@ -20,7 +20,7 @@ const (
 	// aheadMinBufs is how many buffers a file must still have to come
 	// for a worker to read it ahead (8 MiB at the default buffer size):
 	// less is over before the overlap pays for the hand-offs.
-	aheadMinBufs = 8
+	aheadMinBufs = 16
 	// aheadBufs is the number of buffers a read-ahead keeps in flight:
 	// one hashed, one being read, one ready. More do not help, since
 	// reading is several times faster than hashing.
