@@ -121,9 +121,9 @@ func TestTreeReadSameEnd(t *testing.T) {
 		{"longer by one byte", int64(len(data)) - 1, -1, -1},
 	}
 	// The plain loop takes over at a multiple of a segment and of the
-	// buffer: the default (two segments), one smaller than a segment,
-	// one and a half segments (three segments to a step).
-	for _, bufSize := range []int{0, segBytes / 2, segBytes * 3 / 2} {
+	// buffer: the default, one smaller than a segment, two segments (two
+	// to a step), one and a half segments (three to a step).
+	for _, bufSize := range []int{0, segBytes / 2, 2 * segBytes, segBytes * 3 / 2} {
 		for _, tc := range cases {
 			t.Run(fmt.Sprintf("%s/buffer %d", tc.name, bufSize), func(t *testing.T) {
 				treeSameEnd(t, data, bufSize, tc.size, tc.fail, tc.cut, errDisk)
