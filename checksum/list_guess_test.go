@@ -90,7 +90,7 @@ func TestAssumed(t *testing.T) {
 		{"sha512 by length", read(strings.Repeat("ab", 64)+"  foo.txt\n", def), "sha512 assumed from the length of the digests (128 hex digits), as sha512sum reads them; gost12-512 digests"},
 		{"md5: no other algorithm has its length", read(fooMD5+"  foo.txt\n", def), ""},
 		{"tagged", read("SHA256 (foo.txt) = "+fooSHA256+"\n", def), ""},
-		{"-a given", read(fooSHA256+"  foo.txt\n", ReadOptions{Algs: []*Algorithm{mustLookup(t, "sha256")}}), ""},
+		{"-a given", read(fooSHA256+"  foo.txt\n", ReadOptions{Algs: []*Algorithm{mustAlg(t, "sha256")}}), ""},
 		{"gost12sum format", read(fooSHA256+" foo.txt\n", ReadOptions{Format: FormatGost12sum}), ""},
 	} {
 		got := Assumed(c.es)
@@ -98,15 +98,6 @@ func TestAssumed(t *testing.T) {
 			t.Errorf("%s: Assumed = %q, want %q", c.name, got, c.want)
 		}
 	}
-}
-
-func mustLookup(t *testing.T, name string) *Algorithm {
-	t.Helper()
-	a, err := Lookup(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
 }
 
 // The one-blank layout names the GOST tools: without -a or --from its
@@ -126,7 +117,7 @@ func TestReadOneBlankWithoutAlgorithm(t *testing.T) {
 			t.Errorf("%q: err = %v, want %q", c.in, err, c.err)
 		}
 	}
-	es, _, err := ReadList(strings.NewReader(fooSHA256+" foo.txt\n"), ReadOptions{Algs: []*Algorithm{mustLookup(t, "sha256")}})
+	es, _, err := ReadList(strings.NewReader(fooSHA256+" foo.txt\n"), ReadOptions{Algs: []*Algorithm{mustAlg(t, "sha256")}})
 	if err != nil || len(es) != 1 || es[0].Sums[0].ByLength {
 		t.Errorf("with -a sha256: %v %v", es, err)
 	}
@@ -142,7 +133,7 @@ func TestRereadings(t *testing.T) {
 		return p
 	}
 	a, b := write("a", "foo\n"), write("b", "bar\n")
-	b3 := mustLookup(t, "blake3")
+	b3 := mustAlg(t, "blake3")
 	sum := func(p string, alg *Algorithm) []byte {
 		s, _, err := HashReader(context.Background(), strings.NewReader(map[string]string{a: "foo\n", b: "bar\n"}[p]), []*Algorithm{alg}, Options{})
 		if err != nil {
@@ -161,7 +152,7 @@ func TestRereadings(t *testing.T) {
 		t.Errorf("Rereadings = %v, %d, %v; want blake3 over 2 files", rs, tried, err)
 	}
 	// One file of another algorithm is no reading of the list.
-	entries[1].Sums[0].Digest = sum(b, mustLookup(t, "gost12-256"))
+	entries[1].Sums[0].Digest = sum(b, mustAlg(t, "gost12-256"))
 	if rs, _, _ := Rereadings(context.Background(), entries, Options{}); len(rs) != 0 {
 		t.Errorf("mixed algorithms: Rereadings = %v, want none", rs)
 	}

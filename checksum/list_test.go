@@ -833,10 +833,7 @@ func TestParseFormat(t *testing.T) {
 // A list whose names fill several blocks, one of them longer than a
 // block, gives back every name as written.
 func TestReadListNamesOutliveTheirLines(t *testing.T) {
-	sha256, err := Lookup("sha256")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha256 := mustAlg(t, "sha256")
 	var want []string
 	var list strings.Builder
 	for i := range 3000 {

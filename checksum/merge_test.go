@@ -8,20 +8,12 @@ import (
 // Lines of one file one after another become one entry, unless they
 // repeat an algorithm; the size of a later line fills an unknown one.
 func TestMergeByName(t *testing.T) {
-	sha256, err := Lookup("sha256")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sha512, err := Lookup("sha512")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := func(a *Algorithm) []Sum { return []Sum{{Col: Column{Alg: a}}} }
+	sha256, sha512 := mustAlg(t, "sha256"), mustAlg(t, "sha512")
 	got := MergeByName([]Entry{
-		{Name: "a", Size: -1, Sums: sum(sha256)},
-		{Name: "a", Size: 7, Sums: sum(sha512)},
-		{Name: "a", Size: -1, Sums: sum(sha512)},
-		{Name: "b", Size: -1, Sums: sum(sha256)},
+		{Name: "a", Size: -1, Sums: oneSum(sha256)},
+		{Name: "a", Size: 7, Sums: oneSum(sha512)},
+		{Name: "a", Size: -1, Sums: oneSum(sha512)},
+		{Name: "b", Size: -1, Sums: oneSum(sha256)},
 	})
 	if len(got) != 3 || got[0].Name != "a" || len(got[0].Sums) != 2 || got[0].Size != 7 ||
 		got[1].Name != "a" || len(got[1].Sums) != 1 || got[2].Name != "b" {
@@ -33,25 +25,20 @@ func TestMergeByName(t *testing.T) {
 // scan that keeps a list with nothing to join uncopied must look at
 // every pair.
 func TestMergeByNameJoinsAtTheEnd(t *testing.T) {
-	sha256, err := Lookup("sha256")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sha512, err := Lookup("sha512")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := func(a *Algorithm) []Sum { return []Sum{{Col: Column{Alg: a}}} }
+	sha256, sha512 := mustAlg(t, "sha256"), mustAlg(t, "sha512")
 	got := MergeByName([]Entry{
-		{Name: "a", Size: -1, Sums: sum(sha256)},
-		{Name: "b", Size: -1, Sums: sum(sha256)},
-		{Name: "c", Size: -1, Sums: sum(sha256)},
-		{Name: "c", Size: 9, Sums: sum(sha512)},
+		{Name: "a", Size: -1, Sums: oneSum(sha256)},
+		{Name: "b", Size: -1, Sums: oneSum(sha256)},
+		{Name: "c", Size: -1, Sums: oneSum(sha256)},
+		{Name: "c", Size: 9, Sums: oneSum(sha512)},
 	})
 	if len(got) != 3 || got[2].Name != "c" || len(got[2].Sums) != 2 || got[2].Size != 9 {
 		t.Errorf("MergeByName = %+v", got)
 	}
 }
+
+// oneSum is the digest column of one line that names a.
+func oneSum(a *Algorithm) []Sum { return []Sum{{Col: Column{Alg: a}}} }
 
 func TestLengthAlgs(t *testing.T) {
 	for _, f := range []Format{"", FormatAuto, FormatGNU, FormatBSD, FormatRhash, FormatRhashBSD} {
