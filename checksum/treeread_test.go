@@ -118,6 +118,7 @@ func TestTreeReadSameEnd(t *testing.T) {
 		{"ends on the first segment's end", int64(len(data)), -1, segBytes},
 		{"empty", int64(len(data)), -1, 0},
 		{"longer than expected", int64(len(data)) - 12*segBytes - 1, -1, -1},
+		{"longer than expected, the segments read odd", int64(len(data)) - 11*segBytes - 1, -1, -1},
 		{"longer by one byte", int64(len(data)) - 1, -1, -1},
 	}
 	// The plain loop takes over at a multiple of a segment and of the
