@@ -220,6 +220,9 @@ type schedule struct {
 	// cores are the idle cores a worker hashing a large BLAKE3 file may
 	// borrow: a worker gives its own back when no job is left for it.
 	cores *cores
+	// prefetch reads the next plain files ahead of the workers on a cold
+	// tree (prefetch_linux.go); nil: not in this run.
+	prefetch *prefetcher
 }
 
 // plan orders the jobs and sets the run up: on a rotational disk in the
@@ -243,6 +246,7 @@ func plan(ctx context.Context, jobs []Job, opt Options) *schedule {
 	s := &schedule{jobs: jobs, order: order, modes: modes, sizes: sizes, small: small,
 		workers: workers, trial: &ringTrial{},
 		done: make(chan []Result, 64), free: make(chan []Result, 64), dirs: newDirCache()}
+	s.prefetch = newPrefetcher(opt, dev, small, workers)
 	s.nextSmall.Store(int64(small))
 	return s
 }
@@ -287,6 +291,11 @@ func (s *schedule) start(ctx context.Context, algs []*Algorithm, opt Options) {
 			s.cores.give(1)
 		}()
 	}
+	if s.prefetch != nil {
+		// Waited for with the workers: the run's directories stay open
+		// until it stops.
+		wg.Go(func() { s.prefetch.run(ctx, s) })
+	}
 	go func() { wg.Wait(); close(s.done) }()
 }
 
@@ -302,6 +311,7 @@ func (s *schedule) work(ctx context.Context, w *worker) {
 		batch := false
 		if k := int(s.next.Add(1) - 1); k < s.small {
 			ks = append(ks, s.order[k])
+			s.prefetch.took()
 		} else if k0 := int(s.nextSmall.Add(ringBatch) - ringBatch); k0 < len(s.order) {
 			ks = append(ks, s.order[k0:min(k0+ringBatch, len(s.order))]...)
 			s.hashSmall(ctx, w, ks, rs[:len(ks)])
@@ -421,6 +431,9 @@ func (s *schedule) deliver(ctx context.Context, cancel context.CancelFunc, opt O
 		}
 	}
 	if line := s.trial.told(); line != "" && opt.Explain != nil {
+		opt.Explain(line)
+	}
+	if line := s.prefetch.explain(); line != "" && opt.Explain != nil {
 		opt.Explain(line)
 	}
 	if err := ctx.Err(); err != nil && emitted < len(s.jobs) {
