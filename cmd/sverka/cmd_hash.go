@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/internal/console"
 	"github.com/sverka/sverka/internal/regular"
 )
 
@@ -211,6 +213,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 	}
 	prog := newProgress(c, &o.common, len(jobs), func(i int) string { return jobs[i].Path })
 	defer prog.Finish()
+	c = c.linesFirst(out)
 	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare, Explain: o.explain(c)}
 
 	// Standard input is hashed in its place among the files.
@@ -241,33 +244,78 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 		return out.err
 	})
 	emitStdin(-1)
+	out.flush()
 	switch {
+	case out.err != nil: // the error emit stopped the run with, if it did
+		return fmt.Errorf("writing output: %w", out.err)
 	case err != nil:
 		return err
-	case out.err != nil:
-		return fmt.Errorf("writing output: %w", out.err)
 	case failed:
 		return errNotHold // each file has said why
 	}
 	return nil
 }
 
-// lineWriter remembers the first write error (a closed pipe) so the scan
-// can stop instead of hashing for nobody.
+// lineWriter writes the lines of hash and hash -c: to a terminal each
+// as it is made, to a file or a pipe gathered 64 KiB at a time, as
+// sha256sum's stdio gathers them (a write a line was 100,000 system calls
+// on a tree of 100,000 files, and as many wake-ups of a pipe's reader).
+// It remembers the first write error (a closed pipe) so the scan can stop
+// instead of hashing for nobody.
 type lineWriter struct {
 	w   io.Writer
+	buf *bufio.Writer // nil: to a terminal
 	err error
 }
 
-func newLineWriter(w io.Writer) *lineWriter { return &lineWriter{w: w} }
+func newLineWriter(w io.Writer) *lineWriter {
+	l := &lineWriter{w: w}
+	if !console.IsTerminal(w) {
+		l.buf = bufio.NewWriterSize(w, 64<<10)
+	}
+	return l
+}
 
 func (l *lineWriter) Write(p []byte) (int, error) {
 	if l.err != nil {
 		return 0, l.err
 	}
-	n, err := l.w.Write(p)
+	var n int
+	var err error
+	if l.buf != nil {
+		n, err = l.buf.Write(p)
+	} else {
+		n, err = l.w.Write(p)
+	}
 	l.err = err
 	return n, err
+}
+
+// flush writes the gathered lines out; its error is kept as a write's.
+func (l *lineWriter) flush() {
+	if l.buf != nil && l.err == nil {
+		l.err = l.buf.Flush()
+	}
+}
+
+// linesFirst returns c with a stderr that writes out's gathered lines
+// before each message, so that a message follows the lines made before
+// it, as on a terminal. Only for the goroutine that writes the lines: a
+// progress bar keeps c's own stderr.
+func (c *cli) linesFirst(out *lineWriter) *cli {
+	cc := *c
+	cc.stderr = flushFirst{out: out, w: c.stderr}
+	return &cc
+}
+
+type flushFirst struct {
+	out *lineWriter
+	w   io.Writer
+}
+
+func (f flushFirst) Write(p []byte) (int, error) {
+	f.out.flush()
+	return f.w.Write(p)
 }
 
 // hashCheck checks each list in turn: the exit code is the worst of them.
@@ -295,15 +343,22 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 	if err != nil {
 		return err
 	}
-	chk := &listCheck{c: c, o: o, entries: entries, bad: bad, out: newLineWriter(c.stdout)}
-	chk.warnLegacy(name)
+	out := newLineWriter(c.stdout)
 	prog := newProgress(c, &o.common, len(entries), func(i int) string { return entries[i].Name })
 	defer prog.Finish()
+	c = c.linesFirst(out)
+	chk := &listCheck{c: c, o: o, entries: entries, bad: bad, out: out}
+	chk.warnLegacy(name)
 	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare, Explain: o.explain(c)}
 	// A stretch of files at a time, in the list's order: the jobs of a
 	// million lines and their bookkeeping at once would be 170 MB. A
 	// list of a kit's few thousand files is one stretch, largest first.
-	if err := checksum.HashStretches(ctx, len(entries), checksum.Stretch, chk.job, nil, opt, chk.judge); err != nil {
+	err = checksum.HashStretches(ctx, len(entries), checksum.Stretch, chk.job, nil, opt, chk.judge)
+	out.flush()
+	if out.err != nil {
+		return fmt.Errorf("writing output: %w", out.err)
+	}
+	if err != nil {
 		return err
 	}
 	chk.malformed(-1)

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// outputLog records the writes to stdout and stderr in the order they
+// were made, as one terminal or one file given both (2>&1) shows them.
+type outputLog struct {
+	mu     sync.Mutex
+	all    bytes.Buffer
+	writes map[string]int
+}
+
+type logStream struct {
+	log  *outputLog
+	name string
+	err  error // returned by every write, if set
+}
+
+func (s logStream) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	s.log.mu.Lock()
+	defer s.log.mu.Unlock()
+	s.log.all.Write(p)
+	s.log.writes[s.name]++
+	return len(p), nil
+}
+
+// linesTree writes n files and a list of their SHA-256 digests, the file
+// at missing listed but not there, and returns the list's path and the
+// files' paths.
+func linesTree(t *testing.T, n, missing int) (string, []string) {
+	t.Helper()
+	dir := t.TempDir()
+	var list strings.Builder
+	var paths []string
+	for i := range n {
+		p := filepath.Join(dir, fmt.Sprintf("f%04d", i))
+		data := []byte(fmt.Sprint(i))
+		if i != missing {
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fmt.Fprintf(&list, "%x  %s\n", sha256.Sum256(data), p)
+		paths = append(paths, p)
+	}
+	lp := filepath.Join(dir, "SHA256SUMS")
+	if err := os.WriteFile(lp, []byte(list.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return lp, paths
+}
+
+// To a file or a pipe the lines of hash -c go out in a few writes, not
+// one a file, and a message about a file still comes after the lines of
+// the files listed before it, as on a terminal.
+func TestHashCheckLinesGathered(t *testing.T) {
+	const n, missing = 400, 150
+	list, paths := linesTree(t, n, missing)
+	log := &outputLog{writes: map[string]int{}}
+	code := runMain([]string{"hash", "-c", list}, &cli{stdin: strings.NewReader(""),
+		stdout: logStream{log: log, name: "stdout"}, stderr: logStream{log: log, name: "stderr"}})
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d:\n%s", code, exitFail, log.all.String())
+	}
+	if w := log.writes["stdout"]; w > 4 {
+		t.Errorf("%d writes to stdout for %d lines", w, n-1)
+	}
+	out := log.all.String()
+	at := func(s string) int {
+		t.Helper()
+		i := strings.Index(out, s)
+		if i < 0 {
+			t.Fatalf("%q not in the output:\n%s", s, out)
+		}
+		return i
+	}
+	miss := at(paths[missing] + ": No such file or directory")
+	if before := at(paths[missing-1] + ": OK"); before > miss {
+		t.Errorf("the line of the file listed before the missing one comes after its message")
+	}
+	if after := at(paths[missing+1] + ": OK"); after < miss {
+		t.Errorf("the line of the file listed after the missing one comes before its message")
+	}
+	if last, warn := at(paths[n-1]+": OK"), at("WARNING: 1 listed file could not be read"); last > warn {
+		t.Errorf("the summary comes before the last line")
+	}
+}
+
+// hash prints its digests the same way, gathered, each file's line in
+// its place.
+func TestHashPrintLinesGathered(t *testing.T) {
+	const n = 300
+	list, paths := linesTree(t, n, -1)
+	log := &outputLog{writes: map[string]int{}}
+	code := runMain(append([]string{"hash"}, paths...), &cli{stdin: strings.NewReader(""),
+		stdout: logStream{log: log, name: "stdout"}, stderr: logStream{log: log, name: "stderr"}})
+	if code != exitOK {
+		t.Fatalf("exit %d, want %d:\n%s", code, exitOK, log.all.String())
+	}
+	if w := log.writes["stdout"]; w > 2 {
+		t.Errorf("%d writes to stdout for %d lines", w, n)
+	}
+	want, err := os.ReadFile(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := log.all.String(); got != string(want) {
+		t.Errorf("hash printed:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// Lines that could not be written make hash and hash -c fail as "could
+// not check", whether the write error shows once the lines gathered are
+// written out at the end (20 files) or stops the run (2,000 files: more
+// than is gathered).
+func TestHashWriteError(t *testing.T) {
+	for _, n := range []int{20, 2000} {
+		list, paths := linesTree(t, n, -1)
+		for _, args := range [][]string{{"hash", "-c", list}, append([]string{"hash"}, paths...)} {
+			log := &outputLog{writes: map[string]int{}}
+			code := runMain(args, &cli{stdin: strings.NewReader(""),
+				stdout: logStream{log: log, name: "stdout", err: errors.New("no space left on device")}, stderr: logStream{log: log, name: "stderr"}})
+			if code != exitError || log.all.String() != "sverka: writing output: no space left on device\n" {
+				t.Errorf("%s of %d files: exit %d, want %d and the write error:\n%s", args[:2], n, code, exitError, log.all.String())
+			}
+		}
+	}
+}
