@@ -115,9 +115,9 @@ func runHash(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 	return hashPrint(ctx, c, o, paths)
 }
 
-// explain says on stderr, with -v, how the engine reads the files.
-func (o *hashOpts) explain(c *cli) func(string) {
-	if !o.verbose {
+// explainReads says on stderr, with -v, how the engine reads the files.
+func explainReads(c *cli, verbose bool) func(string) {
+	if !verbose {
 		return nil
 	}
 	return func(line string) { c.errorf("reading: %s", line) }
@@ -214,7 +214,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 	prog := newProgress(c, &o.common, len(jobs), func(i int) string { return jobs[i].Path })
 	defer prog.Finish()
 	c = c.linesFirst(out)
-	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare, Explain: o.explain(c)}
+	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare, Explain: explainReads(c, o.verbose)}
 
 	// Standard input is hashed in its place among the files.
 	next := 0
@@ -349,7 +349,7 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 	c = c.linesFirst(out)
 	chk := &listCheck{c: c, o: o, entries: entries, bad: bad, out: out}
 	chk.warnLegacy(name)
-	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare, Explain: o.explain(c)}
+	opt := checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare, Explain: explainReads(c, o.verbose)}
 	// A stretch of files at a time, in the list's order: the jobs of a
 	// million lines and their bookkeeping at once would be 170 MB. A
 	// list of a kit's few thousand files is one stretch, largest first.

@@ -106,7 +106,7 @@ func (o *verifyOpts) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.format, "format", "text", "output: text, json, ndjson, cef or html")
 	fs.StringVar(&o.lang, "lang", "", "language of text and html: ru or en (default from LC_ALL, LC_MESSAGES, LANG)")
 	fs.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of standard output")
-	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every item, OK ones too")
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every item, OK ones too, and say on stderr how the files are read")
 	fs.BoolVar(&o.status, "status", false, "print nothing: the exit code tells (as with 'hash -c'); -o FILE is still written")
 	fs.BoolVar(&o.summary, "summary", false, "text and html: the act without the list of objects (header, verdict, counts, findings)")
 	fs.StringVar(&o.syslog, "syslog", "", "also send the CEF events to a syslog collector: udp://HOST:PORT, tcp://HOST:PORT or unix:///dev/log")
@@ -532,7 +532,7 @@ func check(ctx context.Context, c *cli, o *verifyOpts, at time.Time, vars map[st
 		bytes, files := src.Workload(sf.Formular)
 		prog = console.NewProgress(c.stderr, bytes, files, progressOptions(&o.common))
 	}
-	src.Engine = checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare}
+	src.Engine = checksum.Options{Workers: o.jobs, Progress: prog.Add, Started: prog.Item, Finished: prog.Done, Spare: o.spare, Explain: explainReads(c, o.verbose && !o.status)}
 	res, err := verify.Check(ctx, sf.Formular, src)
 	prog.Finish()
 	return checked{formular: sf, res: res, err: err}
