@@ -115,14 +115,6 @@ func runHash(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 	return hashPrint(ctx, c, o, paths)
 }
 
-// explainReads says on stderr, with -v, how the engine reads the files.
-func explainReads(c *cli, verbose bool) func(string) {
-	if !verbose {
-		return nil
-	}
-	return func(line string) { c.errorf("reading: %s", line) }
-}
-
 // target is one thing to hash: a file found on disk or standard input.
 type target struct {
 	path    string

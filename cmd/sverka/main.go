@@ -323,6 +323,15 @@ func (o *common) lower() error {
 	return nil
 }
 
+// explainReads says on stderr, with -v, how the engine reads the files
+// (hash -v, verify -v).
+func explainReads(c *cli, verbose bool) func(string) {
+	if !verbose {
+		return nil
+	}
+	return func(line string) { c.errorf("reading: %s", line) }
+}
+
 // saidNice tells on stderr what --nice did, for -v.
 func (o *common) saidNice(c *cli, verbose bool) {
 	if !o.nice || !verbose {
