@@ -2,8 +2,10 @@ package checksum
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -42,6 +44,11 @@ func checkRead(t *testing.T, data []byte, format Format, sel uint8, reversed boo
 	}
 	opt := ReadOptions{Format: format, Algs: algs, Reversed: reversed, File: "fuzz"}
 	entries, bad, err := ReadList(bytes.NewReader(data), opt)
+	// A list in memory, its entries made at once, reads the same.
+	pEntries, pBad, pErr := ParseList(data, opt)
+	if fmt.Sprint(err) != fmt.Sprint(pErr) || fmt.Sprint(bad) != fmt.Sprint(pBad) || len(entries)+len(pEntries) > 0 && !reflect.DeepEqual(entries, pEntries) {
+		t.Fatalf("ParseList read %+v, %v, %v; ReadList %+v, %v, %v", pEntries, pBad, pErr, entries, bad, err)
+	}
 	if err != nil {
 		return
 	}

@@ -173,7 +173,7 @@ func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, defaul
 	if err != nil {
 		return nil, fmt.Errorf("--from: %w", err)
 	}
-	es, bad, err := checksum.ReadList(bytes.NewReader(data), checksum.ReadOptions{Format: format, Algs: algs, Defaults: defaults, Reversed: reverse, File: list})
+	es, bad, err := checksum.ParseList(data, checksum.ReadOptions{Format: format, Algs: algs, Defaults: defaults, Reversed: reverse, File: list})
 	if err != nil {
 		return nil, err
 	}

@@ -383,7 +383,7 @@ func readList(c *cli, o *hashOpts, list, name string, algs []*checksum.Algorithm
 		// A list that is not there is a failure, as in sha256sum -c.
 		return nil, nil, failure{fmt.Errorf("%s: %v", quoteName(list), sysErr(err))}
 	}
-	entries, bad, err := checksum.ReadList(bytes.NewReader(data), checksum.ReadOptions{
+	entries, bad, err := checksum.ParseList(data, checksum.ReadOptions{
 		Format: checksum.Format(o.from), Algs: algs, Defaults: !o.explicitAlg, Reversed: o.reverse, File: name,
 	})
 	if err != nil {
