@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"runtime"
 	"slices"
 	"sort"
@@ -507,13 +506,13 @@ func largestFirst(ctx context.Context, jobs []Job, workers int, byInode bool) ([
 					modes[i], sizes[i] = jobs[i].mode, jobs[i].size
 					continue
 				}
-				if fi, err := os.Stat(jobs[i].Path); err == nil {
-					modes[i] = fi.Mode()
-					if fi.Mode().IsRegular() {
-						sizes[i] = fi.Size()
+				if mode, size, ino, err := statPath(jobs[i].Path); err == nil {
+					modes[i] = mode
+					if mode.IsRegular() {
+						sizes[i] = size
 					}
 					if byInode {
-						inodes[i] = inodeOf(fi)
+						inodes[i] = ino
 					}
 				}
 			}

@@ -85,5 +85,12 @@ func newDirCache() *dirCache { return nil }
 
 func (*dirCache) close() {}
 
-// inodeOf is 0 here: no run is ordered by inode outside Linux.
-func inodeOf(fs.FileInfo) uint64 { return 0 }
+// statPath is os.Stat's mode and size; the inode is 0 here: no run is
+// ordered by inode outside Linux.
+func statPath(path string) (fs.FileMode, int64, uint64, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return fi.Mode(), fi.Size(), 0, nil
+}
