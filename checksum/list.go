@@ -121,7 +121,7 @@ type ReadOptions struct {
 	Reversed bool
 	// File names the list in messages.
 	File string
-	// lines is how many lines the list has at most, if known (ParseList):
+	// lines is the most entries the list can give, if known (ParseList):
 	// the entries are then made at once instead of grown (growing by a
 	// quarter at a time, a million entries cost five times their size
 	// in copies and fresh memory).
@@ -228,10 +228,24 @@ func ReadList(r io.Reader, opt ReadOptions) (entries []Entry, bad []LineError, e
 
 // ParseList is ReadList of a list held in memory: its lines counted
 // first, the entries are made once rather than grown (a 100,000-line
-// list parsed in half the time, with half the memory allocated).
+// list parsed in half the time, with half the memory allocated). No more
+// are made than the list's bytes could fill: a line that gives an entry
+// holds at least the shortest digest, a blank and a name's byte, and a
+// list of a billion empty lines must not ask for 64 GB.
 func ParseList(data []byte, opt ReadOptions) (entries []Entry, bad []LineError, err error) {
-	opt.lines = bytes.Count(data, []byte{'\n'}) + 1
+	opt.lines = min(bytes.Count(data, []byte{'\n'})+1, len(data)/(shortestHex()+2)+1)
 	return ReadList(bytes.NewReader(data), opt)
+}
+
+// shortestHex is the fewest hex digits an algorithm's digest has.
+func shortestHex() int {
+	n := 0
+	for _, a := range Algorithms() {
+		if n == 0 || a.HexLen() < n {
+			n = a.HexLen()
+		}
+	}
+	return n
 }
 
 // readLine appends one line, its "\n" included, to buf. A line longer

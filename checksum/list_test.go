@@ -857,3 +857,24 @@ func TestReadListNamesOutliveTheirLines(t *testing.T) {
 		}
 	}
 }
+
+// A list's entries are made at once, but never more than its bytes could
+// fill: a list of empty lines or short comments, the most lines for its
+// size, asks for no more memory than a list of that size holding digests
+// (64 bytes an entry, against 512 MB for 8 MiB of empty lines when the
+// lines alone were counted).
+func TestParseListBoundedByBytes(t *testing.T) {
+	for _, line := range []string{"\n", "#\n", "; 33 bytes of an SFV comment ...\n"} {
+		data := bytes.Repeat([]byte(line), (8<<20)/len(line))
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		entries, bad, err := ParseList(data, ReadOptions{File: "list"})
+		runtime.ReadMemStats(&after)
+		if err != nil || len(entries) != 0 || len(bad) != 0 {
+			t.Fatalf("%q: %d entries, %v, %v", line, len(entries), bad, err)
+		}
+		if got := after.TotalAlloc - before.TotalAlloc; got > uint64(3*len(data)) {
+			t.Errorf("%q: %d MB allocated for %d MB of list", line, got>>20, len(data)>>20)
+		}
+	}
+}
