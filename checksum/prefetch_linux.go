@@ -132,22 +132,21 @@ func (p *prefetcher) explain() string {
 // first n bytes are all in the page cache (cached), asks the kernel to
 // read them. Anything but a regular file is closed unread.
 func adviseWillNeed(dirs *dirCache, j Job, n, pageSize int64) (cached bool, err error) {
-	extra := unix.O_NONBLOCK // never waits on a FIFO put in a file's place
-	if j.noFollow() {
-		extra |= unix.O_NOFOLLOW
-	}
-	fd, err := openFD(dirs, j.Path, extra)
+	// Not a special file's job: the open never waits on a FIFO put in a
+	// file's place.
+	f, err := openSource(dirs, j.Path, false, j.noFollow())
 	if err != nil {
 		return false, err
 	}
-	defer unix.Close(fd)
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
+	defer f.Close()
+	mode, _, err := f.info()
+	if err != nil {
 		return false, err
 	}
-	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+	if !mode.IsRegular() {
 		return false, ErrSpecial
 	}
+	fd := f.(*fdSource).fd
 	if inCache(fd, n, pageSize) {
 		return true, nil
 	}
