@@ -236,10 +236,10 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 		return out.err
 	})
 	emitStdin(-1)
-	out.flush()
+	if werr := out.close(); werr != nil {
+		return werr
+	}
 	switch {
-	case out.err != nil: // the error emit stopped the run with, if it did
-		return fmt.Errorf("writing output: %w", out.err)
 	case err != nil:
 		return err
 	case failed:
@@ -255,7 +255,7 @@ func hashPrint(ctx context.Context, c *cli, o *hashOpts, paths []string) error {
 // It remembers the first write error (a closed pipe) so the scan can stop
 // instead of hashing for nobody.
 type lineWriter struct {
-	w   io.Writer
+	w   io.Writer     // buf, or the terminal itself
 	buf *bufio.Writer // nil: to a terminal
 	err error
 }
@@ -264,6 +264,7 @@ func newLineWriter(w io.Writer) *lineWriter {
 	l := &lineWriter{w: w}
 	if !console.IsTerminal(w) {
 		l.buf = bufio.NewWriterSize(w, 64<<10)
+		l.w = l.buf
 	}
 	return l
 }
@@ -272,13 +273,7 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 	if l.err != nil {
 		return 0, l.err
 	}
-	var n int
-	var err error
-	if l.buf != nil {
-		n, err = l.buf.Write(p)
-	} else {
-		n, err = l.w.Write(p)
-	}
+	n, err := l.w.Write(p)
 	l.err = err
 	return n, err
 }
@@ -288,6 +283,16 @@ func (l *lineWriter) flush() {
 	if l.buf != nil && l.err == nil {
 		l.err = l.buf.Flush()
 	}
+}
+
+// close writes the gathered lines out, and says if any line, then or
+// before, could not be written: the error a run stopped with, if it did.
+func (l *lineWriter) close() error {
+	l.flush()
+	if l.err != nil {
+		return fmt.Errorf("writing output: %w", l.err)
+	}
+	return nil
 }
 
 // linesFirst returns c with a stderr that writes out's gathered lines
@@ -346,9 +351,8 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 	// million lines and their bookkeeping at once would be 170 MB. A
 	// list of a kit's few thousand files is one stretch, largest first.
 	err = checksum.HashStretches(ctx, len(entries), checksum.Stretch, chk.job, nil, opt, chk.judge)
-	out.flush()
-	if out.err != nil {
-		return fmt.Errorf("writing output: %w", out.err)
+	if werr := out.close(); werr != nil {
+		return werr
 	}
 	if err != nil {
 		return err
@@ -577,9 +581,6 @@ func (l *listCheck) verdict(name string, bad int) error {
 			return errNotHold
 		}
 		return failure{fmt.Errorf("%s: no file was verified", quoteName(name))}
-	}
-	if l.out.err != nil {
-		return fmt.Errorf("writing output: %w", l.out.err)
 	}
 	if l.mismatched > 0 || l.unreadable > 0 || (l.o.strict && bad > 0) {
 		return errNotHold
