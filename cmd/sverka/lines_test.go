@@ -89,18 +89,11 @@ func TestHashCheckLinesGathered(t *testing.T) {
 		}
 		return i
 	}
-	// The message names the file as the platform quotes it.
-	miss := -1
-	for i, pos := 0, 0; i < strings.Count(out, "\n"); i++ {
-		end := pos + strings.IndexByte(out[pos:], '\n')
-		if l := out[pos:end]; strings.HasPrefix(l, "sverka: ") && strings.Contains(l, filepath.Base(paths[missing])) {
-			miss = pos
-			break
-		}
-		pos = end + 1
-	}
-	if miss < 0 {
-		t.Fatalf("no message about %s:\n%s", paths[missing], out)
+	// The first message is the missing file's, named as the platform
+	// quotes it.
+	miss := at("sverka: ")
+	if msg, _, _ := strings.Cut(out[miss:], "\n"); !strings.Contains(msg, filepath.Base(paths[missing])) {
+		t.Fatalf("the first message is not about %s: %q", paths[missing], msg)
 	}
 	if before := at(paths[missing-1] + ": OK"); before > miss {
 		t.Errorf("the line of the file listed before the missing one comes after its message")
