@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/sverka/sverka/internal/testkit"
 )
 
 // prefetchTree writes n files of size bytes under dir, each its own
@@ -133,10 +133,7 @@ func TestPrefetchStopsWarm(t *testing.T) {
 // directory, and a symbolic link not at all where the job refuses links.
 func TestAdviseWillNeedRefuses(t *testing.T) {
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "fifo")
-	if err := unix.Mkfifo(fifo, 0o644); err != nil {
-		t.Skip(err)
-	}
+	fifo := testkit.FIFO(t, filepath.Join(dir, "fifo"))
 	target := filepath.Join(dir, "target")
 	if err := os.WriteFile(target, make([]byte, 3*ringSlot), 0o644); err != nil {
 		t.Fatal(err)
