@@ -240,3 +240,62 @@ func TestReadsNoWait(t *testing.T) {
 		t.Error("a cached file's last byte could not be read without waiting")
 	}
 }
+
+// What the prefetcher does to a file leaves its access time as it was,
+// as a worker's reads do: the advice, and the one-byte read that tells a
+// cached file before cachestat.
+func TestPrefetchKeepsAtime(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(p, make([]byte, 3*ringSlot), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-72 * time.Hour).Truncate(time.Second)
+	age := func() {
+		t.Helper()
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	atime := func() time.Time {
+		t.Helper()
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := fi.Sys().(*syscall.Stat_t)
+		return time.Unix(st.Atim.Sec, st.Atim.Nsec)
+	}
+	// The control: a plain read marks the file read here, or the file
+	// system keeps no access times and there is nothing to show.
+	age()
+	if _, err := os.ReadFile(p); err != nil {
+		t.Fatal(err)
+	}
+	if atime().Equal(old) {
+		t.Skip("this file system does not update access times (noatime)")
+	}
+	age()
+	evict(t, p)
+	page := int64(os.Getpagesize())
+	if cached, err := adviseWillNeed(nil, Named(p, false), 3*ringSlot, page); err != nil || cached {
+		t.Fatalf("advice on a cold file: cached %v, %v", cached, err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !cachedWhole(t, p) {
+		if time.Now().After(deadline) {
+			t.Fatal("the file asked for is still not cached")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	f, err := openSource(nil, p, false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if !readsNoWait(f.(*fdSource).fd, 3*ringSlot-1) {
+		t.Fatal("the cached file's last byte could not be read without waiting")
+	}
+	if got := atime(); !got.Equal(old) {
+		t.Errorf("access time %v after the prefetcher, was %v", got, old)
+	}
+}
