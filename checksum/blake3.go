@@ -13,7 +13,8 @@ import (
 // several cores: whole subtrees hashed apart give chaining values that are
 // merged by the tree's own rules. lukechampine.com/blake3/guts provides the
 // compressions (16 chunks at once with AVX-512 where the CPU has it, else
-// 8 with AVX2, else Go) and parent nodes; this file lays out the tree and
+// Go) and parent nodes; with AVX2 and no AVX-512, zeebo/blake3's kernels
+// compress 8 chunks at once (blake3_amd64.go). This file lays out the tree and
 // hands subtrees to the run's idle cores. References below are to the
 // BLAKE3 paper ("BLAKE3: one function, fast everywhere"): its section 2.1
 // for the tree, 2.2 for the flags, 5.1.2 for the chaining value stack.
@@ -61,12 +62,15 @@ type blake3Hasher struct {
 	// pieces and cvs are reused by every large write.
 	pieces []piece
 	cvs    [][8]uint32
+	// eight: subtrees are compressed by zeebo/blake3's AVX2 kernels, not
+	// by guts (see blake3_amd64.go).
+	eight bool
 }
 
 // newBlake3 returns a BLAKE3 hasher lending large writes to c's idle
 // cores (nil: none).
 func newBlake3(c *cores) *blake3Hasher {
-	return &blake3Hasher{cores: c, maxPiece: pieceBytes, minSplit: splitBytes}
+	return &blake3Hasher{cores: c, maxPiece: pieceBytes, minSplit: splitBytes, eight: preferEightWide}
 }
 
 func (h *blake3Hasher) Size() int      { return 32 }
@@ -175,7 +179,7 @@ func (h *blake3Hasher) bulk(p []byte) {
 	}
 	if helpers == 0 {
 		for i, pc := range h.pieces {
-			cvs[i] = subtreeCV(p[pc.off:pc.off+guts.ChunkSize<<pc.height], h.counter+uint64(pc.off/guts.ChunkSize))
+			cvs[i] = subtreeCV(p[pc.off:pc.off+guts.ChunkSize<<pc.height], h.counter+uint64(pc.off/guts.ChunkSize), h.eight)
 		}
 	} else {
 		h.share(p, cvs, helpers)
@@ -198,7 +202,7 @@ func (h *blake3Hasher) share(p []byte, cvs [][8]uint32, helpers int) {
 				return
 			}
 			pc := h.pieces[i]
-			cvs[i] = subtreeCV(p[pc.off:pc.off+guts.ChunkSize<<pc.height], h.counter+uint64(pc.off/guts.ChunkSize))
+			cvs[i] = subtreeCV(p[pc.off:pc.off+guts.ChunkSize<<pc.height], h.counter+uint64(pc.off/guts.ChunkSize), h.eight)
 		}
 	}
 	var wg sync.WaitGroup
@@ -211,14 +215,18 @@ func (h *blake3Hasher) share(p []byte, cvs [][8]uint32, helpers int) {
 
 // subtreeCV is the chaining value of the complete subtree p, a power of
 // two of groups, whose first chunk is chunk counter (2.1: each half a
-// subtree, the parent over their two chaining values).
-func subtreeCV(p []byte, counter uint64) [8]uint32 {
+// subtree, the parent over their two chaining values). eight: by
+// zeebo/blake3's AVX2 kernels (blake3_amd64.go), else by guts.
+func subtreeCV(p []byte, counter uint64, eight bool) [8]uint32 {
+	if eight && len(p) <= eightChunks*guts.ChunkSize {
+		return subtreeCV8(p, counter)
+	}
 	if len(p) == groupBytes {
 		return groupCV(p, counter)
 	}
 	half := len(p) / 2
-	l := subtreeCV(p[:half], counter)
-	r := subtreeCV(p[half:], counter+uint64(half/guts.ChunkSize))
+	l := subtreeCV(p[:half], counter, eight)
+	r := subtreeCV(p[half:], counter+uint64(half/guts.ChunkSize), eight)
 	return guts.ChainingValue(guts.ParentNode(l, r, &guts.IV, 0))
 }
 

@@ -56,11 +56,23 @@ func writeSplit(h *blake3Hasher, p []byte, split []int) {
 }
 
 // testBlake3 returns a hasher with idle helper cores and pieces of one
-// group, so that any input of two groups or more is hashed in parallel.
-func testBlake3(idle int) *blake3Hasher {
+// group, so that any input of two groups or more is hashed in parallel,
+// on the kernels eight says (subtreeCV).
+func testBlake3(idle int, eight bool) *blake3Hasher {
 	h := newBlake3(newCores(idle))
 	h.maxPiece, h.minSplit = groupBytes, 2*groupBytes
+	h.eight = eight
 	return h
+}
+
+// blake3Kernels are the kernels this CPU can run, each to be tested
+// whichever the registry's hasher prefers here: guts' (false) and, with
+// AVX2, zeebo/blake3's (true).
+func blake3Kernels() []bool {
+	if canEightWide {
+		return []bool{false, true}
+	}
+	return []bool{false}
 }
 
 // The write boundaries that matter: one byte, around a block, a chunk, a
@@ -87,13 +99,15 @@ func TestBlake3OfficialVectors(t *testing.T) {
 		want := v.Hash[:64]
 		for _, split := range blake3Splits {
 			for _, idle := range []int{0, 1, 3} {
-				h := testBlake3(idle)
-				writeSplit(h, in, split)
-				if got := hex.EncodeToString(h.Sum(nil)); got != want {
-					t.Errorf("len %d, writes %v, %d idle cores: %s, want %s", v.InputLen, split, idle, got, want)
-				}
-				if n := h.cores.idle.Load(); n != int64(idle) {
-					t.Errorf("len %d, writes %v: %d idle cores after, want %d back", v.InputLen, split, n, idle)
+				for _, eight := range blake3Kernels() {
+					h := testBlake3(idle, eight)
+					writeSplit(h, in, split)
+					if got := hex.EncodeToString(h.Sum(nil)); got != want {
+						t.Errorf("len %d, writes %v, %d idle cores, eight-wide %v: %s, want %s", v.InputLen, split, idle, eight, got, want)
+					}
+					if n := h.cores.idle.Load(); n != int64(idle) {
+						t.Errorf("len %d, writes %v: %d idle cores after, want %d back", v.InputLen, split, n, idle)
+					}
 				}
 			}
 		}
@@ -110,7 +124,7 @@ func TestBlake3OfficialVectors(t *testing.T) {
 // starts afresh, as hash.Hash promises.
 func TestBlake3SumKeepsState(t *testing.T) {
 	in := blake3Input(5*groupBytes + 77)
-	h := testBlake3(1)
+	h := testBlake3(1, preferEightWide)
 	for i := 0; i < len(in); i += 3000 {
 		h.Write(in[i:min(i+3000, len(in))])
 		h.Sum(nil)
@@ -144,10 +158,13 @@ func TestBlake3LargeWrites(t *testing.T) {
 		want := blake3.Sum256(in)
 		for _, split := range [][]int{{1 << 30}, {1 << 20}, {4<<20 + 1}, {groupBytes + 1, 3 << 20}} {
 			for _, idle := range []int{0, 1, 7} {
-				h := newBlake3(newCores(idle))
-				writeSplit(h, in, split)
-				if got := h.Sum(nil); !bytes.Equal(got, want[:]) {
-					t.Errorf("size %d, writes %v, %d idle: %x, want %x", size, split, idle, got, want)
+				for _, eight := range blake3Kernels() {
+					h := newBlake3(newCores(idle))
+					h.eight = eight
+					writeSplit(h, in, split)
+					if got := h.Sum(nil); !bytes.Equal(got, want[:]) {
+						t.Errorf("size %d, writes %v, %d idle, eight-wide %v: %x, want %x", size, split, idle, eight, got, want)
+					}
 				}
 			}
 		}
@@ -167,7 +184,8 @@ func FuzzBlake3(f *testing.F) {
 		}
 		want := blake3.Sum256(in)
 		rng := rand.New(rand.NewPCG(seed, 0))
-		h := testBlake3(idle % 4)
+		kernels := blake3Kernels()
+		h := testBlake3(idle%4, kernels[int(seed>>8)%len(kernels)])
 		for p := in; len(p) > 0; {
 			n := min(len(p), rng.IntN(3*groupBytes))
 			if rng.IntN(4) == 0 {
@@ -241,6 +259,30 @@ func TestBlake3AgainstB3sum(t *testing.T) {
 			})
 			if err != nil {
 				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestSubtreeCVKernels holds zeebo/blake3's AVX2 kernels to guts' on
+// every size of subtree the hasher forms (one group to a segment, and
+// beyond, where halves are merged) and on counters far along a file,
+// whose high bits the kernels take apart.
+func TestSubtreeCVKernels(t *testing.T) {
+	if !canEightWide {
+		t.Skip("no AVX2 here: the hasher uses guts' kernels alone")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	p := make([]byte, 4*segBytes)
+	for i := range p {
+		p[i] = byte(rng.Uint32())
+	}
+	for size := groupBytes; size <= len(p); size *= 2 {
+		chunks := uint64(size / guts.ChunkSize)
+		for _, counter := range []uint64{0, chunks, 7 * chunks, 1<<32 - chunks, 1 << 40} {
+			got := subtreeCV(p[:size], counter, true)
+			if want := subtreeCV(p[:size], counter, false); got != want {
+				t.Errorf("%d bytes from chunk %d: %x, want %x", size, counter, got, want)
 			}
 		}
 	}

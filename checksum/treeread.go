@@ -107,7 +107,7 @@ func (w *worker) copyTree(ctx context.Context, rd treeSource, m *Multi, h *blake
 	first := int64(0)
 	for first < segs {
 		k := min(roundSegs, segs-first)
-		n := int64(w.treeRound(ctx, rd, cvs[:k], first))
+		n := int64(w.treeRound(ctx, rd, cvs[:k], first, h.eight))
 		pushed := int64(0)
 		for i := range n {
 			if int64(len(pending)) == step {
@@ -157,9 +157,10 @@ func segsPerStep(bufLen int) int64 {
 }
 
 // treeRound hashes the len(cvs) segments from segment first into cvs, on
-// this goroutine and the idle cores it can borrow, and returns how many
-// from the first are hashed: fewer when one could not be read whole.
-func (w *worker) treeRound(ctx context.Context, ra io.ReaderAt, cvs [][8]uint32, first int64) int {
+// this goroutine and the idle cores it can borrow (eight: as subtreeCV
+// says), and returns how many from the first are hashed: fewer when one
+// could not be read whole.
+func (w *worker) treeRound(ctx context.Context, ra io.ReaderAt, cvs [][8]uint32, first int64, eight bool) int {
 	var next atomic.Int64
 	// failed is the lowest segment that could not be hashed: the
 	// segments after it are not taken.
@@ -180,7 +181,7 @@ func (w *worker) treeRound(ctx context.Context, ra io.ReaderAt, cvs [][8]uint32,
 				lower(&failed, i) // copy's loop reads it again and tells why
 				return
 			}
-			cvs[i] = subtreeCV(buf, uint64(off/guts.ChunkSize))
+			cvs[i] = subtreeCV(buf, uint64(off/guts.ChunkSize), eight)
 		}
 	}
 	helpers := w.cores.take(len(cvs) - 1)
