@@ -248,6 +248,18 @@ var hexVal = func() (t [256]byte) {
 
 const notHex = 0xff
 
+// IsLowerHex reports whether s holds lower-case hex digits alone (true
+// for ""), as a digest is written back: by hexVal's table (the upper-case
+// digits' values are 10 to 15 too, so their own byte tells them apart).
+func IsLowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; hexVal[c] == notHex || c >= 'A' && c <= 'F' {
+			return false
+		}
+	}
+	return true
+}
+
 // Reverse returns a copy of b with its bytes in reverse order.
 func Reverse(b []byte) []byte {
 	r := make([]byte, len(b))

@@ -207,3 +207,26 @@ func TestHexTables(t *testing.T) {
 		}
 	}
 }
+
+func TestIsLowerHex(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"", true},
+		{"0123456789abcdef", true},
+		{"0123456789ABCDEF", false},
+		{"abcdeF", false},
+		{"abcg", false},
+		{"ab cd", false},
+		{"ab\x00", false},
+		{"\xffab", false},
+		{"/", false}, // the bytes beside the digits
+		{":", false},
+		{"`", false},
+	} {
+		if got := IsLowerHex(tc.in); got != tc.want {
+			t.Errorf("IsLowerHex(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}

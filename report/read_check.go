@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/internal/hostinfo"
 	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
@@ -31,15 +32,7 @@ var (
 )
 
 func isHex(s string) bool {
-	if len(s)%2 != 0 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
+	return len(s)%2 == 0 && checksum.IsLowerHex(s)
 }
 
 // kinds are the table kinds of each version.

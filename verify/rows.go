@@ -224,7 +224,7 @@ func (b *RowsBuilder) row(it *Item) (formular.Entry, bool) {
 		x, a := it.Expected[k], it.Actual[k]
 		// Lower-case hex is what Encode gives back; any other spelling
 		// is kept as it was written.
-		if x != a || x.Alg != c.String() || len(x.Hex) != c.Alg.HexLen() || !lowerHex(x.Hex) {
+		if x != a || x.Alg != c.String() || len(x.Hex) != c.Alg.HexLen() || !checksum.IsLowerHex(x.Hex) {
 			return e, false
 		}
 	}
@@ -276,12 +276,3 @@ func (b *RowsBuilder) Trim() {
 // Cap is how many items the builder holds room for: a row each, and the
 // items that are not rows.
 func (b *RowsBuilder) Cap() int { return cap(b.rows.Entries) + cap(b.items) - len(b.at) }
-
-func lowerHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
-}
