@@ -293,10 +293,18 @@ func (rd *reader) value(v reflect.Value) error {
 // object decodes a JSON object into the wire struct v, member by
 // member, and refuses an unknown member or a missing required one.
 func (rd *reader) object(v reflect.Value) error {
+	return rd.wire(rd.fields.of(v.Type()), func(f *wireField) error {
+		return rd.value(v.FieldByIndex(f.index))
+	})
+}
+
+// wire reads a JSON object of the wire type w's members, calling set to
+// decode each member's value, and refuses an unknown member or a missing
+// required one.
+func (rd *reader) wire(w *wireStruct, set func(f *wireField) error) error {
 	if err := rd.want('{', "an object"); err != nil {
 		return err
 	}
-	w := rd.fields.of(v.Type())
 	if _, err := rd.dec.ReadToken(); err != nil {
 		return err
 	}
@@ -312,7 +320,7 @@ func (rd *reader) object(v reflect.Value) error {
 			return rd.atLast(rd.dec.InputOffset()-int64(len(raw)), fmt.Errorf("unknown member %q", name))
 		}
 		seen |= f.bit
-		if err := rd.value(v.FieldByIndex(f.index)); err != nil {
+		if err := set(f); err != nil {
 			return err
 		}
 	}
@@ -486,22 +494,30 @@ func (rd *reader) counts(p *jsonCounts) error {
 }
 
 // digests reads a list of digests into *p, reusing its room: the
-// model's lists are made when the item is converted.
+// model's lists are made when the item is converted. A report holds two
+// for each item, so they are read without reflection, and an algorithm's
+// name already met is shared, not made again.
 func (rd *reader) digests(p *[]jsonDigest) error {
 	*p = (*p)[:0]
-	v := reflect.ValueOf(p).Elem()
+	w := rd.fields.of(reflect.TypeFor[jsonDigest]())
 	return rd.array(func() error {
 		*p = append(*p, jsonDigest{})
 		d := &(*p)[len(*p)-1]
-		if err := rd.object(v.Index(len(*p) - 1)); err != nil {
+		return rd.wire(w, func(f *wireField) error {
+			if f.index[0] == 1 { // Hex
+				return rd.str(&d.Hex)
+			}
+			s, err := rd.rawString()
+			if a, ok := rd.algs[string(s)]; ok {
+				d.Alg = a
+			} else {
+				d.Alg = string(s)
+				if len(rd.algs) < maxAlgs {
+					rd.algs[d.Alg] = d.Alg
+				}
+			}
 			return err
-		}
-		if a, ok := rd.algs[d.Alg]; ok {
-			d.Alg = a
-		} else if len(rd.algs) < maxAlgs {
-			rd.algs[d.Alg] = d.Alg
-		}
-		return nil
+		})
 	})
 }
 
