@@ -93,17 +93,29 @@ func benchEngine(b *testing.B, p, name string, size int64) {
 
 // BenchmarkBlake3 compares, on one core, the tree hasher the registry
 // uses (lukechampine.com/blake3/guts with AVX-512, else zeebo/blake3's
-// AVX2 kernels) with zeebo/blake3 itself (AVX2 at most), by write size: small files are one write,
-// the engine writes 1 MiB at a time. cpuMB/s holds still on a busy
-// machine where MB/s does not.
+// AVX2 kernels), the tree on each kernel, and zeebo/blake3 itself (AVX2
+// at most), by write size: small files are one write, the engine writes
+// DefaultBufSize at a time. cpuMB/s holds still on a busy machine where
+// MB/s does not.
 func BenchmarkBlake3(b *testing.B) {
-	impls := []struct {
+	type impl struct {
 		name string
 		new  func() hash.Hash
-	}{
-		{"tree", func() hash.Hash { return newBlake3(nil) }},
-		{"zeebo", func() hash.Hash { return blake3.New() }},
 	}
+	kernel := func(eight bool) func() hash.Hash {
+		return func() hash.Hash {
+			h := newBlake3(nil)
+			h.eight = eight
+			return h
+		}
+	}
+	// tree-guts and tree-eight: the tree on each kernel this CPU runs,
+	// whichever the registry prefers.
+	impls := []impl{{"tree", func() hash.Hash { return newBlake3(nil) }}, {"tree-guts", kernel(false)}}
+	if canEightWide {
+		impls = append(impls, impl{"tree-eight", kernel(true)})
+	}
+	impls = append(impls, impl{"zeebo", func() hash.Hash { return blake3.New() }})
 	for _, size := range []int{64, 1 << 10, 4 << 10, 16 << 10, 64 << 10, 1 << 20, 8 << 20} {
 		buf := make([]byte, size)
 		for i := range buf {

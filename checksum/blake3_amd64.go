@@ -5,9 +5,6 @@ package checksum
 import (
 	_ "unsafe" // go:linkname
 
-	// The package whose internal kernels hashF and hashP are: importing
-	// it links them.
-	_ "github.com/zeebo/blake3"
 	"golang.org/x/sys/cpu"
 	"lukechampine.com/blake3/guts"
 )
