@@ -125,6 +125,8 @@ func (h *blake3Hasher) Sum(b []byte) []byte {
 	if h.buflen <= guts.ChunkSize {
 		// One chunk, or an empty input (one empty chunk).
 		n = guts.CompressChunk(h.buf[:h.buflen], &guts.IV, h.counter, 0)
+	} else if h.eight {
+		n = tailNode8(&h.buf, h.buflen, h.counter)
 	} else {
 		n = guts.CompressBuffer(&h.buf, h.buflen, &guts.IV, h.counter, 0)
 	}

@@ -3,6 +3,7 @@
 package checksum
 
 import (
+	"math/bits"
 	_ "unsafe" // go:linkname
 
 	"golang.org/x/sys/cpu"
@@ -79,4 +80,55 @@ func subtreeCV8(p []byte, counter uint64) [8]uint32 {
 		cv[w] = v[0][8*w]
 	}
 	return cv
+}
+
+// tailNode8 is guts.CompressBuffer on zeebo/blake3's kernels: the root
+// node, not yet compressed, of the subtree that the held bytes
+// buf[:buflen] (more than one chunk) form from chunk counter on. Whole
+// chunks go through hashF, three or more at a time (zeebo/blake3 sends
+// fewer to Go, and so does this); a last partial chunk through guts.
+func tailNode8(buf *[groupBytes]byte, buflen int, counter uint64) guts.Node {
+	var cvs [groupChunks][8]uint32
+	var out [64]uint32
+	var chain [8]uint32
+	full := buflen / guts.ChunkSize
+	for g := 0; g < full; g += 8 {
+		k := min(8, full-g)
+		if k < 3 {
+			for j := g; j < g+k; j++ {
+				chunk := buf[j*guts.ChunkSize : (j+1)*guts.ChunkSize]
+				cvs[j] = guts.ChainingValue(guts.CompressChunk(chunk, &guts.IV, counter+uint64(j), 0))
+			}
+			continue
+		}
+		hashF((*[8192]byte)(buf[g*guts.ChunkSize:]), uint64(k*guts.ChunkSize), counter+uint64(g), 0, &guts.IV, &out, &chain)
+		for j := range k {
+			for w := range 8 {
+				cvs[g+j][w] = out[8*w+j]
+			}
+		}
+	}
+	n := full
+	if buflen%guts.ChunkSize != 0 {
+		cvs[n] = guts.ChainingValue(guts.CompressChunk(buf[full*guts.ChunkSize:buflen], &guts.IV, counter+uint64(full), 0))
+		n++
+	}
+	return mergeNode(cvs[:n])
+}
+
+// mergeNode is the root node, not yet compressed, of the subtree over the
+// chaining values of two or more consecutive chunks (2.1: the left
+// subtree holds the largest power of two of chunks that leaves at least
+// one to the right).
+func mergeNode(cvs [][8]uint32) guts.Node {
+	left := 1 << (bits.Len(uint(len(cvs)-1)) - 1)
+	return guts.ParentNode(mergeCV(cvs[:left]), mergeCV(cvs[left:]), &guts.IV, 0)
+}
+
+// mergeCV is the chaining value of the subtree over cvs' chunks.
+func mergeCV(cvs [][8]uint32) [8]uint32 {
+	if len(cvs) == 1 {
+		return cvs[0]
+	}
+	return guts.ChainingValue(mergeNode(cvs))
 }
