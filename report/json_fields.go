@@ -21,6 +21,9 @@ type wireStruct struct {
 	byName   map[string]*wireField
 	fields   []*wireField // in declaration order
 	required uint64       // the bits of the required members
+	// first is the member a reader found first in the object it read
+	// last (see wireField.next).
+	first *wireField
 }
 
 type wireField struct {
@@ -29,6 +32,10 @@ type wireField struct {
 	omit     omit
 	required bool   // neither omitempty nor omitzero: the document must have it
 	bit      uint64 // its bit in a set of members seen, if required
+	// next is the member a reader found after this one last time: the
+	// objects of a list are mostly written in one order, so the name
+	// read next is compared with next's before it is looked up.
+	next *wireField
 }
 
 // omit says when a member is left out of the document.
@@ -95,6 +102,26 @@ func (ts wireTypes) of(t reflect.Type) *wireStruct {
 	walk(t, nil)
 	ts[t] = w
 	return w
+}
+
+// lookupAfter is lookup for the member read after prev (nil: the first
+// of an object), trying first the member that followed prev last time,
+// and learning which did.
+func (w *wireStruct) lookupAfter(prev *wireField, raw jsontext.Value, buf *[]byte) (*wireField, string) {
+	guess := &w.first
+	if prev != nil {
+		guess = &prev.next
+	}
+	// A quoted name with no escape is raw's inside; one with an escape
+	// never equals a member's name, which holds none.
+	if g := *guess; g != nil && len(raw) == len(g.name)+2 && string(raw[1:len(raw)-1]) == g.name {
+		return g, ""
+	}
+	f, name := w.lookup(raw, buf)
+	if f != nil {
+		*guess = f
+	}
+	return f, name
 }
 
 // lookup finds the member a quoted name read from the document names;

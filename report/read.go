@@ -310,13 +310,14 @@ func (rd *reader) wire(w *wireStruct, set func(f *wireField) error) error {
 	}
 	start := rd.dec.InputOffset() - 1
 	var seen uint64
+	var f *wireField
 	for rd.dec.PeekKind() != '}' {
 		raw, err := rd.dec.ReadValue()
 		if err != nil {
 			return err
 		}
-		f, name := w.lookup(raw, &rd.buf)
-		if f == nil {
+		var name string
+		if f, name = w.lookupAfter(f, raw, &rd.buf); f == nil {
 			return rd.atLast(rd.dec.InputOffset()-int64(len(raw)), fmt.Errorf("unknown member %q", name))
 		}
 		seen |= f.bit

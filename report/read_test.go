@@ -523,3 +523,39 @@ func TestWriteRefusesBadHostID(t *testing.T) {
 		}
 	}
 }
+
+// lookupAfter's guess of the next member is a shortcut only: names in
+// another order than the one learned, spelt with escapes, or unknown are
+// found as lookup finds them.
+func TestLookupAfter(t *testing.T) {
+	w := wireTypes{}.of(reflect.TypeFor[jsonDigest]())
+	var buf []byte
+	steps := []struct {
+		prev, raw string // prev: the member read before ("": none)
+		want      string // the member found ("": none)
+	}{
+		{"", `"alg"`, "alg"},
+		{"alg", `"hex"`, "hex"},
+		{"", `"alg"`, "alg"},      // as learned
+		{"alg", `"hex"`, "hex"},   // as learned
+		{"", `"hex"`, "hex"},      // another order
+		{"hex", `"alg"`, "alg"},   //
+		{"", `"h\u0065x"`, "hex"}, // an escape
+		{"hex", `"algx"`, ""},     // unknown, after a guess that fails
+		{"", `"al"`, ""},          // a prefix of the guess
+	}
+	for _, s := range steps {
+		var prev *wireField
+		if s.prev != "" {
+			prev = w.byName[s.prev]
+		}
+		f, _ := w.lookupAfter(prev, jsontext.Value(s.raw), &buf)
+		got := ""
+		if f != nil {
+			got = f.name
+		}
+		if got != s.want {
+			t.Errorf("after %q, %s: found %q, want %q", s.prev, s.raw, got, s.want)
+		}
+	}
+}
