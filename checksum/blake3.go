@@ -15,8 +15,8 @@ import (
 // merged by the tree's own rules. lukechampine.com/blake3/guts provides the
 // compressions (16 chunks at once with AVX-512 where the CPU has it, else
 // Go) and parent nodes; with AVX2 and no AVX-512, zeebo/blake3's kernels
-// compress 8 chunks at once (blake3_amd64.go). This file lays out the tree and
-// hands subtrees to the run's idle cores. References below are to the
+// compress 8 chunks at once (blake3_amd64.go). This file lays out the
+// tree and hands subtrees to the run's idle cores. References below are to the
 // BLAKE3 paper ("BLAKE3: one function, fast everywhere"): its section 2.1
 // for the tree, 2.2 for the flags, 5.1.2 for the chaining value stack.
 

@@ -505,19 +505,22 @@ func (rd *reader) digests(p *[]jsonDigest) error {
 		*p = append(*p, jsonDigest{})
 		d := &(*p)[len(*p)-1]
 		return rd.wire(w, func(f *wireField) error {
-			if f.index[0] == 1 { // Hex
+			switch f.index[0] {
+			case 0: // Alg
+				s, err := rd.rawString()
+				if a, ok := rd.algs[string(s)]; ok {
+					d.Alg = a
+				} else {
+					d.Alg = string(s)
+					if len(rd.algs) < maxAlgs {
+						rd.algs[d.Alg] = d.Alg
+					}
+				}
+				return err
+			case 1: // Hex
 				return rd.str(&d.Hex)
 			}
-			s, err := rd.rawString()
-			if a, ok := rd.algs[string(s)]; ok {
-				d.Alg = a
-			} else {
-				d.Alg = string(s)
-				if len(rd.algs) < maxAlgs {
-					rd.algs[d.Alg] = d.Alg
-				}
-			}
-			return err
+			return rd.value(reflect.ValueOf(d).Elem().FieldByIndex(f.index))
 		})
 	})
 }
