@@ -221,9 +221,12 @@ func TestIsLowerHex(t *testing.T) {
 		{"ab cd", false},
 		{"ab\x00", false},
 		{"\xffab", false},
-		{"/", false}, // the bytes beside the digits
+		{"/", false}, // the bytes beside the digits' ranges
 		{":", false},
 		{"`", false},
+		{"g", false},
+		{"@", false},
+		{"G", false},
 	} {
 		if got := IsLowerHex(tc.in); got != tc.want {
 			t.Errorf("IsLowerHex(%q) = %v, want %v", tc.in, got, tc.want)
