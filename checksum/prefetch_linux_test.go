@@ -249,32 +249,11 @@ func TestPrefetchKeepsAtime(t *testing.T) {
 	if err := os.WriteFile(p, make([]byte, 3*ringSlot), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	old := time.Now().Add(-72 * time.Hour).Truncate(time.Second)
-	age := func() {
-		t.Helper()
-		if err := os.Chtimes(p, old, old); err != nil {
-			t.Fatal(err)
-		}
-	}
-	atime := func() time.Time {
-		t.Helper()
-		fi, err := os.Stat(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st := fi.Sys().(*syscall.Stat_t)
-		return time.Unix(st.Atim.Sec, st.Atim.Nsec)
-	}
-	// The control: a plain read marks the file read here, or the file
-	// system keeps no access times and there is nothing to show.
-	age()
-	if _, err := os.ReadFile(p); err != nil {
-		t.Fatal(err)
-	}
-	if atime().Equal(old) {
-		t.Skip("this file system does not update access times (noatime)")
-	}
-	age()
+	// The control: a plain read marks the file read here.
+	old, atime := agedAtime(t, p, func() error {
+		_, err := os.ReadFile(p)
+		return err
+	})
 	evict(t, p)
 	page := int64(os.Getpagesize())
 	if cached, err := adviseWillNeed(nil, Named(p, false), 3*ringSlot, page); err != nil || cached {
