@@ -112,6 +112,15 @@ func ByHexLen(n int) []*Algorithm {
 	return out
 }
 
+// shortestHex is the fewest hex digits an algorithm's digest has.
+func shortestHex() int {
+	n := registry[0].HexLen()
+	for _, a := range registry[1:] {
+		n = min(n, a.HexLen())
+	}
+	return n
+}
+
 // hexLenCount is how many algorithms have hex digests of n digits, told
 // without building their list: a list's every line asks.
 func hexLenCount(n int) int {

@@ -237,17 +237,6 @@ func ParseList(data []byte, opt ReadOptions) (entries []Entry, bad []LineError, 
 	return ReadList(bytes.NewReader(data), opt)
 }
 
-// shortestHex is the fewest hex digits an algorithm's digest has.
-func shortestHex() int {
-	n := 0
-	for _, a := range Algorithms() {
-		if n == 0 || a.HexLen() < n {
-			n = a.HexLen()
-		}
-	}
-	return n
-}
-
 // readLine appends one line, its "\n" included, to buf. A line longer
 // than maxLine is consumed but not kept.
 func readLine(br *bufio.Reader, buf []byte) ([]byte, bool, error) {
