@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -557,5 +558,83 @@ func TestLookupAfter(t *testing.T) {
 		if got != s.want {
 			t.Errorf("after %q, %s: found %q, want %q", s.prev, s.raw, got, s.want)
 		}
+	}
+}
+
+// The digest objects of an item are read by hand, not by the reflective
+// reader: a hostile report's digest in another order, with an escaped
+// name, an unknown or repeated member, a missing one, a null or a number
+// where a string goes, or upper-case digits, is read or refused as the
+// schema reads or refuses it, and one that is read gives its digest.
+// The first item's first digest is changed; with `2`, the second item's,
+// after the reader has learned the members' order from the first.
+func TestReadDigestMembers(t *testing.T) {
+	data := jsonOf(t, bigReport(6)) // item 5 fails, as the report's reasons say
+	items := bytes.Index(data, []byte(`"items"`))
+	digest := regexp.MustCompile(`\{\s*"alg":\s*"sha256",\s*"hex":\s*"([0-9a-f]+)"\s*\}`)
+	all := digest.FindAllSubmatchIndex(data[items:], 3)
+	if items < 0 || len(all) < 3 {
+		t.Fatalf("%d sha256 digests among the items, want 3", len(all))
+	}
+	tests := []struct {
+		name   string
+		second bool   // the second item's digest, not the first's
+		obj    string // H: the digest's hex
+		refuse string // what the error says; "": read
+	}{
+		{"in order", false, `{"alg": "sha256", "hex": "H"}`, ""},
+		{"hex first", false, `{"hex": "H", "alg": "sha256"}`, ""},
+		{"hex first, learned order", true, `{"hex": "H", "alg": "sha256"}`, ""},
+		{"escaped name", false, `{"\u0061lg": "sha256", "h\u0065x": "H"}`, ""},
+		{"escaped name, learned order", true, `{"alg": "sha256", "h\u0065x": "H"}`, ""},
+		{"unknown member", false, `{"alg": "sha256", "hex": "H", "size": 1}`, `unknown member "size"`},
+		{"unknown member like a known one", true, `{"alg": "sha256", "hexx": "H"}`, `unknown member "hexx"`},
+		{"repeated member", false, `{"alg": "sha256", "alg": "sha256", "hex": "H"}`, "a name given twice"},
+		{"hex missing", false, `{"alg": "sha256"}`, `member "hex" missing`},
+		{"alg missing", true, `{"hex": "H"}`, `member "alg" missing`},
+		{"alg null", false, `{"alg": null, "hex": "H"}`, "null"},
+		{"hex a number", false, `{"alg": "sha256", "hex": 12}`, "number where a string is required"},
+		{"upper-case hex", false, `{"alg": "sha256", "hex": "UPPER"}`, "not hex"},
+		{"not an object", false, `["sha256", "H"]`, "array where an object is required"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			at := slices.Clone(all[0])
+			if tc.second {
+				at = slices.Clone(all[2]) // item 0's expected and actual sha256 come first
+			}
+			for i := range at {
+				at[i] += items
+			}
+			hex := string(data[at[2]:at[3]])
+			obj := strings.ReplaceAll(tc.obj, "UPPER", strings.ToUpper(hex))
+			obj = strings.ReplaceAll(obj, `"H"`, `"`+hex+`"`)
+			doc := slices.Concat(data[:at[0]], []byte(obj), data[at[1]:])
+			r, err := ReadJSON(doc)
+			schema := wholeValidate(t, doc)
+			switch {
+			case tc.refuse == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.refuse == "":
+				item := 0
+				if tc.second {
+					item = 1
+				}
+				got := r.Result.Tables[0].At(item).Expected[0]
+				if got.Alg != "sha256" || got.Hex != hex {
+					t.Errorf("read %+v, want sha256 %s", got, hex)
+				}
+				if schema != nil {
+					t.Errorf("read, but the schema refuses it: %v", schema)
+				}
+			case err == nil:
+				t.Fatalf("read; want an error saying %q", tc.refuse)
+			case !strings.Contains(err.Error(), tc.refuse):
+				t.Errorf("error %q does not say %q", err, tc.refuse)
+			case schema == nil && tc.name != "repeated member":
+				// A repeated name is the one check beyond the schema.
+				t.Errorf("refused, but the schema reads it: %v", err)
+			}
+		})
 	}
 }
