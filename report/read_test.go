@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -636,5 +637,32 @@ func TestReadDigestMembers(t *testing.T) {
 				t.Errorf("refused, but the schema reads it: %v", err)
 			}
 		})
+	}
+}
+
+// A report naming a new algorithm in every digest shares no more than
+// maxAlgs names: the rest are read, each its own string, and the shared
+// names stay few whatever the document holds.
+func TestReadDigestsSharesFewNames(t *testing.T) {
+	var doc strings.Builder
+	doc.WriteString("[")
+	const n = 3 * maxAlgs
+	for i := range n {
+		if i > 0 {
+			doc.WriteString(", ")
+		}
+		fmt.Fprintf(&doc, `{"alg": "alg-%d", "hex": "00"}`, i)
+	}
+	doc.WriteString("]")
+	rd := &reader{dec: jsontext.NewDecoder(strings.NewReader(doc.String()), readOptions), fields: wireTypes{}, size: -1, algs: map[string]string{}}
+	var ds []jsonDigest
+	if err := rd.digests(&ds); err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != n || ds[n-1].Alg != fmt.Sprintf("alg-%d", n-1) || ds[n-1].Hex != "00" {
+		t.Fatalf("read %d digests, the last %+v", len(ds), ds[len(ds)-1])
+	}
+	if len(rd.algs) != maxAlgs {
+		t.Errorf("%d names shared, want at most %d", len(rd.algs), maxAlgs)
 	}
 }
