@@ -31,12 +31,21 @@ func (t *Table) At(i int) Item {
 	if k := sort.SearchInts(t.at, i); k < len(t.at) && t.at[k] == i {
 		return t.Items[k]
 	}
-	return okItem(t.rows, i)
+	return okItem(t.rows, i, true)
 }
 
 // All yields every item of the table with its index, in the report's
 // order. An OK row's item is made as it is yielded.
-func (t *Table) All() iter.Seq2[int, Item] {
+func (t *Table) All() iter.Seq2[int, Item] { return t.each(true) }
+
+// AllButDigests yields the items as All does, except that an OK row's
+// item comes without its digests (Expected and Actual nil): a pass over
+// a large table that needs the items' names, statuses, sizes and modes
+// then makes no digest's text, most of the cost of an OK row's item.
+func (t *Table) AllButDigests() iter.Seq2[int, Item] { return t.each(false) }
+
+// each is All, or AllButDigests without digests.
+func (t *Table) each(digests bool) iter.Seq2[int, Item] {
 	return func(yield func(int, Item) bool) {
 		if t.rows == nil {
 			for i := range t.Items {
@@ -53,7 +62,7 @@ func (t *Table) All() iter.Seq2[int, Item] {
 				it = t.Items[k]
 				k++
 			} else {
-				it = okItem(t.rows, i)
+				it = okItem(t.rows, i, digests)
 			}
 			if !yield(i, it) {
 				return
@@ -95,7 +104,7 @@ func (t *Table) Findings() iter.Seq[Item] {
 func (t *Table) rowItem(i int) *Item {
 	k := sort.SearchInts(t.at, i)
 	if k == len(t.at) || t.at[k] != i {
-		t.Items = slices.Insert(t.Items, k, okItem(t.rows, i))
+		t.Items = slices.Insert(t.Items, k, okItem(t.rows, i, true))
 		t.at = slices.Insert(t.at, k, i)
 	}
 	return &t.Items[k]
@@ -103,9 +112,14 @@ func (t *Table) rowItem(i int) *Item {
 
 // okItem is the item of row i of t found exactly as listed: what the
 // judging of a row makes for it (judgeRow, compare).
-func okItem(t *formular.Table, i int) Item {
+//
+// Without digests, Expected and Actual are left nil (AllButDigests).
+func okItem(t *formular.Table, i int, digests bool) Item {
 	e := &t.Entries[i]
-	exp := rowDigests(t.Columns, e.Sums)
+	var exp []Digest
+	if digests {
+		exp = rowDigests(t.Columns, e.Sums)
+	}
 	size := e.Size
 	it := Item{Name: e.Path, Line: int(e.Line), Status: OK, Size: e.Size, ActualSize: &size, Expected: exp, Actual: exp}
 	if t.HasMode {

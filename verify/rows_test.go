@@ -120,6 +120,27 @@ func TestOKRowsKeepNoItem(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("All:\n%+v\nwant\n%+v", got, want)
 	}
+	// AllButDigests: the same items, but an OK row's without digests;
+	// an item kept whole keeps them, whatever its status.
+	got = got[:0]
+	for i, it := range out.AllButDigests() {
+		if i != len(got) {
+			t.Fatalf("AllButDigests yields index %d after %d items", i, len(got))
+		}
+		got = append(got, it)
+	}
+	brief := slices.Clone(want)
+	for i := range brief {
+		if i < len(rows) && !rows[i].itemed {
+			brief[i].Expected, brief[i].Actual = nil, nil
+		}
+	}
+	if !reflect.DeepEqual(got, brief) {
+		t.Errorf("AllButDigests:\n%+v\nwant\n%+v", got, brief)
+	}
+	if brief[3].Expected == nil || brief[len(brief)-1].Actual == nil {
+		t.Error("the items kept whole lost their digests in the test's own want")
+	}
 	if !reflect.DeepEqual(out.Counts, counts) {
 		t.Errorf("counts %v, want %v", out.Counts, counts)
 	}

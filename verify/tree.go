@@ -678,7 +678,7 @@ func (m *matcher) judgeRow(it *Item, i int, expected []Digest, why func(rel stri
 	}
 	fi := int(m.seenAt[i])
 	if fi == noEntry {
-		*it = okItem(t, i) // plainOK's: judge does not ask
+		*it = okItem(t, i, true) // plainOK's: judge does not ask
 		return
 	}
 	if fi < 0 {
