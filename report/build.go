@@ -124,7 +124,7 @@ func mediaOf(path string, res *verify.Result) *Media {
 		if t.Kind != formular.KindMedia {
 			continue
 		}
-		for _, it := range t.All() {
+		for _, it := range t.AllButDigests() {
 			if it.ActualSize != nil {
 				m.Size += *it.ActualSize
 			}

@@ -257,7 +257,7 @@ func itemConsistent(t *verify.Table, it *verify.Item, listed map[string]bool) er
 // and of the directories above them (verify.ListedDirs).
 func listedContent(t *verify.Table) map[string]bool {
 	var rows []string
-	for _, it := range t.All() {
+	for _, it := range t.AllButDigests() {
 		if it.Line > 0 {
 			rows = append(rows, it.Name)
 		}

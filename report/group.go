@@ -83,27 +83,41 @@ func listFolded(t *verify.Table, folded map[verify.Status]bool) map[verify.Statu
 // itemGroups groups the items of t whose status is folded by status,
 // then directory, in the order the directories first appear.
 func itemGroups(t *verify.Table, folded map[verify.Status]bool) []itemGroup {
-	var out []itemGroup
 	order := append(slices.Clone(groupable), verify.OK, verify.Violated, verify.Unset)
+	type key struct {
+		s   verify.Status
+		dir string
+	}
+	// One pass over the items, which may be a whole system's: each
+	// status's groups in the order their directories first appear.
+	byStatus := map[verify.Status][]itemGroup{}
 	for _, s := range order {
-		if !folded[s] {
+		if folded[s] {
+			byStatus[s] = nil
+		}
+	}
+	if len(byStatus) == 0 {
+		return nil
+	}
+	index := map[key]int{}
+	for i, it := range t.AllButDigests() {
+		groups, ok := byStatus[it.Status]
+		if !ok {
 			continue
 		}
-		index := map[string]int{}
-		for i, v := range t.All() {
-			it := &v
-			if it.Status != s {
-				continue
-			}
-			dir := itemDir(it.Name)
-			gi, ok := index[dir]
-			if !ok {
-				gi = len(out)
-				index[dir] = gi
-				out = append(out, itemGroup{Status: s, Dir: dir})
-			}
-			out[gi].Items = append(out[gi].Items, i)
+		k := key{it.Status, itemDir(it.Name)}
+		gi, ok := index[k]
+		if !ok {
+			gi = len(groups)
+			index[k] = gi
+			groups = append(groups, itemGroup{Status: it.Status, Dir: k.dir})
 		}
+		groups[gi].Items = append(groups[gi].Items, i)
+		byStatus[it.Status] = groups
+	}
+	var out []itemGroup
+	for _, s := range order {
+		out = append(out, byStatus[s]...)
 	}
 	return out
 }

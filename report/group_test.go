@@ -75,11 +75,14 @@ func TestItemGroups(t *testing.T) {
 	for _, n := range []string{"top", "a/1", "a/2", "b/1", "a/3", "a/b/1"} {
 		tb.Items = append(tb.Items, verify.Item{Name: n, Status: verify.Extra})
 	}
-	tb.Items = append(tb.Items, verify.Item{Name: "a/gone", Status: verify.Missing}, verify.Item{Name: "a/ok", Status: verify.OK})
+	tb.Items = append(tb.Items, verify.Item{Name: "a/gone", Status: verify.Missing}, verify.Item{Name: "a/ok", Status: verify.OK},
+		verify.Item{Name: "a/4", Status: verify.Extra})
 	got := itemGroups(tb, map[verify.Status]bool{verify.Extra: true, verify.Missing: true})
+	// By status in the order of groupable, then by directory in the
+	// order each first appears, whatever the order of the items.
 	want := []itemGroup{
 		{verify.Extra, "", []int{0}},
-		{verify.Extra, "a", []int{1, 2, 4}},
+		{verify.Extra, "a", []int{1, 2, 4, 8}},
 		{verify.Extra, "b", []int{3}},
 		{verify.Extra, "a/b", []int{5}},
 		{verify.Missing, "a", []int{6}},
@@ -87,14 +90,30 @@ func TestItemGroups(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("groups\n%v\nwant\n%v", got, want)
 	}
+	// OK folded too (a list of objects past ListOver), and Missing's
+	// item moved first: the statuses keep their order.
+	tb.Items[0], tb.Items[6] = tb.Items[6], tb.Items[0]
+	got = itemGroups(tb, map[verify.Status]bool{verify.Extra: true, verify.Missing: true, verify.OK: true})
+	want = []itemGroup{
+		{verify.Extra, "a", []int{1, 2, 4, 8}},
+		{verify.Extra, "b", []int{3}},
+		{verify.Extra, "a/b", []int{5}},
+		{verify.Extra, "", []int{6}},
+		{verify.Missing, "a", []int{0}},
+		{verify.OK, "a", []int{7}},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("groups with OK folded\n%v\nwant\n%v", got, want)
+	}
+	tb.Items[0], tb.Items[6] = tb.Items[6], tb.Items[0]
 	l := langOf(LangEn)
 	for _, c := range []struct {
 		g    itemGroup
 		want string
 	}{
-		{want[1], "3 items: 1, 2, 3"},
+		{itemGroup{verify.Extra, "a", []int{1, 2, 4}}, "3 items: 1, 2, 3"},
 		{itemGroup{verify.Extra, "a", []int{1, 2, 4, 6}}, "4 items: 1, 2, 3, …"},
-		{want[0], "1 items: top"},
+		{itemGroup{verify.Extra, "", []int{0}}, "1 items: top"},
 	} {
 		if got := l.groupText(tb, &c.g); got != c.want {
 			t.Errorf("groupText %v = %q, want %q", c.g, got, c.want)

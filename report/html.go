@@ -248,7 +248,7 @@ func newHTMLDoc(l lang, r *Report, opt HTMLOptions) *htmlDoc {
 		d.CountAll += t.Len()
 		folded := foldedStatuses(t)
 		kind := l.kind(safetext.Display(string(t.Kind)))
-		for _, v := range t.All() {
+		for _, v := range t.AllButDigests() { // OK items are skipped
 			it := &v
 			if it.Status == verify.OK || folded[it.Status] {
 				continue
@@ -472,7 +472,7 @@ func itemTable(l lang, t *verify.Table, folded map[verify.Status]bool) htmlTable
 	for _, a := range ht.algs {
 		ht.Algs = append(ht.Algs, safetext.Display(a))
 	}
-	for _, it := range t.All() {
+	for _, it := range t.AllButDigests() {
 		if it.Mode != "" || it.ActualMode != "" {
 			ht.HasMode = true
 			break
@@ -509,7 +509,7 @@ func itemTable(l lang, t *verify.Table, folded map[verify.Status]bool) htmlTable
 	folded = listed
 	index := map[string]int{}
 	var total int64
-	for i, v := range t.All() {
+	for i, v := range t.AllButDigests() {
 		it := &v
 		dir := itemDir(it.Name)
 		gi, ok := index[dir]

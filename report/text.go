@@ -231,7 +231,11 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	for ti := range r.Result.Tables {
 		t := &r.Result.Tables[ti]
 		folded := foldedStatuses(t)
-		for _, v := range t.All() {
+		items := t.All()
+		if !verbose {
+			items = t.AllButDigests() // OK items are skipped
+		}
+		for _, v := range items {
 			it := &v
 			if (it.Status == verify.OK && !verbose) || (opt.Quiet && !it.Failure) || folded[it.Status] {
 				continue
