@@ -29,6 +29,7 @@ type wireStruct struct {
 type wireField struct {
 	name     string
 	index    []int
+	kind     wireKind
 	omit     omit
 	required bool   // neither omitempty nor omitzero: the document must have it
 	bit      uint64 // its bit in a set of members seen, if required
@@ -36,6 +37,41 @@ type wireField struct {
 	// objects of a list are mostly written in one order, so the name
 	// read next is compared with next's before it is looked up.
 	next *wireField
+}
+
+// wireKind is how the writer of items appends a member's value, told
+// from its Go type once rather than for every value.
+type wireKind uint8
+
+const (
+	wireOther   wireKind = iota // none: the writer refuses it
+	wireString                  // a string, or a type of string kind (verify.Status)
+	wireBool                    //
+	wireInt                     // int or int64
+	wireIntPtr                  // *int64: null or a number
+	wireStrings                 // []string
+	wireDigests                 // []jsonDigest
+	wireArgs                    // map[string]string, sorted by key
+)
+
+func wireKindOf(t reflect.Type) wireKind {
+	switch {
+	case t.Kind() == reflect.String:
+		return wireString
+	case t.Kind() == reflect.Bool:
+		return wireBool
+	case t.Kind() == reflect.Int || t.Kind() == reflect.Int64:
+		return wireInt
+	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Int64:
+		return wireIntPtr
+	case t == reflect.TypeFor[[]string]():
+		return wireStrings
+	case t == reflect.TypeFor[[]jsonDigest]():
+		return wireDigests
+	case t == reflect.TypeFor[map[string]string]():
+		return wireArgs
+	}
+	return wireOther
 }
 
 // omit says when a member is left out of the document.
@@ -84,7 +120,7 @@ func (ts wireTypes) of(t reflect.Type) *wireStruct {
 				walk(f.Type, idx)
 				continue
 			}
-			wf := &wireField{name: name, index: idx}
+			wf := &wireField{name: name, index: idx, kind: wireKindOf(f.Type)}
 			switch {
 			case strings.Contains(opts, "omitempty"):
 				wf.omit = omitEmpty

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -583,8 +584,11 @@ func TestWriteJSONAsLibrary(t *testing.T) {
 	empty.Result.Tables[0].Items = nil
 	none := cannotReport()
 	none.Result.Tables = nil
+	// Past itemChunk, the items are appended on several goroutines
+	// (writeChunks), also on a machine of one core.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
 	for name, r := range map[string]*Report{"fixed": fixedReport(), "partial": partialReport(), "cannot": none,
-		"big": bigReport(500), "odd": odd, "empty table": empty} {
+		"big": bigReport(500), "chunks": bigReport(4*itemChunk + 1), "odd": odd, "empty table": empty} {
 		var want bytes.Buffer
 		type table struct {
 			jsonTableHead `json:",inline"`
@@ -614,5 +618,17 @@ func TestWriteJSONAsLibrary(t *testing.T) {
 	bad.Result.Tables[0].Items[0].Note = "\xff"
 	if err := WriteJSON(io.Discard, bad); err == nil {
 		t.Error("invalid UTF-8 written")
+	}
+	// Of two bad items in chunks on different goroutines, the error
+	// names the first, whichever goroutine comes to its own first.
+	for _, first := range []int{itemChunk + 3, 3*itemChunk - 1} {
+		bad := bigReport(4*itemChunk + 1)
+		items := bad.Result.Tables[0].Items
+		items[first].Note = "\xff"
+		items[3*itemChunk+2].Note = "\xfe"
+		err := WriteJSON(io.Discard, bad)
+		if want := "item " + items[first].Name + ": note:"; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("bad items %d and %d: %v, want %q", first, 3*itemChunk+2, err, want)
+		}
 	}
 }
