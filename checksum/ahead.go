@@ -8,13 +8,14 @@ import (
 )
 
 // Reading ahead. A worker hashing a large file alone would otherwise read
-// a buffer, hash it, read the next: on a machine with a core to spare the
-// copy out of the page cache (or the wait for the disk) then adds to the
-// hashing time. Read ahead, a second goroutine fills the next buffers
-// while the worker hashes the current one, and the file costs its hashing
-// time only. While every core has a worker of its own, there is no core
-// to spare and the plain loop is kept: the hand-offs would cost without
-// gaining.
+// a buffer, hash it, read the next: the copy out of the page cache (or
+// the wait for the disk) then adds to the hashing time. Read ahead, the
+// reads are made by whoever is free while the worker hashes: a goroutine
+// of its own on a core no worker needs, and, while every core has a
+// worker, the other workers between their own files (help). The worker
+// makes a read itself only when nothing it needs was read for it. A
+// kit's largest file, started first, so costs its hashing time only,
+// even while the other workers still have the small files to hash.
 
 const (
 	// aheadMinBufs is how many buffers a file must still have to come
@@ -23,16 +24,20 @@ const (
 	aheadMinBufs = 16
 	// aheadBufs is the number of buffers a read-ahead keeps in flight:
 	// one hashed, one being read, one ready. More do not help, since
-	// reading is several times faster than hashing.
+	// reading is several times faster than hashing, and cost a reader
+	// on another core the cache they no longer fit in (8 buffers: a
+	// 400 MB file 2% slower).
 	aheadBufs = 3
 )
 
 // lanes counts a run's workers still at work, so that each knows when a
 // core is left over: at the end of a run, when the last files are in
-// flight, or in a run with fewer workers than cores.
+// flight, or in a run with fewer workers than cores. shared is the file
+// read ahead that the other workers help to read.
 type lanes struct {
 	cores  int32
 	active atomic.Int32
+	shared atomic.Pointer[ahead]
 }
 
 func newLanes(cores int) *lanes { return &lanes{cores: int32(cores)} }
@@ -41,16 +46,38 @@ func newLanes(cores int) *lanes { return &lanes{cores: int32(cores)} }
 // (a worker outside a run: HashReader) never has a core to spare.
 func (l *lanes) spare() bool { return l != nil && l.active.Load() < l.cores }
 
+// share offers a's reads to the other workers, unless a larger file's
+// are: the largest file in flight is the one the run waits for.
+func (l *lanes) share(a *ahead) {
+	for {
+		o := l.shared.Load()
+		if o != nil && o.size >= a.size || l.shared.CompareAndSwap(o, a) {
+			return
+		}
+	}
+}
+
+// help makes the reads of the shared file that need no waiting, for a
+// worker between its own files or reads.
+func (l *lanes) help() {
+	if l == nil {
+		return
+	}
+	if a := l.shared.Load(); a != nil {
+		a.help()
+	}
+}
+
 // readsAhead says whether to read the rest of a file ahead: its size is
-// known, enough of it is left, a core is free for the reader, and m is
-// not BLAKE3 alone. BLAKE3 hashes a buffer read on the other core about
-// a sixth slower than one read on its own (the bytes cross from one
-// core's cache to the other's), which costs more than the read saves at
-// its rate (a 400 MB file took 0.162 s read ahead, 0.117 s read and
-// hashed on one core). A large BLAKE3 file is read in segments instead
+// known, enough of it is left, the worker is in a run, and m is not
+// BLAKE3 alone. BLAKE3 hashes a buffer read on the other core about a
+// sixth slower than one read on its own (the bytes cross from one core's
+// cache to the other's), which costs more than the read saves at its
+// rate (a 400 MB file took 0.162 s read ahead, 0.117 s read and hashed
+// on one core). A large BLAKE3 file is read in segments instead
 // (treeread.go): on one core with -j 1, on every idle core otherwise.
 func (w *worker) readsAhead(m *Multi, size, total int64) bool {
-	return size >= 0 && size-total >= int64(aheadMinBufs*len(w.buf)) && w.lanes.spare() && blake3Alone(m) == nil
+	return size >= 0 && size-total >= int64(aheadMinBufs*len(w.buf)) && w.lanes != nil && blake3Alone(m) == nil
 }
 
 // chunk is one read of a read-ahead: n bytes of buf, the error the read
@@ -73,30 +100,132 @@ func (w *worker) aheadBuffers() [][]byte {
 	return append([][]byte{w.buf}, w.spareBufs...)
 }
 
-// copyAhead is copy with the reads made ahead on another goroutine: the
-// same bytes in the same order, the same end (a short read, EOF, an error,
-// more than size) and the same errors. It returns only once the reader
-// has stopped, so that the file is never read after its caller closes it.
+// ahead is a file read ahead. Its reads are made one at a time, in
+// order, under mu, each into a free buffer and handed over full; full
+// has room for every buffer, so handing over never blocks.
+type ahead struct {
+	mu    sync.Mutex
+	rd    io.Reader
+	size  int64 // the end the plain loop would stop at
+	total int64 // bytes read so far, the done ones included
+	over  bool  // a read ended the file, or the worker stopped
+	free  chan []byte
+	full  chan chunk
+}
+
+// readInto makes the next read into b and hands it over. Called with mu
+// held and over not set.
+func (a *ahead) readInto(b []byte) {
+	n, err := a.rd.Read(b)
+	a.total += int64(n)
+	c := chunk{buf: b, n: n, err: err, last: err != nil || n < len(b) || a.total > a.size}
+	a.over = c.last
+	a.full <- c
+}
+
+// help makes the reads it can without waiting: none while another is
+// under way, and none once every buffer is full.
+func (a *ahead) help() {
+	if !a.mu.TryLock() {
+		return
+	}
+	defer a.mu.Unlock()
+	for !a.over {
+		select {
+		case b := <-a.free:
+			a.readInto(b)
+		default:
+			return
+		}
+	}
+}
+
+// readAhead is the reader of a core no worker needs: it makes every
+// read, waiting for the worker to free a buffer, until the file ends
+// or stop.
+func (a *ahead) readAhead(stop <-chan struct{}) {
+	for {
+		var b []byte
+		select {
+		case b = <-a.free:
+		case <-stop:
+			return
+		}
+		a.mu.Lock()
+		if a.over {
+			a.mu.Unlock()
+			return
+		}
+		a.readInto(b)
+		a.mu.Unlock()
+	}
+}
+
+// next is the next chunk: read for the worker if it was, else read now.
+func (a *ahead) next(ctx context.Context) (chunk, error) {
+	select {
+	case c := <-a.full:
+		return c, nil
+	case <-ctx.Done():
+		return chunk{}, ctx.Err()
+	default:
+	}
+	a.mu.Lock()
+	select {
+	case b := <-a.free:
+		if a.over {
+			a.free <- b // a helper read the last chunk meanwhile
+		} else {
+			a.readInto(b)
+		}
+	default:
+		// The reader holds the one free buffer and waits for mu: its
+		// read comes next.
+	}
+	a.mu.Unlock()
+	select {
+	case c := <-a.full:
+		return c, nil
+	case <-ctx.Done():
+		return chunk{}, ctx.Err()
+	}
+}
+
+// copyAhead is copy with the reads made ahead: the same bytes in the same
+// order, the same end (a short read, EOF, an error, more than size) and
+// the same errors. It returns only once nothing reads the file any more,
+// so that the file is never read after its caller closes it.
 func (w *worker) copyAhead(ctx context.Context, rd io.Reader, m *Multi, size, done int64) (int64, error) {
 	bufs := w.aheadBuffers()
-	free := make(chan []byte, len(bufs))
-	full := make(chan chunk, len(bufs))
-	stop := make(chan struct{})
+	a := &ahead{rd: rd, size: size, total: done, free: make(chan []byte, len(bufs)), full: make(chan chunk, len(bufs))}
 	for _, b := range bufs {
-		free <- b
+		a.free <- b
 	}
+	w.lanes.share(a)
+	stop := make(chan struct{})
 	var reader sync.WaitGroup
-	reader.Go(func() { readAhead(rd, size, done, free, full, stop) })
-	defer reader.Wait()
-	defer close(stop)
+	defer func() {
+		w.lanes.shared.CompareAndSwap(a, nil)
+		close(stop)
+		a.mu.Lock()
+		a.over = true // no helper reads after this
+		a.mu.Unlock()
+		reader.Wait()
+	}()
 
 	total := done
+	started := false
 	for {
-		var c chunk
-		select {
-		case c = <-full:
-		case <-ctx.Done():
-			return total, ctx.Err()
+		if !started && w.lanes.spare() {
+			started = true
+			reader.Go(func() { a.readAhead(stop) })
+		}
+		if o := w.lanes.shared.Load(); o != a && o != nil {
+			o.help() // another worker's larger file is shared
+		}
+		c, err := a.next(ctx)
+		if err != nil {
+			return total, err
 		}
 		if c.n > 0 {
 			m.Write(c.buf[:c.n])
@@ -105,7 +234,7 @@ func (w *worker) copyAhead(ctx context.Context, rd io.Reader, m *Multi, size, do
 				w.opt.Progress(int64(c.n))
 			}
 		}
-		free <- c.buf // never blocks: it has room for every buffer
+		a.free <- c.buf // never blocks: it has room for every buffer
 		switch {
 		case c.err == io.EOF:
 			return total, nil
@@ -113,31 +242,6 @@ func (w *worker) copyAhead(ctx context.Context, rd io.Reader, m *Multi, size, do
 			return total, c.err
 		case c.last:
 			return total, nil
-		}
-	}
-}
-
-// readAhead is the reader of copyAhead: it fills the free buffers in turn
-// and hands them over full, ending where copy's loop would end, or at
-// stop.
-func readAhead(rd io.Reader, size, total int64, free <-chan []byte, full chan<- chunk, stop <-chan struct{}) {
-	for {
-		var b []byte
-		select {
-		case b = <-free:
-		case <-stop:
-			return
-		}
-		n, err := rd.Read(b)
-		total += int64(n)
-		c := chunk{buf: b, n: n, err: err, last: err != nil || n < len(b) || total > size}
-		select {
-		case full <- c:
-		case <-stop:
-			return
-		}
-		if c.last {
-			return
 		}
 	}
 }

@@ -19,16 +19,31 @@ import (
 // hundred KiB is read ahead.
 const aheadBuf = 4096
 
-// soloWorker is a worker that reads ahead whenever a file is large enough
-// (spare) or never (not spare), whatever the cores of the machine.
-func soloWorker(t testing.TB, spare bool, opt Options) *worker {
+// How a test's worker reads a large file.
+type aheadMode int
+
+const (
+	plainReads  aheadMode = iota // never ahead: a worker outside a run
+	sharedReads                  // ahead, but no core to spare: reads made by whoever is free
+	spareReads                   // ahead, on a core of its own
+)
+
+var aheadModes = []aheadMode{plainReads, sharedReads, spareReads}
+
+func (m aheadMode) String() string { return [...]string{"plain", "shared", "spare core"}[m] }
+
+// soloWorker is a worker that reads a file large enough as mode says,
+// whatever the cores of the machine.
+func soloWorker(t testing.TB, mode aheadMode, opt Options) *worker {
 	t.Helper()
 	opt.BufSize = aheadBuf
 	w := newWorker(mustAlgs(t, "sha256"), opt)
-	w.lanes = newLanes(2)
-	w.lanes.active.Store(2)
-	if spare {
-		w.lanes.active.Store(1)
+	if mode != plainReads {
+		w.lanes = newLanes(2)
+		w.lanes.active.Store(2)
+		if mode == spareReads {
+			w.lanes.active.Store(1)
+		}
 	}
 	return w
 }
@@ -36,7 +51,7 @@ func soloWorker(t testing.TB, spare bool, opt Options) *worker {
 // readerRunning says whether a read-ahead's reader is still running.
 func readerRunning() bool {
 	buf := make([]byte, 1<<20)
-	return strings.Contains(string(buf[:runtime.Stack(buf, true)]), "checksum.readAhead")
+	return strings.Contains(string(buf[:runtime.Stack(buf, true)]), "checksum.(*ahead).readAhead")
 }
 
 // The read-ahead gives the same digest, size and mode as the plain reads,
@@ -55,10 +70,10 @@ func TestReadAheadSameDigests(t *testing.T) {
 		}
 		want := sha256.Sum256(data)
 		for _, j := range []Job{Named(p, false), Seen(p, 0o640, int64(size)), Expected(p, int64(size), true), Expected(p, int64(size)/2, true)} {
-			for _, spare := range []bool{false, true} {
-				r := soloWorker(t, spare, Options{}).hashFile(context.Background(), j, 0)
+			for _, mode := range aheadModes {
+				r := soloWorker(t, mode, Options{}).hashFile(context.Background(), j, 0)
 				if r.Err != nil || r.Size != int64(size) || !bytes.Equal(r.Sums[0], want[:]) {
-					t.Errorf("size %d, job %+v, read ahead %v: size %d err %v digest %x, want %x", size, j, spare, r.Size, r.Err, r.Sums, want)
+					t.Errorf("size %d, job %+v, reads %v: size %d err %v digest %x, want %x", size, j, mode, r.Size, r.Err, r.Sums, want)
 				}
 			}
 		}
@@ -128,26 +143,31 @@ func TestReadAheadSameEnd(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var sums [2][]byte
-			var ns [2]int64
-			var errs [2]error
-			for i, spare := range []bool{false, true} {
-				w := soloWorker(t, spare, Options{})
+			var sums [3][]byte
+			var ns [3]int64
+			var errs [3]error
+			for i, mode := range aheadModes {
+				w := soloWorker(t, mode, Options{})
 				m := w.use(nil)
 				m.Reset()
 				rd := &script{data: tc.data, fail: tc.fail, err: errDisk}
-				if spare && !w.readsAhead(m, tc.size, 0) {
-					t.Fatal("the file would not be read ahead")
+				if ahead := w.readsAhead(m, tc.size, 0); ahead != (mode != plainReads) {
+					t.Fatalf("%v: read ahead %v", mode, ahead)
 				}
 				ns[i], errs[i] = w.copy(context.Background(), rd, m, tc.size, 0)
 				rd.closed.Store(true)
+				if rd.late.Load() {
+					t.Errorf("%v: the file was read after copy returned", mode)
+				}
 				sums[i] = m.Sums()[0]
 			}
-			if ns[0] != ns[1] || !errors.Is(errs[1], errs[0]) || !bytes.Equal(sums[0], sums[1]) {
-				t.Errorf("plain read %d bytes (%v), read ahead %d bytes (%v); digests %x and %x", ns[0], errs[0], ns[1], errs[1], sums[0], sums[1])
-			}
-			if tc.fail >= 0 && !errors.Is(errs[1], errDisk) {
-				t.Errorf("read ahead: error %v, want the read's", errs[1])
+			for i := 1; i < len(aheadModes); i++ {
+				if ns[0] != ns[i] || !errors.Is(errs[i], errs[0]) || !bytes.Equal(sums[0], sums[i]) {
+					t.Errorf("plain read %d bytes (%v), %v %d bytes (%v); digests %x and %x", ns[0], errs[0], aheadModes[i], ns[i], errs[i], sums[0], sums[i])
+				}
+				if tc.fail >= 0 && !errors.Is(errs[i], errDisk) {
+					t.Errorf("%v: error %v, want the read's", aheadModes[i], errs[i])
+				}
 			}
 		})
 	}
@@ -176,26 +196,28 @@ func TestReadAheadChangedWhileRead(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "f")
-			if err := os.WriteFile(p, make([]byte, 40*aheadBuf), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			changed := false
-			w := soloWorker(t, true, Options{Progress: func(int64) {
-				if !changed {
-					changed = true
-					if err := tc.change(p); err != nil {
-						t.Error(err)
-					}
+			for _, mode := range aheadModes[1:] {
+				if err := os.WriteFile(p, make([]byte, 40*aheadBuf), 0o644); err != nil {
+					t.Fatal(err)
 				}
-			}})
-			r := w.hashFile(context.Background(), Named(p, false), 0)
-			var ce *ChangedError
-			if !errors.As(r.Err, &ce) || r.Sums != nil {
-				t.Fatalf("a file changed while read ahead: sums %x, error %v; want a ChangedError", r.Sums, r.Err)
-			}
-			var pe *fs.PathError
-			if !errors.As(r.Err, &pe) || pe.Path != p {
-				t.Errorf("the error %v does not name %q", r.Err, p)
+				changed := false
+				w := soloWorker(t, mode, Options{Progress: func(int64) {
+					if !changed {
+						changed = true
+						if err := tc.change(p); err != nil {
+							t.Error(err)
+						}
+					}
+				}})
+				r := w.hashFile(context.Background(), Named(p, false), 0)
+				var ce *ChangedError
+				if !errors.As(r.Err, &ce) || r.Sums != nil {
+					t.Fatalf("%v: a file changed while read ahead: sums %x, error %v; want a ChangedError", mode, r.Sums, r.Err)
+				}
+				var pe *fs.PathError
+				if !errors.As(r.Err, &pe) || pe.Path != p {
+					t.Errorf("%v: the error %v does not name %q", mode, r.Err, p)
+				}
 			}
 		})
 	}
@@ -204,40 +226,105 @@ func TestReadAheadChangedWhileRead(t *testing.T) {
 // Cancelled mid-file, a read-ahead returns the context's error, and its
 // reader has stopped before it returns: nothing reads the file after.
 func TestReadAheadCancel(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	rd := &script{data: make([]byte, 200*aheadBuf), fail: -1, block: make(chan struct{})}
-	w := soloWorker(t, true, Options{Progress: func(int64) { cancel() }})
+	for _, mode := range aheadModes[1:] {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		rd := &script{data: make([]byte, 200*aheadBuf), fail: -1, block: make(chan struct{})}
+		w := soloWorker(t, mode, Options{Progress: func(int64) { cancel() }})
+		m := w.use(nil)
+		done := make(chan struct{})
+		var n int64
+		var err error
+		go func() {
+			defer close(done)
+			n, err = w.copy(ctx, rd, m, int64(len(rd.data)), 0)
+			rd.closed.Store(true)
+		}()
+		// Let reads through until the worker stops asking: the first one
+		// hashed cancels, and the reader may have one more under way.
+		for stopped := false; !stopped; {
+			select {
+			case rd.block <- struct{}{}:
+			case <-done:
+				stopped = true
+			}
+		}
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("%v: cancelled read-ahead returned %v after %d bytes", mode, err, n)
+		}
+		if n >= int64(len(rd.data)) {
+			t.Errorf("%v: read all %d bytes after the cancel", mode, n)
+		}
+		if rd.late.Load() {
+			t.Errorf("%v: the file was read after the read-ahead returned", mode)
+		}
+		if readerRunning() {
+			t.Errorf("%v: the reader outlived its file", mode)
+		}
+	}
+}
+
+// While every core has a worker, a large file's reads are made by the
+// other workers between their own files (lanes.help): in order, into
+// the buffers the hashing has freed, and none after the file is done.
+func TestReadAheadHelped(t *testing.T) {
+	data := make([]byte, 100*aheadBuf+5)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	var reads atomic.Int32
+	rd := &counted{script: script{data: data, fail: -1}, reads: &reads}
+	hashed := make(chan struct{})
+	resume := make(chan struct{})
+	first := true
+	w := soloWorker(t, sharedReads, Options{Progress: func(int64) {
+		if first {
+			// The worker has read and hashed its first buffer: hold it
+			// there while another worker helps.
+			first = false
+			close(hashed)
+			<-resume
+		}
+	}})
 	m := w.use(nil)
+	m.Reset()
 	done := make(chan struct{})
 	var n int64
 	var err error
 	go func() {
 		defer close(done)
-		n, err = w.copy(ctx, rd, m, int64(len(rd.data)), 0)
+		n, err = w.copy(context.Background(), rd, m, int64(len(data)), 0)
 		rd.closed.Store(true)
 	}()
-	// Let reads through until the worker stops asking: the first one
-	// hashed cancels, and the reader may have one more under way.
-	for stopped := false; !stopped; {
-		select {
-		case rd.block <- struct{}{}:
-		case <-done:
-			stopped = true
-		}
+	<-hashed
+	before := reads.Load()
+	w.lanes.help()
+	if got := reads.Load() - before; got != aheadBufs-1 {
+		t.Errorf("a helper made %d reads, want one into each of the %d free buffers", got, aheadBufs-1)
 	}
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled read-ahead returned %v after %d bytes", err, n)
+	close(resume)
+	<-done
+	if want := sha256.Sum256(data); err != nil || n != int64(len(data)) || !bytes.Equal(m.Sums()[0], want[:]) {
+		t.Errorf("helped read: %d bytes, %v, digest %x; want %d bytes, %x", n, err, m.Sums()[0], len(data), want)
 	}
-	if n >= int64(len(rd.data)) {
-		t.Errorf("read all %d bytes after the cancel", n)
-	}
+	w.lanes.help() // the file is done: nothing to read, nothing read
 	if rd.late.Load() {
-		t.Error("the file was read after the read-ahead returned")
+		t.Error("the file was read after copy returned")
 	}
-	if readerRunning() {
-		t.Error("the reader outlived its file")
+	if w.lanes.shared.Load() != nil {
+		t.Error("the file is still offered for help after it was read")
 	}
+}
+
+// counted is a script that counts its reads.
+type counted struct {
+	script
+	reads *atomic.Int32
+}
+
+func (c *counted) Read(p []byte) (int, error) {
+	c.reads.Add(1)
+	return c.script.Read(p)
 }
 
 // A worker alone in a run reads its large file ahead; the engine then

@@ -306,6 +306,7 @@ func (s *schedule) work(ctx context.Context, w *worker) {
 	var ks []int
 	var rs [ringBatch]Result
 	for ctx.Err() == nil {
+		w.lanes.help() // the reads another worker's large file is waiting for
 		ks = ks[:0]
 		batch := false
 		if k := int(s.next.Add(1) - 1); k < s.small {

@@ -199,7 +199,7 @@ func TestSpareReadAhead(t *testing.T) {
 	warm(t, hot)
 	sp := &Spare{}
 	for _, p := range []string{cold, hot} {
-		w := soloWorker(t, true, Options{Spare: sp})
+		w := soloWorker(t, spareReads, Options{Spare: sp})
 		if !w.readsAhead(w.use(nil), 1<<20+3, 0) {
 			t.Fatal("the file would not be read ahead")
 		}
