@@ -38,6 +38,12 @@ type lanes struct {
 	cores  int32
 	active atomic.Int32
 	shared atomic.Pointer[ahead]
+	// fair is a worker's share of the run's bytes. Only a file larger
+	// than that is shared: the run waits for it alone at the end,
+	// while the reads the others would make for a smaller one cost
+	// them what they save its worker, and more (the bytes hashed on
+	// another core than the one that read them).
+	fair int64
 }
 
 func newLanes(cores int) *lanes { return &lanes{cores: int32(cores)} }
@@ -47,7 +53,7 @@ func newLanes(cores int) *lanes { return &lanes{cores: int32(cores)} }
 func (l *lanes) spare() bool { return l != nil && l.active.Load() < l.cores }
 
 // share offers a's reads to the other workers, unless a larger file's
-// are: the largest file in flight is the one the run waits for.
+// are: of two such files, the larger is the one the run waits for.
 func (l *lanes) share(a *ahead) {
 	for {
 		o := l.shared.Load()
@@ -201,7 +207,9 @@ func (w *worker) copyAhead(ctx context.Context, rd io.Reader, m *Multi, size, do
 	for _, b := range bufs {
 		a.free <- b
 	}
-	w.lanes.share(a)
+	if size > w.lanes.fair {
+		w.lanes.share(a)
+	}
 	stop := make(chan struct{})
 	var reader sync.WaitGroup
 	defer func() {

@@ -264,55 +264,66 @@ func TestReadAheadCancel(t *testing.T) {
 	}
 }
 
-// While every core has a worker, a large file's reads are made by the
-// other workers between their own files (lanes.help): in order, into
-// the buffers the hashing has freed, and none after the file is done.
+// While every core has a worker, a file larger than its worker's share
+// of the run's bytes is read by the other workers between their own
+// files (lanes.help): in order, into the buffers the hashing has freed,
+// and none after the file is done. A file within its share is not
+// offered: the others would pay for its reads what its worker saves.
 func TestReadAheadHelped(t *testing.T) {
 	data := make([]byte, 100*aheadBuf+5)
 	for i := range data {
 		data[i] = byte(i * 7)
 	}
-	var reads atomic.Int32
-	rd := &counted{script: script{data: data, fail: -1}, reads: &reads}
-	hashed := make(chan struct{})
-	resume := make(chan struct{})
-	first := true
-	w := soloWorker(t, sharedReads, Options{Progress: func(int64) {
-		if first {
-			// The worker has read and hashed its first buffer: hold it
-			// there while another worker helps.
-			first = false
-			close(hashed)
-			<-resume
+	for _, tc := range []struct {
+		fair  int64
+		helps int32
+	}{
+		{fair: int64(len(data)) - 1, helps: aheadBufs - 1},
+		{fair: int64(len(data)), helps: 0},
+	} {
+		var reads atomic.Int32
+		rd := &counted{script: script{data: data, fail: -1}, reads: &reads}
+		hashed := make(chan struct{})
+		resume := make(chan struct{})
+		first := true
+		w := soloWorker(t, sharedReads, Options{Progress: func(int64) {
+			if first {
+				// The worker has read and hashed its first buffer: hold
+				// it there while another worker helps.
+				first = false
+				close(hashed)
+				<-resume
+			}
+		}})
+		w.lanes.fair = tc.fair
+		m := w.use(nil)
+		m.Reset()
+		done := make(chan struct{})
+		var n int64
+		var err error
+		go func() {
+			defer close(done)
+			n, err = w.copy(context.Background(), rd, m, int64(len(data)), 0)
+			rd.closed.Store(true)
+		}()
+		<-hashed
+		before := reads.Load()
+		w.lanes.help()
+		if got := reads.Load() - before; got != tc.helps {
+			t.Errorf("share %d of a file of %d: a helper made %d reads, want %d", tc.fair, len(data), got, tc.helps)
 		}
-	}})
-	m := w.use(nil)
-	m.Reset()
-	done := make(chan struct{})
-	var n int64
-	var err error
-	go func() {
-		defer close(done)
-		n, err = w.copy(context.Background(), rd, m, int64(len(data)), 0)
-		rd.closed.Store(true)
-	}()
-	<-hashed
-	before := reads.Load()
-	w.lanes.help()
-	if got := reads.Load() - before; got != aheadBufs-1 {
-		t.Errorf("a helper made %d reads, want one into each of the %d free buffers", got, aheadBufs-1)
-	}
-	close(resume)
-	<-done
-	if want := sha256.Sum256(data); err != nil || n != int64(len(data)) || !bytes.Equal(m.Sums()[0], want[:]) {
-		t.Errorf("helped read: %d bytes, %v, digest %x; want %d bytes, %x", n, err, m.Sums()[0], len(data), want)
-	}
-	w.lanes.help() // the file is done: nothing to read, nothing read
-	if rd.late.Load() {
-		t.Error("the file was read after copy returned")
-	}
-	if w.lanes.shared.Load() != nil {
-		t.Error("the file is still offered for help after it was read")
+		close(resume)
+		<-done
+		if want := sha256.Sum256(data); err != nil || n != int64(len(data)) || !bytes.Equal(m.Sums()[0], want[:]) {
+			t.Errorf("helped read: %d bytes, %v, digest %x; want %d bytes, %x", n, err, m.Sums()[0], len(data), want)
+		}
+		w.lanes.help() // the file is done: nothing to read, nothing read
+		if rd.late.Load() {
+			t.Error("the file was read after copy returned")
+		}
+		if w.lanes.shared.Load() != nil {
+			t.Error("the file is still offered for help after it was read")
+		}
 	}
 }
 

@@ -277,6 +277,11 @@ func (s *schedule) start(ctx context.Context, algs []*Algorithm, opt Options) {
 	// on the cores -j gives (-j 1: one core hashing).
 	ln := newLanes(runtime.GOMAXPROCS(0))
 	ln.active.Store(int32(n))
+	var total int64
+	for _, size := range s.sizes {
+		total += max(size, 0)
+	}
+	ln.fair = total / int64(n)
 	s.cores = idleCores(s.workers, n)
 	for range n {
 		wg.Add(1)
