@@ -12,10 +12,11 @@ import (
 // the wait for the disk) then adds to the hashing time. Read ahead, the
 // reads are made by whoever is free while the worker hashes: a goroutine
 // of its own on a core no worker needs, and, while every core has a
-// worker, the other workers between their own files (help). The worker
-// makes a read itself only when nothing it needs was read for it. A
-// kit's largest file, started first, so costs its hashing time only,
-// even while the other workers still have the small files to hash.
+// worker, the other workers between their own files (help), for the
+// file the run will wait for. The worker makes a read itself only when
+// nothing was read for it. A kit whose largest file is most of its
+// bytes so waits for that file's hashing only, even while the other
+// workers still have the small files to hash.
 
 const (
 	// aheadMinBufs is how many buffers a file must still have to come
@@ -185,8 +186,9 @@ func (a *ahead) next(ctx context.Context) (chunk, error) {
 			a.readInto(b)
 		}
 	default:
-		// The reader holds the one free buffer and waits for mu: its
-		// read comes next.
+		// No buffer is free: the chunks are in full, or the reader
+		// holds the last free one and waits for mu. A chunk comes next
+		// either way.
 	}
 	a.mu.Unlock()
 	select {

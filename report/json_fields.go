@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/sverka/sverka/verify"
 )
 
 // The reader, and the writer of items, learn the members of the wire
@@ -40,13 +42,15 @@ type wireField struct {
 }
 
 // wireKind is how the writer of items appends a member's value, told
-// from its Go type once rather than for every value.
+// from its Go type once rather than for every value. The types are the
+// items' own: any other is refused, not written as its kind would be
+// (a type of its own may marshal otherwise).
 type wireKind uint8
 
 const (
 	wireOther   wireKind = iota // none: the writer refuses it
-	wireString                  // a string, or a type of string kind (verify.Status)
-	wireBool                    //
+	wireString                  // string or verify.Status
+	wireBool                    // bool
 	wireInt                     // int or int64
 	wireIntPtr                  // *int64: null or a number
 	wireStrings                 // []string
@@ -55,20 +59,20 @@ const (
 )
 
 func wireKindOf(t reflect.Type) wireKind {
-	switch {
-	case t.Kind() == reflect.String:
+	switch t {
+	case reflect.TypeFor[string](), reflect.TypeFor[verify.Status]():
 		return wireString
-	case t.Kind() == reflect.Bool:
+	case reflect.TypeFor[bool]():
 		return wireBool
-	case t.Kind() == reflect.Int || t.Kind() == reflect.Int64:
+	case reflect.TypeFor[int](), reflect.TypeFor[int64]():
 		return wireInt
-	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Int64:
+	case reflect.TypeFor[*int64]():
 		return wireIntPtr
-	case t == reflect.TypeFor[[]string]():
+	case reflect.TypeFor[[]string]():
 		return wireStrings
-	case t == reflect.TypeFor[[]jsonDigest]():
+	case reflect.TypeFor[[]jsonDigest]():
 		return wireDigests
-	case t == reflect.TypeFor[map[string]string]():
+	case reflect.TypeFor[map[string]string]():
 		return wireArgs
 	}
 	return wireOther

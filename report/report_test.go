@@ -619,6 +619,19 @@ func TestWriteJSONAsLibrary(t *testing.T) {
 	if err := WriteJSON(io.Discard, bad); err == nil {
 		t.Error("invalid UTF-8 written")
 	}
+	// A member of a type the items do not have is refused, not written
+	// as its kind would be.
+	type other string
+	for _, v := range []any{&struct {
+		X float64 `json:"x"`
+	}{}, &struct {
+		X other `json:"x"`
+	}{}} {
+		w := itemWriter{types: wireTypes{}}
+		if b, err := w.object(nil, reflect.ValueOf(v).Elem(), 0); err == nil {
+			t.Errorf("%T written as %s", v, b)
+		}
+	}
 	// Of two bad items in chunks on different goroutines, the error
 	// names the first, whichever goroutine comes to its own first.
 	for _, first := range []int{itemChunk + 3, 3*itemChunk - 1} {
