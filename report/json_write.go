@@ -143,18 +143,7 @@ func writeItems(bw *bufio.Writer, t *verify.Table) error {
 	}
 	bw.WriteString("[")
 	chunks := (n + itemChunk - 1) / itemChunk
-	workers := min(runtime.GOMAXPROCS(0), chunks)
-	if workers == 1 {
-		w := itemWriter{types: wireTypes{}}
-		var b []byte
-		for c := range chunks {
-			var err error
-			if b, err = w.chunk(b[:0], t, c); err != nil {
-				return err
-			}
-			bw.Write(b)
-		}
-	} else if err := writeChunks(bw, t, chunks, workers); err != nil {
+	if err := writeChunks(bw, t, chunks, min(runtime.GOMAXPROCS(0), chunks)); err != nil {
 		return err
 	}
 	bw.Write(newline(nil, itemLevel-1))
