@@ -580,6 +580,13 @@ func TestWriteJSONAsLibrary(t *testing.T) {
 		items = append(items, it)
 	}
 	odd.Result.Tables[0].Items = items
+	// The same hostile strings where one chunk ends and the next begins,
+	// each appended on another goroutine.
+	oddChunks := bigReport(4*itemChunk + 1)
+	for i, it := range items[len(items)-len(tricky):] {
+		at := (1+i/3)*itemChunk - 1 + i%3 // the last of a chunk, then the two first of the next
+		oddChunks.Result.Tables[0].Items[at] = it
+	}
 	empty := fixedReport()
 	empty.Result.Tables[0].Items = nil
 	none := cannotReport()
@@ -588,7 +595,7 @@ func TestWriteJSONAsLibrary(t *testing.T) {
 	// (writeChunks), also on a machine of one core.
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
 	for name, r := range map[string]*Report{"fixed": fixedReport(), "partial": partialReport(), "cannot": none,
-		"big": bigReport(500), "chunks": bigReport(4*itemChunk + 1), "odd": odd, "empty table": empty} {
+		"big": bigReport(500), "chunks": bigReport(4*itemChunk + 1), "odd": odd, "odd, in chunks": oddChunks, "empty table": empty} {
 		var want bytes.Buffer
 		type table struct {
 			jsonTableHead `json:",inline"`
