@@ -71,41 +71,48 @@ func TestFoldedStatuses(t *testing.T) {
 }
 
 func TestItemGroups(t *testing.T) {
-	tb := &verify.Table{}
-	for _, n := range []string{"top", "a/1", "a/2", "b/1", "a/3", "a/b/1"} {
-		tb.Items = append(tb.Items, verify.Item{Name: n, Status: verify.Extra})
+	table := func(names ...string) *verify.Table {
+		tb := &verify.Table{}
+		for _, n := range names {
+			status, name, _ := strings.Cut(n, " ")
+			tb.Items = append(tb.Items, verify.Item{Name: name, Status: verify.Status(status)})
+		}
+		return tb
 	}
-	tb.Items = append(tb.Items, verify.Item{Name: "a/gone", Status: verify.Missing}, verify.Item{Name: "a/ok", Status: verify.OK},
-		verify.Item{Name: "a/4", Status: verify.Extra})
-	got := itemGroups(tb, map[verify.Status]bool{verify.Extra: true, verify.Missing: true})
+	extraMissing := map[verify.Status]bool{verify.Extra: true, verify.Missing: true}
 	// By status in the order of groupable, then by directory in the
 	// order each first appears, whatever the order of the items.
-	want := []itemGroup{
-		{verify.Extra, "", []int{0}},
-		{verify.Extra, "a", []int{1, 2, 4, 8}},
-		{verify.Extra, "b", []int{3}},
-		{verify.Extra, "a/b", []int{5}},
-		{verify.Missing, "a", []int{6}},
+	for _, c := range []struct {
+		name   string
+		tb     *verify.Table
+		folded map[verify.Status]bool
+		want   []itemGroup
+	}{
+		{"extra and missing", table("EXTRA top", "EXTRA a/1", "EXTRA a/2", "EXTRA b/1", "EXTRA a/3", "EXTRA a/b/1",
+			"MISSING a/gone", "OK a/ok", "EXTRA a/4"), extraMissing, []itemGroup{
+			{verify.Extra, "", []int{0}},
+			{verify.Extra, "a", []int{1, 2, 4, 8}},
+			{verify.Extra, "b", []int{3}},
+			{verify.Extra, "a/b", []int{5}},
+			{verify.Missing, "a", []int{6}},
+		}},
+		// OK folded too (a list of objects past ListOver), and MISSING's
+		// item first: the statuses keep their order.
+		{"missing first, ok folded", table("MISSING a/gone", "EXTRA a/1", "EXTRA a/2", "EXTRA b/1", "EXTRA a/3", "EXTRA a/b/1",
+			"EXTRA top", "OK a/ok", "EXTRA a/4"), map[verify.Status]bool{verify.Extra: true, verify.Missing: true, verify.OK: true}, []itemGroup{
+			{verify.Extra, "a", []int{1, 2, 4, 8}},
+			{verify.Extra, "b", []int{3}},
+			{verify.Extra, "a/b", []int{5}},
+			{verify.Extra, "", []int{6}},
+			{verify.Missing, "a", []int{0}},
+			{verify.OK, "a", []int{7}},
+		}},
+	} {
+		if got := itemGroups(c.tb, c.folded); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%s: groups\n%v\nwant\n%v", c.name, got, c.want)
+		}
 	}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("groups\n%v\nwant\n%v", got, want)
-	}
-	// OK folded too (a list of objects past ListOver), and Missing's
-	// item moved first: the statuses keep their order.
-	tb.Items[0], tb.Items[6] = tb.Items[6], tb.Items[0]
-	got = itemGroups(tb, map[verify.Status]bool{verify.Extra: true, verify.Missing: true, verify.OK: true})
-	want = []itemGroup{
-		{verify.Extra, "a", []int{1, 2, 4, 8}},
-		{verify.Extra, "b", []int{3}},
-		{verify.Extra, "a/b", []int{5}},
-		{verify.Extra, "", []int{6}},
-		{verify.Missing, "a", []int{0}},
-		{verify.OK, "a", []int{7}},
-	}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("groups with OK folded\n%v\nwant\n%v", got, want)
-	}
-	tb.Items[0], tb.Items[6] = tb.Items[6], tb.Items[0]
+	tb := table("EXTRA top", "EXTRA a/1", "EXTRA a/2", "EXTRA b/1", "EXTRA a/3", "EXTRA a/b/1", "MISSING a/gone")
 	l := langOf(LangEn)
 	for _, c := range []struct {
 		g    itemGroup
