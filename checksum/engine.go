@@ -498,8 +498,21 @@ func largestFirst(ctx context.Context, jobs []Job, workers int, byInode bool) ([
 	if byInode {
 		inodes = make([]uint64, len(jobs))
 	}
+	unknown := 0
+	for i := range jobs {
+		if jobs[i].known() {
+			modes[i], sizes[i] = jobs[i].mode, jobs[i].size
+		} else {
+			unknown++
+		}
+	}
+	// Goroutines only for stats to make: started with nothing to do,
+	// they would wait for a core while the files could be read.
 	var wg sync.WaitGroup
 	stride := max(workers*2, statsInFlight)
+	if unknown == 0 {
+		stride = 0
+	}
 	for w := range stride {
 		wg.Add(1)
 		go func() {
@@ -509,7 +522,6 @@ func largestFirst(ctx context.Context, jobs []Job, workers int, byInode bool) ([
 					return
 				}
 				if jobs[i].known() {
-					modes[i], sizes[i] = jobs[i].mode, jobs[i].size
 					continue
 				}
 				if mode, size, ino, err := statPath(jobs[i].Path); err == nil {
