@@ -258,16 +258,26 @@ var hexVal = func() (t [256]byte) {
 const notHex = 0xff
 
 // IsLowerHex reports whether s holds lower-case hex digits alone (true
-// for ""), as a digest is written back: by hexVal's table (the upper-case
-// digits' values are 10 to 15 too, so their own byte tells them apart).
+// for ""), as a digest is written back. The bytes are looked up without
+// a branch each: a saved report's hundred thousand items hold four
+// digests each to check.
 func IsLowerHex(s string) bool {
+	var bad byte
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; hexVal[c] == notHex || c >= 'A' && c <= 'F' {
-			return false
+		bad |= notLowerHex[s[i]]
+	}
+	return bad == 0
+}
+
+// notLowerHex is 1 for each byte that is not a lower-case hex digit.
+var notLowerHex = func() (t [256]byte) {
+	for i := range t {
+		if c := byte(i); hexVal[c] == notHex || c >= 'A' && c <= 'F' {
+			t[i] = 1
 		}
 	}
-	return true
-}
+	return t
+}()
 
 // Reverse returns a copy of b with its bytes in reverse order.
 func Reverse(b []byte) []byte {

@@ -232,4 +232,14 @@ func TestIsLowerHex(t *testing.T) {
 			t.Errorf("IsLowerHex(%q) = %v, want %v", tc.in, got, tc.want)
 		}
 	}
+	// Every byte, alone and after valid digits.
+	for c := range 256 {
+		want := '0' <= c && c <= '9' || 'a' <= c && c <= 'f'
+		if got := IsLowerHex(string([]byte{byte(c)})); got != want {
+			t.Errorf("IsLowerHex(%q) = %v, want %v", []byte{byte(c)}, got, want)
+		}
+		if got := IsLowerHex("0af9" + string([]byte{byte(c)})); got != want {
+			t.Errorf("IsLowerHex(%q) = %v, want %v", "0af9"+string([]byte{byte(c)}), got, want)
+		}
+	}
 }
