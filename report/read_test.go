@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -656,7 +657,7 @@ func TestReadDigestsSharesFewNames(t *testing.T) {
 	doc.WriteString("]")
 	rd := &reader{dec: jsontext.NewDecoder(strings.NewReader(doc.String()), readOptions), fields: wireTypes{}, size: -1, algs: map[string]string{}}
 	var ds []jsonDigest
-	if err := rd.digests(&ds); err != nil {
+	if err := rd.digests(&ds, nil); err != nil {
 		t.Fatal(err)
 	}
 	if len(ds) != n || ds[n-1].Alg != fmt.Sprintf("alg-%d", n-1) || ds[n-1].Hex != "00" {
@@ -664,5 +665,26 @@ func TestReadDigestsSharesFewNames(t *testing.T) {
 	}
 	if len(rd.algs) != maxAlgs {
 		t.Errorf("%d names shared, want at most %d", len(rd.algs), maxAlgs)
+	}
+}
+
+// An item's actual digest whose text is its expected one's, at the same
+// place, shares that text; one that differs, or has no counterpart, is
+// read as written.
+func TestReadDigestsLike(t *testing.T) {
+	like := []jsonDigest{{Alg: "sha256", Hex: strings.Repeat("a", 64)}, {Alg: "gost12-256", Hex: strings.Repeat("b", 64)}}
+	doc := fmt.Sprintf(`[{"alg": "sha256", "hex": %q}, {"alg": "gost12-256", "hex": %q}, {"alg": "md5", "hex": %q}]`,
+		strings.Repeat("a", 64), strings.Repeat("c", 64), strings.Repeat("a", 64))
+	rd := &reader{dec: jsontext.NewDecoder(strings.NewReader(doc), readOptions), fields: wireTypes{}, size: -1, algs: map[string]string{}}
+	var ds []jsonDigest
+	if err := rd.digests(&ds, like); err != nil {
+		t.Fatal(err)
+	}
+	want := []jsonDigest{{"sha256", strings.Repeat("a", 64)}, {"gost12-256", strings.Repeat("c", 64)}, {"md5", strings.Repeat("a", 64)}}
+	if !slices.Equal(ds, want) {
+		t.Fatalf("read %+v, want %+v", ds, want)
+	}
+	if unsafe.StringData(ds[0].Hex) != unsafe.StringData(like[0].Hex) {
+		t.Error("the digest equal to the one expected at its place was made again")
 	}
 }
