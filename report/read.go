@@ -683,32 +683,57 @@ func (rd *reader) items(l *itemList) error {
 		}
 		rd.unfilled += hint
 	}
-	// One jsonItem serves every item, its lists of digests reused.
-	var j jsonItem
-	jv := reflect.ValueOf(&j).Elem()
-	w := rd.fields.of(jv.Type())
+	// The items are checked and made into the model's on another core
+	// while the next are read, a batch at a time (a third of the work on
+	// a large table). Each batch's jsonItems, their lists of digests
+	// reused, go back and forth; the first item refused, in the order of
+	// the document, ends the read whether the reader has gone past it or
+	// not.
+	conv := &itemConverter{rows: rows, all: &all, table: rd.table,
+		todo: make(chan *itemBatch, itemBatches), free: make(chan *itemBatch, itemBatches), done: make(chan struct{})}
+	for range itemBatches {
+		conv.free <- &itemBatch{}
+	}
+	go conv.run()
+	b := <-conv.free
+	w := rd.fields.of(reflect.TypeFor[jsonItem]())
 	n := 0
 	err := rd.array(func() error {
-		j = jsonItem{Expected: j.Expected[:0], Actual: j.Actual[:0]}
-		if err := rd.item(w, &j, jv); err != nil {
+		if len(b.items) == cap(b.items) && len(b.items) > 0 {
+			conv.todo <- b
+			if b = <-conv.free; b == nil {
+				return errConverted // the converter refused an item
+			}
+			b.items, b.ends = b.items[:0], b.ends[:0]
+		}
+		if len(b.items) == 0 {
+			b.first = n
+		}
+		if cap(b.items) == 0 {
+			b.items, b.ends = make([]jsonItem, 0, itemBatch1), make([]int64, 0, itemBatch1)
+		}
+		b.items = b.items[:len(b.items)+1]
+		j := &b.items[len(b.items)-1]
+		*j = jsonItem{Expected: j.Expected[:0], Actual: j.Actual[:0]}
+		if err := rd.item(w, j, reflect.ValueOf(j).Elem()); err != nil {
+			b.items = b.items[:len(b.items)-1]
 			return err
 		}
-		if err := checkItem(&j, rd.itemPointer(n)); err != nil {
-			return &itemError{offset: rd.dec.InputOffset(), err: err}
-		}
-		var it verify.Item
-		if err := j.item(&it, rd.itemPointer(n)); err != nil {
-			return &itemError{offset: rd.dec.InputOffset(), err: err}
-		}
+		b.ends = append(b.ends, rd.dec.InputOffset())
 		n++
-		if rows != nil {
-			rows.Add(it)
-		} else {
-			*all.next() = it
-		}
 		return nil
 	})
-	rd.unfilled -= min(n, hint)
+	// The items read before an error are checked too: one of them may
+	// be refused, and it comes first.
+	if b != nil && len(b.items) > 0 {
+		conv.todo <- b
+	}
+	close(conv.todo)
+	<-conv.done
+	if conv.err != nil {
+		err = conv.err // it comes first in the document
+	}
+	rd.unfilled -= min(conv.n, hint)
 	if rows != nil {
 		rows.Trim()
 		*l = itemList{rows: rows}
@@ -716,6 +741,73 @@ func (rd *reader) items(l *itemList) error {
 		*l = itemList{items: all.list()}
 	}
 	return err
+}
+
+// The batches of items the converter takes at once, and how many are
+// in flight.
+const (
+	itemBatch1  = 256
+	itemBatches = 3
+)
+
+// itemBatch is a run of items read, from the table's item first, with
+// the offset of each one's end.
+type itemBatch struct {
+	items []jsonItem
+	ends  []int64
+	first int
+}
+
+// itemConverter checks the items read and makes them the model's.
+type itemConverter struct {
+	rows  *verify.RowsBuilder // nil: the items are kept in all
+	all   *itemChunks
+	table int
+	todo  chan *itemBatch
+	free  chan *itemBatch // nil once an item is refused
+	done  chan struct{}
+	// Set before done is closed: the first error, and the items taken.
+	err error
+	n   int
+}
+
+// errConverted stops the reading of items once the converter has
+// refused one; its error is the one returned.
+var errConverted = errors.New("an item was refused")
+
+func (c *itemConverter) run() {
+	defer close(c.done)
+	for b := range c.todo {
+		if c.err == nil {
+			c.err = c.batch(b)
+		}
+		if c.err != nil {
+			c.free <- nil // the reader stops at its next batch
+			continue      // and closes todo
+		}
+		c.free <- b
+	}
+}
+
+func (c *itemConverter) batch(b *itemBatch) error {
+	for k := range b.items {
+		j := &b.items[k]
+		where := itemWhere{c.table, b.first + k}
+		if err := checkItem(j, where); err != nil {
+			return &itemError{offset: b.ends[k], err: err}
+		}
+		var it verify.Item
+		if err := j.item(&it, where); err != nil {
+			return &itemError{offset: b.ends[k], err: err}
+		}
+		c.n++
+		if c.rows != nil {
+			c.rows.Add(it)
+		} else {
+			*c.all.next() = it
+		}
+	}
+	return nil
 }
 
 // item reads one item into j (jv), of the wire type w. The members every

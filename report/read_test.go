@@ -54,6 +54,82 @@ func TestReadJSONNamesFirstBadItem(t *testing.T) {
 	}
 }
 
+// The items are checked on another core a batch at a time while the next
+// are read: the error is still the first the document holds, whether a
+// refused item or bytes that are not JSON, wherever the batches end.
+func TestReadItemsInBatches(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		bad    []int // items given a status no report has
+		broken int   // an item that is not JSON; -1: none
+		want   int   // the item named: refused, or not JSON if it is broken
+	}{
+		{"first", []int{0}, -1, 0},
+		{"a batch's last", []int{itemBatch1 - 1, 2000}, -1, itemBatch1 - 1},
+		{"the next batch's first", []int{itemBatch1, itemBatch1 + 1}, -1, itemBatch1},
+		{"the last", []int{2999}, -1, 2999},
+		{"refused before bytes that are not JSON, batches later", []int{300}, 1500, 300},
+		{"refused just before them", []int{300}, 301, 300},
+		{"not JSON before one refused", []int{301}, 300, 300},
+		{"not JSON alone", nil, 2900, 2900},
+	} {
+		r := bigReport(3000)
+		for _, i := range c.bad {
+			r.Result.Tables[0].Items[i].Status = "MOVED"
+		}
+		data := jsonOf(t, r)
+		_, end := itemSpan(t, data, c.want)
+		broken := -1
+		if c.broken >= 0 {
+			broken, _ = itemSpan(t, data, c.broken)
+			data = slices.Concat(data[:broken+1], []byte("]"), data[broken+1:]) // {] ...
+		}
+		_, err := ReadJSON(data)
+		var want string
+		if c.broken == c.want {
+			want = fmt.Sprintf("report is not JSON: invalid character ']' at start of value at byte %d", broken+1)
+		} else {
+			want = fmt.Sprintf("/tables/0/items/%d/status: ", c.want)
+			if !strings.Contains(fmt.Sprint(err), fmt.Sprintf("(item ending at byte %d)", end)) {
+				t.Errorf("%s: %v; want the item ending at byte %d", c.name, err, end)
+			}
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want %q", c.name, err, want)
+		}
+	}
+}
+
+// itemSpan is where item i of the first table starts and ends in data.
+func itemSpan(t *testing.T, data []byte, i int) (start, end int) {
+	t.Helper()
+	dec := jsontext.NewDecoder(bytes.NewReader(data))
+	want := jsontext.Pointer(fmt.Sprintf("/tables/0/items/%d", i))
+	for {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			t.Fatalf("item %d not found: %v", i, err)
+		}
+		if tok.Kind() == '{' && dec.StackPointer() == want {
+			start = int(dec.InputOffset()) - 1
+			depth := 1
+			for depth > 0 {
+				tok, err := dec.ReadToken()
+				if err != nil {
+					t.Fatal(err)
+				}
+				switch tok.Kind() {
+				case '{', '[':
+					depth++
+				case '}', ']':
+					depth--
+				}
+			}
+			return start, int(dec.InputOffset())
+		}
+	}
+}
+
 // Documents whose layout the split reading does not follow, or follows
 // only in part, get the schema's verdict on the whole document.
 func TestReadJSONLayouts(t *testing.T) {
