@@ -35,6 +35,10 @@ type wireField struct {
 	omit     omit
 	required bool   // neither omitempty nor omitzero: the document must have it
 	bit      uint64 // its bit in a set of members seen, if required
+	// once is its bit in the set of the members an object gave (a wire
+	// type has at most 64; a test holds them to it): one given twice is
+	// refused.
+	once uint64
 	// next is the member a reader found after this one last time: the
 	// objects of a list are mostly written in one order, so the name
 	// read next is compared with next's before it is looked up.
@@ -124,7 +128,7 @@ func (ts wireTypes) of(t reflect.Type) *wireStruct {
 				walk(f.Type, idx)
 				continue
 			}
-			wf := &wireField{name: name, index: idx, kind: wireKindOf(f.Type)}
+			wf := &wireField{name: name, index: idx, kind: wireKindOf(f.Type), once: 1 << len(w.fields)}
 			switch {
 			case strings.Contains(opts, "omitempty"):
 				wf.omit = omitEmpty

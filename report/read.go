@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sverka/sverka/verify"
@@ -33,11 +34,11 @@ import (
 const MaxSize int64 = 4 << 30
 
 // readOptions: invalid UTF-8 in a string becomes U+FFFD, as encoding/json
-// reads it; a duplicate name is refused (the library's default), for
-// readers differ in which of the two they take. Nesting needs no bound of
-// its own: a value nested deeper than the wire types is refused where it
-// starts, at the depth of the member that does not take it.
-var readOptions = jsontext.AllowInvalidUTF8(true)
+// reads it; a duplicate name is refused (errTwice), for readers differ in
+// which of the two they take. Nesting needs no bound of its own: a value
+// nested deeper than the wire types is refused where it starts, at the
+// depth of the member that does not take it.
+var readOptions = json.JoinOptions(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
 
 // Validate checks that data is a report sverka can read: its version's
 // document (docs/report.schema.json, or docs/report.v1.schema.json for
@@ -186,6 +187,12 @@ const maxAlgs = 64
 // errNull is the error of a null: no member of a report may be null.
 var errNull = errors.New("null where a value is required")
 
+// errTwice is the error of a member given twice in an object: which of
+// the two another reader takes cannot be told. The reader checks this
+// itself, by the members' bits, rather than have the decoder keep every
+// object's names: that was a tenth of a large report's reading.
+var errTwice = errors.New("a name given twice")
+
 // posError is an error at a place in the document.
 type posError struct {
 	pointer jsontext.Pointer
@@ -309,7 +316,7 @@ func (rd *reader) wire(w *wireStruct, set func(f *wireField) error) error {
 		return err
 	}
 	start := rd.dec.InputOffset() - 1
-	var seen uint64
+	var seen, given uint64
 	var f *wireField
 	for rd.dec.PeekKind() != '}' {
 		raw, err := rd.dec.ReadValue()
@@ -320,7 +327,10 @@ func (rd *reader) wire(w *wireStruct, set func(f *wireField) error) error {
 		if f, name = w.lookupAfter(f, raw, &rd.buf); f == nil {
 			return rd.atLast(rd.dec.InputOffset()-int64(len(raw)), fmt.Errorf("unknown member %q", name))
 		}
-		seen |= f.bit
+		if given&f.once != 0 {
+			return rd.atLast(rd.dec.InputOffset()-int64(len(raw)), errTwice)
+		}
+		seen, given = seen|f.bit, given|f.once
 		if err := set(f); err != nil {
 			return err
 		}
@@ -452,12 +462,21 @@ func (rd *reader) members(member func(name []byte) error) error {
 	if _, err := rd.dec.ReadToken(); err != nil {
 		return err
 	}
+	var given map[string]bool
 	for rd.dec.PeekKind() != '}' {
 		raw, err := rd.dec.ReadValue()
 		if err != nil {
 			return err
 		}
-		if err := member(rd.text(raw)); err != nil {
+		name := rd.text(raw)
+		if given == nil {
+			given = map[string]bool{}
+		}
+		if given[string(name)] {
+			return rd.atLast(rd.dec.InputOffset()-int64(len(raw)), errTwice)
+		}
+		given[string(name)] = true
+		if err := member(name); err != nil {
 			return err
 		}
 	}

@@ -764,3 +764,36 @@ func TestReadDigestsLike(t *testing.T) {
 		t.Error("the digest equal to the one expected at its place was made again")
 	}
 }
+
+// Every member of every wire type the reader meets has a bit of its own
+// in the set of members an object gave, so that one given twice is
+// refused: no type may have more members than the set has bits.
+func TestWireMembersGivenOnce(t *testing.T) {
+	ts := wireTypes{}
+	seen := map[reflect.Type]bool{}
+	var walk func(rt reflect.Type)
+	walk = func(rt reflect.Type) {
+		for rt.Kind() == reflect.Pointer || rt.Kind() == reflect.Slice || rt.Kind() == reflect.Map {
+			rt = rt.Elem()
+		}
+		if rt.Kind() != reflect.Struct || seen[rt] {
+			return
+		}
+		seen[rt] = true
+		w := ts.of(rt)
+		var all uint64
+		for _, f := range w.fields {
+			if f.once == 0 || all&f.once != 0 {
+				t.Errorf("%v: member %q shares its bit, or has none (%d members)", rt, f.name, len(w.fields))
+			}
+			all |= f.once
+			walk(rt.FieldByIndex(f.index).Type)
+		}
+	}
+	for _, rt := range []reflect.Type{reflect.TypeFor[jsonReport](), reflect.TypeFor[jsonItem](), reflect.TypeFor[jsonDigest]()} {
+		walk(rt)
+	}
+	if len(seen) < 10 {
+		t.Errorf("only %d wire types met", len(seen))
+	}
+}
