@@ -906,10 +906,6 @@ func (c *itemChunks) list() []verify.Item {
 	return append(out, c.last...)
 }
 
-// itemPointer is the JSON pointer of item i of the table being read;
-// itemWhere stands in for it until an error needs it.
-func (rd *reader) itemPointer(i int) itemWhere { return itemWhere{rd.table, i} }
-
 // itemError is an item the checks refuse, and the offset of its end.
 type itemError struct {
 	offset int64
