@@ -703,7 +703,7 @@ func (rd *reader) items(l *itemList) error {
 		rd.unfilled += hint
 	}
 	// The items are checked and made into the model's on another core
-	// while the next are read, a batch at a time (a third of the work on
+	// while the next are read, a batch at a time (a sixth of the work on
 	// a large table). Each batch's jsonItems, their lists of digests
 	// reused, go back and forth; the first item refused, in the order of
 	// the document, ends the read whether the reader has gone past it or
@@ -783,7 +783,7 @@ type itemConverter struct {
 	all   *itemChunks
 	table int
 	todo  chan *itemBatch
-	free  chan *itemBatch // nil once an item is refused
+	free  chan *itemBatch // a nil batch once an item is refused
 	done  chan struct{}
 	// Set before done is closed: the first error, and the items taken.
 	err error
