@@ -445,6 +445,7 @@ func TestReadJSONRejects(t *testing.T) {
 		{"item member given twice, once escaped", `"size": 58,`, `"size": 58, "\u0073ize": 58,`, "/size (byte"},
 		{"argument given twice, once escaped", `"detail_code": "settings-line",`, `"detail_code": "settings-line", "detail_args": {"a": "1", "\u0061": "1"},`, "/detail_args/a (byte"},
 		{"count given twice", `"counts": {`, `"counts": {"OK": 1, "OK": 1, `, "/counts/OK (byte"},
+		{"argument given twice, as two invalid UTF-8 names read alike", `"detail_code": "settings-line",`, "\"detail_code\": \"settings-line\", \"detail_args\": {\"\xff\": \"1\", \"\xfe\": \"1\"},", "a name given twice"},
 		{"integer with a fraction", `"size": 58,`, `"size": 58.0,`, "/size"},
 		{"detail code out of its enum", `"detail_code": "error"`, `"detail_code": "oops"`, "/detail_code"},
 		{"detail args beside their code", `"detail_code": "error"`, `"detail_code": "not-read"`, "/detail_args"},
