@@ -116,8 +116,12 @@ func StartExecutableDigest() *PendingDigest {
 
 // Wait returns the digest, waiting at most wait for it when wait > 0 (a
 // report written on an interrupt cannot wait for a slow disk), or as long
-// as it takes otherwise.
+// as it takes otherwise. A nil PendingDigest is a digest not asked for:
+// none, and no error.
 func (d *PendingDigest) Wait(wait time.Duration) (string, error) {
+	if d == nil {
+		return "", nil
+	}
 	if wait <= 0 {
 		<-d.done
 		return d.hex, d.err
