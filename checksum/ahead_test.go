@@ -36,7 +36,7 @@ func (m aheadMode) String() string { return [...]string{"plain", "shared", "spar
 // whatever the cores of the machine.
 func soloWorker(t testing.TB, mode aheadMode, opt Options) *worker {
 	t.Helper()
-	opt.BufSize = aheadBuf
+	opt.BufSize, opt.readAll = aheadBuf, true
 	w := newWorker(mustAlgs(t, "sha256"), opt)
 	if mode != plainReads {
 		w.lanes = newLanes(2)
@@ -351,7 +351,7 @@ func TestHashFilesReadsAheadAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	sawReader := false
-	opt := Options{Workers: 1, BufSize: aheadBuf, Progress: func(int64) { sawReader = sawReader || readerRunning() }}
+	opt := Options{Workers: 1, BufSize: aheadBuf, readAll: true, Progress: func(int64) { sawReader = sawReader || readerRunning() }}
 	var got Result
 	if err := HashFiles(context.Background(), []Job{Named(p, false)}, mustAlgs(t, "sha256"), opt, func(r Result) error { got = r; return r.Err }); err != nil {
 		t.Fatal(err)

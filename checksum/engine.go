@@ -163,6 +163,10 @@ type Options struct {
 	// saying how the files are read and why (the device under them,
 	// io_uring or plain reads), once per choice made.
 	Explain func(line string)
+
+	// readAll reads every file, none hashed from a mapping: for the
+	// tests of the read paths, whose files are in the page cache.
+	readAll bool
 }
 
 func (o Options) workers() int {
@@ -222,6 +226,26 @@ type schedule struct {
 	// prefetch reads the next plain files ahead of the workers on a cold
 	// tree (prefetch_linux.go); nil: not in this run.
 	prefetch *prefetcher
+	// mapped counts the files hashed from a mapping (mapped_linux.go).
+	mapped mapCount
+}
+
+// mapCount counts the files hashed from a mapping, for -v.
+type mapCount struct{ files, bytes atomic.Int64 }
+
+func (c *mapCount) add(n int64) {
+	if c != nil {
+		c.files.Add(1)
+		c.bytes.Add(n)
+	}
+}
+
+// explain says how many files were hashed in place; "" if none.
+func (c *mapCount) explain() string {
+	if c.files.Load() == 0 {
+		return ""
+	}
+	return fmt.Sprintf("files in the page cache hashed in place (mapped, not copied): %d, %d MB", c.files.Load(), (c.bytes.Load()+500_000)/1_000_000)
 }
 
 // plan orders the jobs and sets the run up: on a rotational disk in the
@@ -289,7 +313,7 @@ func (s *schedule) start(ctx context.Context, algs []*Algorithm, opt Options) {
 			defer wg.Done()
 			defer ln.active.Add(-1) // a core left over for the others' reads
 			w := newWorker(algs, opt)
-			w.dirs, w.lanes, w.cores = s.dirs, ln, s.cores
+			w.dirs, w.lanes, w.cores, w.mapped = s.dirs, ln, s.cores, &s.mapped
 			defer w.closeRing()
 			s.work(ctx, w)
 			s.cores.give(1)
@@ -441,6 +465,9 @@ func (s *schedule) deliver(ctx context.Context, cancel context.CancelFunc, opt O
 	if line := s.prefetch.explain(); line != "" && opt.Explain != nil {
 		opt.Explain(line)
 	}
+	if line := s.mapped.explain(); line != "" && opt.Explain != nil {
+		opt.Explain(line)
+	}
 	if err := ctx.Err(); err != nil && emitted < len(s.jobs) {
 		return err
 	}
@@ -582,6 +609,7 @@ type worker struct {
 	// treeBufs are the segment buffers of a BLAKE3 file read in
 	// segments (treeread.go), buf's first where it is large enough.
 	treeBufs [][]byte
+	mapped   *mapCount // the run's count of files hashed in place; nil: none kept
 }
 
 func newWorker(algs []*Algorithm, opt Options) *worker {
@@ -712,6 +740,9 @@ var errIsDir error = syscall.EISDIR
 func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi, size, done int64) (int64, error) {
 	if ts, h := w.readsTree(rd, m, size, done); h != nil {
 		return w.copyTree(ctx, ts, m, h, size)
+	}
+	if n, ok, err := w.copyMapped(ctx, rd, m, size, done); ok {
+		return n, err
 	}
 	return w.copyOn(ctx, rd, m, size, done)
 }

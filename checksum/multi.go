@@ -7,6 +7,10 @@ import "hash"
 type Multi struct {
 	algs []*Algorithm
 	hs   []hash.Hash
+	// lends says whether a hash may hash a large write on other cores
+	// (BLAKE3 with idle cores): the write's memory is then read off the
+	// writer's goroutine.
+	lends bool
 }
 
 // NewMulti returns a Multi computing every algorithm of algs.
@@ -18,6 +22,7 @@ func newMulti(algs []*Algorithm, c *cores) *Multi {
 	m := &Multi{algs: algs, hs: make([]hash.Hash, len(algs))}
 	for i, a := range algs {
 		m.hs[i] = a.newOn(c)
+		m.lends = m.lends || (a.split != nil && c != nil)
 	}
 	return m
 }

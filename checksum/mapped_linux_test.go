@@ -1,0 +1,177 @@
+package checksum
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// mappedFile writes size bytes of a pattern to a new file and returns its
+// path and content.
+func mappedFile(t *testing.T, size int) (string, []byte) {
+	t.Helper()
+	data := make([]byte, size)
+	for i := range data {
+		data[i] = byte(i*7 + i>>13)
+	}
+	p := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(p, data, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	return p, data
+}
+
+// A cached file is hashed from its mapping, around the sizes where the
+// mapping starts and its windows end, with the digests and size a read
+// gives, for each kind of job and for hashes in Go and in assembly.
+func TestMappedSameDigests(t *testing.T) {
+	for _, size := range []int{minMapped, minMapped + 1, mapWindow - 1, mapWindow, mapWindow + 1, 2*mapWindow + 4097} {
+		p, data := mappedFile(t, size)
+		for _, algs := range [][]string{{"sha256"}, {"gost12-256", "blake3"}} {
+			read := newWorker(mustAlgs(t, algs...), Options{readAll: true})
+			for _, j := range []Job{Named(p, false), Seen(p, 0o640, int64(size)), Expected(p, int64(size), true), Expected(p, int64(size)-1, true)} {
+				want := read.hashFile(context.Background(), j, 0)
+				got := newWorker(mustAlgs(t, algs...), Options{}).hashFile(context.Background(), j, 0)
+				if got.Err != nil || want.Err != nil || got.Size != int64(size) || !equalSums(got.Sums, want.Sums) {
+					t.Errorf("size %d, %v, job %+v: mapped size %d err %v sums %x; read size %d err %v sums %x",
+						size, algs, j, got.Size, got.Err, got.Sums, want.Size, want.Err, want.Sums)
+				}
+			}
+		}
+		// The mapping was what hashed it.
+		w := newWorker(mustAlgs(t, "sha256"), Options{})
+		m := w.use(nil)
+		m.Reset()
+		f := openForTest(t, p)
+		n, ok, err := w.copyMapped(context.Background(), f, m, int64(size), 0)
+		if want := sha256.Sum256(data); !ok || err != nil || n != int64(size) || !bytes.Equal(m.Sums()[0], want[:]) {
+			t.Errorf("size %d: copyMapped = %d, %v, %v; digest %x, want %x", size, n, ok, err, m.Sums()[0], want)
+		}
+	}
+}
+
+func equalSums(a, b [][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !bytes.Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func openForTest(t *testing.T, p string) *fdSource {
+	t.Helper()
+	s, err := openSource(nil, p, false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s.(*fdSource)
+}
+
+// A mapped file that shrinks, in a window not yet hashed or within its
+// last page, or that grows, while it is hashed is a ChangedError, never a
+// digest: a page cut off faults, and is caught.
+func TestMappedChanged(t *testing.T) {
+	const size = 2*mapWindow + 100
+	for _, tc := range []struct {
+		name   string
+		change func(p string) error
+		after  int64
+	}{
+		{"cut before the next window", func(p string) error { return os.Truncate(p, 4096) }, 4096},
+		{"cut within the last page", func(p string) error { return os.Truncate(p, 2*mapWindow+50) }, 2*mapWindow + 50},
+		{"grows", func(p string) error {
+			f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = f.Write([]byte("more"))
+			return err
+		}, size + 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, alg := range []string{"sha256", "gost12-256"} {
+				p, _ := mappedFile(t, size)
+				changed := false
+				w := newWorker(mustAlgs(t, alg), Options{Progress: func(int64) {
+					if !changed {
+						changed = true
+						if err := tc.change(p); err != nil {
+							t.Error(err)
+						}
+					}
+				}})
+				m := w.use(nil)
+				m.Reset()
+				n, ok, err := w.copyMapped(context.Background(), openForTest(t, p), m, size, 0)
+				var ce *ChangedError
+				if !ok || !errors.As(err, &ce) || ce.Before != size || ce.After != tc.after || ce.Read != n {
+					t.Fatalf("%s: copyMapped = %d, %v, %v; want a ChangedError from %d to %d", alg, n, ok, err, int64(size), tc.after)
+				}
+			}
+		})
+	}
+}
+
+// A fault in the hash's reads of a mapping, in Go or in assembly, is an
+// error, not a crash.
+func TestHashPagesFault(t *testing.T) {
+	p, _ := mappedFile(t, 4096)
+	f := openForTest(t, p)
+	b, err := unix.Mmap(f.fd, 0, 3*4096, unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Munmap(b)
+	for _, alg := range []string{"sha256", "gost12-256", "blake3", "md5"} {
+		m := NewMulti(mustAlgs(t, alg))
+		if err := hashPages(m, b); !errors.Is(err, errFault) {
+			t.Errorf("%s: hashing pages past the end of the file: %v, want %v", alg, err, errFault)
+		}
+	}
+}
+
+// Only what is cached whole is mapped: a cold file, one whose page cache
+// is spared (--nice), and one a BLAKE3 hash would read on other cores are
+// read.
+func TestMappedOnlyWhenItPays(t *testing.T) {
+	size := int64(mapWindow + 1)
+	p, _ := mappedFile(t, int(size))
+	try := func(w *worker) bool {
+		m := w.use(nil)
+		m.Reset()
+		_, ok, _ := w.copyMapped(context.Background(), openForTest(t, p), m, size, 0)
+		return ok
+	}
+	if !try(newWorker(mustAlgs(t, "sha256"), Options{})) {
+		t.Fatal("a cached file was not mapped")
+	}
+	if try(newWorker(mustAlgs(t, "sha256"), Options{Spare: &Spare{}})) {
+		t.Error("a file was mapped under --nice")
+	}
+	lends := newWorker(mustAlgs(t, "blake3"), Options{})
+	lends.cores = newCores(1)
+	if try(lends) {
+		t.Error("a file was mapped for a hash that reads on other cores")
+	}
+	small, _ := mappedFile(t, minMapped-1)
+	w := newWorker(mustAlgs(t, "sha256"), Options{})
+	if _, ok, _ := w.copyMapped(context.Background(), openForTest(t, small), w.use(nil), minMapped-1, 0); ok {
+		t.Error("a file smaller than minMapped was mapped")
+	}
+	evict(t, p)
+	if try(newWorker(mustAlgs(t, "sha256"), Options{})) {
+		t.Error("a file out of the page cache was mapped")
+	}
+}
