@@ -741,10 +741,11 @@ func (w *worker) copy(ctx context.Context, rd io.Reader, m *Multi, size, done in
 	if ts, h := w.readsTree(rd, m, size, done); h != nil {
 		return w.copyTree(ctx, ts, m, h, size)
 	}
-	if n, ok, err := w.copyMapped(ctx, rd, m, size, done); ok {
+	n, end, err := w.copyMapped(ctx, rd, m, size, done)
+	if end {
 		return n, err
 	}
-	return w.copyOn(ctx, rd, m, size, done)
+	return w.copyOn(ctx, rd, m, size, n)
 }
 
 // copyOn is copy's loop: a read, then its hashing, or the reads made

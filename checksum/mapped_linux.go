@@ -32,21 +32,34 @@ const (
 // dropped meanwhile.
 var errFault = fmt.Errorf("a page of the file could not be read: %w", unix.EIO)
 
-// copyMapped hashes rd's file into m from a mapping, as copy would read
-// it from the start, when that is possible and pays: rd is a regular file
-// of size bytes, fstat says so, all of it is cached, no page cache is
-// spared (--nice) and every algorithm hashes on this goroutine (a fault
-// is caught only here). ok says whether it did; if not, nothing was read.
+// copyMapped hashes rd's file into m from a mapping, from its start, when
+// that is possible and pays: rd is a regular file of size bytes, fstat
+// says so, all of it is cached, no page cache is spared (--nice), every
+// algorithm hashes on this goroutine (a fault is caught only here), and
+// no core is free. A free core reads a large file ahead (ahead.go), which
+// costs its worker nothing, and the hash then reads a buffer in cache
+// rather than pages it has to look up (400 MB alone: best of 25, 367 ms
+// read ahead, 390 ms mapped). So a file mapped while every core had work
+// is handed to the reads once one is free, a window at a time; and a file
+// larger than its worker's share of the run, which the run waits for
+// alone at the end, is read from the start, its reads shared with the
+// other workers between their files (the kit80 of bench/run: best of 15,
+// 388 ms read, 409 ms mapped).
+//
+// end says whether the file was hashed to its end, or failed; if not,
+// the first n bytes were hashed (done, if none) and the file's offset is
+// n, for copy's reads to go on from.
 //
 // The bytes hashed are those a read of the same moment would give. A file
 // that changes size meanwhile is a ChangedError, as for the read: one
 // that shrinks faults where its pages end (caught, then fstat says how),
 // or reads zeros in its last page (fstat after the hash says so), and one
 // that grows is seen by the same fstat.
-func (w *worker) copyMapped(ctx context.Context, rd io.Reader, m *Multi, size, done int64) (n int64, ok bool, err error) {
+func (w *worker) copyMapped(ctx context.Context, rd io.Reader, m *Multi, size, done int64) (n int64, end bool, err error) {
 	s, isFD := rd.(*fdSource)
-	if !isFD || done != 0 || size < minMapped || w.opt.Spare != nil || w.opt.readAll || m.lends {
-		return 0, false, nil
+	if !isFD || done != 0 || size < minMapped || w.opt.Spare != nil || w.opt.readAll || m.lends ||
+		w.lanes.spare() || w.lanes != nil && size > w.lanes.fair {
+		return done, false, nil
 	}
 	var st unix.Stat_t
 	if unix.Fstat(s.fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size != size ||
@@ -56,6 +69,12 @@ func (w *worker) copyMapped(ctx context.Context, rd io.Reader, m *Multi, size, d
 	for n < size {
 		if err := ctx.Err(); err != nil {
 			return n, true, err
+		}
+		if n > 0 && w.lanes.spare() && w.readsAhead(m, size, n) {
+			if _, err := s.Seek(n, io.SeekStart); err != nil {
+				return n, true, err
+			}
+			return n, false, nil
 		}
 		k := min(size-n, mapWindow)
 		b, err := unix.Mmap(s.fd, n, int(k), unix.PROT_READ, unix.MAP_SHARED|unix.MAP_POPULATE)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -173,5 +174,52 @@ func TestMappedOnlyWhenItPays(t *testing.T) {
 	evict(t, p)
 	if try(newWorker(mustAlgs(t, "sha256"), Options{})) {
 		t.Error("a file out of the page cache was mapped")
+	}
+}
+
+// A core that is free reads a large file ahead instead: at the start the
+// file is not mapped, nor is one larger than its worker's share of the
+// run, and once a core is freed the rest of a mapped file is read from
+// where the mapping stopped, to the same digest.
+func TestMappedHandsOverToReads(t *testing.T) {
+	size := 3*mapWindow + 5
+	p, data := mappedFile(t, size)
+	want := sha256.Sum256(data)
+	busy := func(opt Options) *worker {
+		w := newWorker(mustAlgs(t, "sha256"), opt)
+		w.lanes = newLanes(2)
+		w.lanes.active.Store(2)
+		w.lanes.fair = int64(size)
+		return w
+	}
+	free := busy(Options{})
+	free.lanes.active.Store(1)
+	m := free.use(nil)
+	m.Reset()
+	if n, end, err := free.copyMapped(context.Background(), openForTest(t, p), m, int64(size), 0); n != 0 || end || err != nil {
+		t.Errorf("with a core free: copyMapped = %d, %v, %v; want nothing mapped", n, end, err)
+	}
+	alone := busy(Options{})
+	alone.lanes.fair = int64(size) - 1
+	if n, end, err := alone.copyMapped(context.Background(), openForTest(t, p), m, int64(size), 0); n != 0 || end || err != nil {
+		t.Errorf("a file the run waits for alone: copyMapped = %d, %v, %v; want nothing mapped", n, end, err)
+	}
+
+	var w *worker
+	w = busy(Options{Progress: func(int64) { w.lanes.active.Store(1) }})
+	m = w.use(nil)
+	m.Reset()
+	f := openForTest(t, p)
+	n, end, err := w.copyMapped(context.Background(), f, m, int64(size), 0)
+	if n != mapWindow || end || err != nil {
+		t.Fatalf("a core freed after the first window: copyMapped = %d, %v, %v; want %d bytes mapped, the rest to read", n, end, err, mapWindow)
+	}
+	if off, err := f.Seek(0, io.SeekCurrent); off != n || err != nil {
+		t.Fatalf("the file's offset is %d (%v), want %d", off, err, n)
+	}
+	w = busy(Options{Progress: func(int64) { w.lanes.active.Store(1) }})
+	r := w.hashFile(context.Background(), Named(p, false), 0)
+	if r.Err != nil || r.Size != int64(size) || !bytes.Equal(r.Sums[0], want[:]) {
+		t.Errorf("mapped, then read: size %d err %v digest %x, want %x", r.Size, r.Err, r.Sums, want)
 	}
 }
