@@ -501,13 +501,16 @@ func (o *verifyOpts) run(start time.Time, h hostinfo.Facts, hostID string) repor
 
 // namesBuild reports whether the report goes where it names the build by
 // its digest: the JSON, NDJSON and HTML reports do, and the JSON sent to
-// the collector; the text act and the CEF events give the version alone.
+// the collector; the text act and the CEF events give the version alone,
+// and --status without -o writes no report at all.
 func (o *verifyOpts) namesBuild(pushing bool) bool {
-	switch o.format {
-	case "text", "cef":
-		return pushing
+	switch {
+	case pushing:
+		return true
+	case o.status && o.output == "":
+		return false
 	}
-	return true
+	return o.format != "text" && o.format != "cef"
 }
 
 // tool names this build for the report: its version and, waiting for it

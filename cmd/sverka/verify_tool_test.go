@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/sverka/sverka/internal/hostinfo"
@@ -17,18 +18,39 @@ func TestReportNamesBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, format := range []string{"json", "ndjson", "html"} {
-		t.Run(format, func(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"json", []string{"--format", "json"}},
+		{"ndjson", []string{"--format", "ndjson"}},
+		{"html", []string{"--format", "html"}},
+		{"status", []string{"--format", "json", "--status", "-o", "check.json"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for i, a := range tc.args {
+				if a == "-o" {
+					tc.args[i+1] = filepath.Join(dir, tc.args[i+1])
+				}
+			}
 			var out, errb bytes.Buffer
-			code := run(context.Background(), []string{"verify",
+			code := run(context.Background(), append([]string{"verify",
 				"-f", "../../testdata/demo/formular.txt", "-p", "../../testdata/demo/demo.pub",
-				"--media", "../../testdata/demo/kit", "--host-id", "host-1", "--format", format},
+				"--media", "../../testdata/demo/kit", "--host-id", "host-1"}, tc.args...),
 				&cli{stdin: os.Stdin, stdout: &out, stderr: &errb})
 			if code != exitOK {
 				t.Fatalf("exit %d; stderr: %s", code, errb.String())
 			}
-			if !bytes.Contains(out.Bytes(), []byte(want)) {
-				t.Errorf("the %s report does not name the build %s:\n%.600s", format, want, out.String())
+			got := out.Bytes()
+			if tc.name == "status" {
+				var err error
+				if got, err = os.ReadFile(filepath.Join(dir, "check.json")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !bytes.Contains(got, []byte(want)) {
+				t.Errorf("the report does not name the build %s:\n%.600s", want, got)
 			}
 		})
 	}
@@ -38,21 +60,27 @@ func TestReportNamesBuild(t *testing.T) {
 func TestNamesBuild(t *testing.T) {
 	for _, tc := range []struct {
 		format  string
+		status  bool
+		output  string
 		pushing bool
 		want    bool
 	}{
-		{"text", false, false},
-		{"cef", false, false},
-		{"text", true, true}, // the collector gets the JSON
-		{"cef", true, true},
-		{"json", false, true},
-		{"ndjson", false, true},
-		{"html", false, true},
-		{"html", true, true},
+		{"text", false, "", false, false},
+		{"cef", false, "", false, false},
+		{"text", false, "act.txt", false, false},
+		{"text", false, "", true, true}, // the collector gets the JSON
+		{"cef", false, "", true, true},
+		{"json", false, "", false, true},
+		{"ndjson", false, "", false, true},
+		{"html", false, "", false, true},
+		{"html", false, "", true, true},
+		{"json", true, "", false, false}, // --status: no report
+		{"json", true, "check.json", false, true},
+		{"json", true, "", true, true},
 	} {
-		o := &verifyOpts{format: tc.format}
+		o := &verifyOpts{format: tc.format, status: tc.status, output: tc.output}
 		if got := o.namesBuild(tc.pushing); got != tc.want {
-			t.Errorf("format %s, pushing %v: namesBuild = %v, want %v", tc.format, tc.pushing, got, tc.want)
+			t.Errorf("format %s, status %v, -o %q, pushing %v: namesBuild = %v, want %v", tc.format, tc.status, tc.output, tc.pushing, got, tc.want)
 		}
 	}
 }
