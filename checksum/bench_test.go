@@ -209,3 +209,17 @@ func BenchmarkEngineBigFile(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkOrderBy is the order of a run of 100,000 files by size, made
+// before the first file is read.
+func BenchmarkOrderBy(b *testing.B) {
+	sizes := make([]int64, 100_000)
+	x := uint64(1)
+	for i := range sizes {
+		x = x*6364136223846793005 + 1442695040888963407
+		sizes[i] = int64(x>>33) % 20_000
+	}
+	for b.Loop() {
+		orderBy(sizes, true)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -299,5 +300,29 @@ func TestHashFilesAnyOrder(t *testing.T) {
 		if !ok {
 			t.Errorf("job %d never came back", i)
 		}
+	}
+}
+
+// The run's order: by key, equal keys in the order given.
+func TestOrderBy(t *testing.T) {
+	for _, tc := range []struct {
+		keys []int64
+		desc bool
+		want []int
+	}{
+		{nil, true, []int{}},
+		{[]int64{5}, true, []int{0}},
+		{[]int64{1, 3, 2, 3, 1}, true, []int{1, 3, 2, 0, 4}},
+		{[]int64{1, 3, 2, 3, 1}, false, []int{0, 4, 2, 1, 3}},
+		{[]int64{7, 7, 7}, true, []int{0, 1, 2}},
+		{[]int64{-1, 0, 4 << 40}, true, []int{2, 1, 0}},
+	} {
+		if got := orderBy(tc.keys, tc.desc); !slices.Equal(got, tc.want) {
+			t.Errorf("orderBy(%v, desc %v) = %v, want %v", tc.keys, tc.desc, got, tc.want)
+		}
+	}
+	// Inodes, unsigned, from the top bit down.
+	if got := orderBy([]uint64{1 << 63, 2, 2, 1}, false); !slices.Equal(got, []int{3, 1, 2, 0}) {
+		t.Errorf("orderBy of inodes = %v", got)
 	}
 }
