@@ -23,7 +23,9 @@ const (
 	// counts in the process's resident set while it lasts.
 	mapWindow = 8 << 20
 	// minMapped is the smallest file mapped: below it the mapping's
-	// three system calls cost more than the copy they save.
+	// system calls (fstat, cachestat, mmap, munmap, fstat) cost about
+	// what the copy would (hash -c of the kit, best of 11: 607 ms
+	// mapping from 64 KiB, 570 from 256 KiB, 578 from 1 MiB).
 	minMapped = 256 << 10
 )
 
@@ -64,7 +66,7 @@ func (w *worker) copyMapped(ctx context.Context, rd io.Reader, m *Multi, size, d
 	var st unix.Stat_t
 	if unix.Fstat(s.fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size != size ||
 		!inCache(s.fd, size, int64(os.Getpagesize())) {
-		return 0, false, nil
+		return done, false, nil
 	}
 	for n < size {
 		if err := ctx.Err(); err != nil {
@@ -80,7 +82,7 @@ func (w *worker) copyMapped(ctx context.Context, rd io.Reader, m *Multi, size, d
 		b, err := unix.Mmap(s.fd, n, int(k), unix.PROT_READ, unix.MAP_SHARED|unix.MAP_POPULATE)
 		if err != nil {
 			if n == 0 {
-				return 0, false, nil // the file system cannot map: read it
+				return done, false, nil // the file system cannot map: read it
 			}
 			return n, true, err
 		}
