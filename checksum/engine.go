@@ -233,13 +233,6 @@ type schedule struct {
 // mapCount counts the files hashed from a mapping, for -v.
 type mapCount struct{ files, bytes atomic.Int64 }
 
-func (c *mapCount) add(n int64) {
-	if c != nil {
-		c.files.Add(1)
-		c.bytes.Add(n)
-	}
-}
-
 // explain says how many files were hashed in place; "" if none.
 func (c *mapCount) explain() string {
 	if c.files.Load() == 0 {

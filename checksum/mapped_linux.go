@@ -133,3 +133,11 @@ func hashPages(m *Multi, b []byte) (err error) {
 	m.Write(b)
 	return nil
 }
+
+// add counts a file of n bytes hashed in place.
+func (c *mapCount) add(n int64) {
+	if c != nil {
+		c.files.Add(1)
+		c.bytes.Add(n)
+	}
+}
