@@ -183,15 +183,7 @@ func TestHashFilesChangedWhileRead(t *testing.T) {
 		change func(p string) error
 	}{
 		{"shrinks while read", 32 << 20, func(p string) error { return os.Truncate(p, 4096) }},
-		{"grows while read", 3 << 20, func(p string) error {
-			f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			_, err = f.Write([]byte("more"))
-			return err
-		}},
+		{"grows while read", 3 << 20, appendMore},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "f")
@@ -325,4 +317,15 @@ func TestOrderBy(t *testing.T) {
 	if got := orderBy([]uint64{1 << 63, 2, 2, 1}, false); !slices.Equal(got, []int{3, 1, 2, 0}) {
 		t.Errorf("orderBy of inodes = %v", got)
 	}
+}
+
+// appendMore appends four bytes to the file p: a file that grows.
+func appendMore(p string) error {
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = f.Write([]byte("more"))
+	return err
 }

@@ -91,15 +91,7 @@ func TestMappedChanged(t *testing.T) {
 	}{
 		{"cut before the next window", func(p string) error { return os.Truncate(p, 4096) }, 4096},
 		{"cut within the last page", func(p string) error { return os.Truncate(p, 2*mapWindow+50) }, 2*mapWindow + 50},
-		{"grows", func(p string) error {
-			f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			_, err = f.Write([]byte("more"))
-			return err
-		}, size + 4},
+		{"grows", appendMore, size + 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, alg := range []string{"sha256", "gost12-256"} {
