@@ -86,7 +86,12 @@ func (w *worker) copyMapped(ctx context.Context, rd io.Reader, m *Multi, size, d
 			}
 			return n, true, err
 		}
-		err = hashPages(m, b)
+		// A buffer's worth at a time, as the reads go, so that another
+		// worker's large file gets its reads made between them.
+		for off := 0; off < len(b) && err == nil; off += len(w.buf) {
+			w.lanes.help()
+			err = hashPages(m, b[off:min(off+len(w.buf), len(b))])
+		}
 		unix.Munmap(b)
 		if err != nil {
 			return n, true, s.changed(size, n, err)
