@@ -21,31 +21,29 @@ func TestReportNamesBuild(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		args []string
+		file string // the report's -o, if it goes to one
 	}{
-		{"json", []string{"--format", "json"}},
-		{"ndjson", []string{"--format", "ndjson"}},
-		{"html", []string{"--format", "html"}},
-		{"status", []string{"--format", "json", "--status", "-o", "check.json"}},
+		{"json", []string{"--format", "json"}, ""},
+		{"ndjson", []string{"--format", "ndjson"}, ""},
+		{"html", []string{"--format", "html"}, ""},
+		{"status", []string{"--format", "json", "--status"}, "check.json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			for i, a := range tc.args {
-				if a == "-o" {
-					tc.args[i+1] = filepath.Join(dir, tc.args[i+1])
-				}
+			args := append([]string{"verify",
+				"-f", "../../testdata/demo/formular.txt", "-p", "../../testdata/demo/demo.pub",
+				"--media", "../../testdata/demo/kit", "--host-id", "host-1"}, tc.args...)
+			file := filepath.Join(t.TempDir(), tc.file)
+			if tc.file != "" {
+				args = append(args, "-o", file)
 			}
 			var out, errb bytes.Buffer
-			code := run(context.Background(), append([]string{"verify",
-				"-f", "../../testdata/demo/formular.txt", "-p", "../../testdata/demo/demo.pub",
-				"--media", "../../testdata/demo/kit", "--host-id", "host-1"}, tc.args...),
-				&cli{stdin: os.Stdin, stdout: &out, stderr: &errb})
-			if code != exitOK {
+			if code := run(context.Background(), args, &cli{stdin: os.Stdin, stdout: &out, stderr: &errb}); code != exitOK {
 				t.Fatalf("exit %d; stderr: %s", code, errb.String())
 			}
 			got := out.Bytes()
-			if tc.name == "status" {
+			if tc.file != "" {
 				var err error
-				if got, err = os.ReadFile(filepath.Join(dir, "check.json")); err != nil {
+				if got, err = os.ReadFile(file); err != nil {
 					t.Fatal(err)
 				}
 			}
