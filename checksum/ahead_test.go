@@ -281,50 +281,72 @@ func TestReadAheadHelped(t *testing.T) {
 		{fair: int64(len(data)) - 1, helps: aheadBufs - 1},
 		{fair: int64(len(data)), helps: 0},
 	} {
-		var reads atomic.Int32
-		rd := &counted{script: script{data: data, fail: -1}, reads: &reads}
-		hashed := make(chan struct{})
-		resume := make(chan struct{})
-		first := true
-		w := soloWorker(t, sharedReads, Options{Progress: func(int64) {
-			if first {
-				// The worker has read and hashed its first buffer: hold
-				// it there while another worker helps.
-				first = false
-				close(hashed)
-				<-resume
-			}
-		}})
-		w.lanes.fair = tc.fair
-		m := w.use(nil)
-		m.Reset()
-		done := make(chan struct{})
-		var n int64
-		var err error
-		go func() {
-			defer close(done)
-			n, err = w.copy(context.Background(), rd, m, int64(len(data)), 0)
-			rd.closed.Store(true)
-		}()
-		<-hashed
-		before := reads.Load()
-		w.lanes.help()
-		if got := reads.Load() - before; got != tc.helps {
+		h := holdShared(t, data, tc.fair)
+		before := h.reads.Load()
+		h.w.lanes.help()
+		if got := h.reads.Load() - before; got != tc.helps {
 			t.Errorf("share %d of a file of %d: a helper made %d reads, want %d", tc.fair, len(data), got, tc.helps)
 		}
-		close(resume)
-		<-done
-		if want := sha256.Sum256(data); err != nil || n != int64(len(data)) || !bytes.Equal(m.Sums()[0], want[:]) {
-			t.Errorf("helped read: %d bytes, %v, digest %x; want %d bytes, %x", n, err, m.Sums()[0], len(data), want)
+		n, err := h.finish()
+		if want := sha256.Sum256(data); err != nil || n != int64(len(data)) || !bytes.Equal(h.m.Sums()[0], want[:]) {
+			t.Errorf("helped read: %d bytes, %v, digest %x; want %d bytes, %x", n, err, h.m.Sums()[0], len(data), want)
 		}
-		w.lanes.help() // the file is done: nothing to read, nothing read
-		if rd.late.Load() {
+		h.w.lanes.help() // the file is done: nothing to read, nothing read
+		if h.rd.late.Load() {
 			t.Error("the file was read after copy returned")
 		}
-		if w.lanes.shared.Load() != nil {
+		if h.w.lanes.shared.Load() != nil {
 			t.Error("the file is still offered for help after it was read")
 		}
 	}
+}
+
+// heldCopy is a large file being read ahead, its reads shared with the
+// other workers, held once its worker has read and hashed its first
+// buffer, so that another worker can help meanwhile.
+type heldCopy struct {
+	w      *worker
+	m      *Multi
+	rd     *counted
+	reads  *atomic.Int32
+	resume chan struct{}
+	done   chan struct{}
+	n      int64
+	err    error
+}
+
+// holdShared starts copying data on a worker whose share of the run is
+// fair, and returns once it is held after its first buffer.
+func holdShared(t *testing.T, data []byte, fair int64) *heldCopy {
+	t.Helper()
+	h := &heldCopy{reads: new(atomic.Int32), resume: make(chan struct{}), done: make(chan struct{})}
+	h.rd = &counted{script: script{data: data, fail: -1}, reads: h.reads}
+	hashed := make(chan struct{})
+	first := true
+	h.w = soloWorker(t, sharedReads, Options{Progress: func(int64) {
+		if first {
+			first = false
+			close(hashed)
+			<-h.resume
+		}
+	}})
+	h.w.lanes.fair = fair
+	h.m = h.w.use(nil)
+	h.m.Reset()
+	go func() {
+		defer close(h.done)
+		h.n, h.err = h.w.copy(context.Background(), h.rd, h.m, int64(len(data)), 0)
+		h.rd.closed.Store(true)
+	}()
+	<-hashed
+	return h
+}
+
+// finish lets the held copy go on, and returns what it returned.
+func (h *heldCopy) finish() (int64, error) {
+	close(h.resume)
+	<-h.done
+	return h.n, h.err
 }
 
 // counted is a script that counts its reads.

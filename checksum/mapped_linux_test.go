@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -221,43 +220,21 @@ func TestMappedHandsOverToReads(t *testing.T) {
 // file is waiting for, between its buffers, as a worker reading does.
 func TestMappedHelps(t *testing.T) {
 	data := make([]byte, 100*aheadBuf+5)
-	var reads atomic.Int32
-	rd := &counted{script: script{data: data, fail: -1}, reads: &reads}
-	hashed, resume := make(chan struct{}), make(chan struct{})
-	first := true
-	large := soloWorker(t, sharedReads, Options{Progress: func(int64) {
-		if first {
-			first = false
-			close(hashed)
-			<-resume
-		}
-	}})
-	large.lanes.fair = int64(len(data)) - 1
-	m := large.use(nil)
-	m.Reset()
-	done := make(chan error)
-	go func() {
-		_, err := large.copy(context.Background(), rd, m, int64(len(data)), 0)
-		rd.closed.Store(true)
-		done <- err
-	}()
-	<-hashed
-
+	h := holdShared(t, data, int64(len(data))-1)
 	p, mine := mappedFile(t, minMapped+100)
 	w := newWorker(mustAlgs(t, "sha256"), Options{BufSize: aheadBuf})
-	w.lanes = large.lanes
-	mm := w.use(nil)
-	mm.Reset()
-	before := reads.Load()
-	n, end, err := w.copyMapped(context.Background(), openForTest(t, p), mm, int64(len(mine)), 0)
-	if want := sha256.Sum256(mine); n != int64(len(mine)) || !end || err != nil || !bytes.Equal(mm.Sums()[0], want[:]) {
-		t.Errorf("copyMapped = %d, %v, %v, digest %x; want the whole file mapped, %x", n, end, err, mm.Sums()[0], want)
+	w.lanes = h.w.lanes
+	m := w.use(nil)
+	m.Reset()
+	before := h.reads.Load()
+	n, end, err := w.copyMapped(context.Background(), openForTest(t, p), m, int64(len(mine)), 0)
+	if want := sha256.Sum256(mine); n != int64(len(mine)) || !end || err != nil || !bytes.Equal(m.Sums()[0], want[:]) {
+		t.Errorf("copyMapped = %d, %v, %v, digest %x; want the whole file mapped, %x", n, end, err, m.Sums()[0], want)
 	}
-	if got := reads.Load() - before; got != aheadBufs-1 {
+	if got := h.reads.Load() - before; got != aheadBufs-1 {
 		t.Errorf("the mapped file's worker made %d reads of the shared file, want %d (its free buffers)", got, aheadBufs-1)
 	}
-	close(resume)
-	if err := <-done; err != nil {
+	if _, err := h.finish(); err != nil {
 		t.Fatal(err)
 	}
 }
