@@ -238,3 +238,54 @@ func TestMappedHelps(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A file rewritten in place while it is hashed from its mapping gives the
+// digest of its bytes as they were when each was hashed, never the
+// original's: the mapping shares the page cache's pages, with no stale
+// copy of what the file held when it was opened. A read gives the same.
+func TestMappedRewrittenInPlace(t *testing.T) {
+	const size = 2*mapWindow + 100
+	p, data := mappedFile(t, size)
+	rewritten := bytes.Repeat([]byte{0xa5}, size-mapWindow)
+	once := false
+	w := newWorker(mustAlgs(t, "sha256"), Options{Progress: func(int64) {
+		if !once {
+			once = true
+			f, err := os.OpenFile(p, os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if _, err := f.WriteAt(rewritten, mapWindow); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}})
+	m := w.use(nil)
+	m.Reset()
+	n, end, err := w.copyMapped(context.Background(), openForTest(t, p), m, size, 0)
+	if n != size || !end || err != nil {
+		t.Fatalf("copyMapped = %d, %v, %v; want the whole file mapped", n, end, err)
+	}
+	want := sha256.Sum256(append(data[:mapWindow:mapWindow], rewritten...))
+	if old := sha256.Sum256(data); bytes.Equal(m.Sums()[0], old[:]) || !bytes.Equal(m.Sums()[0], want[:]) {
+		t.Errorf("digest %x, want %x (the bytes as hashed; the original's is %x)", m.Sums()[0], want, old)
+	}
+}
+
+// A device in a regular file's place, given the size a table expects,
+// is never mapped: /dev/zero maps as zeros of any length, which would
+// pass for a file of zeros.
+func TestMappedNotADevice(t *testing.T) {
+	f, err := openSource(nil, "/dev/zero", true, false)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	w := newWorker(mustAlgs(t, "sha256"), Options{})
+	m := w.use(nil)
+	m.Reset()
+	if n, end, err := w.copyMapped(context.Background(), f, m, mapWindow, 0); n != 0 || end || err != nil {
+		t.Errorf("copyMapped of /dev/zero = %d, %v, %v; want it left to the reads", n, end, err)
+	}
+}
