@@ -161,6 +161,17 @@ func (e *Entry) Sum(cols []checksum.Column, col int) []byte {
 	return SumOf(cols, e.Sums, col)
 }
 
+// StrictlySorted says whether every row's path sorts after the one before
+// (byte order): then no path is given twice.
+func StrictlySorted(rows []Entry) bool {
+	for i := 1; i < len(rows); i++ {
+		if rows[i-1].Path >= rows[i].Path {
+			return false
+		}
+	}
+	return true
+}
+
 // SumOf returns column col's digest in sums, the digests of cols one
 // after the other; nil when sums is too short to hold it.
 func SumOf(cols []checksum.Column, sums []byte, col int) []byte {

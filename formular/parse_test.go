@@ -197,6 +197,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad hex escape", media + "\\" + h64 + " 1 a\\xg1\n", 4, `\x must be followed`},
 		{"nul escape", media + "\\" + h64 + " 1 a\\x00\n", 4, "NUL"},
 		{"duplicate path", media + h64 + " 1 a\n" + h64 + " 2 b\n" + h64 + " 3 a\n", 6, `duplicate path "a" (first on line 4)`},
+		{"duplicate path, rows in order", media + h64 + " 1 a\n" + h64 + " 2 a\n" + h64 + " 3 b\n", 5, `duplicate path "a" (first on line 4)`},
 		{"windows dotdot", v + "[modules root=%SystemRoot% os=windows sha256]\n" + h64 + " 1 A.dll\n" + h64 + " 1 sub\\..\\a.DLL\n", 4, `".." component`},
 		{"windows case duplicate", v + "[modules root=%SystemRoot% os=windows sha256]\n" + h64 + " 1 Sub/A.dll\n" + h64 + " 1 sub\\a.DLL\n", 4, "duplicate path"},
 		{"windows drive", v + "[modules root=%SystemRoot% os=windows sha256]\n" + h64 + " 1 C:\\x\n", 3, "absolute path"},
@@ -614,6 +615,31 @@ func TestParseTables(t *testing.T) {
 		m, p := tables[0], tables[1]
 		if m.Line != tt.table || int(m.Entries[0].Line) != tt.rows || p.Line != tt.table+3 || p.Params[0].Line != tt.rows+3 {
 			t.Errorf("%q: lines %d %d %d %d, want %d %d %d %d", tt.text, m.Line, m.Entries[0].Line, p.Line, p.Params[0].Line, tt.table, tt.rows, tt.table+3, tt.rows+3)
+		}
+	}
+}
+
+func TestStrictlySorted(t *testing.T) {
+	rows := func(paths ...string) []Entry {
+		var es []Entry
+		for _, p := range paths {
+			es = append(es, Entry{Path: p})
+		}
+		return es
+	}
+	for _, c := range []struct {
+		rows []Entry
+		want bool
+	}{
+		{nil, true},
+		{rows("a"), true},
+		{rows("a", "a-b", "a/b", "b"), true},
+		{rows("a", "a"), false},
+		{rows("a/b", "a-b"), false},
+		{rows("b", "a"), false},
+	} {
+		if got := StrictlySorted(c.rows); got != c.want {
+			t.Errorf("StrictlySorted(%v) = %v", c.rows, got)
 		}
 	}
 }

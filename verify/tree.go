@@ -368,7 +368,7 @@ func newMatcher(t *formular.Table, fold bool) *matcher {
 // paths are the keys and stand in strict order, as a parsed table's do
 // (a map of a million names is 55 MB); else a map.
 func (m *matcher) index() {
-	if !m.fold && strictlySorted(m.t.Entries) {
+	if !m.fold && formular.StrictlySorted(m.t.Entries) {
 		m.listed = nil
 		return
 	}
@@ -378,16 +378,6 @@ func (m *matcher) index() {
 	for i, e := range m.t.Entries {
 		m.listed[m.key(e.Path)] = i
 	}
-}
-
-// strictlySorted says whether every row's path sorts after the one before.
-func strictlySorted(rows []formular.Entry) bool {
-	for i := 1; i < len(rows); i++ {
-		if rows[i-1].Path >= rows[i].Path {
-			return false
-		}
-	}
-	return true
 }
 
 // lookup returns the row whose key is rel's.

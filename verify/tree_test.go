@@ -270,28 +270,3 @@ func unreadableCheck(t *testing.T, root string) {
 		t.Errorf("open table: %v", s)
 	}
 }
-
-func TestStrictlySorted(t *testing.T) {
-	rows := func(paths ...string) []formular.Entry {
-		var es []formular.Entry
-		for _, p := range paths {
-			es = append(es, formular.Entry{Path: p})
-		}
-		return es
-	}
-	for _, c := range []struct {
-		rows []formular.Entry
-		want bool
-	}{
-		{nil, true},
-		{rows("a"), true},
-		{rows("a", "a-b", "a/b", "b"), true},
-		{rows("a", "a"), false},
-		{rows("a/b", "a-b"), false},
-		{rows("b", "a"), false},
-	} {
-		if got := strictlySorted(c.rows); got != c.want {
-			t.Errorf("strictlySorted(%v) = %v", c.rows, got)
-		}
-	}
-}
