@@ -2,6 +2,7 @@ package sign
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -310,8 +311,9 @@ func TestMinisignToolVerifiesOurs(t *testing.T) {
 	}
 }
 
-// ReadMessage reads any size whole, across its chunk boundaries, and its
-// digest verifies the signature VerifySignature verifies.
+// ReadMessage reads any size whole, across its chunk boundaries, its
+// digest verifies the signature VerifySignature verifies, and the other
+// digests asked for are of the same bytes.
 func TestReadMessage(t *testing.T) {
 	pubFile, privFile, err := GenerateKey("", true)
 	if err != nil {
@@ -332,12 +334,16 @@ func TestReadMessage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := ReadMessage(path, formular.MaxSize, "a formular")
+		also := sha256.New()
+		m, err := ReadMessage(path, formular.MaxSize, "a formular", also)
 		if err != nil {
 			t.Fatalf("size %d: %v", size, err)
 		}
 		if !bytes.Equal(m.Data, data) {
 			t.Fatalf("size %d: read %d bytes, not the file", size, len(m.Data))
+		}
+		if want := sha256.Sum256(data); !bytes.Equal(also.Sum(nil), want[:]) {
+			t.Errorf("size %d: the SHA-256 taken while reading is not the file's", size)
 		}
 		if _, tc, err := VerifyMessage(pub, m, sig); err != nil || tc != "c" {
 			t.Errorf("size %d: %q %v", size, tc, err)

@@ -29,12 +29,12 @@ type Signed struct {
 // the report of a check that could not be made.
 func ReadSigned(path string, pub minisign.PublicKey) (*Signed, error) {
 	s := &Signed{Path: path}
-	msg, err := sign.ReadMessage(path, formular.MaxSize, "a formular")
+	sum := sha256.New()
+	msg, err := sign.ReadMessage(path, formular.MaxSize, "a formular", sum)
 	if err != nil {
 		return s, fmt.Errorf("formular: %w", err)
 	}
-	sum := sha256.Sum256(msg.Data)
-	s.SHA256 = hex.EncodeToString(sum[:])
+	s.SHA256 = hex.EncodeToString(sum.Sum(nil))
 	sig, err := sign.VerifyDetached(pub, "formular", path, msg)
 	var unsigned *sign.NotSignedError
 	if errors.As(err, &unsigned) {
