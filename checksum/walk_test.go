@@ -117,3 +117,39 @@ func TestWalkRootLinkAndErrors(t *testing.T) {
 		t.Errorf("cancelled walk: %v", err)
 	}
 }
+
+// JoinClean joins as filepath.Join does, on every dir and rel it takes.
+func TestJoinClean(t *testing.T) {
+	dirs := []string{"", ".", "/", "a", "a/b", "/a", "/a/b", "..", "../a"}
+	rels := []string{".", "x", "x/y", "x.d/y z", `x\y`, "..x", "x..", "д/ф"}
+	if runtime.GOOS == "windows" {
+		dirs = append(dirs, `C:`, `C:\`, `C:\a`, `\\host\share`, `\\host\share\a`, `\a`, `a\b`)
+	}
+	for _, d := range dirs {
+		d = filepath.FromSlash(d)
+		for _, r := range rels {
+			if got, want := JoinClean(d, r), filepath.Join(d, filepath.FromSlash(r)); got != want {
+				t.Errorf("JoinClean(%q, %q) = %q, filepath.Join: %q", d, r, got, want)
+			}
+		}
+	}
+}
+
+func FuzzJoinClean(f *testing.F) {
+	f.Add("/a/b", "c/d")
+	f.Add(".", "c")
+	f.Add("/", "c")
+	f.Fuzz(func(t *testing.T, dir, rel string) {
+		dir = filepath.Clean(dir)
+		if rel != "." {
+			for n := range strings.SplitSeq(rel, "/") {
+				if n == "" || n == "." || n == ".." || strings.ContainsRune(n, filepath.Separator) {
+					return // not a rel JoinClean takes
+				}
+			}
+		}
+		if got, want := JoinClean(dir, rel), filepath.Join(dir, filepath.FromSlash(rel)); got != want {
+			t.Errorf("JoinClean(%q, %q) = %q, filepath.Join: %q", dir, rel, got, want)
+		}
+	})
+}

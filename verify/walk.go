@@ -64,6 +64,9 @@ type unreadableDir struct {
 }
 
 func newLister(root string, m *matcher, opt TreeOptions) *lister {
+	// Cleaned as a join would clean it, so that a path is joined to it
+	// as it is (checksum.JoinClean).
+	root = filepath.Clean(root)
 	return &lister{root: root, t: m.t, m: m, opt: opt,
 		res: &dirResolver{root: root, jail: opt.Jail, fold: m.fold, follow: !opt.Recursive}}
 }
@@ -122,7 +125,7 @@ func (l *lister) followed(rel string) bool {
 		return false
 	}
 	if l.direct() {
-		fi, err := os.Stat(filepath.Join(l.root, filepath.FromSlash(rel)))
+		fi, err := os.Stat(checksum.JoinClean(l.root, rel))
 		return err == nil && fi.IsDir()
 	}
 	found, _ := l.res.resolve(rel)
@@ -211,7 +214,7 @@ func (l *lister) listDirs(ctx context.Context) {
 		}
 		var found []hostDir
 		if direct {
-			found = []hostDir{{dir, filepath.Join(l.root, filepath.FromSlash(dir))}}
+			found = []hostDir{{dir, checksum.JoinClean(l.root, dir)}}
 		} else {
 			var err error
 			if found, err = l.res.resolve(dir); err != nil {
@@ -222,7 +225,7 @@ func (l *lister) listDirs(ctx context.Context) {
 			if l.walked[k(hd.rel)] {
 				continue // another spelling, walked already
 			}
-			if hd.host != filepath.Join(l.root, filepath.FromSlash(hd.rel)) {
+			if hd.host != checksum.JoinClean(l.root, hd.rel) {
 				if l.hostDirs == nil {
 					l.hostDirs = map[string]string{}
 				}
@@ -263,7 +266,7 @@ func (l *lister) path(rel string) string {
 			return filepath.Join(h, path.Base(rel))
 		}
 	}
-	return filepath.Join(l.root, filepath.FromSlash(rel))
+	return checksum.JoinClean(l.root, rel)
 }
 
 // unstated is the size of an entry not stat'ed yet.
@@ -357,7 +360,7 @@ func (l *lister) missingDetail(rel string) *Message {
 		}
 	}
 	if l.opt.Recursive && l.opt.Jail == "" {
-		if _, err := os.Stat(filepath.Join(l.root, filepath.FromSlash(rel))); err == nil {
+		if _, err := os.Stat(checksum.JoinClean(l.root, rel)); err == nil {
 			return &throughSymlink
 		}
 	}
