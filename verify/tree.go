@@ -391,6 +391,21 @@ func (m *matcher) lookup(rel string) (int, bool) {
 	})
 }
 
+// lookupNext is lookup for names met in the tree's order, the row found
+// last in *last (-1: none yet): the next name is most often the next row,
+// and one comparison finds it where a search takes seventeen.
+func (m *matcher) lookupNext(rel string, last *int) (int, bool) {
+	if i := *last + 1; m.listed == nil && i < len(m.t.Entries) && m.t.Entries[i].Path == rel {
+		*last = i
+		return i, true
+	}
+	r, ok := m.lookup(rel)
+	if ok {
+		*last = r
+	}
+	return r, ok
+}
+
 // What seenAt holds for a row that has no entry in seen.
 const (
 	notFound = -1
@@ -413,10 +428,11 @@ func (m *matcher) bind(seen []found, asRow rowSet) {
 		m.seenAt[r] = noEntry
 	}
 	m.ambiguous = nil
+	last := -1
 	for i := range seen {
 		f := &seen[i]
 		f.row = -1
-		if r, ok := m.lookup(f.rel); ok {
+		if r, ok := m.lookupNext(f.rel, &last); ok {
 			if prev := int(m.seenAt[r]); prev >= 0 {
 				// Which of the two a Windows system would open cannot
 				// be told: the row is judged on neither.

@@ -270,3 +270,30 @@ func unreadableCheck(t *testing.T, root string) {
 		t.Errorf("open table: %v", s)
 	}
 }
+
+// lookupNext finds what lookup finds, in any order of names, the tree's
+// or not, and with names matched case-insensitively.
+func TestLookupNext(t *testing.T) {
+	var rows []formular.Entry
+	for _, p := range []string{"a", "a-b", "a/b", "a/c", "b", "c/d"} {
+		rows = append(rows, formular.Entry{Path: p})
+	}
+	names := []string{"a", "a/b", "a/c", "a-b", "b", "zz", "c", "c/d", "a", "A/B", "c/d", "a/c", "a/b"}
+	for _, fold := range []bool{false, true} {
+		m := &matcher{t: &formular.Table{Entries: rows}, fold: fold}
+		if fold {
+			m.index()
+		}
+		last := -1
+		for _, n := range names {
+			r, ok := m.lookupNext(n, &last)
+			wr, wok := m.lookup(n)
+			if r != wr || ok != wok {
+				t.Errorf("fold %v: lookupNext(%q) = %d, %v; lookup: %d, %v", fold, n, r, ok, wr, wok)
+			}
+			if ok && last != r {
+				t.Errorf("fold %v: after %q, last = %d, not %d", fold, n, last, r)
+			}
+		}
+	}
+}

@@ -174,6 +174,7 @@ func (l *lister) walk(ctx context.Context) {
 	k := l.m.key
 	l.walked[k(".")] = true
 	skip := func(rel string) bool { return l.t.ExcludeMatches(rel) && !l.m.isListed(rel) }
+	last := -1 // the row found last
 	// An interrupted walk returns ctx's error, which the caller checks.
 	_ = checksum.Walk(ctx, l.root, checksum.WalkOptions{Skip: skip}, func(w checksum.Walked) error {
 		switch w.Kind {
@@ -187,7 +188,7 @@ func (l *lister) walk(ctx context.Context) {
 				l.pathLinks = append(l.pathLinks, len(l.seen))
 			}
 		}
-		row, listed := l.m.lookup(w.Rel)
+		row, listed := l.m.lookupNext(w.Rel, &last)
 		l.add(w.Rel, w.Entry, row, listed, false)
 		return nil
 	})
