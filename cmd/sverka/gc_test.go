@@ -16,7 +16,8 @@ func gcPercent() int {
 
 // TestParsedTunesLargeFilesOnly: a kit's list or table is parsed at the
 // collector's setting, a large file (or standard input, whose size is
-// not known) at the tighter one, restored after.
+// not known) at the tighter one; after, a file under bigTable leaves the
+// default, any other the setting as it was.
 func TestParsedTunesLargeFilesOnly(t *testing.T) {
 	t.Setenv("GOGC", "")
 	dir := t.TempDir()
@@ -24,38 +25,45 @@ func TestParsedTunesLargeFilesOnly(t *testing.T) {
 	if err := os.WriteFile(small, []byte("x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	large := filepath.Join(dir, "big.formular")
-	f, err := os.Create(large)
-	if err != nil {
-		t.Fatal(err)
+	sparse := func(name string, size int64) string {
+		p := filepath.Join(dir, name)
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := f.Truncate(size); err != nil { // no bytes written
+			t.Fatal(err)
+		}
+		return p
 	}
-	if err := f.Truncate(bigParse); err != nil { // sparse: no bytes written
-		t.Fatal(err)
-	}
-	f.Close()
+	large := sparse("big.formular", bigParse)
+	huge := sparse("huge.formular", bigTable)
 	// A small file named "-" beside the list: "-" still means standard
 	// input, whose size is not known.
 	t.Chdir(dir)
 	if err := os.WriteFile("-", []byte("x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	before := gcPercent()
+	defer debug.SetGCPercent(gcPercent())
 	for _, c := range []struct {
-		path string
-		want int
+		path          string
+		during, after int
 	}{
-		{small, before},
-		{large, 20},
-		{"-", 20},
-		{filepath.Join(dir, "missing"), 20},
+		{small, 50, 100},
+		{large, 20, 100},
+		{huge, 20, 50},
+		{"-", 20, 50},
+		{filepath.Join(dir, "missing"), 20, 50},
 	} {
+		debug.SetGCPercent(50) // as tuneGC sets it
 		during := -2
 		parsed(c.path, func() { during = gcPercent() })
-		if during != c.want {
-			t.Errorf("%s: GOGC %d while parsed, want %d", filepath.Base(c.path), during, c.want)
+		if during != c.during {
+			t.Errorf("%s: GOGC %d while parsed, want %d", filepath.Base(c.path), during, c.during)
 		}
-		if after := gcPercent(); after != before {
-			t.Errorf("%s: GOGC %d after, want %d restored", filepath.Base(c.path), after, before)
+		if after := gcPercent(); after != c.after {
+			t.Errorf("%s: GOGC %d after, want %d", filepath.Base(c.path), after, c.after)
 		}
 	}
 }
