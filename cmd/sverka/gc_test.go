@@ -17,7 +17,8 @@ func gcPercent() int {
 // TestParsedTunesLargeFilesOnly: a kit's list or table is parsed at the
 // collector's setting, a large file (or standard input, whose size is
 // not known) at the tighter one; after, a file under bigTable leaves the
-// default, any other the setting as it was.
+// default, any other tuneGC's setting, whatever the file before left (a
+// hash -c of a small list, then of a large one).
 func TestParsedTunesLargeFilesOnly(t *testing.T) {
 	t.Setenv("GOGC", "")
 	dir := t.TempDir()
@@ -46,17 +47,18 @@ func TestParsedTunesLargeFilesOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer debug.SetGCPercent(gcPercent())
+	debug.SetGCPercent(gcTight) // as tuneGC sets it
 	for _, c := range []struct {
 		path          string
 		during, after int
 	}{
-		{small, 50, 100},
+		{small, gcTight, 100},
+		{huge, 20, gcTight},
 		{large, 20, 100},
-		{huge, 20, 50},
-		{"-", 20, 50},
-		{filepath.Join(dir, "missing"), 20, 50},
+		{"-", 20, gcTight},
+		{small, gcTight, 100},
+		{filepath.Join(dir, "missing"), 20, gcTight},
 	} {
-		debug.SetGCPercent(50) // as tuneGC sets it
 		during := -2
 		parsed(c.path, func() { during = gcPercent() })
 		if during != c.during {
