@@ -157,7 +157,9 @@ func (w *walker) dir(ctx context.Context, path, rel string, follow bool) error {
 		}
 	}
 	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
-	clean := filepath.Clean(path) // as Join would make it: the root as given
+	// path is the root as given, or a path joined here: cleaned once, as
+	// Join cleaned each entry's path.
+	clean := filepath.Clean(path)
 	for _, e := range ents {
 		p := JoinClean(clean, e.Name())
 		r := e.Name()
