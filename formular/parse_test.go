@@ -182,6 +182,8 @@ func TestParseErrors(t *testing.T) {
 		{"too few digests", v + "[media sha256 sha512]\n" + h64 + " 1 a\n", 3, "fewer digests"},
 		{"too many digests", media + h64 + " " + h64 + " 1 a\n", 4, "more digests"},
 		{"no path", media + h64 + " 1\n", 4, "no size"},
+		{"no fields", media + "a\n", 4, "row has no sha256 digest"},
+		{"no mode", v + "[modules root=/ mode sha256]\n" + h64 + " 1 0644\n", 3, "row has no mode"},
 		{"bad size", media + h64 + " -1 a\n", 4, "bad size"},
 		{"leading zero size", media + h64 + " 01 a\n", 4, "bad size"},
 		{"huge size", media + h64 + " 99999999999999999999 a\n", 4, "too large"},
