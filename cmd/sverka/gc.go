@@ -38,7 +38,7 @@ const gcTight = 50
 // After a file under bigTable the run collects at Go's default: what it
 // keeps is then tens of megabytes, and collecting at half as much cost
 // the check of 100,000 rows a twentieth of its CPU time (best of 11:
-// 1.63 s against 1.72 s) for 10 MB less. After any other it collects as
+// 1.63 s against 1.77 s) for 10 MB less. After any other it collects as
 // tuneGC has it, whatever a list parsed before it left.
 func parsed(path string, parse func()) {
 	if os.Getenv("GOGC") != "" {
