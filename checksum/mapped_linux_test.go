@@ -289,3 +289,41 @@ func TestMappedNotADevice(t *testing.T) {
 		t.Errorf("copyMapped of /dev/zero = %d, %v, %v; want it left to the reads", n, end, err)
 	}
 }
+
+// A file that is cut, or grows, just as its mapping hands it over to the
+// reads is a ChangedError, not the digest of the bytes mapped and read:
+// the reads go on from the mapping's end and see the file as it is.
+func TestMappedHandOverChanged(t *testing.T) {
+	const size = 3*mapWindow + 5
+	for _, tc := range []struct {
+		name   string
+		change func(p string) error
+	}{
+		{"cut after the first window", func(p string) error { return os.Truncate(p, mapWindow+10) }},
+		{"cut at the first window's end", func(p string) error { return os.Truncate(p, mapWindow) }},
+		{"grows", appendMore},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := mappedFile(t, size)
+			var w *worker
+			changed := false
+			w = newWorker(mustAlgs(t, "sha256"), Options{Progress: func(int64) {
+				w.lanes.active.Store(1) // a core is freed: the rest goes to the reads
+				if !changed {
+					changed = true
+					if err := tc.change(p); err != nil {
+						t.Error(err)
+					}
+				}
+			}})
+			w.lanes = newLanes(2)
+			w.lanes.active.Store(2)
+			w.lanes.fair = size
+			r := w.hashFile(context.Background(), Named(p, false), 0)
+			var ce *ChangedError
+			if !errors.As(r.Err, &ce) || ce.Before != size {
+				t.Errorf("size %d, sums %x, error %v; want a ChangedError from %d", r.Size, r.Sums, r.Err, size)
+			}
+		})
+	}
+}
