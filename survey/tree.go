@@ -66,10 +66,12 @@ func Tree(ctx context.Context, kind formular.Kind, root string, cols []checksum.
 func hashRows(ctx context.Context, t *formular.Table, root string, modes []fs.FileMode, engine checksum.Options, stretch int) error {
 	fill := newSums(len(t.Entries), t.Columns)
 	filled := 0
+	// The path the walk opened: the root joined with the row's, as
+	// the walk joins them, without cleaning each row's path again.
+	root = filepath.Clean(root)
 	job := func(i int) checksum.Job {
-		// The path the walk opened: the root joined with the row's.
 		e := &t.Entries[i]
-		return checksum.Seen(filepath.Join(root, filepath.FromSlash(e.Path)), modes[i], e.Size)
+		return checksum.Seen(checksum.JoinClean(root, e.Path), modes[i], e.Size)
 	}
 	engine.AnyOrder = true // each result fills its own row
 	err := checksum.HashStretches(ctx, len(t.Entries), stretch, job, algsOf(t.Columns), engine, func(r checksum.Result) error {
