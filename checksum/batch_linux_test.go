@@ -287,7 +287,7 @@ func TestHashFilesNamedRing(t *testing.T) {
 	dir := t.TempDir()
 	var jobs []Job
 	var want [][32]byte
-	for i := range 2 * trialBatches * ringBatch { // enough to decide
+	for i := range 2 * trialPieces * ringBatch { // enough to decide
 		data := bytes.Repeat([]byte{byte(i)}, 1+i*7)
 		p := filepath.Join(dir, fmt.Sprint(i))
 		os.WriteFile(p, data, 0o644)

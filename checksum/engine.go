@@ -210,7 +210,7 @@ type schedule struct {
 	// the system has them and they measure faster (trial).
 	small   int
 	workers int
-	trial   *ringTrial
+	trial   *trial
 	// Workers take the next jobs from shared counters and hand results
 	// over a roomy channel: on 100,000 small files, goroutine hand-offs
 	// would otherwise cost more than the hashing.
@@ -226,19 +226,31 @@ type schedule struct {
 	// prefetch reads the next plain files ahead of the workers on a cold
 	// tree (prefetch_linux.go); nil: not in this run.
 	prefetch *prefetcher
-	// mapped counts the files hashed from a mapping (mapped_linux.go).
-	mapped mapCount
+	// mapped decides whether cached files are hashed from a mapping,
+	// and counts those that were (mapped_linux.go).
+	mapped mapping
 }
 
-// mapCount counts the files hashed from a mapping, for -v.
-type mapCount struct{ files, bytes atomic.Int64 }
+// mapping is a run's choice between hashing a cached file from a mapping
+// of it or copying it out of the page cache, and its count of the files
+// hashed in place, for -v.
+type mapping struct {
+	trial        *trial
+	files, bytes atomic.Int64
+}
 
-// explain says how many files were hashed in place; "" if none.
-func (c *mapCount) explain() string {
-	if c.files.Load() == 0 {
-		return ""
+// explain says how the run chose, and how many files were hashed in
+// place; "" if it had no file to map.
+func (p *mapping) explain() string {
+	said := p.trial.told()
+	if p.files.Load() == 0 {
+		return said
 	}
-	return fmt.Sprintf("files in the page cache hashed in place (mapped, not copied): %d, %d MB", c.files.Load(), (c.bytes.Load()+500_000)/1_000_000)
+	count := fmt.Sprintf("files hashed in place: %d, %d MB", p.files.Load(), (p.bytes.Load()+500_000)/1_000_000)
+	if said == "" {
+		return count
+	}
+	return said + "; " + count
 }
 
 // plan orders the jobs and sets the run up: on a rotational disk in the
@@ -260,7 +272,7 @@ func plan(ctx context.Context, jobs []Job, opt Options) *schedule {
 		workers = 1 // the disk's one head, not the cores, sets the pace
 	}
 	s := &schedule{jobs: jobs, order: order, modes: modes, sizes: sizes, small: small,
-		workers: workers, trial: &ringTrial{},
+		workers: workers, trial: ringTrial(), mapped: mapping{trial: mapTrial()},
 		done: make(chan []Result, 64), free: make(chan []Result, 64), dirs: newDirCache()}
 	s.prefetch = newPrefetcher(opt, dev, small, workers)
 	s.nextSmall.Store(int64(small))
@@ -485,7 +497,7 @@ func (s *schedule) hashSmall(ctx context.Context, w *worker, ks []int, rs []Resu
 		err = w.hashBatch(ctx, s.jobs, s.sizes, s.modes, ks, rs, ok[:len(ks)])
 	}
 	if err != nil {
-		s.trial.unavailable(err)
+		s.trial.unavailable(fmt.Sprintf("io_uring unavailable: %v", err))
 	}
 	for n, i := range ks {
 		if !ok[n] {
@@ -495,7 +507,7 @@ func (s *schedule) hashSmall(ctx context.Context, w *worker, ks []int, rs []Resu
 	if timed {
 		d := clock.stop()
 		if err == nil {
-			s.trial.record(useRing, d, len(ks))
+			s.trial.record(useRing, d, int64(len(ks)))
 		}
 	}
 }
@@ -627,7 +639,7 @@ type worker struct {
 	// treeBufs are the segment buffers of a BLAKE3 file read in
 	// segments (treeread.go), buf's first where it is large enough.
 	treeBufs [][]byte
-	mapped   *mapCount // the run's count of files hashed in place; nil: none kept
+	mapped   *mapping // the run's mapping trial and count (nil: outside a run)
 }
 
 func newWorker(algs []*Algorithm, opt Options) *worker {

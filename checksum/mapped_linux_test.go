@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -325,5 +326,92 @@ func TestMappedHandOverChanged(t *testing.T) {
 				t.Errorf("size %d, sums %x, error %v; want a ChangedError from %d", r.Size, r.Sums, r.Err, size)
 			}
 		})
+	}
+}
+
+// trialWorker is a worker in a run whose mapping trial is open: its first
+// file's first mapPiece bytes are mapped and timed, its second's read and
+// timed.
+func trialWorker(t *testing.T, opt Options) *worker {
+	w := newWorker(mustAlgs(t, "sha256"), opt)
+	w.mapped = &mapping{trial: mapTrial()}
+	return w
+}
+
+// The trial's pieces, mapped or read, give the digest and size a read
+// gives, at the sizes where a piece ends, the rest of their files read;
+// once the mapping is chosen, a file is mapped whole. A file smaller than
+// a piece is read untimed.
+func TestMappedTrialPieces(t *testing.T) {
+	for _, size := range []int{mapPiece, mapPiece + 1, mapWindow + mapPiece + 3} {
+		p, data := mappedFile(t, size)
+		want := sha256.Sum256(data)
+		w := trialWorker(t, Options{})
+		for _, way := range []string{"mapped", "read"} {
+			r := w.hashFile(context.Background(), Named(p, false), 0)
+			if r.Err != nil || r.Size != int64(size) || !bytes.Equal(r.Sums[0], want[:]) {
+				t.Errorf("size %d, the piece %s: size %d err %v digest %x, want %x", size, way, r.Size, r.Err, r.Sums, want)
+			}
+		}
+		if w.mapped.trial.timed != [2]int{1, 1} {
+			t.Errorf("size %d: pieces timed (copied, in place) %v, want one each", size, w.mapped.trial.timed)
+		}
+		if got := w.mapped.files.Load(); got != 0 {
+			t.Errorf("size %d: %d files counted as hashed in place, want none (the rest of a piece's file is read until the trial chooses)", size, got)
+		}
+		for range trialPieces { // the mapping faster
+			w.mapped.trial.record(true, time.Millisecond, 2_000_000)
+			w.mapped.trial.record(false, time.Millisecond, 1_000_000)
+		}
+		if r := w.hashFile(context.Background(), Named(p, false), 0); r.Err != nil || !bytes.Equal(r.Sums[0], want[:]) {
+			t.Errorf("size %d, chosen in place: err %v digest %x, want %x", size, r.Err, r.Sums, want)
+		}
+		if got := w.mapped.files.Load(); got != 1 {
+			t.Errorf("size %d, chosen in place: %d files counted as hashed in place, want 1", size, got)
+		}
+	}
+	p, _ := mappedFile(t, mapPiece-1)
+	w := trialWorker(t, Options{})
+	m := w.use(nil)
+	m.Reset()
+	if n, end, err := w.copyMapped(context.Background(), openForTest(t, p), m, mapPiece-1, 0); n != 0 || end || err != nil {
+		t.Errorf("a file smaller than a piece: copyMapped = %d, %v, %v; want it read", n, end, err)
+	}
+	if tr := w.mapped.trial; tr.given != [2]int{} {
+		t.Errorf("a file smaller than a piece kept a timed piece: %v", tr.given)
+	}
+}
+
+// A file cut or grown just after its timed piece, mapped or read, is a
+// ChangedError.
+func TestMappedTrialChanged(t *testing.T) {
+	const size = mapWindow + mapPiece + 3
+	for _, change := range []struct {
+		name string
+		do   func(p string) error
+	}{
+		{"cut", func(p string) error { return os.Truncate(p, mapPiece+10) }},
+		{"grows", appendMore},
+	} {
+		var w *worker
+		var p string
+		changed := false
+		w = trialWorker(t, Options{Progress: func(int64) {
+			if !changed {
+				changed = true
+				if err := change.do(p); err != nil {
+					t.Error(err)
+				}
+			}
+		}})
+		for _, way := range []string{"mapped", "read"} {
+			p, _ = mappedFile(t, size)
+			changed = false
+			r := w.hashFile(context.Background(), Named(p, false), 0)
+			var ce *ChangedError
+			if !errors.As(r.Err, &ce) || ce.Before != size {
+				t.Errorf("%s after the piece %s: size %d, sums %x, error %v; want a ChangedError from %d", change.name, way, r.Size, r.Sums, r.Err, size)
+			}
+		}
 	}
 }
