@@ -5,9 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -413,5 +417,39 @@ func TestMappedTrialChanged(t *testing.T) {
 				t.Errorf("%s after the piece %s: size %d, sums %x, error %v; want a ChangedError from %d", change.name, way, r.Size, r.Sums, r.Err, size)
 			}
 		}
+	}
+}
+
+// A run whose cores all hash large cached files decides between the
+// mapping and the copy from its first files' pieces, says which with both
+// rates, and hashes every file to a read's digest either way.
+func TestHashFilesMappingTrial(t *testing.T) {
+	workers := runtime.GOMAXPROCS(0)
+	dir := t.TempDir()
+	var jobs []Job
+	var want [][32]byte
+	for i := range 2*trialPieces + 4*workers {
+		data := bytes.Repeat([]byte{byte(i), byte(i >> 8), 7}, (mapPiece+i*4099)/3)
+		p := filepath.Join(dir, fmt.Sprint(i))
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		jobs = append(jobs, Named(p, false))
+		want = append(want, sha256.Sum256(data))
+	}
+	var said []string
+	opt := Options{Workers: workers, Explain: func(s string) { said = append(said, s) }}
+	err := HashFiles(context.Background(), jobs, mustAlgs(t, "sha256"), opt, func(r Result) error {
+		if r.Err != nil || !bytes.Equal(r.Sums[0], want[r.Index][:]) {
+			t.Errorf("%s: err %v, digest %x, want %x", r.Path, r.Err, r.Sums, want[r.Index])
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	choice := regexp.MustCompile(`^files in the page cache (copied to be hashed|hashed in place \(mapped, not copied\)) \(faster here: [0-9]+ MB/s, (in place|copied) [0-9]+ MB/s\)`)
+	if !slices.ContainsFunc(said, choice.MatchString) {
+		t.Errorf("-v said %q; want the mapping trial's choice", said)
 	}
 }
