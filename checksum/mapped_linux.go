@@ -45,15 +45,15 @@ var errFault = fmt.Errorf("a page of the file could not be read: %w", unix.EIO)
 // says so, all of it is cached, no page cache is spared (--nice), every
 // algorithm hashes on this goroutine (a fault is caught only here), no
 // core is free, and the run's trial chose the mapping (or times this
-// file's first mebibyte mapped). A free core reads a large file ahead (ahead.go), which
-// costs its worker nothing, and the hash then reads a buffer in cache
-// rather than pages it has to look up (400 MB alone: best of 25, 367 ms
-// read ahead, 390 ms mapped). So a file mapped while every core had work
-// is handed to the reads once one is free, a window at a time; and a file
-// larger than its worker's share of the run, which the run waits for
-// alone at the end, is read from the start, its reads shared with the
-// other workers between their files (the kit80 of bench/run: best of 15,
-// 388 ms read, 409 ms mapped).
+// file's first mebibyte mapped). A free core reads a large file ahead
+// (ahead.go), which costs its worker nothing, and the hash then reads a
+// buffer in cache rather than pages it has to look up (400 MB alone:
+// best of 25, 367 ms read ahead, 390 ms mapped). So a file mapped while
+// every core had work is handed to the reads once one is free, a window
+// at a time; and a file larger than its worker's share of the run, which
+// the run waits for alone at the end, is read from the start, its reads
+// shared with the other workers between their files (the kit80 of
+// bench/run: best of 15, 388 ms read, 409 ms mapped).
 //
 // end says whether the file was hashed to its end, or failed; if not,
 // the first n bytes were hashed (done, if none) and the file's offset is

@@ -429,7 +429,7 @@ func TestHashFilesMappingTrial(t *testing.T) {
 	var jobs []Job
 	var want [][32]byte
 	for i := range 2*trialPieces + 4*workers {
-		data := bytes.Repeat([]byte{byte(i), byte(i >> 8), 7}, (mapPiece+i*4099)/3)
+		data := bytes.Repeat([]byte{byte(i), byte(i >> 8), 7}, (mapPiece+3+i*4099)/3)
 		p := filepath.Join(dir, fmt.Sprint(i))
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
