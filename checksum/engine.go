@@ -167,6 +167,22 @@ type Options struct {
 	// readAll reads every file, none hashed from a mapping: for the
 	// tests of the read paths, whose files are in the page cache.
 	readAll bool
+	// trials, if set, are the trials of an earlier run of the same
+	// check (HashStretches): what one stretch measured holds for the
+	// next, which neither times again nor says it again.
+	trials *trials
+}
+
+// trials are a run's choices of how to read, timed at its start.
+type trials struct{ ring, mapped *trial }
+
+func newTrials() *trials { return &trials{ring: ringTrial(), mapped: mapTrial()} }
+
+func (o Options) runTrials() *trials {
+	if o.trials != nil {
+		return o.trials
+	}
+	return newTrials()
 }
 
 func (o Options) workers() int {
@@ -271,8 +287,9 @@ func plan(ctx context.Context, jobs []Job, opt Options) *schedule {
 	if dev.oneStream() && opt.Workers == 0 {
 		workers = 1 // the disk's one head, not the cores, sets the pace
 	}
+	tr := opt.runTrials()
 	s := &schedule{jobs: jobs, order: order, modes: modes, sizes: sizes, small: small,
-		workers: workers, trial: ringTrial(), mapped: mapping{trial: mapTrial()},
+		workers: workers, trial: tr.ring, mapped: mapping{trial: tr.mapped},
 		done: make(chan []Result, 64), free: make(chan []Result, 64), dirs: newDirCache()}
 	s.prefetch = newPrefetcher(opt, dev, small, workers)
 	s.nextSmall.Store(int64(small))

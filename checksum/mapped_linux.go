@@ -151,6 +151,7 @@ func (w *worker) timePiece(s *fdSource, m *Multi, size int64, inPlace bool) (n i
 		unix.Munmap(b)
 		if err != nil {
 			clock.stop()
+			w.mapped.trial.untimed(true)
 			return 0, true, s.changed(size, 0, err)
 		}
 	} else {
@@ -160,8 +161,9 @@ func (w *worker) timePiece(s *fdSource, m *Multi, size int64, inPlace bool) (n i
 			n += int64(k)
 			if err != nil {
 				// Cut short, or failed: the reads see it again and
-				// say how, without a time for the trial.
+				// say how, and another file takes the trial's piece.
 				clock.stop()
+				w.mapped.trial.untimed(false)
 				return n, false, nil
 			}
 		}

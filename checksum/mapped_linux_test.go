@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -451,5 +452,65 @@ func TestHashFilesMappingTrial(t *testing.T) {
 	choice := regexp.MustCompile(`^files in the page cache (copied to be hashed|hashed in place \(mapped, not copied\)) \(faster here: [0-9]+ MB/s, (in place|copied) [0-9]+ MB/s\)`)
 	if !slices.ContainsFunc(said, choice.MatchString) {
 		t.Errorf("-v said %q; want the mapping trial's choice", said)
+	}
+}
+
+// A timed piece that fails (a file cut before it is hashed) is given back
+// for another file to take, so that a trial shared by a check's stretches
+// still decides; the file is a ChangedError, or left to the reads.
+func TestMappedTrialPieceGivenBack(t *testing.T) {
+	const short = mapPiece/2 + 5
+	p, _ := mappedFile(t, short)
+	for _, inPlace := range []bool{true, false} {
+		w := trialWorker(t, Options{})
+		w.mapped.trial.given[way(inPlace)] = 1 // as pick hands it out
+		m := w.use(nil)
+		m.Reset()
+		n, end, err := w.timePiece(openForTest(t, p), m, mapPiece, inPlace)
+		var ce *ChangedError
+		switch {
+		case inPlace && (!end || !errors.As(err, &ce)):
+			t.Errorf("mapped piece past the file's end: %d, %v, %v; want a ChangedError", n, end, err)
+		case !inPlace && (end || err != nil || n != short):
+			t.Errorf("read piece of a short file: %d, %v, %v; want %d bytes, left to the reads", n, end, err, short)
+		}
+		if tr := w.mapped.trial; tr.given != [2]int{} || tr.timed != [2]int{} {
+			t.Errorf("in place %v: pieces handed out %v, timed %v after a failed piece; want none", inPlace, tr.given, tr.timed)
+		}
+	}
+}
+
+// The stretches of one check share their trials: the ways of reading are
+// timed and said once, not once a stretch.
+func TestHashStretchesShareTrials(t *testing.T) {
+	workers := runtime.GOMAXPROCS(0)
+	dir := t.TempDir()
+	n := 3 * (2*trialPieces + 4*workers)
+	paths := make([]string, n)
+	for i := range paths {
+		paths[i] = filepath.Join(dir, fmt.Sprint(i))
+		if err := os.WriteFile(paths[i], bytes.Repeat([]byte{byte(i)}, mapPiece+i*4099), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var said []string
+	opt := Options{Workers: workers, Explain: func(s string) { said = append(said, s) }}
+	err := HashStretches(context.Background(), n, n/3, func(i int) Job { return Named(paths[i], false) }, mustAlgs(t, "sha256"), opt, func(r Result) error {
+		if r.Err != nil {
+			t.Error(r.Err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	choices := 0
+	for _, s := range said {
+		if strings.HasPrefix(s, "files in the page cache ") && strings.Contains(s, "faster here") {
+			choices++
+		}
+	}
+	if choices != 1 {
+		t.Errorf("the mapping's choice said %d times over 3 stretches, want once: %q", choices, said)
 	}
 }

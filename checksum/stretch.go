@@ -17,10 +17,14 @@ const Stretch = 1 << 17
 // or as they come with opt.AnyOrder, each with Index its file's i: the
 // stretches run one after the other, so only a stretch's results wait
 // for its slowest file. A line opt.Explain says is said once, not once
-// a stretch.
+// a stretch, and the ways of reading timed in the first stretches hold
+// for the rest.
 func HashStretches(ctx context.Context, n, stretch int, job func(i int) Job, algs []*Algorithm, opt Options, emit func(Result) error) error {
 	if stretch <= 0 {
 		stretch = n
+	}
+	if opt.trials == nil {
+		opt.trials = newTrials()
 	}
 	if explain := opt.Explain; explain != nil {
 		said := map[string]bool{}
