@@ -70,12 +70,20 @@ func (w *worker) copyMapped(ctx context.Context, rd io.Reader, m *Multi, size, d
 		w.lanes.spare() || w.lanes != nil && size > w.lanes.fair {
 		return done, false, nil
 	}
+	// The trial first: once it has chosen the copy, a file costs no
+	// system call to ask whether it could be mapped.
+	inPlace, timed := w.mapped.pick(size)
+	if !inPlace && !timed {
+		return done, false, nil
+	}
 	var st unix.Stat_t
 	if unix.Fstat(s.fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size != size ||
 		!inCache(s.fd, size, int64(os.Getpagesize())) {
+		if timed {
+			w.mapped.trial.untimed(inPlace)
+		}
 		return done, false, nil
 	}
-	inPlace, timed := w.mapped.pick(size)
 	if timed {
 		if n, end, err = w.timePiece(s, m, size, inPlace); end || !inPlace || n == 0 {
 			return n, end, err
@@ -90,8 +98,6 @@ func (w *worker) copyMapped(ctx context.Context, rd io.Reader, m *Multi, size, d
 			}
 			return n, false, nil
 		}
-	} else if !inPlace {
-		return done, false, nil
 	}
 	for n < size {
 		if err := ctx.Err(); err != nil {

@@ -385,6 +385,22 @@ func TestMappedTrialPieces(t *testing.T) {
 	if tr := w.mapped.trial; tr.given != [2]int{} {
 		t.Errorf("a file smaller than a piece kept a timed piece: %v", tr.given)
 	}
+	// A file out of the page cache, or a device, gives its piece back.
+	cold, _ := mappedFile(t, mapPiece+1)
+	evict(t, cold)
+	f, err := openSource(nil, "/dev/zero", true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, src := range []*fdSource{openForTest(t, cold), f.(*fdSource)} {
+		if n, end, err := w.copyMapped(context.Background(), src, m, mapPiece+1, 0); n != 0 || end || err != nil {
+			t.Errorf("copyMapped = %d, %v, %v; want it read", n, end, err)
+		}
+	}
+	if tr := w.mapped.trial; tr.given != [2]int{} {
+		t.Errorf("a cold file and a device kept timed pieces: %v", tr.given)
+	}
 }
 
 // A file cut or grown just after its timed piece, mapped or read, is a
