@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"path"
-	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 	"unsafe"
 
 	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/internal/lazyre"
 )
 
 // ParseError is a formular that cannot be read, located by file and line.
@@ -262,12 +262,12 @@ func parseVersion(line string) error {
 	return nil
 }
 
-var headerKeyRE = regexp.MustCompile(`^[a-z][a-z0-9._-]*$`)
-var protectionClassRE = regexp.MustCompile(`^[1-6][АБВГ]?$`)
+var headerKeyRE = lazyre.New(`^[a-z][a-z0-9._-]*$`)
+var protectionClassRE = lazyre.New(`^[1-6][АБВГ]?$`)
 
 func parseField(line string) (Field, error) {
 	key, value, ok := strings.Cut(line, ":")
-	if !ok || !headerKeyRE.MatchString(key) {
+	if !ok || !headerKeyRE().MatchString(key) {
 		return Field{}, fmt.Errorf("expected a header line \"key: value\" (key in lower case) or a table \"[kind ...]\", got %q", line)
 	}
 	value = strings.Trim(value, " ")
@@ -279,7 +279,7 @@ func parseField(line string) (Field, error) {
 
 // checkField validates the values of the known header keys.
 func checkField(key, value string) error {
-	if !headerKeyRE.MatchString(key) {
+	if !headerKeyRE().MatchString(key) {
 		return fmt.Errorf("header key %q: lower-case letters, digits, '.', '_' and '-' only", key)
 	}
 	if err := checkText("header value", value); err != nil {
@@ -294,7 +294,7 @@ func checkField(key, value string) error {
 			return fmt.Errorf("%s: %q is not a date YYYY-MM-DD", key, value)
 		}
 	case KeyProtectionClass:
-		if !protectionClassRE.MatchString(value) {
+		if !protectionClassRE().MatchString(value) {
 			return fmt.Errorf("%s: %q is not a class 1 to 6 with an optional letter А, Б, В or Г", key, value)
 		}
 	}
@@ -355,8 +355,8 @@ var knownOS = []string{"linux", "windows", "darwin", "freebsd", "netbsd", "openb
 // default: Windows itself gives their values. Their spelling is canonical.
 var windowsVars = []string{"ProgramFiles", "ProgramFiles(x86)", "ProgramData", "SystemRoot"}
 
-var dollarVarRE = regexp.MustCompile(`^\$\{[A-Za-z_][A-Za-z0-9_]*\}$`)
-var percentVarRE = regexp.MustCompile(`^%[A-Za-z_][A-Za-z0-9_()]*%$`)
+var dollarVarRE = lazyre.New(`^\$\{[A-Za-z_][A-Za-z0-9_]*\}$`)
+var percentVarRE = lazyre.New(`^%[A-Za-z_][A-Za-z0-9_()]*%$`)
 
 func (p *parser) tableHeader(line string) (*Table, error) {
 	inner, ok := strings.CutSuffix(line[1:], "]")
@@ -526,11 +526,11 @@ func (t *Table) checkHeader() error {
 	switch {
 	case t.Root == "":
 		return errors.New("root= missing (a variable such as ${INSTALLDIR} or %ProgramFiles%, or an absolute path)")
-	case dollarVarRE.MatchString(t.Root):
+	case dollarVarRE().MatchString(t.Root):
 		if len(t.Defaults) == 0 {
 			return fmt.Errorf("unknown root variable %s: declare its default (default=PATH or default.OS=PATH)", t.Root)
 		}
-	case percentVarRE.MatchString(t.Root):
+	case percentVarRE().MatchString(t.Root):
 		if !t.Windows() {
 			return fmt.Errorf("root %s is a Windows variable: the table needs os=windows", t.Root)
 		}

@@ -2,13 +2,13 @@ package report
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/internal/hostinfo"
+	"github.com/sverka/sverka/internal/lazyre"
 	"github.com/sverka/sverka/internal/safetext"
 	"github.com/sverka/sverka/verify"
 )
@@ -19,16 +19,16 @@ import (
 // consumers; TestSchemaAgrees holds the two to the same documents.
 
 var (
-	reTime   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$`)
-	reDate   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
-	reSHA256 = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	reKeyID  = regexp.MustCompile(`^[0-9A-F]{16}$`)
-	reCode   = regexp.MustCompile(`^([a-z0-9]+(-[a-z0-9]+)*|E[A-Z0-9]+)$`)
-	reUCode  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	reErrArg = regexp.MustCompile(`^error_[a-z][a-z_]*$`)
-	reMsgArg = regexp.MustCompile(`^message_[a-z][a-z_]*$`)
-	reLines  = regexp.MustCompile(`^[0-9]+(, [0-9]+)*$`)
-	reRecs   = regexp.MustCompile(`^[0-9]+(, [0-9]+)+$`)
+	reTime   = lazyre.New(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$`)
+	reDate   = lazyre.New(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	reSHA256 = lazyre.New(`^[0-9a-f]{64}$`)
+	reKeyID  = lazyre.New(`^[0-9A-F]{16}$`)
+	reCode   = lazyre.New(`^([a-z0-9]+(-[a-z0-9]+)*|E[A-Z0-9]+)$`)
+	reUCode  = lazyre.New(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	reErrArg = lazyre.New(`^error_[a-z][a-z_]*$`)
+	reMsgArg = lazyre.New(`^message_[a-z][a-z_]*$`)
+	reLines  = lazyre.New(`^[0-9]+(, [0-9]+)*$`)
+	reRecs   = lazyre.New(`^[0-9]+(, [0-9]+)+$`)
 )
 
 func isHex(s string) bool {
@@ -75,8 +75,8 @@ type argRule struct {
 
 var (
 	isDigits  = digits
-	isErrCode = reCode.MatchString
-	isDateArg = reDate.MatchString
+	isErrCode = lazyre.Match(reCode)
+	isDateArg = lazyre.Match(reDate)
 	isKindArg = func(s string) bool { return slices.Contains(kindsV2, s) }
 	isTree    = func(s string) bool { return slices.Contains([]string{"rockridge", "joliet", "iso9660"}, s) }
 	errValues = map[string]func(string) bool{"error_code": isErrCode, "error_line": isDigits}
@@ -142,9 +142,9 @@ var detailRules = map[string]argRule{
 	"boot-image-unlisted":  {args: must, required: []string{"offset", "size"}, names: []string{"offset", "size"}, values: map[string]func(string) bool{"offset": isDigits, "size": isDigits}},
 	"boot-entry-changed":   {args: must, required: []string{"entry"}, names: []string{"entry"}},
 	"settings-line":        {args: must, required: []string{"file", "line"}, names: []string{"file", "line"}, values: map[string]func(string) bool{"line": isDigits}},
-	"duplicate-reading":    {args: must, required: []string{"file", "lines", "line"}, names: []string{"file", "lines", "line"}, values: map[string]func(string) bool{"line": isDigits, "lines": reLines.MatchString}},
+	"duplicate-reading":    {args: must, required: []string{"file", "lines", "line"}, names: []string{"file", "lines", "line"}, values: map[string]func(string) bool{"line": isDigits, "lines": lazyre.Match(reLines)}},
 	"constraint-error":     {args: must, required: []string{"error"}, names: []string{"error", "file", "line"}, errorNames: true, values: with(errValues, map[string]func(string) bool{"line": isDigits})},
-	"duplicate-record":     {args: must, required: []string{"tree", "name", "records"}, names: []string{"tree", "name", "records"}, values: map[string]func(string) bool{"tree": isTree, "records": reRecs.MatchString}},
+	"duplicate-record":     {args: must, required: []string{"tree", "name", "records"}, names: []string{"tree", "name", "records"}, values: map[string]func(string) bool{"tree": isTree, "records": lazyre.Match(reRecs)}},
 	"tree-other-content":   {args: must, required: []string{"tree", "name", "record", "members_tree", "members_record"}, names: []string{"tree", "name", "record", "members_tree", "members_record"}, values: map[string]func(string) bool{"tree": isTree, "members_tree": isTree, "record": isDigits, "members_record": isDigits}},
 	"tree-only":            {args: must, required: []string{"tree", "name", "record", "members_tree"}, names: []string{"tree", "name", "record", "members_tree"}, values: map[string]func(string) bool{"tree": isTree, "members_tree": isTree, "record": isDigits}},
 	"tree-missing":         {args: must, required: []string{"tree", "record", "members_tree"}, names: []string{"tree", "record", "members_tree"}, values: map[string]func(string) bool{"tree": isTree, "members_tree": isTree, "record": isDigits}},
@@ -169,7 +169,7 @@ func checkArgs(where string, r argRule, args map[string]string) error {
 	}
 	for k, v := range args {
 		if r.names != nil && !slices.Contains(r.names, k) &&
-			!(r.errorNames && reErrArg.MatchString(k)) && !(r.messageNames && reMsgArg.MatchString(k)) {
+			!(r.errorNames && reErrArg().MatchString(k)) && !(r.messageNames && reMsgArg().MatchString(k)) {
 			return fmt.Errorf("%s: argument %q not allowed", where, k)
 		}
 		if f := r.values[k]; f != nil && !f(v) {
@@ -326,7 +326,7 @@ func checkMessage(m *jsonMessage, where string, codes, kinds []string) error {
 	if codes != nil && !slices.Contains(codes, m.Code) {
 		return fmt.Errorf("%s/code: %q is not allowed here", where, safetext.Display(m.Code))
 	}
-	if codes == nil && (!reUCode.MatchString(m.Code) || slices.Contains(reasonCodesV2, m.Code) || slices.Contains(warningCodesV1, m.Code)) {
+	if codes == nil && (!reUCode().MatchString(m.Code) || slices.Contains(reasonCodesV2, m.Code) || slices.Contains(warningCodesV1, m.Code)) {
 		return fmt.Errorf("%s/code: %q is not allowed here", where, safetext.Display(m.Code))
 	}
 	if m.Table != "" && !slices.Contains(kinds, m.Table) {
@@ -402,15 +402,15 @@ func checkHead(j *jsonReport) error {
 		return fmt.Errorf("/tool/name: %q is not sverka", safetext.Display(j.Tool.Name))
 	case j.Tool.Version == "":
 		return fmt.Errorf("/tool/version: empty")
-	case j.Tool.SHA256 != "" && !reSHA256.MatchString(j.Tool.SHA256):
+	case j.Tool.SHA256 != "" && !reSHA256().MatchString(j.Tool.SHA256):
 		return fmt.Errorf("/tool/sha256: not a SHA-256 digest")
-	case !reTime.MatchString(j.Run.Start):
+	case !reTime().MatchString(j.Run.Start):
 		return fmt.Errorf("/run/start: %q is not a time", safetext.Display(j.Run.Start))
-	case !reTime.MatchString(j.Run.End):
+	case !reTime().MatchString(j.Run.End):
 		return fmt.Errorf("/run/end: %q is not a time", safetext.Display(j.Run.End))
 	case j.Run.Duration < 0:
 		return fmt.Errorf("/run/duration_seconds: below 0")
-	case !reDate.MatchString(j.Run.CheckDate):
+	case !reDate().MatchString(j.Run.CheckDate):
 		return fmt.Errorf("/run/check_date: %q is not a date", safetext.Display(j.Run.CheckDate))
 	case j.Run.OS == "":
 		return fmt.Errorf("/run/os: empty")
@@ -418,7 +418,7 @@ func checkHead(j *jsonReport) error {
 		return fmt.Errorf("/run/arch: empty")
 	case j.Formular.Path == "":
 		return fmt.Errorf("/formular/path: empty")
-	case j.Formular.SHA256 != "" && !reSHA256.MatchString(j.Formular.SHA256):
+	case j.Formular.SHA256 != "" && !reSHA256().MatchString(j.Formular.SHA256):
 		return fmt.Errorf("/formular/sha256: not a SHA-256 digest")
 	case !slices.Contains([]string{"HOLDS", "NOT HOLD", "CANNOT CHECK"}, j.Verdict) || v1 && j.Verdict == "CANNOT CHECK":
 		return fmt.Errorf("/verdict: %q is not a verdict", safetext.Display(j.Verdict))
@@ -463,7 +463,7 @@ func checkHead(j *jsonReport) error {
 		}
 	}
 	if s := j.Formular.Signature; s != nil {
-		if !reKeyID.MatchString(s.KeyID) {
+		if !reKeyID().MatchString(s.KeyID) {
 			return fmt.Errorf("/formular/signature/key_id: %q is not a key id", safetext.Display(s.KeyID))
 		}
 		if s.TrustedCommentB64 != "" && (v1 || !base64Of(s.TrustedCommentB64)) {

@@ -10,13 +10,13 @@ import (
 	"fmt"
 	"html"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sverka/sverka/fleet"
+	"github.com/sverka/sverka/internal/lazyre"
 	"github.com/sverka/sverka/report"
 )
 
@@ -103,8 +103,8 @@ func (s *Server) checkJSON(w http.ResponseWriter, r *http.Request, p *page) erro
 }
 
 var (
-	styleElement   = regexp.MustCompile(`(?s)<style>(.*?)</style>`)
-	styleAttribute = regexp.MustCompile(`\sstyle="([^"]*)"`)
+	styleElement   = lazyre.New(`(?s)<style>(.*?)</style>`)
+	styleAttribute = lazyre.New(`\sstyle="([^"]*)"`)
 )
 
 // ProtocolPolicy is the Content-Security-Policy of a rendered protocol:
@@ -119,11 +119,11 @@ func ProtocolPolicy(doc []byte) string {
 			hashes = append(hashes, h)
 		}
 	}
-	for _, m := range styleElement.FindAllSubmatch(doc, -1) {
+	for _, m := range styleElement().FindAllSubmatch(doc, -1) {
 		add(string(m[1]))
 	}
 	attrs := false
-	for _, m := range styleAttribute.FindAllSubmatch(doc, -1) {
+	for _, m := range styleAttribute().FindAllSubmatch(doc, -1) {
 		add(html.UnescapeString(string(m[1])))
 		attrs = true
 	}

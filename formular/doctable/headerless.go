@@ -2,9 +2,10 @@ package doctable
 
 import (
 	"fmt"
-	"github.com/sverka/sverka/checksum"
 	"sort"
 	"strings"
+
+	"github.com/sverka/sverka/checksum"
 )
 
 // headerless reads text without a table header: lines of a file name
@@ -28,7 +29,7 @@ func (p *textParser) headerless() error {
 		if l.raw == "" {
 			continue
 		}
-		if reNoise.MatchString(l.raw) {
+		if reNoise().MatchString(l.raw) {
 			p.skip(l, "page header or footer")
 			continue
 		}
@@ -154,7 +155,7 @@ func splitHeaderless(l textLine) (name string, size int64, hexes []string) {
 	k := len(cells)
 	for k > 0 {
 		h, ok := hexGroups(cells[k-1].text)
-		if !ok || len(h) < 4 || reInteger.MatchString(cells[k-1].text) && k-1 > 0 && len(h) < 16 {
+		if !ok || len(h) < 4 || reInteger().MatchString(cells[k-1].text) && k-1 > 0 && len(h) < 16 {
 			break
 		}
 		hexes = append([]string{h}, hexes...)
@@ -167,7 +168,7 @@ func splitHeaderless(l textLine) (name string, size int64, hexes []string) {
 		toks := tokens(left[k-1])
 		j := len(toks)
 		total := 0
-		for j > 1 && reHexTok.MatchString(toks[j-1].text) {
+		for j > 1 && reHexTok().MatchString(toks[j-1].text) {
 			total += len(toks[j-1].text)
 			j--
 		}
@@ -191,7 +192,7 @@ func splitHeaderless(l textLine) (name string, size int64, hexes []string) {
 	for i, c := range left {
 		t := strings.TrimSpace(c.text)
 		switch {
-		case i == 0 && len(left) > 1 && reInteger.MatchString(t):
+		case i == 0 && len(left) > 1 && reInteger().MatchString(t):
 			continue // №
 		case i == len(left)-1 && i > 0 && len(hexes) > 0:
 			if n, ok := parseSize(t); ok {
@@ -201,7 +202,7 @@ func splitHeaderless(l textLine) (name string, size int64, hexes []string) {
 		}
 		if i == 0 {
 			// "1 README.txt": a number glued to the name by one space.
-			if f := strings.Fields(t); len(f) > 1 && reInteger.MatchString(f[0]) && strings.HasSuffix(f[0], ".") {
+			if f := strings.Fields(t); len(f) > 1 && reInteger().MatchString(f[0]) && strings.HasSuffix(f[0], ".") {
 				t = strings.TrimSpace(strings.TrimPrefix(t, f[0]))
 			}
 		}

@@ -2,13 +2,13 @@ package doctable
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/sverka/sverka/checksum"
+	"github.com/sverka/sverka/internal/lazyre"
 )
 
 // Row is one file of a checksum table.
@@ -155,10 +155,10 @@ type spec struct {
 
 var (
 	reDash    = strings.NewReplacer("—", "-", "–", "-", "‐", "-", "‑", "-", "−", "-")
-	reNoise   = regexp.MustCompile(`(?i)^(-\s*)?(лист|листов|стр\.?|страница|page|с\.)?\s*\d{1,4}(\s*(из|of|/)\s*\d{1,4})?(\s*-)?$`)
-	reInteger = regexp.MustCompile(`^\d+\.?$`)
-	reSizeVal = regexp.MustCompile(`^\d{1,3}([ ,.']\d{3})+$|^\d+$`)
-	reHexTok  = regexp.MustCompile(`^[0-9a-fA-F]+$`)
+	reNoise   = lazyre.New(`(?i)^(-\s*)?(лист|листов|стр\.?|страница|page|с\.)?\s*\d{1,4}(\s*(из|of|/)\s*\d{1,4})?(\s*-)?$`)
+	reInteger = lazyre.New(`^\d+\.?$`)
+	reSizeVal = lazyre.New(`^\d{1,3}([ ,.']\d{3})+$|^\d+$`)
+	reHexTok  = lazyre.New(`^[0-9a-fA-F]+$`)
 )
 
 // compact lowercases s and keeps only letters and digits, so that
@@ -194,7 +194,7 @@ var gostStandards = []string{"34.11-2012", "34.11-2018"}
 
 // reBits finds a digest length a header states in bits: "256 бит",
 // "(512)", "длина хэш-кода 256 бит", "Стрибог-256".
-var reBits = regexp.MustCompile(`(^|[^0-9])(256|512)([^0-9]|$)`)
+var reBits = lazyre.New(`(^|[^0-9])(256|512)([^0-9]|$)`)
 
 // statedHexLen is the digest length, in hex digits, that a flattened
 // header states in bits once the standards' numbers are taken out; 0 when
@@ -203,7 +203,7 @@ func statedHexLen(flat string) int {
 	for _, std := range append(gostStandards, "34.11-94") {
 		flat = strings.ReplaceAll(flat, std, " ")
 	}
-	m := reBits.FindStringSubmatch(flat)
+	m := reBits().FindStringSubmatch(flat)
 	if m == nil || strings.Contains(flat, "256") && strings.Contains(flat, "512") {
 		return 0
 	}
@@ -323,7 +323,7 @@ func fragmentWhy(s string) string {
 	switch {
 	case s == "":
 		return "empty"
-	case reInteger.MatchString(s):
+	case reInteger().MatchString(s):
 		return fmt.Sprintf("%q is a number, not a column title", s)
 	case longestHexRun(s) >= 8:
 		return fmt.Sprintf("%q holds hex digits, as a table row does", s)
@@ -353,7 +353,7 @@ func headerCell(s string) bool {
 func longestHexRun(s string) int {
 	best, n := 0, 0
 	for _, r := range s {
-		if r < utf8.RuneSelf && reHexTok.MatchString(string(r)) {
+		if r < utf8.RuneSelf && reHexTok().MatchString(string(r)) {
 			n++
 			best = max(best, n)
 		} else {
@@ -371,7 +371,7 @@ func hexGroups(s string) (string, bool) {
 		return "", false
 	}
 	for _, g := range f {
-		if !reHexTok.MatchString(g) {
+		if !reHexTok().MatchString(g) {
 			return "", false
 		}
 	}
@@ -381,7 +381,7 @@ func hexGroups(s string) (string, bool) {
 // parseSize reads a size cell ("1 234 567", "1234567").
 func parseSize(s string) (int64, bool) {
 	s = strings.TrimSpace(s)
-	if !reSizeVal.MatchString(s) {
+	if !reSizeVal().MatchString(s) {
 		return 0, false
 	}
 	s = strings.Map(func(r rune) rune {

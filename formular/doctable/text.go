@@ -503,7 +503,7 @@ func (p *textParser) table(heads []header, end int) error {
 			isGap[i-first] = true
 			continue
 		}
-		if reNoise.MatchString(l.raw) {
+		if reNoise().MatchString(l.raw) {
 			isGap[i-first] = true
 			p.skip(l, "page header or footer")
 			continue
@@ -549,7 +549,7 @@ func assignLine(l textLine, cols []column) ([]item, string) {
 	fits := func(ci int, s string) bool {
 		switch cols[ci].kind {
 		case colNum:
-			return reInteger.MatchString(s)
+			return reInteger().MatchString(s)
 		case colSize:
 			_, ok := parseSize(s)
 			return ok

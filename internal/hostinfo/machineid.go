@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sverka/sverka/internal/lazyre"
 	"github.com/sverka/sverka/internal/regular"
 )
 
@@ -99,12 +99,12 @@ func isLowerHex(s string) bool {
 
 // reUUID is a UUID as Windows (MachineGuid) and macOS (IOPlatformUUID)
 // write it: 8-4-4-4-12 hex digits, either case.
-var reUUID = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
+var reUUID = lazyre.New(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
 
 // ParseUUID checks a MachineGuid or IOPlatformUUID and gives it in lower
 // case, so that one host has one id whichever tool printed it.
 func ParseUUID(s string) (string, error) {
-	if !reUUID.MatchString(s) {
+	if !reUUID().MatchString(s) {
 		return "", fmt.Errorf("not a UUID (8-4-4-4-12 hex digits): %q", s)
 	}
 	if strings.Trim(s, "0-") == "" {
