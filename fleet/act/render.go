@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sverka/sverka/fleet"
@@ -17,7 +18,11 @@ import (
 //go:embed act.html.tmpl
 var htmlSource string
 
-var htmlTemplate = template.Must(template.New("act").Parse(htmlSource))
+// htmlTemplate is parsed on the first act rendered, not when any
+// command of sverka starts.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("act").Parse(htmlSource))
+})
 
 // catalogue holds every string the act shows, English then Russian.
 var catalogue = map[string][2]string{
@@ -283,7 +288,7 @@ func WriteHTML(w io.Writer, a *Act, language string) error {
 		d.Findings = append(d.Findings, htmlFinding{N: i + 1, Hosts: f.Hosts, Table: disp(f.Table), Name: disp(f.Name),
 			Status: l.status(f.Status), Actual: disp(f.Actual), Examples: strings.Join(ex, ", ")})
 	}
-	if err := htmlTemplate.Execute(w, &d); err != nil {
+	if err := htmlTemplate().Execute(w, &d); err != nil {
 		return fmt.Errorf("rendering the act: %w", err)
 	}
 	return nil
