@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"hash"
 	"math/bits"
+	"sync"
 )
 
 const gost94Block = 32
@@ -54,9 +55,11 @@ func makeRoundTable(s *sboxes) *roundTable {
 	return t
 }
 
+// The round tables, made on the first hash that needs them rather than
+// when the program starts.
 var (
-	testTable      = makeRoundTable(&testParamSet)
-	cryptoProTable = makeRoundTable(&cryptoProParamSet)
+	testTable      = sync.OnceValue(func() *roundTable { return makeRoundTable(&testParamSet) })
+	cryptoProTable = sync.OnceValue(func() *roundTable { return makeRoundTable(&cryptoProParamSet) })
 )
 
 // gost94 is the GOST R 34.11-94 state. 256-bit values are four
@@ -72,11 +75,11 @@ type gost94 struct {
 
 // New94 returns a GOST R 34.11-94 hash with the test parameter set, the
 // one rhash --gost94 and gostsum -t use.
-func New94() hash.Hash { return &gost94{t: testTable} }
+func New94() hash.Hash { return &gost94{t: testTable()} }
 
 // New94CryptoPro returns a GOST R 34.11-94 hash with the CryptoPro
 // parameter set, the one rhash --gost94-cryptopro and gostsum use.
-func New94CryptoPro() hash.Hash { return &gost94{t: cryptoProTable} }
+func New94CryptoPro() hash.Hash { return &gost94{t: cryptoProTable()} }
 
 func (d *gost94) Size() int      { return 32 }
 func (d *gost94) BlockSize() int { return gost94Block }

@@ -33,6 +33,7 @@ func New512() hash.Hash { return newStreebog(64) }
 func newStreebog(size int) *streebog { return newStreebogWith(size, compressFast, blocksFast) }
 
 func newStreebogWith(size int, g func(h, n, m *[8]uint64), blocks func(h, n, sigma *[8]uint64, p []byte)) *streebog {
+	lpsOnce.Do(fillLPS)
 	d := &streebog{size: size, g: g, blocks: blocks}
 	d.Reset()
 	return d

@@ -1,5 +1,7 @@
 package gost
 
+import "sync"
+
 // Constants of GOST R 34.11-2012 (RFC 6986, section 6). Multi-word values
 // are little-endian: word 0 holds the least significant 64 bits.
 
@@ -74,8 +76,15 @@ var streebogC = [12][8]uint64{
 
 // lpsTable[k][b] is the contribution of byte b found at byte position k of
 // an input word to the output word of L∘P∘S: the S-box, the byte
-// transposition P and the linear map l folded together.
-var lpsTable = func() (t [8][256]uint64) {
+// transposition P and the linear map l folded together. It is filled by
+// fillLPS on the first Streebog hash made (lpsOnce), not when the program
+// starts: most runs of sverka hash no GOST at all.
+var (
+	lpsTable [8][256]uint64
+	lpsOnce  sync.Once
+)
+
+func fillLPS() {
 	for k := 0; k < 8; k++ {
 		for b := 0; b < 256; b++ {
 			s := streebogPi[b]
@@ -85,8 +94,7 @@ var lpsTable = func() (t [8][256]uint64) {
 					v ^= streebogA[63-8*k-bit]
 				}
 			}
-			t[k][b] = v
+			lpsTable[k][b] = v
 		}
 	}
-	return t
-}()
+}
