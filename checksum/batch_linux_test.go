@@ -378,3 +378,33 @@ func BenchmarkSmallNamed(b *testing.B) {
 		})
 	}
 }
+
+// A run of a few small files reads them plainly: a ring's set-up would
+// cost more than it saves. From ringFew small files on, they go to the
+// rings (where the trial finds that they pay).
+func TestPlanFewSmallFilesPlainly(t *testing.T) {
+	dir := t.TempDir()
+	var jobs []Job
+	for i := range ringFew {
+		p := filepath.Join(dir, fmt.Sprintf("f%02d", i))
+		if err := os.WriteFile(p, []byte("small"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		jobs = append(jobs, Named(p, false))
+	}
+	if deviceUnder(jobs).oneStream() {
+		t.Skip("the files are on a disk read as one stream: no file goes to a ring there")
+	}
+	for _, c := range []struct {
+		files, wantSmall int
+	}{
+		{1, 1},                     // one file: plainly
+		{ringFew - 1, ringFew - 1}, // just too few
+		{ringFew, 0},               // every one of them to the rings
+	} {
+		s := plan(context.Background(), jobs[:c.files], Options{Workers: 2})
+		if s.small != c.wantSmall {
+			t.Errorf("%d small files: the ring's part begins at %d, want %d", c.files, s.small, c.wantSmall)
+		}
+	}
+}

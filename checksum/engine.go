@@ -282,6 +282,9 @@ func plan(ctx context.Context, jobs []Job, opt Options) *schedule {
 		small = len(order) // one file at a time, in that order
 	} else {
 		small = ringLast(jobs, order, modes, sizes)
+		if len(order)-small < ringFew {
+			small = len(order) // too few to pay for a ring's set-up
+		}
 	}
 	workers := opt.workers()
 	if dev.oneStream() && opt.Workers == 0 {
@@ -531,6 +534,13 @@ func (s *schedule) hashSmall(ctx context.Context, w *worker, ks []int, rs []Resu
 
 // ringBatch is the most files a worker submits to its ring at once.
 const ringBatch = 32
+
+// ringFew is the fewest small files a run reads through rings: a ring's
+// set-up (the ring, its 2 MiB of buffers mapped in) costs a worker about
+// a millisecond, more than plain reads of two batches of cached files
+// cost beyond the ring's, and a run of fewer files could not finish the
+// trial that decides whether the ring pays.
+const ringFew = 2 * ringBatch
 
 // batchFiles is the most results a worker hands over at once.
 const batchFiles = 256
