@@ -4,7 +4,8 @@ import "testing"
 
 func TestNewCompilesOnce(t *testing.T) {
 	re := New(`^[0-9a-f]{4}$`)
-	if re() != re() {
+	first, second := re(), re()
+	if first != second {
 		t.Fatal("two calls gave two expressions; want the one compiled on the first")
 	}
 	for _, c := range []struct {
