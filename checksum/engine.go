@@ -171,6 +171,42 @@ type Options struct {
 	// check (HashStretches): what one stretch measured holds for the
 	// next, which neither times again nor says it again.
 	trials *trials
+	// tally, if set, gathers what each run of a check (a stretch) read
+	// ahead and hashed in place, said once for the whole check rather
+	// than a line a stretch.
+	tally *tally
+}
+
+// tally is what a check's runs read ahead and hashed in place, for -v.
+type tally struct {
+	asked       int64  // files asked for ahead of the workers
+	warm        bool   // a prefetcher found the tree cached
+	mapSaid     string // the mapping trial's choice, once told
+	mapped      int64  // files hashed in place
+	mappedBytes int64
+}
+
+// prefetchLine says what a check's prefetchers did; "" if nothing.
+func (t *tally) prefetchLine() string {
+	switch {
+	case t.warm && t.asked == 0:
+		return "files found in the page cache: none read ahead of the workers"
+	case t.asked > 0:
+		return fmt.Sprintf("files out of the page cache read ahead of the workers (POSIX_FADV_WILLNEED): %d", t.asked)
+	}
+	return ""
+}
+
+// explain says the tally's lines, if explain is set.
+func (t *tally) explain(explain func(string)) {
+	if explain == nil {
+		return
+	}
+	for _, line := range []string{t.prefetchLine(), t.mappedLine()} {
+		if line != "" {
+			explain(line)
+		}
+	}
 }
 
 // trials are a run's choices of how to read, timed at its start.
@@ -255,18 +291,27 @@ type mapping struct {
 	files, bytes atomic.Int64
 }
 
-// explain says how the run chose, and how many files were hashed in
-// place; "" if it had no file to map.
-func (p *mapping) explain() string {
-	said := p.trial.told()
-	if p.files.Load() == 0 {
-		return said
+// addTo adds to t how the run chose, once told, and the files it hashed
+// in place.
+func (p *mapping) addTo(t *tally) {
+	if said := p.trial.told(); said != "" {
+		t.mapSaid = said
 	}
-	count := fmt.Sprintf("files hashed in place: %d, %d MB", p.files.Load(), (p.bytes.Load()+500_000)/1_000_000)
-	if said == "" {
+	t.mapped += p.files.Load()
+	t.mappedBytes += p.bytes.Load()
+}
+
+// mappedLine says how a check chose between mapping and copying, and how
+// many files it hashed in place; "" if it had no file to map.
+func (t *tally) mappedLine() string {
+	if t.mapped == 0 {
+		return t.mapSaid
+	}
+	count := fmt.Sprintf("files hashed in place: %d, %d MB", t.mapped, (t.mappedBytes+500_000)/1_000_000)
+	if t.mapSaid == "" {
 		return count
 	}
-	return said + "; " + count
+	return t.mapSaid + "; " + count
 }
 
 // plan orders the jobs and sets the run up: on a rotational disk in the
@@ -487,11 +532,14 @@ func (s *schedule) deliver(ctx context.Context, cancel context.CancelFunc, opt O
 	if line := s.trial.told(); line != "" && opt.Explain != nil {
 		opt.Explain(line)
 	}
-	if line := s.prefetch.explain(); line != "" && opt.Explain != nil {
-		opt.Explain(line)
+	t := opt.tally
+	if t == nil {
+		t = &tally{}
 	}
-	if line := s.mapped.explain(); line != "" && opt.Explain != nil {
-		opt.Explain(line)
+	s.prefetch.addTo(t)
+	s.mapped.addTo(t)
+	if opt.tally == nil {
+		t.explain(opt.Explain)
 	}
 	if err := ctx.Err(); err != nil && emitted < len(s.jobs) {
 		return err

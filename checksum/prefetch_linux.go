@@ -2,7 +2,6 @@ package checksum
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"sync/atomic"
 
@@ -117,15 +116,17 @@ func (p *prefetcher) run(ctx context.Context, s *schedule) {
 // explain says what the prefetcher did, for -v; "" if it did nothing
 // worth saying.
 func (p *prefetcher) explain() string {
-	switch {
-	case p == nil:
-		return ""
-	case p.warm.Load() && p.asked.Load() == 0:
-		return "files found in the page cache: none read ahead of the workers"
-	case p.asked.Load() > 0:
-		return fmt.Sprintf("files out of the page cache read ahead of the workers (POSIX_FADV_WILLNEED): %d", p.asked.Load())
+	var t tally
+	p.addTo(&t)
+	return t.prefetchLine()
+}
+
+// addTo adds what the prefetcher did to t.
+func (p *prefetcher) addTo(t *tally) {
+	if p != nil {
+		t.asked += p.asked.Load()
+		t.warm = t.warm || p.warm.Load()
 	}
-	return ""
 }
 
 // adviseWillNeed opens j's file as a worker opens it and, unless its

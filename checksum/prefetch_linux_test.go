@@ -278,3 +278,43 @@ func TestPrefetchKeepsAtime(t *testing.T) {
 		t.Errorf("access time %v after the prefetcher, was %v", got, old)
 	}
 }
+
+// A check hashed in stretches says under -v how many files were read
+// ahead in one line for the whole check, not a line a stretch with each
+// stretch's count.
+func TestStretchesSayPrefetchOnce(t *testing.T) {
+	dir := t.TempDir()
+	jobs := prefetchTree(t, dir, 40, 3*ringSlot)
+	if plan(context.Background(), jobs, Options{Workers: 1}).prefetch == nil {
+		t.Skip("no prefetch under this directory (one rotational disk)")
+	}
+	for _, j := range jobs {
+		evict(t, j.Path)
+	}
+	var lines []string
+	opt := Options{Workers: 1, Explain: func(line string) { lines = append(lines, line) }}
+	n := 0
+	err := HashStretches(context.Background(), len(jobs), 10, func(i int) Job { return jobs[i] }, mustAlgs(t, "sha256"), opt, func(r Result) error {
+		if r.Err != nil {
+			return r.Err
+		}
+		n++
+		return nil
+	})
+	if err != nil || n != len(jobs) {
+		t.Fatalf("HashStretches: %d of %d files, %v", n, len(jobs), err)
+	}
+	var said []string
+	for _, l := range lines {
+		if strings.Contains(l, "read ahead of the workers") {
+			said = append(said, l)
+		}
+	}
+	if len(said) != 1 {
+		t.Fatalf("-v said %d lines of files read ahead, want one for the check: %q", len(said), said)
+	}
+	var asked int
+	if _, err := fmt.Sscanf(said[0][strings.LastIndex(said[0], ":")+1:], "%d", &asked); err != nil || asked <= 10 || asked > len(jobs) {
+		t.Errorf("%q: want the count of the whole check's stretches (more than one stretch's 10, at most %d)", said[0], len(jobs))
+	}
+}

@@ -17,8 +17,9 @@ const Stretch = 1 << 17
 // or as they come with opt.AnyOrder, each with Index its file's i: the
 // stretches run one after the other, so only a stretch's results wait
 // for its slowest file. A line opt.Explain says is said once, not once
-// a stretch, and the ways of reading timed in the first stretches hold
-// for the rest.
+// a stretch; the counts of files read ahead and hashed in place are the
+// whole check's, said after the last stretch; and the ways of reading
+// timed in the first stretches hold for the rest.
 func HashStretches(ctx context.Context, n, stretch int, job func(i int) Job, algs []*Algorithm, opt Options, emit func(Result) error) error {
 	if stretch <= 0 {
 		stretch = n
@@ -35,6 +36,10 @@ func HashStretches(ctx context.Context, n, stretch int, job func(i int) Job, alg
 			}
 		}
 	}
+	// What the stretches read ahead and hashed in place is said once,
+	// for them all, after the last.
+	explain := opt.Explain
+	opt.tally = &tally{}
 	for lo := 0; lo < n; lo += stretch {
 		jobs := make([]Job, min(stretch, n-lo))
 		for i := range jobs {
@@ -48,5 +53,6 @@ func HashStretches(ctx context.Context, n, stretch int, job func(i int) Job, alg
 			return err
 		}
 	}
+	opt.tally.explain(explain)
 	return nil
 }
