@@ -1,6 +1,16 @@
 package lazyre
 
-import "testing"
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
 
 func TestNewCompilesOnce(t *testing.T) {
 	re := New(`^[0-9a-f]{4}$`)
@@ -26,4 +36,62 @@ func TestNewBadExpressionPanicsOnFirstUse(t *testing.T) {
 		}
 	}()
 	re()
+}
+
+// Every expression the module hands to New compiles: one that does not
+// would panic only on its first use, in whatever run first takes that
+// path, where it used to stop every command at its start.
+func TestModuleExpressionsCompile(t *testing.T) {
+	root := filepath.Join("..", "..")
+	found := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) != 1 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "New" {
+				return true
+			}
+			if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "lazyre" {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				t.Errorf("%s: lazyre.New of %T, want a string literal this test can compile", path, call.Args[0])
+				return true
+			}
+			expr, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				t.Errorf("%s: %v", path, err)
+				return true
+			}
+			if _, err := regexp.Compile(expr); err != nil {
+				t.Errorf("%s: %v", path, err)
+			}
+			found++
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found < 20 {
+		t.Errorf("found %d expressions made by lazyre.New in the module, want the 20 or more it has", found)
+	}
 }
