@@ -403,6 +403,7 @@ func TestPlanFewSmallFilesPlainly(t *testing.T) {
 		{ringFew, 0},               // every one of them to the rings
 	} {
 		s := plan(context.Background(), jobs[:c.files], Options{Workers: 2})
+		s.dirs.close()
 		if s.small != c.wantSmall {
 			t.Errorf("%d small files: the ring's part begins at %d, want %d", c.files, s.small, c.wantSmall)
 		}

@@ -285,7 +285,9 @@ func TestPrefetchKeepsAtime(t *testing.T) {
 func TestStretchesSayPrefetchOnce(t *testing.T) {
 	dir := t.TempDir()
 	jobs := prefetchTree(t, dir, 40, 3*ringSlot)
-	if plan(context.Background(), jobs, Options{Workers: 1}).prefetch == nil {
+	s := plan(context.Background(), jobs, Options{Workers: 1})
+	s.dirs.close()
+	if s.prefetch == nil {
 		t.Skip("no prefetch under this directory (one rotational disk)")
 	}
 	for _, j := range jobs {
