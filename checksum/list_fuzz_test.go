@@ -49,6 +49,12 @@ func checkRead(t *testing.T, data []byte, format Format, sel uint8, reversed boo
 	if fmt.Sprint(err) != fmt.Sprint(pErr) || fmt.Sprint(bad) != fmt.Sprint(pBad) || len(entries)+len(pEntries) > 0 && !reflect.DeepEqual(entries, pEntries) {
 		t.Fatalf("ParseList read %+v, %v, %v; ReadList %+v, %v, %v", pEntries, pBad, pErr, entries, bad, err)
 	}
+	// And so does a list file read as a stream, its lines counted first
+	// (ReadListPath once its file is open).
+	fEntries, fBad, fErr := readCounted(bytes.NewReader(data), "fuzz", MaxListSize, opt)
+	if fmt.Sprint(fErr) != fmt.Sprint(pErr) || fmt.Sprint(fBad) != fmt.Sprint(pBad) || len(fEntries)+len(pEntries) > 0 && !reflect.DeepEqual(fEntries, pEntries) {
+		t.Fatalf("ParseList read %+v, %v, %v; ReadListPath %+v, %v, %v", pEntries, pBad, pErr, fEntries, fBad, fErr)
+	}
 	if err != nil {
 		return
 	}

@@ -3,11 +3,15 @@
 package checksum
 
 import (
+	"errors"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/internal/testkit"
 )
 
@@ -41,5 +45,33 @@ func TestReadListFile(t *testing.T) {
 		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
 			t.Errorf("ReadListFile(%s) = %v, want %q", c.path, err, c.want)
 		}
+		// ReadListPath opens and refuses alike, before any line.
+		err = testkit.Promptly(t, "ReadListPath("+c.path+")", func() error {
+			entries, bad, err := ReadListPath(c.path, ReadOptions{Format: FormatGNU})
+			if err == nil && (len(entries) != 0 || len(bad) != 1) {
+				t.Errorf("%s parsed as %v, %v; want the one malformed line", c.path, entries, bad)
+			}
+			return err
+		})
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("ReadListPath(%s): %v", c.path, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("ReadListPath(%s) = %v, want %q", c.path, err, c.want)
+		}
+	}
+	if _, _, err := ReadListPath(filepath.Join(dir, "missing"), ReadOptions{}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadListPath of a missing list: %v, want not exist", err)
+	}
+}
+
+// A list that grows past the limit while it is read is refused, whatever
+// its size said at its open.
+func TestCappedRefusesGrowth(t *testing.T) {
+	c := &capped{r: strings.NewReader(strings.Repeat("x", 20)), path: "SHA256SUMS", limit: 10}
+	_, err := io.ReadAll(c)
+	var tl *regular.TooLargeError
+	if !errors.As(err, &tl) || tl.Path != "SHA256SUMS" {
+		t.Fatalf("reading 20 bytes of a list capped at 10: %v, want a TooLargeError", err)
 	}
 }
