@@ -336,7 +336,7 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 	var entries []checksum.Entry
 	var bad []checksum.LineError
 	var err error
-	parsed(list, func() { entries, bad, err = readList(c, o, list, name, algs) })
+	parsed(list, gcList, func() { entries, bad, err = readList(c, o, list, name, algs) })
 	if err != nil {
 		return err
 	}
@@ -368,29 +368,45 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 // readList reads and parses one list; its malformed lines are said (not
 // with --status), and a list without a good line is an error.
 func readList(c *cli, o *hashOpts, list, name string, algs []*checksum.Algorithm) ([]checksum.Entry, []checksum.LineError, error) {
-	var data []byte
+	ropt := checksum.ReadOptions{
+		Format: checksum.Format(o.from), Algs: algs, Defaults: !o.explicitAlg, Reversed: o.reverse, File: name,
+	}
+	var entries []checksum.Entry
+	var bad []checksum.LineError
 	var err error
 	if list == "-" {
-		data, err = regular.ReadAll(c.stdin, "standard input", checksum.MaxListSize, "a checksum list")
+		data, rerr := regular.ReadAll(c.stdin, "standard input", checksum.MaxListSize, "a checksum list")
+		var tl *regular.TooLargeError
+		switch {
+		case errors.As(rerr, &tl):
+			return nil, nil, errors.New(fileErr(list, rerr))
+		case rerr != nil:
+			return nil, nil, failure{fmt.Errorf("%s: %v", quoteName(list), sysErr(rerr))}
+		}
+		entries, bad, err = checksum.ParseList(data, ropt)
 	} else {
 		// A list is a regular file: a FIFO or a device named as one is
-		// refused rather than waited on ('-' reads a pipe).
-		data, err = checksum.ReadListFile(list)
+		// refused rather than waited on ('-' reads a pipe). It is parsed
+		// as it is read: a million lines' bytes are not held beside
+		// their entries.
+		entries, bad, err = checksum.ReadListPath(list, ropt)
 	}
-	if err != nil {
-		var nr *regular.NotRegularError
-		var tl *regular.TooLargeError
-		if errors.As(err, &nr) || errors.As(err, &tl) {
-			// Refused unread, as the README promises: could not check.
-			return nil, nil, errors.New(fileErr(list, err))
-		}
-		// A list that is not there is a failure, as in sha256sum -c.
-		return nil, nil, failure{fmt.Errorf("%s: %v", quoteName(list), sysErr(err))}
-	}
-	entries, bad, err := checksum.ParseList(data, checksum.ReadOptions{
-		Format: checksum.Format(o.from), Algs: algs, Defaults: !o.explicitAlg, Reversed: o.reverse, File: name,
-	})
-	if err != nil {
+	var nr *regular.NotRegularError
+	var tl *regular.TooLargeError
+	var pe *fs.PathError
+	switch {
+	case err == nil:
+	case errors.As(err, &nr):
+		// Refused unread, as the README promises: could not check.
+		return nil, nil, errors.New(fileErr(list, nr))
+	case errors.As(err, &tl):
+		// Refused, at its open or as it grew past the limit.
+		return nil, nil, errors.New(fileErr(list, tl))
+	case errors.As(err, &pe):
+		// A list that is not there, or cannot be read, is a failure,
+		// as in sha256sum -c.
+		return nil, nil, failure{fmt.Errorf("%s: %v", quoteName(list), sysErr(pe))}
+	default:
 		return nil, nil, err
 	}
 	if len(entries) == 0 {

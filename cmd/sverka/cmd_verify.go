@@ -290,7 +290,7 @@ func verdictErr(v verify.Verdict) error {
 
 // readSigned reads the signed formular for a check (see parsed).
 func readSigned(path string, pub minisign.PublicKey) (sf *verify.Signed, err error) {
-	parsed(path, func() { sf, err = verify.ReadSigned(path, pub) })
+	parsed(path, gcTight, func() { sf, err = verify.ReadSigned(path, pub) })
 	return sf, err
 }
 

@@ -17,8 +17,9 @@ func gcPercent() int {
 // TestParsedTunesLargeFilesOnly: a kit's list or table is parsed at the
 // collector's setting, a large file (or standard input, whose size is
 // not known) at the tighter one; after, a file under bigTable leaves the
-// default, any other tuneGC's setting, whatever the file before left (a
-// hash -c of a small list, then of a large one).
+// default, any other the setting its caller asks for (tuneGC's for a
+// formular, gcList for a list), whatever the file before left (a hash -c
+// of a small list, then of a large one).
 func TestParsedTunesLargeFilesOnly(t *testing.T) {
 	t.Setenv("GOGC", "")
 	dir := t.TempDir()
@@ -49,18 +50,20 @@ func TestParsedTunesLargeFilesOnly(t *testing.T) {
 	defer debug.SetGCPercent(gcPercent())
 	debug.SetGCPercent(gcTight) // as tuneGC sets it
 	for _, c := range []struct {
-		path          string
-		during, after int
+		path               string
+		big, during, after int
 	}{
-		{small, gcTight, 100},
-		{huge, 20, gcTight},
-		{large, 20, 100},
-		{"-", 20, gcTight},
-		{small, gcTight, 100},
-		{filepath.Join(dir, "missing"), 20, gcTight},
+		{small, gcTight, gcTight, 100},
+		{huge, gcTight, 20, gcTight},
+		{large, gcTight, 20, 100},
+		{"-", gcTight, 20, gcTight},
+		{small, gcTight, gcTight, 100},
+		{filepath.Join(dir, "missing"), gcTight, 20, gcTight},
+		{huge, gcList, 20, gcList}, // a large list
+		{small, gcList, gcList, 100},
 	} {
 		during := -2
-		parsed(c.path, func() { during = gcPercent() })
+		parsed(c.path, c.big, func() { during = gcPercent() })
 		if during != c.during {
 			t.Errorf("%s: GOGC %d while parsed, want %d", filepath.Base(c.path), during, c.during)
 		}
