@@ -1,0 +1,70 @@
+package checksum
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// twoFaced is a list file rewritten between ReadListPath's count and its
+// parse: its first pass reads first, every read after a seek reads then.
+type twoFaced struct {
+	first, then []byte
+	r           *bytes.Reader
+	seeked      bool
+}
+
+func (f *twoFaced) Read(p []byte) (int, error) {
+	if f.r == nil {
+		f.r = bytes.NewReader(f.first)
+	}
+	return f.r.Read(p)
+}
+
+func (f *twoFaced) Seek(off int64, whence int) (int64, error) {
+	f.r, f.seeked = bytes.NewReader(f.then), true
+	return f.r.Seek(off, whence)
+}
+
+// A list rewritten between the count and the parse is parsed as its
+// second read gives it, whole, whether it grew or shrank: the count only
+// sizes the entries' slice.
+func TestReadCountedListRewritten(t *testing.T) {
+	line := fooSHA256 + "  foo\n"
+	many := strings.Repeat(line, 50)
+	opt := ReadOptions{Algs: mustAlgs(t, "sha256")}
+	for _, c := range []struct {
+		name        string
+		first, then string
+		want        int
+	}{
+		{"grown", line, many, 50},
+		{"shrunk", many, line, 1},
+		{"emptied", many, "", 0},
+	} {
+		f := &twoFaced{first: []byte(c.first), then: []byte(c.then)}
+		entries, bad, err := readCounted(f, "SHA256SUMS", MaxListSize, opt)
+		if err != nil || len(bad) != 0 || len(entries) != c.want || !f.seeked {
+			t.Errorf("%s: %d entries, %v, %v; want %d from the list's second read", c.name, len(entries), bad, err, c.want)
+		}
+		want, _, _ := ParseList([]byte(c.then), opt)
+		if len(want) > 0 && !reflect.DeepEqual(entries, want) {
+			t.Errorf("%s: read %v, want %v", c.name, entries, want)
+		}
+	}
+}
+
+// A list of nothing but line ends, as many as its bytes allow, asks for
+// no more entries than its bytes could hold, one per shortest line a
+// digest makes: a billion empty lines must not ask for 64 GB.
+func TestReadCountedBoundsTheEntries(t *testing.T) {
+	data := bytes.Repeat([]byte{'\n'}, 100_000)
+	entries, _, err := readCounted(bytes.NewReader(data), "SHA256SUMS", MaxListSize, ReadOptions{Algs: mustAlgs(t, "sha256")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bound := len(data)/(shortestHex()+2) + 1; len(entries) != 0 || cap(entries) > bound {
+		t.Errorf("%d empty lines: %d entries in room for %d, want none in room for at most %d", len(data), len(entries), cap(entries), bound)
+	}
+}
