@@ -113,15 +113,7 @@ func (p *prefetcher) run(ctx context.Context, s *schedule) {
 	}
 }
 
-// explain says what the prefetcher did, for -v; "" if it did nothing
-// worth saying.
-func (p *prefetcher) explain() string {
-	var t tally
-	p.addTo(&t)
-	return t.prefetchLine()
-}
-
-// addTo adds what the prefetcher did to t.
+// addTo adds what the prefetcher did to t, for -v.
 func (p *prefetcher) addTo(t *tally) {
 	if p != nil {
 		t.asked += p.asked.Load()
