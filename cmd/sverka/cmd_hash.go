@@ -373,41 +373,30 @@ func readList(c *cli, o *hashOpts, list, name string, algs []*checksum.Algorithm
 	}
 	var entries []checksum.Entry
 	var bad []checksum.LineError
-	var err error
 	if list == "-" {
-		data, rerr := regular.ReadAll(c.stdin, "standard input", checksum.MaxListSize, "a checksum list")
-		var tl *regular.TooLargeError
-		switch {
-		case errors.As(rerr, &tl):
-			return nil, nil, errors.New(fileErr(list, rerr))
-		case rerr != nil:
-			return nil, nil, failure{fmt.Errorf("%s: %v", quoteName(list), sysErr(rerr))}
+		data, err := regular.ReadAll(c.stdin, "standard input", checksum.MaxListSize, "a checksum list")
+		if err != nil {
+			return nil, nil, listErr(list, err)
 		}
-		entries, bad, err = checksum.ParseList(data, ropt)
+		if entries, bad, err = checksum.ParseList(data, ropt); err != nil {
+			return nil, nil, err
+		}
 	} else {
 		// A list is a regular file: a FIFO or a device named as one is
 		// refused rather than waited on ('-' reads a pipe). It is parsed
 		// as it is read: a million lines' bytes are not held beside
 		// their entries.
+		var err error
 		entries, bad, err = checksum.ReadListPath(list, ropt)
-	}
-	var nr *regular.NotRegularError
-	var tl *regular.TooLargeError
-	var pe *fs.PathError
-	switch {
-	case err == nil:
-	case errors.As(err, &nr):
-		// Refused unread, as the README promises: could not check.
-		return nil, nil, errors.New(fileErr(list, nr))
-	case errors.As(err, &tl):
-		// Refused, at its open or as it grew past the limit.
-		return nil, nil, errors.New(fileErr(list, tl))
-	case errors.As(err, &pe):
-		// A list that is not there, or cannot be read, is a failure,
-		// as in sha256sum -c.
-		return nil, nil, failure{fmt.Errorf("%s: %v", quoteName(list), sysErr(pe))}
-	default:
-		return nil, nil, err
+		var nr *regular.NotRegularError
+		var tl *regular.TooLargeError
+		var pe *fs.PathError
+		if errors.As(err, &nr) || errors.As(err, &tl) || errors.As(err, &pe) {
+			return nil, nil, listErr(list, err)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
 	}
 	if len(entries) == 0 {
 		for _, b := range bad {
@@ -418,6 +407,22 @@ func readList(c *cli, o *hashOpts, list, name string, algs []*checksum.Algorithm
 		return nil, nil, failure{fmt.Errorf("%s: no properly formatted checksum lines found", quoteName(name))}
 	}
 	return checksum.MergeByName(entries), bad, nil
+}
+
+// listErr is the error of a list that could not be read. One refused
+// (a FIFO, a device, over 1 GiB at its open or as it is read) could not
+// be checked, as the README promises; one that is not there or whose
+// reading failed is a failure, as in sha256sum -c.
+func listErr(list string, err error) error {
+	var nr *regular.NotRegularError
+	var tl *regular.TooLargeError
+	switch {
+	case errors.As(err, &nr):
+		return errors.New(fileErr(list, nr))
+	case errors.As(err, &tl):
+		return errors.New(fileErr(list, tl))
+	}
+	return failure{fmt.Errorf("%s: %v", quoteName(list), sysErr(err))}
 }
 
 // listCheck judges the files of one list as they are hashed, and counts.
