@@ -51,7 +51,7 @@ func ReadListPath(path string, opt ReadOptions) (entries []Entry, bad []LineErro
 // readCounted is ReadListPath's reading of the open list rs: its lines
 // counted, then parsed from its start, at most limit bytes each time.
 func readCounted(rs io.ReadSeeker, path string, limit int64, opt ReadOptions) ([]Entry, []LineError, error) {
-	lines, size, err := countLines(&capped{r: rs, path: path, limit: limit})
+	lines, size, err := countLines(regular.LimitReader(rs, path, limit, listWhat))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -59,7 +59,7 @@ func readCounted(rs io.ReadSeeker, path string, limit int64, opt ReadOptions) ([
 		return nil, nil, err
 	}
 	opt.lines = min(lines+1, int(size)/(shortestHex()+2)+1)
-	return ReadList(&capped{r: rs, path: path, limit: limit}, opt)
+	return ReadList(regular.LimitReader(rs, path, limit, listWhat), opt)
 }
 
 // countLines counts the line ends r holds, and its bytes.
@@ -76,23 +76,4 @@ func countLines(r io.Reader) (lines int, size int64, err error) {
 			return lines, size, err
 		}
 	}
-}
-
-// capped reads a list file, refusing it once more than limit bytes came:
-// a file that grows while it is read is stopped at the limit, whatever
-// its size said when it was opened.
-type capped struct {
-	r     io.Reader
-	path  string
-	limit int64
-	n     int64
-}
-
-func (c *capped) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	if c.n > c.limit {
-		return 0, &regular.TooLargeError{Path: c.path, Limit: c.limit, What: listWhat}
-	}
-	return n, err
 }

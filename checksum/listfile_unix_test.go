@@ -4,14 +4,12 @@ package checksum
 
 import (
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/sverka/sverka/internal/regular"
 	"github.com/sverka/sverka/internal/testkit"
 )
 
@@ -65,16 +63,5 @@ func TestReadListFile(t *testing.T) {
 	}
 	if _, _, err := ReadListPath(filepath.Join(dir, "missing"), ReadOptions{}); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("ReadListPath of a missing list: %v, want not exist", err)
-	}
-}
-
-// A list that grows past the limit while it is read is refused, whatever
-// its size said at its open.
-func TestCappedRefusesGrowth(t *testing.T) {
-	c := &capped{r: strings.NewReader(strings.Repeat("x", 20)), path: "SHA256SUMS", limit: 10}
-	_, err := io.ReadAll(c)
-	var tl *regular.TooLargeError
-	if !errors.As(err, &tl) || tl.Path != "SHA256SUMS" {
-		t.Fatalf("reading 20 bytes of a list capped at 10: %v, want a TooLargeError", err)
 	}
 }

@@ -1,7 +1,8 @@
 // Package regular opens the files sverka reads whole — a formular, a key,
-// a signature, a settings file, a checksum list — so that no path can stop
-// a check from ending: a FIFO or a device where a file is expected is
-// refused without waiting for a writer, and what is read is capped.
+// a signature, a settings file — or as a stream — a checksum list — so
+// that no path can stop a check from ending: a FIFO or a device where a
+// file is expected is refused without waiting for a writer, and what is
+// read is capped.
 package regular
 
 import (
@@ -114,6 +115,7 @@ func ReadAll(r io.Reader, path string, limit int64, what string) ([]byte, error)
 			size = int(fi.Size())
 		}
 	}
+	r = LimitReader(r, path, limit, what)
 	// One byte more than stat says, so that the end is seen in the last
 	// read rather than in one more.
 	data := make([]byte, 0, size+1)
@@ -123,9 +125,6 @@ func ReadAll(r io.Reader, path string, limit int64, what string) ([]byte, error)
 		}
 		n, err := r.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]
-		if int64(len(data)) > limit {
-			return nil, &TooLargeError{Path: path, Limit: limit, What: what}
-		}
 		if errors.Is(err, io.EOF) {
 			return data, nil
 		}
@@ -133,4 +132,26 @@ func ReadAll(r io.Reader, path string, limit int64, what string) ([]byte, error)
 			return nil, err
 		}
 	}
+}
+
+// LimitReader reads r, refusing it with a TooLargeError (path and what
+// name it) once more than limit bytes came: a file read as a stream that
+// grows meanwhile is stopped at the limit, as ReadAll stops one.
+func LimitReader(r io.Reader, path string, limit int64, what string) io.Reader {
+	return &limited{r: r, err: &TooLargeError{Path: path, Limit: limit, What: what}, left: limit}
+}
+
+type limited struct {
+	r    io.Reader
+	err  *TooLargeError
+	left int64
+}
+
+func (l *limited) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	if l.left < 0 {
+		return 0, l.err
+	}
+	return n, err
 }

@@ -2,6 +2,7 @@ package regular
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -81,6 +82,21 @@ func TestReadAllStopsAtLimit(t *testing.T) {
 	var tl *TooLargeError
 	if !errors.As(err, &tl) {
 		t.Fatalf("ReadAll of an endless reader: %v", err)
+	}
+}
+
+// A reader read as a stream gives the bytes up to the limit and is then
+// refused, naming its path: a list file that grows while it is read.
+func TestLimitReaderRefusesGrowth(t *testing.T) {
+	r := LimitReader(strings.NewReader(strings.Repeat("x", 20)), "SHA256SUMS", 10, "a checksum list")
+	_, err := io.ReadAll(r)
+	var tl *TooLargeError
+	if !errors.As(err, &tl) || tl.Path != "SHA256SUMS" || tl.Limit != 10 {
+		t.Fatalf("reading 20 bytes capped at 10: %v, want a TooLargeError of SHA256SUMS", err)
+	}
+	exact, err := io.ReadAll(LimitReader(strings.NewReader("0123456789"), "ok", 10, "a checksum list"))
+	if err != nil || string(exact) != "0123456789" {
+		t.Errorf("reading 10 bytes capped at 10: %q, %v; want all of them", exact, err)
 	}
 }
 
