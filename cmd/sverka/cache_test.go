@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -55,6 +56,57 @@ func cached(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("%s: %d of %d bytes in the page cache, want %s", p, c, size, args[0])
 		}
 	}
+}
+
+// keepsCached is the testscript command 'keepscached FILE PROG ARGS...':
+// FILE read into the page cache, PROG run as exec runs it (its output
+// left for the lines after), and FILE still wholly cached after. A kernel
+// that pages idle memory out on its own (a DAMON pageout scheme) may take
+// a page of FILE between the read and PROG's look at it, or after it:
+// not PROG's doing. There the three steps are tried again, up to five
+// times; a PROG that drops what was cached before it fails every time.
+func keepsCached(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: keepscached FILE PROG ARGS...")
+	}
+	p := ts.MkAbs(args[0])
+	tries := 1
+	if damonPageout() {
+		tries = 5
+	}
+	for try := 1; ; try++ {
+		_, err := os.ReadFile(p)
+		ts.Check(err)
+		ts.Check(ts.Exec(args[1], args[2:]...))
+		c, size, err := checksum.Cached(p)
+		ts.Check(err)
+		if c == size {
+			return
+		}
+		if try == tries {
+			ts.Fatalf("%s: %d of %d bytes in the page cache after %s, want all (tried %d times)", args[0], c, size, args[1], tries)
+		}
+		ts.Logf("%s: %d of %d bytes in the page cache after %s; the kernel pages memory out by itself here: again", args[0], c, size, args[1])
+	}
+}
+
+// damonPageout says whether a DAMON context of the kernel is on with a
+// scheme that pages memory out: such a kernel drops pages of the page
+// cache it finds idle, whatever a command does.
+func damonPageout() bool {
+	states, _ := filepath.Glob("/sys/kernel/mm/damon/admin/kdamonds/*/state")
+	for _, st := range states {
+		if b, err := os.ReadFile(st); err != nil || strings.TrimSpace(string(b)) != "on" {
+			continue
+		}
+		actions, _ := filepath.Glob(filepath.Join(filepath.Dir(st), "contexts", "*", "schemes", "*", "action"))
+		for _, a := range actions {
+			if b, err := os.ReadFile(a); err == nil && strings.TrimSpace(string(b)) == "pageout" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // scriptFiles are the regular files args name, directories walked.

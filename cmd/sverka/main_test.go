@@ -116,6 +116,8 @@ func scriptParams(dir string) testscript.Params {
 			"mkfifo": mkfifo,
 			"evict":  evict,
 			"cached": cached,
+			// keepscached FILE PROG ARGS...: see keepsCached.
+			"keepscached": keepsCached,
 			// syslogd and syslogged: a loopback syslog collector.
 			"syslogd":   syslogd,
 			"syslogged": syslogged,
