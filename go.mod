@@ -8,7 +8,6 @@ require (
 	github.com/diskfs/go-diskfs v1.9.4
 	github.com/go-json-experiment/json v1.27.2
 	github.com/jackc/pgx/v5 v5.13.0
-	github.com/minio/sha256-simd v1.0.1
 	github.com/muesli/termenv v0.16.0
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/md5"
 	"crypto/sha1"
+	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/minio/sha256-simd"
 	"github.com/sverka/sverka/checksum/gost"
 )
 
