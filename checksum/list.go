@@ -188,26 +188,29 @@ func ReadList(r io.Reader, opt ReadOptions) (entries []Entry, bad []LineError, e
 		entries = make([]Entry, 0, opt.lines)
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
-	var buf []byte
+	var long []byte // a line longer than br's buffer, gathered
 	var names nameBlocks
 	for lineNo := 1; ; lineNo++ {
-		var tooLong bool
-		var rerr error
-		buf, tooLong, rerr = readLine(br, buf[:0])
+		raw, tooLong, rerr := readLine(br, &long)
 		if rerr != nil && rerr != io.EOF {
 			return entries, bad, p.wrap(rerr)
 		}
-		if rerr == io.EOF && len(buf) == 0 && !tooLong {
+		if rerr == io.EOF && len(raw) == 0 && !tooLong {
 			return entries, bad, nil
 		}
 		if tooLong {
 			bad = append(bad, LineError{opt.File, lineNo, fmt.Errorf("line longer than %d bytes", maxLine)})
 		} else {
-			line := trimEOL(buf)
+			line := trimEOL(raw)
 			if lineNo == 1 {
 				line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
 			}
-			e, skip, perr := p.parseLine(string(line))
+			// The line is parsed where it lies, in br's buffer or in
+			// long, until the next read: parseLine keeps nothing of it
+			// (the name is copied below, the digests decoded, the
+			// errors formatted). A copy of each line was as much
+			// garbage as the list is long, and fresh memory.
+			e, skip, perr := p.parseLine(unsafe.String(unsafe.SliceData(line), len(line)))
 			switch {
 			case perr != nil && p.fatal:
 				return entries, bad, LineError{opt.File, lineNo, perr}
@@ -237,22 +240,28 @@ func ParseList(data []byte, opt ReadOptions) (entries []Entry, bad []LineError, 
 	return ReadList(bytes.NewReader(data), opt)
 }
 
-// readLine appends one line, its "\n" included, to buf. A line longer
-// than maxLine is consumed but not kept.
-func readLine(br *bufio.Reader, buf []byte) ([]byte, bool, error) {
-	tooLong := false
-	for {
-		frag, err := br.ReadSlice('\n')
+// readLine reads one line, its "\n" included: a line that fits br's
+// buffer is returned where it lies there, valid until br's next read; a
+// longer one is gathered in *long. A line longer than maxLine is consumed
+// but not kept.
+func readLine(br *bufio.Reader, long *[]byte) ([]byte, bool, error) {
+	frag, err := br.ReadSlice('\n')
+	if err != bufio.ErrBufferFull {
+		return frag, len(frag) > maxLine, err
+	}
+	buf := append((*long)[:0], frag...)
+	tooLong := len(buf) > maxLine
+	for err == bufio.ErrBufferFull {
+		frag, err = br.ReadSlice('\n')
 		if !tooLong && len(buf)+len(frag) <= maxLine {
 			buf = append(buf, frag...)
 		} else {
 			tooLong = true
 			buf = buf[:0]
 		}
-		if err != bufio.ErrBufferFull {
-			return buf, tooLong, err
-		}
 	}
+	*long = buf
+	return buf, tooLong, err
 }
 
 func trimEOL(b []byte) []byte {
@@ -286,6 +295,43 @@ type listParser struct {
 	// byLength is set when the candidates are the caller's defaults, told
 	// apart by length only (no -a, no format naming the algorithm).
 	byLength bool
+	// digests and sums are blocks the entries' digests and their Sums
+	// are cut from: one allocation for a kit's thousands of lines, not
+	// two a line.
+	digests []byte
+	sums    []Sum
+}
+
+// blockBytes is the size of a block of digests; a block of Sums holds
+// blockSums.
+const (
+	blockBytes = 64 << 10
+	blockSums  = 1024
+)
+
+// decode reads the digest h of column col into the block of digests.
+func (p *listParser) decode(col Column, h string) ([]byte, error) {
+	if n := col.Alg.Size; cap(p.digests)-len(p.digests) < n {
+		p.digests = make([]byte, 0, max(blockBytes, n))
+	}
+	at := len(p.digests)
+	d, err := col.AppendDecode(p.digests, h)
+	if err != nil {
+		return nil, err
+	}
+	p.digests = d
+	return d[at:len(d):len(d)], nil
+}
+
+// one returns a Sum alone, cut from the block of Sums: appending to it
+// copies it out rather than into the next entry's.
+func (p *listParser) one(s Sum) []Sum {
+	if len(p.sums) == cap(p.sums) {
+		p.sums = make([]Sum, 0, blockSums)
+	}
+	p.sums = append(p.sums, s)
+	n := len(p.sums)
+	return p.sums[n-1 : n : n]
 }
 
 func newListParser(opt ReadOptions) (*listParser, error) {
@@ -381,6 +427,10 @@ func (p *listParser) column(a *Algorithm) Column {
 
 var errNotList = errors.New("not a checksum line")
 
+// parseLine reads one line, s, which is a view of the reader's buffer:
+// nothing it returns may hold a piece of s but e.Name, which ReadList
+// copies (a digest is decoded, an error formatted), or the next line
+// read would change it.
 func (p *listParser) parseLine(s string) (e Entry, skip bool, err error) {
 	p.fatal = false
 	if strings.TrimLeft(s, " \t") == "" {
@@ -529,7 +579,7 @@ func (p *listParser) tagLine(s string, unescape bool) (e Entry, ok bool, err err
 		return e, true, fmt.Errorf("algorithm %s is not supported (supported: %s)", tag, strings.Join(Names(), ", "))
 	}
 	col := p.column(a)
-	sum, err := col.Decode(digest)
+	sum, err := p.decode(col, digest)
 	if err != nil {
 		return e, true, err
 	}
@@ -541,7 +591,7 @@ func (p *listParser) tagLine(s string, unescape bool) (e Entry, ok bool, err err
 	if err := checkName(name); err != nil {
 		return e, true, err
 	}
-	return Entry{Name: name, Size: -1, Sums: []Sum{{Col: col, Digest: sum}}}, true, nil
+	return Entry{Name: name, Size: -1, Sums: p.one(Sum{Col: col, Digest: sum})}, true, nil
 }
 
 // startsWithDigest reports whether s opens with a hex token that has the
@@ -604,7 +654,7 @@ func (p *listParser) digestFirst(s string, unescape bool) (e Entry, err error) {
 		return e, err
 	}
 	col := p.column(a)
-	sum, err := col.Decode(tok)
+	sum, err := p.decode(col, tok)
 	if err != nil {
 		return e, err
 	}
@@ -641,7 +691,7 @@ func (p *listParser) digestFirst(s string, unescape bool) (e Entry, err error) {
 		}
 	}
 	p.single = single
-	return Entry{Name: name, Size: -1, Sums: []Sum{{col, sum, p.assumed(a)}}, Binary: binary}, nil
+	return Entry{Name: name, Size: -1, Sums: p.one(Sum{col, sum, p.assumed(a)}), Binary: binary}, nil
 }
 
 // rhashOrder is the order rhash prints several digests in, whatever the
@@ -697,7 +747,7 @@ func (p *listParser) nameFirst(s string) (e Entry, ok bool, err error) {
 			continue
 		}
 		col := p.column(a)
-		sum, err := col.Decode(toks[i])
+		sum, err := p.decode(col, toks[i])
 		if err != nil {
 			return e, true, fmt.Errorf("column %d: %w", i+1, err)
 		}
@@ -804,7 +854,7 @@ func (p *listParser) gostLine(s string) (e Entry, err error) {
 		}
 		col = p.column(a)
 	}
-	sum, err := col.Decode(tok)
+	sum, err := p.decode(col, tok)
 	if err != nil {
 		return e, err
 	}
@@ -815,7 +865,7 @@ func (p *listParser) gostLine(s string) (e Entry, err error) {
 	if err := checkName(name); err != nil {
 		return e, err
 	}
-	return Entry{Name: name, Size: -1, Sums: []Sum{{Col: col, Digest: sum}}}, nil
+	return Entry{Name: name, Size: -1, Sums: p.one(Sum{Col: col, Digest: sum})}, nil
 }
 
 // hashdeepHeader is the column layout of "%%%% size,md5,...,filename".
@@ -863,7 +913,7 @@ func (p *listParser) hashdeepLine(s string) (e Entry, skip bool, err error) {
 		if c == nil {
 			continue
 		}
-		sum, err := c.Decode(fields[i])
+		sum, err := p.decode(*c, fields[i])
 		if err != nil {
 			return e, false, err
 		}

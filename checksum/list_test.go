@@ -2,6 +2,7 @@ package checksum
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -854,6 +855,61 @@ func TestReadListNamesOutliveTheirLines(t *testing.T) {
 	for i, e := range entries {
 		if e.Name != want[i] {
 			t.Fatalf("line %d: name %.40q…, want %.40q…", i+1, e.Name, want[i])
+		}
+	}
+}
+
+// Each line is parsed where it lies in the reader's buffer, which the
+// next reads overwrite: the digests and the errors of a list longer than
+// that buffer, BSD and GNU lines mixed, are those of each line parsed
+// alone.
+func TestReadListKeepsNothingOfItsLines(t *testing.T) {
+	opt := ReadOptions{Algs: []*Algorithm{mustAlg(t, "sha256")}}
+	var lines []string
+	for i := range 4000 {
+		d := fmt.Sprintf("%x", sha256.Sum256(fmt.Appendf(nil, "%d", i)))
+		switch i % 4 {
+		case 0:
+			lines = append(lines, fmt.Sprintf("%s  file %04d", d, i))
+		case 1:
+			lines = append(lines, fmt.Sprintf("SHA256 (tagged %04d) = %s", i, d))
+		case 2: // a digest of the right length that is not hex: the error quotes it
+			lines = append(lines, fmt.Sprintf("SHA256 (bad %04d) = %sz", i, d[:63]))
+		case 3:
+			lines = append(lines, fmt.Sprintf("\\%s  escaped\\n%04d", d, i))
+		}
+	}
+	entries, bad, err := ReadList(strings.NewReader(strings.Join(lines, "\n")+"\n"), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, fmt.Sprintf("%d %q %x", e.Line, e.Name, e.Sums[0].Digest))
+	}
+	for _, b := range bad {
+		got = append(got, fmt.Sprintf("%d %v", b.Line, b.Err))
+	}
+	var want, wantBad []string
+	for i, l := range lines {
+		es, bs, err := ParseList([]byte(l+"\n"), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			want = append(want, fmt.Sprintf("%d %q %x", i+1, e.Name, e.Sums[0].Digest))
+		}
+		for _, b := range bs {
+			wantBad = append(wantBad, fmt.Sprintf("%d %v", i+1, b.Err))
+		}
+	}
+	want = append(want, wantBad...)
+	if len(got) != len(want) {
+		t.Fatalf("%d entries and errors, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("read %s\nwant %s", got[i], want[i])
 		}
 	}
 }
