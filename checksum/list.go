@@ -106,6 +106,50 @@ func (e LineError) Error() string {
 
 func (e LineError) Unwrap() error { return e.Err }
 
+// MaxLineErrors is the most malformed lines a list's reading keeps, each
+// with its reason. The rest are counted in one more LineError, on the
+// last of them, whose Err is a *MoreLineErrors: a gigabyte of malformed
+// lines, half a billion, would otherwise take tens of gigabytes to report,
+// and a terminal hours to show.
+const MaxLineErrors = 1000
+
+// MoreLineErrors counts the malformed lines of a list beyond
+// MaxLineErrors, up to the line of the LineError that holds it.
+type MoreLineErrors struct{ N int }
+
+func (m *MoreLineErrors) Error() string {
+	if m.N == 1 {
+		return "1 more malformed line, this one"
+	}
+	return fmt.Sprintf("%d more malformed lines up to this one, not shown one by one", m.N)
+}
+
+// BadLines is how many malformed lines bad, as a list's reading returns
+// it, stands for.
+func BadLines(bad []LineError) int {
+	if n := len(bad); n > 0 {
+		if m, ok := bad[n-1].Err.(*MoreLineErrors); ok {
+			return n - 1 + m.N
+		}
+	}
+	return len(bad)
+}
+
+// addBad adds the malformed line e to bad, counting it in bad's last
+// LineError once MaxLineErrors are kept.
+func addBad(bad []LineError, e LineError) []LineError {
+	switch {
+	case len(bad) < MaxLineErrors:
+		return append(bad, e)
+	case len(bad) == MaxLineErrors:
+		return append(bad, LineError{File: e.File, Line: e.Line, Err: &MoreLineErrors{N: 1}})
+	}
+	last := &bad[len(bad)-1]
+	last.Line = e.Line
+	last.Err.(*MoreLineErrors).N++
+	return bad
+}
+
 // ReadOptions says how to read a list.
 type ReadOptions struct {
 	// Format is the list layout; "" means FormatAuto.
@@ -176,7 +220,8 @@ const maxLine = 256 << 10
 // Everything after the digest separator is the name, trailing blanks
 // included, as in GNU; blanks after a digest that ends a line are ignored.
 //
-// bad holds the malformed lines; err is an I/O error or a problem of the
+// bad holds the malformed lines (the first MaxLineErrors, then a count of
+// the rest: BadLines says how many); err is an I/O error or a problem of the
 // whole list (a hashdeep header without any usable column, -a naming
 // algorithms the format cannot hold).
 func ReadList(r io.Reader, opt ReadOptions) (entries []Entry, bad []LineError, err error) {
@@ -199,7 +244,7 @@ func ReadList(r io.Reader, opt ReadOptions) (entries []Entry, bad []LineError, e
 			return entries, bad, nil
 		}
 		if tooLong {
-			bad = append(bad, LineError{opt.File, lineNo, fmt.Errorf("line longer than %d bytes", maxLine)})
+			bad = addBad(bad, LineError{opt.File, lineNo, fmt.Errorf("line longer than %d bytes", maxLine)})
 		} else {
 			line := trimEOL(raw)
 			if lineNo == 1 {
@@ -215,7 +260,7 @@ func ReadList(r io.Reader, opt ReadOptions) (entries []Entry, bad []LineError, e
 			case perr != nil && p.fatal:
 				return entries, bad, LineError{opt.File, lineNo, perr}
 			case perr != nil:
-				bad = append(bad, LineError{opt.File, lineNo, perr})
+				bad = addBad(bad, LineError{opt.File, lineNo, perr})
 			case !skip:
 				// The name alone is kept, not the line it was cut
 				// from: a million lines of a list are 100 MB.

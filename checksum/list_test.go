@@ -859,6 +859,46 @@ func TestReadListNamesOutliveTheirLines(t *testing.T) {
 	}
 }
 
+// A list of more malformed lines than MaxLineErrors keeps the first with
+// their reasons and counts the rest in one more, on the last of them: a
+// gigabyte of malformed lines would otherwise take tens of gigabytes to
+// report.
+func TestReadListCountsMalformedLinesBeyondMax(t *testing.T) {
+	var list strings.Builder
+	for i := range 3*MaxLineErrors + 7 {
+		if i == 5 {
+			list.WriteString(fooSHA256 + "  kept\n")
+			continue
+		}
+		fmt.Fprintf(&list, "not a line %d\n", i)
+	}
+	lines := 3*MaxLineErrors + 7
+	entries, bad, err := ReadList(strings.NewReader(list.String()), ReadOptions{Algs: []*Algorithm{mustAlg(t, "sha256")}, File: "SUMS"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Name != "kept" {
+		t.Fatalf("entries %+v, want the one good line", entries)
+	}
+	if len(bad) != MaxLineErrors+1 {
+		t.Fatalf("%d malformed lines kept, want %d and one counting the rest", len(bad), MaxLineErrors+1)
+	}
+	if got := BadLines(bad); got != lines-1 {
+		t.Errorf("BadLines %d, want %d", got, lines-1)
+	}
+	if b := bad[MaxLineErrors-1]; b.Line != MaxLineErrors+1 || !strings.Contains(b.Error(), "not a checksum line") {
+		t.Errorf("the last malformed line kept: %v", b)
+	}
+	more := bad[MaxLineErrors]
+	want := fmt.Sprintf("SUMS line %d: %d more malformed lines up to this one, not shown one by one", lines, lines-1-MaxLineErrors)
+	if more.Error() != want {
+		t.Errorf("the count of the rest: %q, want %q", more.Error(), want)
+	}
+	if BadLines(bad[:3]) != 3 || BadLines(nil) != 0 {
+		t.Errorf("BadLines of a few lines kept whole: %d, %d", BadLines(bad[:3]), BadLines(nil))
+	}
+}
+
 // Each line is parsed where it lies in the reader's buffer, which the
 // next reads overwrite: the digests and the errors of a list longer than
 // that buffer, BSD and GNU lines mixed, are those of each line parsed

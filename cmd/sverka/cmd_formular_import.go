@@ -180,8 +180,8 @@ func readForImport(c *cli, from, list string, algs []*checksum.Algorithm, defaul
 	for _, b := range bad {
 		c.errorf("%v", b)
 	}
-	if len(bad) > 0 {
-		return nil, fmt.Errorf("%s: %d %s could not be read: nothing imported", list, len(bad), plural(len(bad), "line", "lines"))
+	if n := checksum.BadLines(bad); n > 0 {
+		return nil, fmt.Errorf("%s: %d %s could not be read: nothing imported", list, n, plural(n, "line", "lines"))
 	}
 	// A table written on an assumption is signed as fact: say it first.
 	if note := checksum.Assumed(es); note != "" {

@@ -360,11 +360,11 @@ func checkList(ctx context.Context, c *cli, o *hashOpts, list string, algs []*ch
 		return err
 	}
 	chk.malformed(-1)
-	chk.summary(len(bad))
+	chk.summary(checksum.BadLines(bad))
 	if err := chk.hints(ctx, name, opt); err != nil {
 		return err
 	}
-	return chk.verdict(name, len(bad))
+	return chk.verdict(name, checksum.BadLines(bad))
 }
 
 // readList reads and parses one list; its malformed lines are said (not

@@ -146,3 +146,41 @@ func TestHashWriteError(t *testing.T) {
 		}
 	}
 }
+
+// A list of thousands of malformed lines says the first MaxLineErrors
+// one by one and the rest in one line, and counts them all in its
+// summary: 40 MB of malformed lines once took 3 GB to report.
+func TestHashCheckCountsManyMalformedLines(t *testing.T) {
+	list, _ := linesTree(t, 2, -1)
+	data, err := os.ReadFile(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const bad = 2500
+	data = append(data, strings.Repeat("junk\n", bad)...)
+	if err := os.WriteFile(list, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr strings.Builder
+	code := runMain([]string{"hash", "-c", list}, &cli{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr})
+	if code != exitOK {
+		t.Fatalf("exit %d, want %d (malformed lines fail only with --strict):\n%s", code, exitOK, stderr.String())
+	}
+	msgs := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
+	if len(msgs) != checksum.MaxLineErrors+2 {
+		t.Fatalf("%d lines on stderr, want %d: each of the first %d, one for the rest, the summary", len(msgs), checksum.MaxLineErrors+2, checksum.MaxLineErrors)
+	}
+	if got, want := msgs[len(msgs)-2], fmt.Sprintf("line %d: %d more malformed lines up to this one", 2+bad, bad-checksum.MaxLineErrors); !strings.Contains(got, want) {
+		t.Errorf("the line for the rest: %q, want it to say %q", got, want)
+	}
+	if got, want := msgs[len(msgs)-1], fmt.Sprintf("sverka: WARNING: %d lines are improperly formatted", bad); got != want {
+		t.Errorf("summary %q, want %q", got, want)
+	}
+	if strings.Count(stdout.String(), ": OK\n") != 2 {
+		t.Errorf("stdout:\n%s\nwant the two files OK", stdout.String())
+	}
+	code = runMain([]string{"hash", "-c", "--strict", list}, &cli{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr})
+	if code != exitFail {
+		t.Errorf("--strict: exit %d, want %d", code, exitFail)
+	}
+}
