@@ -1,6 +1,8 @@
 package settings
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -98,6 +100,51 @@ func TestINIDuplicateWarningNamesBothLines(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("warning %q does not name %q", got, want)
 		}
+	}
+}
+
+// A file that sets keys again thousands of times keeps the first
+// MaxWarnings warnings whole and counts the rest in one more, on the last
+// of them, in every format that warns of a repetition; every reading is
+// still kept for the judging.
+func TestWarningsCountedBeyondMax(t *testing.T) {
+	const sets = 3 * MaxWarnings
+	for _, tc := range []struct {
+		format, head, line, tail, key string
+		first                         int // the line of the first setting
+	}{
+		{"ini", "[S]\n", "a=%d\n", "", "S.a", 2},
+		{"kv", "", "a=%d\n", "", "a", 1},
+		{"reg", "Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\S]\n", "\"a\"=\"%d\"\n", "", `HKLM\S\a`, 4},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString(tc.head)
+			for i := range sets {
+				fmt.Fprintf(&b, tc.line, i)
+			}
+			b.WriteString(tc.tail)
+			src, warns, err := Parse([]byte(b.String()), "f", tc.format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(warns) != MaxWarnings+1 {
+				t.Fatalf("%d warnings, want %d and one counting the rest", len(warns), MaxWarnings+1)
+			}
+			last := tc.first + sets - 1
+			more := warns[MaxWarnings]
+			want := fmt.Sprintf("settings f line %d: %d more warnings up to line %d, not shown one by one", last, sets-1-MaxWarnings, last)
+			if more.Code != CodeMoreWarnings || more.String() != want {
+				t.Errorf("the count of the rest: %s %q, want %q", more.Code, more.String(), want)
+			}
+			if more.Args["count"] != strconv.Itoa(sets-1-MaxWarnings) || more.Args["last_line"] != strconv.Itoa(last) {
+				t.Errorf("its args %v", more.Args)
+			}
+			v, ok := src.Lookup(tc.key)
+			if !ok || len(v.Others) != sets-1 {
+				t.Fatalf("Lookup(%s): %v, %d other readings; want %d, every one kept", tc.key, ok, len(v.Others), sets-1)
+			}
+		})
 	}
 }
 

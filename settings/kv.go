@@ -39,7 +39,7 @@ func parseKV(data []byte, file string) (Source, []Warning, error) {
 			return nil, nil, parseErr(file, n, CodeKVQuoteOpen, err.Error())
 		}
 		i += more
-		warns = append(warns, t.set(file, key, Value{Text: val, Line: n})...)
+		warns = addWarnings(warns, t.set(file, key, Value{Text: val, Line: n})...)
 	}
 	return t, warns, nil
 }

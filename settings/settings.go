@@ -69,6 +69,43 @@ func warning(file string, line int, code, msg string, kv ...string) Warning {
 	return Warning{File: file, Line: line, Msg: msg, Code: code, Args: argMap(kv)}
 }
 
+// MaxWarnings is the most warnings a source keeps whole. The rest are
+// counted in one more, on the last of them (CodeMoreWarnings): a 64 MiB
+// file of one key set ten million times took 16 GB and 100 s to check,
+// and wrote a report of a gigabyte.
+const MaxWarnings = 100
+
+// addWarnings appends ws to warns, the first MaxWarnings whole, the rest
+// counted in the one after them; moreWarnings words it once counted.
+func addWarnings(warns []Warning, ws ...Warning) []Warning {
+	for _, w := range ws {
+		switch {
+		case len(warns) < MaxWarnings:
+			warns = append(warns, w)
+		case len(warns) == MaxWarnings:
+			warns = append(warns, Warning{File: w.File, Line: w.Line, Code: CodeMoreWarnings,
+				Args: map[string]string{"count": "1", "last_line": strconv.Itoa(w.Line)}})
+		default:
+			more := &warns[len(warns)-1]
+			n, _ := strconv.Atoi(more.Args["count"])
+			more.Line = w.Line
+			more.Args["count"] = strconv.Itoa(n + 1)
+			more.Args["last_line"] = strconv.Itoa(w.Line)
+		}
+	}
+	return warns
+}
+
+// moreWarnings words the count of warnings beyond MaxWarnings, if warns
+// ends with one.
+func moreWarnings(warns []Warning) []Warning {
+	if n := len(warns); n > 0 && warns[n-1].Code == CodeMoreWarnings {
+		w := &warns[n-1]
+		w.Msg = fmt.Sprintf("%s more warnings up to line %s, not shown one by one", w.Args["count"], w.Args["last_line"])
+	}
+	return warns
+}
+
 func (w Warning) String() string {
 	return fmt.Sprintf("settings %s line %d: %s", w.File, w.Line, w.Msg)
 }
@@ -120,6 +157,7 @@ const (
 	CodeDuplicateElement   = "duplicate-element"   // xml: element, count, first_line
 	CodeDeletesKey         = "deletes-key"         // reg: key
 	CodeDeletesValue       = "deletes-value"       // reg: value
+	CodeMoreWarnings       = "more-warnings"       // count, last_line
 
 	// Parse errors of every format.
 	CodeUTF16OddLength = "utf16-odd-length"
@@ -163,7 +201,7 @@ const (
 func Codes() []string {
 	return []string{
 		CodeDuplicateKey, CodeDuplicateName, CodeDuplicateValue, CodeDuplicateAttribute, CodeDuplicateElement,
-		CodeDeletesKey, CodeDeletesValue,
+		CodeDeletesKey, CodeDeletesValue, CodeMoreWarnings,
 		CodeUTF16OddLength, CodeTooLarge, CodeUnknownFormat, CodeRegistryFormat, CodeTooDeep,
 		CodeINISectionUnclosed, CodeINITextAfterSection, CodeINIEmptySection, CodeINIBadLine, CodeININoKey,
 		CodeKVBadLine, CodeKVBadKey, CodeKVQuoteOpen,
@@ -290,19 +328,24 @@ func Parse(data []byte, file, format string) (Source, []Warning, error) {
 
 // ParseWith is Parse with options.
 func ParseWith(data []byte, file, format string, o Options) (Source, []Warning, error) {
+	var src Source
+	var warns []Warning
+	var err error
 	switch strings.ToLower(format) {
 	case "ini":
-		return parseINI(data, file, o.Windows)
+		src, warns, err = parseINI(data, file, o.Windows)
 	case "json":
-		return parseJSON(data, file)
+		src, warns, err = parseJSON(data, file)
 	case "xml":
-		return parseXML(data, file)
+		src, warns, err = parseXML(data, file)
 	case "kv":
-		return parseKV(data, file)
+		src, warns, err = parseKV(data, file)
 	case "reg":
-		return parseReg(data, file)
+		src, warns, err = parseReg(data, file)
+	default:
+		return nil, nil, unknownFormat(file, format)
 	}
-	return nil, nil, unknownFormat(file, format)
+	return src, moreWarnings(warns), err
 }
 
 func unknownFormat(file, format string) error {
