@@ -276,14 +276,27 @@ func ReadList(r io.Reader, opt ReadOptions) (entries []Entry, bad []LineError, e
 
 // ParseList is ReadList of a list held in memory: its lines counted
 // first, the entries are made once rather than grown (a 100,000-line
-// list parsed in half the time, with half the memory allocated). No more
-// are made than the list's bytes could fill: a line that gives an entry
-// holds at least the shortest digest, a blank and a name's byte, and a
-// list of a billion empty lines must not ask for 64 GB.
+// list parsed in half the time, with half the memory allocated).
 func ParseList(data []byte, opt ReadOptions) (entries []Entry, bad []LineError, err error) {
-	opt.lines = min(bytes.Count(data, []byte{'\n'})+1, len(data)/(shortestHex()+2)+1)
+	opt.lines = entriesFor(bytes.Count(data, []byte{'\n'}), int64(len(data)))
 	return ReadList(bytes.NewReader(data), opt)
 }
+
+// entriesFor is how many entries to make at once for a list of size
+// bytes holding lineEnds line ends. No more than its bytes could fill: a
+// line that gives an entry holds at least the shortest digest, a blank
+// and a name's byte, and a list of a billion empty lines must not ask
+// for 64 GB. Nor more than maxMadeEntries: a gigabyte of 9-byte malformed
+// lines asked for 107 million (6.8 GB), a live object that held the
+// collector off while the lines' errors piled up to 2.9 GB resident;
+// a longer list grows its entries past that as they come.
+func entriesFor(lineEnds int, size int64) int {
+	return min(lineEnds+1, int(size/int64(shortestHex()+2))+1, maxMadeEntries)
+}
+
+// maxMadeEntries is the most entries made before a list is read: 2
+// million, 128 MB, twice the million-line lists the rows bench checks.
+const maxMadeEntries = 1 << 21
 
 // readLine reads one line, its "\n" included: a line that fits br's
 // buffer is returned where it lies there, valid until br's next read; a

@@ -58,7 +58,7 @@ func readCounted(rs io.ReadSeeker, path string, limit int64, opt ReadOptions) ([
 	if _, err := rs.Seek(0, io.SeekStart); err != nil {
 		return nil, nil, err
 	}
-	opt.lines = min(lines+1, int(size)/(shortestHex()+2)+1)
+	opt.lines = entriesFor(lines, size)
 	return ReadList(regular.LimitReader(rs, path, limit, listWhat), opt)
 }
 

@@ -68,3 +68,47 @@ func TestReadCountedBoundsTheEntries(t *testing.T) {
 		t.Errorf("%d empty lines: %d entries in room for %d, want none in room for at most %d", len(data), len(entries), cap(entries), bound)
 	}
 }
+
+// entriesFor makes room for each line, no more than the bytes could
+// fill, and never more than maxMadeEntries.
+func TestEntriesFor(t *testing.T) {
+	per := int64(shortestHex() + 2) // the shortest line that gives an entry
+	for _, tt := range []struct {
+		lineEnds int
+		size     int64
+		want     int
+	}{
+		{0, 0, 1},
+		{10, 100 * per, 11},
+		{1000, 100 * per, 101},
+		{1 << 30, 1 << 40, maxMadeEntries},
+	} {
+		if got := entriesFor(tt.lineEnds, tt.size); got != tt.want {
+			t.Errorf("entriesFor(%d, %d) = %d, want %d", tt.lineEnds, tt.size, got, tt.want)
+		}
+	}
+}
+
+// A list of more short malformed lines than maxMadeEntries makes no more
+// entries than that before it is read, whichever reader reads it: a
+// gigabyte of them once asked for 6.8 GB at once.
+func TestListEntriesMadeAtMostMax(t *testing.T) {
+	const lines = maxMadeEntries + 1000
+	data := bytes.Repeat([]byte("xxxxxxxxx\n"), lines)
+	opt := ReadOptions{Algs: mustAlgs(t, "sha256")}
+	p, pBad, pErr := ParseList(data, opt)
+	r, rBad, rErr := readCounted(bytes.NewReader(data), "SUMS", MaxListSize, opt)
+	for _, got := range []struct {
+		name    string
+		entries []Entry
+		bad     []LineError
+		err     error
+	}{{"ParseList", p, pBad, pErr}, {"ReadListPath", r, rBad, rErr}} {
+		if got.err != nil || len(got.entries) != 0 || BadLines(got.bad) != lines {
+			t.Fatalf("%s: %d entries, %d malformed lines, %v; want none, %d", got.name, len(got.entries), BadLines(got.bad), got.err, lines)
+		}
+		if c := cap(got.entries); c > maxMadeEntries {
+			t.Errorf("%s: room for %d entries made, want at most %d", got.name, c, maxMadeEntries)
+		}
+	}
+}
