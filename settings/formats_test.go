@@ -116,6 +116,7 @@ func TestWarningsCountedBeyondMax(t *testing.T) {
 		{"ini", "[S]\n", "a=%d\n", "", "S.a", 2},
 		{"kv", "", "a=%d\n", "", "a", 1},
 		{"reg", "Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\S]\n", "\"a\"=\"%d\"\n", "", `HKLM\S\a`, 4},
+		{"json", "{\n", "\"a\": %d,\n", "\"b\": 0\n}\n", "/a", 2},
 	} {
 		t.Run(tc.format, func(t *testing.T) {
 			var b strings.Builder
