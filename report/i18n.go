@@ -311,6 +311,7 @@ var catalogue = map[string][2]string{
 	"det-alternate-stream":     {"alternate data streams that no row lists: %s", "дополнительные потоки данных, не перечисленные в таблице: %s"},
 	"det-ambiguous-name":       {"names on disk differing only in letter case match this row: %s", "строке соответствуют имена на диске, различающиеся только регистром букв: %s"},
 	"det-duplicate-reading":    {"given more than once in %s (lines %s): a program may read the one at line %s", "задан в %s несколько раз (строки %s): программа может прочитать вариант из строки %s"},
+	"det-duplicate-reading-n":  {"given more than once in %s (%s lines, the first of them %s): a program may read the one at line %s", "задан в %s несколько раз (строк: %s, первые из них %s): программа может прочитать вариант из строки %s"},
 	"det-duplicate-record":     {"the %s tree holds %s more than once in one directory: directory records at byte offsets %s", "дерево %s содержит %s в одном каталоге больше одного раза: записи каталога по смещениям %s"},
 	"det-tree-other-content":   {"the %s tree holds other content under %s: its directory record at byte offset %s, the %s tree's at byte offset %s", "дерево %s содержит под именем %s другое содержимое: его запись каталога по смещению %s, запись дерева %s — по смещению %s"},
 	"det-tree-only":            {"only the %s tree shows %s (directory record at byte offset %s); the %s tree does not", "файл %[2]s виден только в дереве %[1]s (запись каталога по смещению %[3]s); в дереве %[4]s его нет"},

@@ -194,6 +194,9 @@ func (l lang) detail(it *verify.Item) string {
 	case verify.DetailBootEntryChanged:
 		return l.f("det-boot-entry-changed", arg("entry"))
 	case verify.DetailDuplicateReading:
+		if it.DetailArgs["count"] != "" {
+			return l.f("det-duplicate-reading-n", arg("file"), arg("count"), arg("lines"), arg("line"))
+		}
 		return l.f("det-duplicate-reading", arg("file"), arg("lines"), arg("line"))
 	case verify.DetailDuplicateRecord, verify.DetailTreeOtherContent, verify.DetailTreeOnly, verify.DetailTreeMissing:
 		if s, ok := l.treeDetail(it); ok {

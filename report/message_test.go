@@ -299,3 +299,64 @@ func TestSchemaRejectsBadMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestDuplicateReadingOfManyLines: a key given on more lines than a
+// detail names carries their count, says it in both languages, and keeps
+// to the schema through JSON and back.
+func TestDuplicateReadingOfManyLines(t *testing.T) {
+	r := fixedReport()
+	var it *verify.Item
+	for ti := range r.Result.Tables {
+		for i := range r.Result.Tables[ti].Items {
+			if r.Result.Tables[ti].Items[i].DetailCode == verify.DetailSettingsLine {
+				it = &r.Result.Tables[ti].Items[i]
+			}
+		}
+	}
+	if it == nil {
+		t.Fatal("the fixture has no parameter with a settings line")
+	}
+	lines := "2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21"
+	it.Status, it.DetailCode = verify.Violated, verify.DetailDuplicateReading
+	it.DetailArgs = map[string]string{"file": "kesl.ini", "lines": lines, "count": "100001", "line": "2"}
+	it.Detail = "given more than once in kesl.ini (100001 lines, the first of them " + lines + "): a program may read the one at line 2"
+	if got := en.detail(it); got != it.Detail {
+		t.Errorf("in English:\n got  %q\n want %q", got, it.Detail)
+	}
+	if got, want := ru.detail(it), "задан в kesl.ini несколько раз (строк: 100001, первые из них "+lines+"): программа может прочитать вариант из строки 2"; got != want {
+		t.Errorf("in Russian:\n got  %q\n want %q", got, want)
+	}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := Validate(b.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadJSON(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, tb := range back.Result.Tables {
+		for i := range tb.Items {
+			if tb.Items[i].DetailCode == verify.DetailDuplicateReading {
+				found = tb.Items[i].DetailArgs["count"] == "100001"
+			}
+		}
+	}
+	if !found {
+		t.Error("the count did not come back")
+	}
+	// A count that is not a number is refused, by the schema and the reader.
+	bad := strings.Replace(b.String(), `"count": "100001"`, `"count": "many"`, 1)
+	if bad == b.String() {
+		t.Fatal("no count in the JSON")
+	}
+	if err := Validate([]byte(bad)); err == nil {
+		t.Error("the schema took a count that is not a number")
+	}
+	if _, err := ReadJSON([]byte(bad)); err == nil {
+		t.Error("the reader took a count that is not a number")
+	}
+}

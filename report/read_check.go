@@ -142,7 +142,7 @@ var detailRules = map[string]argRule{
 	"boot-image-unlisted":  {args: must, required: []string{"offset", "size"}, names: []string{"offset", "size"}, values: map[string]func(string) bool{"offset": isDigits, "size": isDigits}},
 	"boot-entry-changed":   {args: must, required: []string{"entry"}, names: []string{"entry"}},
 	"settings-line":        {args: must, required: []string{"file", "line"}, names: []string{"file", "line"}, values: map[string]func(string) bool{"line": isDigits}},
-	"duplicate-reading":    {args: must, required: []string{"file", "lines", "line"}, names: []string{"file", "lines", "line"}, values: map[string]func(string) bool{"line": isDigits, "lines": lazyre.Match(reLines)}},
+	"duplicate-reading":    {args: must, required: []string{"file", "lines", "line"}, names: []string{"file", "lines", "count", "line"}, values: map[string]func(string) bool{"line": isDigits, "count": isDigits, "lines": lazyre.Match(reLines)}},
 	"constraint-error":     {args: must, required: []string{"error"}, names: []string{"error", "file", "line"}, errorNames: true, values: with(errValues, map[string]func(string) bool{"line": isDigits})},
 	"duplicate-record":     {args: must, required: []string{"tree", "name", "records"}, names: []string{"tree", "name", "records"}, values: map[string]func(string) bool{"tree": isTree, "records": lazyre.Match(reRecs)}},
 	"tree-other-content":   {args: must, required: []string{"tree", "name", "record", "members_tree", "members_record"}, names: []string{"tree", "name", "record", "members_tree", "members_record"}, values: map[string]func(string) bool{"tree": isTree, "members_tree": isTree, "record": isDigits, "members_record": isDigits}},

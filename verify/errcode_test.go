@@ -8,6 +8,8 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -132,5 +134,41 @@ func TestUnreadableDirectoryErrno(t *testing.T) {
 	m = errorDetail("disk on fire", errors.New("disk on fire"))
 	if m.Args != nil || m.Text != "disk on fire" {
 		t.Errorf("an error without errno: %+v", m)
+	}
+}
+
+// TestKeyGivenManyTimesStaysSmall: a settings file on the checked
+// host that gives a key a hundred thousand times, one reading wrong, is
+// VIOLATED with a detail of its first lines and their count, not of every
+// line: the report stays the size of a report, not of the file.
+func TestKeyGivenManyTimesStaysSmall(t *testing.T) {
+	const repeats = 100_000
+	ini := filepath.Join(t.TempDir(), "app.ini")
+	data := "[S]\nA = off\n" + strings.Repeat("A = yes\n", repeats)
+	if err := os.WriteFile(ini, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := formular.Parse([]byte("sverka-formular 1\n\n[parameters source=app.ini format=ini]\nS.A = yes\n"), "f.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Check(context.Background(), f, Sources{Settings: []string{ini}, At: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != NotHolds {
+		t.Fatalf("verdict %s, want %s", res.Verdict, NotHolds)
+	}
+	it := all(&res.Tables[0])[0]
+	if it.Status != Violated || it.Value != "off" || it.DetailCode != DetailDuplicateReading {
+		t.Fatalf("item %s %q %s, want VIOLATED off %s", it.Status, it.Value, it.DetailCode, DetailDuplicateReading)
+	}
+	wantArgs := map[string]string{"file": "app.ini", "line": "2", "count": strconv.Itoa(repeats + 1),
+		"lines": "2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21"}
+	if !maps.Equal(it.DetailArgs, wantArgs) {
+		t.Errorf("detail args %v\nwant %v", it.DetailArgs, wantArgs)
+	}
+	if len(it.Detail) > 200 {
+		t.Errorf("a detail of %d bytes: %.200s…", len(it.Detail), it.Detail)
 	}
 }

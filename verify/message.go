@@ -193,7 +193,8 @@ const (
 	DetailAlternateStream Code = "alternate-stream"
 	// DetailDuplicateReading: the key is given more than once and a
 	// program may read the failing occurrence (file, lines: every
-	// occurrence, comma-separated; line: the failing one).
+	// occurrence, comma-separated, or the first 20 of more, whose number
+	// count then gives; line: the failing one).
 	DetailDuplicateReading Code = "duplicate-reading"
 	// DetailDuplicateRecord: a directory tree of the image holds the
 	// name more than once in one directory (tree, name: the path in that

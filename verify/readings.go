@@ -26,14 +26,22 @@ func judgeOtherReadings(it *Item, p formular.Param, v settings.Value, present bo
 			it.Status = Unset
 		}
 		it.Value, it.HasValue = r.Text, r.Present
-		it.setDetail(duplicateReading(file, readingLines(v, present), r.Line))
+		lines, count := readingLines(v, present)
+		it.setDetail(duplicateReading(file, lines, count, r.Line))
 		return
 	}
 }
 
-// readingLines lists the lines of every reading of v, in order.
-func readingLines(v settings.Value, present bool) []int {
-	var lines []int
+// maxReadingLines is the most lines a duplicate-reading detail names: a
+// settings file on the checked host may give one key millions of times,
+// and every line named would make the report a copy of it (a 12 MB file
+// of one key, one reading wrong: a report of 34 MB, past what a fleet's
+// collector takes).
+const maxReadingLines = 20
+
+// readingLines returns the first maxReadingLines lines of the readings of
+// v, in order, and how many lines give it in all.
+func readingLines(v settings.Value, present bool) (lines []int, count int) {
 	if present && v.Line > 0 {
 		lines = append(lines, v.Line)
 	}
@@ -43,15 +51,23 @@ func readingLines(v settings.Value, present bool) []int {
 		}
 	}
 	slices.Sort(lines)
-	return slices.Compact(lines)
+	lines = slices.Compact(lines)
+	return lines[:min(len(lines), maxReadingLines)], len(lines)
 }
 
-func duplicateReading(file string, lines []int, line int) Message {
+// duplicateReading is the detail of a failing reading at line, of count
+// lines giving the key, the first of them lines.
+func duplicateReading(file string, lines []int, count, line int) Message {
 	s := make([]string, len(lines))
 	for i, l := range lines {
 		s[i] = strconv.Itoa(l)
 	}
 	list := strings.Join(s, ", ")
+	if count > len(lines) {
+		return detail(DetailDuplicateReading,
+			fmt.Sprintf("given more than once in %s (%d lines, the first of them %s): a program may read the one at line %d", file, count, list, line),
+			"file", file, "lines", list, "count", strconv.Itoa(count), "line", strconv.Itoa(line))
+	}
 	return detail(DetailDuplicateReading,
 		fmt.Sprintf("given more than once in %s (lines %s): a program may read the one at line %d", file, list, line),
 		"file", file, "lines", list, "line", strconv.Itoa(line))
