@@ -23,6 +23,18 @@ func ReadListFile(path string) ([]byte, error) {
 	return regular.ReadFile(path, MaxListSize, listWhat)
 }
 
+// ReadListFrom reads a checksum list from r (standard input, a pipe),
+// named name in its errors, at most MaxListSize bytes, and parses it as
+// ParseList does. A list larger than that is a *regular.TooLargeError;
+// one whose reading failed, the reader's error.
+func ReadListFrom(r io.Reader, name string, opt ReadOptions) (entries []Entry, bad []LineError, err error) {
+	data, err := regular.ReadAll(r, name, MaxListSize, listWhat)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ParseList(data, opt)
+}
+
 // ReadListPath reads and parses the checksum list file at path as
 // ParseList parses ReadListFile's bytes, without holding the file's bytes
 // beside its entries: a list of a million files is 100 MB, its entries

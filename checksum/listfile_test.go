@@ -2,6 +2,7 @@ package checksum
 
 import (
 	"bytes"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -110,5 +111,22 @@ func TestListEntriesMadeAtMostMax(t *testing.T) {
 		if c := cap(got.entries); c > maxMadeEntries {
 			t.Errorf("%s: room for %d entries made, want at most %d", got.name, c, maxMadeEntries)
 		}
+	}
+}
+
+// A list from a pipe is parsed as the same bytes from a file; a pipe that
+// fails partway gives its error, not the lines read before it.
+func TestReadListFrom(t *testing.T) {
+	list := []byte(strings.Repeat("0", 64) + "  a\n" + strings.Repeat("1", 64) + "  b\n")
+	opt := ReadOptions{File: "standard input", Algs: mustAlgs(t, "sha256")}
+	got, _, err := ReadListFrom(bytes.NewReader(list), "standard input", opt)
+	want, _, _ := ParseList(list, opt)
+	if err != nil || len(got) != 2 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("ReadListFrom: %v, %+v; ParseList: %+v", err, got, want)
+	}
+	broken := errors.New("input/output error")
+	got, _, err = ReadListFrom(&failingReader{data: string(list), err: broken}, "standard input", opt)
+	if !errors.Is(err, broken) || got != nil {
+		t.Errorf("a failing pipe: %v, %d entries", err, len(got))
 	}
 }

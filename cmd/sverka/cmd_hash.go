@@ -375,30 +375,18 @@ func readList(c *cli, o *hashOpts, list, name string, algs []*checksum.Algorithm
 	}
 	var entries []checksum.Entry
 	var bad []checksum.LineError
+	var err error
 	if list == "-" {
-		data, err := regular.ReadAll(c.stdin, "standard input", checksum.MaxListSize, "a checksum list")
-		if err != nil {
-			return nil, nil, listErr(list, err)
-		}
-		if entries, bad, err = checksum.ParseList(data, ropt); err != nil {
-			return nil, nil, err
-		}
+		entries, bad, err = checksum.ReadListFrom(c.stdin, name, ropt)
 	} else {
 		// A list is a regular file: a FIFO or a device named as one is
 		// refused rather than waited on ('-' reads a pipe). It is parsed
 		// as it is read: a million lines' bytes are not held beside
 		// their entries.
-		var err error
 		entries, bad, err = checksum.ReadListPath(list, ropt)
-		var nr *regular.NotRegularError
-		var tl *regular.TooLargeError
-		var pe *fs.PathError
-		if errors.As(err, &nr) || errors.As(err, &tl) || errors.As(err, &pe) {
-			return nil, nil, listErr(list, err)
-		}
-		if err != nil {
-			return nil, nil, err
-		}
+	}
+	if err != nil {
+		return nil, nil, listErr(list, err)
 	}
 	if len(entries) == 0 {
 		for _, b := range bad {
@@ -411,20 +399,24 @@ func readList(c *cli, o *hashOpts, list, name string, algs []*checksum.Algorithm
 	return checksum.MergeByName(entries), bad, nil
 }
 
-// listErr is the error of a list that could not be read. One refused
-// (a FIFO, a device, over 1 GiB at its open or as it is read) could not
-// be checked, as the README promises; one that is not there or whose
-// reading failed is a failure, as in sha256sum -c.
+// listErr is the error of a list that could not be read or parsed. One
+// refused (a FIFO, a device, over 1 GiB at its open or as it is read)
+// could not be checked, as the README promises; one that is not there or
+// whose reading failed is a failure, as in sha256sum -c; the options' and
+// a fatal line's errors are said as they are.
 func listErr(list string, err error) error {
 	var nr *regular.NotRegularError
 	var tl *regular.TooLargeError
+	var pe *fs.PathError
 	switch {
 	case errors.As(err, &nr):
 		return errors.New(fileErr(list, nr))
 	case errors.As(err, &tl):
 		return errors.New(fileErr(list, tl))
+	case errors.As(err, &pe):
+		return failure{fmt.Errorf("%s: %v", quoteName(list), sysErr(err))}
 	}
-	return failure{fmt.Errorf("%s: %v", quoteName(list), sysErr(err))}
+	return err // the options' or a line's, said as it is
 }
 
 // listCheck judges the files of one list as they are hashed, and counts.
