@@ -37,6 +37,9 @@ type Job struct {
 	// fstat of the open file, never by these.
 	mode fs.FileMode
 	size int64
+	// most, if above 0, is the most bytes worth reading (Expected): a
+	// longer file is not read, but fails with a *LongerError.
+	most int64
 }
 
 // origin is how the caller came by a job's path.
@@ -86,11 +89,38 @@ func Seen(path string, mode fs.FileMode, size int64) Job {
 // so a device that took the file's place or a grown file is still told
 // apart; Result.Mode is then that of a regular file with no permission
 // bits. A caller that checks the file's mode passes toSize false.
+//
+// A file of a known size that has grown past twice that (and past it by
+// more than a mebibyte) is not read: it is not the file the table lists,
+// whatever it holds, and its bytes need not be counted. On the checked
+// host or kit that is the attacker's ground, a listed file of 23 bytes
+// replaced by a sparse one of 16 TB would otherwise hold the check for
+// hours, hashing zeros. Its Result fails with a *LongerError giving the
+// size.
 func Expected(path string, size int64, toSize bool) Job {
-	if toSize && size >= 0 {
-		return Job{Path: path, from: byTable, size: size}
+	j := Job{Path: path, from: byListing, size: max(size, 0)}
+	if size >= 0 {
+		j.most = size + max(size, longerSlack)
+		if toSize {
+			j.from, j.size = byTable, size
+		}
 	}
-	return Job{Path: path, from: byListing, size: max(size, 0)}
+	return j
+}
+
+// longerSlack is the least an Expected file may grow by and still be read
+// whole: a small file that grew a little is worth its digests, which say
+// what it holds now.
+const longerSlack = 1 << 20
+
+// LongerError is an Expected file far longer than its table says (see
+// Expected), not read.
+type LongerError struct {
+	Size, Expected int64
+}
+
+func (e *LongerError) Error() string {
+	return fmt.Sprintf("not read: %d bytes, more than twice the %d listed", e.Size, e.Expected)
 }
 
 // known says whether the caller gave the job's mode and size.
@@ -799,6 +829,9 @@ func (w *worker) hashFile(ctx context.Context, j Job, before fs.FileMode) Result
 	}
 	r.Mode = mode
 	switch {
+	case j.most > 0 && mode.IsRegular() && size > j.most:
+		r.Err = &LongerError{Size: size, Expected: j.size}
+		return r
 	case mode.IsDir():
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: errIsDir}
 		return r

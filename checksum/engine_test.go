@@ -329,3 +329,60 @@ func appendMore(p string) error {
 	_, err = f.Write([]byte("more"))
 	return err
 }
+
+// A file a table lists that grew past twice its size (and past it by more
+// than a mebibyte) is not read: a sparse terabyte in a small file's place
+// fails at once with its size, rather than holding the check for hours.
+// Up to that bound the file is read whole, as any other.
+func TestHashFilesExpectedFarLonger(t *testing.T) {
+	dir := t.TempDir()
+	huge := int64(64 << 20)
+	if runtime.GOOS == "linux" {
+		huge = 1 << 40 // sparse: reading it would take the test's whole time
+	}
+	tests := []struct {
+		name         string
+		listed, size int64
+		longer       bool
+	}{
+		{"a terabyte for 23 bytes", 23, huge, true},
+		{"23 bytes and a mebibyte more", 23, 23 + longerSlack, false},
+		{"a byte past that", 23, 24 + longerSlack, true},
+		{"twice a large file", 10 << 20, 20 << 20, false},
+		{"a byte more than twice", 10 << 20, 20<<20 + 1, true},
+		{"listed empty, a mebibyte found", 0, longerSlack, false},
+	}
+	for i, tt := range tests {
+		p := filepath.Join(dir, fmt.Sprintf("f%d", i))
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Truncate(tt.size); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		for _, toSize := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s, read to size %v", tt.name, toSize), func(t *testing.T) {
+				var got Result
+				err := HashFiles(context.Background(), []Job{Expected(p, tt.listed, toSize)}, mustAlgs(t, "sha256"), Options{}, func(r Result) error { got = r; return nil })
+				if err != nil {
+					t.Fatal(err)
+				}
+				var le *LongerError
+				if !tt.longer {
+					if got.Err != nil || got.Size != tt.size || got.Sums == nil {
+						t.Fatalf("not read whole: size %d, %v", got.Size, got.Err)
+					}
+					return
+				}
+				if !errors.As(got.Err, &le) || le.Size != tt.size || le.Expected != tt.listed || got.Sums != nil {
+					t.Fatalf("got %+v, want a LongerError of %d bytes, %d listed", got, tt.size, tt.listed)
+				}
+				if want := fmt.Sprintf("not read: %d bytes, more than twice the %d listed", tt.size, tt.listed); le.Error() != want {
+					t.Errorf("%q, want %q", le.Error(), want)
+				}
+			})
+		}
+	}
+}

@@ -291,6 +291,7 @@ var catalogue = map[string][2]string{
 
 	// Item details and hints, by verify's detail and hint codes.
 	"det-not-read":             {"not read", "не прочитан"},
+	"det-not-read-longer":      {"not read: more than twice the size listed, so not the file listed, whatever it holds", "не прочитан: вдвое с лишним больше указанного размера, а значит, не тот файл, что в формуляре, что бы в нём ни было"},
 	"det-replaced-by-symlink":  {"replaced by a symbolic link to %s (not followed)", "заменён символической ссылкой на %s (по ней не переходили)"},
 	"det-unlisted-symlink":     {"symbolic link to %s, not followed", "символическая ссылка на %s, по ней не переходили"},
 	"det-unreadable-directory": {"directory unreadable: %s: %s", "каталог не читается: %s: %s"},

@@ -154,7 +154,7 @@ func (l lang) message(m *verify.Message, status func(verify.Status) string) stri
 func (l lang) detail(it *verify.Item) string {
 	arg := func(k string) string { return safetext.Display(it.DetailArgs[k]) }
 	switch it.DetailCode {
-	case verify.DetailNotRead, verify.DetailThroughSymlink, verify.DetailNotOnImage,
+	case verify.DetailNotRead, verify.DetailNotReadLonger, verify.DetailThroughSymlink, verify.DetailNotOnImage,
 		verify.DetailReadFromDevice, verify.DetailImageUnmatched, verify.DetailRegistryOffline:
 		return l.t("det-" + string(it.DetailCode))
 	case verify.DetailReplacedBySymlink, verify.DetailUnlistedSymlink:

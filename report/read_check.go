@@ -49,7 +49,7 @@ var (
 	warningCodesV2 = []string{"no-valid-until", "support-ended", "support-until-unreadable", "extra-files", "extra-links", "weak-algorithm", "settings", "read-stopped"}
 	warningCodesV1 = append([]string{"table-not-checked"}, warningCodesV2...)
 	detailCodesV1  = []string{"error", "not-read", "replaced-by-symlink", "replaced-by", "file-type", "unlisted-symlink", "unreadable-directory", "through-symlink", "not-on-image", "root-not-found", "read-from-device", "image-renamed", "image-name-differs", "image-unmatched", "registry-offline", "settings-line", "constraint-error"}
-	detailCodesV2  = append(slices.Clone(detailCodesV1), "boot-image-unlisted", "boot-entry-changed", "ambiguous-name", "duplicate-reading", "duplicate-record", "tree-other-content", "tree-only", "tree-missing", "image-name-only", "alternate-stream")
+	detailCodesV2  = append(slices.Clone(detailCodesV1), "boot-image-unlisted", "boot-entry-changed", "ambiguous-name", "duplicate-reading", "duplicate-record", "tree-other-content", "tree-only", "tree-missing", "image-name-only", "alternate-stream", "not-read-longer")
 )
 
 // want says whether a message member must be there, must not, or may.
@@ -123,6 +123,7 @@ var messageRules = map[string]argRule{
 var detailRules = map[string]argRule{
 	"error":                {errorNames: true, names: []string{}, values: errValues},
 	"not-read":             {args: mustNot},
+	"not-read-longer":      {args: mustNot},
 	"through-symlink":      {args: mustNot},
 	"not-on-image":         {args: mustNot},
 	"read-from-device":     {args: mustNot},

@@ -133,6 +133,10 @@ const (
 	DetailError Code = "error"
 	// DetailNotRead: a listed file that was found but not read.
 	DetailNotRead Code = "not-read"
+	// DetailNotReadLonger: a listed file more than twice the size its
+	// row lists (and more than a mebibyte longer), not read: the size
+	// alone says it is not the file listed (MODIFIED, no digests).
+	DetailNotReadLonger Code = "not-read-longer"
 	// DetailReplacedBySymlink: a listed file replaced by a symbolic link
 	// (target).
 	DetailReplacedBySymlink Code = "replaced-by-symlink"
@@ -635,6 +639,7 @@ func offsets(records []int64) string {
 
 var (
 	notRead        = detail(DetailNotRead, "not read")
+	notReadLonger  = detail(DetailNotReadLonger, "not read: more than twice the size listed, so not the file listed, whatever it holds")
 	throughSymlink = detail(DetailThroughSymlink, "reached only through a symbolic link, which is not followed")
 	notOnImage     = detail(DetailNotOnImage, "not on the image")
 	readFromDevice = detail(DetailReadFromDevice, "read from the device")

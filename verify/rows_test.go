@@ -273,3 +273,33 @@ func TestLargeFirst(t *testing.T) {
 		}
 	}
 }
+
+// A listed file found far longer than its row, not read, is MODIFIED by its
+// size, with no digests to show and the detail saying why; its mode is
+// still judged where the table lists modes.
+func TestCompareFarLonger(t *testing.T) {
+	col, err := checksum.ParseColumn("sha256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256([]byte("threads = 4\n"))
+	e := formular.Entry{Path: "app.conf", Size: 12, Sums: h[:], Mode: 0o644}
+	longer := checksum.Result{Err: &checksum.LongerError{Size: 1 << 40, Expected: 12}}
+	for _, tt := range []struct {
+		hasMode    bool
+		actualMode string
+		differs    []string
+	}{
+		{false, "", []string{"size"}},
+		{true, "0644", []string{"size"}},
+		{true, "0755", []string{"size", "mode"}},
+	} {
+		tab := &formular.Table{Kind: formular.KindMedia, HasMode: tt.hasMode, Columns: []checksum.Column{col}}
+		it := Item{Name: e.Path, Size: e.Size, Mode: "0644", ActualMode: tt.actualMode}
+		compare(&it, tab, e, longer)
+		if it.Status != Modified || !slices.Equal(it.Differs, tt.differs) || it.ActualSize == nil || *it.ActualSize != 1<<40 ||
+			it.Actual != nil || it.DetailCode != DetailNotReadLonger {
+			t.Errorf("mode column %v, %s found: %s %v size %v actual %v detail %s", tt.hasMode, tt.actualMode, it.Status, it.Differs, it.ActualSize, it.Actual, it.DetailCode)
+		}
+	}
+}

@@ -756,6 +756,18 @@ func parallel(n int, work func(lo, hi int)) {
 
 // compare fills an item from its hash result.
 func compare(it *Item, t *formular.Table, e formular.Entry, r checksum.Result) {
+	var longer *checksum.LongerError
+	if errors.As(r.Err, &longer) {
+		// Far longer than listed, and not read: the size alone says it
+		// is not the file listed.
+		size := longer.Size
+		it.ActualSize, it.Status, it.Differs = &size, Modified, []string{"size"}
+		if t.HasMode && it.ActualMode != it.Mode {
+			it.Differs = append(it.Differs, "mode")
+		}
+		it.setDetail(notReadLonger)
+		return
+	}
 	if r.Err != nil {
 		it.Status = Unreadable
 		it.setDetail(errorDetail(osErrText(r.Err), r.Err))
