@@ -100,7 +100,7 @@ func Seen(path string, mode fs.FileMode, size int64) Job {
 func Expected(path string, size int64, toSize bool) Job {
 	j := Job{Path: path, from: byListing, size: max(size, 0)}
 	if size >= 0 {
-		j.most = size + max(size, longerSlack)
+		j.most = MostWorthReading(size)
 		if toSize {
 			j.from, j.size = byTable, size
 		}
@@ -108,19 +108,22 @@ func Expected(path string, size int64, toSize bool) Job {
 	return j
 }
 
-// longerSlack is the least an Expected file may grow by and still be read
-// whole: a small file that grew a little is worth its digests, which say
-// what it holds now.
-const longerSlack = 1 << 20
+// MostWorthReading is the most bytes worth reading of a file listed with
+// size bytes: twice that, and at least a mebibyte more (a small file that
+// grew a little is worth its digests, which say what it holds now). A
+// longer file is not the one listed, whatever it holds.
+func MostWorthReading(size int64) int64 {
+	return size + max(size, 1<<20)
+}
 
-// LongerError is an Expected file far longer than its table says (see
-// Expected), not read.
+// LongerError is a file more than Most bytes long, the most worth reading
+// of what was listed (see Expected), not read.
 type LongerError struct {
-	Size, Expected int64
+	Size, Most int64
 }
 
 func (e *LongerError) Error() string {
-	return fmt.Sprintf("not read: %d bytes, more than twice the %d listed", e.Size, e.Expected)
+	return fmt.Sprintf("not read: %d bytes, more than the %d worth reading for the size listed", e.Size, e.Most)
 }
 
 // known says whether the caller gave the job's mode and size.
@@ -830,7 +833,7 @@ func (w *worker) hashFile(ctx context.Context, j Job, before fs.FileMode) Result
 	r.Mode = mode
 	switch {
 	case j.most > 0 && mode.IsRegular() && size > j.most:
-		r.Err = &LongerError{Size: size, Expected: j.size}
+		r.Err = &LongerError{Size: size, Most: j.most}
 		return r
 	case mode.IsDir():
 		r.Err = &fs.PathError{Op: "read", Path: j.Path, Err: errIsDir}

@@ -51,6 +51,13 @@ type ScanOptions struct {
 	// boot catalog, the boot images), which no member need name.
 	Extra     [][]Extent
 	ExtraAlgs []*checksum.Algorithm
+	// MostMember, if above 0, is the most bytes worth reading of one
+	// member (checksum.MostWorthReading of the largest the tables list):
+	// a longer member is not read, its MemberSum failing with a
+	// *checksum.LongerError. The image is the checked kit's, so the
+	// attacker's: a member of terabytes, from a directory record's word
+	// alone, would otherwise hold the check for hours.
+	MostMember int64
 }
 
 // MemberSum is one member's outcome.
@@ -136,6 +143,10 @@ func (im *Image) Scan(ctx context.Context, opt ScanOptions) (*ScanResult, error)
 
 func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*ScanResult, error) {
 	p := newPass(im, r, opt)
+	// Nothing digests the whole image: only the members' bytes are read,
+	// the gaps between them skipped, so that a member placed far into a
+	// sparse file does not cost the reading of everything before it.
+	p.gaps = len(opt.ImageAlgs) == 0 && !(opt.ImplantedMD5 && im.Implanted != nil)
 	p.plan()
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -206,6 +217,9 @@ type pass struct {
 	sums  []MemberSum
 	segs  []segment // the extents read in the pass, in image order
 	later []int     // members read after the pass, extent by extent
+	// gaps says that only the members' bytes need reading: the pass
+	// skips what lies between them and ends with the last.
+	gaps bool
 }
 
 // newPass settles the pass's defaults: the workers, the size of a read,
@@ -258,6 +272,8 @@ func (p *pass) plan() {
 		switch {
 		case m.Zisofs:
 			p.sums[i].Err = errors.New("stored zisofs-compressed: the image does not hold its bytes as such")
+		case i < p.nm && p.opt.MostMember > 0 && m.Size > p.opt.MostMember:
+			p.sums[i].Err = &checksum.LongerError{Size: m.Size, Most: p.opt.MostMember}
 		case len(m.Extents) == 0:
 			p.sums[i].Sums = checksum.NewMulti(p.algsOf(i)).Sums()
 		case !ascending(m.Extents):
@@ -270,6 +286,18 @@ func (p *pass) plan() {
 		}
 	}
 	sort.SliceStable(p.segs, func(a, b int) bool { return p.segs[a].off < p.segs[b].off })
+	if p.gaps {
+		var end int64
+		for _, sg := range p.segs {
+			end = max(end, sg.end)
+		}
+		for _, i := range p.later {
+			for _, e := range p.members[i].Extents {
+				end = max(end, e.Offset+e.Length)
+			}
+		}
+		p.length = min(p.length, end)
+	}
 }
 
 // newPool makes n buffers of size bytes, each returning itself to the pool
@@ -347,6 +375,9 @@ func (p *pass) read(ctx context.Context, pool chan *buffer, imageCh chan<- *buff
 	for off < p.length {
 		if ctx.Err() != nil {
 			break
+		}
+		if p.gaps && len(rt.active) == 0 && rt.next < len(rt.segs) && rt.segs[rt.next].off > off {
+			off = rt.segs[rt.next].off // nothing before it is wanted
 		}
 		var b *buffer
 		select {

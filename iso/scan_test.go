@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sverka/sverka/checksum"
 	"github.com/sverka/sverka/internal/checksumtest"
 	"github.com/sverka/sverka/internal/testkit"
 )
@@ -174,7 +175,7 @@ func TestDeviceLength(t *testing.T) {
 	if want := sha256.Sum256(data[:6144]); res.ImageRead != 6144 || !bytes.Equal(res.ImageSums[0], want[:]) {
 		t.Fatalf("read %d sum %x", res.ImageRead, res.ImageSums[0])
 	}
-	res, err = scan(context.Background(), im, bytes.NewReader(data), ScanOptions{Length: 7000})
+	res, err = scan(context.Background(), im, bytes.NewReader(data), ScanOptions{Length: 7000, ImageAlgs: checksumtest.Algs(t, "sha256")})
 	if err != nil || res.ImageRead != 7000 {
 		t.Fatalf("explicit length: read %d, %v", res.ImageRead, err)
 	}
@@ -290,5 +291,58 @@ func BenchmarkScan(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// zeros is a sparse image of any size: every byte zero, and the bytes
+// read counted.
+type zeros struct {
+	size int64
+	read *int64
+}
+
+func (z zeros) ReadAt(p []byte, off int64) (int, error) {
+	if off >= z.size {
+		return 0, io.EOF
+	}
+	n := int(min(int64(len(p)), z.size-off))
+	clear(p[:n])
+	*z.read += int64(n)
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// TestScanHostileSparseImage: the image is the attacker's, a sparse file
+// of any size. With nothing digesting the whole image only the members'
+// bytes are read, the gaps skipped: a member a terabyte in costs its own
+// bytes. A member longer than MostMember is not read at all, whatever its
+// directory record claims.
+func TestScanHostileSparseImage(t *testing.T) {
+	const far = 1 << 40
+	var read int64
+	im := &Image{Size: far + 8192, VolumeSize: 32, Members: []Member{
+		{Name: "near", Size: 2048, Extents: []Extent{{32768, 2048}}},
+		{Name: "far", Size: 2048, Extents: []Extent{{far, 2048}}},
+		{Name: "huge", Size: far, Extents: []Extent{{4096, far}}},
+	}}
+	res, err := scan(context.Background(), im, zeros{im.Size, &read}, ScanOptions{
+		MemberAlgs: checksumtest.Algs(t, "sha256"), MostMember: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sha256.Sum256(make([]byte, 2048))
+	for i := range 2 {
+		if ms := res.Members[i]; ms.Err != nil || !bytes.Equal(ms.Sums[0], want[:]) {
+			t.Errorf("%s: %v %x", im.Members[i].Name, ms.Err, ms.Sums)
+		}
+	}
+	var le *checksum.LongerError
+	if ms := res.Members[2]; !errors.As(ms.Err, &le) || le.Size != far || le.Most != 1<<20 || ms.Sums != nil {
+		t.Errorf("huge: %+v", ms)
+	}
+	if read > 4*defaultBufSize {
+		t.Errorf("%d bytes read for two members of 2048", read)
 	}
 }

@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
@@ -25,13 +26,22 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 	imageAlgs, imageIdx := union(imageTables)
 	memberAlgs, memberIdx := union(mediaTables)
 
-	opt := iso.ScanOptions{ImageAlgs: imageAlgs, MemberAlgs: memberAlgs, Workers: src.Engine.Workers, ImplantedMD5: true}
+	opt := iso.ScanOptions{ImageAlgs: imageAlgs, MemberAlgs: memberAlgs, Workers: src.Engine.Workers, ImplantedMD5: true,
+		MostMember: mostWorthReading(mediaTables)}
+	// An image file far longer than any the [image] tables list is not
+	// the image they list, whatever it holds: it is read no further than
+	// is worth it for its members, and its digests are not taken (a
+	// sparse file of terabytes would otherwise hold the check for hours).
+	var longer *checksum.LongerError
 	if im.Device {
 		// A drive reports more sectors than the image had: read what the
 		// formular says the image holds.
 		if e := onlyEntry(imageTables); e != nil {
 			opt.Length = e.Size
 		}
+	} else if most := mostWorthReading(imageTables); most > 0 && im.Size > most {
+		opt.Length = most
+		longer = &checksum.LongerError{Size: im.Size, Most: most}
 	}
 	opt.Progress = src.Engine.Progress
 	boot := planBoot(f, im)
@@ -48,6 +58,9 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 		info.Kind = "device"
 	}
 	for i, a := range imageAlgs {
+		if longer != nil {
+			break // of a part of the file only
+		}
 		info.Digests = append(info.Digests, Digest{Alg: a.Name, Hex: hex.EncodeToString(sr.ImageSums[i])})
 	}
 	if m := sr.ImplantedMD5; m != nil && m.Present {
@@ -63,8 +76,11 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 		out := newTable(t)
 		out.Root = src.Media
 		r := checksum.Result{Size: sr.ImageRead, Sums: pick(sr.ImageSums, imageIdx[ti])}
-		if sr.ImageErr != nil {
+		switch {
+		case sr.ImageErr != nil:
 			r.Err = sr.ImageErr
+		case longer != nil:
+			r.Err, r.Sums = longer, nil
 		}
 		out.Items = judgeImage(t, name, im.Device, r)
 		out.count()
@@ -189,6 +205,7 @@ func judgeImage(t *formular.Table, name string, device bool, r checksum.Result) 
 		return it
 	}
 	var byName, byContent *formular.Entry
+	var longer *checksum.LongerError
 	for i := range t.Entries {
 		e := &t.Entries[i]
 		if !device && e.Path == name {
@@ -214,6 +231,10 @@ func judgeImage(t *formular.Table, name string, device bool, r checksum.Result) 
 		if !device {
 			it.setDetail(imageNameDiffers(name, t.Entries[0].Path, r.Err))
 		}
+	case errors.As(r.Err, &longer):
+		size := longer.Size
+		it = Item{Name: name, Status: Extra, ActualSize: &size}
+		it.setDetail(notReadLonger)
 	default:
 		size := r.Size
 		it = Item{Name: name, Status: Extra, ActualSize: &size, Actual: digests(t.Columns, r.Sums)}
@@ -252,6 +273,25 @@ func pick(sums [][]byte, idx []int) [][]byte {
 		out[i] = sums[p]
 	}
 	return out
+}
+
+// mostWorthReading is the most bytes worth reading of one file the
+// tables ts list (checksum.MostWorthReading of the largest), or 0 where a
+// row does not give its size, or there is none.
+func mostWorthReading(ts []*formular.Table) int64 {
+	largest := int64(-1)
+	for _, t := range ts {
+		for _, e := range t.Entries {
+			if e.Size < 0 {
+				return 0
+			}
+			largest = max(largest, e.Size)
+		}
+	}
+	if largest < 0 {
+		return 0
+	}
+	return checksum.MostWorthReading(largest)
 }
 
 func onlyEntry(ts []*formular.Table) *formular.Entry {

@@ -284,7 +284,7 @@ func TestCompareFarLonger(t *testing.T) {
 	}
 	h := sha256.Sum256([]byte("threads = 4\n"))
 	e := formular.Entry{Path: "app.conf", Size: 12, Sums: h[:], Mode: 0o644}
-	longer := checksum.Result{Err: &checksum.LongerError{Size: 1 << 40, Expected: 12}}
+	longer := checksum.Result{Err: &checksum.LongerError{Size: 1 << 40, Most: checksum.MostWorthReading(12)}}
 	for _, tt := range []struct {
 		hasMode    bool
 		actualMode string

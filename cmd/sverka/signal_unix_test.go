@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -40,8 +41,8 @@ func sverkaIn(t *testing.T, dir string, want int, args ...string) string {
 	return out.String()
 }
 
-// slowKit makes a signed formular of an ISO image, then grows the image
-// (sparse) so that its check reads for minutes.
+// slowKit makes a signed formular of an ISO image grown (sparse) to 64
+// GiB, its row saying so, so that its check reads for minutes.
 func slowKit(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -54,8 +55,25 @@ func slowKit(t *testing.T) string {
 	}
 	sverkaIn(t, dir, 0, "keygen", "-W", "-p", "k.pub", "-s", "k.key")
 	sverkaIn(t, dir, 0, "formular", "make", "--media", "kit.iso", "--set", "product=Demo", "-o", "f.txt")
+	// The image made sparse and long, and the formular saying so: an
+	// image far longer than its row would be judged by its size alone,
+	// unread.
+	const long = 64 << 30
+	f := filepath.Join(dir, "f.txt")
+	text, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := fmt.Sprintf(" %d kit.iso\n", len(iso))
+	if !bytes.Contains(text, []byte(row)) {
+		t.Fatalf("no image row %q in\n%s", row, text)
+	}
+	text = bytes.Replace(text, []byte(row), []byte(fmt.Sprintf(" %d kit.iso\n", long)), 1)
+	if err := os.WriteFile(f, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	sverkaIn(t, dir, 0, "sign", "-s", "k.key", "f.txt")
-	if err := os.Truncate(filepath.Join(dir, "kit.iso"), 64<<30); err != nil {
+	if err := os.Truncate(filepath.Join(dir, "kit.iso"), long); err != nil {
 		t.Fatal(err)
 	}
 	return dir
