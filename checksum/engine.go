@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -113,6 +114,9 @@ func Expected(path string, size int64, toSize bool) Job {
 // grew a little is worth its digests, which say what it holds now). A
 // longer file is not the one listed, whatever it holds.
 func MostWorthReading(size int64) int64 {
+	if size > math.MaxInt64/2 {
+		return math.MaxInt64 // a size no file reaches, and no sum to overflow
+	}
 	return size + max(size, 1<<20)
 }
 

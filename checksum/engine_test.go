@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -384,6 +385,21 @@ func TestHashFilesExpectedFarLonger(t *testing.T) {
 					t.Errorf("%q, want %q", le.Error(), want)
 				}
 			})
+		}
+	}
+}
+
+func TestMostWorthReading(t *testing.T) {
+	for _, tt := range []struct{ size, want int64 }{
+		{0, 1 << 20},
+		{23, 23 + 1<<20},
+		{1 << 20, 2 << 20},
+		{10 << 20, 20 << 20},
+		{math.MaxInt64/2 + 1, math.MaxInt64},
+		{math.MaxInt64, math.MaxInt64},
+	} {
+		if got := MostWorthReading(tt.size); got != tt.want {
+			t.Errorf("MostWorthReading(%d) = %d, want %d", tt.size, got, tt.want)
 		}
 	}
 }
