@@ -44,7 +44,8 @@ type ScanOptions struct {
 	// pass, when the image has one.
 	ImplantedMD5 bool
 	// Progress, if set, is called from the reading goroutine with the
-	// number of bytes just read, as checksum.Options.Progress is.
+	// number of bytes just read, as checksum.Options.Progress is, and
+	// those of a gap skipped before them (see Scan).
 	Progress func(n int64)
 	// Extra are runs of bytes hashed in the same pass with ExtraAlgs,
 	// each like a member's extents: what boots (the system area, the
@@ -133,6 +134,11 @@ type segment struct {
 //
 // A member whose extents do not follow one another on the image (which no
 // known mastering tool writes) is read afterwards, extent by extent.
+//
+// Where nothing digests the whole image (no ImageAlgs, and no implanted
+// MD5 to check), only the members' bytes are wanted: the pass skips the
+// gaps between them and ends with the last, so that a member placed far
+// into a sparse file costs its own bytes only.
 func (im *Image) Scan(ctx context.Context, opt ScanOptions) (*ScanResult, error) {
 	if im.f == nil {
 		return nil, errors.New("scan of a closed image")
@@ -376,6 +382,7 @@ func (p *pass) read(ctx context.Context, pool chan *buffer, imageCh chan<- *buff
 		if ctx.Err() != nil {
 			break
 		}
+		from := off
 		if p.gaps && len(rt.active) == 0 && rt.next < len(rt.segs) && rt.segs[rt.next].off > off {
 			off = rt.segs[rt.next].off // nothing before it is wanted
 		}
@@ -404,7 +411,7 @@ func (p *pass) read(ctx context.Context, pool chan *buffer, imageCh chan<- *buff
 		rt.route(b, off, end)
 		b.release()
 		if p.opt.Progress != nil {
-			p.opt.Progress(end - off)
+			p.opt.Progress(end - from) // a gap skipped counts as passed
 		}
 		off = end
 		if err != nil && err != io.EOF {

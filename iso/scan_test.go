@@ -327,8 +327,10 @@ func TestScanHostileSparseImage(t *testing.T) {
 		{Name: "far", Size: 2048, Extents: []Extent{{far, 2048}}},
 		{Name: "huge", Size: far, Extents: []Extent{{4096, far}}},
 	}}
+	var passed int64
 	res, err := scan(context.Background(), im, zeros{im.Size, &read}, ScanOptions{
-		MemberAlgs: checksumtest.Algs(t, "sha256"), MostMember: 1 << 20})
+		MemberAlgs: checksumtest.Algs(t, "sha256"), MostMember: 1 << 20,
+		Progress: func(n int64) { passed += n }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,5 +346,10 @@ func TestScanHostileSparseImage(t *testing.T) {
 	}
 	if read > 4*defaultBufSize {
 		t.Errorf("%d bytes read for two members of 2048", read)
+	}
+	// The gaps skipped count as passed: the progress ends where the
+	// pass does, at the last member's end.
+	if passed != far+2048 {
+		t.Errorf("progress %d, want %d", passed, int64(far+2048))
 	}
 }
