@@ -33,6 +33,12 @@ func NormalizeTables(data []byte) (out []byte, changes []string, err error) {
 			data = data[len(bom):]
 		}
 		changes = append(changes, "the UTF-8 byte order mark removed")
+		// UTF-16's mark after UTF-8's: two encodings in one file, which
+		// no reading makes text of (taken as UTF-16, a second pass
+		// would change what the first gave).
+		if len(data) >= 2 && (data[0] == 0xFF && data[1] == 0xFE || data[0] == 0xFE && data[1] == 0xFF) {
+			return nil, nil, errors.New("a UTF-16 byte order mark after the UTF-8 one: the file mixes two encodings")
+		}
 	}
 	var crlf, cr, tabs, trail []int
 	var b bytes.Buffer

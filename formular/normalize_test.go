@@ -59,7 +59,7 @@ func TestNormalizeTables(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range [][]byte{{0xFF, 0xFE, 0x41}, {0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00}} {
+	for _, bad := range [][]byte{{0xFF, 0xFE, 0x41}, {0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00}, []byte("\ufeff\xfe\xff"), []byte("\ufeff\ufeff\xff\xfeA\x00")} {
 		if _, _, err := NormalizeTables(bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
