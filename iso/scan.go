@@ -148,11 +148,15 @@ func (im *Image) Scan(ctx context.Context, opt ScanOptions) (*ScanResult, error)
 }
 
 func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*ScanResult, error) {
+	var md5f *md5Feeder
+	if opt.ImplantedMD5 && im.Implanted != nil {
+		md5f = newMD5Feeder(*im.Implanted, im.md5Blocks, im.pvdOffset)
+	}
 	p := newPass(im, r, opt)
 	// Nothing digests the whole image: only the members' bytes are read,
 	// the gaps between them skipped, so that a member placed far into a
 	// sparse file does not cost the reading of everything before it.
-	p.gaps = len(opt.ImageAlgs) == 0 && !(opt.ImplantedMD5 && im.Implanted != nil)
+	p.gaps = len(opt.ImageAlgs) == 0 && md5f == nil
 	p.plan()
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -163,10 +167,6 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 	nbuf := 2*p.workers + 4
 	pool := newPool(nbuf, p.bufSize)
 
-	var md5f *md5Feeder
-	if opt.ImplantedMD5 && im.Implanted != nil {
-		md5f = newMD5Feeder(*im.Implanted, im.md5Blocks, im.pvdOffset)
-	}
 	imageSum := checksum.NewMulti(opt.ImageAlgs)
 	var wg sync.WaitGroup
 	imageCh := make(chan *buffer, nbuf)
