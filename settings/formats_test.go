@@ -481,3 +481,31 @@ func TestRegText(t *testing.T) {
 		}
 	}
 }
+
+// An XML document that repeats elements and attributes thousands of times
+// is held to the same count: MaxWarnings whole, the rest in one more.
+func TestXMLWarningsCountedBeyondMax(t *testing.T) {
+	const sets = 3 * MaxWarnings
+	var b strings.Builder
+	b.WriteString("<r>\n")
+	for i := range sets {
+		// Each <p> repeats <a> and an attribute: two warnings a line.
+		fmt.Fprintf(&b, "<p x=\"%d\" x=\"%d\"><a>1</a><a>2</a></p>\n", i, i)
+	}
+	b.WriteString("</r>\n")
+	_, warns, err := Parse([]byte(b.String()), "f", "xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warns) != MaxWarnings+1 {
+		t.Fatalf("%d warnings, want %d and one counting the rest", len(warns), MaxWarnings+1)
+	}
+	more := warns[MaxWarnings]
+	if more.Code != CodeMoreWarnings || more.Args["last_line"] != strconv.Itoa(sets+1) {
+		t.Errorf("the count of the rest: %s %v", more.Code, more.Args)
+	}
+	// sets attributes and sets elements given twice, and <p> itself.
+	if want := strconv.Itoa(2*sets + 1 - MaxWarnings); more.Args["count"] != want {
+		t.Errorf("%s counted beyond the first %d, want %s", more.Args["count"], MaxWarnings, want)
+	}
+}
