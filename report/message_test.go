@@ -360,3 +360,44 @@ func TestDuplicateReadingOfManyLines(t *testing.T) {
 		t.Error("the reader took a count that is not a number")
 	}
 }
+
+// TestNotReadLongerDetail: a file judged by its size, unread, says so in
+// both languages, keeps to the schema through JSON and back, and a
+// report that gives the detail arguments (it has none) is refused.
+func TestNotReadLongerDetail(t *testing.T) {
+	r := fixedReport()
+	it := &r.Result.Tables[1].Items[4]
+	size := int64(1 << 40)
+	it.Status, it.DetailCode, it.DetailArgs, it.Actual, it.ActualSize = verify.Modified, verify.DetailNotReadLonger, nil, nil, &size
+	it.Detail = "not read: more than twice the size listed, so not the file listed, whatever it holds"
+	if got := en.detail(it); got != it.Detail {
+		t.Errorf("in English: %q", got)
+	}
+	if got := ru.detail(it); !strings.HasPrefix(got, "не прочитан: вдвое с лишним больше") {
+		t.Errorf("in Russian: %q", got)
+	}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := Validate(b.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadJSON(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Result.Tables[1].At(4); got.DetailCode != verify.DetailNotReadLonger || got.ActualSize == nil || *got.ActualSize != size {
+		t.Errorf("came back as %s, size %v", got.DetailCode, got.ActualSize)
+	}
+	bad := strings.Replace(b.String(), `"detail_code": "not-read-longer"`, `"detail_code": "not-read-longer", "detail_args": {"size": "1"}`, 1)
+	if bad == b.String() {
+		t.Fatal("no not-read-longer detail in the JSON")
+	}
+	if err := Validate([]byte(bad)); err == nil {
+		t.Error("the schema took arguments on not-read-longer")
+	}
+	if _, err := ReadJSON([]byte(bad)); err == nil {
+		t.Error("the reader took arguments on not-read-longer")
+	}
+}

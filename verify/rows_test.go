@@ -303,3 +303,31 @@ func TestCompareFarLonger(t *testing.T) {
 		}
 	}
 }
+
+// The most worth reading of one member is bounded by the largest row the
+// tables list; a row of unknown size, or no row at all, leaves it
+// unbounded (0), never bounded below a listed file.
+func TestMostWorthReadingOfTables(t *testing.T) {
+	rows := func(sizes ...int64) *formular.Table {
+		tb := &formular.Table{Kind: formular.KindMedia}
+		for _, s := range sizes {
+			tb.Entries = append(tb.Entries, formular.Entry{Size: s})
+		}
+		return tb
+	}
+	for _, tt := range []struct {
+		name   string
+		tables []*formular.Table
+		want   int64
+	}{
+		{"no table", nil, 0},
+		{"a table of no rows", []*formular.Table{rows()}, 0},
+		{"the largest of two tables", []*formular.Table{rows(10, 5<<20), rows(3 << 20)}, checksum.MostWorthReading(5 << 20)},
+		{"only empty files", []*formular.Table{rows(0, 0)}, checksum.MostWorthReading(0)},
+		{"a row of unknown size", []*formular.Table{rows(10, -1)}, 0},
+	} {
+		if got := mostWorthReading(tt.tables); got != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
