@@ -326,17 +326,8 @@ func TestDuplicateReadingOfManyLines(t *testing.T) {
 	if got, want := ru.detail(it), "задан в kesl.ini несколько раз (строк: 100001, первые из них "+lines+"): программа может прочитать вариант из строки 2"; got != want {
 		t.Errorf("in Russian:\n got  %q\n want %q", got, want)
 	}
-	var b bytes.Buffer
-	if err := WriteJSON(&b, r); err != nil {
-		t.Fatal(err)
-	}
-	if err := Validate(b.Bytes()); err != nil {
-		t.Fatal(err)
-	}
-	back, err := ReadJSON(b.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A count that is not a number is refused, by the schema and the reader.
+	back := roundTripRefusing(t, r, `"count": "100001"`, `"count": "many"`)
 	found := false
 	for _, tb := range back.Result.Tables {
 		for i := range tb.Items {
@@ -348,17 +339,35 @@ func TestDuplicateReadingOfManyLines(t *testing.T) {
 	if !found {
 		t.Error("the count did not come back")
 	}
-	// A count that is not a number is refused, by the schema and the reader.
-	bad := strings.Replace(b.String(), `"count": "100001"`, `"count": "many"`, 1)
-	if bad == b.String() {
-		t.Fatal("no count in the JSON")
+}
+
+// roundTripRefusing writes r as JSON, holds it to the schema, reads it
+// back, and returns what came back; the same JSON with old replaced by
+// bad must be refused by the schema and by the reader alike.
+func roundTripRefusing(t *testing.T, r *Report, old, bad string) *Report {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
 	}
-	if err := Validate([]byte(bad)); err == nil {
-		t.Error("the schema took a count that is not a number")
+	if err := Validate(b.Bytes()); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := ReadJSON([]byte(bad)); err == nil {
-		t.Error("the reader took a count that is not a number")
+	back, err := ReadJSON(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
 	}
+	if !strings.Contains(b.String(), old) {
+		t.Fatalf("no %s in the JSON", old)
+	}
+	forged := []byte(strings.Replace(b.String(), old, bad, 1))
+	if err := Validate(forged); err == nil {
+		t.Errorf("the schema took %s", bad)
+	}
+	if _, err := ReadJSON(forged); err == nil {
+		t.Errorf("the reader took %s", bad)
+	}
+	return back
 }
 
 // TestNotReadLongerDetail: a file judged by its size, unread, says so in
@@ -376,28 +385,8 @@ func TestNotReadLongerDetail(t *testing.T) {
 	if got := ru.detail(it); !strings.HasPrefix(got, "не прочитан: вдвое с лишним больше") {
 		t.Errorf("in Russian: %q", got)
 	}
-	var b bytes.Buffer
-	if err := WriteJSON(&b, r); err != nil {
-		t.Fatal(err)
-	}
-	if err := Validate(b.Bytes()); err != nil {
-		t.Fatal(err)
-	}
-	back, err := ReadJSON(b.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
+	back := roundTripRefusing(t, r, `"detail_code": "not-read-longer"`, `"detail_code": "not-read-longer", "detail_args": {"size": "1"}`)
 	if got := back.Result.Tables[1].At(4); got.DetailCode != verify.DetailNotReadLonger || got.ActualSize == nil || *got.ActualSize != size {
 		t.Errorf("came back as %s, size %v", got.DetailCode, got.ActualSize)
-	}
-	bad := strings.Replace(b.String(), `"detail_code": "not-read-longer"`, `"detail_code": "not-read-longer", "detail_args": {"size": "1"}`, 1)
-	if bad == b.String() {
-		t.Fatal("no not-read-longer detail in the JSON")
-	}
-	if err := Validate([]byte(bad)); err == nil {
-		t.Error("the schema took arguments on not-read-longer")
-	}
-	if _, err := ReadJSON([]byte(bad)); err == nil {
-		t.Error("the reader took arguments on not-read-longer")
 	}
 }
