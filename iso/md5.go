@@ -153,12 +153,31 @@ type md5Feeder struct {
 // multiplies by 2048 whatever the block size) whose PVD is at pvdOffset.
 func newMD5Feeder(imp Implant, volumeBlocks, pvdOffset int64) *md5Feeder {
 	m := &md5Feeder{imp: imp, h: md5.New(), clearFrom: pvdOffset + appDataOffset}
-	m.total = max(volumeBlocks*sectorSize-imp.SkipSectors*sectorSize, 0)
+	m.total = implantLength(imp, volumeBlocks)
 	if imp.FragmentSums != "" && imp.FragmentCount > 0 {
 		m.fragSize = m.total / (imp.FragmentCount + 1)
 		m.sumsPerFrg = fragmentSumsSize / imp.FragmentCount
 	}
 	return m
+}
+
+// implantLength is the number of bytes imp covers in a volume of
+// volumeBlocks 2048-byte sectors: all but the sectors it skips at the end.
+// A skip below 0 or past the volume, which only a forged implant gives,
+// is held to the volume, so the length neither wraps nor outgrows it.
+func implantLength(imp Implant, volumeBlocks int64) int64 {
+	skip := min(max(imp.SkipSectors, 0), volumeBlocks)
+	return (volumeBlocks - skip) * sectorSize
+}
+
+// ImplantLength is the number of bytes the implanted MD5 covers, as
+// checkisomd5 reads them: what the image's own volume size says, which
+// only the image vouches for. 0 when the image carries none.
+func (im *Image) ImplantLength() int64 {
+	if im.Implanted == nil {
+		return 0
+	}
+	return implantLength(*im.Implanted, im.md5Blocks)
 }
 
 var spaces = []byte(strings.Repeat(" ", appDataSize))

@@ -143,3 +143,36 @@ func TestParseImplant(t *testing.T) {
 		}
 	}
 }
+
+// TestImplantLength: the bytes an implant covers, the skipped sectors
+// held to the volume whatever a forged implant says.
+func TestImplantLength(t *testing.T) {
+	im, err := Open(filepath.Join(fixtures, "md5.iso"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Close()
+	const volume = 802816 / 2048
+	for _, tt := range []struct {
+		skip, want int64
+	}{
+		{15, (volume - 15) * 2048},
+		{0, volume * 2048},
+		{-1 << 62, volume * 2048},
+		{volume, 0},
+		{1 << 62, 0},
+	} {
+		imp := *im.Implanted
+		imp.SkipSectors = tt.skip
+		im2 := *im
+		im2.Implanted = &imp
+		if got := im2.ImplantLength(); got != tt.want {
+			t.Errorf("skip %d: %d, want %d", tt.skip, got, tt.want)
+		}
+	}
+	im2 := *im
+	im2.Implanted = nil
+	if got := im2.ImplantLength(); got != 0 {
+		t.Errorf("no implant: %d", got)
+	}
+}
