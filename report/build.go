@@ -116,7 +116,7 @@ func mediaOf(path string, res *verify.Result) *Media {
 		m.Kind, m.Size, m.Digests = img.Kind, img.Size, img.Digests
 		m.ImplantedMD5 = &ImplantedMD5{}
 		if im := img.ImplantedMD5; im != nil {
-			m.ImplantedMD5 = &ImplantedMD5{Present: true, OK: im.OK, Expected: im.Expected, Computed: im.Computed}
+			m.ImplantedMD5 = &ImplantedMD5{Present: true, OK: im.OK, Expected: im.Expected, Computed: im.Computed, NotRead: im.NotRead}
 		}
 		return m
 	}

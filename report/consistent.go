@@ -110,7 +110,10 @@ func consistent(r *Report) error {
 	}
 	rs, ws := dateClaims(r)
 	reasons, warns = append(reasons, rs...), append(warns, ws...)
-	if m := r.Sources.Media; m != nil && m.ImplantedMD5 != nil && m.ImplantedMD5.Present && !m.ImplantedMD5.OK {
+	if m := r.Sources.Media; m != nil && m.ImplantedMD5 != nil && m.ImplantedMD5.NotRead {
+		reasons = append(reasons, claim{msg: verify.Message{Code: verify.CodeImplantedMD5NotRead},
+			from: "media", why: "the MD5 implanted in the image was not read"})
+	} else if m != nil && m.ImplantedMD5 != nil && m.ImplantedMD5.Present && !m.ImplantedMD5.OK {
 		reasons = append(reasons, claim{
 			msg:  verify.Message{Code: verify.CodeImplantedMD5Mismatch, Args: map[string]string{"recorded": m.ImplantedMD5.Expected, "computed": m.ImplantedMD5.Computed}},
 			from: "media", why: "the MD5 implanted in the image does not match"})
@@ -442,7 +445,7 @@ func sourceOf(code verify.Code) string {
 		return "certificate dates"
 	case verify.CodeRequiredNotChecked:
 		return "scope"
-	case verify.CodeImplantedMD5Mismatch:
+	case verify.CodeImplantedMD5Mismatch, verify.CodeImplantedMD5NotRead:
 		return "media"
 	case verify.CodeNothingChecked:
 		return "tables"

@@ -77,6 +77,9 @@ func TestForgedReportsRefused(t *testing.T) {
 	twice.Result.Reasons = append(twice.Result.Reasons, twice.Result.Reasons[2])
 	noExtraWarning := fixedReport()
 	noExtraWarning.Result.Warnings = slices.Delete(noExtraWarning.Result.Warnings, 2, 3)
+	notRead := string(jsonOf(t, notReadImplantReport()))
+	notReadHidden := notReadImplantReport()
+	notReadHidden.Result.Reasons = notReadHidden.Result.Reasons[1:]
 	reasonsOf := func(doc string) string {
 		i := strings.Index(doc, `  "reasons": [`)
 		j := strings.Index(doc, `  "warnings": [`)
@@ -139,6 +142,10 @@ func TestForgedReportsRefused(t *testing.T) {
         "ok": false`, `"present": true,
         "ok": true`}},
 			"reason implanted-md5-mismatch is not called for by the report's media"},
+		{"implanted MD5 not read, and no reason says so", string(jsonOf(t, notReadHidden)), nil,
+			"verdict NOT HOLD disagrees with its media: the MD5 implanted in the image was not read, and no reason says so"},
+		{"implanted MD5 said to be read", notRead, [][2]string{{`"not_read": true`, `"not_read": false`}},
+			"the MD5 implanted in the image does not match, and no reason says so"},
 		{"required kind said to hold", req, [][2]string{{`"verdict": "NOT HOLD"`, `"verdict": "HOLDS"`}, {reasonsOf(req), "  \"reasons\": [],\n"}},
 			"verdict HOLDS disagrees with its scope: modules is required and was not checked"},
 		{"scope that claims more", partial, [][2]string{{`"checked": [

@@ -340,6 +340,8 @@ func characteristics(l lang, r *Report, opt HTMLOptions) []kv {
 			switch {
 			case !im.Present:
 				add(l.t("implanted"), l.t("implanted-none"))
+			case im.NotRead:
+				add(l.t("implanted"), l.t("implanted-not-read")+" ("+im.Expected+")")
 			case im.OK:
 				add(l.t("implanted"), l.t("implanted-ok")+" ("+im.Computed+")")
 			default:

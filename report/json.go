@@ -125,6 +125,7 @@ type jsonImplanted struct {
 	OK       bool   `json:"ok"`
 	Expected string `json:"expected,omitempty"`
 	Computed string `json:"computed,omitempty"`
+	NotRead  bool   `json:"not_read,omitzero"`
 }
 
 type jsonMedia struct {
@@ -352,7 +353,7 @@ func headOf(r *Report) jsonHead {
 		jm := &jsonMedia{Kind: m.Kind, Size: m.Size, Digests: digestsOf(nil, m.Digests)}
 		jm.Path, jm.PathB64 = encodeText(m.Path)
 		if im := m.ImplantedMD5; im != nil {
-			jm.ImplantedMD5 = &jsonImplanted{Present: im.Present, OK: im.OK, Expected: im.Expected, Computed: im.Computed}
+			jm.ImplantedMD5 = &jsonImplanted{Present: im.Present, OK: im.OK, Expected: im.Expected, Computed: im.Computed, NotRead: im.NotRead}
 		}
 		h.Sources.Media = jm
 	}
@@ -627,7 +628,7 @@ func (j *jsonReport) report() (*Report, error) {
 			return nil, err
 		}
 		if im := m.ImplantedMD5; im != nil {
-			rm.ImplantedMD5 = &ImplantedMD5{Present: im.Present, OK: im.OK, Expected: im.Expected, Computed: im.Computed}
+			rm.ImplantedMD5 = &ImplantedMD5{Present: im.Present, OK: im.OK, Expected: im.Expected, Computed: im.Computed, NotRead: im.NotRead}
 		}
 		r.Sources.Media = rm
 	}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/sverka/sverka/internal/safetext"
@@ -43,6 +44,7 @@ func (l lang) msgDate(s string) string {
 //	"kind:NAME"   a table kind, in the rendering's language
 //	"date:NAME"   a date, the language's way
 //	"error:NAME"  an error with its code, said in the language when known
+//	"bytes:NAME"  a number of bytes, grouped as auditors read it
 //
 // Everything else is a value from the checked system, shown in display
 // form. A new code that needs no more than this gets a row here and its
@@ -58,6 +60,7 @@ var msgSpecs = map[verify.Code]msgSpec{
 	verify.CodeNothingChecked:       {"msg-nothing-checked", nil},
 	verify.CodeNoValidUntil:         {"msg-no-valid-until", nil},
 	verify.CodeImplantedMD5Mismatch: {"msg-implanted-md5-mismatch", []string{"recorded", "computed"}},
+	verify.CodeImplantedMD5NotRead:  {"msg-implanted-md5-not-read", []string{"bytes:covers", "bytes:stored"}},
 	verify.CodeSourceUnreadable:     {"msg-source-unreadable", []string{"table", "source", "error:error"}},
 	verify.CodeWeakAlgorithm:        {"msg-weak-algorithm", []string{"table", "algorithms"}},
 	verify.CodeSettings:             {"msg-settings", []string{"file", "line", "error:message"}},
@@ -99,6 +102,12 @@ func (l lang) spec(m *verify.Message) (string, bool) {
 			vals[i] = l.msgDate(safetext.Display(v))
 		case "error":
 			vals[i] = l.errArg(m.Args, name, v)
+		case "bytes":
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return "", false
+			}
+			vals[i] = bytesText(n)
 		default:
 			vals[i] = safetext.Display(v)
 		}

@@ -184,7 +184,7 @@ func TestEveryCodeRendered(t *testing.T) {
 	const fallback = "ENGLISH FALLBACK"
 	args := map[string]string{"why": verify.WhyNoMedia, "type": verify.TypeFIFO, "column": "gost12-256",
 		"should_be": "gost12-256/reversed", "until": "2026-01-31", "check_date": "2026-02-01", "kind": "modules",
-		"tree": verify.TreeJoliet, "members_tree": verify.TreeRockRidge}
+		"tree": verify.TreeJoliet, "members_tree": verify.TreeRockRidge, "covers": "4398046511104", "stored": "802816"}
 	for _, k := range []string{"certificate", "error", "recorded", "computed", "source", "algorithms", "file", "line",
 		"message", "media", "offset", "target", "directory", "root", "name", "expected", "size", "entry", "lines",
 		"record", "records", "members_record"} {
@@ -389,4 +389,37 @@ func TestNotReadLongerDetail(t *testing.T) {
 	if got := back.Result.Tables[1].At(4); got.DetailCode != verify.DetailNotReadLonger || got.ActualSize == nil || *got.ActualSize != size {
 		t.Errorf("came back as %s, size %v", got.DetailCode, got.ActualSize)
 	}
+}
+
+// notReadImplantReport is the fixed report of an image whose implanted
+// MD5 was not read: it covers far more than the file holds on its disk.
+func notReadImplantReport() *Report {
+	r := fixedReport()
+	r.Sources.Media.ImplantedMD5 = &ImplantedMD5{Present: true, Expected: hexOf("md5a", 16), NotRead: true}
+	r.Result.Reasons[0] = verify.Message{Code: verify.CodeImplantedMD5NotRead,
+		Args: map[string]string{"covers": "4398046511104", "stored": "802816"},
+		Text: "the MD5 implanted in the image (isomd5sum) was not checked: it covers 4398046511104 bytes, more than four times the 802816 bytes the file holds on its disk (a sparse file, mostly holes)"}
+	return r
+}
+
+// TestImplantedMD5NotRead: an implanted MD5 left unread is a reason said
+// in both languages with its sizes grouped, keeps to the schema through
+// JSON and back, and a report that gives a sum computed for it, or sizes
+// that are not numbers, is refused.
+func TestImplantedMD5NotRead(t *testing.T) {
+	r := notReadImplantReport()
+	m := &r.Result.Reasons[0]
+	none := func(verify.Status) string { return "" }
+	if got, want := en.message(m, none), "it covers 4\u00a0398\u00a0046\u00a0511\u00a0104 bytes, more than four times the 802\u00a0816 bytes the file holds on its disk"; !strings.Contains(got, want) {
+		t.Errorf("in English: %q", got)
+	}
+	if got, want := ru.message(m, none), "не проверена: она охватывает 4\u00a0398\u00a0046\u00a0511\u00a0104 байт"; !strings.Contains(got, want) {
+		t.Errorf("in Russian: %q", got)
+	}
+	back := roundTripRefusing(t, r, `"not_read": true`, `"not_read": true, "computed": "`+hexOf("md5b", 16)+`"`)
+	if im := back.Sources.Media.ImplantedMD5; im == nil || !im.NotRead || im.OK || !im.Present {
+		t.Errorf("came back as %+v", im)
+	}
+	roundTripRefusing(t, r, `"covers": "4398046511104"`, `"covers": "4 TiB"`)
+	roundTripRefusing(t, r, `"present": true`, `"present": false`)
 }

@@ -44,7 +44,7 @@ var (
 var statuses = []string{"OK", "MODIFIED", "MISSING", "RENAMED", "EXTRA", "UNREADABLE", "VIOLATED", "UNSET"}
 
 var (
-	reasonCodesV2  = []string{"table-failed", "nothing-checked", "certificate-expired", "valid-until-unreadable", "implanted-md5-mismatch", "source-unreadable", "registry-offline", "required-not-checked", "cannot-check"}
+	reasonCodesV2  = []string{"table-failed", "nothing-checked", "certificate-expired", "valid-until-unreadable", "implanted-md5-mismatch", "source-unreadable", "registry-offline", "required-not-checked", "cannot-check", "implanted-md5-not-read"}
 	reasonCodesV1  = reasonCodesV2[:7]
 	warningCodesV2 = []string{"no-valid-until", "support-ended", "support-until-unreadable", "extra-files", "extra-links", "weak-algorithm", "settings", "read-stopped"}
 	warningCodesV1 = append([]string{"table-not-checked"}, warningCodesV2...)
@@ -106,6 +106,7 @@ var messageRules = map[string]argRule{
 	"support-until-unreadable": {table: mustNot, counts: mustNot, args: must, required: []string{"error"}, names: []string{"error", "value"}},
 	"no-valid-until":           {table: mustNot, counts: mustNot, args: mustNot},
 	"nothing-checked":          {table: mustNot, counts: mustNot, args: mustNot},
+	"implanted-md5-not-read":   {table: mustNot, counts: mustNot, args: must, required: []string{"covers", "stored"}, names: []string{"covers", "stored"}, values: map[string]func(string) bool{"covers": isDigits, "stored": isDigits}},
 	"implanted-md5-mismatch":   {table: mustNot, counts: mustNot, args: must, required: []string{"recorded", "computed"}, names: []string{"recorded", "computed"}, values: map[string]func(string) bool{"recorded": isHex, "computed": isHex}},
 	"source-unreadable":        {table: must, tableIs: "parameters", counts: mustNot, args: must, required: []string{"source", "error"}, names: []string{"source", "error"}, errorNames: true, values: errValues},
 	"registry-offline":         {table: must, tableIs: "parameters", counts: mustNot, args: must, required: []string{"source"}, names: []string{"source"}},
@@ -491,6 +492,8 @@ func checkHead(j *jsonReport) error {
 				return fmt.Errorf("/sources/media/implanted_md5: not hex")
 			case !im.Present && im.OK:
 				return fmt.Errorf("/sources/media/implanted_md5/ok: true with none present")
+			case im.NotRead && (!im.Present || im.OK || im.Computed != ""):
+				return fmt.Errorf("/sources/media/implanted_md5/not_read: true with one present, not matching and none computed only")
 			}
 		}
 	}

@@ -117,6 +117,7 @@ type ImplantedMD5 struct {
 	OK       bool // it matches
 	Expected string
 	Computed string
+	NotRead  bool // not read: it covers far more than the file holds on its disk
 }
 
 // Var is one root variable of the modules tables and the path it stood for.

@@ -72,6 +72,11 @@ const (
 	// CodeImplantedMD5Mismatch: the image's isomd5sum does not match
 	// (recorded, computed).
 	CodeImplantedMD5Mismatch Code = "implanted-md5-mismatch"
+	// CodeImplantedMD5NotRead: the image, checked against [media] tables
+	// alone, carries an implanted MD5 that covers more than is worth
+	// reading of what the file holds on its disk: a sparse file, mostly
+	// holes, which would hold the check for hours (covers, stored: bytes).
+	CodeImplantedMD5NotRead Code = "implanted-md5-not-read"
 	// CodeSourceUnreadable: a parameters table's settings source cannot
 	// be read (Table, Line, source, error).
 	CodeSourceUnreadable Code = "source-unreadable"
@@ -324,6 +329,12 @@ var nothingChecked = Message{Code: CodeNothingChecked,
 func implantedMismatch(recorded, computed string) Message {
 	return Message{Code: CodeImplantedMD5Mismatch, Args: map[string]string{"recorded": recorded, "computed": computed},
 		Text: fmt.Sprintf("the MD5 implanted in the image (isomd5sum) does not match: recorded %s, computed %s", recorded, computed)}
+}
+
+func implantedNotRead(covers, stored int64) Message {
+	return Message{Code: CodeImplantedMD5NotRead,
+		Args: map[string]string{"covers": strconv.FormatInt(covers, 10), "stored": strconv.FormatInt(stored, 10)},
+		Text: fmt.Sprintf("the MD5 implanted in the image (isomd5sum) was not checked: it covers %d bytes, more than four times the %d bytes the file holds on its disk (a sparse file, mostly holes)", covers, stored)}
 }
 
 func sourceUnreadable(line int, source string, err error) Message {

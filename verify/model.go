@@ -138,6 +138,9 @@ type ImplantedMD5 struct {
 	Expected string
 	Computed string
 	OK       bool
+	// NotRead: the image was not read for it, as it covers far more than
+	// the file holds on its disk (implantedNotRead); Computed is empty.
+	NotRead bool
 }
 
 // Scope says what a verdict covers, so that a HOLDS is never read as
