@@ -574,6 +574,16 @@ func (m *matcher) judge(why func(rel string) *Message) (items []Item, at []int) 
 		}
 	}
 	rows := len(items)
+	// Grown once to the most unlisted names there may be: grown as it
+	// is appended to, 200,000 EXTRA items of an image were 350 MB of
+	// copies (a large slice grows by a quarter).
+	most := 0
+	for fi := range m.seen {
+		if m.seen[fi].row < 0 {
+			most++
+		}
+	}
+	items = slices.Grow(items, most)
 	for fi := range m.seen {
 		f := &m.seen[fi]
 		if taken[fi] || f.row >= 0 || (f.mode.IsDir() && !f.dirExtra) || t.Excluded(f.rel) {
