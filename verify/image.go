@@ -121,6 +121,7 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 			seen = append(seen, found{rel: l.Name, mode: fs.ModeSymlink, link: l.Target})
 		}
 		m := newMatcher(t, src.IgnoreCase || t.OS == formular.OSWindows)
+		m.expand = true
 		m.bind(seen, nil)
 		// The trees' conflicts change items in place: the members are
 		// fewer than an installed system's files, each gets its item.

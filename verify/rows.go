@@ -149,9 +149,30 @@ func (t *Table) Expand() {
 	if t.rows == nil {
 		return
 	}
-	items := make([]Item, 0, t.Len())
-	for _, it := range t.All() {
-		items = append(items, it)
+	n := t.Len()
+	if cap(t.Items) < n {
+		items := make([]Item, 0, n)
+		for _, it := range t.All() {
+			items = append(items, it)
+		}
+		t.Items, t.rows, t.at = items, nil, nil
+		return
+	}
+	// In place, where the room was kept (a million unlisted members of
+	// an image would otherwise be held twice): the items of no row move
+	// to the end, then, from the last row back, each row takes its item,
+	// which is never after its place, or one made for it.
+	rows, kept := len(t.rows.Entries), len(t.at)
+	items := t.Items[:n]
+	copy(items[rows:], t.Items[kept:])
+	k := kept - 1
+	for i := rows - 1; i >= 0; i-- {
+		if k >= 0 && t.at[k] == i {
+			items[i] = items[k]
+			k--
+		} else {
+			items[i] = okItem(t.rows, i, true)
+		}
 	}
 	t.Items, t.rows, t.at = items, nil, nil
 }

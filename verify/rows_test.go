@@ -161,6 +161,15 @@ func TestOKRowsKeepNoItem(t *testing.T) {
 		t.Errorf("after rowItem(5): %v %v %v, Len %d", c.At(5).Status, c.At(0).Status, c.At(6).Name, c.Len())
 	}
 
+	// Expanded in place, where judge kept the room, and into new items
+	// where it did not, alike.
+	roomy := out
+	roomy.Items, roomy.at = slices.Grow(slices.Clone(out.Items), out.Len()), slices.Clone(out.at)
+	roomy.Expand()
+	if roomy.rows != nil || !reflect.DeepEqual(roomy.Items, want) {
+		t.Errorf("Expand in place: %+v", roomy.Items)
+	}
+	out.Items = slices.Clip(out.Items)
 	out.Expand()
 	if out.rows != nil || !reflect.DeepEqual(out.Items, want) {
 		t.Errorf("Expand: %+v", out.Items)

@@ -356,6 +356,9 @@ type matcher struct {
 	// listedDirs holds the keys of the directories above listed rows,
 	// made when an unlisted link is judged (linksToListed).
 	listedDirs map[string]bool
+	// expand: every row will have an item of its own (Table.Expand), so
+	// judge keeps room for them where it makes the items.
+	expand bool
 }
 
 func newMatcher(t *formular.Table, fold bool) *matcher {
@@ -574,16 +577,20 @@ func (m *matcher) judge(why func(rel string) *Message) (items []Item, at []int) 
 		}
 	}
 	rows := len(items)
-	// Grown once to the most unlisted names there may be: grown as it
-	// is appended to, 200,000 EXTRA items of an image were 350 MB of
-	// copies (a large slice grows by a quarter).
-	most := 0
+	// Grown once to the most unlisted names there may be, and the rows
+	// found as listed where they will have items too: grown as it was
+	// appended to, 200,000 EXTRA items of an image were 350 MB of copies
+	// (a large slice grows by a quarter).
+	room := 0
 	for fi := range m.seen {
 		if m.seen[fi].row < 0 {
-			most++
+			room++
 		}
 	}
-	items = slices.Grow(items, most)
+	if m.expand {
+		room += len(t.Entries) - rows
+	}
+	items = slices.Grow(items, room)
 	for fi := range m.seen {
 		f := &m.seen[fi]
 		if taken[fi] || f.row >= 0 || (f.mode.IsDir() && !f.dirExtra) || t.Excluded(f.rel) {
