@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/sverka/sverka/internal/wintest"
 )
 
 // TestImplantOfSparseImageNotRead: an image checked against [media]
@@ -18,8 +20,10 @@ import (
 // check fails at once, saying why, where reading it would take hours.
 // The same image as made, and an [image] table, read it as before.
 func TestImplantOfSparseImageNotRead(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("the file's stored size is not known here")
+	if runtime.GOOS == "windows" && !wintest.Wine() {
+		// NTFS allocates a file grown by SetEndOfFile unless it was
+		// made sparse first: four terabytes, or a full disk.
+		t.Skip("a sparse file wants FSCTL_SET_SPARSE here")
 	}
 	b, err := os.ReadFile(filepath.Join("..", "testdata", "iso", "md5.iso"))
 	if err != nil {

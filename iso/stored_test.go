@@ -1,16 +1,24 @@
-//go:build unix
+//go:build unix || windows
 
 package iso
 
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+
+	"github.com/sverka/sverka/internal/wintest"
 )
 
 // TestStoredSparse: a file grown sparse by a terabyte stores what it
 // was; its size says a terabyte.
 func TestStoredSparse(t *testing.T) {
+	if runtime.GOOS == "windows" && !wintest.Wine() {
+		// NTFS allocates a file grown by SetEndOfFile unless it was
+		// made sparse first: a terabyte, or a full disk.
+		t.Skip("a sparse file wants FSCTL_SET_SPARSE here")
+	}
 	b, err := os.ReadFile(filepath.Join(fixtures, "md5.iso"))
 	if err != nil {
 		t.Fatal(err)
