@@ -50,7 +50,7 @@ func parseINI(data []byte, file string, windows bool) (Source, []Warning, error)
 		if section != "" {
 			key = section + "." + key
 		}
-		warns = addWarnings(warns, t.set(file, key, Value{Text: unquoteINI(strings.TrimSpace(l[eq+1:])), Line: n})...)
+		warns = t.set(warns, file, key, Value{Text: unquoteINI(strings.TrimSpace(l[eq+1:])), Line: n})
 	}
 	return t, warns, nil
 }

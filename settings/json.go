@@ -234,9 +234,11 @@ func (p *jsonParser) value(depth int) (*jsonNode, error) {
 				if e := n.earlier[name]; len(e) > 0 {
 					first = e[0]
 				}
-				p.warns = addWarnings(p.warns, warning(p.file, kid.v.line, CodeDuplicateName,
-					fmt.Sprintf("name %q given again in an object (first at line %d); the value of line %d wins", name, first.v.line, kid.v.line),
-					"name", name, "first_line", strconv.Itoa(first.v.line)))
+				p.warns = addWarning(p.warns, p.file, kid.v.line, func() Warning {
+					return warning(p.file, kid.v.line, CodeDuplicateName,
+						fmt.Sprintf("name %q given again in an object (first at line %d); the value of line %d wins", name, first.v.line, kid.v.line),
+						"name", name, "first_line", strconv.Itoa(first.v.line))
+				})
 				if n.earlier == nil {
 					n.earlier = make(map[string][]*jsonNode)
 				}

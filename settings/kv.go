@@ -39,7 +39,7 @@ func parseKV(data []byte, file string) (Source, []Warning, error) {
 			return nil, nil, parseErr(file, n, CodeKVQuoteOpen, err.Error())
 		}
 		i += more
-		warns = addWarnings(warns, t.set(file, key, Value{Text: val, Line: n})...)
+		warns = t.set(warns, file, key, Value{Text: val, Line: n})
 	}
 	return t, warns, nil
 }

@@ -89,9 +89,11 @@ func (b *regBuilder) put(key, name string, v Value) {
 	addr := regAddress(key, name)
 	f := strings.ToUpper(addr)
 	if old, dup := b.t.vals[f]; dup {
-		b.warns = addWarnings(b.warns, warning(b.file, v.Line, CodeDuplicateValue,
-			fmt.Sprintf("value %q set again (first at line %d); the value of line %d wins", addr, firstLine(old), v.Line),
-			"value", addr, "first_line", strconv.Itoa(firstLine(old))))
+		b.warns = addWarning(b.warns, b.file, v.Line, func() Warning {
+			return warning(b.file, v.Line, CodeDuplicateValue,
+				fmt.Sprintf("value %q set again (first at line %d); the value of line %d wins", addr, firstLine(old), v.Line),
+				"value", addr, "first_line", strconv.Itoa(firstLine(old)))
+		})
 		// An import of the file leaves the last value, but a file that
 		// gives a value twice is no export: every value is a reading.
 		v.Others = append(old.Others, Reading{Text: old.Text, Line: old.Line, Present: true})
@@ -161,7 +163,9 @@ func parseReg(data []byte, file string) (Source, []Warning, error) {
 			}
 			if del {
 				b.deleteKey(key)
-				b.warns = addWarnings(b.warns, warning(file, n, CodeDeletesKey, "deletes key "+key+": a change to the registry, not an export of it", "key", key))
+				b.warns = addWarning(b.warns, file, n, func() Warning {
+					return warning(file, n, CodeDeletesKey, "deletes key "+key+": a change to the registry, not an export of it", "key", key)
+				})
 				key = ""
 			}
 			continue
@@ -193,7 +197,9 @@ func parseReg(data []byte, file string) (Source, []Warning, error) {
 		}
 		if rest == "-" {
 			b.deleteValue(key, name)
-			b.warns = addWarnings(b.warns, warning(file, n, CodeDeletesValue, "deletes value "+regAddress(key, name)+": a change to the registry, not an export of it", "value", regAddress(key, name)))
+			b.warns = addWarning(b.warns, file, n, func() Warning {
+				return warning(file, n, CodeDeletesValue, "deletes value "+regAddress(key, name)+": a change to the registry, not an export of it", "value", regAddress(key, name))
+			})
 			continue
 		}
 		text, err := regData(rest, wide)

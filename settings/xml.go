@@ -204,9 +204,11 @@ func parseXML(data []byte, file string) (Source, []Warning, error) {
 				}
 				n.every["@"+a.Name.Local] = append(n.every["@"+a.Name.Local], &xmlAttr{value: a.Value, line: line})
 				if i, dup := seen[a.Name.Local]; dup {
-					warns = addWarnings(warns, warning(file, line, CodeDuplicateAttribute,
-						fmt.Sprintf("attribute %q given twice in <%s>; the last wins", a.Name.Local, t.Name.Local),
-						"attribute", a.Name.Local, "element", t.Name.Local))
+					warns = addWarning(warns, file, line, func() Warning {
+						return warning(file, line, CodeDuplicateAttribute,
+							fmt.Sprintf("attribute %q given twice in <%s>; the last wins", a.Name.Local, t.Name.Local),
+							"attribute", a.Name.Local, "element", t.Name.Local)
+					})
 					n.attrs[i] = a
 					continue
 				}
@@ -262,9 +264,11 @@ func (s *xmlSource) add(n *xmlNode, c, l, file string, warns *[]Warning) {
 			l += "[" + strconv.Itoa(n.index) + "]"
 			if n.index == 2 {
 				path, first := parent+"/"+n.name, sib[0].(*xmlNode).line
-				*warns = addWarnings(*warns, warning(file, n.line, CodeDuplicateElement,
-					fmt.Sprintf("element %q given %d times (first at line %d); a key without an index is read in each", path, len(sib), first),
-					"element", path, "count", strconv.Itoa(len(sib)), "first_line", strconv.Itoa(first)))
+				*warns = addWarning(*warns, file, n.line, func() Warning {
+					return warning(file, n.line, CodeDuplicateElement,
+						fmt.Sprintf("element %q given %d times (first at line %d); a key without an index is read in each", path, len(sib), first),
+						"element", path, "count", strconv.Itoa(len(sib)), "first_line", strconv.Itoa(first))
+				})
 			}
 		}
 	}
