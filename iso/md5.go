@@ -54,6 +54,12 @@ type MD5Check struct {
 	BadFragment int64
 	// OK is true when checkisomd5 would say PASS.
 	OK bool
+	// NotRead: nothing was read, for the sum covers more than is worth
+	// reading of what the image file stores on its disk (ImplantMost);
+	// Length is what it covers, Stored what the file stores, and OK is
+	// false.
+	NotRead bool
+	Stored  int64
 }
 
 // parseImplant reads the application use area as checkisomd5 does: it
@@ -170,14 +176,16 @@ func implantLength(imp Implant, volumeBlocks int64) int64 {
 	return (volumeBlocks - skip) * sectorSize
 }
 
-// ImplantLength is the number of bytes the implanted MD5 covers, as
-// checkisomd5 reads them: what the image's own volume size says, which
-// only the image vouches for. 0 when the image carries none.
-func (im *Image) ImplantLength() int64 {
-	if im.Implanted == nil {
-		return 0
+// notWorthReading is the check of an implant that covers more than is
+// worth reading of what the image file f stores on its disk: a sparse
+// file whose volume claims terabytes would hold the check for hours. nil
+// when it is worth reading, or the file system does not say.
+func (m *md5Feeder) notWorthReading(f *os.File) *MD5Check {
+	s, ok := stored(f)
+	if !ok || m.total <= ImplantMost(s) {
+		return nil
 	}
-	return implantLength(*im.Implanted, im.md5Blocks)
+	return &MD5Check{Present: true, Implant: m.imp, Length: m.total, NotRead: true, Stored: s}
 }
 
 var spaces = []byte(strings.Repeat(" ", appDataSize))
@@ -312,6 +320,11 @@ func ImplantedMD5(ctx context.Context, path string, progress func(n int64), sp *
 		return &MD5Check{}, nil
 	}
 	m := newMD5Feeder(*imp, int64(binary.BigEndian.Uint32(pvd[84:])), pvdOff)
+	if st.Mode().IsRegular() {
+		if unread := m.notWorthReading(f); unread != nil {
+			return unread, nil
+		}
+	}
 	adviseSequential(f)
 	buf := make([]byte, defaultBufSize)
 	for off := int64(0); off < m.total; {

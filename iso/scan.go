@@ -149,8 +149,16 @@ func (im *Image) Scan(ctx context.Context, opt ScanOptions) (*ScanResult, error)
 
 func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*ScanResult, error) {
 	var md5f *md5Feeder
+	var unread *MD5Check
 	if opt.ImplantedMD5 && im.Implanted != nil {
 		md5f = newMD5Feeder(*im.Implanted, im.md5Blocks, im.pvdOffset)
+		// Read whole for the implant alone, a file is read no further
+		// than is worth it.
+		if len(opt.ImageAlgs) == 0 && !im.Device && im.f != nil {
+			if unread = md5f.notWorthReading(im.f); unread != nil {
+				md5f = nil
+			}
+		}
 	}
 	p := newPass(im, r, opt)
 	// Nothing digests the whole image: only the members' bytes are read,
@@ -194,6 +202,8 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 	}
 	res := &ScanResult{Length: p.length, ImageSums: imageSum.Sums(), ImageRead: off, ImageErr: readErr}
 	switch {
+	case unread != nil:
+		res.ImplantedMD5 = unread
 	case md5f != nil:
 		res.ImplantedMD5 = md5f.result()
 	case opt.ImplantedMD5:

@@ -2,6 +2,8 @@
 
 package iso
 
-// Stored would be the number of bytes the image file takes on its disk;
-// this system's file information does not say, so false.
-func (im *Image) Stored() (int64, bool) { return 0, false }
+import "os"
+
+// stored would be the number of bytes f takes on its disk; this
+// system's file information does not say.
+func stored(*os.File) (int64, bool) { return 0, false }

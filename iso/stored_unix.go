@@ -2,16 +2,16 @@
 
 package iso
 
-import "syscall"
+import (
+	"os"
+	"syscall"
+)
 
-// Stored is the number of bytes the image file takes on its disk, which
-// the holes of a sparse file do not (st_blocks). false for a device, or
-// where the file system does not say.
-func (im *Image) Stored() (int64, bool) {
-	if im.Device || im.f == nil {
-		return 0, false
-	}
-	fi, err := im.f.Stat()
+// stored is the number of bytes f takes on its disk, which the holes of
+// a sparse file do not (st_blocks); false where the file system does
+// not say.
+func stored(f *os.File) (int64, bool) {
+	fi, err := f.Stat()
 	if err != nil {
 		return 0, false
 	}

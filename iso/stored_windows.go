@@ -1,6 +1,7 @@
 package iso
 
 import (
+	"os"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -14,15 +15,12 @@ type fileStandardInfo struct {
 	DeletePending, Directory  byte
 }
 
-// Stored is the number of bytes the image file takes on its disk, which
-// the unallocated ranges of a sparse file do not (its allocation size).
-// false for a device, or where the file system does not say.
-func (im *Image) Stored() (int64, bool) {
-	if im.Device || im.f == nil {
-		return 0, false
-	}
+// stored is the number of bytes f takes on its disk, which the
+// unallocated ranges of a sparse file do not (its allocation size);
+// false where the file system does not say.
+func stored(f *os.File) (int64, bool) {
 	var info fileStandardInfo
-	err := windows.GetFileInformationByHandleEx(windows.Handle(im.f.Fd()), windows.FileStandardInfo,
+	err := windows.GetFileInformationByHandleEx(windows.Handle(f.Fd()), windows.FileStandardInfo,
 		(*byte)(unsafe.Pointer(&info)), uint32(unsafe.Sizeof(info)))
 	if err != nil || info.AllocationSize < 0 {
 		return 0, false

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"path/filepath"
 
 	"github.com/sverka/sverka/checksum"
@@ -44,19 +43,6 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 		opt.Length = most
 		longer = &checksum.LongerError{Size: im.Size, Most: most}
 	}
-	// With no [image] table the image is read whole only for its
-	// implanted MD5, as far as its own volume size says: a sparse file
-	// claiming terabytes would hold the check for hours. Far more than
-	// the file holds on its disk is not read; the implant is then not
-	// checked, and that fails the check.
-	var implantUnread *Message
-	if len(imageTables) == 0 && im.Implanted != nil {
-		if stored, ok := im.Stored(); ok && im.ImplantLength() > implantMost(stored) {
-			opt.ImplantedMD5 = false
-			m := implantedNotRead(im.ImplantLength(), stored)
-			implantUnread = &m
-		}
-	}
 	opt.Progress = src.Engine.Progress
 	boot := planBoot(f, im)
 	boot.options(&opt)
@@ -77,12 +63,14 @@ func checkImage(ctx context.Context, f *formular.Formular, src Sources, res *Res
 		}
 		info.Digests = append(info.Digests, Digest{Alg: a.Name, Hex: hex.EncodeToString(sr.ImageSums[i])})
 	}
-	if implantUnread != nil {
-		info.ImplantedMD5 = &ImplantedMD5{Expected: im.Implanted.MD5, NotRead: true}
-		res.Reasons = append(res.Reasons, *implantUnread)
-	} else if m := sr.ImplantedMD5; m != nil && m.Present {
-		info.ImplantedMD5 = &ImplantedMD5{Expected: m.Implant.MD5, Computed: m.Computed, OK: m.OK}
-		if !m.OK {
+	if m := sr.ImplantedMD5; m != nil && m.Present {
+		info.ImplantedMD5 = &ImplantedMD5{Expected: m.Implant.MD5, Computed: m.Computed, OK: m.OK, NotRead: m.NotRead}
+		switch {
+		case m.NotRead:
+			// Far more than the file stores on its disk: the implant is
+			// not checked, and that fails the check.
+			res.Reasons = append(res.Reasons, implantedNotRead(m.Length, m.Stored))
+		case !m.OK:
 			res.Reasons = append(res.Reasons, implantedMismatch(m.Implant.MD5, m.Computed))
 		}
 	}
@@ -317,16 +305,4 @@ func onlyEntry(ts []*formular.Table) *formular.Entry {
 		return &ts[0].Entries[0]
 	}
 	return nil
-}
-
-// implantMost is the most of an image file worth reading for its
-// implanted MD5 alone: four times what the file holds on its disk (a
-// compressing file system may store a real image in less), and a
-// gibibyte more. An image whose implant covers more is mostly holes.
-func implantMost(stored int64) int64 {
-	const slack = 1 << 30
-	if stored > (math.MaxInt64-slack)/4 {
-		return math.MaxInt64
-	}
-	return 4*max(stored, 0) + slack
 }

@@ -3,7 +3,6 @@ package verify
 import (
 	"context"
 	"encoding/binary"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -87,19 +86,4 @@ func strconvI(t *testing.T, s string) int64 {
 		t.Fatal(err)
 	}
 	return n
-}
-
-func TestImplantMost(t *testing.T) {
-	for _, tt := range []struct{ stored, want int64 }{
-		{0, 1 << 30},
-		{-1, 1 << 30},
-		{1 << 20, 4<<20 + 1<<30},
-		{(math.MaxInt64 - 1<<30) / 4, (math.MaxInt64-1<<30)/4*4 + 1<<30},
-		{(math.MaxInt64-1<<30)/4 + 1, math.MaxInt64},
-		{math.MaxInt64, math.MaxInt64},
-	} {
-		if got := implantMost(tt.stored); got != tt.want {
-			t.Errorf("implantMost(%d) = %d, want %d", tt.stored, got, tt.want)
-		}
-	}
 }

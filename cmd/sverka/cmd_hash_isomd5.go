@@ -44,7 +44,12 @@ func checkISOMD5(ctx context.Context, c *cli, o *hashOpts, path string) error {
 		return nil
 	}
 	if !o.status {
-		fmt.Fprintf(c.stdout, "%s: FAILED (implanted MD5 %s, computed %s)\n", path, res.Implant.MD5, res.Computed)
+		if res.NotRead {
+			fmt.Fprintf(c.stdout, "%s: FAILED (implanted MD5 %s, not checked: it covers %d bytes, more than four times the %d bytes the file holds on its disk)\n",
+				path, res.Implant.MD5, res.Length, res.Stored)
+		} else {
+			fmt.Fprintf(c.stdout, "%s: FAILED (implanted MD5 %s, computed %s)\n", path, res.Implant.MD5, res.Computed)
+		}
 	}
 	return errNotHold
 }
