@@ -152,8 +152,8 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 	var unread *MD5Check
 	if opt.ImplantedMD5 && im.Implanted != nil {
 		md5f = newMD5Feeder(*im.Implanted, im.md5Blocks, im.pvdOffset)
-		// Read whole for the implant alone, a file is read no further
-		// than is worth it.
+		// Where only the implant has the whole file read, it is read if
+		// that is worth it (notWorthReading), else left unread.
 		if len(opt.ImageAlgs) == 0 && !im.Device && im.f != nil {
 			if unread = md5f.notWorthReading(im.f); unread != nil {
 				md5f = nil

@@ -493,7 +493,7 @@ func checkHead(j *jsonReport) error {
 			case !im.Present && im.OK:
 				return fmt.Errorf("/sources/media/implanted_md5/ok: true with none present")
 			case im.NotRead && (!im.Present || im.OK || im.Computed != ""):
-				return fmt.Errorf("/sources/media/implanted_md5/not_read: true with one present, not matching and none computed only")
+				return fmt.Errorf("/sources/media/implanted_md5/not_read: true, yet none is present, or it matches, or a sum was computed")
 			}
 		}
 	}
