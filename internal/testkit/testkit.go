@@ -1,15 +1,20 @@
 // Package testkit holds the fixtures that the tests of several packages
-// share: a tree of files, a FIFO, a sparse file, whether symbolic links
-// can be made, and a guard against a call that blocks. It is imported by
-// _test.go files only, and imports nothing of sverka, so that every
+// share: a tree of files, a FIFO, a sparse file, an image claiming a
+// volume of terabytes, whether symbolic links can be made, and a guard
+// against a call that blocks. It is imported by _test.go files only, and
+// imports nothing of sverka but internal/wintest, so that every
 // package's own tests may use it.
 package testkit
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
+
+	"github.com/sverka/sverka/internal/wintest"
 )
 
 // WriteTree writes files (a slash-separated name → its content) under
@@ -67,6 +72,32 @@ func SparseFile(t testing.TB, path string, size int64, marks ...int64) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// SparseISO writes to path the ISO image fixture with its primary
+// volume descriptor claiming blocks 2048-byte sectors, in both byte
+// orders, and the file grown to that length as a hole, and returns the
+// bytes it stores. The test is skipped where that file would take the
+// disk: NTFS allocates a file grown unless it was made sparse first.
+func SparseISO(t testing.TB, fixture, path string, blocks uint32) int64 {
+	t.Helper()
+	if runtime.GOOS == "windows" && !wintest.Wine() {
+		t.Skip("a sparse file wants FSCTL_SET_SPARSE here")
+	}
+	b, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pvd = 16 * 2048
+	binary.LittleEndian.PutUint32(b[pvd+80:], blocks)
+	binary.BigEndian.PutUint32(b[pvd+84:], blocks)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, int64(blocks)*2048); err != nil {
+		t.Skipf("no sparse file of %d sectors here: %v", blocks, err)
+	}
+	return int64(len(b))
 }
 
 // promptness is how long a call that must not wait may take: far more
