@@ -573,8 +573,11 @@ func (l lang) timestamp(t time.Time) string {
 
 // bytesText writes a size in bytes with thin groups, as auditors read it:
 // 1 234 567.
-func bytesText(n int64) string {
-	s := fmt.Sprint(n)
+func bytesText(n int64) string { return groupDigits(strconv.FormatInt(n, 10)) }
+
+// groupDigits writes the decimal number s with thin groups, whatever its
+// length: a report's argument may hold more digits than an int64.
+func groupDigits(s string) string {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	var b strings.Builder

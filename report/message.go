@@ -1,7 +1,6 @@
 package report
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/sverka/sverka/internal/safetext"
@@ -103,11 +102,10 @@ func (l lang) spec(m *verify.Message) (string, bool) {
 		case "error":
 			vals[i] = l.errArg(m.Args, name, v)
 		case "bytes":
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
+			if !digits(v) {
 				return "", false
 			}
-			vals[i] = bytesText(n)
+			vals[i] = groupDigits(v)
 		default:
 			vals[i] = safetext.Display(v)
 		}

@@ -421,5 +421,12 @@ func TestImplantedMD5NotRead(t *testing.T) {
 		t.Errorf("came back as %+v", im)
 	}
 	roundTripRefusing(t, r, `"covers": "4398046511104"`, `"covers": "4 TiB"`)
+	// A forged report's size past what an int64 holds is said, grouped,
+	// not dropped for the English text.
+	huge := *m
+	huge.Args = map[string]string{"covers": "123456789012345678901234567890", "stored": "802816"}
+	if got := ru.message(&huge, none); !strings.Contains(got, "123\u00a0456\u00a0789\u00a0012\u00a0345\u00a0678\u00a0901\u00a0234\u00a0567\u00a0890 байт") {
+		t.Errorf("a size past an int64, in Russian: %q", got)
+	}
 	roundTripRefusing(t, r, `"present": true`, `"present": false`)
 }
