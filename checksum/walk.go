@@ -52,7 +52,8 @@ func (k WalkKind) String() string {
 // WalkOptions is a walk's policy.
 type WalkOptions struct {
 	// Follow follows symbolic links below the root: a link to a
-	// directory is walked (once: one reached again is a WalkLoop), a
+	// directory is walked (once: one reached again, or leading to a
+	// directory above the link, is a WalkLoop), a
 	// link to a file is met as that file. Without it a link is met as
 	// a WalkSymlink and never opened, and a directory that turns into a
 	// link once listed is refused, not followed. The root, named by the
@@ -101,7 +102,7 @@ func Walk(ctx context.Context, root string, opt WalkOptions, visit func(Walked) 
 	w := walker{opt: opt, visit: visit}
 	if opt.Follow {
 		w.seen = map[string]bool{}
-		if !w.enter(root) {
+		if !w.enter(root, false) {
 			return visit(Walked{Kind: WalkLoop, Path: root, Rel: "."})
 		}
 	}
@@ -131,17 +132,45 @@ type walker struct {
 }
 
 // enter records the directory path as walked, and says false if it was
-// already.
-func (w *walker) enter(path string) bool {
-	real, err := filepath.EvalSymlinks(path)
+// already, or if path is a link inside the directory it leads to: a
+// plain directory above the link is not in seen, and would be walked
+// once more before its own links were caught.
+func (w *walker) enter(path string, link bool) bool {
+	real, err := realPath(path)
 	if err != nil {
 		return true // the listing says what is wrong
 	}
 	if w.seen[real] {
 		return false
 	}
+	if link {
+		if parent, err := realPath(filepath.Dir(path)); err == nil && within(parent, real) {
+			return false
+		}
+	}
 	w.seen[real] = true
 	return true
+}
+
+// realPath is path with no link in it, absolute: a root given as "."
+// and a link back to it are then one path.
+func realPath(path string) (string, error) {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Abs(real)
+}
+
+// within says whether the cleaned path p is dir or lies under it.
+func within(p, dir string) bool {
+	if p == dir {
+		return true
+	}
+	if !strings.HasSuffix(dir, string(filepath.Separator)) {
+		dir += string(filepath.Separator)
+	}
+	return strings.HasPrefix(p, dir)
 }
 
 // dir lists the directory path, named rel, and meets what it holds;
@@ -207,7 +236,7 @@ func (w *walker) link(ctx context.Context, f Walked) error {
 	case err != nil:
 		f.Kind, f.Err = WalkError, err
 		return w.visit(f)
-	case fi.IsDir() && !w.enter(f.Path):
+	case fi.IsDir() && !w.enter(f.Path, true):
 		f.Kind = WalkLoop
 		return w.visit(f)
 	case fi.IsDir():

@@ -26,7 +26,7 @@ func walkTree(t *testing.T) string {
 	if runtime.GOOS == "windows" {
 		t.Skip("symbolic links need privileges on Windows")
 	}
-	for link, target := range map[string]string{"a/to-z": "../z", "a/up": "..", "a/gone": "nowhere"} {
+	for link, target := range map[string]string{"a/to-z": "../z", "a/up": "..", "a/gone": "nowhere", "a/c/up": ".."} {
 		if err := os.Symlink(target, filepath.Join(root, filepath.FromSlash(link))); err != nil {
 			t.Fatal(err)
 		}
@@ -60,6 +60,7 @@ func TestWalk(t *testing.T) {
 a/b: regular file
 a/c: directory
 a/c/d: regular file
+a/c/up: symbolic link not followed
 a/gone: symbolic link not followed
 a/to-z: symbolic link not followed
 a/up: symbolic link not followed
@@ -71,7 +72,9 @@ z: regular file`
 }
 
 // Following links, a link to a file is met as the file, a link to a
-// directory is walked once, and one that leads nowhere is an error.
+// directory is walked once, one to a directory above it (a/c/up leads to
+// a, a plain directory) not at all, and one that leads nowhere is an
+// error.
 func TestWalkFollow(t *testing.T) {
 	root := walkTree(t)
 	got := walkLines(t, root, WalkOptions{Follow: true, Skip: func(rel string) bool { return rel == "skip" }})
@@ -79,11 +82,32 @@ func TestWalkFollow(t *testing.T) {
 a/b: regular file
 a/c: directory
 a/c/d: regular file
+a/c/up: directory already visited (symbolic link loop), skipped
 a/gone: could not be read
 a/to-z: regular file
 a/up: directory already visited (symbolic link loop), skipped
 a.txt: regular file
 z: regular file`
+	if got != want {
+		t.Errorf("walk:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// A root named relative to the working directory ("." as `hash -r .`
+// gives it) is the same directory as a link that leads back to it by its
+// absolute path: the link is a loop, not a second walk of the kit.
+func TestWalkFollowRelativeRoot(t *testing.T) {
+	root := walkTree(t)
+	if err := os.Symlink(root, filepath.Join(root, "a", "c", "root")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
+	got := walkLines(t, ".", WalkOptions{Follow: true, Skip: func(rel string) bool { return rel != "a" && !strings.HasPrefix(rel, "a/c") }})
+	want := `a: directory
+a/c: directory
+a/c/d: regular file
+a/c/root: directory already visited (symbolic link loop), skipped
+a/c/up: directory already visited (symbolic link loop), skipped`
 	if got != want {
 		t.Errorf("walk:\n%s\nwant:\n%s", got, want)
 	}
