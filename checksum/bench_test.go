@@ -168,8 +168,8 @@ func BenchmarkBlake3Split(b *testing.B) {
 
 // BenchmarkEngineBigFile hashes one large file through HashFiles, with
 // BLAKE3 and with SHA-256: -j 1 (one worker; SHA-256 reads ahead on the
-// other core), -j 2 (BLAKE3 reads and hashes on both cores) and one core
-// alone. The file
+// other core), -j 2 (BLAKE3 reads and hashes on both cores), every core
+// (all: bench/run's engine line) and one core alone. The file
 // is $SVERKA_BIGFILE (the bench kit's 400 MB file) or 256 MiB made here.
 // Run it with -cpuprofile or -trace to see where a core idles.
 func BenchmarkEngineBigFile(b *testing.B) {
@@ -203,6 +203,7 @@ func BenchmarkEngineBigFile(b *testing.B) {
 		}
 		b.Run(name+"/j=1", func(b *testing.B) { run(b, 1) })
 		b.Run(name+"/j=2", func(b *testing.B) { run(b, 2) })
+		b.Run(name+"/all", func(b *testing.B) { run(b, runtime.GOMAXPROCS(0)) })
 		b.Run(name+"/1core", func(b *testing.B) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 			run(b, 1)
