@@ -113,6 +113,37 @@ a/c/up: directory already visited (symbolic link loop), skipped`
 	}
 }
 
+// Many links to one directory (a link farm) walk it once through a link,
+// beside its plain walk; the others are loops, so that no tree of links
+// makes a walk grow beyond find -L's.
+func TestWalkFollowLinkFarm(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "c"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "c", "d"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{"x1", "x2", "x3"} {
+		if err := os.Symlink("c", filepath.Join(root, l)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := walkLines(t, root, WalkOptions{Follow: true})
+	want := `c: directory
+c/d: regular file
+x1: directory
+x1/d: regular file
+x2: directory already visited (symbolic link loop), skipped
+x3: directory already visited (symbolic link loop), skipped`
+	if got != want {
+		t.Errorf("walk:\n%s\nwant:\n%s", got, want)
+	}
+}
+
 // The root, named by the caller, is walked through a link; a directory
 // that cannot be listed is met as an error and the walk goes on.
 func TestWalkRootLinkAndErrors(t *testing.T) {
