@@ -55,7 +55,7 @@ type MD5Check struct {
 	// OK is true when checkisomd5 would say PASS.
 	OK bool
 	// NotRead: nothing was read, for the sum covers more than is worth
-	// reading of what the image file stores on its disk (ImplantMost);
+	// reading of what the image file stores on its disk (implantMost);
 	// Length is what it covers, Stored what the file stores, and OK is
 	// false.
 	NotRead bool
@@ -179,10 +179,11 @@ func implantLength(imp Implant, volumeBlocks int64) int64 {
 // notWorthReading is the check of an implant that covers more than is
 // worth reading of what the image file f stores on its disk: a sparse
 // file whose volume claims terabytes would hold the check for hours. nil
-// when it is worth reading, or the file system does not say.
+// when it is worth reading, or the file system does not say (a device
+// is always read).
 func (m *md5Feeder) notWorthReading(f *os.File) *MD5Check {
 	s, ok := stored(f)
-	if !ok || m.total <= ImplantMost(s) {
+	if !ok || m.total <= implantMost(s) {
 		return nil
 	}
 	return &MD5Check{Present: true, Implant: m.imp, Length: m.total, NotRead: true, Stored: s}
@@ -320,10 +321,8 @@ func ImplantedMD5(ctx context.Context, path string, progress func(n int64), sp *
 		return &MD5Check{}, nil
 	}
 	m := newMD5Feeder(*imp, int64(binary.BigEndian.Uint32(pvd[84:])), pvdOff)
-	if st.Mode().IsRegular() {
-		if unread := m.notWorthReading(f); unread != nil {
-			return unread, nil
-		}
+	if unread := m.notWorthReading(f); unread != nil {
+		return unread, nil
 	}
 	adviseSequential(f)
 	buf := make([]byte, defaultBufSize)

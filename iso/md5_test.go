@@ -173,8 +173,8 @@ func TestImplantMost(t *testing.T) {
 		{(math.MaxInt64-1<<30)/4 + 1, math.MaxInt64},
 		{math.MaxInt64, math.MaxInt64},
 	} {
-		if got := ImplantMost(tt.stored); got != tt.want {
-			t.Errorf("ImplantMost(%d) = %d, want %d", tt.stored, got, tt.want)
+		if got := implantMost(tt.stored); got != tt.want {
+			t.Errorf("implantMost(%d) = %d, want %d", tt.stored, got, tt.want)
 		}
 	}
 }

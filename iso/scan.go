@@ -154,7 +154,7 @@ func scan(ctx context.Context, im *Image, r io.ReaderAt, opt ScanOptions) (*Scan
 		md5f = newMD5Feeder(*im.Implanted, im.md5Blocks, im.pvdOffset)
 		// Where only the implant has the whole file read, it is read if
 		// that is worth it (notWorthReading), else left unread.
-		if len(opt.ImageAlgs) == 0 && !im.Device && im.f != nil {
+		if len(opt.ImageAlgs) == 0 && im.f != nil {
 			if unread = md5f.notWorthReading(im.f); unread != nil {
 				md5f = nil
 			}

@@ -56,3 +56,19 @@ func TestImplantOfSparseImage(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredOnlyRegular: a device or a directory stores nothing a sparse
+// file's holes could be told by (a device's st_blocks count none of its
+// bytes), so stored says nothing of it, and a device's implant is read.
+func TestStoredOnlyRegular(t *testing.T) {
+	for _, p := range []string{os.DevNull, t.TempDir()} {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, ok := stored(f); ok {
+			t.Errorf("%s: stored %d", p, s)
+		}
+		f.Close()
+	}
+}

@@ -17,8 +17,12 @@ type fileStandardInfo struct {
 
 // stored is the number of bytes f takes on its disk, which the
 // unallocated ranges of a sparse file do not (its allocation size);
-// false where the file system does not say.
+// false where the file system does not say, and for anything but a
+// regular file (a volume's handle allocates none of its bytes).
 func stored(f *os.File) (int64, bool) {
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return 0, false
+	}
 	var info fileStandardInfo
 	err := windows.GetFileInformationByHandleEx(windows.Handle(f.Fd()), windows.FileStandardInfo,
 		(*byte)(unsafe.Pointer(&info)), uint32(unsafe.Sizeof(info)))
