@@ -127,29 +127,10 @@ func OpenSpared(path string, sp *checksum.Spare) (*Image, error) {
 		return nil, err
 	}
 	release := sp.Hold(f)
-	st, err := f.Stat()
+	size, device, err := sizeOf(f, path)
 	if err != nil {
 		f.Close()
 		return nil, err
-	}
-	var size int64
-	device := false
-	switch m := st.Mode(); {
-	case m.IsRegular():
-		size = st.Size()
-	case m&os.ModeDevice != 0 && m&os.ModeCharDevice == 0:
-		device = true
-		size, err = deviceSize(f)
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("%s: size of the device: %w", path, err)
-		}
-	case m.IsDir():
-		f.Close()
-		return nil, fmt.Errorf("%s is a directory, not an image or a device", path)
-	default:
-		f.Close()
-		return nil, fmt.Errorf("%s is neither a regular file nor a block device", path)
 	}
 	im, err := read(f, size)
 	if err != nil {
@@ -162,6 +143,29 @@ func OpenSpared(path string, sp *checksum.Spare) (*Image, error) {
 	}
 	im.Path, im.Device, im.f, im.release = path, device, f, release
 	return im, nil
+}
+
+// sizeOf is the size of the image f, opened at path: a regular file's or
+// a block device's. Anything else is refused, the one check for Open and
+// ImplantedMD5 alike: a character device (a terminal) or a FIFO put in an
+// image's place would hold the read of its volume descriptor forever.
+func sizeOf(f *os.File, path string) (size int64, device bool, err error) {
+	st, err := f.Stat()
+	if err != nil {
+		return 0, false, err
+	}
+	switch m := st.Mode(); {
+	case m.IsRegular():
+		return st.Size(), false, nil
+	case m&os.ModeDevice != 0 && m&os.ModeCharDevice == 0:
+		if size, err = deviceSize(f); err != nil {
+			return 0, false, fmt.Errorf("%s: size of the device: %w", path, err)
+		}
+		return size, true, nil
+	case m.IsDir():
+		return 0, false, fmt.Errorf("%s is a directory, not an image or a device", path)
+	}
+	return 0, false, fmt.Errorf("%s is neither a regular file nor a block device", path)
 }
 
 // Close releases the file or device.

@@ -300,17 +300,9 @@ func ImplantedMD5(ctx context.Context, path string, progress func(n int64), sp *
 	}
 	defer f.Close()
 	defer sp.Hold(f)()
-	st, err := f.Stat()
+	size, _, err := sizeOf(f, path)
 	if err != nil {
 		return nil, err
-	}
-	size := st.Size()
-	if st.Mode()&os.ModeDevice != 0 {
-		if size, err = deviceSize(f); err != nil {
-			return nil, fmt.Errorf("%s: size of the device: %w", path, err)
-		}
-	} else if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is neither a regular file nor a block device", path)
 	}
 	pvd, pvdOff, err := findPVD(f, size)
 	if err != nil {
